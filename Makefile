@@ -1,0 +1,91 @@
+# CareCount: `make run` starts the demo clinic, `make test` runs every test.
+# Both install what a fresh machine lacks and skip what is already there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+TOOLCHAIN            := 1.95.0
+CARGO_LEPTOS_VERSION := 0.3.10
+# wasm-bindgen's CLI must match the crate exactly (pinned in Cargo.toml).
+WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+CHROMIUM             ?= /usr/bin/chromium
+
+# binaryen from npm (Debian's wasm-opt breaks hydration); cargo's bin dir.
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export LEPTOS_OUTPUT_NAME := carecount
+export CARGO_TERM_COLOR := never
+
+.PHONY: help run build test tools rust-target cargo-leptos wasm-bindgen wasm-opt chromium e2e-deps \
+        lint unit e2e bench clean
+
+help:
+	@echo "make run    build and start CareCount with the demo clinic"
+	@echo "make test   every test: lint, unit, property, integration, end-to-end"
+	@echo "make bench  counting-core and server benchmarks"
+
+## ---- tools: each step checks first, installs only when missing ----
+
+tools: rust-target cargo-leptos wasm-bindgen wasm-opt
+
+rust-target:
+	@rustup target list --installed --toolchain $(TOOLCHAIN) | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown --toolchain $(TOOLCHAIN)
+
+cargo-leptos:
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
+	  || cargo +$(TOOLCHAIN) install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+
+# Without --locked: the CLI's own lockfile wants a crate the registry lacks.
+wasm-bindgen:
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
+	  || cargo +$(TOOLCHAIN) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+
+wasm-opt:
+	@[ -x tools/node_modules/.bin/wasm-opt ] || (cd tools && npm ci --no-audit --no-fund)
+
+chromium:
+	@[ -x "$(CHROMIUM)" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+e2e-deps:
+	@[ -d end2end/node_modules/@playwright/test ] \
+	  || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+
+## ---- run ----
+
+build: tools
+	cargo leptos build --release
+
+run: build
+	@echo
+	@echo "Demo clinic: Maple Street Veterinary Clinic (EUR), 20 owners, 30 patients."
+	@echo "Demo logins: none needed yet - the clinic desk opens directly."
+	@echo
+	CARECOUNT_DEMO_DATA=1 LEPTOS_SITE_ROOT=target/site ./target/release/carecount
+
+## ---- test ----
+
+lint:
+	cargo fmt --check
+	cargo clippy --features ssr --all-targets -- -D warnings
+	@# The browser half, counting core included, must build for wasm32.
+	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+
+unit:
+	cargo test --features ssr
+
+e2e: tools chromium e2e-deps
+	cargo leptos build
+	rm -rf end2end/test-results
+	cd end2end && CHROMIUM_PATH=$(CHROMIUM) npx playwright test
+	@node -e 'const r=require("./end2end/test-results/results.json").stats; \
+	  console.log(`end-to-end: $${r.expected} passed, $${r.unexpected} failed, $${r.skipped} skipped`)'
+
+test: tools chromium e2e-deps lint unit e2e
+
+bench: tools
+	cargo bench --features ssr
+
+clean:
+	cargo clean
+	rm -rf data target end2end/test-results end2end/screenshots

@@ -1,0 +1,76 @@
+import { test, expect } from "@playwright/test";
+import { hydrated, snapshot } from "./helpers";
+
+test("the clinic home lists every patient and filters as you type", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Patients" })).toBeVisible();
+  const rows = page.locator('[data-test="patient-row"]');
+  await expect(rows).toHaveCount(30);
+  await hydrated(page);
+  await snapshot(page, "home");
+
+  await page.locator('[data-test="patient-search"]').fill("senior cat");
+  await expect(rows.first()).toBeVisible();
+  const count = await rows.count();
+  expect(count).toBeGreaterThan(0);
+  expect(count).toBeLessThan(30);
+  for (const text of await rows.allInnerTexts()) {
+    expect(text).toContain("Senior Cat Plan");
+  }
+
+  await page.locator('[data-test="patient-search"]').fill("nobody-by-this-name");
+  await expect(rows).toHaveCount(0);
+  await expect(page.getByText("No patient matches")).toBeVisible();
+});
+
+test("a patient page shows each plan's benefits with coloured badges", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: /Rex/ }).click();
+  await expect(page).toHaveURL(/\/patients\/\d+$/);
+  await expect(page.getByRole("heading", { name: /Rex/ })).toBeVisible();
+  await expect(page.locator(".member-tag")).toContainText("Plan member");
+
+  const puppy = page.locator('[data-test="plan-card"][data-plan="Puppy Plan"]');
+  await expect(puppy).toBeVisible();
+  await expect(puppy.locator('[data-test="benefit-row"]')).toHaveCount(6);
+  await expect(puppy.getByText(/of 24 tablets left/)).toBeVisible();
+  await expect(puppy.locator('.badge[data-state="unlimited"]')).toHaveText(/Unlimited/);
+
+  // Green while some is left; the colour comes from the badge state.
+  const green = page.locator('.badge[data-state="available"]').first();
+  await expect(green).toBeVisible();
+  const colour = await green.evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(colour).toBe("rgb(220, 252, 231)");
+  await hydrated(page);
+  await snapshot(page, "patient");
+});
+
+test("a used-up benefit shows red", async ({ page, request }) => {
+  // Every fifth demo benefit is used up; find a patient page that has one.
+  await page.goto("/");
+  const links = await page.locator('[data-test="patient-row"] a.patient-link').evaluateAll((as) =>
+    as.map((a) => (a as HTMLAnchorElement).getAttribute("href")),
+  );
+  let found = false;
+  for (const href of links) {
+    const html = await (await request.get(href!)).text();
+    if (html.includes('data-state="used-up"')) {
+      await page.goto(href!);
+      const red = page.locator('.badge[data-state="used-up"]').first();
+      await expect(red).toContainText(/^0 of \d+/);
+      const colour = await red.evaluate((el) => getComputedStyle(el).color);
+      expect(colour).toBe("rgb(185, 28, 28)");
+      found = true;
+      break;
+    }
+  }
+  expect(found).toBe(true);
+});
+
+test("an unknown patient gets a clear message, not a blank page", async ({ page }) => {
+  const response = await page.goto("/patients/999999");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("alert")).toContainText("There is no patient number 999999 in this clinic.");
+  await page.getByRole("link", { name: "Back to patients" }).click();
+  await expect(page.locator('[data-test="patient-row"]').first()).toBeVisible();
+});

@@ -1,0 +1,382 @@
+//! Coverage of a draft (SOAP plan or invoice) against a client's plans.
+//!
+//! One function, [`cover`], used by the browser for live badges and by the
+//! server inside the finalize transaction, so the preview and the saved
+//! result can only differ when the ledger changed in between.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::benefit::{BenefitId, GroupId, ItemId, Remaining, UsageShare, remaining};
+use super::explain::explain_line;
+use super::money::{Money, Percent, split_rounded};
+use super::quantity::{Quantity, UnitSpec};
+use super::subscription::{CoverageSubscription, PatientId, SubscriptionId};
+use super::tracker::{Tracker, TrackerBuilder};
+
+/// A catalog item as a draft line needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemRef {
+    /// The item.
+    pub id: ItemId,
+    /// Its code ("VAC-DHPP").
+    pub code: String,
+    /// Its name ("DHPP vaccine").
+    pub name: String,
+    /// The group it belongs to, if any.
+    pub group_id: Option<GroupId>,
+    /// Regular price of one main unit (one box, one dose).
+    pub regular_price: Money,
+    /// Unit and subunit.
+    pub units: UnitSpec,
+}
+
+impl ItemRef {
+    /// Regular price of `quantity` smallest units, unrounded.
+    pub fn price_of(&self, quantity: Quantity) -> rust_decimal::Decimal {
+        self.regular_price.0 * rust_decimal::Decimal::from(quantity.0)
+            / rust_decimal::Decimal::from(self.units.per_unit())
+    }
+}
+
+/// Where a non-plan discount comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DiscountSource {
+    /// A plan's member discount on items outside its benefits.
+    Member,
+    /// A promotion running at the clinic.
+    Promotion,
+    /// A discount typed on the line by staff.
+    Manual,
+}
+
+impl DiscountSource {
+    /// The words on an invoice.
+    pub fn label(self) -> &'static str {
+        match self {
+            DiscountSource::Member => "member discount",
+            DiscountSource::Promotion => "promotion",
+            DiscountSource::Manual => "line discount",
+        }
+    }
+}
+
+/// A discount that is not a benefit: the best single one applies to excess.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OtherDiscount {
+    /// Its source.
+    pub source: DiscountSource,
+    /// How much.
+    pub percent: Percent,
+}
+
+/// One line of a draft.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftLine {
+    /// The patient the line is for.
+    pub patient_id: PatientId,
+    /// The item.
+    pub item: ItemRef,
+    /// Signed quantity in smallest units; negative on correction lines.
+    pub quantity: Quantity,
+    /// A promotion's discount, if one runs for this item.
+    pub promotion: Option<Percent>,
+    /// A discount typed by staff on this line.
+    pub manual_discount: Option<Percent>,
+}
+
+/// The facts coverage depends on besides the lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageRules {
+    /// The draft's date: plans are matched as of this day.
+    pub date: NaiveDate,
+    /// Decimal places of the currency's minor unit.
+    pub minor_digits: u32,
+    /// Whether past-due plans may still be drawn (a clinic setting).
+    pub past_due_usable: bool,
+}
+
+/// Units of one line drawn from (or, when negative, returned to) a benefit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    /// The subscription drawn.
+    pub subscription_id: SubscriptionId,
+    /// The benefit drawn.
+    pub benefit_id: BenefitId,
+    /// Signed units.
+    pub quantity: Quantity,
+    /// The benefit's discount on them.
+    pub discount: Percent,
+    /// Money saved on these units, rounded.
+    pub savings: Money,
+}
+
+/// The outcome for one line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineCoverage {
+    /// The line's signed quantity.
+    pub quantity: Quantity,
+    /// Draws on benefits, in the order taken.
+    pub allocations: Vec<Allocation>,
+    /// Sum of the allocations.
+    pub covered: Quantity,
+    /// Units not covered by a benefit: `quantity − covered`.
+    pub excess: Quantity,
+    /// The single best other discount applied to the excess.
+    pub excess_discount: Option<OtherDiscount>,
+    /// Regular price of the whole line.
+    pub gross: Money,
+    /// Every discount on the line.
+    pub discount: Money,
+    /// What is charged: `gross − discount`.
+    pub net: Money,
+    /// True when a usable plan covers this item at all.
+    pub plan_applies: bool,
+    /// What a person reads beside the line.
+    pub explanation: String,
+}
+
+/// The outcome for a whole draft.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// One entry per draft line, in order.
+    pub lines: Vec<LineCoverage>,
+    /// The benefits tracker.
+    pub tracker: Tracker,
+}
+
+/// Allocates coverage line by line, in order (DESIGN "Counting rules").
+pub fn cover(rules: &CoverageRules, subs: &[CoverageSubscription], lines: &[DraftLine]) -> Coverage {
+    let mut used = Working::new(subs);
+    let mut tracker = TrackerBuilder::new(subs);
+    let covered_lines = lines
+        .iter()
+        .map(|line| {
+            let candidates = candidates(rules, subs, line);
+            let draws = if line.quantity.is_negative() {
+                give_back(&mut used, &candidates, line, &mut tracker)
+            } else {
+                draw(subs, &mut used, &candidates, line, &mut tracker)
+            };
+            price_line(rules, subs, line, draws, !candidates.is_empty(), &mut tracker)
+        })
+        .collect();
+    Coverage { lines: covered_lines, tracker: tracker.finish() }
+}
+
+/// Benefits that may cover this line, best first: higher discount, then the
+/// plan that ends first (open-ended last), then by id for a stable order.
+fn candidates(rules: &CoverageRules, subs: &[CoverageSubscription], line: &DraftLine) -> Vec<(usize, usize)> {
+    let mut found: Vec<(usize, usize)> = subs
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.usable_on(rules.date, rules.past_due_usable) && s.applies_to(line.patient_id))
+        .flat_map(|(si, s)| {
+            s.benefits
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.covers.matches(line.item.id, line.item.group_id))
+                .map(move |(bi, _)| (si, bi))
+        })
+        .collect();
+    found.sort_by(|&(sa, ba), &(sb, bb)| {
+        let (a, b) = (&subs[sa], &subs[sb]);
+        let end = |s: &CoverageSubscription| s.ends_on.unwrap_or(NaiveDate::MAX);
+        b.benefits[bb]
+            .discount
+            .cmp(&a.benefits[ba].discount)
+            .then(end(a).cmp(&end(b)))
+            .then(a.id.cmp(&b.id))
+            .then(a.benefits[ba].id.cmp(&b.benefits[bb].id))
+    });
+    found
+}
+
+type Draw = (usize, usize, Quantity);
+
+/// Usage as it stands while a draft is being covered, line by line.
+struct Working {
+    used: Vec<Vec<Quantity>>,
+    shares: Vec<Vec<Vec<UsageShare>>>,
+}
+
+impl Working {
+    fn new(subs: &[CoverageSubscription]) -> Working {
+        Working {
+            used: subs.iter().map(|s| s.benefits.iter().map(|b| b.used).collect()).collect(),
+            shares: subs.iter().map(|s| s.benefits.iter().map(|b| b.used_by.clone()).collect()).collect(),
+        }
+    }
+
+    fn share(&self, si: usize, bi: usize, line: &DraftLine) -> Quantity {
+        self.shares[si][bi]
+            .iter()
+            .filter(|s| s.patient_id == line.patient_id && s.item_id == line.item.id)
+            .map(|s| s.quantity)
+            .sum()
+    }
+
+    fn post(&mut self, si: usize, bi: usize, line: &DraftLine, quantity: Quantity) {
+        self.used[si][bi] = self.used[si][bi] + quantity;
+        self.shares[si][bi].push(UsageShare { patient_id: line.patient_id, item_id: line.item.id, quantity });
+    }
+}
+
+fn draw(
+    subs: &[CoverageSubscription],
+    working: &mut Working,
+    candidates: &[(usize, usize)],
+    line: &DraftLine,
+    tracker: &mut TrackerBuilder,
+) -> Vec<Draw> {
+    let mut need = line.quantity;
+    let mut draws = Vec::new();
+    for &(si, bi) in candidates {
+        if need.0 == 0 {
+            break;
+        }
+        let benefit = &subs[si].benefits[bi];
+        let take = match remaining(benefit.limit, [working.used[si][bi]]).available() {
+            Some(available) => available.min(need),
+            None => need,
+        };
+        tracker.request(si, bi, need, take);
+        if take.0 > 0 {
+            working.post(si, bi, line, take);
+            draws.push((si, bi, take));
+        }
+        need = need - take;
+    }
+    draws
+}
+
+/// A negative line returns units this patient used of this item, to the
+/// benefits they came from, the best benefit first. It never returns more
+/// than was used: a correction nets against earlier usage instead of
+/// counting as more usage, and cannot give back another pet's usage.
+fn give_back(
+    working: &mut Working,
+    candidates: &[(usize, usize)],
+    line: &DraftLine,
+    tracker: &mut TrackerBuilder,
+) -> Vec<Draw> {
+    let mut left = line.quantity.abs();
+    let mut draws = Vec::new();
+    for &(si, bi) in candidates {
+        if left.0 == 0 {
+            break;
+        }
+        let returnable = Quantity(working.share(si, bi, line).0.min(working.used[si][bi].0).max(0));
+        let take = returnable.min(left);
+        tracker.request(si, bi, -left, -take);
+        if take.0 > 0 {
+            working.post(si, bi, line, -take);
+            draws.push((si, bi, -take));
+        }
+        left = left - take;
+    }
+    draws
+}
+
+fn price_line(
+    rules: &CoverageRules,
+    subs: &[CoverageSubscription],
+    line: &DraftLine,
+    draws: Vec<Draw>,
+    plan_applies: bool,
+    tracker: &mut TrackerBuilder,
+) -> LineCoverage {
+    let round = |d: rust_decimal::Decimal| Money(d).round(rules.minor_digits);
+    let exact_savings: Vec<rust_decimal::Decimal> = draws
+        .iter()
+        .map(|&(si, bi, quantity)| subs[si].benefits[bi].discount.of(line.item.price_of(quantity)))
+        .collect();
+    let covered: Quantity = draws.iter().map(|d| d.2).sum();
+    let excess = line.quantity - covered;
+    let excess_discount = if excess.0 == 0 { None } else { best_other_discount(rules, subs, line) };
+    let exact_excess =
+        excess_discount.map_or(rust_decimal::Decimal::ZERO, |d| d.percent.of(line.item.price_of(excess)));
+    let exact_plan: rust_decimal::Decimal = exact_savings.iter().sum();
+    // Round the line's discount once; the plan's share can never exceed it,
+    // so net = gross − discount is never off by a cent.
+    let gross = round(line.item.price_of(line.quantity));
+    let discount = round(exact_plan + exact_excess);
+    let plan = round(exact_plan);
+    let plan = if plan.0.abs() > discount.0.abs() { discount } else { plan };
+    let excess_savings = discount - plan;
+    let savings = split_rounded(plan, &exact_savings, rules.minor_digits);
+    let allocations: Vec<Allocation> = draws
+        .into_iter()
+        .zip(savings)
+        .map(|((si, bi, quantity), savings)| {
+            let benefit = &subs[si].benefits[bi];
+            tracker.save(si, bi, savings);
+            Allocation {
+                subscription_id: subs[si].id,
+                benefit_id: benefit.id,
+                quantity,
+                discount: benefit.discount,
+                savings,
+            }
+        })
+        .collect();
+    let mut result = LineCoverage {
+        quantity: line.quantity,
+        allocations,
+        covered,
+        excess,
+        excess_discount,
+        gross,
+        discount,
+        net: gross - discount,
+        plan_applies,
+        explanation: String::new(),
+    };
+    tracker.other_discount(excess_savings);
+    result.explanation = explain_line(&line.item.units, &result);
+    result
+}
+
+/// Member discounts of usable plans for this patient, a promotion and a
+/// manual discount compete; the single best wins and nothing stacks.
+fn best_other_discount(
+    rules: &CoverageRules,
+    subs: &[CoverageSubscription],
+    line: &DraftLine,
+) -> Option<OtherDiscount> {
+    let member = subs
+        .iter()
+        .filter(|s| s.usable_on(rules.date, rules.past_due_usable) && s.applies_to(line.patient_id))
+        .filter_map(|s| s.member_discount)
+        .max()
+        .map(|percent| OtherDiscount { source: DiscountSource::Member, percent });
+    let promotion = line.promotion.map(|percent| OtherDiscount { source: DiscountSource::Promotion, percent });
+    let manual = line.manual_discount.map(|percent| OtherDiscount { source: DiscountSource::Manual, percent });
+    [manual, promotion, member]
+        .into_iter()
+        .flatten()
+        .filter(|d| d.percent > Percent::ZERO)
+        .max_by(|a, b| a.percent.cmp(&b.percent))
+}
+
+/// What is left of every benefit after the draft, for badges outside a
+/// tracker row (e.g. a plan card beside the SOAP).
+pub fn remaining_after(
+    subs: &[CoverageSubscription],
+    coverage: &Coverage,
+) -> Vec<(SubscriptionId, BenefitId, Remaining)> {
+    subs.iter()
+        .flat_map(|s| {
+            s.benefits.iter().map(move |b| {
+                let drawn: Quantity = coverage
+                    .lines
+                    .iter()
+                    .flat_map(|l| &l.allocations)
+                    .filter(|a| a.subscription_id == s.id && a.benefit_id == b.id)
+                    .map(|a| a.quantity)
+                    .sum();
+                (s.id, b.id, remaining(b.limit, [b.used, drawn]))
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,31 @@
+//! The counting core: pure, shared by the server and the browser.
+//!
+//! No I/O, no clock (dates are arguments), no framework types. It compiles
+//! for `wasm32-unknown-unknown` so the SOAP page computes badges locally with
+//! the very function the server runs when it finalizes an invoice.
+
+pub mod badge;
+pub mod benefit;
+pub mod coverage;
+pub mod explain;
+pub mod money;
+pub mod quantity;
+pub mod subscription;
+pub mod tracker;
+
+#[cfg(test)]
+mod examples;
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod laws;
+
+pub use badge::{BadgeState, badge_for_balance, badge_for_draft, left_text};
+pub use benefit::{BenefitBalance, BenefitId, Covers, GroupId, ItemId, Limit, Remaining, UsageShare, remaining};
+pub use coverage::{
+    Allocation, Coverage, CoverageRules, DiscountSource, DraftLine, ItemRef, LineCoverage, OtherDiscount, cover,
+};
+pub use money::{Currency, Money, MoneyError, Percent, PercentError, split_rounded};
+pub use quantity::{Quantity, QuantityError, Subunit, UnitChoice, UnitSpec, plural};
+pub use subscription::{CoverageSubscription, PatientId, PlanKind, SubscriptionId, SubscriptionStatus, in_force};
+pub use tracker::{Tracker, TrackerRow};

@@ -1,0 +1,22 @@
+//! Server-side half of [`AppError`]: logging the detail, setting the status.
+
+use crate::api::error::AppError;
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> AppError {
+        tracing::error!(error = %err, "database error");
+        AppError::Internal
+    }
+}
+
+/// Sets the HTTP status of a failed server function to match its error.
+pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            let status =
+                axum::http::StatusCode::from_u16(err.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            options.set_status(status);
+        }
+    }
+    result
+}

@@ -1,0 +1,9 @@
+//! Server-only code: configuration, state, the store, start-up.
+
+pub mod api_status;
+pub mod app;
+pub mod config;
+pub mod error;
+pub mod startup;
+pub mod state;
+pub mod store;

@@ -1,0 +1,91 @@
+//! Start-up: configuration, database, demo data, listener, serve.
+//! Every failure here ends in one plain line on stderr and exit code 1.
+
+use std::process::ExitCode;
+
+use leptos::prelude::LeptosOptions;
+use tokio::net::TcpListener;
+
+use super::app::router;
+use super::config::Config;
+use super::store::Store;
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub async fn run() -> ExitCode {
+    init_logging();
+    match start().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("carecount: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start() -> Result<(), String> {
+    let config = Config::from_env()?;
+    let store = Store::open(&config.database_path).await.map_err(|e| e.to_string())?;
+    if config.demo_data && store.is_empty().await.map_err(|e| format!("cannot read the database: {e}"))? {
+        store
+            .seed_demo(chrono::Utc::now().date_naive())
+            .await
+            .map_err(|e| format!("cannot write the demo data: {e}"))?;
+        println!("Created {} with the demo clinic.", config.database_path.display());
+    }
+    let listener = TcpListener::bind(config.addr).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            format!("{} is already in use; stop the other server or set CARECOUNT_ADDR to a free port", config.addr)
+        }
+        _ => format!("cannot listen on {}: {e}", config.addr),
+    })?;
+    let options = leptos_options(&config);
+    announce(&config, &listener);
+    serve(listener, store, options).await.map_err(|e| format!("server stopped: {e}"))
+}
+
+/// Leptos' settings for serving the compiled site.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("carecount")
+        .site_root(config.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build()
+}
+
+/// Serves the app on a bound listener until a shutdown signal.
+pub async fn serve(listener: TcpListener, store: Store, options: LeptosOptions) -> std::io::Result<()> {
+    let app = router(store, options);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+fn announce(config: &Config, listener: &TcpListener) {
+    let addr = listener.local_addr().unwrap_or(config.addr);
+    println!("CareCount is running at http://{addr}/");
+    println!("  database: {}", config.database_path.display());
+    println!("  stop with Ctrl-C");
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            sig.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}

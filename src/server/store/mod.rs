@@ -1,0 +1,94 @@
+//! The store: every SQL statement lives below this module.
+//!
+//! SQLite in WAL mode with one writer connection and a separate read pool.
+//! Writes run in `BEGIN IMMEDIATE` transactions, so a read-then-write
+//! transaction takes the write lock up front and concurrent desks queue for
+//! it (busy timeout) instead of failing with "database is locked".
+
+pub mod clinic;
+pub mod demo;
+pub mod patients;
+pub mod subscriptions;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+/// Handles to the database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    write: SqlitePool,
+    read: SqlitePool,
+}
+
+/// Why the database could not be opened, in one line for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The folder for the file could not be created.
+    #[error("cannot create the folder for {path}: {source}")]
+    Folder { path: String, source: std::io::Error },
+    /// The file exists but is not a SQLite database, or cannot be read.
+    #[error("{path} is not a CareCount SQLite database ({reason})")]
+    NotSqlite { path: String, reason: String },
+    /// Migrations failed.
+    #[error("cannot bring {path} up to date: {reason}")]
+    Migrate { path: String, reason: String },
+}
+
+impl Store {
+    /// Opens (creating if absent) the database file and runs migrations.
+    pub async fn open(path: &Path) -> Result<Store, OpenError> {
+        let shown = path.display().to_string();
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(|source| OpenError::Folder { path: shown.clone(), source })?;
+        }
+        let not_sqlite = |e: sqlx::Error| OpenError::NotSqlite { path: shown.clone(), reason: short(&e) };
+        let options = SqliteConnectOptions::from_str("sqlite://")
+            .map_err(not_sqlite)?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await
+            .map_err(not_sqlite)?;
+        // Reading the schema is the first thing that fails on a non-SQLite file.
+        sqlx::query("SELECT count(*) FROM sqlite_master").execute(&write).await.map_err(not_sqlite)?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&write)
+            .await
+            .map_err(|e| OpenError::Migrate { path: shown.clone(), reason: e.to_string() })?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(not_sqlite)?;
+        Ok(Store { write, read })
+    }
+
+    /// The read pool, for queries outside a write.
+    pub fn reader(&self) -> &SqlitePool {
+        &self.read
+    }
+
+    /// Starts a write transaction holding SQLite's write lock from its first
+    /// statement.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.write.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+fn short(err: &sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,159 @@
+//! Subscriptions with their copied benefits and ledger balances.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::FromRow;
+
+use super::Store;
+use super::clinic::decimal;
+use crate::api::patients::{BenefitDisplay, PlanCard};
+use crate::domain::{
+    BenefitBalance, CoverageSubscription, Covers, Limit, Percent, PlanKind, Quantity, SubscriptionStatus, Subunit,
+    UnitSpec, UsageShare,
+};
+
+#[derive(FromRow)]
+struct SqlSubscription {
+    id: i64,
+    plan_name: String,
+    kind: String,
+    patient_id: Option<i64>,
+    patient_name: Option<String>,
+    status: String,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    member_discount_percent: Option<String>,
+}
+
+#[derive(FromRow)]
+struct SqlBenefit {
+    id: i64,
+    subscription_id: i64,
+    label: String,
+    item_id: Option<i64>,
+    group_id: Option<i64>,
+    limit_quantity: Option<i64>,
+    discount_percent: String,
+    covers_name: String,
+    unit_name: String,
+    subunit_name: Option<String>,
+    subunit_per_unit: Option<i64>,
+}
+
+#[derive(FromRow)]
+struct SqlUsage {
+    subscription_benefit_id: i64,
+    patient_id: Option<i64>,
+    item_id: Option<i64>,
+    used: i64,
+}
+
+fn bad(what: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unknown {what} \u{201c}{value}\u{201d}").into())
+}
+
+fn percent(text: &str) -> Result<Percent, sqlx::Error> {
+    Percent::new(decimal(text)?).map_err(|e| sqlx::Error::Decode(e.to_string().into()))
+}
+
+impl Store {
+    /// Every subscription of a client, newest first, with benefits and
+    /// usage summed from the ledger (never a stored balance).
+    pub async fn client_plans(&self, client_id: i64) -> Result<Vec<PlanCard>, sqlx::Error> {
+        let subs: Vec<SqlSubscription> = sqlx::query_as(
+            "SELECT s.id, s.plan_name, s.kind, s.patient_id, p.name AS patient_name, s.status,
+                    s.starts_on, s.ends_on, s.member_discount_percent
+             FROM subscriptions s LEFT JOIN patients p ON p.id = s.patient_id
+             WHERE s.client_id = ? ORDER BY s.starts_on DESC, s.id DESC",
+        )
+        .bind(client_id)
+        .fetch_all(self.reader())
+        .await?;
+        let benefits: Vec<SqlBenefit> = sqlx::query_as(
+            "SELECT b.id, b.subscription_id, b.label, b.item_id, b.group_id, b.limit_quantity, b.discount_percent,
+                    COALESCE(i.name, g.name) AS covers_name,
+                    COALESCE(i.unit_name, g.unit_name) AS unit_name,
+                    i.subunit_name, i.subunit_per_unit
+             FROM subscription_benefits b
+             JOIN subscriptions s ON s.id = b.subscription_id
+             LEFT JOIN catalog_items i ON i.id = b.item_id
+             LEFT JOIN item_groups g ON g.id = b.group_id
+             WHERE s.client_id = ? ORDER BY b.subscription_id, b.position, b.id",
+        )
+        .bind(client_id)
+        .fetch_all(self.reader())
+        .await?;
+        let usage: Vec<SqlUsage> = sqlx::query_as(
+            "SELECT l.subscription_benefit_id, l.patient_id, l.item_id, SUM(l.quantity) AS used
+             FROM usage_ledger l
+             JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+             JOIN subscriptions s ON s.id = b.subscription_id
+             WHERE s.client_id = ?
+             GROUP BY l.subscription_benefit_id, l.patient_id, l.item_id",
+        )
+        .bind(client_id)
+        .fetch_all(self.reader())
+        .await?;
+        assemble(subs, benefits, usage)
+    }
+}
+
+fn assemble(
+    subs: Vec<SqlSubscription>,
+    benefits: Vec<SqlBenefit>,
+    usage: Vec<SqlUsage>,
+) -> Result<Vec<PlanCard>, sqlx::Error> {
+    let mut shares: HashMap<i64, Vec<UsageShare>> = HashMap::new();
+    for u in usage {
+        shares.entry(u.subscription_benefit_id).or_default().push(UsageShare {
+            patient_id: u.patient_id.unwrap_or(0),
+            item_id: u.item_id.unwrap_or(0),
+            quantity: Quantity(u.used),
+        });
+    }
+    let mut by_sub: HashMap<i64, Vec<(BenefitBalance, BenefitDisplay)>> = HashMap::new();
+    for b in benefits {
+        let covers = match (b.item_id, b.group_id) {
+            (Some(item), _) => Covers::Item(item),
+            (None, Some(group)) => Covers::Group(group),
+            (None, None) => return Err(bad("benefit target", &b.id.to_string())),
+        };
+        let used_by = shares.remove(&b.id).unwrap_or_default();
+        let balance = BenefitBalance {
+            id: b.id,
+            label: b.label,
+            covers,
+            limit: b.limit_quantity.map_or(Limit::Unlimited, |n| Limit::Counted(Quantity(n))),
+            discount: percent(&b.discount_percent)?,
+            used: used_by.iter().map(|s| s.quantity).sum(),
+            used_by,
+        };
+        let units = UnitSpec {
+            unit: b.unit_name,
+            subunit: b.subunit_name.zip(b.subunit_per_unit).map(|(name, per)| Subunit { name, per_unit: per as u32 }),
+        };
+        let display = BenefitDisplay { benefit_id: b.id, covers_name: b.covers_name, units };
+        by_sub.entry(b.subscription_id).or_default().push((balance, display));
+    }
+    subs.into_iter()
+        .map(|s| {
+            let (balances, displays) = by_sub.remove(&s.id).unwrap_or_default().into_iter().unzip();
+            Ok(PlanCard {
+                subscription: CoverageSubscription {
+                    id: s.id,
+                    plan_name: s.plan_name,
+                    kind: PlanKind::from_code(&s.kind).ok_or_else(|| bad("plan kind", &s.kind))?,
+                    patient_id: s.patient_id,
+                    status: SubscriptionStatus::from_code(&s.status).ok_or_else(|| bad("status", &s.status))?,
+                    starts_on: s.starts_on,
+                    ends_on: s.ends_on,
+                    member_discount: s.member_discount_percent.as_deref().map(percent).transpose()?,
+                    benefits: balances,
+                },
+                patient_name: s.patient_name,
+                benefits: displays,
+            })
+        })
+        .collect()
+}

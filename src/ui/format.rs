@@ -1,0 +1,39 @@
+//! How dates, species and ages read on screen.
+
+use chrono::NaiveDate;
+
+/// "3 Nov 2026".
+pub fn date(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+/// "1 Sep 2026 – 31 Aug 2027", or "from 1 Sep 2026" when open-ended.
+pub fn period(start: NaiveDate, end: Option<NaiveDate>) -> String {
+    match end {
+        Some(end) => format!("{} – {}", date(start), date(end)),
+        None => format!("from {}", date(start)),
+    }
+}
+
+/// A small picture word for a species.
+pub fn species_icon(species: &str) -> &'static str {
+    match species {
+        "dog" => "🐕",
+        "cat" => "🐈",
+        "rabbit" => "🐇",
+        _ => "🐾",
+    }
+}
+
+/// "5 months", "3 years", from a birth date to today.
+pub fn age(birth: NaiveDate, today: NaiveDate) -> String {
+    use chrono::Datelike;
+    let whole_months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+    let months = (whole_months(today) - whole_months(birth) - i32::from(today.day() < birth.day())).max(0);
+    match months {
+        0 => "under a month".into(),
+        1 => "1 month".into(),
+        m if m < 24 => format!("{m} months"),
+        m => format!("{} years", m / 12),
+    }
+}

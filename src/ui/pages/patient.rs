@@ -1,0 +1,149 @@
+//! The patient page: each plan that covers the patient, with every benefit's
+//! "N of M left" badge computed by the shared counting core.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::error::AppError;
+use crate::api::patients::{BenefitDisplay, PatientDetail as Page, PlanCard, patient_page};
+use crate::domain::{BenefitBalance, Percent, badge_for_balance, left_text};
+use crate::ui::badges::{BenefitBadge, MemberTag, StatusPill};
+use crate::ui::format::{age, date, period, species_icon};
+use crate::ui::layout::ErrorPanel;
+
+/// Route `/patients/:id`.
+#[component]
+pub fn PatientPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let page = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => patient_page(id).await,
+            None => Err(AppError::NotFound("A patient number is a whole number, such as /patients/12.".into())),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading patient…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <PatientView page/> }.into_any(),
+                    Err(error) => view! { <Title text="Not found"/><ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PatientView(page: Page) -> impl IntoView {
+    let member = page.is_member();
+    let Page { clinic, patient, plans } = page;
+    let today = clinic.today;
+    let (current, past): (Vec<PlanCard>, Vec<PlanCard>) = plans.into_iter().partition(|p| {
+        use crate::domain::SubscriptionStatus::*;
+        matches!(p.subscription.status, Active | PastDue | OnHold | Pending)
+    });
+    let facts = [
+        Some(patient.species.clone()),
+        patient.breed.clone(),
+        patient.sex.clone(),
+        patient.birth_date.map(|b| age(b, today)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    view! {
+        <Title text=patient.name.clone()/>
+        <nav class="crumbs"><a href="/">"Patients"</a>" / "<span>{patient.name.clone()}</span></nav>
+        <section class="page-head patient-head">
+            <div class="avatar" aria-hidden="true">{species_icon(&patient.species)}</div>
+            <div>
+                <h1>
+                    {patient.name.clone()}
+                    {member.then(|| view! { <MemberTag label=clinic.member_tag_label.clone()/> })}
+                </h1>
+                <p class="lede">{facts}</p>
+                <p class="owner">
+                    "Owner: " <strong>{patient.client_name.clone()}</strong>
+                    {patient.client_phone.clone().map(|p| view! { <span class="muted">" · " {p}</span> })}
+                    {patient.client_email.clone().map(|e| view! { <span class="muted">" · " {e}</span> })}
+                </p>
+            </div>
+        </section>
+        <section class="plans">
+            <h2>"Plans"</h2>
+            {current.is_empty().then(|| view! {
+                <p class="panel empty">"No current plan. Plans sold to this patient or its owner show here."</p>
+            })}
+            {current.into_iter().map(|card| view! { <PlanCardView card/> }).collect_view()}
+        </section>
+        {(!past.is_empty()).then(|| view! {
+            <section class="plans past">
+                <h2>"Earlier plans"</h2>
+                <table class="table">
+                    <thead><tr><th>"Plan"</th><th>"Term"</th><th>"Status"</th></tr></thead>
+                    <tbody>
+                        {past.into_iter().map(|card| view! {
+                            <tr>
+                                <td>{card.subscription.plan_name.clone()}</td>
+                                <td>{period(card.subscription.starts_on, card.subscription.ends_on)}</td>
+                                <td><StatusPill status=card.subscription.status/></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn PlanCardView(card: PlanCard) -> impl IntoView {
+    let sub = card.subscription;
+    let whose = match (&card.patient_name, sub.patient_id) {
+        (Some(name), Some(_)) => format!("for {name}"),
+        _ => "for every pet of the household".to_string(),
+    };
+    let member_discount = sub.member_discount.map(|p| format!("{p} member discount on other items"));
+    view! {
+        <article class="panel plan-card" data-test="plan-card" data-plan=sub.plan_name.clone()>
+            <header class="plan-card-head">
+                <div>
+                    <h3>{sub.plan_name.clone()}</h3>
+                    <p class="muted small">{format!("{} {whose} · {}", sub.kind.label(), period(sub.starts_on, sub.ends_on))}</p>
+                </div>
+                <StatusPill status=sub.status/>
+            </header>
+            <table class="table benefits">
+                <thead><tr><th>"Benefit"</th><th>"Covers"</th><th>"Discount"</th><th class="right">"Left"</th></tr></thead>
+                <tbody>
+                    {sub.benefits.iter().zip(card.benefits.iter()).map(|(balance, shown)| view! {
+                        <BenefitRow balance=balance.clone() shown=shown.clone()/>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {member_discount.map(|text| view! { <p class="muted small plan-foot">{text}</p> })}
+            {(sub.status == crate::domain::SubscriptionStatus::Pending).then(|| view! {
+                <p class="muted small plan-foot">{format!("Starts {} once the first payment is in.", date(sub.starts_on))}</p>
+            })}
+        </article>
+    }
+}
+
+#[component]
+fn BenefitRow(balance: BenefitBalance, shown: BenefitDisplay) -> impl IntoView {
+    let state = badge_for_balance(&balance);
+    let text = left_text(balance.limit, balance.remaining(), &shown.units);
+    let discount =
+        if balance.discount == Percent::FULL { "Included".to_string() } else { format!("{} off", balance.discount) };
+    view! {
+        <tr data-test="benefit-row">
+            <td class="benefit-label">{balance.label.clone()}</td>
+            <td class="muted">{shown.covers_name.clone()}</td>
+            <td>{discount}</td>
+            <td class="right"><BenefitBadge state=state text=text/></td>
+        </tr>
+    }
+}

@@ -1,0 +1,80 @@
+//! Starts the real app on port 0 against a fresh temporary database.
+
+use std::net::SocketAddr;
+
+use carecount::server::config::Config;
+use carecount::server::startup::{leptos_options, serve};
+use carecount::server::store::Store;
+use tempfile::TempDir;
+
+/// A running app; dropping it stops the server and removes the database.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub client: reqwest::Client,
+    _dir: TempDir,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl TestApp {
+    /// A fresh database with the demo clinic, served on a free port.
+    pub async fn start() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config {
+            database_path: dir.path().join("carecount.db"),
+            addr: "127.0.0.1:0".parse().expect("addr"),
+            demo_data: true,
+            site_root: "target/site".into(),
+        };
+        let store = Store::open(&config.database_path).await.expect("open store");
+        store.seed_demo(chrono::Utc::now().date_naive()).await.expect("seed demo");
+        let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let options = leptos_options(&config);
+        let served = store.clone();
+        let server = tokio::spawn(async move {
+            serve(listener, served, options).await.expect("serve");
+        });
+        TestApp { addr, store, client: reqwest::Client::new(), _dir: dir, server }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// GET a page; returns status and body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self.client.get(self.url(path)).send().await.expect("GET");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// POST a server function with form-encoded arguments, as the browser does.
+    pub async fn call(&self, endpoint: &str, form: &str) -> (u16, String) {
+        let response = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_string())
+            .send()
+            .await
+            .expect("POST");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// A patient's id by name, from the database.
+    pub async fn patient_id(&self, name: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM patients WHERE name = ?")
+            .bind(name)
+            .fetch_one(self.store.reader())
+            .await
+            .expect("patient exists")
+    }
+}
