@@ -78,8 +78,7 @@ e2e: tools chromium e2e-deps
 	cargo leptos build
 	rm -rf end2end/test-results
 	cd end2end && CHROMIUM_PATH=$(CHROMIUM) npx playwright test
-	@node -e 'const r=require("./end2end/test-results/results.json").stats; \
-	  console.log(`end-to-end: $${r.expected} passed, $${r.unexpected} failed, $${r.skipped} skipped`)'
+	@cd end2end && node summary.cjs
 
 test: tools chromium e2e-deps lint unit e2e
 

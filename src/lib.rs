@@ -4,6 +4,9 @@
 //! `hydrate` feature the WebAssembly that takes over the page in the browser.
 //! Both run the same counting core in [`domain`].
 
+// Leptos view types nest deeply; computing their layout needs more room.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod domain;
 #[cfg(feature = "ssr")]

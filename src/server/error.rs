@@ -11,12 +11,11 @@ impl From<sqlx::Error> for AppError {
 
 /// Sets the HTTP status of a failed server function to match its error.
 pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result {
-        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            let status =
-                axum::http::StatusCode::from_u16(err.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-            options.set_status(status);
-        }
+    use axum::http::StatusCode;
+    if let Err(err) = &result
+        && let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+    {
+        options.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     }
     result
 }

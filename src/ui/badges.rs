@@ -37,3 +37,19 @@ pub fn MemberTag(#[prop(into)] label: String) -> impl IntoView {
         </span>
     }
 }
+
+/// A round avatar with the pet's initial, coloured by species (no emoji
+/// font needed).
+#[component]
+pub fn PetAvatar(
+    #[prop(into)] name: String,
+    #[prop(into)] species: String,
+    #[prop(optional)] large: bool,
+) -> impl IntoView {
+    let size = if large { " avatar-large" } else { "" };
+    view! {
+        <span class=format!("avatar avatar-{species}{size}") title=species.clone() aria-hidden="true">
+            {crate::ui::format::initial(&name)}
+        </span>
+    }
+}

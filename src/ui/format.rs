@@ -15,14 +15,9 @@ pub fn period(start: NaiveDate, end: Option<NaiveDate>) -> String {
     }
 }
 
-/// A small picture word for a species.
-pub fn species_icon(species: &str) -> &'static str {
-    match species {
-        "dog" => "🐕",
-        "cat" => "🐈",
-        "rabbit" => "🐇",
-        _ => "🐾",
-    }
+/// The first letter of a name, for an avatar.
+pub fn initial(name: &str) -> String {
+    name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default()
 }
 
 /// "5 months", "3 years", from a birth date to today.

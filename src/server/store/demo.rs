@@ -7,26 +7,47 @@ use sqlx::{Sqlite, Transaction};
 
 use super::Store;
 
-/// (code, name, kind, unit, subunit, per unit, price, group)
-const ITEMS: &[(&str, &str, &str, &str, Option<&str>, Option<i64>, &str, Option<i64>)] = &[
-    ("EXAM", "Wellness exam", "service", "exam", None, None, "55.00", None),
-    ("VAC-DHPP", "DHPP vaccine", "product", "dose", None, None, "42.00", Some(1)),
-    ("VAC-RAB", "Rabies vaccine", "product", "dose", None, None, "38.00", Some(1)),
-    ("VAC-LEP", "Leptospirosis vaccine", "product", "dose", None, None, "36.00", Some(1)),
-    ("VAC-FVRCP", "FVRCP vaccine", "product", "dose", None, None, "40.00", Some(2)),
-    ("VAC-FELV", "FeLV vaccine", "product", "dose", None, None, "39.00", Some(2)),
-    ("PAR-NXG", "NexGard chewables", "product", "box", Some("tablet"), Some(6), "72.00", None),
-    ("PAR-MLB", "Milbemax tablets", "product", "box", Some("tablet"), Some(4), "28.00", None),
-    ("DEN-CLN", "Dental cleaning", "service", "procedure", None, None, "180.00", None),
-    ("LAB-CBC", "Complete blood count", "service", "test", None, None, "65.00", None),
-    ("LAB-CHEM", "Senior chemistry panel", "service", "test", None, None, "95.00", None),
-    ("LAB-FEC", "Fecal exam", "service", "test", None, None, "32.00", None),
-    ("NAIL", "Nail trim", "service", "trim", None, None, "15.00", None),
-    ("MICRO", "Microchip", "product", "chip", None, None, "45.00", None),
-    ("DAYCARE", "Daycare day", "service", "day", None, None, "35.00", None),
-    ("PHYSIO", "Physiotherapy session", "service", "session", None, None, "70.00", None),
-    ("GROOM", "Full groom", "service", "groom", None, None, "60.00", None),
-    ("XRAY", "Radiograph", "service", "image", None, None, "120.00", None),
+/// One catalog row of the demo.
+struct Item {
+    code: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    unit: &'static str,
+    /// Subunit name and how many make one unit.
+    subunit: Option<(&'static str, i64)>,
+    price: &'static str,
+    group: Option<i64>,
+}
+
+const fn item(
+    code: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    unit: &'static str,
+    price: &'static str,
+) -> Item {
+    Item { code, name, kind, unit, subunit: None, price, group: None }
+}
+
+const ITEMS: &[Item] = &[
+    item("EXAM", "Wellness exam", "service", "exam", "55.00"),
+    Item { group: Some(1), ..item("VAC-DHPP", "DHPP vaccine", "product", "dose", "42.00") },
+    Item { group: Some(1), ..item("VAC-RAB", "Rabies vaccine", "product", "dose", "38.00") },
+    Item { group: Some(1), ..item("VAC-LEP", "Leptospirosis vaccine", "product", "dose", "36.00") },
+    Item { group: Some(2), ..item("VAC-FVRCP", "FVRCP vaccine", "product", "dose", "40.00") },
+    Item { group: Some(2), ..item("VAC-FELV", "FeLV vaccine", "product", "dose", "39.00") },
+    Item { subunit: Some(("tablet", 6)), ..item("PAR-NXG", "NexGard chewables", "product", "box", "72.00") },
+    Item { subunit: Some(("tablet", 4)), ..item("PAR-MLB", "Milbemax tablets", "product", "box", "28.00") },
+    item("DEN-CLN", "Dental cleaning", "service", "procedure", "180.00"),
+    item("LAB-CBC", "Complete blood count", "service", "test", "65.00"),
+    item("LAB-CHEM", "Senior chemistry panel", "service", "test", "95.00"),
+    item("LAB-FEC", "Fecal exam", "service", "test", "32.00"),
+    item("NAIL", "Nail trim", "service", "trim", "15.00"),
+    item("MICRO", "Microchip", "product", "chip", "45.00"),
+    item("DAYCARE", "Daycare day", "service", "day", "35.00"),
+    item("PHYSIO", "Physiotherapy session", "service", "session", "70.00"),
+    item("GROOM", "Full groom", "service", "groom", "60.00"),
+    item("XRAY", "Radiograph", "service", "image", "120.00"),
 ];
 
 /// What a benefit covers: an item (1-based index into ITEMS) or a group.
@@ -292,21 +313,21 @@ async fn seed_catalog(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx:
             .execute(&mut **tx)
             .await?;
     }
-    for (n, (code, name, kind, unit, sub, per, price, group)) in ITEMS.iter().enumerate() {
+    for (n, it) in ITEMS.iter().enumerate() {
         sqlx::query(
             "INSERT INTO catalog_items (id, organisation_id, code, name, kind, unit_name, subunit_name,
                                         subunit_per_unit, regular_price, group_id)
              VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(n as i64 + 1)
-        .bind(code)
-        .bind(name)
-        .bind(kind)
-        .bind(unit)
-        .bind(sub)
-        .bind(per)
-        .bind(price)
-        .bind(group)
+        .bind(it.code)
+        .bind(it.name)
+        .bind(it.kind)
+        .bind(it.unit)
+        .bind(it.subunit.map(|s| s.0))
+        .bind(it.subunit.map(|s| s.1))
+        .bind(it.price)
+        .bind(it.group)
         .execute(&mut **tx)
         .await?;
     }
@@ -440,7 +461,7 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
             let cap = limit.unwrap_or(4);
             // Every fifth benefit is used up; the rest partly used.
             let used = if (sub_id + position as i64) % 5 == 0 { cap } else { dice.roll(cap + 1) * 2 / 3 };
-            let visits = used.min(3).max(1);
+            let visits = used.clamp(1, 3);
             let mut left = used;
             for visit in 0..visits {
                 let quantity = if visit == visits - 1 { left } else { (used / visits).max(1).min(left) };

@@ -5,8 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::patients::{PatientList, PatientRow, list_patients};
-use crate::ui::badges::{MemberTag, StatusPill};
-use crate::ui::format::species_icon;
+use crate::ui::badges::{MemberTag, PetAvatar, StatusPill};
 use crate::ui::layout::ErrorPanel;
 
 /// The patient list.
@@ -87,7 +86,7 @@ fn PatientLine(row: PatientRow, member: bool, label: String) -> impl IntoView {
         <tr data-test="patient-row">
             <td>
                 <a class="patient-link" href=href>
-                    <span class="species" aria-hidden="true">{species_icon(&row.species)}</span>
+                    <PetAvatar name=row.name.clone() species=row.species.clone()/>
                     <span class="patient-name">{row.name.clone()}</span>
                 </a>
                 <span class="muted small">{row.breed.clone().unwrap_or_default()}</span>

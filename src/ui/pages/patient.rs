@@ -8,8 +8,8 @@ use leptos_router::hooks::use_params_map;
 use crate::api::error::AppError;
 use crate::api::patients::{BenefitDisplay, PatientDetail as Page, PlanCard, patient_page};
 use crate::domain::{BenefitBalance, Percent, badge_for_balance, left_text};
-use crate::ui::badges::{BenefitBadge, MemberTag, StatusPill};
-use crate::ui::format::{age, date, period, species_icon};
+use crate::ui::badges::{BenefitBadge, MemberTag, PetAvatar, StatusPill};
+use crate::ui::format::{age, date, period};
 use crate::ui::layout::ErrorPanel;
 
 /// Route `/patients/:id`.
@@ -58,7 +58,7 @@ fn PatientView(page: Page) -> impl IntoView {
         <Title text=patient.name.clone()/>
         <nav class="crumbs"><a href="/">"Patients"</a>" / "<span>{patient.name.clone()}</span></nav>
         <section class="page-head patient-head">
-            <div class="avatar" aria-hidden="true">{species_icon(&patient.species)}</div>
+            <PetAvatar name=patient.name.clone() species=patient.species.clone() large=true/>
             <div>
                 <h1>
                     {patient.name.clone()}
