@@ -150,6 +150,32 @@ CREATE TABLE subscription_benefits (
 );
 CREATE INDEX subscription_benefits_sub ON subscription_benefits(subscription_id);
 
+-- A SOAP note's plan: what the vet intends to do or dispense. Drafts keep the
+-- quantity exactly as typed; nothing here touches the ledger.
+CREATE TABLE soap_notes (
+    id               INTEGER PRIMARY KEY,
+    organisation_id  INTEGER NOT NULL REFERENCES organisations(id),
+    patient_id       INTEGER NOT NULL REFERENCES patients(id),
+    visit_date       TEXT NOT NULL,
+    status           TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'invoiced')),
+    plan_notes       TEXT NOT NULL DEFAULT '',
+    invoice_id       INTEGER REFERENCES invoices(id),
+    created_by_name  TEXT NOT NULL,
+    created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    updated_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX soap_notes_patient ON soap_notes(patient_id);
+
+CREATE TABLE soap_lines (
+    id             INTEGER PRIMARY KEY,
+    soap_id        INTEGER NOT NULL REFERENCES soap_notes(id),
+    position       INTEGER NOT NULL,
+    item_id        INTEGER NOT NULL REFERENCES catalog_items(id),
+    quantity_text  TEXT NOT NULL,
+    unit_choice    TEXT NOT NULL DEFAULT 'unit' CHECK (unit_choice IN ('unit', 'subunit')),
+    UNIQUE (soap_id, position)
+);
+
 CREATE TABLE invoices (
     id                   INTEGER PRIMARY KEY,
     organisation_id      INTEGER NOT NULL REFERENCES organisations(id),
@@ -159,29 +185,40 @@ CREATE TABLE invoices (
     status               TEXT NOT NULL CHECK (status IN ('draft', 'finalized', 'voided')),
     invoice_date         TEXT NOT NULL,
     corrects_invoice_id  INTEGER REFERENCES invoices(id),
-    created_by           INTEGER REFERENCES users(id),
+    created_by_name      TEXT NOT NULL,
+    -- The key of the finalize request that won: a retry with it gets the
+    -- same answer; any other finalize is refused.
+    finalize_key         TEXT,
     finalized_at         TEXT,
+    finalized_by_name    TEXT,
     voided_at            TEXT,
+    voided_by_name       TEXT,
     void_reason          TEXT,
+    -- The coverage as the server computed it when finalizing (JSON).
+    coverage_json        TEXT,
     created_at           TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     updated_at           TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
+CREATE INDEX invoices_client ON invoices(client_id);
 
+-- Draft lines keep the text typed; finalizing fills the smallest-unit
+-- quantity and freezes the coverage the server computed.
 CREATE TABLE invoice_lines (
-    id                        INTEGER PRIMARY KEY,
-    invoice_id                INTEGER NOT NULL REFERENCES invoices(id),
-    position                  INTEGER NOT NULL,
-    patient_id                INTEGER NOT NULL REFERENCES patients(id),
-    item_id                   INTEGER NOT NULL REFERENCES catalog_items(id),
-    quantity                  INTEGER NOT NULL CHECK (quantity <> 0),
-    unit_choice               TEXT NOT NULL DEFAULT 'unit' CHECK (unit_choice IN ('unit', 'subunit')),
-    manual_discount_percent   TEXT,
-    promotion_percent         TEXT,
-    covered_quantity          INTEGER,
-    gross                     TEXT,
-    discount                  TEXT,
-    net                       TEXT,
-    explanation               TEXT,
+    id                    INTEGER PRIMARY KEY,
+    invoice_id            INTEGER NOT NULL REFERENCES invoices(id),
+    position              INTEGER NOT NULL,
+    patient_id            INTEGER NOT NULL REFERENCES patients(id),
+    item_id               INTEGER NOT NULL REFERENCES catalog_items(id),
+    quantity_text         TEXT NOT NULL,
+    unit_choice           TEXT NOT NULL DEFAULT 'unit' CHECK (unit_choice IN ('unit', 'subunit')),
+    discount_text         TEXT NOT NULL DEFAULT '',
+    soap_id               INTEGER REFERENCES soap_notes(id),
+    quantity              INTEGER,
+    covered_quantity      INTEGER,
+    gross                 TEXT,
+    discount              TEXT,
+    net                   TEXT,
+    explanation           TEXT,
     UNIQUE (invoice_id, position)
 );
 
@@ -196,6 +233,7 @@ CREATE TABLE usage_ledger (
     source_kind               TEXT NOT NULL CHECK (source_kind IN ('invoice_line', 'invoice_void', 'import_line', 'opening_balance', 'manual_adjustment', 'reversal', 'transfer')),
     source_key                TEXT NOT NULL,
     reversal_of               INTEGER REFERENCES usage_ledger(id),
+    invoice_line_id           INTEGER REFERENCES invoice_lines(id),
     actor_user_id             INTEGER REFERENCES users(id),
     actor_name                TEXT NOT NULL,
     note                      TEXT NOT NULL DEFAULT '',
@@ -203,6 +241,7 @@ CREATE TABLE usage_ledger (
     UNIQUE (source_kind, source_key)
 );
 CREATE INDEX usage_ledger_benefit ON usage_ledger(subscription_benefit_id);
+CREATE INDEX usage_ledger_invoice_line ON usage_ledger(invoice_line_id);
 CREATE UNIQUE INDEX usage_ledger_one_reversal ON usage_ledger(reversal_of) WHERE reversal_of IS NOT NULL;
 
 CREATE TRIGGER usage_ledger_no_update BEFORE UPDATE ON usage_ledger

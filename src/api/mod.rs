@@ -1,6 +1,12 @@
 //! Server functions and the types that cross the wire. Each function is
 //! thin: parse, authorize, call the domain and the store.
 
+pub mod catalog;
 pub mod clinic;
+pub mod desk;
 pub mod error;
+pub mod invoice_view;
+pub mod invoices;
 pub mod patients;
+pub mod plans;
+pub mod soap;

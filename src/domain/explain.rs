@@ -31,36 +31,33 @@ pub fn explain_line(units: &UnitSpec, line: &LineCoverage) -> String {
             format!("{} of this item {verb} {best} off with your plan.", count(covered))
         }
     };
-    let excess_sentence = |subject: &str| match line.excess_discount {
-        Some(d) => format!("{subject}: {}.", applies(d)),
-        None => format!("{subject} charged at regular price."),
-    };
 
     match (covered > 0, excess > 0) {
         (true, false) => covered_sentence(),
         (true, true) => {
-            let subject = match line.excess_discount {
-                Some(_) => format!("Additional {}", plural(name, 2)),
-                None => format!("Additional {} are", plural(name, 2)),
-            };
-            format!("{} {}", covered_sentence(), excess_sentence(&subject))
+            let more = plural(name, 2);
+            match line.excess_discount {
+                Some(d) => format!("{} Additional {more} get {}.", covered_sentence(), discount_words(d)),
+                None => format!("{} Additional {more} are charged at regular price.", covered_sentence()),
+            }
         }
         (false, true) if line.plan_applies => match line.excess_discount {
-            Some(d) => format!("Your plan has none of this item left this term; {}.", applies(d)),
+            Some(d) => format!("Your plan has none of this item left this term; {} applies.", discount_words(d)),
             None => "Your plan has none of this item left this term, so it is charged at regular price.".into(),
         },
         (false, true) => {
-            line.excess_discount.map(|d| format!("Not included in a plan; {}.", applies(d))).unwrap_or_default()
+            line.excess_discount.map(|d| format!("Not included in a plan; {} applies.", discount_words(d))).unwrap_or_default()
         }
         (_, false) => String::new(),
     }
 }
 
-fn applies(discount: OtherDiscount) -> String {
+/// "your 10% member discount", "the 15% promotion", "a 5% line discount".
+fn discount_words(discount: OtherDiscount) -> String {
     let p = discount.percent;
     match discount.source {
-        DiscountSource::Member => format!("your {p} member discount applies"),
-        DiscountSource::Promotion => format!("the {p} promotion applies"),
-        DiscountSource::Manual => format!("a {p} line discount applies"),
+        DiscountSource::Member => format!("your {p} member discount"),
+        DiscountSource::Promotion => format!("the {p} promotion"),
+        DiscountSource::Manual => format!("a {p} line discount"),
     }
 }

@@ -7,6 +7,7 @@
 pub mod badge;
 pub mod benefit;
 pub mod coverage;
+pub mod draft;
 pub mod explain;
 pub mod money;
 pub mod quantity;
@@ -25,6 +26,7 @@ pub use benefit::{BenefitBalance, BenefitId, Covers, GroupId, ItemId, Limit, Rem
 pub use coverage::{
     Allocation, Coverage, CoverageRules, DiscountSource, DraftLine, ItemRef, LineCoverage, OtherDiscount, cover,
 };
+pub use draft::{LineInput, parse_line};
 pub use money::{Currency, Money, MoneyError, Percent, PercentError, split_rounded};
 pub use quantity::{Quantity, QuantityError, Subunit, UnitChoice, UnitSpec, plural};
 pub use subscription::{CoverageSubscription, PatientId, PlanKind, SubscriptionId, SubscriptionStatus, in_force};

@@ -1,5 +1,6 @@
 //! Server-only code: configuration, state, the store, start-up.
 
+pub mod actor;
 pub mod api_status;
 pub mod app;
 pub mod config;

@@ -1,4 +1,5 @@
 //! Starts the real app on port 0 against a fresh temporary database.
+#![allow(dead_code)] // each test file uses its own share of these helpers
 
 use std::net::SocketAddr;
 
@@ -67,6 +68,64 @@ impl TestApp {
             .expect("POST");
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
+    }
+
+    /// POST a server function that takes JSON.
+    pub async fn call_json(&self, endpoint: &str, body: serde_json::Value) -> (u16, String) {
+        let response = self.client.post(self.url(&format!("/api/{endpoint}"))).json(&body).send().await.expect("POST");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// A number from a SQL query.
+    pub async fn scalar(&self, sql: &str, bind: i64) -> i64 {
+        sqlx::query_scalar(sql).bind(bind).fetch_one(self.store.reader()).await.expect("query")
+    }
+
+    /// A catalog item's id by code.
+    pub async fn item_id(&self, code: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM catalog_items WHERE code = ?")
+            .bind(code)
+            .fetch_one(self.store.reader())
+            .await
+            .expect("item exists")
+    }
+
+    /// A patient's active benefit by label: (benefit id, limit, used so far).
+    pub async fn benefit(&self, patient_id: i64, label: &str) -> (i64, i64, i64) {
+        sqlx::query_as(
+            "SELECT b.id, b.limit_quantity, COALESCE((SELECT SUM(quantity) FROM usage_ledger l
+                                                      WHERE l.subscription_benefit_id = b.id), 0)
+             FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id
+             WHERE s.patient_id = ? AND s.status = 'active' AND b.label = ?",
+        )
+        .bind(patient_id)
+        .bind(label)
+        .fetch_one(self.store.reader())
+        .await
+        .expect("benefit exists")
+    }
+
+    /// The client of a patient.
+    pub async fn client_of(&self, patient_id: i64) -> i64 {
+        self.scalar("SELECT client_id FROM patients WHERE id = ?", patient_id).await
+    }
+
+    /// A new draft invoice for a client; returns its id.
+    pub async fn new_invoice(&self, client_id: i64) -> i64 {
+        let (status, body) =
+            self.call_json("invoice/start", serde_json::json!({ "client_id": client_id, "soap_ids": [] })).await;
+        assert_eq!(status, 200, "{body}");
+        body.parse().expect("invoice id")
+    }
+
+    /// Finalizes an invoice with these lines; returns status and body.
+    pub async fn finalize(&self, invoice: i64, lines: serde_json::Value, key: &str) -> (u16, String) {
+        self.call_json(
+            "invoice/finalize",
+            serde_json::json!({ "id": invoice, "lines": lines, "preview": [], "key": key }),
+        )
+        .await
     }
 
     /// A patient's id by name, from the database.

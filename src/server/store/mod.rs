@@ -5,10 +5,16 @@
 //! transaction takes the write lock up front and concurrent desks queue for
 //! it (busy timeout) instead of failing with "database is locked".
 
+pub mod audit;
+pub mod catalog;
 pub mod clinic;
 pub mod demo;
+pub mod finalize;
+pub mod invoices;
 pub mod patients;
+pub mod soap;
 pub mod subscriptions;
+pub mod usage;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sqlx::FromRow;
+use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
 use super::clinic::decimal;
@@ -61,17 +61,25 @@ impl Store {
     /// Every subscription of a client, newest first, with benefits and
     /// usage summed from the ledger (never a stored balance).
     pub async fn client_plans(&self, client_id: i64) -> Result<Vec<PlanCard>, sqlx::Error> {
-        let subs: Vec<SqlSubscription> = sqlx::query_as(
-            "SELECT s.id, s.plan_name, s.kind, s.patient_id, p.name AS patient_name, s.status,
+        let mut conn = self.reader().acquire().await?;
+        client_plans_on(&mut conn, client_id).await
+    }
+}
+
+/// [`Store::client_plans`] on a given connection, so a write transaction
+/// counts with what it has locked.
+pub(crate) async fn client_plans_on(conn: &mut SqliteConnection, client_id: i64) -> Result<Vec<PlanCard>, sqlx::Error> {
+    let subs: Vec<SqlSubscription> = sqlx::query_as(
+        "SELECT s.id, s.plan_name, s.kind, s.patient_id, p.name AS patient_name, s.status,
                     s.starts_on, s.ends_on, s.member_discount_percent
              FROM subscriptions s LEFT JOIN patients p ON p.id = s.patient_id
              WHERE s.client_id = ? ORDER BY s.starts_on DESC, s.id DESC",
-        )
-        .bind(client_id)
-        .fetch_all(self.reader())
-        .await?;
-        let benefits: Vec<SqlBenefit> = sqlx::query_as(
-            "SELECT b.id, b.subscription_id, b.label, b.item_id, b.group_id, b.limit_quantity, b.discount_percent,
+    )
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let benefits: Vec<SqlBenefit> = sqlx::query_as(
+        "SELECT b.id, b.subscription_id, b.label, b.item_id, b.group_id, b.limit_quantity, b.discount_percent,
                     COALESCE(i.name, g.name) AS covers_name,
                     COALESCE(i.unit_name, g.unit_name) AS unit_name,
                     i.subunit_name, i.subunit_per_unit
@@ -80,23 +88,22 @@ impl Store {
              LEFT JOIN catalog_items i ON i.id = b.item_id
              LEFT JOIN item_groups g ON g.id = b.group_id
              WHERE s.client_id = ? ORDER BY b.subscription_id, b.position, b.id",
-        )
-        .bind(client_id)
-        .fetch_all(self.reader())
-        .await?;
-        let usage: Vec<SqlUsage> = sqlx::query_as(
-            "SELECT l.subscription_benefit_id, l.patient_id, l.item_id, SUM(l.quantity) AS used
+    )
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let usage: Vec<SqlUsage> = sqlx::query_as(
+        "SELECT l.subscription_benefit_id, l.patient_id, l.item_id, SUM(l.quantity) AS used
              FROM usage_ledger l
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id
              WHERE s.client_id = ?
              GROUP BY l.subscription_benefit_id, l.patient_id, l.item_id",
-        )
-        .bind(client_id)
-        .fetch_all(self.reader())
-        .await?;
-        assemble(subs, benefits, usage)
-    }
+    )
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    assemble(subs, benefits, usage)
 }
 
 fn assemble(

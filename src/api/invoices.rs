@@ -1,0 +1,136 @@
+//! Invoices: drafts, finalize, void and corrections.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use super::desk::{InvoiceSummary, OpenSoap, SaveReceipt};
+use super::error::AppError;
+use super::invoice_view::{FinalizeOutcome, InvoiceView};
+use crate::domain::LineInput;
+
+/// The desk panel of a client: SOAP plans to invoice and past invoices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskOverview {
+    /// The client.
+    pub client_id: i64,
+    /// SOAP plans not yet invoiced.
+    pub open_soaps: Vec<OpenSoap>,
+    /// Invoices, newest first.
+    pub invoices: Vec<InvoiceSummary>,
+}
+
+/// Open SOAP plans and invoices of the client who owns `patient_id`.
+#[server(prefix = "/api", endpoint = "desk")]
+pub async fn client_desk(patient_id: i64) -> Result<DeskOverview, AppError> {
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            let patient = state.store.patient(clinic.organisation_id, patient_id).await?.ok_or_else(|| {
+                AppError::NotFound(format!("There is no patient number {patient_id} in this clinic."))
+            })?;
+            Ok(DeskOverview {
+                client_id: patient.client_id,
+                open_soaps: state.store.open_soaps(patient.client_id).await?,
+                invoices: state.store.client_invoices(patient.client_id).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// Starts a draft invoice for a client from the given SOAP plans (or none).
+#[server(prefix = "/api", endpoint = "invoice/start", input = Json)]
+pub async fn invoice_start(client_id: i64, soap_ids: Vec<i64>) -> Result<i64, AppError> {
+    use crate::server::{actor::Actor, error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.create_invoice(&clinic, client_id, &soap_ids, &Actor::clinic_desk()).await
+        }
+        .await,
+    )
+}
+
+/// An invoice with the client's plans.
+#[server(prefix = "/api", endpoint = "invoice/load")]
+pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.invoice_view(clinic, id).await
+        }
+        .await,
+    )
+}
+
+/// Saves a draft invoice as it is on screen. Touches no count.
+#[server(prefix = "/api", endpoint = "invoice/save", input = Json)]
+pub async fn invoice_save(id: i64, lines: Vec<LineInput>) -> Result<SaveReceipt, AppError> {
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.save_invoice_draft(clinic.organisation_id, id, &lines).await?;
+            Ok(SaveReceipt { saved_at: chrono::Utc::now().format("%H:%M:%S").to_string() })
+        }
+        .await,
+    )
+}
+
+/// Finalizes: the server counts again inside one transaction and posts the
+/// covered units. `preview` is the covered quantity per line the desk saw.
+#[server(prefix = "/api", endpoint = "invoice/finalize", input = Json)]
+pub async fn invoice_finalize(
+    id: i64,
+    lines: Vec<LineInput>,
+    preview: Vec<i64>,
+    key: String,
+) -> Result<FinalizeOutcome, AppError> {
+    use crate::server::{actor::Actor, error::reply, state::app_state};
+    reply(
+        async {
+            if key.trim().is_empty() || key.len() > 64 {
+                return Err(AppError::Invalid("The request key is missing; reload the page and try again.".into()));
+            }
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.finalize_invoice(&clinic, id, &lines, &preview, &key, &Actor::clinic_desk()).await
+        }
+        .await,
+    )
+}
+
+/// Voids a finalized invoice; every count it used comes back.
+#[server(prefix = "/api", endpoint = "invoice/void")]
+pub async fn invoice_void(id: i64, reason: String) -> Result<(), AppError> {
+    use crate::server::{actor::Actor, error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.void_invoice(&clinic, id, &reason, &Actor::clinic_desk()).await
+        }
+        .await,
+    )
+}
+
+/// Starts a correction invoice for a finalized invoice; returns its id.
+#[server(prefix = "/api", endpoint = "invoice/correct")]
+pub async fn invoice_correct(id: i64) -> Result<i64, AppError> {
+    use crate::server::{actor::Actor, error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.create_correction(&clinic, id, &Actor::clinic_desk()).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,88 @@
+//! One plan and its usage history.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::clinic::ClinicInfo;
+use super::error::AppError;
+use super::patients::PlanCard;
+
+/// One ledger entry as the history shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerRow {
+    /// The entry.
+    pub id: i64,
+    /// The benefit it counts against.
+    pub benefit_label: String,
+    /// The patient it was for.
+    pub patient_name: Option<String>,
+    /// The item used.
+    pub item_name: Option<String>,
+    /// Signed units (negative = returned).
+    pub quantity: i64,
+    /// Its source in words ("Invoice INV-2026-00004").
+    pub source: String,
+    /// The invoice, when it came from one.
+    pub invoice_id: Option<i64>,
+    /// The entry this one reverses.
+    pub reversal_of: Option<i64>,
+    /// The entry that reversed this one.
+    pub reversed_by: Option<i64>,
+    /// Who.
+    pub actor_name: String,
+    /// Why.
+    pub note: String,
+    /// When (UTC).
+    pub created_at: String,
+}
+
+/// A plan with its usage history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanDetail {
+    /// The client.
+    pub client_id: i64,
+    /// The client's name.
+    pub client_name: String,
+    /// The plan and its balances.
+    pub card: PlanCard,
+    /// Every ledger entry, newest first.
+    pub history: Vec<LedgerRow>,
+}
+
+/// What the plan page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPageData {
+    /// The clinic.
+    pub clinic: ClinicInfo,
+    /// The plan.
+    pub detail: PlanDetail,
+}
+
+/// A plan with its usage history.
+#[server(prefix = "/api", endpoint = "plan")]
+pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            let detail = state.store.plan_detail(clinic.organisation_id, id).await?;
+            Ok(PlanPageData { clinic, detail })
+        }
+        .await,
+    )
+}
+
+/// Removes a use from a plan's history by appending its reversal.
+#[server(prefix = "/api", endpoint = "usage/remove")]
+pub async fn usage_remove(entry_id: i64, note: String) -> Result<(), AppError> {
+    use crate::server::{actor::Actor, error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.remove_usage(clinic.organisation_id, entry_id, &note, &Actor::clinic_desk()).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,121 @@
+//! SOAP plans: what the vet intends, with live plan coverage.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use super::clinic::ClinicInfo;
+use super::desk::{DeskLine, SaveReceipt};
+use super::error::AppError;
+use super::patients::{PatientInfo, PlanCard};
+use crate::domain::{CoverageRules, CoverageSubscription, LineInput};
+
+/// Everything the SOAP page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoapView {
+    /// The SOAP note.
+    pub id: i64,
+    /// The clinic.
+    pub clinic: ClinicInfo,
+    /// The patient.
+    pub patient: PatientInfo,
+    /// Plans covering the patient, with current balances.
+    pub plans: Vec<PlanCard>,
+    /// Visit date: plans are matched as of this day.
+    pub visit_date: NaiveDate,
+    /// "open" or "invoiced".
+    pub status: String,
+    /// Free text of the plan.
+    pub plan_notes: String,
+    /// The invoice it went on, if any.
+    pub invoice_id: Option<i64>,
+    /// Plan lines as typed.
+    pub lines: Vec<DeskLine>,
+}
+
+impl SoapView {
+    /// The rules coverage runs with.
+    pub fn rules(&self) -> CoverageRules {
+        CoverageRules {
+            date: self.visit_date,
+            minor_digits: self.clinic.currency.minor_digits,
+            past_due_usable: self.clinic.past_due_usable,
+        }
+    }
+
+    /// The subscriptions coverage draws on.
+    pub fn subscriptions(&self) -> Vec<CoverageSubscription> {
+        self.plans.iter().map(|p| p.subscription.clone()).collect()
+    }
+}
+
+/// Opens a new SOAP plan for a patient; returns its id.
+#[server(prefix = "/api", endpoint = "soap/start")]
+pub async fn soap_start(patient_id: i64) -> Result<i64, AppError> {
+    use crate::server::{actor::Actor, error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.create_soap(clinic.organisation_id, patient_id, clinic.today, &Actor::clinic_desk()).await
+        }
+        .await,
+    )
+}
+
+/// A SOAP plan with its patient's plans.
+#[server(prefix = "/api", endpoint = "soap/load")]
+pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            let soap = state
+                .store
+                .load_soap(clinic.organisation_id, id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("There is no SOAP plan number {id} in this clinic.")))?;
+            let patient =
+                state.store.patient(clinic.organisation_id, soap.patient_id).await?.ok_or(AppError::Internal)?;
+            let plans = state
+                .store
+                .client_plans(soap.client_id)
+                .await?
+                .into_iter()
+                .filter(|p| p.subscription.applies_to(soap.patient_id))
+                .collect();
+            Ok(SoapView {
+                id: soap.id,
+                clinic,
+                patient,
+                plans,
+                visit_date: soap.visit_date,
+                status: soap.status,
+                plan_notes: soap.plan_notes,
+                invoice_id: soap.invoice_id,
+                lines: soap.lines,
+            })
+        }
+        .await,
+    )
+}
+
+/// Saves a SOAP draft as it is on screen. Touches no count.
+#[server(prefix = "/api", endpoint = "soap/save", input = Json)]
+pub async fn soap_save(id: i64, plan_notes: String, lines: Vec<LineInput>) -> Result<SaveReceipt, AppError> {
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            if plan_notes.chars().count() > 5_000 {
+                return Err(AppError::Invalid("Keep the plan notes under 5,000 characters.".into()));
+            }
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.save_soap(clinic.organisation_id, id, &plan_notes, &lines).await?;
+            Ok(SaveReceipt { saved_at: chrono::Utc::now().format("%H:%M:%S").to_string() })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,40 @@
+//! The audit log: who changed what, with the note where one is required.
+
+use sqlx::SqliteConnection;
+
+use crate::api::error::AppError;
+use crate::server::actor::Actor;
+
+/// One audit row, written in the same transaction as the change it records.
+pub(crate) struct Audit<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: i64,
+    pub detail: &'a str,
+    pub note: Option<&'a str>,
+}
+
+impl Audit<'_> {
+    pub(crate) async fn write(
+        &self,
+        conn: &mut SqliteConnection,
+        organisation_id: i64,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO audit_log (organisation_id, actor_user_id, actor_name, action, entity, entity_id, detail, note)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(organisation_id)
+        .bind(actor.user_id)
+        .bind(&actor.name)
+        .bind(self.action)
+        .bind(self.entity)
+        .bind(self.entity_id)
+        .bind(self.detail)
+        .bind(self.note)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,87 @@
+//! The catalog: items with their units and regular prices.
+
+use std::collections::HashMap;
+
+use sqlx::{FromRow, SqliteConnection};
+
+use super::Store;
+use super::clinic::decimal;
+use crate::domain::{ItemRef, Money, Subunit, UnitSpec};
+
+#[derive(FromRow)]
+struct SqlItem {
+    id: i64,
+    code: String,
+    name: String,
+    group_id: Option<i64>,
+    regular_price: String,
+    unit_name: String,
+    subunit_name: Option<String>,
+    subunit_per_unit: Option<i64>,
+}
+
+impl SqlItem {
+    fn into_item(self) -> Result<ItemRef, sqlx::Error> {
+        Ok(ItemRef {
+            id: self.id,
+            code: self.code,
+            name: self.name,
+            group_id: self.group_id,
+            regular_price: Money(decimal(&self.regular_price)?),
+            units: UnitSpec {
+                unit: self.unit_name,
+                subunit: self
+                    .subunit_name
+                    .zip(self.subunit_per_unit)
+                    .map(|(name, per)| Subunit { name, per_unit: per.clamp(1, i64::from(u32::MAX)) as u32 }),
+            },
+        })
+    }
+}
+
+const ITEM_COLUMNS: &str =
+    "id, code, name, group_id, regular_price, unit_name, subunit_name, subunit_per_unit FROM catalog_items";
+
+impl Store {
+    /// Active items whose name or code contains `query`, best matches first.
+    pub async fn search_catalog(&self, organisation_id: i64, query: &str) -> Result<Vec<ItemRef>, sqlx::Error> {
+        let pattern = format!("%{}%", query.trim().replace('%', "").replace('_', ""));
+        let prefix = format!("{}%", query.trim());
+        let rows: Vec<SqlItem> = sqlx::query_as(&format!(
+            "SELECT {ITEM_COLUMNS} WHERE organisation_id = ? AND active = 1 AND (name LIKE ? OR code LIKE ?)
+             ORDER BY (name LIKE ? OR code LIKE ?) DESC, name COLLATE NOCASE LIMIT 12"
+        ))
+        .bind(organisation_id)
+        .bind(&pattern)
+        .bind(&pattern)
+        .bind(&prefix)
+        .bind(&prefix)
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(SqlItem::into_item).collect()
+    }
+}
+
+/// The organisation's items with these ids (unknown ids are left out).
+pub(crate) async fn items_by_id(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    ids: &[i64],
+) -> Result<HashMap<i64, ItemRef>, sqlx::Error> {
+    let mut found = HashMap::new();
+    for id in ids {
+        if found.contains_key(id) {
+            continue;
+        }
+        let row: Option<SqlItem> =
+            sqlx::query_as(&format!("SELECT {ITEM_COLUMNS} WHERE id = ? AND organisation_id = ?"))
+                .bind(id)
+                .bind(organisation_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if let Some(row) = row {
+            found.insert(*id, row.into_item()?);
+        }
+    }
+    Ok(found)
+}

@@ -1,0 +1,336 @@
+//! Invoices: drafts, loading, and correction invoices.
+
+use chrono::NaiveDate;
+use sqlx::{FromRow, SqliteConnection};
+
+use super::Store;
+use super::catalog::items_by_id;
+use super::soap::{check_lines, load_soap_on, unit_code, unit_from_code};
+use super::subscriptions::client_plans_on;
+use crate::api::clinic::ClinicInfo;
+use crate::api::desk::{DeskLine, InvoiceSummary, PatientBrief};
+use crate::api::error::AppError;
+use crate::api::invoice_view::{ClientBrief, InvoiceStatus, InvoiceView, Stamp};
+use crate::domain::{Coverage, LineInput};
+use crate::server::actor::Actor;
+
+#[derive(FromRow, Clone)]
+pub(crate) struct SqlInvoice {
+    pub id: i64,
+    pub client_id: i64,
+    pub number: Option<String>,
+    pub status: String,
+    pub invoice_date: NaiveDate,
+    pub corrects_invoice_id: Option<i64>,
+    pub finalize_key: Option<String>,
+    pub finalized_at: Option<String>,
+    pub finalized_by_name: Option<String>,
+    pub voided_at: Option<String>,
+    pub voided_by_name: Option<String>,
+    pub void_reason: Option<String>,
+    pub coverage_json: Option<String>,
+}
+
+impl SqlInvoice {
+    pub fn status(&self) -> InvoiceStatus {
+        InvoiceStatus::from_code(&self.status).unwrap_or(InvoiceStatus::Draft)
+    }
+
+    /// "Invoice INV-2026-00012" or "This draft invoice".
+    pub fn name(&self) -> String {
+        self.number.as_ref().map_or_else(|| "This draft invoice".to_string(), |n| format!("Invoice {n}"))
+    }
+}
+
+#[derive(FromRow)]
+struct SqlInvoiceLine {
+    patient_id: i64,
+    item_id: i64,
+    quantity_text: String,
+    unit_choice: String,
+    discount_text: String,
+}
+
+pub(crate) async fn invoice_row(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    invoice_id: i64,
+) -> Result<SqlInvoice, AppError> {
+    sqlx::query_as(
+        "SELECT id, client_id, number, status, invoice_date, corrects_invoice_id, finalize_key, finalized_at,
+                finalized_by_name, voided_at, voided_by_name, void_reason, coverage_json
+         FROM invoices WHERE id = ? AND organisation_id = ?",
+    )
+    .bind(invoice_id)
+    .bind(organisation_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::NotFound(format!("There is no invoice number {invoice_id} in this clinic.")))
+}
+
+/// The client's patients, for checks and the pet picker.
+pub(crate) async fn client_patients(
+    conn: &mut SqliteConnection,
+    client_id: i64,
+) -> Result<Vec<PatientBrief>, AppError> {
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, name, species FROM patients WHERE client_id = ? ORDER BY name COLLATE NOCASE")
+            .bind(client_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows.into_iter().map(|(id, name, species)| PatientBrief { id, name, species }).collect())
+}
+
+/// Replaces a draft's lines after checking items and pets.
+pub(crate) async fn replace_lines(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    invoice: &SqlInvoice,
+    lines: &[LineInput],
+) -> Result<Vec<i64>, AppError> {
+    let pets = client_patients(conn, invoice.client_id).await?;
+    check_lines(conn, organisation_id, lines, |line| {
+        pets.iter().any(|p| p.id == line.patient_id).then_some(()).ok_or_else(|| {
+            AppError::Invalid("Every line must be for one of this client's pets; pick the pet again.".into())
+        })
+    })
+    .await?;
+    sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = ?").bind(invoice.id).execute(&mut *conn).await?;
+    let mut ids = Vec::with_capacity(lines.len());
+    for (position, line) in lines.iter().enumerate() {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO invoice_lines (invoice_id, position, patient_id, item_id, quantity_text, unit_choice,
+                                        discount_text) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(invoice.id)
+        .bind(position as i64)
+        .bind(line.patient_id)
+        .bind(line.item_id)
+        .bind(line.quantity_text.trim())
+        .bind(unit_code(line.unit))
+        .bind(line.discount_text.trim())
+        .fetch_one(&mut *conn)
+        .await?;
+        ids.push(id);
+    }
+    sqlx::query("UPDATE invoices SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
+        .bind(invoice.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(ids)
+}
+
+impl Store {
+    /// Creates a draft invoice for a client, copying the lines of the
+    /// given open SOAP plans (which are then marked invoiced).
+    pub async fn create_invoice(
+        &self,
+        clinic: &ClinicInfo,
+        client_id: i64,
+        soap_ids: &[i64],
+        actor: &Actor,
+    ) -> Result<i64, AppError> {
+        let mut tx = self.begin_write().await?;
+        let client: Option<i64> = sqlx::query_scalar("SELECT id FROM clients WHERE id = ? AND organisation_id = ?")
+            .bind(client_id)
+            .bind(clinic.organisation_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if client.is_none() {
+            return Err(AppError::NotFound(format!("There is no client number {client_id} in this clinic.")));
+        }
+        let mut lines = Vec::new();
+        for soap_id in soap_ids {
+            let soap = load_soap_on(&mut tx, clinic.organisation_id, *soap_id)
+                .await?
+                .filter(|s| s.client_id == client_id)
+                .ok_or_else(|| AppError::NotFound(format!("SOAP plan {soap_id} is not one of this client's.")))?;
+            if soap.status != "open" {
+                return Err(AppError::Conflict(format!("SOAP plan {soap_id} is already on an invoice.")));
+            }
+            lines.extend(soap.lines.into_iter().map(|l| l.input));
+        }
+        let invoice_id = insert_invoice(&mut tx, clinic, client_id, None, actor).await?;
+        let invoice = invoice_row(&mut tx, clinic.organisation_id, invoice_id).await?;
+        replace_lines(&mut tx, clinic.organisation_id, &invoice, &lines).await?;
+        for soap_id in soap_ids {
+            sqlx::query("UPDATE soap_notes SET status = 'invoiced', invoice_id = ? WHERE id = ?")
+                .bind(invoice_id)
+                .bind(soap_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(invoice_id)
+    }
+
+    /// Starts a correction of a finalized invoice, pre-filled with its
+    /// lines as returns: keep the returns that were wrong, add what is right.
+    pub async fn create_correction(
+        &self,
+        clinic: &ClinicInfo,
+        invoice_id: i64,
+        actor: &Actor,
+    ) -> Result<i64, AppError> {
+        let mut tx = self.begin_write().await?;
+        let original = invoice_row(&mut tx, clinic.organisation_id, invoice_id).await?;
+        if original.status() != InvoiceStatus::Finalized {
+            return Err(AppError::Conflict(format!(
+                "{} is not finalized; only a finalized invoice can be corrected.",
+                original.name()
+            )));
+        }
+        let lines: Vec<LineInput> = invoice_lines_on(&mut tx, original.id)
+            .await?
+            .into_iter()
+            .map(|l| LineInput { quantity_text: negate(&l.quantity_text), ..l })
+            .collect();
+        let id = insert_invoice(&mut tx, clinic, original.client_id, Some(original.id), actor).await?;
+        let invoice = invoice_row(&mut tx, clinic.organisation_id, id).await?;
+        replace_lines(&mut tx, clinic.organisation_id, &invoice, &lines).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Saves a draft's lines; the ledger is not touched.
+    pub async fn save_invoice_draft(
+        &self,
+        organisation_id: i64,
+        invoice_id: i64,
+        lines: &[LineInput],
+    ) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        let invoice = invoice_row(&mut tx, organisation_id, invoice_id).await?;
+        if invoice.status() != InvoiceStatus::Draft {
+            return Err(AppError::Conflict(format!(
+                "{} is {}; it can no longer be edited.",
+                invoice.name(),
+                invoice.status().label().to_lowercase()
+            )));
+        }
+        replace_lines(&mut tx, organisation_id, &invoice, lines).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Everything the invoice page shows.
+    pub async fn invoice_view(&self, clinic: ClinicInfo, invoice_id: i64) -> Result<InvoiceView, AppError> {
+        let mut conn = self.reader().acquire().await?;
+        let invoice = invoice_row(&mut conn, clinic.organisation_id, invoice_id).await?;
+        let client: (String, Option<String>, Option<String>) =
+            sqlx::query_as("SELECT first_name || ' ' || last_name, email, phone FROM clients WHERE id = ?")
+                .bind(invoice.client_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        let inputs = invoice_lines_on(&mut conn, invoice.id).await?;
+        let ids: Vec<i64> = inputs.iter().map(|l| l.item_id).collect();
+        let items = items_by_id(&mut conn, clinic.organisation_id, &ids).await?;
+        let lines = inputs
+            .into_iter()
+            .filter_map(|input| Some(DeskLine { item: items.get(&input.item_id)?.clone(), input }))
+            .collect();
+        let corrects = match invoice.corrects_invoice_id {
+            Some(id) => {
+                let number: Option<String> = sqlx::query_scalar("SELECT number FROM invoices WHERE id = ?")
+                    .bind(id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                Some((id, number))
+            }
+            None => None,
+        };
+        let frozen: Option<Coverage> = invoice.coverage_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
+        Ok(InvoiceView {
+            id: invoice.id,
+            number: invoice.number.clone(),
+            status: invoice.status(),
+            invoice_date: invoice.invoice_date,
+            clinic,
+            client: ClientBrief { id: invoice.client_id, name: client.0, email: client.1, phone: client.2 },
+            patients: client_patients(&mut conn, invoice.client_id).await?,
+            plans: client_plans_on(&mut conn, invoice.client_id).await?,
+            lines,
+            corrects,
+            finalized: invoice
+                .finalized_at
+                .clone()
+                .map(|at| Stamp { at, by: invoice.finalized_by_name.clone().unwrap_or_default() }),
+            voided: invoice.voided_at.clone().map(|at| {
+                (
+                    Stamp { at, by: invoice.voided_by_name.clone().unwrap_or_default() },
+                    invoice.void_reason.clone().unwrap_or_default(),
+                )
+            }),
+            frozen,
+        })
+    }
+
+    /// A client's invoices, newest first.
+    pub async fn client_invoices(&self, client_id: i64) -> Result<Vec<InvoiceSummary>, AppError> {
+        let rows: Vec<(i64, Option<String>, String, NaiveDate, Option<i64>)> = sqlx::query_as(
+            "SELECT id, number, status, invoice_date, corrects_invoice_id FROM invoices WHERE client_id = ?
+             ORDER BY id DESC",
+        )
+        .bind(client_id)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, number, status, invoice_date, corrects)| InvoiceSummary {
+                id,
+                number,
+                status,
+                invoice_date,
+                correction: corrects.is_some(),
+            })
+            .collect())
+    }
+}
+
+async fn insert_invoice(
+    conn: &mut SqliteConnection,
+    clinic: &ClinicInfo,
+    client_id: i64,
+    corrects: Option<i64>,
+    actor: &Actor,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO invoices (organisation_id, clinic_id, client_id, status, invoice_date, corrects_invoice_id,
+                               created_by_name) VALUES (?, ?, ?, 'draft', ?, ?, ?) RETURNING id",
+    )
+    .bind(clinic.organisation_id)
+    .bind(clinic.id)
+    .bind(client_id)
+    .bind(clinic.today)
+    .bind(corrects)
+    .bind(&actor.name)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+pub(crate) async fn invoice_lines_on(conn: &mut SqliteConnection, invoice_id: i64) -> Result<Vec<LineInput>, AppError> {
+    let rows: Vec<SqlInvoiceLine> = sqlx::query_as(
+        "SELECT patient_id, item_id, quantity_text, unit_choice, discount_text FROM invoice_lines
+         WHERE invoice_id = ? ORDER BY position",
+    )
+    .bind(invoice_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LineInput {
+            patient_id: r.patient_id,
+            item_id: r.item_id,
+            quantity_text: r.quantity_text,
+            unit: unit_from_code(&r.unit_choice),
+            discount_text: r.discount_text,
+        })
+        .collect())
+}
+
+fn negate(text: &str) -> String {
+    match text.trim().strip_prefix('-') {
+        Some(positive) => positive.to_string(),
+        None => format!("-{}", text.trim()),
+    }
+}

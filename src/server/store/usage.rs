@@ -1,0 +1,154 @@
+//! A plan's usage history, and removing a use by appending its reversal.
+
+use sqlx::FromRow;
+
+use super::Store;
+use super::audit::Audit;
+use crate::api::error::AppError;
+use crate::api::plans::{LedgerRow, PlanDetail};
+use crate::server::actor::Actor;
+
+#[derive(FromRow)]
+struct SqlEntry {
+    id: i64,
+    benefit_label: String,
+    patient_name: Option<String>,
+    item_name: Option<String>,
+    quantity: i64,
+    source_kind: String,
+    invoice_id: Option<i64>,
+    invoice_number: Option<String>,
+    reversal_of: Option<i64>,
+    reversed_by: Option<i64>,
+    actor_name: String,
+    note: String,
+    created_at: String,
+}
+
+impl Store {
+    /// One subscription with its benefits and its full usage history.
+    pub async fn plan_detail(&self, organisation_id: i64, subscription_id: i64) -> Result<PlanDetail, AppError> {
+        let owner: Option<(i64, String)> = sqlx::query_as(
+            "SELECT c.id, c.first_name || ' ' || c.last_name FROM subscriptions s JOIN clients c ON c.id = s.client_id
+             WHERE s.id = ? AND s.organisation_id = ?",
+        )
+        .bind(subscription_id)
+        .bind(organisation_id)
+        .fetch_optional(self.reader())
+        .await?;
+        let (client_id, client_name) = owner
+            .ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
+        let card = self
+            .client_plans(client_id)
+            .await?
+            .into_iter()
+            .find(|p| p.subscription.id == subscription_id)
+            .ok_or(AppError::Internal)?;
+        let rows: Vec<SqlEntry> = sqlx::query_as(
+            "SELECT l.id, b.label AS benefit_label, p.name AS patient_name, i.name AS item_name, l.quantity,
+                    l.source_kind, il.invoice_id, inv.number AS invoice_number, l.reversal_of,
+                    (SELECT r.id FROM usage_ledger r WHERE r.reversal_of = l.id) AS reversed_by,
+                    l.actor_name, l.note, l.created_at
+             FROM usage_ledger l
+             JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+             LEFT JOIN patients p ON p.id = l.patient_id
+             LEFT JOIN catalog_items i ON i.id = l.item_id
+             LEFT JOIN invoice_lines il ON il.id = l.invoice_line_id
+             LEFT JOIN invoices inv ON inv.id = il.invoice_id
+             WHERE b.subscription_id = ? ORDER BY l.created_at DESC, l.id DESC",
+        )
+        .bind(subscription_id)
+        .fetch_all(self.reader())
+        .await?;
+        let history = rows
+            .into_iter()
+            .map(|r| LedgerRow {
+                id: r.id,
+                benefit_label: r.benefit_label,
+                patient_name: r.patient_name,
+                item_name: r.item_name,
+                quantity: r.quantity,
+                source: source_words(&r.source_kind, r.invoice_number.as_deref()),
+                invoice_id: r.invoice_id,
+                reversal_of: r.reversal_of,
+                reversed_by: r.reversed_by,
+                actor_name: r.actor_name,
+                note: r.note,
+                created_at: r.created_at,
+            })
+            .collect();
+        Ok(PlanDetail { client_id, client_name, card, history })
+    }
+
+    /// Removes a use from the history by appending its reversal, with the
+    /// note that says why. The original entry stays, marked as reversed.
+    pub async fn remove_usage(
+        &self,
+        organisation_id: i64,
+        entry_id: i64,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        let note = note.trim();
+        if note.chars().count() < 3 {
+            return Err(AppError::Invalid("Write a short note saying why this use is removed.".into()));
+        }
+        if note.chars().count() > 500 {
+            return Err(AppError::Invalid("Keep the note under 500 characters.".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let entry: Option<(i64, Option<i64>, Option<i64>, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT l.subscription_benefit_id, l.patient_id, l.item_id, l.quantity, l.reversal_of,
+                    (SELECT r.id FROM usage_ledger r WHERE r.reversal_of = l.id)
+             FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+             JOIN subscriptions s ON s.id = b.subscription_id WHERE l.id = ? AND s.organisation_id = ?",
+        )
+        .bind(entry_id)
+        .bind(organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (benefit_id, patient_id, item_id, quantity, reversal_of, reversed_by) =
+            entry.ok_or_else(|| AppError::NotFound(format!("There is no usage entry number {entry_id}.")))?;
+        if reversal_of.is_some() {
+            return Err(AppError::Conflict("This entry is itself a correction; it cannot be removed again.".into()));
+        }
+        if reversed_by.is_some() {
+            return Err(AppError::Conflict("This use was already removed; nothing was changed.".into()));
+        }
+        sqlx::query(
+            "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
+                                       reversal_of, actor_user_id, actor_name, note)
+             VALUES (?, ?, ?, ?, 'reversal', ?, ?, ?, ?, ?)",
+        )
+        .bind(benefit_id)
+        .bind(patient_id)
+        .bind(item_id)
+        .bind(-quantity)
+        .bind(entry_id.to_string())
+        .bind(entry_id)
+        .bind(actor.user_id)
+        .bind(&actor.name)
+        .bind(note)
+        .execute(&mut *tx)
+        .await?;
+        let detail = format!("Removed usage entry {entry_id} ({quantity:+})");
+        Audit { action: "remove_usage", entity: "usage_entry", entity_id: entry_id, detail: &detail, note: Some(note) }
+            .write(&mut tx, organisation_id, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn source_words(kind: &str, invoice_number: Option<&str>) -> String {
+    match (kind, invoice_number) {
+        ("invoice_line", Some(n)) => format!("Invoice {n}"),
+        ("invoice_void", Some(n)) => format!("Invoice {n} voided"),
+        ("import_line", _) => "Imported from the practice system".into(),
+        ("opening_balance", _) => "Opening balance".into(),
+        ("manual_adjustment", _) => "Manual adjustment".into(),
+        ("reversal", _) => "Removed from history".into(),
+        ("transfer", _) => "Transfer".into(),
+        (other, _) => other.replace('_', " "),
+    }
+}
