@@ -39,6 +39,7 @@ pub struct OpenSoap {
 
 /// An invoice in a client's list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct InvoiceSummary {
     /// The invoice.
     pub id: i64,

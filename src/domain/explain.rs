@@ -45,9 +45,10 @@ pub fn explain_line(units: &UnitSpec, line: &LineCoverage) -> String {
             Some(d) => format!("Your plan has none of this item left this term; {} applies.", discount_words(d)),
             None => "Your plan has none of this item left this term, so it is charged at regular price.".into(),
         },
-        (false, true) => {
-            line.excess_discount.map(|d| format!("Not included in a plan; {} applies.", discount_words(d))).unwrap_or_default()
-        }
+        (false, true) => line
+            .excess_discount
+            .map(|d| format!("Not included in a plan; {} applies.", discount_words(d)))
+            .unwrap_or_default(),
         (_, false) => String::new(),
     }
 }

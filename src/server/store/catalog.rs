@@ -45,7 +45,7 @@ const ITEM_COLUMNS: &str =
 impl Store {
     /// Active items whose name or code contains `query`, best matches first.
     pub async fn search_catalog(&self, organisation_id: i64, query: &str) -> Result<Vec<ItemRef>, sqlx::Error> {
-        let pattern = format!("%{}%", query.trim().replace('%', "").replace('_', ""));
+        let pattern = format!("%{}%", query.trim().replace(['%', '_'], ""));
         let prefix = format!("{}%", query.trim());
         let rows: Vec<SqlItem> = sqlx::query_as(&format!(
             "SELECT {ITEM_COLUMNS} WHERE organisation_id = ? AND active = 1 AND (name LIKE ? OR code LIKE ?)

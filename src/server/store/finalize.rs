@@ -19,6 +19,17 @@ use crate::api::invoice_view::{FinalizeOutcome, InvoiceStatus, parse_lines};
 use crate::domain::{Coverage, CoverageRules, LineInput, cover, plural};
 use crate::server::actor::Actor;
 
+/// A usage entry an invoice posted and nobody has reversed yet.
+#[derive(sqlx::FromRow)]
+struct SqlPosted {
+    id: i64,
+    subscription_benefit_id: i64,
+    patient_id: Option<i64>,
+    item_id: Option<i64>,
+    quantity: i64,
+    invoice_line_id: i64,
+}
+
 impl Store {
     /// Saves the lines and finalizes: recomputes coverage with the shared
     /// rules and posts every covered unit to the ledger, keyed by invoice
@@ -125,7 +136,7 @@ impl Store {
                 ));
             }
         }
-        let entries: Vec<(i64, i64, Option<i64>, Option<i64>, i64, i64)> = sqlx::query_as(
+        let entries: Vec<SqlPosted> = sqlx::query_as(
             "SELECT l.id, l.subscription_benefit_id, l.patient_id, l.item_id, l.quantity, l.invoice_line_id
              FROM usage_ledger l JOIN invoice_lines il ON il.id = l.invoice_line_id
              WHERE il.invoice_id = ? AND l.reversal_of IS NULL
@@ -135,7 +146,15 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         let number = invoice.number.clone().unwrap_or_default();
-        for (entry_id, benefit_id, patient_id, item_id, quantity, line_id) in entries {
+        for SqlPosted {
+            id: entry_id,
+            subscription_benefit_id: benefit_id,
+            patient_id,
+            item_id,
+            quantity,
+            invoice_line_id: line_id,
+        } in entries
+        {
             sqlx::query(
                 "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind,
                                            source_key, reversal_of, invoice_line_id, actor_user_id, actor_name, note)

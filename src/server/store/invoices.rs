@@ -267,23 +267,13 @@ impl Store {
 
     /// A client's invoices, newest first.
     pub async fn client_invoices(&self, client_id: i64) -> Result<Vec<InvoiceSummary>, AppError> {
-        let rows: Vec<(i64, Option<String>, String, NaiveDate, Option<i64>)> = sqlx::query_as(
-            "SELECT id, number, status, invoice_date, corrects_invoice_id FROM invoices WHERE client_id = ?
-             ORDER BY id DESC",
+        Ok(sqlx::query_as(
+            "SELECT id, number, status, invoice_date, corrects_invoice_id IS NOT NULL AS correction
+             FROM invoices WHERE client_id = ? ORDER BY id DESC",
         )
         .bind(client_id)
         .fetch_all(self.reader())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, number, status, invoice_date, corrects)| InvoiceSummary {
-                id,
-                number,
-                status,
-                invoice_date,
-                correction: corrects.is_some(),
-            })
-            .collect())
+        .await?)
     }
 }
 

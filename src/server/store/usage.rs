@@ -25,6 +25,16 @@ struct SqlEntry {
     created_at: String,
 }
 
+#[derive(FromRow)]
+struct SqlRemovable {
+    subscription_benefit_id: i64,
+    patient_id: Option<i64>,
+    item_id: Option<i64>,
+    quantity: i64,
+    reversal_of: Option<i64>,
+    reversed_by: Option<i64>,
+}
+
 impl Store {
     /// One subscription with its benefits and its full usage history.
     pub async fn plan_detail(&self, organisation_id: i64, subscription_id: i64) -> Result<PlanDetail, AppError> {
@@ -97,9 +107,9 @@ impl Store {
             return Err(AppError::Invalid("Keep the note under 500 characters.".into()));
         }
         let mut tx = self.begin_write().await?;
-        let entry: Option<(i64, Option<i64>, Option<i64>, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        let entry: Option<SqlRemovable> = sqlx::query_as(
             "SELECT l.subscription_benefit_id, l.patient_id, l.item_id, l.quantity, l.reversal_of,
-                    (SELECT r.id FROM usage_ledger r WHERE r.reversal_of = l.id)
+                    (SELECT r.id FROM usage_ledger r WHERE r.reversal_of = l.id) AS reversed_by
              FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id WHERE l.id = ? AND s.organisation_id = ?",
         )
@@ -107,8 +117,14 @@ impl Store {
         .bind(organisation_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (benefit_id, patient_id, item_id, quantity, reversal_of, reversed_by) =
-            entry.ok_or_else(|| AppError::NotFound(format!("There is no usage entry number {entry_id}.")))?;
+        let SqlRemovable {
+            subscription_benefit_id: benefit_id,
+            patient_id,
+            item_id,
+            quantity,
+            reversal_of,
+            reversed_by,
+        } = entry.ok_or_else(|| AppError::NotFound(format!("There is no usage entry number {entry_id}.")))?;
         if reversal_of.is_some() {
             return Err(AppError::Conflict("This entry is itself a correction; it cannot be removed again.".into()));
         }
