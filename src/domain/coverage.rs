@@ -132,12 +132,15 @@ pub struct LineCoverage {
     pub net: Money,
     /// True when a usable plan covers this item at all.
     pub plan_applies: bool,
+    /// The benefits this line asked of, in drawing order, whether or not
+    /// they had anything left: the line's badge shows the first.
+    pub asked: Vec<(SubscriptionId, BenefitId)>,
     /// What a person reads beside the line.
     pub explanation: String,
 }
 
 /// The outcome for a whole draft.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {
     /// One entry per draft line, in order.
     pub lines: Vec<LineCoverage>,
@@ -158,7 +161,9 @@ pub fn cover(rules: &CoverageRules, subs: &[CoverageSubscription], lines: &[Draf
             } else {
                 draw(subs, &mut used, &candidates, line, &mut tracker)
             };
-            price_line(rules, subs, line, draws, !candidates.is_empty(), &mut tracker)
+            let mut result = price_line(rules, subs, line, draws, !candidates.is_empty(), &mut tracker);
+            result.asked = candidates.iter().map(|&(si, bi)| (subs[si].id, subs[si].benefits[bi].id)).collect();
+            result
         })
         .collect();
     Coverage { lines: covered_lines, tracker: tracker.finish() }
@@ -330,6 +335,7 @@ fn price_line(
         discount,
         net: gross - discount,
         plan_applies,
+        asked: Vec::new(),
         explanation: String::new(),
     };
     tracker.other_discount(excess_savings);

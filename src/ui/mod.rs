@@ -1,6 +1,8 @@
 //! Pages and components, rendered on the server and hydrated in the browser.
 
 pub mod badges;
+pub mod debounce;
+pub mod desk;
 pub mod format;
 pub mod layout;
 pub mod pages;
@@ -12,7 +14,11 @@ use leptos_router::{SsrMode, path};
 
 use layout::{AppHeader, NotFound};
 use pages::home::HomePage;
+use pages::invoice::InvoicePage;
+use pages::invoice_final::InvoicePrintPage;
 use pages::patient::PatientPage;
+use pages::plan::PlanPage;
+use pages::soap::SoapPage;
 
 /// The HTML document around the app (server only renders it).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,6 +61,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/patients/:id") view=PatientPage ssr=SsrMode::Async/>
+                    <Route path=path!("/soap/:id") view=SoapPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invoices/:id") view=InvoicePage ssr=SsrMode::Async/>
+                    <Route path=path!("/invoices/:id/print") view=InvoicePrintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:id") view=PlanPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -283,7 +283,7 @@ fn describe_changes(lines: &[DeskLine], coverage: &Coverage, preview: &[i64]) ->
                 let unit = line.item.units.smallest_name();
                 format!(
                     "Line {} ({}): the screen showed {seen} covered, but {} {} covered when it was saved; another \
-                     desk used part of the plan in the meantime. The rest is charged at regular price.",
+                     desk used part of the plan in the meantime, so the line is charged as shown below.",
                     n + 1,
                     line.item.name,
                     result.covered.0,

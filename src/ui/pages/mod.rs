@@ -1,4 +1,9 @@
 //! One module per page.
 
 pub mod home;
+pub mod invoice;
+pub mod invoice_final;
 pub mod patient;
+pub mod patient_desk;
+pub mod plan;
+pub mod soap;

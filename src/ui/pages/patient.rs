@@ -11,6 +11,7 @@ use crate::domain::{BenefitBalance, Percent, badge_for_balance, left_text};
 use crate::ui::badges::{BenefitBadge, MemberTag, PetAvatar, StatusPill};
 use crate::ui::format::{age, date, period};
 use crate::ui::layout::ErrorPanel;
+use crate::ui::pages::patient_desk::DeskPanel;
 
 /// Route `/patients/:id`.
 #[component]
@@ -72,6 +73,7 @@ fn PatientView(page: Page) -> impl IntoView {
                 </p>
             </div>
         </section>
+        <DeskPanel patient_id=patient.id/>
         <section class="plans">
             <h2>"Plans"</h2>
             {current.is_empty().then(|| view! {
@@ -99,8 +101,9 @@ fn PatientView(page: Page) -> impl IntoView {
     }
 }
 
+/// A plan with its benefits and "N of M left" badges.
 #[component]
-fn PlanCardView(card: PlanCard) -> impl IntoView {
+pub fn PlanCardView(card: PlanCard, #[prop(default = true)] link: bool) -> impl IntoView {
     let sub = card.subscription;
     let whose = match (&card.patient_name, sub.patient_id) {
         (Some(name), Some(_)) => format!("for {name}"),
@@ -114,7 +117,10 @@ fn PlanCardView(card: PlanCard) -> impl IntoView {
                     <h3>{sub.plan_name.clone()}</h3>
                     <p class="muted small">{format!("{} {whose} · {}", sub.kind.label(), period(sub.starts_on, sub.ends_on))}</p>
                 </div>
-                <StatusPill status=sub.status/>
+                <div class="plan-card-side">
+                    <StatusPill status=sub.status/>
+                    {link.then(|| view! { <a class="small" href=format!("/plans/{}", sub.id) data-test="plan-history-link">"Usage history"</a> })}
+                </div>
             </header>
             <table class="table benefits">
                 <thead><tr><th>"Benefit"</th><th>"Covers"</th><th>"Discount"</th><th class="right">"Left"</th></tr></thead>

@@ -1,0 +1,151 @@
+//! The state of a draft on screen, and its live coverage.
+//!
+//! Every keystroke changes a signal; one memo parses the lines and runs the
+//! shared counting core. No request leaves the browser for that.
+
+use leptos::prelude::*;
+
+use crate::api::desk::DeskLine;
+use crate::domain::{
+    Coverage, CoverageRules, CoverageSubscription, ItemRef, LineCoverage, LineInput, Tracker, UnitChoice, cover,
+    parse_line,
+};
+
+/// One line being edited.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineState {
+    /// Stable identity for the list.
+    pub key: usize,
+    /// The item.
+    pub item: ItemRef,
+    /// The patient.
+    pub patient_id: RwSignal<i64>,
+    /// The quantity as typed.
+    pub quantity: RwSignal<String>,
+    /// The unit it is typed in.
+    pub unit: RwSignal<UnitChoice>,
+    /// A manual discount as typed.
+    pub discount: RwSignal<String>,
+}
+
+impl LineState {
+    /// What was typed, as the server stores it.
+    pub fn input(&self) -> LineInput {
+        LineInput {
+            patient_id: self.patient_id.get(),
+            item_id: self.item.id,
+            quantity_text: self.quantity.get(),
+            unit: self.unit.get(),
+            discount_text: self.discount.get(),
+        }
+    }
+}
+
+/// What the counting core made of the lines.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Computed {
+    /// Per line: its coverage, or what to fix in it.
+    pub lines: Vec<Result<LineCoverage, String>>,
+    /// The benefits tracker of the valid lines.
+    pub tracker: Tracker,
+}
+
+/// Signals and the live computation of one draft.
+#[derive(Clone, Copy)]
+pub struct DeskState {
+    /// The lines.
+    pub lines: RwSignal<Vec<LineState>>,
+    /// Live coverage.
+    pub computed: Memo<Computed>,
+    next_key: StoredValue<usize>,
+    /// The editor's reactive owner: new lines' signals must live as long as
+    /// the editor, not as long as the search result that was clicked.
+    owner: StoredValue<Owner>,
+    /// Lines may be negative (correction invoice).
+    pub correction: bool,
+}
+
+impl DeskState {
+    /// State for a draft loaded from the server.
+    pub fn new(
+        rules: CoverageRules,
+        subscriptions: Vec<CoverageSubscription>,
+        initial: Vec<DeskLine>,
+        correction: bool,
+    ) -> DeskState {
+        let lines: Vec<LineState> = initial.into_iter().enumerate().map(|(key, l)| line_state(key, l)).collect();
+        let next_key = StoredValue::new(lines.len());
+        let lines = RwSignal::new(lines);
+        let computed = Memo::new(move |_| compute(&rules, &subscriptions, &lines.get(), correction));
+        DeskState {
+            lines,
+            computed,
+            next_key,
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
+            correction,
+        }
+    }
+
+    /// Adds a line for an item, one main unit by default.
+    pub fn add(&self, item: ItemRef, patient_id: i64) {
+        let key = self.next_key.get_value();
+        self.next_key.set_value(key + 1);
+        let input = LineInput {
+            patient_id,
+            item_id: item.id,
+            quantity_text: "1".into(),
+            unit: UnitChoice::Unit,
+            discount_text: String::new(),
+        };
+        let line = self.owner.with_value(|owner| owner.with(|| line_state(key, DeskLine { input, item })));
+        self.lines.update(|lines| lines.push(line));
+    }
+
+    /// Removes a line.
+    pub fn remove(&self, key: usize) {
+        self.lines.update(|lines| lines.retain(|l| l.key != key));
+    }
+
+    /// Every line as typed.
+    pub fn inputs(&self) -> Vec<LineInput> {
+        self.lines.get().iter().map(LineState::input).collect()
+    }
+
+    /// The covered quantity of every line as this screen shows it (0 for a
+    /// line that does not parse): the server reports where it differs.
+    pub fn preview(&self) -> Vec<i64> {
+        self.computed.get().lines.iter().map(|l| l.as_ref().map_or(0, |c| c.covered.0)).collect()
+    }
+}
+
+fn line_state(key: usize, line: DeskLine) -> LineState {
+    LineState {
+        key,
+        item: line.item,
+        patient_id: RwSignal::new(line.input.patient_id),
+        quantity: RwSignal::new(line.input.quantity_text),
+        unit: RwSignal::new(line.input.unit),
+        discount: RwSignal::new(line.input.discount_text),
+    }
+}
+
+/// Parses each line and covers the valid ones with the shared rules.
+pub fn compute(
+    rules: &CoverageRules,
+    subscriptions: &[CoverageSubscription],
+    lines: &[LineState],
+    correction: bool,
+) -> Computed {
+    let parsed: Vec<Result<_, String>> = lines.iter().map(|l| parse_line(&l.input(), &l.item, correction)).collect();
+    let valid: Vec<_> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
+    let Coverage { lines: mut covered, tracker } = cover(rules, subscriptions, &valid);
+    covered.reverse();
+    let lines = parsed
+        .into_iter()
+        .map(|p| match p {
+            Ok(_) => covered.pop().ok_or_else(|| "This line could not be counted.".to_string()),
+            Err(message) => Err(message),
+        })
+        .collect();
+    Computed { lines, tracker }
+}

@@ -1,0 +1,109 @@
+//! One plan: its benefits and every use, newest first. "Remove" appends a
+//! reversal with a note; the history keeps both.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::error::AppError;
+use crate::api::plans::{LedgerRow, plan_page, usage_remove};
+use crate::ui::layout::ErrorPanel;
+use crate::ui::pages::patient::PlanCardView;
+
+/// Route `/plans/:id`.
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let version = RwSignal::new(0u32);
+    let plan = Resource::new(
+        move || (id(), version.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => plan_page(id).await,
+                None => Err(AppError::NotFound("A plan number is a whole number.".into())),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading plan…"</p> }>
+            {move || Suspend::new(async move {
+                match plan.await {
+                    Ok(page) => {
+                        let detail = page.detail;
+                        let name = detail.card.subscription.plan_name.clone();
+                        view! {
+                            <Title text=name.clone()/>
+                            <nav class="crumbs"><a href="/">"Patients"</a>" / "<span>{detail.client_name.clone()}</span>" / "<span>{name}</span></nav>
+                            <PlanCardView card=detail.card.clone() link=false/>
+                            <section class="panel history" data-test="history">
+                                <h3 class="panel-title">"Usage history"</h3>
+                                <table class="table">
+                                    <thead><tr><th>"When"</th><th>"Benefit"</th><th>"Pet · item"</th><th class="right">"Units"</th><th>"Source"</th><th>"By · note"</th><th></th></tr></thead>
+                                    <tbody>
+                                        {detail.history.into_iter().map(|row| view! { <HistoryRow row version/> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </section>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <Title text="Not found"/><ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn HistoryRow(row: LedgerRow, version: RwSignal<u32>) -> impl IntoView {
+    let removing = RwSignal::new(false);
+    let note = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let entry = row.id;
+    let remove = move |_| {
+        spawn_local(async move {
+            match usage_remove(entry, note.get_untracked()).await {
+                Ok(()) => version.update(|v| *v += 1),
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
+    };
+    let removable = row.reversal_of.is_none() && row.reversed_by.is_none();
+    let class = if row.reversed_by.is_some() {
+        "struck"
+    } else if row.reversal_of.is_some() {
+        "reversal"
+    } else {
+        ""
+    };
+    view! {
+        <tr class=class data-test="history-row">
+            <td class="small">{row.created_at.replace('T', " ").trim_end_matches('Z').chars().take(16).collect::<String>()}</td>
+            <td>{row.benefit_label.clone()}</td>
+            <td class="small">{format!("{} · {}", row.patient_name.clone().unwrap_or_default(), row.item_name.clone().unwrap_or_default())}</td>
+            <td class="right"><strong>{format!("{:+}", row.quantity)}</strong></td>
+            <td class="small">
+                {match row.invoice_id {
+                    Some(id) => view! { <a href=format!("/invoices/{id}")>{row.source.clone()}</a> }.into_any(),
+                    None => view! { <span>{row.source.clone()}</span> }.into_any(),
+                }}
+            </td>
+            <td class="small">{row.actor_name.clone()}<br/><span class="muted">{row.note.clone()}</span></td>
+            <td class="right">
+                {removable.then(|| view! {
+                    <Show when=move || removing.get() fallback=move || view! {
+                        <button class="link-button" data-test="history-remove" on:click=move |_| removing.set(true)>"Remove"</button>
+                    }>
+                        <div class="remove-form">
+                            <input type="text" placeholder="Why? (required)" data-test="history-note"
+                                prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
+                            <button class="button danger small" data-test="history-confirm" on:click=remove>"Remove use"</button>
+                            {move || problem.get().map(|p| view! { <p class="error-text small">{p}</p> })}
+                        </div>
+                    </Show>
+                })}
+            </td>
+        </tr>
+    }
+}
