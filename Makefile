@@ -82,8 +82,12 @@ e2e: tools chromium e2e-deps
 
 test: tools chromium e2e-deps lint unit e2e
 
-bench: tools
+# Counting core (criterion), finalize on SQLite, and badge recompute in
+# headless Chromium against the release build.
+bench: tools chromium e2e-deps
 	cargo bench --features ssr
+	cargo leptos build --release
+	cd end2end && E2E_PROFILE=release CHROMIUM_PATH=$(CHROMIUM) npx playwright test --config bench.config.ts
 
 clean:
 	cargo clean

@@ -1,0 +1,56 @@
+//! Finalizing a 20-line invoice on SQLite, server side: the full write path
+//! (BEGIN IMMEDIATE, lines, coverage, ledger entries, commit), timed per
+//! invoice against the demo clinic. Prints median, p95 and mean.
+
+use std::time::{Duration, Instant};
+
+use carecount::domain::{LineInput, UnitChoice};
+use carecount::server::actor::Actor;
+use carecount::server::store::Store;
+
+const RUNS: usize = 200;
+const WARM_UP: usize = 10;
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("bench.db")).await.expect("open store");
+    let today = chrono::Utc::now().date_naive();
+    store.seed_demo(today).await.expect("seed demo");
+    let clinic = store.default_clinic(today).await.expect("clinic");
+    let actor = Actor::clinic_desk();
+    let (rex, mimi) = (1_i64, 2_i64);
+    let items = [1_i64, 2, 3, 7, 8, 9, 10, 12, 13, 18];
+    let lines: Vec<LineInput> = (0..20)
+        .map(|n| LineInput {
+            patient_id: if n % 2 == 0 { rex } else { mimi },
+            item_id: items[n % items.len()],
+            quantity_text: "1".into(),
+            unit: UnitChoice::Unit,
+            discount_text: String::new(),
+        })
+        .collect();
+    let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
+    for run in 0..WARM_UP + RUNS {
+        let invoice = store.create_invoice(&clinic, 1, &[], &actor).await.expect("draft");
+        let started = Instant::now();
+        let outcome = store
+            .finalize_invoice(&clinic, invoice, &lines, &[], &format!("bench-{run}"), &actor)
+            .await
+            .expect("finalize");
+        let took = started.elapsed();
+        assert!(outcome.number.starts_with("INV-"));
+        if run >= WARM_UP {
+            times.push(took);
+        }
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mean = times.iter().map(|d| ms(*d)).sum::<f64>() / times.len() as f64;
+    println!(
+        "finalize 20-line invoice (SQLite, {RUNS} runs): median {:.2} ms, p95 {:.2} ms, mean {:.2} ms",
+        ms(times[times.len() / 2]),
+        ms(times[times.len() * 95 / 100]),
+        mean
+    );
+}
