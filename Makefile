@@ -71,13 +71,14 @@ lint:
 	@# The browser half, counting core included, must build for wasm32.
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 
+# Outer time limits: a hang fails the run instead of stalling it.
 unit:
-	cargo test --features ssr
+	timeout 1800 cargo test --features ssr
 
 e2e: tools chromium e2e-deps
 	cargo leptos build
 	rm -rf end2end/test-results
-	cd end2end && CHROMIUM_PATH=$(CHROMIUM) npx playwright test
+	cd end2end && CHROMIUM_PATH=$(CHROMIUM) timeout 900 npx playwright test
 	@cd end2end && node summary.cjs
 
 test: tools chromium e2e-deps lint unit e2e

@@ -6,13 +6,13 @@ use std::process::Command;
 
 use support::TestApp;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_answers_once_the_database_is_open() {
     let app = TestApp::start().await;
     assert_eq!(app.get("/health").await, (200, "ok".to_string()));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_lists_patients_with_their_plans() {
     let app = TestApp::start().await;
     let (status, html) = app.get("/").await;
@@ -24,7 +24,7 @@ async fn home_lists_patients_with_their_plans() {
     assert_eq!(rows, 30, "every demo patient is listed");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn patient_page_shows_each_benefit_with_what_is_left() {
     let app = TestApp::start().await;
     let rex = app.patient_id("Rex").await;
@@ -38,7 +38,7 @@ async fn patient_page_shows_each_benefit_with_what_is_left() {
     assert_eq!(badges, 7, "six Puppy Plan benefits and one daycare benefit");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remaining_on_the_page_is_the_limit_minus_the_ledger() {
     let app = TestApp::start().await;
     let rex = app.patient_id("Rex").await;
@@ -56,7 +56,7 @@ async fn remaining_on_the_page_is_the_limit_minus_the_ledger() {
     assert!(html.contains(&format!("{} of {limit} left", limit - used)), "page shows {} of {limit} left", limit - used);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_ledger_refuses_updates_and_deletes() {
     let app = TestApp::start().await;
     let mut tx = app.store.begin_write().await.expect("write");
@@ -66,7 +66,7 @@ async fn the_ledger_refuses_updates_and_deletes() {
     assert!(delete.unwrap_err().to_string().contains("append-only"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_patients_and_pages_get_a_clear_not_found() {
     let app = TestApp::start().await;
     let (status, html) = app.get("/patients/999999").await;
@@ -82,12 +82,24 @@ async fn unknown_patients_and_pages_get_a_clear_not_found() {
     assert_eq!(status, 422, "{body}");
 }
 
+/// Runs the server binary, which must stop by itself within 30 seconds.
 fn run_binary(envs: &[(&str, &str)]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_carecount"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carecount"))
         .envs(envs.iter().copied())
         .env("RUST_LOG", "error")
-        .output()
-        .expect("run carecount binary")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run carecount binary");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().expect("kill");
+            panic!("the server kept running instead of stopping with an error");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
 }
 
 #[test]

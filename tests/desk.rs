@@ -13,7 +13,7 @@ async fn ledger_rows(app: &TestApp) -> i64 {
     app.scalar("SELECT count(*) + ? FROM usage_ledger", 0).await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finalize_posts_covered_units_once_even_when_retried() {
     let app = TestApp::start().await;
     let rex = app.patient_id("Rex").await;
@@ -49,7 +49,7 @@ async fn finalize_posts_covered_units_once_even_when_retried() {
     assert_eq!(ledger_rows(&app).await, rows, "nothing was posted twice");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn voiding_restores_every_benefit_and_cannot_happen_twice() {
     let app = TestApp::start().await;
     let rex = app.patient_id("Rex").await;
@@ -72,7 +72,7 @@ async fn voiding_restores_every_benefit_and_cannot_happen_twice() {
     assert_eq!(status, 409, "a voided invoice cannot be finalized: {body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_petly_correction_ends_with_exactly_one_use() {
     let app = TestApp::start().await;
     let rex = app.patient_id("Rex").await;
@@ -97,7 +97,7 @@ async fn the_petly_correction_ends_with_exactly_one_use() {
     assert_eq!(app.benefit(rex, "Fecal exams").await.2, used_before + 1, "net one use, not three");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_correction_for_the_wrong_pet_moves_the_usage() {
     let app = TestApp::start().await;
     // Emma de Vries has Rex (Puppy Plan) and Mimi (Senior Cat Plan); both plans include exams.
@@ -116,7 +116,7 @@ async fn a_correction_for_the_wrong_pet_moves_the_usage() {
     assert_eq!(app.benefit(mimi, "Wellness exams").await.2, mimi_before.2 + 1, "Mimi used one");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_desks_never_cover_more_than_is_left() {
     let app = TestApp::start().await;
     let rex = app.patient_id("Rex").await;
@@ -145,7 +145,7 @@ async fn concurrent_desks_never_cover_more_than_is_left() {
     assert_eq!(covered, limit - used, "the desks together covered exactly what was left");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_lines_get_a_clear_message_and_write_nothing() {
     let app = TestApp::start().await;
     let rex = app.patient_id("Rex").await;
@@ -182,7 +182,7 @@ async fn bad_lines_get_a_clear_message_and_write_nothing() {
     assert_eq!(status, 409, "a draft cannot be voided: {body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drafts_keep_what_was_typed_and_touch_no_count() {
     let app = TestApp::start().await;
     let rex = app.patient_id("Rex").await;
@@ -211,7 +211,7 @@ async fn drafts_keep_what_was_typed_and_touch_no_count() {
     assert_eq!(status, 409, "an invoiced SOAP plan is changed on its invoice: {body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn removing_a_use_appends_a_reversal_with_its_note() {
     let app = TestApp::start().await;
     let rex = app.patient_id("Rex").await;
@@ -232,4 +232,22 @@ async fn removing_a_use_appends_a_reversal_with_its_note() {
         .scalar("SELECT count(*) FROM audit_log WHERE entity_id = ? AND note = 'Booked on the wrong plan'", entry)
         .await;
     assert_eq!(audit, 1, "the audit log records the note");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_promotion_applies_when_no_plan_covers_the_item() {
+    let app = TestApp::start().await;
+    let bobbie = app.patient_id("Bobbie").await;
+    let dental = app.item_id("DEN-CLN").await;
+    let invoice = app.new_invoice(app.client_of(bobbie).await).await;
+    let (status, body) = app.finalize(invoice, json!([line(bobbie, dental, "1")]), "k").await;
+    assert_eq!(status, 200, "{body}");
+    let (net, explanation): (String, String) =
+        sqlx::query_as("SELECT net, explanation FROM invoice_lines WHERE invoice_id = ?")
+            .bind(invoice)
+            .fetch_one(app.store.reader())
+            .await
+            .unwrap();
+    assert_eq!(net, "153.00", "180.00 less the 15% Dental health month promotion");
+    assert_eq!(explanation, "Not included in a plan; the 15% promotion applies.");
 }

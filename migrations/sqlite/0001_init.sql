@@ -253,6 +253,21 @@ BEGIN
     SELECT RAISE(ABORT, 'usage_ledger is append-only: append a reversal instead');
 END;
 
+-- Promotions: a discount on an item or group while they run. The best one
+-- competes with member and manual discounts; discounts never stack.
+CREATE TABLE promotions (
+    id               INTEGER PRIMARY KEY,
+    organisation_id  INTEGER NOT NULL REFERENCES organisations(id),
+    label            TEXT NOT NULL,
+    item_id          INTEGER REFERENCES catalog_items(id),
+    group_id         INTEGER REFERENCES item_groups(id),
+    percent          TEXT NOT NULL,
+    starts_on        TEXT NOT NULL,
+    ends_on          TEXT NOT NULL,
+    CHECK ((item_id IS NULL) <> (group_id IS NULL)),
+    CHECK (starts_on <= ends_on)
+);
+
 -- Clinic-wide switches (e.g. past_due_usable); one row per setting.
 CREATE TABLE settings (
     organisation_id  INTEGER NOT NULL REFERENCES organisations(id),

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::clinic::ClinicInfo;
 use super::desk::{DeskLine, PatientBrief};
 use super::patients::PlanCard;
-use crate::domain::{Coverage, CoverageRules, CoverageSubscription, LineInput, parse_line};
+use crate::domain::{
+    Coverage, CoverageRules, CoverageSubscription, LineInput, Promotion, apply_promotions, parse_line,
+};
 
 /// Where an invoice is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +97,8 @@ pub struct InvoiceView {
     pub voided: Option<(Stamp, String)>,
     /// The coverage the server posted when finalizing.
     pub frozen: Option<Coverage>,
+    /// Promotions running on the invoice date.
+    pub promotions: Vec<Promotion>,
 }
 
 impl InvoiceView {
@@ -143,6 +147,7 @@ pub type LinesInput = Vec<LineInput>;
 
 /// Coverage for a whole invoice, the same in browser and server.
 pub fn invoice_coverage(view: &InvoiceView) -> Result<Coverage, String> {
-    let lines = parse_lines(&view.lines, view.is_correction())?;
+    let mut lines = parse_lines(&view.lines, view.is_correction())?;
+    apply_promotions(&mut lines, &view.promotions, view.invoice_date);
     Ok(crate::domain::cover(&view.rules(), &view.subscriptions(), &lines))
 }

@@ -9,7 +9,7 @@ use super::clinic::ClinicInfo;
 use super::desk::{DeskLine, SaveReceipt};
 use super::error::AppError;
 use super::patients::{PatientInfo, PlanCard};
-use crate::domain::{CoverageRules, CoverageSubscription, LineInput};
+use crate::domain::{CoverageRules, CoverageSubscription, LineInput, Promotion};
 
 /// Everything the SOAP page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +32,8 @@ pub struct SoapView {
     pub invoice_id: Option<i64>,
     /// Plan lines as typed.
     pub lines: Vec<DeskLine>,
+    /// Promotions running on the visit date.
+    pub promotions: Vec<Promotion>,
 }
 
 impl SoapView {
@@ -86,6 +88,7 @@ pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
                 .into_iter()
                 .filter(|p| p.subscription.applies_to(soap.patient_id))
                 .collect();
+            let promotions = state.store.promotions(clinic.organisation_id, soap.visit_date).await?;
             Ok(SoapView {
                 id: soap.id,
                 clinic,
@@ -96,6 +99,7 @@ pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
                 plan_notes: soap.plan_notes,
                 invoice_id: soap.invoice_id,
                 lines: soap.lines,
+                promotions,
             })
         }
         .await,

@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod draft;
 pub mod explain;
 pub mod money;
+pub mod promotion;
 pub mod quantity;
 pub mod subscription;
 pub mod tracker;
@@ -28,6 +29,7 @@ pub use coverage::{
 };
 pub use draft::{LineInput, parse_line};
 pub use money::{Currency, Money, MoneyError, Percent, PercentError, split_rounded};
+pub use promotion::{Promotion, apply_promotions};
 pub use quantity::{Quantity, QuantityError, Subunit, UnitChoice, UnitSpec, plural};
 pub use subscription::{CoverageSubscription, PatientId, PlanKind, SubscriptionId, SubscriptionStatus, in_force};
 pub use tracker::{Tracker, TrackerRow};

@@ -40,7 +40,7 @@ async fn start() -> Result<(), String> {
     })?;
     let options = leptos_options(&config);
     announce(&config, &listener);
-    serve(listener, store, options).await.map_err(|e| format!("server stopped: {e}"))
+    serve(listener, store, options, shutdown_signal()).await.map_err(|e| format!("server stopped: {e}"))
 }
 
 /// Leptos' settings for serving the compiled site.
@@ -53,10 +53,15 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-/// Serves the app on a bound listener until a shutdown signal.
-pub async fn serve(listener: TcpListener, store: Store, options: LeptosOptions) -> std::io::Result<()> {
+/// Serves the app on a bound listener until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    store: Store,
+    options: LeptosOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = router(store, options);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 fn announce(config: &Config, listener: &TcpListener) {

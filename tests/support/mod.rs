@@ -40,9 +40,12 @@ impl TestApp {
         let options = leptos_options(&config);
         let served = store.clone();
         let server = tokio::spawn(async move {
-            serve(listener, served, options).await.expect("serve");
+            // No signal handler here: the test process stays killable.
+            serve(listener, served, options, std::future::pending()).await.expect("serve");
         });
-        TestApp { addr, store, client: reqwest::Client::new(), _dir: dir, server }
+        // A hang must fail the test, never stall the run.
+        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().expect("client");
+        TestApp { addr, store, client, _dir: dir, server }
     }
 
     pub fn url(&self, path: &str) -> String {

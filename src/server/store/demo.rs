@@ -298,6 +298,22 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         seed_catalog(&mut tx).await?;
+        for (label, item, percent, from, until) in [
+            ("Dental health month", 9, "15", today - chrono::Days::new(10), today + chrono::Days::new(20)),
+            ("Senior screening weeks", 11, "10", today - chrono::Days::new(3), today + chrono::Days::new(25)),
+        ] {
+            sqlx::query(
+                "INSERT INTO promotions (organisation_id, label, item_id, percent, starts_on, ends_on)
+                 VALUES (1, ?, ?, ?, ?, ?)",
+            )
+            .bind(label)
+            .bind(item)
+            .bind(percent)
+            .bind(from)
+            .bind(until)
+            .execute(&mut *tx)
+            .await?;
+        }
         seed_people(&mut tx).await?;
         seed_subscriptions(&mut tx, today).await?;
         tx.commit().await

@@ -11,12 +11,13 @@ use super::Store;
 use super::audit::Audit;
 use super::catalog::items_by_id;
 use super::invoices::{SqlInvoice, invoice_row, replace_lines};
+use super::promotions::promotions_on;
 use super::subscriptions::client_plans_on;
 use crate::api::clinic::ClinicInfo;
 use crate::api::desk::DeskLine;
 use crate::api::error::AppError;
 use crate::api::invoice_view::{FinalizeOutcome, InvoiceStatus, parse_lines};
-use crate::domain::{Coverage, CoverageRules, LineInput, cover, plural};
+use crate::domain::{Coverage, CoverageRules, LineInput, apply_promotions, cover, plural};
 use crate::server::actor::Actor;
 
 /// A usage entry an invoice posted and nobody has reversed yet.
@@ -69,7 +70,9 @@ impl Store {
         }
         let line_ids = replace_lines(&mut tx, clinic.organisation_id, &invoice, lines).await?;
         let desk_lines = desk_lines(&mut tx, clinic.organisation_id, lines).await?;
-        let draft = parse_lines(&desk_lines, invoice.corrects_invoice_id.is_some()).map_err(AppError::Invalid)?;
+        let mut draft = parse_lines(&desk_lines, invoice.corrects_invoice_id.is_some()).map_err(AppError::Invalid)?;
+        let promotions = promotions_on(&mut tx, clinic.organisation_id, invoice.invoice_date).await?;
+        apply_promotions(&mut draft, &promotions, invoice.invoice_date);
         let plans = client_plans_on(&mut tx, invoice.client_id).await?;
         let subs: Vec<_> = plans.into_iter().map(|p| p.subscription).collect();
         let rules = CoverageRules {

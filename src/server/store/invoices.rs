@@ -5,6 +5,7 @@ use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
 use super::catalog::items_by_id;
+use super::promotions::promotions_on;
 use super::soap::{check_lines, load_soap_on, unit_code, unit_from_code};
 use super::subscriptions::client_plans_on;
 use crate::api::clinic::ClinicInfo;
@@ -240,6 +241,7 @@ impl Store {
             None => None,
         };
         let frozen: Option<Coverage> = invoice.coverage_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
+        let promotions = promotions_on(&mut conn, clinic.organisation_id, invoice.invoice_date).await?;
         Ok(InvoiceView {
             id: invoice.id,
             number: invoice.number.clone(),
@@ -262,6 +264,7 @@ impl Store {
                 )
             }),
             frozen,
+            promotions,
         })
     }
 

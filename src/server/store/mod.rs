@@ -12,6 +12,7 @@ pub mod demo;
 pub mod finalize;
 pub mod invoices;
 pub mod patients;
+pub mod promotions;
 pub mod soap;
 pub mod subscriptions;
 pub mod usage;

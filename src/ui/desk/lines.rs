@@ -185,3 +185,13 @@ fn line_badge(
         None => view! { <span class="muted small">"Regular price"</span> }.into_any(),
     }
 }
+
+/// The promotions running on the draft's date, in one line.
+#[component]
+pub fn PromotionsNote(promotions: Vec<crate::domain::Promotion>) -> impl IntoView {
+    (!promotions.is_empty()).then(|| {
+        let words =
+            promotions.iter().map(|p| format!("{} ({} off)", p.label, p.percent)).collect::<Vec<_>>().join(" · ");
+        view! { <p class="muted small promotions-note" data-test="promotions">{format!("Running now: {words}")}</p> }
+    })
+}

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use crate::api::desk::DeskLine;
 use crate::domain::{
-    Coverage, CoverageRules, CoverageSubscription, ItemRef, LineCoverage, LineInput, Tracker, UnitChoice, cover,
-    parse_line,
+    Coverage, CoverageRules, CoverageSubscription, ItemRef, LineCoverage, LineInput, Promotion, Tracker, UnitChoice,
+    apply_promotions, cover, parse_line,
 };
 
 /// One line being edited.
@@ -70,13 +70,14 @@ impl DeskState {
     pub fn new(
         rules: CoverageRules,
         subscriptions: Vec<CoverageSubscription>,
+        promotions: Vec<Promotion>,
         initial: Vec<DeskLine>,
         correction: bool,
     ) -> DeskState {
         let lines: Vec<LineState> = initial.into_iter().enumerate().map(|(key, l)| line_state(key, l)).collect();
         let next_key = StoredValue::new(lines.len());
         let lines = RwSignal::new(lines);
-        let computed = Memo::new(move |_| compute(&rules, &subscriptions, &lines.get(), correction));
+        let computed = Memo::new(move |_| compute(&rules, &subscriptions, &promotions, &lines.get(), correction));
         DeskState {
             lines,
             computed,
@@ -133,11 +134,13 @@ fn line_state(key: usize, line: DeskLine) -> LineState {
 pub fn compute(
     rules: &CoverageRules,
     subscriptions: &[CoverageSubscription],
+    promotions: &[Promotion],
     lines: &[LineState],
     correction: bool,
 ) -> Computed {
     let parsed: Vec<Result<_, String>> = lines.iter().map(|l| parse_line(&l.input(), &l.item, correction)).collect();
-    let valid: Vec<_> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
+    let mut valid: Vec<_> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
+    apply_promotions(&mut valid, promotions, rules.date);
     let Coverage { lines: mut covered, tracker } = cover(rules, subscriptions, &valid);
     covered.reverse();
     let lines = parsed

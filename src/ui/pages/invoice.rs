@@ -11,7 +11,7 @@ use crate::api::invoice_view::{FinalizeOutcome, InvoiceStatus, InvoiceView};
 use crate::api::invoices::{invoice_correct, invoice_finalize, invoice_load, invoice_save, invoice_void};
 use crate::domain::{Currency, LineInput, Money};
 use crate::ui::desk::autosave::{SaveIndicator, autosave};
-use crate::ui::desk::lines::{LineColumns, LineTable};
+use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
 use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
 use crate::ui::desk::tracker::TrackerTable;
@@ -98,7 +98,13 @@ fn DraftInvoice(
     outcome: RwSignal<Option<FinalizeOutcome>>,
 ) -> impl IntoView {
     let id = view.id;
-    let state = DeskState::new(view.rules(), view.subscriptions(), view.lines.clone(), view.is_correction());
+    let state = DeskState::new(
+        view.rules(),
+        view.subscriptions(),
+        view.promotions.clone(),
+        view.lines.clone(),
+        view.is_correction(),
+    );
     let snapshot = Memo::new(move |_| state.inputs());
     let save_status = autosave(snapshot, move |lines| invoice_save(id, lines));
     // New lines are for the pet whose page the invoice was started from,
@@ -159,6 +165,7 @@ fn DraftInvoice(
             </div>
             <CatalogPicker state currency=currency.clone() patient_id=new_line_pet/>
             <LineTable state currency=currency.clone() columns=LineColumns { patients: view.patients.clone(), discount: true }/>
+            <PromotionsNote promotions=view.promotions.clone()/>
             <Totals totals currency=currency.clone()/>
         </section>
         <TrackerTable tracker currency=currency.clone() plans=view.plans.clone()/>

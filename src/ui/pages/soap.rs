@@ -11,7 +11,7 @@ use crate::api::invoices::invoice_start;
 use crate::api::soap::{SoapView, soap_load, soap_save};
 use crate::ui::badges::{MemberTag, PetAvatar};
 use crate::ui::desk::autosave::{SaveIndicator, autosave};
-use crate::ui::desk::lines::{LineColumns, LineTable};
+use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
 use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
 use crate::ui::desk::tracker::TrackerTable;
@@ -47,7 +47,7 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
     let patient = view.patient.clone();
     let member = view.plans.iter().any(|p| p.subscription.usable_on(view.visit_date, view.clinic.past_due_usable));
     let open = view.status == "open";
-    let state = DeskState::new(view.rules(), view.subscriptions(), view.lines.clone(), false);
+    let state = DeskState::new(view.rules(), view.subscriptions(), view.promotions.clone(), view.lines.clone(), false);
     let notes = RwSignal::new(view.plan_notes.clone());
     let snapshot = Memo::new(move |_| (notes.get(), state.inputs()));
     let status = autosave(snapshot, move |(notes, lines)| soap_save(id, notes, lines));
@@ -96,6 +96,7 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
         <section class="panel desk">
             {open.then(|| view! { <CatalogPicker state currency=view.clinic.currency.clone() patient_id=Signal::stored(patient_id)/> })}
             <LineTable state currency=view.clinic.currency.clone() columns=LineColumns { patients: vec![], discount: false }/>
+            <PromotionsNote promotions=view.promotions.clone()/>
         </section>
         <section class="panel notes">
             <label class="field">
