@@ -187,3 +187,23 @@ test("the printable invoice carries the notes and the tracker", async ({ page })
   await expect(printed.locator('[data-test="tracker-row"]')).toHaveCount(1);
   await snapshot(page, "invoice-print");
 });
+
+test("removing a use from the history needs a note and gives the units back", async ({ page }) => {
+  await openPatient(page, "Lola");
+  const badge = benefitBadge(page, "Puppy Plan", "NexGard chewables");
+  await expect(badge).toHaveText(/9 of 24 tablets left/);
+  await page.locator('[data-test="plan-card"][data-plan="Puppy Plan"] [data-test="plan-history-link"]').click();
+  await hydrated(page);
+  const row = page.locator('[data-test="history-row"]', { hasText: "NexGard chewables" }).first();
+  const units = Number((await row.locator("td").nth(3).innerText()).replace("+", ""));
+  await row.locator('[data-test="history-remove"]').click();
+  await row.locator('[data-test="history-confirm"]').click();
+  await expect(row).toContainText("Write a short note saying why this use is removed.");
+  await row.locator('[data-test="history-note"]').fill("Entered on the wrong plan");
+  await row.locator('[data-test="history-confirm"]').click();
+  await expect(page.locator('[data-test="history-row"].reversal', { hasText: "Entered on the wrong plan" })).toHaveCount(1);
+  await expect(page.locator('[data-test="history-row"].struck')).toHaveCount(1);
+
+  await openPatient(page, "Lola");
+  await expect(benefitBadge(page, "Puppy Plan", "NexGard chewables")).toHaveText(new RegExp(`${9 + units} of 24 tablets left`));
+});

@@ -6,6 +6,7 @@ pub mod desk;
 pub mod format;
 pub mod layout;
 pub mod pages;
+pub mod route;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

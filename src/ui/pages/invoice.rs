@@ -4,9 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::error::AppError;
 use crate::api::invoice_view::{FinalizeOutcome, InvoiceStatus, InvoiceView};
 use crate::api::invoices::{invoice_correct, invoice_finalize, invoice_load, invoice_save, invoice_void};
 use crate::domain::{Currency, LineInput, Money};
@@ -16,33 +15,19 @@ use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
 use crate::ui::desk::tracker::TrackerTable;
 use crate::ui::format::date;
-use crate::ui::layout::ErrorPanel;
 use crate::ui::pages::invoice_final::FinalLines;
+use crate::ui::route::{loaded, route_id};
 
 /// Route `/invoices/:id`.
 #[component]
 pub fn InvoicePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let id = route_id("An invoice");
     let version = RwSignal::new(0u32);
-    let invoice = Resource::new(
-        move || (id(), version.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => invoice_load(id).await,
-                None => Err(AppError::NotFound("An invoice number is a whole number.".into())),
-            }
-        },
-    );
+    let invoice = Resource::new(move || (id(), version.get()), |(id, _)| async move { invoice_load(id?).await });
     let outcome = RwSignal::new(None::<FinalizeOutcome>);
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading invoice…"</p> }>
-            {move || Suspend::new(async move {
-                match invoice.await {
-                    Ok(view) => view! { <InvoiceScreen view version outcome/> }.into_any(),
-                    Err(error) => view! { <Title text="Not found"/><ErrorPanel error/> }.into_any(),
-                }
-            })}
+            {move || Suspend::new(async move { loaded(invoice.await, |view| view! { <InvoiceScreen view version outcome/> }) })}
         </Transition>
     }
 }

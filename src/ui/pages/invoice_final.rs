@@ -3,15 +3,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::error::AppError;
 use crate::api::invoice_view::{InvoiceStatus, InvoiceView, invoice_coverage};
 use crate::api::invoices::invoice_load;
 use crate::domain::{Coverage, Money, plural};
 use crate::ui::desk::tracker::TrackerTable;
 use crate::ui::format::date;
-use crate::ui::layout::ErrorPanel;
+use crate::ui::route::{loaded, route_id};
 
 /// Read-only lines with the coverage that was posted.
 #[component]
@@ -50,22 +48,10 @@ pub fn FinalLines(view: InvoiceView, coverage: Coverage) -> impl IntoView {
 /// Route `/invoices/:id/print`: the invoice as the owner receives it.
 #[component]
 pub fn InvoicePrintPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
-    let invoice = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => invoice_load(id).await,
-            None => Err(AppError::NotFound("An invoice number is a whole number.".into())),
-        }
-    });
+    let invoice = Resource::new(route_id("An invoice"), |id| async move { invoice_load(id?).await });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading invoice…"</p> }>
-            {move || Suspend::new(async move {
-                match invoice.await {
-                    Ok(view) => view! { <PrintedInvoice view/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
+            {move || Suspend::new(async move { loaded(invoice.await, |view| view! { <PrintedInvoice view/> }) })}
         </Suspense>
     }
 }

@@ -3,35 +3,21 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::error::AppError;
 use crate::api::patients::{BenefitDisplay, PatientDetail as Page, PlanCard, patient_page};
 use crate::domain::{BenefitBalance, Percent, badge_for_balance, left_text};
 use crate::ui::badges::{BenefitBadge, MemberTag, PetAvatar, StatusPill};
 use crate::ui::format::{age, date, period};
-use crate::ui::layout::ErrorPanel;
 use crate::ui::pages::patient_desk::DeskPanel;
+use crate::ui::route::{loaded, route_id};
 
 /// Route `/patients/:id`.
 #[component]
 pub fn PatientPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
-    let page = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => patient_page(id).await,
-            None => Err(AppError::NotFound("A patient number is a whole number, such as /patients/12.".into())),
-        }
-    });
+    let page = Resource::new(route_id("A patient"), |id| async move { patient_page(id?).await });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading patient…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <PatientView page/> }.into_any(),
-                    Err(error) => view! { <Title text="Not found"/><ErrorPanel error/> }.into_any(),
-                }
-            })}
+            {move || Suspend::new(async move { loaded(page.await, |page| view! { <PatientView page/> }) })}
         </Suspense>
     }
 }

@@ -4,33 +4,21 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::error::AppError;
 use crate::api::plans::{LedgerRow, plan_page, usage_remove};
-use crate::ui::layout::ErrorPanel;
 use crate::ui::pages::patient::PlanCardView;
+use crate::ui::route::{loaded, route_id};
 
 /// Route `/plans/:id`.
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let id = route_id("A plan");
     let version = RwSignal::new(0u32);
-    let plan = Resource::new(
-        move || (id(), version.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => plan_page(id).await,
-                None => Err(AppError::NotFound("A plan number is a whole number.".into())),
-            }
-        },
-    );
+    let plan = Resource::new(move || (id(), version.get()), |(id, _)| async move { plan_page(id?).await });
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading plan…"</p> }>
             {move || Suspend::new(async move {
-                match plan.await {
-                    Ok(page) => {
+                loaded(plan.await, |page| {
                         let detail = page.detail;
                         let name = detail.card.subscription.plan_name.clone();
                         view! {
@@ -46,10 +34,8 @@ pub fn PlanPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </section>
-                        }.into_any()
-                    }
-                    Err(error) => view! { <Title text="Not found"/><ErrorPanel error/> }.into_any(),
-                }
+                        }
+                })
             })}
         </Transition>
     }

@@ -4,9 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
-use crate::api::error::AppError;
 use crate::api::invoices::invoice_start;
 use crate::api::soap::{SoapView, soap_load, soap_save};
 use crate::ui::badges::{MemberTag, PetAvatar};
@@ -16,27 +15,15 @@ use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
 use crate::ui::desk::tracker::TrackerTable;
 use crate::ui::format::date;
-use crate::ui::layout::ErrorPanel;
+use crate::ui::route::{loaded, route_id};
 
 /// Route `/soap/:id`.
 #[component]
 pub fn SoapPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
-    let soap = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => soap_load(id).await,
-            None => Err(AppError::NotFound("A SOAP plan number is a whole number.".into())),
-        }
-    });
+    let soap = Resource::new(route_id("A SOAP plan"), |id| async move { soap_load(id?).await });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading SOAP plan…"</p> }>
-            {move || Suspend::new(async move {
-                match soap.await {
-                    Ok(view) => view! { <SoapEditor view/> }.into_any(),
-                    Err(error) => view! { <Title text="Not found"/><ErrorPanel error/> }.into_any(),
-                }
-            })}
+            {move || Suspend::new(async move { loaded(soap.await, |view| view! { <SoapEditor view/> }) })}
         </Suspense>
     }
 }
