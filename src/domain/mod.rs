@@ -8,11 +8,15 @@ pub mod badge;
 pub mod benefit;
 pub mod coverage;
 pub mod draft;
+pub mod eligibility;
 pub mod explain;
 pub mod money;
 pub mod promotion;
 pub mod quantity;
+pub mod schedule;
+pub mod settlement;
 pub mod subscription;
+pub mod term;
 pub mod tracker;
 
 #[cfg(test)]

@@ -1,0 +1,84 @@
+//! A plan's term on the calendar: when it ends, when it renews, how a hold
+//! moves the end. Months are added to the start date each time (never
+//! step by step), so 31 January runs to 30 January, not drifting to the 28th.
+
+use chrono::{Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The last day of a term of `months` starting on `start` (inclusive).
+pub fn term_end(start: NaiveDate, months: u32) -> Option<NaiveDate> {
+    start.checked_add_months(Months::new(months))?.checked_sub_days(Days::new(1))
+}
+
+/// The first day of the term that renews a term ending on `end`.
+pub fn renewal_start(end: NaiveDate) -> Option<NaiveDate> {
+    end.checked_add_days(Days::new(1))
+}
+
+/// The day an automatic renewal is prepared: `days_before` the end.
+pub fn renewal_due(end: NaiveDate, days_before: u32) -> Option<NaiveDate> {
+    end.checked_sub_days(Days::new(u64::from(days_before)))
+}
+
+/// Why a hold was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum HoldError {
+    /// The hold ends before it starts.
+    #[error("A hold must end on or after the day it starts.")]
+    EndsBeforeStart,
+    /// Longer than the clinic allows, counting earlier holds of the term.
+    #[error("Holds may last {max} days per term in total; this one would make {asked}.")]
+    TooLong {
+        /// The clinic's maximum, in days.
+        max: u32,
+        /// Days held in total with this hold.
+        asked: u32,
+    },
+}
+
+/// The new end date after a hold from `from` to `until` (inclusive) when
+/// holds extend the term; refuses holds beyond `max_days` in total.
+pub fn extend_for_hold(
+    end: NaiveDate,
+    from: NaiveDate,
+    until: NaiveDate,
+    held_before: u32,
+    max_days: u32,
+) -> Result<NaiveDate, HoldError> {
+    if until < from {
+        return Err(HoldError::EndsBeforeStart);
+    }
+    let days = (until - from).num_days() as u32 + 1;
+    let asked = held_before + days;
+    if asked > max_days {
+        return Err(HoldError::TooLong { max: max_days, asked });
+    }
+    Ok(end + Days::new(u64::from(days)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::day;
+
+    #[test]
+    fn terms_end_the_day_before_the_same_date_a_year_on() {
+        assert_eq!(term_end(day(2026, 3, 1), 12), Some(day(2027, 2, 28)));
+        assert_eq!(term_end(day(2027, 3, 1), 12), Some(day(2028, 2, 29)), "2028 is a leap year");
+        assert_eq!(term_end(day(2026, 1, 31), 1), Some(day(2026, 2, 27)), "31 Jan + 1 month clamps to 28 Feb");
+        assert_eq!(term_end(day(2028, 2, 29), 12), Some(day(2029, 2, 27)));
+        assert_eq!(renewal_start(day(2027, 2, 28)), Some(day(2027, 3, 1)));
+        assert_eq!(renewal_due(day(2027, 2, 28), 30), Some(day(2027, 1, 29)));
+    }
+
+    #[test]
+    fn a_hold_moves_the_end_by_its_days_within_the_maximum() {
+        let end = day(2026, 12, 31);
+        assert_eq!(extend_for_hold(end, day(2026, 6, 1), day(2026, 6, 30), 0, 90), Ok(day(2027, 1, 30)));
+        assert_eq!(
+            extend_for_hold(end, day(2026, 6, 1), day(2026, 6, 30), 70, 90),
+            Err(HoldError::TooLong { max: 90, asked: 100 })
+        );
+        assert_eq!(extend_for_hold(end, day(2026, 6, 2), day(2026, 6, 1), 0, 90), Err(HoldError::EndsBeforeStart));
+    }
+}
