@@ -3,7 +3,9 @@
 use axum::Router;
 use axum::routing::get;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::OnceLock;
+
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 
 use super::api_status::api_status;
 use super::state::AppState;
@@ -13,7 +15,7 @@ use crate::ui::{App, shell};
 /// Builds the router for a store and Leptos' settings.
 pub fn router(store: Store, leptos_options: LeptosOptions) -> Router {
     let state = AppState { leptos_options, store };
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/health", get(health))
@@ -21,6 +23,15 @@ pub fn router(store: Store, leptos_options: LeptosOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(api_status))
         .with_state(state)
+}
+
+/// The app's routes, listed once per process. While Leptos walks the app to
+/// list them it suppresses resource loads process-wide, and a page whose
+/// resource is first polled in that window never finishes (leptos issue
+/// 4773): listing again for every router would stall concurrent requests.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Liveness and readiness in one: answers once the database is open.

@@ -1,12 +1,25 @@
 //! Starts the real app on port 0 against a fresh temporary database.
 #![allow(dead_code)] // each test file uses its own share of these helpers
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::LazyLock;
 
 use carecount::server::config::Config;
 use carecount::server::startup::{leptos_options, serve};
 use carecount::server::store::Store;
 use tempfile::TempDir;
+
+/// One runtime for every test of a binary, as in production: the app's
+/// background work never lands on a runtime that another test shut down.
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().expect("runtime")
+});
+
+/// Runs a test body on the shared runtime.
+pub fn run(test: impl Future<Output = ()>) {
+    RUNTIME.block_on(test)
+}
 
 /// A running app; dropping it stops the server and removes the database.
 pub struct TestApp {
