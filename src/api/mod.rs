@@ -9,4 +9,5 @@ pub mod invoice_view;
 pub mod invoices;
 pub mod patients;
 pub mod plans;
+pub mod selling;
 pub mod soap;

@@ -47,6 +47,10 @@ pub struct PlanDetail {
     pub card: PlanCard,
     /// Every ledger entry, newest first.
     pub history: Vec<LedgerRow>,
+    /// The payment schedule.
+    pub payments: Vec<super::selling::PaymentRow>,
+    /// The settlement made when the plan was cancelled.
+    pub settlement: Option<crate::domain::Settlement>,
 }
 
 /// What the plan page shows.

@@ -26,6 +26,17 @@ impl LifeStage {
         }
     }
 
+    /// Who a plan for this stage is for ("puppies", "seniors").
+    fn group(self, species: &str) -> &'static str {
+        match (self, species) {
+            (LifeStage::Young, "dog") => "puppies",
+            (LifeStage::Young, "cat") => "kittens",
+            (LifeStage::Young, _) => "young animals",
+            (LifeStage::Adult, _) => "adults",
+            (LifeStage::Senior, _) => "seniors",
+        }
+    }
+
     fn words(self, species: &str) -> &'static str {
         match (self, species) {
             (LifeStage::Young, "dog") => "a puppy",
@@ -93,11 +104,7 @@ pub fn eligible(
         };
         let actual = life_stage(species, birth, today);
         if actual != stage {
-            return Err(format!(
-                "This plan is for {}s; {name} is {}.",
-                stage.words(species).trim_start_matches("a ").trim_start_matches("an "),
-                actual.words(species)
-            ));
+            return Err(format!("This plan is for {}; {name} is {}.", stage.group(species), actual.words(species)));
         }
     }
     Ok(())
@@ -124,6 +131,10 @@ mod tests {
         assert_eq!(
             eligible(&offer("dog", LifeStage::Senior), "Rex", "dog", Some(day(2026, 6, 22)), today),
             Err("This plan is for seniors; Rex is a puppy.".into())
+        );
+        assert_eq!(
+            eligible(&puppy, "Bobbie", "dog", Some(day(2023, 11, 22)), today),
+            Err("This plan is for puppies; Bobbie is an adult.".into())
         );
         assert_eq!(life_stage("cat", day(2016, 11, 22), today), LifeStage::Senior);
         assert_eq!(life_stage("cat", day(2016, 11, 23), today), LifeStage::Adult, "ten tomorrow");

@@ -32,8 +32,12 @@ pub use coverage::{
     Allocation, Coverage, CoverageRules, DiscountSource, DraftLine, ItemRef, LineCoverage, OtherDiscount, cover,
 };
 pub use draft::{LineInput, parse_line};
+pub use eligibility::{LifeStage, Offer, eligible, life_stage};
 pub use money::{Currency, Money, MoneyError, Percent, PercentError, split_rounded};
 pub use promotion::{Promotion, apply_promotions};
 pub use quantity::{Quantity, QuantityError, Subunit, UnitChoice, UnitSpec, plural};
+pub use schedule::{Billing, Instalment, schedule};
+pub use settlement::{Outcome, Settlement, SettlementInput, SettlementOption, UsedValue, settle};
 pub use subscription::{CoverageSubscription, PatientId, PlanKind, SubscriptionId, SubscriptionStatus, in_force};
+pub use term::{extend_for_hold, renewal_start, term_end};
 pub use tracker::{Tracker, TrackerRow};

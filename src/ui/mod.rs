@@ -19,6 +19,7 @@ use pages::invoice::InvoicePage;
 use pages::invoice_final::InvoicePrintPage;
 use pages::patient::PatientPage;
 use pages::plan::PlanPage;
+use pages::sell::SellPlanPage;
 use pages::soap::SoapPage;
 
 /// The HTML document around the app (server only renders it).
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/patients/:id") view=PatientPage ssr=SsrMode::Async/>
+                    <Route path=path!("/patients/:id/sell") view=SellPlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/soap/:id") view=SoapPage ssr=SsrMode::Async/>
                     <Route path=path!("/invoices/:id") view=InvoicePage ssr=SsrMode::Async/>
                     <Route path=path!("/invoices/:id/print") view=InvoicePrintPage ssr=SsrMode::Async/>

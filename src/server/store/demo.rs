@@ -294,9 +294,12 @@ impl Store {
         )
         .execute(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO settings (organisation_id, key, value) VALUES (1, 'past_due_usable', 'true')")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO settings (organisation_id, key, value) VALUES (1, 'past_due_usable', 'true'),
+                    (1, 'cancellation_fee', '25.00'), (1, 'cooling_off_days', '14')",
+        )
+        .execute(&mut *tx)
+        .await?;
         seed_catalog(&mut tx).await?;
         for (label, item, percent, from, until) in [
             ("Dental health month", 9, "15", today - chrono::Days::new(10), today + chrono::Days::new(20)),
@@ -447,6 +450,7 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
         .bind(if template.kind == "wellness" { "monthly" } else { "advance" })
         .fetch_one(&mut **tx)
         .await?;
+        seed_payments(tx, sub_id, template, status, starts, today).await?;
         let user_patient = match patient {
             Some(p) => p,
             None => PATIENTS.iter().position(|p| p.0 == client).map_or(1, |i| i as i64 + 1),
@@ -504,6 +508,47 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
                 .await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// A schedule for a demo plan, paid up to today; a past-due plan's latest
+/// instalment failed, a pending plan has paid nothing yet.
+async fn seed_payments(
+    tx: &mut Transaction<'static, Sqlite>,
+    subscription_id: i64,
+    template: &Template,
+    status: &str,
+    starts: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), sqlx::Error> {
+    use crate::domain::{Billing, Money, schedule};
+    let billing = if template.kind == "wellness" { Billing::Monthly } else { Billing::Advance };
+    let price = Money(template.price.parse().unwrap_or_default());
+    let due = schedule(billing, price, Money::ZERO, starts, template.term_months.unwrap_or(1), 2);
+    let last_due = due.iter().rposition(|d| d.due_on <= today);
+    for (n, instalment) in due.iter().enumerate() {
+        let paid = status != "pending" && instalment.due_on <= today && !(status == "past_due" && Some(n) == last_due);
+        let state = match (paid, status) {
+            (true, _) => "paid",
+            (false, "past_due") if Some(n) == last_due => "failed",
+            (false, "cancelled") => "cancelled",
+            _ => "due",
+        };
+        sqlx::query(
+            "INSERT INTO payments (subscription_id, number, due_on, amount, status, paid_on, method, recorded_by_name)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(subscription_id)
+        .bind(i64::from(instalment.number))
+        .bind(instalment.due_on)
+        .bind(instalment.amount.0.to_string())
+        .bind(state)
+        .bind(paid.then_some(instalment.due_on))
+        .bind(paid.then_some("card"))
+        .bind(paid.then_some("Front desk (Marloes)"))
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod finalize;
 pub mod invoices;
 pub mod patients;
 pub mod promotions;
+pub mod selling;
 pub mod soap;
 pub mod subscriptions;
 pub mod usage;

@@ -87,7 +87,19 @@ impl Store {
                 created_at: r.created_at,
             })
             .collect();
-        Ok(PlanDetail { client_id, client_name, card, history })
+        let payments = sqlx::query_as(
+            "SELECT id, number, due_on, amount, status, paid_on, method, reference FROM payments
+             WHERE subscription_id = ? ORDER BY number",
+        )
+        .bind(subscription_id)
+        .fetch_all(self.reader())
+        .await?;
+        let settlement: Option<String> = sqlx::query_scalar("SELECT settlement_json FROM subscriptions WHERE id = ?")
+            .bind(subscription_id)
+            .fetch_one(self.reader())
+            .await?;
+        let settlement = settlement.as_deref().and_then(|j| serde_json::from_str(j).ok());
+        Ok(PlanDetail { client_id, client_name, card, history, payments, settlement })
     }
 
     /// Removes a use from the history by appending its reversal, with the

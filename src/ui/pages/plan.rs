@@ -6,7 +6,9 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::api::plans::{LedgerRow, plan_page, usage_remove};
+use crate::domain::SubscriptionStatus::{Active, OnHold, PastDue, Pending};
 use crate::ui::pages::patient::PlanCardView;
+use crate::ui::pages::plan_money::{CancelPanel, Payments, SettlementView};
 use crate::ui::route::{loaded, route_id};
 
 /// Route `/plans/:id`.
@@ -19,12 +21,18 @@ pub fn PlanPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading plan…"</p> }>
             {move || Suspend::new(async move {
                 loaded(plan.await, |page| {
-                        let detail = page.detail;
+                        let detail = page.detail.clone();
+                        let running = matches!(detail.card.subscription.status, Active | Pending | OnHold | PastDue);
                         let name = detail.card.subscription.plan_name.clone();
                         view! {
                             <Title text=name.clone()/>
                             <nav class="crumbs"><a href="/">"Patients"</a>" / "<span>{detail.client_name.clone()}</span>" / "<span>{name}</span></nav>
                             <PlanCardView card=detail.card.clone() link=false/>
+                            {detail.settlement.clone().map(|s| view! {
+                                <section class="panel"><h3 class="panel-title">"Cancellation settlement"</h3><SettlementView settlement=s/></section>
+                            })}
+                            <Payments payments=detail.payments.clone() currency=page.clinic.currency.clone() version/>
+                            {running.then(|| view! { <CancelPanel subscription_id=detail.card.subscription.id version/> })}
                             <section class="panel history" data-test="history">
                                 <h3 class="panel-title">"Usage history"</h3>
                                 <table class="table">

@@ -1,0 +1,53 @@
+import { test, expect, Page } from "@playwright/test";
+import { hydrated, snapshot } from "./helpers";
+
+async function openPatient(page: Page, name: string) {
+  await page.goto("/");
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByRole("heading", { name: new RegExp(name) })).toBeVisible();
+  await hydrated(page);
+}
+
+test("a receptionist sells a plan with monthly billing, records a payment, and the pet becomes a member", async ({ page }) => {
+  await openPatient(page, "Bobbie");
+  await expect(page.locator(".member-tag")).toHaveCount(0);
+  await page.locator('[data-test="sell-plan"]').click();
+  await hydrated(page);
+  await expect(page.locator('[data-test="offer"][data-name="Puppy Plan"]')).toContainText("This plan is for puppies; Bobbie is an adult.");
+  await page.locator('[data-test="offer"][data-name="Adult Dog Plan"]').click();
+  await page.locator('[data-test="sell-billing"]').selectOption("monthly");
+  await snapshot(page, "sell-plan");
+  await page.locator('[data-test="sell"]').click();
+  await expect(page).toHaveURL(/\/plans\/\d+$/);
+  await hydrated(page);
+  await expect(page.locator('[data-test="payment-row"]')).toHaveCount(12);
+  const first = page.locator('[data-test="payment-row"]').first();
+  await first.locator('[data-test="payment-record"]').click();
+  await expect(first).toContainText("Add the card slip or transfer reference.");
+  await first.locator('[data-test="payment-reference"]').fill("SLIP-0042");
+  await first.locator('[data-test="payment-record"]').click();
+  await expect(page.locator('[data-test="payment-row"]').first()).toHaveAttribute("data-status", "paid");
+  await expect(page.locator('[data-test="plan-card"] .pill').first()).toHaveText("Active");
+
+  await openPatient(page, "Bobbie");
+  await expect(page.locator(".member-tag")).toContainText("Plan member");
+  await expect(page.locator('[data-test="plan-card"][data-plan="Adult Dog Plan"]')).toBeVisible();
+});
+
+test("a manager cancels a plan and sees the settlement with its working", async ({ page }) => {
+  await openPatient(page, "Guus");
+  await page.locator('[data-test="plan-card"][data-plan="Adult Dog Plan"] [data-test="plan-history-link"]').click();
+  await hydrated(page);
+  await page.locator('[data-test="settlement-preview"]').click();
+  const settlement = page.locator('[data-test="settlement"]');
+  await expect(settlement).toContainText("Used at regular price:");
+  await expect(settlement).toContainText("Payments made:");
+  await expect(settlement).toContainText("Cancellation fee: € 25.00");
+  await expect(page.locator('[data-test="settlement-outcome"]')).toHaveText(/^(Client owes|Clinic owes|Even)/);
+  await snapshot(page, "cancel-settlement");
+  await page.locator('[data-test="cancel-note"]').fill("Family moved away");
+  await page.locator('[data-test="cancel-confirm"]').click();
+  await expect(page.locator('[data-test="plan-card"] .pill').first()).toHaveText("Cancelled");
+  await expect(page.locator('[data-test="settlement"]')).toContainText("Used at regular price:");
+  await expect(page.locator('[data-test="cancel-panel"]')).toHaveCount(0);
+});

@@ -1,0 +1,148 @@
+//! Selling plans, recording payments, cancelling with a settlement.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::clinic::ClinicInfo;
+use super::error::AppError;
+use super::patients::PatientInfo;
+use crate::domain::{Billing, Money, Settlement, SettlementOption};
+
+/// A plan template as the sell page offers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateOffer {
+    /// The template.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Wellness plan, package or session pack (words).
+    pub kind: String,
+    /// What it is for.
+    pub description: String,
+    /// Price for the term.
+    pub price: Money,
+    /// Fee due with the first payment.
+    pub enrollment_fee: Money,
+    /// Term in months; `None` when open-ended.
+    pub term_months: Option<u32>,
+    /// Benefits in words ("3 × Wellness exam").
+    pub benefits: Vec<String>,
+    /// Why it cannot be sold to this patient, if it cannot.
+    pub ineligible: Option<String>,
+}
+
+/// What the sell page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellPage {
+    /// The clinic.
+    pub clinic: ClinicInfo,
+    /// The patient.
+    pub patient: PatientInfo,
+    /// Templates, eligible first.
+    pub templates: Vec<TemplateOffer>,
+}
+
+/// One scheduled payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PaymentRow {
+    /// The payment.
+    pub id: i64,
+    /// Its number in the schedule.
+    pub number: i64,
+    /// Due date.
+    pub due_on: NaiveDate,
+    /// Amount as stored.
+    pub amount: String,
+    /// due, paid, failed or cancelled.
+    pub status: String,
+    /// When it was paid.
+    pub paid_on: Option<NaiveDate>,
+    /// cash, card or transfer.
+    pub method: Option<String>,
+    /// Card slip or transfer reference.
+    pub reference: Option<String>,
+}
+
+/// The sell page's options for a patient.
+#[server(prefix = "/api", endpoint = "sell/options")]
+pub async fn sell_options(patient_id: i64) -> Result<SellPage, AppError> {
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            let patient = state.store.patient(clinic.organisation_id, patient_id).await?.ok_or_else(|| {
+                AppError::NotFound(format!("There is no patient number {patient_id} in this clinic."))
+            })?;
+            let templates = state.store.template_offers(&clinic, &patient).await?;
+            Ok(SellPage { clinic, patient, templates })
+        }
+        .await,
+    )
+}
+
+/// Sells a plan; returns the new subscription's id.
+#[server(prefix = "/api", endpoint = "sell")]
+pub async fn sell_plan(
+    patient_id: i64,
+    template_id: i64,
+    starts_on: String,
+    billing: Billing,
+) -> Result<i64, AppError> {
+    use crate::server::{actor::Actor, error::reply, state::app_state};
+    reply(
+        async {
+            let starts_on = NaiveDate::parse_from_str(starts_on.trim(), "%Y-%m-%d")
+                .map_err(|_| AppError::Invalid("Enter the start date as a date, such as 2026-12-01.".into()))?;
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.sell_plan(&clinic, patient_id, template_id, starts_on, billing, &Actor::clinic_desk()).await
+        }
+        .await,
+    )
+}
+
+/// Records a payment received (cash, card or transfer with a reference).
+#[server(prefix = "/api", endpoint = "payment/record")]
+pub async fn record_payment(payment_id: i64, method: String, reference: String) -> Result<(), AppError> {
+    use crate::server::{actor::Actor, error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.record_payment(&clinic, payment_id, &method, &reference, &Actor::clinic_desk()).await
+        }
+        .await,
+    )
+}
+
+/// The settlement a cancellation would make, with its working.
+#[server(prefix = "/api", endpoint = "plan/settlement")]
+pub async fn preview_settlement(subscription_id: i64, option: SettlementOption) -> Result<Settlement, AppError> {
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            let mut conn = state.store.reader().acquire().await?;
+            crate::server::store::selling::settlement_on(&mut conn, &clinic, subscription_id, option).await
+        }
+        .await,
+    )
+}
+
+/// Cancels a plan with the chosen settlement; a note is required.
+#[server(prefix = "/api", endpoint = "plan/cancel")]
+pub async fn cancel_plan(subscription_id: i64, option: SettlementOption, note: String) -> Result<Settlement, AppError> {
+    use crate::server::{actor::Actor, error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.clinic().await?;
+            state.store.cancel_plan(&clinic, subscription_id, option, &note, &Actor::clinic_desk()).await
+        }
+        .await,
+    )
+}

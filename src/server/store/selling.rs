@@ -1,0 +1,409 @@
+//! Selling plans, payments, and cancelling with a settlement.
+
+use chrono::{Days, NaiveDate};
+use sqlx::{FromRow, SqliteConnection};
+
+use super::Store;
+use super::audit::Audit;
+use super::clinic::decimal;
+use crate::api::clinic::ClinicInfo;
+use crate::api::error::AppError;
+use crate::api::patients::PatientInfo;
+use crate::api::selling::TemplateOffer;
+use crate::domain::{
+    Billing, LifeStage, Money, Offer, PlanKind, Quantity, Settlement, SettlementInput, SettlementOption, Subunit,
+    UnitSpec, UsedValue, eligible, plural, schedule, settle, term_end,
+};
+use crate::server::actor::Actor;
+
+#[derive(FromRow)]
+struct SqlTemplate {
+    id: i64,
+    name: String,
+    kind: String,
+    species: Option<String>,
+    life_stage: Option<String>,
+    description: String,
+    price: String,
+    enrollment_fee: String,
+    term_months: Option<i64>,
+    member_discount_percent: Option<String>,
+    available_from: Option<NaiveDate>,
+    available_until: Option<NaiveDate>,
+}
+
+#[derive(FromRow)]
+struct SqlTemplateBenefit {
+    label: String,
+    limit_quantity: Option<i64>,
+    discount_percent: String,
+    unit_name: String,
+    subunit_name: Option<String>,
+}
+
+const TEMPLATE_COLUMNS: &str = "id, name, kind, species, life_stage, description, price, enrollment_fee, term_months,
+     member_discount_percent, available_from, available_until FROM plan_templates";
+
+fn offer(t: &SqlTemplate) -> Offer {
+    Offer {
+        species: t.species.clone(),
+        life_stage: t.life_stage.as_deref().and_then(LifeStage::from_code),
+        available_from: t.available_from,
+        available_until: t.available_until,
+    }
+}
+
+fn billing_code(billing: Billing) -> &'static str {
+    match billing {
+        Billing::Monthly => "monthly",
+        Billing::Advance => "advance",
+        Billing::ThirdParty => "third_party",
+        Billing::Manual => "manual",
+    }
+}
+
+impl Store {
+    /// Active templates with their benefits, and whether each may be sold
+    /// to this patient today (eligible first).
+    pub async fn template_offers(
+        &self,
+        clinic: &ClinicInfo,
+        patient: &PatientInfo,
+    ) -> Result<Vec<TemplateOffer>, AppError> {
+        let mut conn = self.reader().acquire().await?;
+        let templates: Vec<SqlTemplate> = sqlx::query_as(&format!(
+            "SELECT {TEMPLATE_COLUMNS} WHERE organisation_id = ? AND active = 1 ORDER BY name"
+        ))
+        .bind(clinic.organisation_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut offers = Vec::new();
+        for t in templates {
+            let benefits: Vec<SqlTemplateBenefit> = sqlx::query_as(
+                "SELECT b.label, b.limit_quantity, b.discount_percent,
+                        COALESCE(i.unit_name, g.unit_name) AS unit_name, i.subunit_name
+                 FROM template_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id
+                 LEFT JOIN item_groups g ON g.id = b.group_id WHERE b.template_id = ? ORDER BY b.position",
+            )
+            .bind(t.id)
+            .fetch_all(&mut *conn)
+            .await?;
+            let words = benefits
+                .iter()
+                .map(|b| {
+                    let unit = b.subunit_name.as_deref().unwrap_or(&b.unit_name);
+                    let amount = b
+                        .limit_quantity
+                        .map_or_else(|| "Unlimited".to_string(), |n| format!("{n} {}", plural(unit, n)));
+                    let off = if b.discount_percent == "100" {
+                        String::new()
+                    } else {
+                        format!(" at {}% off", b.discount_percent)
+                    };
+                    format!("{}: {amount}{off}", b.label)
+                })
+                .collect();
+            let ineligible =
+                eligible(&offer(&t), &patient.name, &patient.species, patient.birth_date, clinic.today).err();
+            offers.push(TemplateOffer {
+                id: t.id,
+                name: t.name.clone(),
+                kind: PlanKind::from_code(&t.kind).map_or("Plan", PlanKind::label).to_string(),
+                description: t.description.clone(),
+                price: Money(decimal(&t.price)?),
+                enrollment_fee: Money(decimal(&t.enrollment_fee)?),
+                term_months: t.term_months.map(|m| m as u32),
+                benefits: words,
+                ineligible,
+            });
+        }
+        offers.sort_by_key(|o| o.ineligible.is_some());
+        Ok(offers)
+    }
+
+    /// Sells a template to a patient (wellness plan) or its household
+    /// (package, session pack): copies the benefits, writes the schedule.
+    /// Plans paid by the client start pending until the first payment.
+    pub async fn sell_plan(
+        &self,
+        clinic: &ClinicInfo,
+        patient_id: i64,
+        template_id: i64,
+        starts_on: NaiveDate,
+        billing: Billing,
+        actor: &Actor,
+    ) -> Result<i64, AppError> {
+        let patient = self
+            .patient(clinic.organisation_id, patient_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("There is no patient number {patient_id} in this clinic.")))?;
+        if starts_on < clinic.today - Days::new(31) || starts_on > clinic.today + Days::new(366) {
+            return Err(AppError::Invalid("A plan starts within a month before or a year after today.".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let template: SqlTemplate =
+            sqlx::query_as(&format!("SELECT {TEMPLATE_COLUMNS} WHERE id = ? AND organisation_id = ? AND active = 1"))
+                .bind(template_id)
+                .bind(clinic.organisation_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| {
+                    AppError::NotFound(format!("There is no plan template number {template_id} on sale."))
+                })?;
+        eligible(&offer(&template), &patient.name, &patient.species, patient.birth_date, starts_on)
+            .map_err(AppError::Invalid)?;
+        let months = template.term_months.map(|m| m as u32);
+        let ends_on = months.and_then(|m| term_end(starts_on, m));
+        let status = match billing {
+            Billing::Monthly | Billing::Advance => "pending",
+            Billing::ThirdParty | Billing::Manual => "active",
+        };
+        let wellness = template.kind == "wellness";
+        let subscription_id: i64 = sqlx::query_scalar(
+            "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
+                                        status, starts_on, ends_on, price, member_discount_percent, billing, enrollment_fee)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(clinic.organisation_id)
+        .bind(clinic.id)
+        .bind(template.id)
+        .bind(patient.client_id)
+        .bind(wellness.then_some(patient.id))
+        .bind(&template.name)
+        .bind(&template.kind)
+        .bind(status)
+        .bind(starts_on)
+        .bind(ends_on)
+        .bind(&template.price)
+        .bind(&template.member_discount_percent)
+        .bind(billing_code(billing))
+        .bind(&template.enrollment_fee)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
+                                                discount_percent, position)
+             SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position
+             FROM template_benefits WHERE template_id = ?",
+        )
+        .bind(subscription_id)
+        .bind(template.id)
+        .execute(&mut *tx)
+        .await?;
+        let price = Money(decimal(&template.price)?);
+        let fee = Money(decimal(&template.enrollment_fee)?);
+        for due in schedule(billing, price, fee, starts_on, months.unwrap_or(1), clinic.currency.minor_digits) {
+            sqlx::query("INSERT INTO payments (subscription_id, number, due_on, amount) VALUES (?, ?, ?, ?)")
+                .bind(subscription_id)
+                .bind(i64::from(due.number))
+                .bind(due.due_on)
+                .bind(due.amount.0.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let detail = format!("Sold {} to {} ({})", template.name, patient.name, billing_code(billing));
+        Audit { action: "sell", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
+            .write(&mut tx, clinic.organisation_id, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(subscription_id)
+    }
+
+    /// Records a payment; the first one makes a pending plan active.
+    pub async fn record_payment(
+        &self,
+        clinic: &ClinicInfo,
+        payment_id: i64,
+        method: &str,
+        reference: &str,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        let reference = reference.trim();
+        if !["cash", "card", "transfer"].contains(&method) {
+            return Err(AppError::Invalid("Choose how it was paid: cash, card or transfer.".into()));
+        }
+        if method != "cash" && reference.is_empty() {
+            return Err(AppError::Invalid("Add the card slip or transfer reference.".into()));
+        }
+        if reference.chars().count() > 64 {
+            return Err(AppError::Invalid("Keep the reference under 64 characters.".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let row: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT p.subscription_id, p.status, s.status FROM payments p JOIN subscriptions s ON s.id = p.subscription_id
+             WHERE p.id = ? AND s.organisation_id = ?",
+        )
+        .bind(payment_id)
+        .bind(clinic.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (subscription_id, payment_status, plan_status) =
+            row.ok_or_else(|| AppError::NotFound(format!("There is no payment number {payment_id}.")))?;
+        match payment_status.as_str() {
+            "paid" => return Err(AppError::Conflict("This payment is already recorded; nothing was changed.".into())),
+            "cancelled" => return Err(AppError::Conflict("This payment was cancelled with the plan.".into())),
+            _ => {}
+        }
+        sqlx::query(
+            "UPDATE payments SET status = 'paid', paid_on = ?, method = ?, reference = ?, recorded_by_name = ? WHERE id = ?",
+        )
+        .bind(clinic.today)
+        .bind(method)
+        .bind((!reference.is_empty()).then_some(reference))
+        .bind(&actor.name)
+        .bind(payment_id)
+        .execute(&mut *tx)
+        .await?;
+        // The first payment starts a pending plan; paying the last failed
+        // instalment brings a past-due plan back.
+        let failed: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM payments WHERE subscription_id = ? AND status = 'failed'")
+                .bind(subscription_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if plan_status == "pending" || (plan_status == "past_due" && failed == 0) {
+            sqlx::query("UPDATE subscriptions SET status = 'active' WHERE id = ?")
+                .bind(subscription_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let detail = format!("Payment {payment_id} received by {method}");
+        Audit { action: "payment", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
+            .write(&mut tx, clinic.organisation_id, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Cancels a plan with the chosen settlement, recorded with its working.
+    pub async fn cancel_plan(
+        &self,
+        clinic: &ClinicInfo,
+        subscription_id: i64,
+        option: SettlementOption,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<Settlement, AppError> {
+        let note = note.trim();
+        if note.chars().count() < 3 {
+            return Err(AppError::Invalid("Write a short note saying why the plan is cancelled.".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let settlement = settlement_on(&mut tx, clinic, subscription_id, option).await?;
+        let json = serde_json::to_string(&settlement).map_err(|_| AppError::Internal)?;
+        sqlx::query(
+            "UPDATE subscriptions SET status = 'cancelled', cancelled_on = ?, settlement_json = ? WHERE id = ?",
+        )
+        .bind(clinic.today)
+        .bind(json)
+        .bind(subscription_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE payments SET status = 'cancelled' WHERE subscription_id = ? AND status IN ('due', 'failed')",
+        )
+        .bind(subscription_id)
+        .execute(&mut *tx)
+        .await?;
+        let detail = settlement.working.last().cloned().unwrap_or_default();
+        Audit {
+            action: "cancel",
+            entity: "subscription",
+            entity_id: subscription_id,
+            detail: &detail,
+            note: Some(note),
+        }
+        .write(&mut tx, clinic.organisation_id, actor)
+        .await?;
+        tx.commit().await?;
+        Ok(settlement)
+    }
+}
+
+#[derive(FromRow)]
+struct SqlUsedItem {
+    label: String,
+    used: i64,
+    regular_price: Option<String>,
+    unit_name: Option<String>,
+    subunit_name: Option<String>,
+    subunit_per_unit: Option<i64>,
+}
+
+/// The settlement cancelling `subscription_id` now would make.
+pub async fn settlement_on(
+    conn: &mut SqliteConnection,
+    clinic: &ClinicInfo,
+    subscription_id: i64,
+    option: SettlementOption,
+) -> Result<Settlement, AppError> {
+    let plan: Option<(String, NaiveDate)> =
+        sqlx::query_as("SELECT status, starts_on FROM subscriptions WHERE id = ? AND organisation_id = ?")
+            .bind(subscription_id)
+            .bind(clinic.organisation_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (status, starts_on) =
+        plan.ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
+    if !["pending", "active", "on_hold", "past_due"].contains(&status.as_str()) {
+        return Err(AppError::Conflict(format!(
+            "This plan is {}; only a running plan can be cancelled.",
+            status.replace('_', " ")
+        )));
+    }
+    let used: Vec<SqlUsedItem> = sqlx::query_as(
+        "SELECT b.label, SUM(l.quantity) AS used, i.regular_price, i.unit_name, i.subunit_name, i.subunit_per_unit
+         FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+         LEFT JOIN catalog_items i ON i.id = l.item_id
+         WHERE b.subscription_id = ? GROUP BY b.id, l.item_id HAVING SUM(l.quantity) <> 0 ORDER BY b.position",
+    )
+    .bind(subscription_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut values = Vec::new();
+    for u in used {
+        let units = UnitSpec {
+            unit: u.unit_name.unwrap_or_else(|| "unit".into()),
+            subunit: u.subunit_name.zip(u.subunit_per_unit).map(|(name, per)| Subunit { name, per_unit: per as u32 }),
+        };
+        let price = u.regular_price.as_deref().map(decimal).transpose()?.unwrap_or_default();
+        let value = Money(price * rust_decimal::Decimal::from(u.used) / rust_decimal::Decimal::from(units.per_unit()))
+            .round(clinic.currency.minor_digits);
+        values.push(UsedValue { label: u.label, units: units.describe(Quantity(u.used)), value });
+    }
+    let paid = payments_sum(conn, subscription_id, "'paid'").await?;
+    let remaining = payments_sum(conn, subscription_id, "'due', 'failed'").await?;
+    let fee = Money(decimal(
+        &setting(conn, clinic.organisation_id, "cancellation_fee").await?.unwrap_or_else(|| "0".into()),
+    )?);
+    let cooling_days: u64 =
+        setting(conn, clinic.organisation_id, "cooling_off_days").await?.and_then(|d| d.parse().ok()).unwrap_or(14);
+    let input = SettlementInput {
+        used: values,
+        paid,
+        remaining_instalments: remaining,
+        fee,
+        in_cooling_off: clinic.today < starts_on + Days::new(cooling_days),
+    };
+    Ok(settle(&input, option, &clinic.currency))
+}
+
+/// The sum of a plan's payments in the given statuses (an SQL list).
+async fn payments_sum(conn: &mut SqliteConnection, subscription_id: i64, statuses: &str) -> Result<Money, AppError> {
+    let amounts: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT amount FROM payments WHERE subscription_id = ? AND status IN ({statuses})"
+    ))
+    .bind(subscription_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Money(amounts.iter().map(|a| decimal(a)).sum::<Result<rust_decimal::Decimal, _>>()?))
+}
+
+/// A clinic setting's value, if set.
+async fn setting(conn: &mut SqliteConnection, organisation_id: i64, key: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE organisation_id = ? AND key = ?")
+        .bind(organisation_id)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?)
+}

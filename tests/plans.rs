@@ -1,0 +1,127 @@
+//! Selling plans, payments and cancellation over HTTP.
+
+mod support;
+
+use serde_json::Value;
+use support::TestApp;
+
+async fn sell(app: &TestApp, patient: i64, template: &str, billing: &str) -> (u16, String) {
+    let template: i64 = sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = ?")
+        .bind(template)
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    app.call("sell", &format!("patient_id={patient}&template_id={template}&starts_on={today}&billing={billing}")).await
+}
+
+#[test]
+fn a_sold_plan_starts_pending_and_the_first_payment_makes_a_member() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let bobbie = app.patient_id("Bobbie").await;
+        let (_, page) = app.get(&format!("/patients/{bobbie}")).await;
+        assert!(!page.contains("member-tag"), "Bobbie has no plan yet");
+
+        let (status, body) = sell(&app, bobbie, "Adult Dog Plan", "Monthly").await;
+        assert_eq!(status, 200, "{body}");
+        let plan: i64 = body.parse().unwrap();
+        let (status, body) = app.call("plan", &format!("id={plan}")).await;
+        assert_eq!(status, 200);
+        let detail: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(detail["detail"]["card"]["subscription"]["status"], "Pending");
+        let payments = detail["detail"]["payments"].as_array().unwrap();
+        assert_eq!(payments.len(), 12);
+        let total: rust_decimal::Decimal =
+            payments.iter().map(|p| p["amount"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap()).sum();
+        assert_eq!(total, rust_decimal::Decimal::new(42000, 2), "12 instalments sum exactly to the price");
+        let benefits = detail["detail"]["card"]["subscription"]["benefits"].as_array().unwrap().len();
+        assert_eq!(benefits, 7, "the template's benefits were copied");
+
+        let first = payments[0]["id"].as_i64().unwrap();
+        let (status, body) = app.call("payment/record", &format!("payment_id={first}&method=card&reference=")).await;
+        assert_eq!(status, 422);
+        assert!(body.contains("Add the card slip or transfer reference."), "{body}");
+        let (status, body) =
+            app.call("payment/record", &format!("payment_id={first}&method=card&reference=SLIP-0042")).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, _) =
+            app.call("payment/record", &format!("payment_id={first}&method=card&reference=SLIP-0042")).await;
+        assert_eq!(status, 409, "a payment is recorded once");
+        let (_, page) = app.get(&format!("/patients/{bobbie}")).await;
+        assert!(page.contains("member-tag"), "the first payment made Bobbie a member");
+    })
+}
+
+#[test]
+fn a_plan_for_another_life_stage_or_species_is_refused_with_the_reason() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let bobbie = app.patient_id("Bobbie").await;
+        let plans_before = app.scalar("SELECT count(*) + ? FROM subscriptions", 0).await;
+        let (status, body) = sell(&app, bobbie, "Puppy Plan", "Monthly").await;
+        assert_eq!(status, 422);
+        assert!(body.contains("This plan is for puppies; Bobbie is an adult."), "{body}");
+        let (status, body) = sell(&app, bobbie, "Kitten Plan", "Monthly").await;
+        assert_eq!(status, 422);
+        assert!(body.contains("This plan is for cats; Bobbie is a dog."), "{body}");
+        assert_eq!(app.scalar("SELECT count(*) + ? FROM subscriptions", 0).await, plans_before, "nothing was written");
+    })
+}
+
+#[test]
+fn cancelling_settles_used_value_against_payments_and_refuses_ended_plans() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let bella = app.patient_id("Bella").await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", bella).await;
+        let (status, body) = app.call("plan/settlement", &format!("subscription_id={plan}&option=PayDifference")).await;
+        assert_eq!(status, 200, "{body}");
+        let preview: Value = serde_json::from_str(&body).unwrap();
+        let working: Vec<String> = serde_json::from_value(preview["working"].clone()).unwrap();
+        assert!(working.iter().any(|w| w.starts_with("Used at regular price: €")), "{working:?}");
+        assert!(working.iter().any(|w| w.starts_with("Payments made: €")), "{working:?}");
+        assert!(working.iter().any(|w| w == "Cancellation fee: € 25.00"), "{working:?}");
+
+        let (status, body) =
+            app.call("plan/cancel", &format!("subscription_id={plan}&option=PayDifference&note=")).await;
+        assert_eq!(status, 422, "a note is required: {body}");
+        let (status, body) =
+            app.call("plan/cancel", &format!("subscription_id={plan}&option=PayDifference&note=Moving+abroad")).await;
+        assert_eq!(status, 200, "{body}");
+        let cancelled: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(cancelled["working"], preview["working"], "the settlement is the one previewed");
+        let open = app.scalar("SELECT count(*) FROM payments WHERE subscription_id = ? AND status = 'due'", plan).await;
+        assert_eq!(open, 0, "instalments still due were cancelled");
+        let audit =
+            app.scalar("SELECT count(*) FROM audit_log WHERE entity_id = ? AND note = 'Moving abroad'", plan).await;
+        assert_eq!(audit, 1);
+
+        let (status, body) = app.call("plan/cancel", &format!("subscription_id={plan}&option=Waive&note=again")).await;
+        assert_eq!(status, 409);
+        assert!(body.contains("This plan is cancelled; only a running plan can be cancelled."), "{body}");
+        let expired = app.scalar("SELECT id FROM subscriptions WHERE status = 'expired' AND ? LIMIT 1", 1).await;
+        let (status, body) =
+            app.call("plan/cancel", &format!("subscription_id={expired}&option=Waive&note=test")).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.contains("This plan is expired"), "{body}");
+    })
+}
+
+#[test]
+fn paying_the_failed_instalment_brings_a_past_due_plan_back() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let max = app.patient_id("Max").await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'past_due'", max).await;
+        let failed = app.scalar("SELECT id FROM payments WHERE subscription_id = ? AND status = 'failed'", plan).await;
+        let (status, body) = app.call("payment/record", &format!("payment_id={failed}&method=cash&reference=")).await;
+        assert_eq!(status, 200, "{body}");
+        let status: String = sqlx::query_scalar("SELECT status FROM subscriptions WHERE id = ?")
+            .bind(plan)
+            .fetch_one(app.store.reader())
+            .await
+            .unwrap();
+        assert_eq!(status, "active");
+    })
+}
