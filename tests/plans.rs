@@ -99,12 +99,12 @@ fn cancelling_settles_used_value_against_payments_and_refuses_ended_plans() {
 
         let (status, body) = app.call("plan/cancel", &format!("subscription_id={plan}&option=Waive&note=again")).await;
         assert_eq!(status, 409);
-        assert!(body.contains("This plan is cancelled; only a running plan can be cancelled."), "{body}");
+        assert!(body.contains("A plan that is cancelled cannot be cancelled."), "{body}");
         let expired = app.scalar("SELECT id FROM subscriptions WHERE status = 'expired' AND ? LIMIT 1", 1).await;
         let (status, body) =
             app.call("plan/cancel", &format!("subscription_id={expired}&option=Waive&note=test")).await;
         assert_eq!(status, 409, "{body}");
-        assert!(body.contains("This plan is expired"), "{body}");
+        assert!(body.contains("A plan that is expired cannot be cancelled."), "{body}");
     })
 }
 
@@ -123,5 +123,78 @@ fn paying_the_failed_instalment_brings_a_past_due_plan_back() {
             .await
             .unwrap();
         assert_eq!(status, "active");
+    })
+}
+
+#[test]
+fn hold_resume_and_renew_follow_the_lifecycle_and_refuse_what_it_forbids() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let kiki = app.patient_id("Kiki").await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", kiki).await;
+        let end_before: String = sqlx::query_scalar("SELECT ends_on FROM subscriptions WHERE id = ?")
+            .bind(plan)
+            .fetch_one(app.store.reader())
+            .await
+            .unwrap();
+        let (status, body) = app.call("plan/hold", &format!("id={plan}&note=")).await;
+        assert_eq!(status, 422, "a hold needs a note: {body}");
+        let (status, body) = app.call("plan/hold", &format!("id={plan}&note=Owner+abroad")).await;
+        assert_eq!(status, 200, "{body}");
+        let (_, page) = app.get(&format!("/patients/{kiki}")).await;
+        assert!(!page.contains("member-tag"), "a plan on hold covers nothing");
+        let (status, body) = app.call("plan/hold", &format!("id={plan}&note=again")).await;
+        assert_eq!(status, 409);
+        assert!(body.contains("A plan that is on hold cannot be put on hold."), "{body}");
+        let (status, body) = app.call("plan/resume", &format!("id={plan}")).await;
+        assert_eq!(status, 200, "{body}");
+        let end_after: String = sqlx::query_scalar("SELECT ends_on FROM subscriptions WHERE id = ?")
+            .bind(plan)
+            .fetch_one(app.store.reader())
+            .await
+            .unwrap();
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(day(&end_after) - day(&end_before), chrono::Duration::days(1), "one day on hold, one day longer");
+
+        let expired = app.scalar("SELECT id FROM subscriptions WHERE status = 'expired' AND ? LIMIT 1", 1).await;
+        let (status, body) = app.call("plan/hold", &format!("id={expired}&note=test")).await;
+        assert_eq!(status, 409);
+        assert!(body.contains("A plan that is expired cannot be put on hold."), "{body}");
+        let cancelled = app.scalar("SELECT id FROM subscriptions WHERE status = 'cancelled' AND ? LIMIT 1", 1).await;
+        let (status, body) = app.call("plan/renew", &format!("id={cancelled}")).await;
+        assert_eq!(status, 409);
+        assert!(body.contains("A plan that is cancelled cannot be renewed; sell a new plan instead."), "{body}");
+    })
+}
+
+#[test]
+fn a_puppy_plan_renews_into_an_adult_plan_linked_to_the_last_term() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = app.patient_id("Rex").await;
+        let puppy = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", rex).await;
+        let (status, body) = app.call("plan/renew", &format!("id={puppy}")).await;
+        assert_eq!(status, 422, "Rex will be grown up when the next term starts: {body}");
+        assert!(body.contains("This plan is for puppies; Rex is an adult."), "{body}");
+        let adult: i64 = sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = 'Adult Dog Plan'")
+            .fetch_one(app.store.reader())
+            .await
+            .unwrap();
+        let (status, body) = app.call("plan/renew", &format!("id={puppy}&template_id={adult}")).await;
+        assert_eq!(status, 200, "{body}");
+        let renewal: i64 = body.parse().unwrap();
+        let (links, starts, old_end): (i64, String, String) = sqlx::query_as(
+            "SELECT n.renews_subscription_id, n.starts_on, o.ends_on FROM subscriptions n JOIN subscriptions o
+             ON o.id = n.renews_subscription_id WHERE n.id = ?",
+        )
+        .bind(renewal)
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        assert_eq!(links, puppy);
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(day(&starts) - day(&old_end), chrono::Duration::days(1), "the new term starts the day after");
+        let (status, body) = app.call("plan/renew", &format!("id={puppy}&template_id={adult}")).await;
+        assert_eq!(status, 409, "a term is renewed once: {body}");
     })
 }

@@ -7,6 +7,7 @@ pub mod desk;
 pub mod error;
 pub mod invoice_view;
 pub mod invoices;
+pub mod lifecycle;
 pub mod patients;
 pub mod plans;
 pub mod selling;

@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod draft;
 pub mod eligibility;
 pub mod explain;
+pub mod lifecycle;
 pub mod money;
 pub mod promotion;
 pub mod quantity;
@@ -33,6 +34,7 @@ pub use coverage::{
 };
 pub use draft::{LineInput, parse_line};
 pub use eligibility::{LifeStage, Offer, eligible, life_stage};
+pub use lifecycle::{Step, next_status};
 pub use money::{Currency, Money, MoneyError, Percent, PercentError, split_rounded};
 pub use promotion::{Promotion, apply_promotions};
 pub use quantity::{Quantity, QuantityError, Subunit, UnitChoice, UnitSpec, plural};

@@ -11,6 +11,7 @@ pub mod clinic;
 pub mod demo;
 pub mod finalize;
 pub mod invoices;
+pub mod lifecycle;
 pub mod patients;
 pub mod promotions;
 pub mod selling;

@@ -17,9 +17,9 @@ use crate::domain::{
 use crate::server::actor::Actor;
 
 #[derive(FromRow)]
-struct SqlTemplate {
+pub(crate) struct SqlTemplate {
     id: i64,
-    name: String,
+    pub(crate) name: String,
     kind: String,
     species: Option<String>,
     life_stage: Option<String>,
@@ -41,10 +41,11 @@ struct SqlTemplateBenefit {
     subunit_name: Option<String>,
 }
 
-const TEMPLATE_COLUMNS: &str = "id, name, kind, species, life_stage, description, price, enrollment_fee, term_months,
+pub(crate) const TEMPLATE_COLUMNS: &str =
+    "id, name, kind, species, life_stage, description, price, enrollment_fee, term_months,
      member_discount_percent, available_from, available_until FROM plan_templates";
 
-fn offer(t: &SqlTemplate) -> Offer {
+pub(crate) fn offer(t: &SqlTemplate) -> Offer {
     Offer {
         species: t.species.clone(),
         life_stage: t.life_stage.as_deref().and_then(LifeStage::from_code),
@@ -152,55 +153,7 @@ impl Store {
                 })?;
         eligible(&offer(&template), &patient.name, &patient.species, patient.birth_date, starts_on)
             .map_err(AppError::Invalid)?;
-        let months = template.term_months.map(|m| m as u32);
-        let ends_on = months.and_then(|m| term_end(starts_on, m));
-        let status = match billing {
-            Billing::Monthly | Billing::Advance => "pending",
-            Billing::ThirdParty | Billing::Manual => "active",
-        };
-        let wellness = template.kind == "wellness";
-        let subscription_id: i64 = sqlx::query_scalar(
-            "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
-                                        status, starts_on, ends_on, price, member_discount_percent, billing, enrollment_fee)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(clinic.organisation_id)
-        .bind(clinic.id)
-        .bind(template.id)
-        .bind(patient.client_id)
-        .bind(wellness.then_some(patient.id))
-        .bind(&template.name)
-        .bind(&template.kind)
-        .bind(status)
-        .bind(starts_on)
-        .bind(ends_on)
-        .bind(&template.price)
-        .bind(&template.member_discount_percent)
-        .bind(billing_code(billing))
-        .bind(&template.enrollment_fee)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
-                                                discount_percent, position)
-             SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position
-             FROM template_benefits WHERE template_id = ?",
-        )
-        .bind(subscription_id)
-        .bind(template.id)
-        .execute(&mut *tx)
-        .await?;
-        let price = Money(decimal(&template.price)?);
-        let fee = Money(decimal(&template.enrollment_fee)?);
-        for due in schedule(billing, price, fee, starts_on, months.unwrap_or(1), clinic.currency.minor_digits) {
-            sqlx::query("INSERT INTO payments (subscription_id, number, due_on, amount) VALUES (?, ?, ?, ?)")
-                .bind(subscription_id)
-                .bind(i64::from(due.number))
-                .bind(due.due_on)
-                .bind(due.amount.0.to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
+        let subscription_id = write_sale(&mut tx, clinic, &template, &patient, starts_on, billing, None).await?;
         let detail = format!("Sold {} to {} ({})", template.name, patient.name, billing_code(billing));
         Audit { action: "sell", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
             .write(&mut tx, clinic.organisation_id, actor)
@@ -320,6 +273,71 @@ impl Store {
     }
 }
 
+/// Writes a sold subscription: the contract, its copied benefits, its
+/// payment schedule. `renews` links a renewal to the term it follows.
+pub(crate) async fn write_sale(
+    tx: &mut SqliteConnection,
+    clinic: &ClinicInfo,
+    template: &SqlTemplate,
+    patient: &PatientInfo,
+    starts_on: NaiveDate,
+    billing: Billing,
+    renews: Option<i64>,
+) -> Result<i64, AppError> {
+    let months = template.term_months.map(|m| m as u32);
+    let ends_on = months.and_then(|m| term_end(starts_on, m));
+    let status = match billing {
+        Billing::Monthly | Billing::Advance => "pending",
+        Billing::ThirdParty | Billing::Manual => "active",
+    };
+    let wellness = template.kind == "wellness";
+    let subscription_id: i64 = sqlx::query_scalar(
+        "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
+                                    status, starts_on, ends_on, price, member_discount_percent, billing, enrollment_fee,
+                                    renews_subscription_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(clinic.organisation_id)
+    .bind(clinic.id)
+    .bind(template.id)
+    .bind(patient.client_id)
+    .bind(wellness.then_some(patient.id))
+    .bind(&template.name)
+    .bind(&template.kind)
+    .bind(status)
+    .bind(starts_on)
+    .bind(ends_on)
+    .bind(&template.price)
+    .bind(&template.member_discount_percent)
+    .bind(billing_code(billing))
+    .bind(&template.enrollment_fee)
+    .bind(renews)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
+                                            discount_percent, position)
+         SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position
+         FROM template_benefits WHERE template_id = ?",
+    )
+    .bind(subscription_id)
+    .bind(template.id)
+    .execute(&mut *tx)
+    .await?;
+    let price = Money(decimal(&template.price)?);
+    let fee = Money(decimal(&template.enrollment_fee)?);
+    for due in schedule(billing, price, fee, starts_on, months.unwrap_or(1), clinic.currency.minor_digits) {
+        sqlx::query("INSERT INTO payments (subscription_id, number, due_on, amount) VALUES (?, ?, ?, ?)")
+            .bind(subscription_id)
+            .bind(i64::from(due.number))
+            .bind(due.due_on)
+            .bind(due.amount.0.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(subscription_id)
+}
+
 #[derive(FromRow)]
 struct SqlUsedItem {
     label: String,
@@ -345,12 +363,8 @@ pub async fn settlement_on(
             .await?;
     let (status, starts_on) =
         plan.ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
-    if !["pending", "active", "on_hold", "past_due"].contains(&status.as_str()) {
-        return Err(AppError::Conflict(format!(
-            "This plan is {}; only a running plan can be cancelled.",
-            status.replace('_', " ")
-        )));
-    }
+    let status = crate::domain::SubscriptionStatus::from_code(&status).ok_or(AppError::Internal)?;
+    crate::domain::next_status(status, crate::domain::Step::Cancel).map_err(AppError::Conflict)?;
     let used: Vec<SqlUsedItem> = sqlx::query_as(
         "SELECT b.label, SUM(l.quantity) AS used, i.regular_price, i.unit_name, i.subunit_name, i.subunit_per_unit
          FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id

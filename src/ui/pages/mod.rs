@@ -6,6 +6,7 @@ pub mod invoice_final;
 pub mod patient;
 pub mod patient_desk;
 pub mod plan;
+pub mod plan_lifecycle;
 pub mod plan_money;
 pub mod sell;
 pub mod soap;

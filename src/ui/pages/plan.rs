@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use crate::api::plans::{LedgerRow, plan_page, usage_remove};
 use crate::domain::SubscriptionStatus::{Active, OnHold, PastDue, Pending};
 use crate::ui::pages::patient::PlanCardView;
+use crate::ui::pages::plan_lifecycle::LifecyclePanel;
 use crate::ui::pages::plan_money::{CancelPanel, Payments, SettlementView};
 use crate::ui::route::{loaded, route_id};
 
@@ -32,6 +33,7 @@ pub fn PlanPage() -> impl IntoView {
                                 <section class="panel"><h3 class="panel-title">"Cancellation settlement"</h3><SettlementView settlement=s/></section>
                             })}
                             <Payments payments=detail.payments.clone() currency=page.clinic.currency.clone() version/>
+                            <LifecyclePanel subscription_id=detail.card.subscription.id status=detail.card.subscription.status version/>
                             {running.then(|| view! { <CancelPanel subscription_id=detail.card.subscription.id version/> })}
                             <section class="panel history" data-test="history">
                                 <h3 class="panel-title">"Usage history"</h3>

@@ -1,0 +1,174 @@
+//! Hold, resume and renew: lifecycle steps checked by the domain's rules.
+
+use chrono::NaiveDate;
+use sqlx::{FromRow, SqliteConnection};
+
+use super::Store;
+use super::audit::Audit;
+use super::selling::{SqlTemplate, TEMPLATE_COLUMNS, offer, write_sale};
+use crate::api::clinic::ClinicInfo;
+use crate::api::error::AppError;
+use crate::domain::{Billing, Step, SubscriptionStatus, eligible, next_status, renewal_start};
+use crate::server::actor::Actor;
+
+#[derive(FromRow)]
+struct SqlPlanState {
+    status: String,
+    template_id: i64,
+    patient_id: Option<i64>,
+    client_id: i64,
+    billing: String,
+    ends_on: Option<NaiveDate>,
+    hold_from: Option<NaiveDate>,
+    held_days: i64,
+}
+
+async fn plan_state(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    id: i64,
+) -> Result<(SqlPlanState, SubscriptionStatus), AppError> {
+    let plan: SqlPlanState = sqlx::query_as(
+        "SELECT status, template_id, patient_id, client_id, billing, ends_on, hold_from, held_days
+         FROM subscriptions WHERE id = ? AND organisation_id = ?",
+    )
+    .bind(id)
+    .bind(organisation_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::NotFound(format!("There is no plan number {id} in this clinic.")))?;
+    let status = SubscriptionStatus::from_code(&plan.status).ok_or(AppError::Internal)?;
+    Ok((plan, status))
+}
+
+/// Most days a plan may spend on hold per term, unless the clinic says otherwise.
+const DEFAULT_MAX_HOLD_DAYS: i64 = 90;
+
+impl Store {
+    /// Puts a plan on hold from today; benefits are not usable meanwhile.
+    pub async fn hold_plan(&self, clinic: &ClinicInfo, id: i64, note: &str, actor: &Actor) -> Result<(), AppError> {
+        let note = required_note(note, "why the plan is put on hold")?;
+        let mut tx = self.begin_write().await?;
+        let (plan, status) = plan_state(&mut tx, clinic.organisation_id, id).await?;
+        next_status(status, Step::Hold).map_err(AppError::Conflict)?;
+        let max = max_hold_days(&mut tx, clinic.organisation_id).await?;
+        if plan.held_days >= max {
+            return Err(AppError::Conflict(format!("This plan has used all {max} days of hold this term.")));
+        }
+        sqlx::query("UPDATE subscriptions SET status = 'on_hold', hold_from = ? WHERE id = ?")
+            .bind(clinic.today)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Audit { action: "hold", entity: "subscription", entity_id: id, detail: "Put on hold", note: Some(note) }
+            .write(&mut tx, clinic.organisation_id, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends a hold; the term is extended by the days held, within the
+    /// clinic's maximum per term.
+    pub async fn resume_plan(&self, clinic: &ClinicInfo, id: i64, actor: &Actor) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        let (plan, status) = plan_state(&mut tx, clinic.organisation_id, id).await?;
+        next_status(status, Step::Resume).map_err(AppError::Conflict)?;
+        let max = max_hold_days(&mut tx, clinic.organisation_id).await?;
+        let held = plan.hold_from.map_or(0, |from| (clinic.today - from).num_days().max(0) + 1);
+        let counted = held.min((max - plan.held_days).max(0));
+        let new_end = plan.ends_on.map(|end| end + chrono::Days::new(counted as u64));
+        sqlx::query(
+            "UPDATE subscriptions SET status = 'active', hold_from = NULL, held_days = ?, ends_on = ? WHERE id = ?",
+        )
+        .bind(plan.held_days + counted)
+        .bind(new_end)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let detail = format!("Resumed after {held} days on hold; term extended by {counted} days");
+        Audit { action: "resume", entity: "subscription", entity_id: id, detail: &detail, note: None }
+            .write(&mut tx, clinic.organisation_id, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sells the next term, of the same template or another, starting the
+    /// day after this term ends and linked to it.
+    pub async fn renew_plan(
+        &self,
+        clinic: &ClinicInfo,
+        id: i64,
+        template_id: Option<i64>,
+        actor: &Actor,
+    ) -> Result<i64, AppError> {
+        let mut tx = self.begin_write().await?;
+        let (plan, status) = plan_state(&mut tx, clinic.organisation_id, id).await?;
+        next_status(status, Step::Renew).map_err(AppError::Conflict)?;
+        let renewed: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM subscriptions WHERE renews_subscription_id = ? AND status <> 'cancelled'",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if renewed.is_some() {
+            return Err(AppError::Conflict("This plan is already renewed; open the renewal instead.".into()));
+        }
+        let starts_on = plan
+            .ends_on
+            .and_then(renewal_start)
+            .ok_or_else(|| AppError::Conflict("An open-ended plan has no term to renew.".into()))?;
+        let template: SqlTemplate =
+            sqlx::query_as(&format!("SELECT {TEMPLATE_COLUMNS} WHERE id = ? AND organisation_id = ? AND active = 1"))
+                .bind(template_id.unwrap_or(plan.template_id))
+                .bind(clinic.organisation_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| AppError::NotFound("That plan template is no longer on sale; pick another.".into()))?;
+        let patient_id = match plan.patient_id {
+            Some(p) => p,
+            None => {
+                sqlx::query_scalar("SELECT id FROM patients WHERE client_id = ? ORDER BY id LIMIT 1")
+                    .bind(plan.client_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+        };
+        let patient = self.patient(clinic.organisation_id, patient_id).await?.ok_or(AppError::Internal)?;
+        eligible(&offer(&template), &patient.name, &patient.species, patient.birth_date, starts_on)
+            .map_err(AppError::Invalid)?;
+        let billing = match plan.billing.as_str() {
+            "advance" => Billing::Advance,
+            "third_party" => Billing::ThirdParty,
+            "manual" => Billing::Manual,
+            _ => Billing::Monthly,
+        };
+        let new_id = write_sale(&mut tx, clinic, &template, &patient, starts_on, billing, Some(id)).await?;
+        let detail = format!("Renewed as plan {new_id} ({}) from {starts_on}", template.name);
+        Audit { action: "renew", entity: "subscription", entity_id: id, detail: &detail, note: None }
+            .write(&mut tx, clinic.organisation_id, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(new_id)
+    }
+}
+
+fn required_note<'a>(note: &'a str, why: &str) -> Result<&'a str, AppError> {
+    let note = note.trim();
+    if note.chars().count() < 3 {
+        return Err(AppError::Invalid(format!("Write a short note saying {why}.")));
+    }
+    if note.chars().count() > 500 {
+        return Err(AppError::Invalid("Keep the note under 500 characters.".into()));
+    }
+    Ok(note)
+}
+
+async fn max_hold_days(conn: &mut SqliteConnection, organisation_id: i64) -> Result<i64, AppError> {
+    let value: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE organisation_id = ? AND key = 'max_hold_days'")
+            .bind(organisation_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_MAX_HOLD_DAYS))
+}
