@@ -198,3 +198,36 @@ fn a_puppy_plan_renews_into_an_adult_plan_linked_to_the_last_term() {
         assert_eq!(status, 409, "a term is renewed once: {body}");
     })
 }
+
+#[test]
+fn lists_filter_plans_and_download_as_csv() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let response = app.client.get(app.url("/exports/plans.csv?status=past_due")).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+        let body = response.text().await.unwrap();
+        let mut lines = body.lines();
+        assert_eq!(lines.next(), Some("plan_id,plan,client,pet,status,starts_on,ends_on,billing"));
+        let rows: Vec<&str> = lines.collect();
+        assert!(!rows.is_empty(), "the demo has a past-due plan");
+        assert!(rows.iter().all(|r| r.contains(",past_due,")), "{rows:?}");
+
+        let (status, body) = app.get("/exports/plans.csv?status=nonsense").await;
+        assert_eq!(status, 422);
+        assert!(body.contains("\u{201c}nonsense\u{201d} is not a plan status."), "{body}");
+        let (status, body) = app.get("/exports/payments-due.csv").await;
+        assert_eq!(status, 200);
+        assert!(body.lines().any(|l| l.ends_with(",failed")), "Max's failed instalment is listed: {body}");
+        assert_eq!(app.get("/exports/renewals.csv").await.0, 200);
+        assert_eq!(app.get("/exports/secrets.csv").await.0, 404);
+
+        let (status, body) = app.call("lists", "status=active").await;
+        assert_eq!(status, 200, "{body}");
+        let lists: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let plans = lists["plans"].as_array().unwrap();
+        assert!(!plans.is_empty() && plans.iter().all(|p| p["status"] == "active"));
+        let (_, page) = app.get("/lists").await;
+        assert!(page.contains("Payments due in 30 days or failed"));
+    })
+}

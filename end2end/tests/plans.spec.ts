@@ -51,3 +51,15 @@ test("a manager cancels a plan and sees the settlement with its working", async 
   await expect(page.locator('[data-test="settlement"]')).toContainText("Used at regular price:");
   await expect(page.locator('[data-test="cancel-panel"]')).toHaveCount(0);
 });
+
+test("the lists filter plans by status and offer the filtered CSV", async ({ page }) => {
+  await page.goto("/lists");
+  await hydrated(page);
+  await page.locator('[data-test="filter-status"]').selectOption("past_due");
+  const rows = page.locator('[data-test="plan-list"] [data-test="list-row"]');
+  await expect(rows.first()).toContainText("Past due");
+  for (const text of await rows.allInnerTexts()) expect(text).toContain("Past due");
+  await expect(page.locator('[data-test="export-plans"]')).toHaveAttribute("href", "/exports/plans.csv?status=past_due");
+  await expect(page.locator('[data-test="payments-due"]')).toContainText("failed");
+  await snapshot(page, "lists");
+});

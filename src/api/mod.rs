@@ -8,6 +8,7 @@ pub mod error;
 pub mod invoice_view;
 pub mod invoices;
 pub mod lifecycle;
+pub mod lists;
 pub mod patients;
 pub mod plans;
 pub mod selling;

@@ -19,6 +19,7 @@ pub fn router(store: Store, leptos_options: LeptosOptions) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/health", get(health))
+        .route("/exports/{name}", get(super::export::export_csv))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(api_status))

@@ -5,6 +5,7 @@ pub mod api_status;
 pub mod app;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod startup;
 pub mod state;
 pub mod store;

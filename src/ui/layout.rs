@@ -16,6 +16,7 @@ pub fn AppHeader() -> impl IntoView {
             </a>
             <nav class="topnav" aria-label="Main">
                 <A href="/" exact=true>"Patients"</A>
+                <A href="/lists">"Plans & payments"</A>
             </nav>
         </header>
     }

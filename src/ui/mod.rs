@@ -17,6 +17,7 @@ use layout::{AppHeader, NotFound};
 use pages::home::HomePage;
 use pages::invoice::InvoicePage;
 use pages::invoice_final::InvoicePrintPage;
+use pages::lists::ListsPage;
 use pages::patient::PatientPage;
 use pages::plan::PlanPage;
 use pages::sell::SellPlanPage;
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/patients/:id") view=PatientPage ssr=SsrMode::Async/>
+                    <Route path=path!("/lists") view=ListsPage ssr=SsrMode::Async/>
                     <Route path=path!("/patients/:id/sell") view=SellPlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/soap/:id") view=SoapPage ssr=SsrMode::Async/>
                     <Route path=path!("/invoices/:id") view=InvoicePage ssr=SsrMode::Async/>

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod finalize;
 pub mod invoices;
 pub mod lifecycle;
+pub mod lists;
 pub mod patients;
 pub mod promotions;
 pub mod selling;

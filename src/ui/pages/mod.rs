@@ -3,6 +3,7 @@
 pub mod home;
 pub mod invoice;
 pub mod invoice_final;
+pub mod lists;
 pub mod patient;
 pub mod patient_desk;
 pub mod plan;

@@ -1,0 +1,78 @@
+//! CSV downloads of the clinic's lists (plain GET routes: they change nothing).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::state::AppState;
+use crate::api::error::AppError;
+use crate::api::lists::PlanFilter;
+
+/// `/exports/{plans|payments-due|renewals}.csv`, plans filtered like the page.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(filter): Query<PlanFilter>,
+) -> Response {
+    match build(&state, &name, &filter).await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.to_string())
+            .into_response(),
+    }
+}
+
+async fn build(state: &AppState, name: &str, filter: &PlanFilter) -> Result<Vec<u8>, AppError> {
+    let clinic = state.clinic().await?;
+    let lists = state.store.lists(clinic, filter).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| {
+        tracing::error!(error = %e, "csv export");
+        AppError::Internal
+    };
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    match name {
+        "plans.csv" | "renewals.csv" => {
+            let rows = if name == "plans.csv" { &lists.plans } else { &lists.renewals };
+            out.write_record(["plan_id", "plan", "client", "pet", "status", "starts_on", "ends_on", "billing"])
+                .map_err(fail)?;
+            for r in rows {
+                out.write_record([
+                    r.id.to_string(),
+                    r.plan_name.clone(),
+                    r.client_name.clone(),
+                    r.patient_name.clone().unwrap_or_default(),
+                    r.status.clone(),
+                    r.starts_on.to_string(),
+                    date(r.ends_on),
+                    r.billing.clone(),
+                ])
+                .map_err(fail)?;
+            }
+        }
+        "payments-due.csv" => {
+            out.write_record(["plan_id", "plan", "client", "instalment", "due_on", "amount", "status"])
+                .map_err(fail)?;
+            for r in &lists.payments_due {
+                out.write_record([
+                    r.subscription_id.to_string(),
+                    r.plan_name.clone(),
+                    r.client_name.clone(),
+                    r.number.to_string(),
+                    r.due_on.to_string(),
+                    r.amount.clone(),
+                    r.status.clone(),
+                ])
+                .map_err(fail)?;
+            }
+        }
+        other => return Err(AppError::NotFound(format!("There is no export called {other}."))),
+    }
+    out.into_inner().map_err(|e| fail(e.into_error().into()))
+}
