@@ -5,7 +5,7 @@ use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
 use super::audit::Audit;
-use super::selling::{SqlTemplate, TEMPLATE_COLUMNS, offer, write_sale};
+use super::selling::{offer, template_on_sale, write_sale};
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::domain::{Billing, Step, SubscriptionStatus, eligible, next_status, renewal_start};
@@ -118,13 +118,8 @@ impl Store {
             .ends_on
             .and_then(renewal_start)
             .ok_or_else(|| AppError::Conflict("An open-ended plan has no term to renew.".into()))?;
-        let template: SqlTemplate =
-            sqlx::query_as(&format!("SELECT {TEMPLATE_COLUMNS} WHERE id = ? AND organisation_id = ? AND active = 1"))
-                .bind(template_id.unwrap_or(plan.template_id))
-                .bind(clinic.organisation_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| AppError::NotFound("That plan template is no longer on sale; pick another.".into()))?;
+        let template =
+            template_on_sale(&mut tx, clinic.organisation_id, template_id.unwrap_or(plan.template_id)).await?;
         let patient_id = match plan.patient_id {
             Some(p) => p,
             None => {

@@ -41,9 +41,22 @@ struct SqlTemplateBenefit {
     subunit_name: Option<String>,
 }
 
-pub(crate) const TEMPLATE_COLUMNS: &str =
-    "id, name, kind, species, life_stage, description, price, enrollment_fee, term_months,
+const TEMPLATE_COLUMNS: &str = "id, name, kind, species, life_stage, description, price, enrollment_fee, term_months,
      member_discount_percent, available_from, available_until FROM plan_templates";
+
+/// A template that may be sold now, or a clear "not on sale".
+pub(crate) async fn template_on_sale(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    template_id: i64,
+) -> Result<SqlTemplate, AppError> {
+    sqlx::query_as(&format!("SELECT {TEMPLATE_COLUMNS} WHERE id = ? AND organisation_id = ? AND active = 1"))
+        .bind(template_id)
+        .bind(organisation_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("Plan template number {template_id} is not on sale; pick another.")))
+}
 
 pub(crate) fn offer(t: &SqlTemplate) -> Offer {
     Offer {
@@ -142,15 +155,7 @@ impl Store {
             return Err(AppError::Invalid("A plan starts within a month before or a year after today.".into()));
         }
         let mut tx = self.begin_write().await?;
-        let template: SqlTemplate =
-            sqlx::query_as(&format!("SELECT {TEMPLATE_COLUMNS} WHERE id = ? AND organisation_id = ? AND active = 1"))
-                .bind(template_id)
-                .bind(clinic.organisation_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| {
-                    AppError::NotFound(format!("There is no plan template number {template_id} on sale."))
-                })?;
+        let template = template_on_sale(&mut tx, clinic.organisation_id, template_id).await?;
         eligible(&offer(&template), &patient.name, &patient.species, patient.birth_date, starts_on)
             .map_err(AppError::Invalid)?;
         let subscription_id = write_sale(&mut tx, clinic, &template, &patient, starts_on, billing, None).await?;
