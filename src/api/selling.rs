@@ -127,7 +127,7 @@ pub async fn preview_settlement(subscription_id: i64, option: SettlementOption) 
             let state = app_state()?;
             let clinic = state.clinic().await?;
             let mut conn = state.store.reader().acquire().await?;
-            crate::server::store::selling::settlement_on(&mut conn, &clinic, subscription_id, option).await
+            crate::server::store::settlement::settlement_on(&mut conn, &clinic, subscription_id, option).await
         }
         .await,
     )

@@ -16,6 +16,7 @@ pub mod lists;
 pub mod patients;
 pub mod promotions;
 pub mod selling;
+pub mod settlement;
 pub mod soap;
 pub mod subscriptions;
 pub mod usage;

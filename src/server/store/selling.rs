@@ -11,8 +11,7 @@ use crate::api::error::AppError;
 use crate::api::patients::PatientInfo;
 use crate::api::selling::TemplateOffer;
 use crate::domain::{
-    Billing, LifeStage, Money, Offer, PlanKind, Quantity, Settlement, SettlementInput, SettlementOption, Subunit,
-    UnitSpec, UsedValue, eligible, plural, schedule, settle, term_end,
+    Billing, LifeStage, Money, Offer, PlanKind, Settlement, SettlementOption, eligible, plural, schedule, term_end,
 };
 use crate::server::actor::Actor;
 
@@ -247,7 +246,7 @@ impl Store {
             return Err(AppError::Invalid("Write a short note saying why the plan is cancelled.".into()));
         }
         let mut tx = self.begin_write().await?;
-        let settlement = settlement_on(&mut tx, clinic, subscription_id, option).await?;
+        let settlement = super::settlement::settlement_on(&mut tx, clinic, subscription_id, option).await?;
         let json = serde_json::to_string(&settlement).map_err(|_| AppError::Internal)?;
         sqlx::query(
             "UPDATE subscriptions SET status = 'cancelled', cancelled_on = ?, settlement_json = ? WHERE id = ?",
@@ -341,88 +340,4 @@ pub(crate) async fn write_sale(
             .await?;
     }
     Ok(subscription_id)
-}
-
-#[derive(FromRow)]
-struct SqlUsedItem {
-    label: String,
-    used: i64,
-    regular_price: Option<String>,
-    unit_name: Option<String>,
-    subunit_name: Option<String>,
-    subunit_per_unit: Option<i64>,
-}
-
-/// The settlement cancelling `subscription_id` now would make.
-pub async fn settlement_on(
-    conn: &mut SqliteConnection,
-    clinic: &ClinicInfo,
-    subscription_id: i64,
-    option: SettlementOption,
-) -> Result<Settlement, AppError> {
-    let plan: Option<(String, NaiveDate)> =
-        sqlx::query_as("SELECT status, starts_on FROM subscriptions WHERE id = ? AND organisation_id = ?")
-            .bind(subscription_id)
-            .bind(clinic.organisation_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (status, starts_on) =
-        plan.ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
-    let status = crate::domain::SubscriptionStatus::from_code(&status).ok_or(AppError::Internal)?;
-    crate::domain::next_status(status, crate::domain::Step::Cancel).map_err(AppError::Conflict)?;
-    let used: Vec<SqlUsedItem> = sqlx::query_as(
-        "SELECT b.label, SUM(l.quantity) AS used, i.regular_price, i.unit_name, i.subunit_name, i.subunit_per_unit
-         FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
-         LEFT JOIN catalog_items i ON i.id = l.item_id
-         WHERE b.subscription_id = ? GROUP BY b.id, l.item_id HAVING SUM(l.quantity) <> 0 ORDER BY b.position",
-    )
-    .bind(subscription_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut values = Vec::new();
-    for u in used {
-        let units = UnitSpec {
-            unit: u.unit_name.unwrap_or_else(|| "unit".into()),
-            subunit: u.subunit_name.zip(u.subunit_per_unit).map(|(name, per)| Subunit { name, per_unit: per as u32 }),
-        };
-        let price = u.regular_price.as_deref().map(decimal).transpose()?.unwrap_or_default();
-        let value = Money(price * rust_decimal::Decimal::from(u.used) / rust_decimal::Decimal::from(units.per_unit()))
-            .round(clinic.currency.minor_digits);
-        values.push(UsedValue { label: u.label, units: units.describe(Quantity(u.used)), value });
-    }
-    let paid = payments_sum(conn, subscription_id, "'paid'").await?;
-    let remaining = payments_sum(conn, subscription_id, "'due', 'failed'").await?;
-    let fee = Money(decimal(
-        &setting(conn, clinic.organisation_id, "cancellation_fee").await?.unwrap_or_else(|| "0".into()),
-    )?);
-    let cooling_days: u64 =
-        setting(conn, clinic.organisation_id, "cooling_off_days").await?.and_then(|d| d.parse().ok()).unwrap_or(14);
-    let input = SettlementInput {
-        used: values,
-        paid,
-        remaining_instalments: remaining,
-        fee,
-        in_cooling_off: clinic.today < starts_on + Days::new(cooling_days),
-    };
-    Ok(settle(&input, option, &clinic.currency))
-}
-
-/// The sum of a plan's payments in the given statuses (an SQL list).
-async fn payments_sum(conn: &mut SqliteConnection, subscription_id: i64, statuses: &str) -> Result<Money, AppError> {
-    let amounts: Vec<String> = sqlx::query_scalar(&format!(
-        "SELECT amount FROM payments WHERE subscription_id = ? AND status IN ({statuses})"
-    ))
-    .bind(subscription_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Money(amounts.iter().map(|a| decimal(a)).sum::<Result<rust_decimal::Decimal, _>>()?))
-}
-
-/// A clinic setting's value, if set.
-async fn setting(conn: &mut SqliteConnection, organisation_id: i64, key: &str) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE organisation_id = ? AND key = ?")
-        .bind(organisation_id)
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?)
 }
