@@ -15,6 +15,10 @@ CHROMIUM             ?= /usr/bin/chromium
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LEPTOS_OUTPUT_NAME := carecount
 export CARGO_TERM_COLOR := never
+# CI builds once from scratch: incremental artifacts would only fill the disk.
+ifdef CI
+export CARGO_INCREMENTAL := 0
+endif
 
 .PHONY: help run build test tools rust-target cargo-leptos wasm-bindgen wasm-opt chromium e2e-deps \
         lint unit e2e bench clean
