@@ -28,9 +28,7 @@ pub async fn client_desk(patient_id: i64) -> Result<DeskOverview, AppError> {
         async {
             let state = app_state()?;
             let clinic = state.clinic().await?;
-            let patient = state.store.patient(clinic.organisation_id, patient_id).await?.ok_or_else(|| {
-                AppError::NotFound(format!("There is no patient number {patient_id} in this clinic."))
-            })?;
+            let patient = state.store.find_patient(clinic.organisation_id, patient_id).await?;
             Ok(DeskOverview {
                 client_id: patient.client_id,
                 open_soaps: state.store.open_soaps(patient.client_id).await?,

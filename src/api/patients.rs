@@ -149,11 +149,7 @@ pub async fn patient_page(id: i64) -> Result<PatientDetail, AppError> {
         async {
             let state = app_state()?;
             let clinic = state.clinic().await?;
-            let patient = state
-                .store
-                .patient(clinic.organisation_id, id)
-                .await?
-                .ok_or_else(|| AppError::NotFound(format!("There is no patient number {id} in this clinic.")))?;
+            let patient = state.store.find_patient(clinic.organisation_id, id).await?;
             let plans = state
                 .store
                 .client_plans(patient.client_id)

@@ -73,9 +73,7 @@ pub async fn sell_options(patient_id: i64) -> Result<SellPage, AppError> {
         async {
             let state = app_state()?;
             let clinic = state.clinic().await?;
-            let patient = state.store.patient(clinic.organisation_id, patient_id).await?.ok_or_else(|| {
-                AppError::NotFound(format!("There is no patient number {patient_id} in this clinic."))
-            })?;
+            let patient = state.store.find_patient(clinic.organisation_id, patient_id).await?;
             let templates = state.store.template_offers(&clinic, &patient).await?;
             Ok(SellPage { clinic, patient, templates })
         }

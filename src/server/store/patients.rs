@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use sqlx::FromRow;
 
 use super::Store;
+use crate::api::error::AppError;
 use crate::api::patients::{PatientInfo, PatientRow, PlanChip};
 use crate::domain::SubscriptionStatus;
 
@@ -98,6 +99,13 @@ impl Store {
                 }
             })
             .collect())
+    }
+
+    /// One patient of the organisation, or a "not found" that names the number.
+    pub async fn find_patient(&self, organisation_id: i64, patient_id: i64) -> Result<PatientInfo, AppError> {
+        self.patient(organisation_id, patient_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("There is no patient number {patient_id} in this clinic.")))
     }
 
     /// One patient of the organisation, or `None` (also for another

@@ -146,10 +146,7 @@ impl Store {
         billing: Billing,
         actor: &Actor,
     ) -> Result<i64, AppError> {
-        let patient = self
-            .patient(clinic.organisation_id, patient_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("There is no patient number {patient_id} in this clinic.")))?;
+        let patient = self.find_patient(clinic.organisation_id, patient_id).await?;
         if starts_on < clinic.today - Days::new(31) || starts_on > clinic.today + Days::new(366) {
             return Err(AppError::Invalid("A plan starts within a month before or a year after today.".into()));
         }

@@ -64,9 +64,7 @@ impl Store {
         visit_date: NaiveDate,
         actor: &Actor,
     ) -> Result<i64, AppError> {
-        if self.patient(organisation_id, patient_id).await?.is_none() {
-            return Err(AppError::NotFound(format!("There is no patient number {patient_id} in this clinic.")));
-        }
+        self.find_patient(organisation_id, patient_id).await?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO soap_notes (organisation_id, patient_id, visit_date, created_by_name) VALUES (?, ?, ?, ?)

@@ -51,6 +51,16 @@ pub(super) enum On {
     Group(i64),
 }
 
+impl On {
+    /// The (item_id, group_id) columns of a benefit row.
+    pub(super) fn columns(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            On::Item(i) => (Some(i), None),
+            On::Group(g) => (None, Some(g)),
+        }
+    }
+}
+
 pub(super) struct Template {
     pub(super) name: &'static str,
     pub(super) kind: &'static str,

@@ -6,7 +6,7 @@ use chrono::{Months, NaiveDate};
 use sqlx::{Sqlite, Transaction};
 
 use super::Store;
-use data::{CLIENTS, ITEMS, On, PACKS, PATIENTS, STAFF, SUBSCRIPTIONS, TEMPLATES, Template};
+use data::{CLIENTS, ITEMS, PACKS, PATIENTS, STAFF, SUBSCRIPTIONS, TEMPLATES, Template};
 
 mod data;
 
@@ -118,10 +118,7 @@ async fn seed_catalog(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx:
         .execute(&mut **tx)
         .await?;
         for (position, (label, on, limit, discount)) in template.benefits.iter().enumerate() {
-            let (item, group) = match on {
-                On::Item(i) => (Some(*i), None),
-                On::Group(g) => (None, Some(*g)),
-            };
+            let (item, group) = on.columns();
             sqlx::query(
                 "INSERT INTO template_benefits (template_id, label, item_id, group_id, limit_quantity,
                                                 discount_percent, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -205,10 +202,7 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
             None => PATIENTS.iter().position(|p| p.0 == client).map_or(1, |i| i as i64 + 1),
         };
         for (position, (label, on, limit, discount)) in template.benefits.iter().enumerate() {
-            let (item, group) = match on {
-                On::Item(i) => (Some(*i), None),
-                On::Group(g) => (None, Some(*g)),
-            };
+            let (item, group) = on.columns();
             let benefit_id: i64 = sqlx::query_scalar(
                 "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
                                                     discount_percent, position)
