@@ -15,6 +15,15 @@ pub fn period(start: NaiveDate, end: Option<NaiveDate>) -> String {
     }
 }
 
+/// A stored UTC timestamp ("2026-11-22T22:41:25Z") as people read it:
+/// "22 Nov 2026, 22:41 UTC". Anything unexpected is shown as stored.
+pub fn stamp(stored: &str) -> String {
+    let trimmed = stored.trim_end_matches('Z');
+    chrono::NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f")
+        .map(|t| t.format("%-d %b %Y, %H:%M UTC").to_string())
+        .unwrap_or_else(|_| stored.to_string())
+}
+
 /// The first letter of a name, for an avatar.
 pub fn initial(name: &str) -> String {
     name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default()
@@ -30,5 +39,17 @@ pub fn age(birth: NaiveDate, today: NaiveDate) -> String {
         1 => "1 month".into(),
         m if m < 24 => format!("{m} months"),
         m => format!("{} years", m / 12),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_timestamps_read_as_dates_and_times() {
+        assert_eq!(stamp("2026-11-22T22:41:25Z"), "22 Nov 2026, 22:41 UTC");
+        assert_eq!(stamp("2026-06-23T10:29:00.123Z"), "23 Jun 2026, 10:29 UTC");
+        assert_eq!(stamp("yesterday"), "yesterday");
     }
 }

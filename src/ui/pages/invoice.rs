@@ -14,7 +14,7 @@ use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
 use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
 use crate::ui::desk::tracker::TrackerTable;
-use crate::ui::format::date;
+use crate::ui::format::{date, stamp};
 use crate::ui::pages::invoice_final::FinalLines;
 use crate::ui::route::{loaded, route_id};
 
@@ -195,9 +195,9 @@ fn FinalInvoice(view: InvoiceView, version: RwSignal<u32>) -> impl IntoView {
         .fold((Money::ZERO, Money::ZERO, Money::ZERO), |(g, d, n), l| (g + l.gross, d + l.discount, n + l.net));
     let finalized = view.status == InvoiceStatus::Finalized;
     view! {
-        {view.finalized.clone().map(|s| view! { <p class="muted small">{format!("Finalized {} by {}.", s.at, s.by)}</p> })}
+        {view.finalized.clone().map(|s| view! { <p class="muted small">{format!("Finalized {} by {}.", stamp(&s.at), s.by)}</p> })}
         {view.voided.clone().map(|(s, why)| view! {
-            <p class="banner info" data-test="voided-note">{format!("Voided {} by {}: {why}. Every plan use it recorded was given back.", s.at, s.by)}</p>
+            <p class="banner info" data-test="voided-note">{format!("Voided {} by {}: {why}. Every plan use it recorded was given back.", stamp(&s.at), s.by)}</p>
         })}
         <section class="panel desk">
             <FinalLines view=view.clone() coverage=frozen.clone()/>

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 
 use crate::api::plans::{LedgerRow, plan_page, usage_remove};
 use crate::domain::SubscriptionStatus::{Active, OnHold, PastDue, Pending};
+use crate::ui::format::stamp;
 use crate::ui::pages::patient::PlanCardView;
 use crate::ui::pages::plan_lifecycle::LifecyclePanel;
 use crate::ui::pages::plan_money::{CancelPanel, Payments, SettlementView};
@@ -75,7 +76,7 @@ fn HistoryRow(row: LedgerRow, version: RwSignal<u32>) -> impl IntoView {
     };
     view! {
         <tr class=class data-test="history-row">
-            <td class="small">{row.created_at.replace('T', " ").trim_end_matches('Z').chars().take(16).collect::<String>()}</td>
+            <td class="small">{stamp(&row.created_at)}</td>
             <td>{row.benefit_label.clone()}</td>
             <td class="small">{format!("{} · {}", row.patient_name.clone().unwrap_or_default(), row.item_name.clone().unwrap_or_default())}</td>
             <td class="right"><strong>{format!("{:+}", row.quantity)}</strong></td>
