@@ -63,7 +63,12 @@ build: tools
 run: build
 	@echo
 	@echo "Demo clinic: Maple Street Veterinary Clinic (EUR), 20 owners, 30 patients."
-	@echo "Demo logins: none needed yet - the clinic desk opens directly."
+	@echo "Demo logins (password for all: carecount-demo):"
+	@echo "  manager       sarah@maple.example"
+	@echo "  vet           pieter@maple.example"
+	@echo "  receptionist  marloes@maple.example"
+	@echo "  pet owner     emma.devries@example.com  (healthcard portal)"
+	@echo "Emails (password resets, invitations) are written to data/outbox/ as .eml files."
 	@echo
 	CARECOUNT_DEMO_DATA=1 LEPTOS_SITE_ROOT=target/site ./target/release/carecount
 

@@ -1,5 +1,9 @@
 import { test, expect, Page, Locator } from "@playwright/test";
-import { hydrated, snapshot } from "./helpers";
+import { hydrated, signIn, snapshot, RECEPTIONIST, VET } from "./helpers";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page, VET);
+});
 
 // Each test works on its own demo pet, so they do not disturb each other.
 
@@ -152,6 +156,7 @@ test("the Petly correction case ends with exactly one use", async ({ page }) => 
 test("two desks finalizing the last unit at once: one covered, one at regular price", async ({ browser }) => {
   const desks = [await browser.newContext(), await browser.newContext()];
   const pages = await Promise.all(desks.map((d) => d.newPage()));
+  for (const page of pages) await signIn(page, RECEPTIONIST);
   for (const page of pages) {
     await newInvoice(page, "Bommel");
     await addItem(page, "micro", "Microchip");

@@ -1,5 +1,9 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, snapshot } from "./helpers";
+import { hydrated, signIn, snapshot, MANAGER } from "./helpers";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page, MANAGER);
+});
 
 test("the clinic home lists every patient and filters as you type", async ({ page }) => {
   await page.goto("/");
@@ -45,7 +49,7 @@ test("a patient page shows each plan's benefits with coloured badges", async ({ 
   await snapshot(page, "patient");
 });
 
-test("a used-up benefit shows red", async ({ page, request }) => {
+test("a used-up benefit shows red", async ({ page }) => {
   // Every fifth demo benefit is used up; find a patient page that has one.
   await page.goto("/");
   const links = await page.locator('[data-test="patient-row"] a.patient-link').evaluateAll((as) =>
@@ -53,7 +57,7 @@ test("a used-up benefit shows red", async ({ page, request }) => {
   );
   let found = false;
   for (const href of links) {
-    const html = await (await request.get(href!)).text();
+    const html = await (await page.request.get(href!)).text();
     if (html.includes('data-state="used-up"')) {
       await page.goto(href!);
       const red = page.locator('.badge[data-state="used-up"]').first();

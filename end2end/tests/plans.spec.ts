@@ -1,5 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
-import { hydrated, snapshot } from "./helpers";
+import { hydrated, signIn, snapshot, MANAGER, RECEPTIONIST } from "./helpers";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page, MANAGER);
+});
 
 async function openPatient(page: Page, name: string) {
   await page.goto("/");
@@ -9,6 +13,7 @@ async function openPatient(page: Page, name: string) {
 }
 
 test("a receptionist sells a plan with monthly billing, records a payment, and the pet becomes a member", async ({ page }) => {
+  await signIn(page, RECEPTIONIST);
   await openPatient(page, "Bobbie");
   await expect(page.locator(".member-tag")).toHaveCount(0);
   await page.locator('[data-test="sell-plan"]').click();

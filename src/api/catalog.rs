@@ -9,6 +9,7 @@ use crate::domain::ItemRef;
 #[server(prefix = "/api", endpoint = "catalog/search")]
 pub async fn search_catalog(query: String) -> Result<Vec<ItemRef>, AppError> {
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let query = query.trim();
@@ -19,7 +20,7 @@ pub async fn search_catalog(query: String) -> Result<Vec<ItemRef>, AppError> {
                 return Ok(Vec::new());
             }
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             Ok(state.store.search_catalog(clinic.organisation_id, query).await?)
         }
         .await,

@@ -20,6 +20,9 @@ pub enum AppError {
     /// No session, or it has ended.
     #[error("Please sign in to continue.")]
     Unauthorized,
+    /// Too many attempts in a short time; the message says how long to wait.
+    #[error("{0}")]
+    TooMany(String),
     /// Signed in, but not allowed.
     #[error("You don't have access to that.")]
     Forbidden,
@@ -40,6 +43,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
+            AppError::TooMany(_) => 429,
             AppError::Internal | AppError::Network(_) => 500,
         }
     }

@@ -24,10 +24,11 @@ pub struct DeskOverview {
 #[server(prefix = "/api", endpoint = "desk")]
 pub async fn client_desk(patient_id: i64) -> Result<DeskOverview, AppError> {
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             let patient = state.store.find_patient(clinic.organisation_id, patient_id).await?;
             Ok(DeskOverview {
                 client_id: patient.client_id,
@@ -42,12 +43,13 @@ pub async fn client_desk(patient_id: i64) -> Result<DeskOverview, AppError> {
 /// Starts a draft invoice for a client from the given SOAP plans (or none).
 #[server(prefix = "/api", endpoint = "invoice/start", input = Json)]
 pub async fn invoice_start(client_id: i64, soap_ids: Vec<i64>) -> Result<i64, AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.create_invoice(&clinic, client_id, &soap_ids, &Actor::clinic_desk()).await
+            let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
+            state.store.create_invoice(&clinic, client_id, &soap_ids, &actor).await
         }
         .await,
     )
@@ -57,10 +59,11 @@ pub async fn invoice_start(client_id: i64, soap_ids: Vec<i64>) -> Result<i64, Ap
 #[server(prefix = "/api", endpoint = "invoice/load")]
 pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             state.store.invoice_view(clinic, id).await
         }
         .await,
@@ -71,10 +74,11 @@ pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
 #[server(prefix = "/api", endpoint = "invoice/save", input = Json)]
 pub async fn invoice_save(id: i64, lines: Vec<LineInput>) -> Result<SaveReceipt, AppError> {
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             state.store.save_invoice_draft(clinic.organisation_id, id, &lines).await?;
             Ok(SaveReceipt { saved_at: chrono::Utc::now().format("%H:%M:%S").to_string() })
         }
@@ -91,15 +95,16 @@ pub async fn invoice_finalize(
     preview: Vec<i64>,
     key: String,
 ) -> Result<FinalizeOutcome, AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             if key.trim().is_empty() || key.len() > 64 {
                 return Err(AppError::Invalid("The request key is missing; reload the page and try again.".into()));
             }
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.finalize_invoice(&clinic, id, &lines, &preview, &key, &Actor::clinic_desk()).await
+            let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
+            state.store.finalize_invoice(&clinic, id, &lines, &preview, &key, &actor).await
         }
         .await,
     )
@@ -108,12 +113,13 @@ pub async fn invoice_finalize(
 /// Voids a finalized invoice; every count it used comes back.
 #[server(prefix = "/api", endpoint = "invoice/void")]
 pub async fn invoice_void(id: i64, reason: String) -> Result<(), AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.void_invoice(&clinic, id, &reason, &Actor::clinic_desk()).await
+            let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
+            state.store.void_invoice(&clinic, id, &reason, &actor).await
         }
         .await,
     )
@@ -122,12 +128,13 @@ pub async fn invoice_void(id: i64, reason: String) -> Result<(), AppError> {
 /// Starts a correction invoice for a finalized invoice; returns its id.
 #[server(prefix = "/api", endpoint = "invoice/correct")]
 pub async fn invoice_correct(id: i64) -> Result<i64, AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.create_correction(&clinic, id, &Actor::clinic_desk()).await
+            let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
+            state.store.create_correction(&clinic, id, &actor).await
         }
         .await,
     )

@@ -7,12 +7,13 @@ use super::error::AppError;
 /// Puts a plan on hold; a note says why.
 #[server(prefix = "/api", endpoint = "plan/hold")]
 pub async fn hold_plan(id: i64, note: String) -> Result<(), AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.hold_plan(&clinic, id, &note, &Actor::clinic_desk()).await
+            let (clinic, actor) = state.staff(Permission::SellPlans).await?;
+            state.store.hold_plan(&clinic, id, &note, &actor).await
         }
         .await,
     )
@@ -21,12 +22,13 @@ pub async fn hold_plan(id: i64, note: String) -> Result<(), AppError> {
 /// Ends a hold; the term is extended by the days held.
 #[server(prefix = "/api", endpoint = "plan/resume")]
 pub async fn resume_plan(id: i64) -> Result<(), AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.resume_plan(&clinic, id, &Actor::clinic_desk()).await
+            let (clinic, actor) = state.staff(Permission::SellPlans).await?;
+            state.store.resume_plan(&clinic, id, &actor).await
         }
         .await,
     )
@@ -35,12 +37,13 @@ pub async fn resume_plan(id: i64) -> Result<(), AppError> {
 /// Renews a plan into the same template, or another; returns the new plan.
 #[server(prefix = "/api", endpoint = "plan/renew")]
 pub async fn renew_plan(id: i64, template_id: Option<i64>) -> Result<i64, AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.renew_plan(&clinic, id, template_id, &Actor::clinic_desk()).await
+            let (clinic, actor) = state.staff(Permission::SellPlans).await?;
+            state.store.renew_plan(&clinic, id, template_id, &actor).await
         }
         .await,
     )

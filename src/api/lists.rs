@@ -79,10 +79,11 @@ pub struct Lists {
 pub async fn clinic_lists(status: Option<String>, template_id: Option<i64>) -> Result<Lists, AppError> {
     let filter = PlanFilter { status, template_id };
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             state.store.lists(clinic, &filter).await
         }
         .await,

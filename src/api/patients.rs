@@ -130,10 +130,11 @@ impl PatientDetail {
 #[server(prefix = "/api", endpoint = "patients")]
 pub async fn list_patients() -> Result<PatientList, AppError> {
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             let patients = state.store.list_patients(clinic.organisation_id).await?;
             Ok(PatientList { clinic, patients })
         }
@@ -145,10 +146,11 @@ pub async fn list_patients() -> Result<PatientList, AppError> {
 #[server(prefix = "/api", endpoint = "patient")]
 pub async fn patient_page(id: i64) -> Result<PatientDetail, AppError> {
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             let patient = state.store.find_patient(clinic.organisation_id, id).await?;
             let plans = state
                 .store

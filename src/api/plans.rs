@@ -66,10 +66,11 @@ pub struct PlanPageData {
 #[server(prefix = "/api", endpoint = "plan")]
 pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             let detail = state.store.plan_detail(clinic.organisation_id, id).await?;
             Ok(PlanPageData { clinic, detail })
         }
@@ -80,12 +81,13 @@ pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
 /// Removes a use from a plan's history by appending its reversal.
 #[server(prefix = "/api", endpoint = "usage/remove")]
 pub async fn usage_remove(entry_id: i64, note: String) -> Result<(), AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.remove_usage(clinic.organisation_id, entry_id, &note, &Actor::clinic_desk()).await
+            let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
+            state.store.remove_usage(clinic.organisation_id, entry_id, &note, &actor).await
         }
         .await,
     )

@@ -20,8 +20,12 @@ pub struct TemplateOffer {
     pub kind: String,
     /// What it is for.
     pub description: String,
-    /// Price for the term.
+    /// Price for the term, for this patient (multi-pet discount applied).
     pub price: Money,
+    /// Why the price differs from the list price, if it does.
+    pub price_note: Option<String>,
+    /// The ways this plan may be billed.
+    pub billing: Vec<Billing>,
     /// Fee due with the first payment.
     pub enrollment_fee: Money,
     /// Term in months; `None` when open-ended.
@@ -69,10 +73,11 @@ pub struct PaymentRow {
 #[server(prefix = "/api", endpoint = "sell/options")]
 pub async fn sell_options(patient_id: i64) -> Result<SellPage, AppError> {
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::SellPlans).await?;
             let patient = state.store.find_patient(clinic.organisation_id, patient_id).await?;
             let templates = state.store.template_offers(&clinic, &patient).await?;
             Ok(SellPage { clinic, patient, templates })
@@ -89,14 +94,15 @@ pub async fn sell_plan(
     starts_on: String,
     billing: Billing,
 ) -> Result<i64, AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let starts_on = NaiveDate::parse_from_str(starts_on.trim(), "%Y-%m-%d")
                 .map_err(|_| AppError::Invalid("Enter the start date as a date, such as 2026-12-01.".into()))?;
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.sell_plan(&clinic, patient_id, template_id, starts_on, billing, &Actor::clinic_desk()).await
+            let (clinic, actor) = state.staff(Permission::SellPlans).await?;
+            state.store.sell_plan(&clinic, patient_id, template_id, starts_on, billing, &actor).await
         }
         .await,
     )
@@ -105,12 +111,13 @@ pub async fn sell_plan(
 /// Records a payment received (cash, card or transfer with a reference).
 #[server(prefix = "/api", endpoint = "payment/record")]
 pub async fn record_payment(payment_id: i64, method: String, reference: String) -> Result<(), AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.record_payment(&clinic, payment_id, &method, &reference, &Actor::clinic_desk()).await
+            let (clinic, actor) = state.staff(Permission::SellPlans).await?;
+            state.store.record_payment(&clinic, payment_id, &method, &reference, &actor).await
         }
         .await,
     )
@@ -120,10 +127,11 @@ pub async fn record_payment(payment_id: i64, method: String, reference: String) 
 #[server(prefix = "/api", endpoint = "plan/settlement")]
 pub async fn preview_settlement(subscription_id: i64, option: SettlementOption) -> Result<Settlement, AppError> {
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::SellPlans).await?;
             let mut conn = state.store.reader().acquire().await?;
             crate::server::store::settlement::settlement_on(&mut conn, &clinic, subscription_id, option).await
         }
@@ -134,12 +142,16 @@ pub async fn preview_settlement(subscription_id: i64, option: SettlementOption) 
 /// Cancels a plan with the chosen settlement; a note is required.
 #[server(prefix = "/api", endpoint = "plan/cancel")]
 pub async fn cancel_plan(subscription_id: i64, option: SettlementOption, note: String) -> Result<Settlement, AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.cancel_plan(&clinic, subscription_id, option, &note, &Actor::clinic_desk()).await
+            // Waiving what one side owes is a manager's call.
+            let needed =
+                if option == SettlementOption::Waive { Permission::OverrideSettlement } else { Permission::SellPlans };
+            let (clinic, actor) = state.staff(needed).await?;
+            state.store.cancel_plan(&clinic, subscription_id, option, &note, &actor).await
         }
         .await,
     )

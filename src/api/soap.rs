@@ -55,12 +55,13 @@ impl SoapView {
 /// Opens a new SOAP plan for a patient; returns its id.
 #[server(prefix = "/api", endpoint = "soap/start")]
 pub async fn soap_start(patient_id: i64) -> Result<i64, AppError> {
-    use crate::server::{actor::Actor, error::reply, state::app_state};
+    use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
-            state.store.create_soap(clinic.organisation_id, patient_id, clinic.today, &Actor::clinic_desk()).await
+            let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
+            state.store.create_soap(clinic.organisation_id, patient_id, clinic.today, &actor).await
         }
         .await,
     )
@@ -70,10 +71,11 @@ pub async fn soap_start(patient_id: i64) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "soap/load")]
 pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             let soap = state
                 .store
                 .load_soap(clinic.organisation_id, id)
@@ -110,13 +112,14 @@ pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
 #[server(prefix = "/api", endpoint = "soap/save", input = Json)]
 pub async fn soap_save(id: i64, plan_notes: String, lines: Vec<LineInput>) -> Result<SaveReceipt, AppError> {
     use crate::server::{error::reply, state::app_state};
+    use crate::domain::Permission;
     reply(
         async {
             if plan_notes.chars().count() > 5_000 {
                 return Err(AppError::Invalid("Keep the plan notes under 5,000 characters.".into()));
             }
             let state = app_state()?;
-            let clinic = state.clinic().await?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             state.store.save_soap(clinic.organisation_id, id, &plan_notes, &lines).await?;
             Ok(SaveReceipt { saved_at: chrono::Utc::now().format("%H:%M:%S").to_string() })
         }

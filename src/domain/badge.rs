@@ -76,8 +76,33 @@ pub fn left_text(limit: Limit, remaining: Remaining, units: &UnitSpec) -> String
     }
 }
 
+/// The owner's words: "0 out of 1 exam left", "24 out of 24 tablets left",
+/// or "Unlimited". Counted in the smallest unit; never below zero.
+pub fn out_of_text(limit: Limit, remaining: Remaining, units: &UnitSpec) -> String {
+    match (limit, remaining) {
+        (Limit::Counted(max), Remaining::Counted(left)) => {
+            format!("{} out of {} {} left", left.0.max(0), max.0, plural(units.smallest_name(), max.0))
+        }
+        _ => "Unlimited".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn owners_read_out_of_words_in_the_smallest_unit() {
+        use super::*;
+        use crate::domain::Subunit;
+        let box_of_6 = UnitSpec { unit: "box".into(), subunit: Some(Subunit { name: "tablet".into(), per_unit: 6 }) };
+        let exam = UnitSpec { unit: "exam".into(), subunit: None };
+        let counted = |n| Limit::Counted(Quantity(n));
+        let left = |n| Remaining::Counted(Quantity(n));
+        assert_eq!(out_of_text(counted(24), left(24), &box_of_6), "24 out of 24 tablets left");
+        assert_eq!(out_of_text(counted(1), left(0), &exam), "0 out of 1 exam left");
+        assert_eq!(out_of_text(counted(2), left(-1), &exam), "0 out of 2 exams left");
+        assert_eq!(out_of_text(Limit::Unlimited, Remaining::Unlimited, &exam), "Unlimited");
+    }
+
     use super::*;
 
     #[test]

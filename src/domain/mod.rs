@@ -4,6 +4,7 @@
 //! for `wasm32-unknown-unknown` so the SOAP page computes badges locally with
 //! the very function the server runs when it finalizes an invoice.
 
+pub mod access;
 pub mod badge;
 pub mod benefit;
 pub mod coverage;
@@ -27,7 +28,8 @@ mod fixtures;
 #[cfg(test)]
 mod laws;
 
-pub use badge::{BadgeState, badge_for_balance, badge_for_draft, left_text};
+pub use access::{Permission, Role, allows};
+pub use badge::{BadgeState, badge_for_balance, badge_for_draft, left_text, out_of_text};
 pub use benefit::{BenefitBalance, BenefitId, Covers, GroupId, ItemId, Limit, Remaining, UsageShare, remaining};
 pub use coverage::{
     Allocation, Coverage, CoverageRules, DiscountSource, DraftLine, ItemRef, LineCoverage, OtherDiscount, cover,

@@ -19,6 +19,36 @@ pub enum Billing {
     Manual,
 }
 
+impl Billing {
+    /// Every way to bill, in the order the sell page offers them.
+    pub const ALL: [Billing; 4] = [Billing::Monthly, Billing::Advance, Billing::ThirdParty, Billing::Manual];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Billing::Monthly => "monthly",
+            Billing::Advance => "advance",
+            Billing::ThirdParty => "third_party",
+            Billing::Manual => "manual",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Billing> {
+        Billing::ALL.into_iter().find(|b| b.code() == code)
+    }
+
+    /// The words on the sell page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Billing::Monthly => "Monthly instalments",
+            Billing::Advance => "Whole term in advance",
+            Billing::ThirdParty => "Third party (insurer, referrer)",
+            Billing::Manual => "Manual invoicing",
+        }
+    }
+}
+
 /// One payment due.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Instalment {

@@ -7,22 +7,38 @@ use std::sync::OnceLock;
 
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 
+use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::Duration;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
 use super::api_status::api_status;
+use super::auth::{COOKIE_NAME, IDLE_MINUTES, guard};
 use super::state::AppState;
 use super::store::Store;
 use crate::ui::{App, shell};
 
-/// Builds the router for a store and Leptos' settings.
-pub fn router(store: Store, leptos_options: LeptosOptions) -> Router {
-    let state = AppState { leptos_options, store };
+/// Builds the router for a store, Leptos' settings and the public address.
+pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String) -> Router {
+    let sessions = SessionManagerLayer::new(store.session_store())
+        .with_name(COOKIE_NAME)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(public_url.starts_with("https://"))
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(IDLE_MINUTES)));
+    let state = AppState { leptos_options, store, public_url, throttle: Default::default() };
     let routes = route_list();
     let options = state.leptos_options.clone();
+    // Layers run outside-in from the last added: origin check, session,
+    // page guard, then the status rewrite closest to the handlers.
     Router::new()
         .route("/health", get(health))
         .route("/exports/{name}", get(super::export::export_csv))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(api_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::pages))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(guard::same_origin))
         .with_state(state)
 }
 

@@ -14,12 +14,24 @@ pub struct Config {
     pub demo_data: bool,
     /// Folder holding the compiled site (`pkg/` with the WASM bundle).
     pub site_root: String,
+    /// The address people open, for links in emails; `https://` also makes
+    /// the session cookie Secure. Defaults to `http://` + the listen address.
+    pub public_url: Option<String>,
+    /// Where email goes: an `smtp://host:port` relay, or (when unset) `.eml`
+    /// files in `outbox_dir` for a person or a test to read.
+    pub smtp_url: Option<String>,
+    /// The sender of every email.
+    pub mail_from: String,
+    /// Folder for `.eml` files when no SMTP relay is set.
+    pub outbox_dir: PathBuf,
 }
 
 impl Config {
     /// Reads `CARECOUNT_DATABASE`, `CARECOUNT_ADDR` (or `LEPTOS_SITE_ADDR`),
-    /// `CARECOUNT_DEMO_DATA` and `LEPTOS_SITE_ROOT`, with defaults that suit
-    /// `make run`. A malformed value is an error naming the variable.
+    /// `CARECOUNT_DEMO_DATA`, `LEPTOS_SITE_ROOT`, `CARECOUNT_PUBLIC_URL`,
+    /// `CARECOUNT_SMTP_URL`, `CARECOUNT_MAIL_FROM` and `CARECOUNT_OUTBOX_DIR`,
+    /// with defaults that suit `make run`. A malformed value is an error
+    /// naming the variable.
     pub fn from_env() -> Result<Config, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let addr_text =
@@ -32,11 +44,41 @@ impl Config {
             Some("1") | Some("true") | Some("yes") => true,
             Some(other) => return Err(format!("CARECOUNT_DEMO_DATA \u{201c}{other}\u{201d} should be 1 or 0")),
         };
+        let public_url = var("CARECOUNT_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
+        if let Some(url) = &public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(format!("CARECOUNT_PUBLIC_URL \u{201c}{url}\u{201d} should start with http:// or https://"));
+        }
+        let database_path: PathBuf = var("CARECOUNT_DATABASE").unwrap_or_else(|| "data/carecount.db".into()).into();
+        let outbox_dir = var("CARECOUNT_OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| {
+            database_path.parent().map(|p| p.join("outbox")).unwrap_or_else(|| PathBuf::from("outbox"))
+        });
         Ok(Config {
-            database_path: var("CARECOUNT_DATABASE").unwrap_or_else(|| "data/carecount.db".into()).into(),
+            database_path,
             addr,
             demo_data,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            public_url,
+            smtp_url: var("CARECOUNT_SMTP_URL"),
+            mail_from: var("CARECOUNT_MAIL_FROM").unwrap_or_else(|| "CareCount <carecount@localhost>".into()),
+            outbox_dir,
         })
+    }
+
+    /// A configuration for a database file with every other value at its
+    /// default (tests and tools).
+    pub fn for_database(database_path: PathBuf, addr: SocketAddr) -> Config {
+        let outbox_dir = database_path.parent().map(|p| p.join("outbox")).unwrap_or_else(|| PathBuf::from("outbox"));
+        Config {
+            database_path,
+            addr,
+            demo_data: false,
+            site_root: "target/site".into(),
+            public_url: None,
+            smtp_url: None,
+            mail_from: "CareCount <carecount@localhost>".into(),
+            outbox_dir,
+        }
     }
 }

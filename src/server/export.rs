@@ -4,7 +4,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use tower_sessions::Session;
+
 use super::state::AppState;
+use crate::domain::Permission;
 use crate::api::error::AppError;
 use crate::api::lists::PlanFilter;
 
@@ -13,8 +16,9 @@ pub async fn export_csv(
     State(state): State<AppState>,
     Path(name): Path<String>,
     Query(filter): Query<PlanFilter>,
+    session: Session,
 ) -> Response {
-    match build(&state, &name, &filter).await {
+    match build(&state, &session, &name, &filter).await {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -28,8 +32,8 @@ pub async fn export_csv(
     }
 }
 
-async fn build(state: &AppState, name: &str, filter: &PlanFilter) -> Result<Vec<u8>, AppError> {
-    let clinic = state.clinic().await?;
+async fn build(state: &AppState, session: &Session, name: &str, filter: &PlanFilter) -> Result<Vec<u8>, AppError> {
+    let (clinic, _) = state.staff_in(session, Permission::ClinicDesk).await?;
     let lists = state.store.lists(clinic, filter).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| {

@@ -2,10 +2,13 @@
 
 pub mod actor;
 pub mod api_status;
+pub mod auth;
 pub mod app;
 pub mod config;
 pub mod error;
 pub mod export;
+pub mod jobs;
+pub mod mail;
 pub mod startup;
 pub mod state;
 pub mod store;

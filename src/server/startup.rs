@@ -38,9 +38,8 @@ async fn start() -> Result<(), String> {
         }
         _ => format!("cannot listen on {}: {e}", config.addr),
     })?;
-    let options = leptos_options(&config);
     announce(&config, &listener);
-    serve(listener, store, options, shutdown_signal()).await.map_err(|e| format!("server stopped: {e}"))
+    serve(listener, store, &config, shutdown_signal()).await.map_err(|e| format!("server stopped: {e}"))
 }
 
 /// Leptos' settings for serving the compiled site.
@@ -53,15 +52,21 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-/// Serves the app on a bound listener until `shutdown` completes.
+/// Serves the app on a bound listener until `shutdown` completes, with the
+/// background work (mail, plan renewals and past-due checks) beside it.
 pub async fn serve(
     listener: TcpListener,
     store: Store,
-    options: LeptosOptions,
+    config: &Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(store, options);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let addr = listener.local_addr()?;
+    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let background = tokio::spawn(super::jobs::run_forever(store.clone(), super::mail::Mailer::new(config)?));
+    let app = router(store, leptos_options(config), public_url);
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    background.abort();
+    served
 }
 
 fn announce(config: &Config, listener: &TcpListener) {

@@ -1,11 +1,19 @@
-//! What every request handler and server function can reach.
+//! What every request handler and server function can reach, and the one
+//! place that decides who a request acts for.
+
+use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::prelude::{LeptosOptions, use_context};
+use tower_sessions::Session;
 
+use super::actor::Actor;
+use super::auth::throttle::LoginThrottle;
+use super::auth::{Viewer, current_viewer};
 use super::store::Store;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
+use crate::domain::{Permission, allows};
 
 /// Shared, cheaply cloned state of the running app.
 #[derive(Clone, Debug, FromRef)]
@@ -14,13 +22,60 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The database.
     pub store: Store,
+    /// The address people reach the app at, for links in emails.
+    pub public_url: String,
+    /// Failed sign-ins, to slow down guessing.
+    pub throttle: Arc<LoginThrottle>,
 }
 
 impl AppState {
-    /// The clinic this request works in, with today's date.
-    pub async fn clinic(&self) -> Result<ClinicInfo, AppError> {
-        Ok(self.store.default_clinic(chrono::Utc::now().date_naive()).await?)
+    /// The session's viewer, or 401 when nobody (valid) is signed in.
+    pub async fn viewer_in(&self, session: &Session) -> Result<Viewer, AppError> {
+        current_viewer(session, &self.store).await?.ok_or(AppError::Unauthorized)
     }
+
+    /// The viewer of the current server function's request.
+    pub async fn viewer(&self) -> Result<Viewer, AppError> {
+        let session = current_session().await?;
+        self.viewer_in(&session).await
+    }
+
+    /// A staff member allowed `permission`: their clinic (scoped to their
+    /// organisation) and who they are for the history. 401 without a
+    /// session, 403 for owners and for staff without the permission.
+    pub async fn staff_in(&self, session: &Session, permission: Permission) -> Result<(ClinicInfo, Actor), AppError> {
+        let viewer = self.viewer_in(session).await?;
+        if !viewer.role.is_staff() || !allows(viewer.role, permission) {
+            return Err(AppError::Forbidden);
+        }
+        let clinic = self.store.clinic_of(viewer.organisation_id, chrono::Utc::now()).await?;
+        Ok((clinic, viewer.actor()))
+    }
+
+    /// [`AppState::staff_in`] for the current server function's request.
+    pub async fn staff(&self, permission: Permission) -> Result<(ClinicInfo, Actor), AppError> {
+        let session = current_session().await?;
+        self.staff_in(&session, permission).await
+    }
+
+    /// Like [`AppState::staff`] when the caller records nothing.
+    pub async fn staff_clinic(&self, permission: Permission) -> Result<ClinicInfo, AppError> {
+        Ok(self.staff(permission).await?.0)
+    }
+
+    /// A signed-in pet owner: their clinic and client record.
+    pub async fn owner(&self) -> Result<(ClinicInfo, i64), AppError> {
+        let viewer = self.viewer().await?;
+        let client_id = viewer.client_id.filter(|_| allows(viewer.role, Permission::OwnHealthcard));
+        let client_id = client_id.ok_or(AppError::Forbidden)?;
+        let clinic = self.store.clinic_of(viewer.organisation_id, chrono::Utc::now()).await?;
+        Ok((clinic, client_id))
+    }
+}
+
+/// The session of the current server function's request.
+pub async fn current_session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|_| AppError::Unauthorized)
 }
 
 /// The state inside a server function (Leptos provides the router state).

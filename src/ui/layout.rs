@@ -1,23 +1,53 @@
 //! The frame around every clinic page.
 
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::api::account::{SignOut, who_am_i};
 use crate::api::error::AppError;
+use crate::domain::{Permission, Role, allows};
 
-/// Top bar: product mark and navigation.
+/// Top bar: product mark, the signed-in person's navigation, sign-out.
 #[component]
 pub fn AppHeader() -> impl IntoView {
+    let me = Resource::new(|| (), |_| who_am_i());
+    let sign_out = ServerAction::<SignOut>::new();
     view! {
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"✚"</span>
                 <span class="brand-name">"CareCount"</span>
             </a>
-            <nav class="topnav" aria-label="Main">
-                <A href="/" exact=true>"Patients"</A>
-                <A href="/lists">"Plans & payments"</A>
-            </nav>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    me.await.ok().flatten().map(|me| {
+                        let manager = allows(me.role, Permission::ManageSettings);
+                        let owner = me.role == Role::Owner;
+                        view! {
+                            <nav class="topnav" aria-label="Main">
+                                {owner.then(|| view! { <A href="/portal">"My pets' plans"</A> })}
+                                {(!owner).then(|| view! {
+                                    <A href="/" exact=true>"Patients"</A>
+                                    <A href="/lists">"Plans & payments"</A>
+                                })}
+                                {manager.then(|| view! {
+                                    <A href="/templates">"Templates"</A>
+                                    <A href="/staff">"Staff"</A>
+                                    <A href="/settings">"Settings"</A>
+                                })}
+                            </nav>
+                            <div class="who">
+                                <span class="who-name" data-test="signed-in-as">{me.name.clone()}</span>
+                                <span class="who-role">{me.role.label()}</span>
+                                <ActionForm action=sign_out attr:class="sign-out">
+                                    <button class="link-button plain" type="submit" data-test="sign-out">"Sign out"</button>
+                                </ActionForm>
+                            </div>
+                        }
+                    })
+                })}
+            </Suspense>
         </header>
     }
 }
@@ -25,7 +55,7 @@ pub fn AppHeader() -> impl IntoView {
 /// A failed load, said plainly, with the way back.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
-    let title = match error {
+    let title = match &error {
         AppError::NotFound(_) => "Not found",
         AppError::Unauthorized | AppError::Forbidden => "No access",
         _ => "Something went wrong",
@@ -34,7 +64,11 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         <section class="panel error-panel" role="alert">
             <h1>{title}</h1>
             <p>{error.to_string()}</p>
-            <a class="button" href="/">"Back to patients"</a>
+            {if error == AppError::Unauthorized {
+                view! { <a class="button" href="/login">"Sign in"</a> }.into_any()
+            } else {
+                view! { <a class="button" href="/">"Back to the start"</a> }.into_any()
+            }}
         </section>
     }
 }

@@ -4,6 +4,7 @@ pub mod badges;
 pub mod debounce;
 pub mod desk;
 pub mod format;
+pub mod healthcard;
 pub mod layout;
 pub mod pages;
 pub mod route;
@@ -14,7 +15,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use layout::{AppHeader, NotFound};
+use pages::account::{ForgotPage, LoginPage, ResetPage};
 use pages::home::HomePage;
+use pages::portal::PortalPage;
+use pages::settings::SettingsPage;
+use pages::staff::StaffPage;
+use pages::templates::{TemplateEditorPage, TemplatesPage};
 use pages::invoice::InvoicePage;
 use pages::invoice_final::InvoicePrintPage;
 use pages::lists::ListsPage;
@@ -70,6 +76,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invoices/:id") view=InvoicePage ssr=SsrMode::Async/>
                     <Route path=path!("/invoices/:id/print") view=InvoicePrintPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:id") view=PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async/>
+                    <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/templates/:id") view=TemplateEditorPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::LazyLock;
 
 use carecount::server::config::Config;
-use carecount::server::startup::{leptos_options, serve};
+use carecount::server::startup::serve;
 use carecount::server::store::Store;
 use tempfile::TempDir;
 
@@ -21,13 +21,32 @@ pub fn run(test: impl Future<Output = ()>) {
     RUNTIME.block_on(test)
 }
 
+/// The demo's accounts, by role.
+pub const MANAGER: &str = "sarah@maple.example";
+pub const VET: &str = "pieter@maple.example";
+pub const RECEPTIONIST: &str = "marloes@maple.example";
+pub const OWNER: &str = "emma.devries@example.com";
+pub use carecount::server::store::demo::DEMO_PASSWORD;
+
 /// A running app; dropping it stops the server and removes the database.
+/// `client` is signed in as the demo manager.
 pub struct TestApp {
     pub addr: SocketAddr,
     pub store: Store,
     pub client: reqwest::Client,
-    _dir: TempDir,
+    pub dir: TempDir,
     server: tokio::task::JoinHandle<()>,
+}
+
+/// A browser-like client: keeps cookies, never follows redirects (tests
+/// look at them), and gives up rather than hang.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("client")
 }
 
 impl Drop for TestApp {
@@ -39,26 +58,63 @@ impl Drop for TestApp {
 impl TestApp {
     /// A fresh database with the demo clinic, served on a free port.
     pub async fn start() -> TestApp {
+        let app = TestApp::start_signed_out().await;
+        app.sign_in(&app.client, MANAGER).await;
+        app
+    }
+
+    /// The app with a client that has not signed in.
+    pub async fn start_signed_out() -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = Config {
-            database_path: dir.path().join("carecount.db"),
-            addr: "127.0.0.1:0".parse().expect("addr"),
-            demo_data: true,
-            site_root: "target/site".into(),
-        };
+        let config = Config::for_database(dir.path().join("carecount.db"), "127.0.0.1:0".parse().expect("addr"));
         let store = Store::open(&config.database_path).await.expect("open store");
         store.seed_demo(chrono::Utc::now().date_naive()).await.expect("seed demo");
         let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
-        let options = leptos_options(&config);
         let served = store.clone();
         let server = tokio::spawn(async move {
             // No signal handler here: the test process stays killable.
-            serve(listener, served, options, std::future::pending()).await.expect("serve");
+            serve(listener, served, &config, std::future::pending()).await.expect("serve");
         });
-        // A hang must fail the test, never stall the run.
-        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().expect("client");
-        TestApp { addr, store, client, _dir: dir, server }
+        TestApp { addr, store, client: new_client(), dir, server }
+    }
+
+    /// Signs `client` in as the demo account with this email.
+    pub async fn sign_in(&self, client: &reqwest::Client, email: &str) {
+        let (status, body) = self.sign_in_with(client, email, DEMO_PASSWORD).await;
+        assert!(status == 302 || status == 303 || status == 200, "sign-in as {email}: {status} {body}");
+    }
+
+    /// Tries to sign in; returns the status and body.
+    pub async fn sign_in_with(&self, client: &reqwest::Client, email: &str, password: &str) -> (u16, String) {
+        let response = client
+            .post(self.url("/api/sign-in"))
+            .form(&[("email", email), ("password", password), ("next", "")])
+            .send()
+            .await
+            .expect("POST sign-in");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// A new client signed in as `email`.
+    pub async fn client_for(&self, email: &str) -> reqwest::Client {
+        let client = new_client();
+        self.sign_in(&client, email).await;
+        client
+    }
+
+    /// POST a server function as `client`, form-encoded.
+    pub async fn call_as(&self, client: &reqwest::Client, endpoint: &str, form: &str) -> (u16, String) {
+        let response = client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_string())
+            .send()
+            .await
+            .expect("POST");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -74,16 +130,7 @@ impl TestApp {
 
     /// POST a server function with form-encoded arguments, as the browser does.
     pub async fn call(&self, endpoint: &str, form: &str) -> (u16, String) {
-        let response = self
-            .client
-            .post(self.url(&format!("/api/{endpoint}")))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(form.to_string())
-            .send()
-            .await
-            .expect("POST");
-        let status = response.status().as_u16();
-        (status, response.text().await.expect("body"))
+        self.call_as(&self.client, endpoint, form).await
     }
 
     /// POST a server function that takes JSON.
@@ -142,6 +189,45 @@ impl TestApp {
             serde_json::json!({ "id": invoice, "lines": lines, "preview": [], "key": key }),
         )
         .await
+    }
+
+    /// The client of a patient, by the patient's name.
+    pub async fn client_id_of_patient(&self, name: &str) -> i64 {
+        let id = self.patient_id(name).await;
+        self.client_of(id).await
+    }
+
+    /// A second organisation with its own clinic, one client and pet, and a
+    /// manager boss@elsewhere.example (demo password).
+    pub async fn add_second_organisation(&self) {
+        let mut tx = self.store.begin_write().await.expect("write");
+        for sql in [
+            "INSERT INTO organisations (id, name) VALUES (2, 'Elsewhere Animal Hospital')",
+            "INSERT INTO clinics (id, organisation_id, name) VALUES (2, 2, 'Elsewhere Animal Hospital')",
+            "INSERT INTO clients (id, organisation_id, clinic_id, first_name, last_name) VALUES (900, 2, 2, 'Olga', 'Other')",
+            "INSERT INTO patients (id, client_id, name, species) VALUES (900, 900, 'Otto', 'dog')",
+        ] {
+            sqlx::query(sql).execute(&mut *tx).await.expect(sql);
+        }
+        tx.commit().await.expect("commit");
+        let hash = carecount::server::auth::password::hash(DEMO_PASSWORD);
+        self.store
+            .create_user(2, "boss@elsewhere.example", "Boss Elsewhere", carecount::domain::Role::Manager, None, &hash)
+            .await
+            .expect("user");
+    }
+
+    /// What the ledger holds for a plan's benefit by label.
+    pub async fn scalar_text_sum(&self, subscription_id: i64, label: &str) -> i64 {
+        sqlx::query_scalar(
+            "SELECT COALESCE(SUM(l.quantity), 0) FROM usage_ledger l JOIN subscription_benefits b
+             ON b.id = l.subscription_benefit_id WHERE b.subscription_id = ? AND b.label = ?",
+        )
+        .bind(subscription_id)
+        .bind(label)
+        .fetch_one(self.store.reader())
+        .await
+        .expect("sum")
     }
 
     /// A patient's id by name, from the database.

@@ -15,21 +15,31 @@ struct SqlClinic {
     currency: String,
     minor_digits: i64,
     member_tag_label: String,
+    time_zone: String,
     past_due_usable: Option<String>,
 }
 
 impl Store {
-    /// The organisation's main clinic. Until staff accounts choose one, the
-    /// first clinic of the first organisation serves every request.
-    pub async fn default_clinic(&self, today: chrono::NaiveDate) -> Result<ClinicInfo, sqlx::Error> {
+    /// The organisation's main clinic (its first), where its people work.
+    /// "Today" is the date on the clinic's own clock at `now`.
+    pub async fn clinic_of(
+        &self,
+        organisation_id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<ClinicInfo, sqlx::Error> {
         let row: SqlClinic = sqlx::query_as(
-            "SELECT c.id, c.organisation_id, c.name, c.currency, c.minor_digits, c.member_tag_label,
+            "SELECT c.id, c.organisation_id, c.name, c.currency, c.minor_digits, c.member_tag_label, c.time_zone,
                     (SELECT value FROM settings s WHERE s.organisation_id = c.organisation_id
                        AND s.key = 'past_due_usable') AS past_due_usable
-             FROM clinics c ORDER BY c.organisation_id, c.id LIMIT 1",
+             FROM clinics c WHERE c.organisation_id = ? ORDER BY c.id LIMIT 1",
         )
+        .bind(organisation_id)
         .fetch_one(self.reader())
         .await?;
+        // A zone that no longer parses (renamed in a tz update) falls back
+        // to UTC rather than refusing every page.
+        let zone = row.time_zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
+        let today = now.with_timezone(&zone).date_naive();
         Ok(ClinicInfo {
             id: row.id,
             organisation_id: row.organisation_id,

@@ -5,7 +5,7 @@ use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
 use super::audit::Audit;
-use super::selling::{offer, template_on_sale, write_sale};
+use super::selling::{offer, refusal, template_on_sale, write_sale};
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::domain::{Billing, Step, SubscriptionStatus, eligible, next_status, renewal_start};
@@ -130,14 +130,17 @@ impl Store {
             }
         };
         let patient = self.patient(clinic.organisation_id, patient_id).await?.ok_or(AppError::Internal)?;
+        if let Some(why) = refusal(&mut tx, clinic, &template, &patient, Some(id)).await? {
+            return Err(AppError::Conflict(why));
+        }
         eligible(&offer(&template), &patient.name, &patient.species, patient.birth_date, starts_on)
             .map_err(AppError::Invalid)?;
-        let billing = match plan.billing.as_str() {
-            "advance" => Billing::Advance,
-            "third_party" => Billing::ThirdParty,
-            "manual" => Billing::Manual,
-            _ => Billing::Monthly,
-        };
+        // The same billing as this term, if the next template offers it.
+        let offered = template.billings();
+        let billing = Billing::from_code(&plan.billing)
+            .filter(|b| offered.contains(b))
+            .or(offered.first().copied())
+            .unwrap_or(Billing::Monthly);
         let new_id = write_sale(&mut tx, clinic, &template, &patient, starts_on, billing, Some(id)).await?;
         let detail = format!("Renewed as plan {new_id} ({}) from {starts_on}", template.name);
         Audit { action: "renew", entity: "subscription", entity_id: id, detail: &detail, note: None }

@@ -5,20 +5,29 @@
 //! transaction takes the write lock up front and concurrent desks queue for
 //! it (busy timeout) instead of failing with "database is locked".
 
+pub mod accounts;
 pub mod audit;
 pub mod catalog;
 pub mod clinic;
+pub mod deceased;
 pub mod demo;
 pub mod finalize;
+pub mod healthcard;
 pub mod invoices;
 pub mod lifecycle;
+pub mod links;
 pub mod lists;
+pub mod outbox;
 pub mod patients;
 pub mod promotions;
+pub mod jobs;
 pub mod selling;
+pub mod settings;
 pub mod settlement;
 pub mod soap;
 pub mod subscriptions;
+pub mod template_input;
+pub mod templates;
 pub mod usage;
 
 use std::path::Path;
@@ -33,6 +42,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 pub struct Store {
     write: SqlitePool,
     read: SqlitePool,
+    sessions: SqlitePool,
 }
 
 /// Why the database could not be opened, in one line for the operator.
@@ -79,15 +89,36 @@ impl Store {
             .map_err(|e| OpenError::Migrate { path: shown.clone(), reason: e.to_string() })?;
         let read = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options.read_only(true))
+            .connect_with(options.clone().read_only(true))
             .await
             .map_err(not_sqlite)?;
-        Ok(Store { write, read })
+        // Sessions have their own small pool: loading one never waits for
+        // (or deadlocks with) a request's own write transaction.
+        let sessions = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await
+            .map_err(not_sqlite)?;
+        tower_sessions_sqlx_store::SqliteStore::new(sessions.clone())
+            .migrate()
+            .await
+            .map_err(|e| OpenError::Migrate { path: shown.clone(), reason: e.to_string() })?;
+        Ok(Store { write, read, sessions })
     }
 
     /// The read pool, for queries outside a write.
     pub fn reader(&self) -> &SqlitePool {
         &self.read
+    }
+
+    /// The sessions' pool (tests age sessions through it).
+    pub fn session_pool(&self) -> SqlitePool {
+        self.sessions.clone()
+    }
+
+    /// The session store, on its own pool.
+    pub fn session_store(&self) -> tower_sessions_sqlx_store::SqliteStore {
+        tower_sessions_sqlx_store::SqliteStore::new(self.sessions.clone())
     }
 
     /// Starts a write transaction holding SQLite's write lock from its first

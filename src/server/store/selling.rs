@@ -20,7 +20,7 @@ pub(crate) struct SqlTemplate {
     id: i64,
     pub(crate) name: String,
     kind: String,
-    species: Option<String>,
+    pub(crate) species: Option<String>,
     life_stage: Option<String>,
     description: String,
     price: String,
@@ -29,6 +29,15 @@ pub(crate) struct SqlTemplate {
     member_discount_percent: Option<String>,
     available_from: Option<NaiveDate>,
     available_until: Option<NaiveDate>,
+    multi_pet_discount_percent: Option<String>,
+    billing_options: String,
+}
+
+impl SqlTemplate {
+    /// The billing choices this template offers.
+    pub(crate) fn billings(&self) -> Vec<Billing> {
+        self.billing_options.split(',').filter_map(Billing::from_code).collect()
+    }
 }
 
 #[derive(FromRow)]
@@ -41,7 +50,8 @@ struct SqlTemplateBenefit {
 }
 
 const TEMPLATE_COLUMNS: &str = "id, name, kind, species, life_stage, description, price, enrollment_fee, term_months,
-     member_discount_percent, available_from, available_until FROM plan_templates";
+     member_discount_percent, available_from, available_until, multi_pet_discount_percent, billing_options
+     FROM plan_templates";
 
 /// A template that may be sold now, or a clear "not on sale".
 pub(crate) async fn template_on_sale(
@@ -63,15 +73,6 @@ pub(crate) fn offer(t: &SqlTemplate) -> Offer {
         life_stage: t.life_stage.as_deref().and_then(LifeStage::from_code),
         available_from: t.available_from,
         available_until: t.available_until,
-    }
-}
-
-fn billing_code(billing: Billing) -> &'static str {
-    match billing {
-        Billing::Monthly => "monthly",
-        Billing::Advance => "advance",
-        Billing::ThirdParty => "third_party",
-        Billing::Manual => "manual",
     }
 }
 
@@ -116,14 +117,19 @@ impl Store {
                     format!("{}: {amount}{off}", b.label)
                 })
                 .collect();
-            let ineligible =
-                eligible(&offer(&t), &patient.name, &patient.species, patient.birth_date, clinic.today).err();
+            let ineligible = match refusal(&mut conn, clinic, &t, patient, None).await? {
+                Some(why) => Some(why),
+                None => eligible(&offer(&t), &patient.name, &patient.species, patient.birth_date, clinic.today).err(),
+            };
+            let (price, price_note) = sale_price(&mut conn, clinic, &t, patient, None).await?;
             offers.push(TemplateOffer {
                 id: t.id,
                 name: t.name.clone(),
                 kind: PlanKind::from_code(&t.kind).map_or("Plan", PlanKind::label).to_string(),
                 description: t.description.clone(),
-                price: Money(decimal(&t.price)?),
+                price,
+                price_note,
+                billing: t.billings(),
                 enrollment_fee: Money(decimal(&t.enrollment_fee)?),
                 term_months: t.term_months.map(|m| m as u32),
                 benefits: words,
@@ -152,10 +158,20 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let template = template_on_sale(&mut tx, clinic.organisation_id, template_id).await?;
+        if let Some(why) = refusal(&mut tx, clinic, &template, &patient, None).await? {
+            return Err(AppError::Conflict(why));
+        }
         eligible(&offer(&template), &patient.name, &patient.species, patient.birth_date, starts_on)
             .map_err(AppError::Invalid)?;
+        if !template.billings().contains(&billing) {
+            return Err(AppError::Invalid(format!(
+                "{} is not billed by {}; choose one of the ways offered.",
+                template.name,
+                billing.label().to_lowercase()
+            )));
+        }
         let subscription_id = write_sale(&mut tx, clinic, &template, &patient, starts_on, billing, None).await?;
-        let detail = format!("Sold {} to {} ({})", template.name, patient.name, billing_code(billing));
+        let detail = format!("Sold {} to {} ({})", template.name, patient.name, billing.code());
         Audit { action: "sell", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
             .write(&mut tx, clinic.organisation_id, actor)
             .await?;
@@ -292,6 +308,7 @@ pub(crate) async fn write_sale(
         Billing::ThirdParty | Billing::Manual => "active",
     };
     let wellness = template.kind == "wellness";
+    let (price, _) = sale_price(&mut *tx, clinic, template, patient, renews).await?;
     let subscription_id: i64 = sqlx::query_scalar(
         "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                     status, starts_on, ends_on, price, member_discount_percent, billing, enrollment_fee,
@@ -308,9 +325,9 @@ pub(crate) async fn write_sale(
     .bind(status)
     .bind(starts_on)
     .bind(ends_on)
-    .bind(&template.price)
+    .bind(price.0.to_string())
     .bind(&template.member_discount_percent)
-    .bind(billing_code(billing))
+    .bind(billing.code())
     .bind(&template.enrollment_fee)
     .bind(renews)
     .fetch_one(&mut *tx)
@@ -325,7 +342,6 @@ pub(crate) async fn write_sale(
     .bind(template.id)
     .execute(&mut *tx)
     .await?;
-    let price = Money(decimal(&template.price)?);
     let fee = Money(decimal(&template.enrollment_fee)?);
     for due in schedule(billing, price, fee, starts_on, months.unwrap_or(1), clinic.currency.minor_digits) {
         sqlx::query("INSERT INTO payments (subscription_id, number, due_on, amount) VALUES (?, ?, ?, ?)")
@@ -337,4 +353,98 @@ pub(crate) async fn write_sale(
             .await?;
     }
     Ok(subscription_id)
+}
+
+/// Why this template cannot be sold to this patient here, beyond species,
+/// age and dates: the clinic does not offer it, or the pet already has a
+/// wellness plan running (`renewing` is the plan a renewal follows).
+pub(crate) async fn refusal(
+    conn: &mut SqliteConnection,
+    clinic: &ClinicInfo,
+    template: &SqlTemplate,
+    patient: &PatientInfo,
+    renewing: Option<i64>,
+) -> Result<Option<String>, AppError> {
+    let offered_here: bool = sqlx::query_scalar(
+        "SELECT NOT EXISTS (SELECT 1 FROM template_clinics WHERE template_id = ?)
+             OR EXISTS (SELECT 1 FROM template_clinics WHERE template_id = ? AND clinic_id = ?)",
+    )
+    .bind(template.id)
+    .bind(template.id)
+    .bind(clinic.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !offered_here {
+        return Ok(Some(format!("{} is not offered at {}.", template.name, clinic.name)));
+    }
+    if let Some(died) = patient.deceased_on {
+        return Ok(Some(format!("{} died on {died}.", patient.name)));
+    }
+    if template.kind != "wellness" {
+        return Ok(None);
+    }
+    let running: Option<(String, String, Option<NaiveDate>)> = sqlx::query_as(
+        "SELECT plan_name, status, ends_on FROM subscriptions
+         WHERE patient_id = ? AND kind = 'wellness' AND status IN ('pending', 'active', 'on_hold', 'past_due')
+           AND id IS NOT ?
+         ORDER BY starts_on LIMIT 1",
+    )
+    .bind(patient.id)
+    .bind(renewing)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(running.map(|(plan, status, ends)| {
+        let until = ends.map_or(String::new(), |e| format!(" until {e}"));
+        format!(
+            "{} already has the {plan} ({}{until}); one wellness plan per pet. Renew or cancel it instead.",
+            patient.name,
+            status.replace('_', " ")
+        )
+    }))
+}
+
+/// The price of selling `template` to `patient` now: a renewal keeps the
+/// price its contract locked, and a wellness plan for a client's further
+/// pet gets the template's multi-pet discount. The note says why it
+/// differs from the list price.
+pub(crate) async fn sale_price(
+    conn: &mut SqliteConnection,
+    clinic: &ClinicInfo,
+    template: &SqlTemplate,
+    patient: &PatientInfo,
+    renews: Option<i64>,
+) -> Result<(Money, Option<String>), AppError> {
+    let mut price = Money(decimal(&template.price)?);
+    let mut notes = Vec::new();
+    if let Some(previous) = renews {
+        let locked: Option<String> = sqlx::query_scalar(
+            "SELECT renewal_price FROM subscriptions WHERE id = ? AND template_id = ? AND renewal_price IS NOT NULL",
+        )
+        .bind(previous)
+        .bind(template.id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(locked) = locked {
+            price = Money(decimal(&locked)?);
+            notes.push(format!("renews at the contract's price {}", price.format(&clinic.currency)));
+        }
+    }
+    let percent = template.multi_pet_discount_percent.as_deref().map(decimal).transpose()?;
+    if let Some(percent) = percent.filter(|_| template.kind == "wellness") {
+        let other_pets: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM subscriptions WHERE client_id = ? AND kind = 'wellness' AND patient_id <> ?
+               AND status IN ('pending', 'active', 'on_hold', 'past_due')",
+        )
+        .bind(patient.client_id)
+        .bind(patient.id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if other_pets > 0 {
+            let off = (price.0 * percent / rust_decimal::Decimal::from(100))
+                .round_dp(clinic.currency.minor_digits);
+            price = Money(price.0 - off);
+            notes.push(format!("{}% multi-pet discount", percent.normalize()));
+        }
+    }
+    Ok((price, (!notes.is_empty()).then(|| notes.join("; "))))
 }

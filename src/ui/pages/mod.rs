@@ -1,13 +1,19 @@
 //! One module per page.
 
+pub mod account;
 pub mod home;
 pub mod invoice;
 pub mod invoice_final;
 pub mod lists;
 pub mod patient;
+pub mod patient_deceased;
 pub mod patient_desk;
 pub mod plan;
 pub mod plan_lifecycle;
 pub mod plan_money;
+pub mod portal;
 pub mod sell;
+pub mod settings;
 pub mod soap;
+pub mod staff;
+pub mod templates;

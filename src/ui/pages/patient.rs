@@ -5,9 +5,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::patients::{BenefitDisplay, PatientDetail as Page, PlanCard, patient_page};
+use crate::api::portal::household_plans;
+use crate::api::staff::invite_owner;
+use crate::ui::healthcard::HealthcardView;
 use crate::domain::{BenefitBalance, Percent, badge_for_balance, left_text};
 use crate::ui::badges::{BenefitBadge, MemberTag, PetAvatar, StatusPill};
 use crate::ui::format::{age, date, period};
+use crate::ui::pages::patient_deceased::{DeathPanel, HeldPlan};
 use crate::ui::pages::patient_desk::DeskPanel;
 use crate::ui::route::{loaded, route_id};
 
@@ -27,6 +31,14 @@ fn PatientView(page: Page) -> impl IntoView {
     let member = page.is_member();
     let Page { clinic, patient, plans } = page;
     let today = clinic.today;
+    let held: Vec<HeldPlan> = plans
+        .iter()
+        .filter(|p| {
+            p.subscription.status == crate::domain::SubscriptionStatus::OnHold
+                && p.subscription.patient_id == Some(patient.id)
+        })
+        .map(|p| HeldPlan { id: p.subscription.id, name: p.subscription.plan_name.clone() })
+        .collect();
     let (current, past): (Vec<PlanCard>, Vec<PlanCard>) = plans.into_iter().partition(|p| {
         use crate::domain::SubscriptionStatus::*;
         matches!(p.subscription.status, Active | PastDue | OnHold | Pending)
@@ -56,10 +68,12 @@ fn PatientView(page: Page) -> impl IntoView {
                     "Owner: " <strong>{patient.client_name.clone()}</strong>
                     {patient.client_phone.clone().map(|p| view! { <span class="muted">" · " {p}</span> })}
                     {patient.client_email.clone().map(|e| view! { <span class="muted">" · " {e}</span> })}
+                    <InviteOwner client_id=patient.client_id/>
                 </p>
             </div>
         </section>
-        <DeskPanel patient_id=patient.id/>
+        <DeathPanel patient_id=patient.id name=patient.name.clone() deceased_on=patient.deceased_on today held/>
+        {patient.deceased_on.is_none().then(|| view! { <DeskPanel patient_id=patient.id/> })}
         <section class="plans">
             <h2>"Plans"</h2>
             {current.is_empty().then(|| view! {
@@ -67,6 +81,7 @@ fn PatientView(page: Page) -> impl IntoView {
             })}
             {current.into_iter().map(|card| view! { <PlanCardView card/> }).collect_view()}
         </section>
+        <HouseholdPlans patient_id=patient.id/>
         {(!past.is_empty()).then(|| view! {
             <section class="plans past">
                 <h2>"Earlier plans"</h2>
@@ -84,6 +99,44 @@ fn PatientView(page: Page) -> impl IntoView {
                 </table>
             </section>
         })}
+    }
+}
+
+/// Sends the owner an invitation to the healthcard portal.
+#[component]
+fn InviteOwner(client_id: i64) -> impl IntoView {
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let invite = move |_| {
+        leptos::task::spawn_local(async move {
+            outcome.set(Some(invite_owner(client_id).await.map_err(|e| e.to_string())));
+        })
+    };
+    view! {
+        <span class="invite-owner no-print">
+            {move || match outcome.get() {
+                None => view! { <button class="link-button plain" data-test="invite-owner" on:click=invite>"Invite to the healthcard portal"</button> }.into_any(),
+                Some(Ok(email)) => view! { <span class="small pill pill-good" role="status">{format!("Invitation sent to {email}")}</span> }.into_any(),
+                Some(Err(e)) => view! { <span class="small error-text" role="alert">{e}</span> }.into_any(),
+            }}
+        </span>
+    }
+}
+
+/// Every plan of the patient's household, as the owner sees it on the
+/// portal, filterable by pet and status.
+#[component]
+fn HouseholdPlans(patient_id: i64) -> impl IntoView {
+    let card = Resource::new(move || patient_id, household_plans);
+    view! {
+        <section class="plans household">
+            <h2>"Household overview"</h2>
+            <p class="muted small">"All pets of this owner, as the owner sees them on the healthcard portal."</p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading the household…"</p> }>
+                {move || Suspend::new(async move {
+                    loaded(card.await, move |card| view! { <HealthcardView card base=format!("/patients/{patient_id}")/> })
+                })}
+            </Suspense>
+        </section>
     }
 }
 

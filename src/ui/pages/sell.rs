@@ -25,7 +25,24 @@ fn SellForm(page: SellPage) -> impl IntoView {
     let patient = page.patient.clone();
     let picked = RwSignal::new(page.templates.iter().find(|t| t.ineligible.is_none()).map(|t| t.id));
     let starts_on = RwSignal::new(page.clinic.today.to_string());
+    let billings =
+        StoredValue::new(page.templates.iter().map(|t| (t.id, t.billing.clone())).collect::<Vec<(i64, Vec<Billing>)>>());
+    let offered = move || {
+        let picked = picked.get();
+        billings
+            .get_value()
+            .into_iter().find(|(id, _)| Some(*id) == picked).map(|(_, b)| b).unwrap_or_default()
+    };
     let billing = RwSignal::new(Billing::Monthly);
+    // A template offers its own ways to bill: keep the choice one of them.
+    Effect::new(move |_| {
+        let offered = offered();
+        if !offered.contains(&billing.get_untracked())
+            && let Some(first) = offered.first()
+        {
+            billing.set(*first);
+        }
+    });
     let problem = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let patient_id = patient.id;
@@ -56,13 +73,12 @@ fn SellForm(page: SellPage) -> impl IntoView {
                 <input type="date" data-test="sell-start" prop:value=move || starts_on.get() on:input=move |ev| starts_on.set(event_target_value(&ev))/>
             </label>
             <label class="field"><span>"Billing"</span>
-                <select data-test="sell-billing" on:change=move |ev| billing.set(match event_target_value(&ev).as_str() {
-                    "advance" => Billing::Advance, "third_party" => Billing::ThirdParty, "manual" => Billing::Manual, _ => Billing::Monthly,
-                })>
-                    <option value="monthly">"Monthly instalments"</option>
-                    <option value="advance">"Whole term in advance"</option>
-                    <option value="third_party">"Third party (insurer, referrer)"</option>
-                    <option value="manual">"Manual invoicing"</option>
+                <select data-test="sell-billing" on:change=move |ev| {
+                    if let Some(b) = Billing::from_code(&event_target_value(&ev)) { billing.set(b) }
+                }>
+                    {move || offered().into_iter().map(|b| view! {
+                        <option value=b.code() selected=move || billing.get() == b>{b.label()}</option>
+                    }).collect_view()}
                 </select>
             </label>
             {move || problem.get().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
@@ -83,6 +99,7 @@ fn OfferCard(offer: TemplateOffer, picked: RwSignal<Option<i64>>, currency: crat
             <div>
                 <h3>{offer.name.clone()}</h3>
                 <p class="muted small">{format!("{} · {} · {}", offer.kind, offer.price.format(&currency), term)}</p>
+                {offer.price_note.clone().map(|n| view! { <p class="small price-note">{n}</p> })}
                 <p class="small">{offer.description.clone()}</p>
                 <ul class="small benefit-list">{offer.benefits.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view()}</ul>
                 {offer.ineligible.clone().map(|why| view! { <p class="small error-text">{why}</p> })}

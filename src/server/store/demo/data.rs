@@ -263,4 +263,4 @@ pub(super) const SUBSCRIPTIONS: &[(usize, usize, &str, i32)] = &[
 pub(super) const PACKS: &[(usize, usize, &str, i32)] =
     &[(0, 4, "active", 1), (9, 4, "active", 3), (15, 4, "active", 2), (5, 5, "active", 2), (19, 5, "active", 1)];
 
-pub(super) const STAFF: &[&str] = &["Dr. Sarah Jansen", "Dr. Pieter Kok", "Front desk (Marloes)"];
+pub(super) const STAFF: &[&str] = &["Dr. Sarah Jansen", "Dr. Pieter Kok", "Marloes Bakker"];

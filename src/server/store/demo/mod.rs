@@ -6,6 +6,7 @@ use chrono::{Months, NaiveDate};
 use sqlx::{Sqlite, Transaction};
 
 use super::Store;
+use crate::domain::Role;
 use data::{CLIENTS, ITEMS, PACKS, PATIENTS, STAFF, SUBSCRIPTIONS, TEMPLATES, Template};
 
 mod data;
@@ -68,6 +69,7 @@ impl Store {
         }
         seed_people(&mut tx).await?;
         seed_subscriptions(&mut tx, today).await?;
+        seed_accounts(&mut tx).await?;
         tx.commit().await
     }
 }
@@ -289,7 +291,37 @@ async fn seed_payments(
         .bind(state)
         .bind(paid.then_some(instalment.due_on))
         .bind(paid.then_some("card"))
-        .bind(paid.then_some("Front desk (Marloes)"))
+        .bind(paid.then_some("Marloes Bakker"))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The demo's sign-in password, for every demo account.
+pub const DEMO_PASSWORD: &str = "carecount-demo";
+
+/// Demo accounts: (email, name, role, client id for owners).
+pub const DEMO_ACCOUNTS: &[(&str, &str, Role, Option<i64>)] = &[
+    ("sarah@maple.example", "Dr. Sarah Jansen", Role::Manager, None),
+    ("pieter@maple.example", "Dr. Pieter Kok", Role::Vet, None),
+    ("marloes@maple.example", "Marloes Bakker", Role::Receptionist, None),
+    ("emma.devries@example.com", "Emma de Vries", Role::Owner, Some(1)),
+];
+
+async fn seed_accounts(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx::Error> {
+    // One hash for all: each costs tens of milliseconds by design.
+    let hash = crate::server::auth::password::hash(DEMO_PASSWORD);
+    for (email, name, role, client_id) in DEMO_ACCOUNTS {
+        sqlx::query(
+            "INSERT INTO users (organisation_id, email, display_name, role, password_hash, client_id)
+             VALUES (1, ?, ?, ?, ?, ?)",
+        )
+        .bind(email)
+        .bind(name)
+        .bind(role.code())
+        .bind(&hash)
+        .bind(client_id)
         .execute(&mut **tx)
         .await?;
     }

@@ -1,0 +1,67 @@
+import { test, expect } from "@playwright/test";
+import { hydrated, signIn, snapshot, MANAGER, RECEPTIONIST } from "./helpers";
+
+test("a manager edits a template; plans already sold keep what they were sold with", async ({ page }) => {
+  await signIn(page, MANAGER);
+  await page.goto("/templates");
+  await hydrated(page);
+  await snapshot(page, "templates");
+  await page.locator('[data-test="template-row"] a', { hasText: "Senior Cat Plan" }).click();
+  await expect(page.getByRole("heading", { name: "Edit plan template" })).toBeVisible();
+  await hydrated(page);
+  const price = page.locator('[data-test="t-price"]');
+  await price.fill("");
+  await page.locator('[data-test="save-template"]').click();
+  await expect(page.locator('[data-test="template-error"]')).toContainText("The price is an amount in EUR");
+  await price.fill("399.00");
+  await expect(page.locator('[data-test="apply-price"]')).toBeVisible();
+  await page.locator('[data-test="add-benefit"]').click();
+  const added = page.locator('[data-test="benefit-row"]').last();
+  await added.locator('[data-test="b-label"]').fill("Nail trims");
+  await added.locator('[data-test="b-target"]').selectOption("NAIL");
+  await snapshot(page, "template-editor");
+  await page.locator('[data-test="save-template"]').click();
+  await expect(page.locator('[data-test="template-saved"]')).toContainText("Plans already sold are unchanged");
+  await expect(page.locator('[data-test="b-label"]').last()).toHaveValue("Nail trims");
+});
+
+test("a manager changes the member tag in the settings and the desk shows it", async ({ page }) => {
+  await signIn(page, MANAGER);
+  await page.goto("/settings");
+  await hydrated(page);
+  const tag = page.locator('[data-test="member-tag"]');
+  await tag.fill("");
+  await page.locator('[data-test="clinic-settings"] button[type="submit"]').click();
+  await expect(page.locator('[data-test="clinic-settings"] .banner.error')).toBeVisible();
+  await tag.fill("Wellness club");
+  await page.locator('[data-test="time-zone"]').fill("Europe/Brussels");
+  await page.locator('[data-test="clinic-settings"] button[type="submit"]').click();
+  await expect(page.locator('[data-test="clinic-settings"] .banner.success')).toHaveText("Clinic saved.");
+  await snapshot(page, "settings");
+  await page.goto("/");
+  await expect(page.locator(".member-tag").first()).toContainText("Wellness club");
+  // Put the demo's label back for the tests that follow.
+  await page.goto("/settings");
+  await hydrated(page);
+  await page.locator('[data-test="member-tag"]').fill("Plan member");
+  await page.locator('[data-test="clinic-settings"] button[type="submit"]').click();
+  await expect(page.locator('[data-test="clinic-settings"] .banner.success')).toBeVisible();
+  await page.goto("/staff");
+  await expect(page.locator('[data-test="staff-row"]')).toHaveCount(3);
+  await snapshot(page, "staff");
+});
+
+test("a receptionist has no manager pages, and signing out ends the session", async ({ page }) => {
+  await signIn(page, RECEPTIONIST);
+  await page.goto("/");
+  await hydrated(page);
+  await expect(page.locator('[data-test="signed-in-as"]')).toHaveText("Marloes Bakker");
+  await expect(page.getByRole("link", { name: "Settings" })).toHaveCount(0);
+  await page.goto("/settings");
+  await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
+  await page.locator('[data-test="sign-out"]').click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/lists");
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await snapshot(page, "login");
+});

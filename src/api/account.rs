@@ -1,0 +1,148 @@
+//! Signing in and out, and recovering an account by email.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::error::AppError;
+use crate::domain::Role;
+
+/// Who is signed in, as the header shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// Their name.
+    pub name: String,
+    /// Their role.
+    pub role: Role,
+}
+
+/// What a reset or invitation link is for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    /// True for an invitation, false for a password reset.
+    pub invitation: bool,
+    /// The account's email.
+    pub email: String,
+    /// The account's name.
+    pub name: String,
+}
+
+/// Only local paths are followed after sign-in: never another site.
+pub fn safe_next(next: &str) -> Option<&str> {
+    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+}
+
+/// The signed-in person, if any.
+#[server(prefix = "/api", endpoint = "me")]
+pub async fn who_am_i() -> Result<Option<Me>, AppError> {
+    use crate::server::{auth::current_viewer, state::*};
+    let state = app_state()?;
+    let Ok(session) = current_session().await else { return Ok(None) };
+    Ok(current_viewer(&session, &state.store).await?.map(|v| Me { name: v.name, role: v.role }))
+}
+
+/// Signs in and goes on to `next` (or the person's home). Wrong password
+/// and unknown email get the same words; repeated failures pause sign-in.
+#[server(prefix = "/api", endpoint = "sign-in")]
+pub async fn sign_in(email: String, password: String, next: String) -> Result<(), AppError> {
+    use crate::server::auth::{guard::home_for, password as pw, start_session};
+    use crate::server::{error::reply, state::*};
+    reply(
+        async {
+            let state = app_state()?;
+            let key = email.trim().to_lowercase();
+            let now = std::time::Instant::now();
+            if key.is_empty() || password.is_empty() {
+                return Err(AppError::Invalid("Enter your email and your password.".into()));
+            }
+            if key.chars().count() > 254 || password.chars().count() > pw::MAX_LEN {
+                return Err(AppError::Invalid("That email and password don't match an account.".into()));
+            }
+            if let Some(minutes) = state.throttle.blocked(&key, now) {
+                return Err(AppError::TooMany(format!(
+                    "Too many sign-in attempts for this email. Wait {minutes} minutes, or reset your password."
+                )));
+            }
+            let user = state.store.user_by_email(&key).await?;
+            let matched = match &user {
+                Some(u) => pw::verify(&password, &u.password_hash) && u.active,
+                None => {
+                    pw::burn_time(&password);
+                    false
+                }
+            };
+            let Some(user) = user.filter(|_| matched) else {
+                state.throttle.failed(&key, now);
+                return Err(AppError::Invalid("That email and password don't match an account.".into()));
+            };
+            state.throttle.succeeded(&key);
+            start_session(&current_session().await?, &user).await?;
+            state.store.note_sign_in(user.id).await?;
+            let role = user.role()?;
+            // Staff go back where they were; owners only ever to the portal.
+            let target =
+                safe_next(&next).filter(|n| role.is_staff() != n.starts_with("/portal")).unwrap_or(home_for(role));
+            leptos_axum::redirect(target);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Ends the session and returns to the sign-in page.
+#[server(prefix = "/api", endpoint = "sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::{auth::end_session, state::current_session};
+    if let Ok(session) = current_session().await {
+        end_session(&session).await?;
+    }
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Emails a reset link if the address has an account. The answer is the
+/// same either way.
+#[server(prefix = "/api", endpoint = "forgot")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            if email.trim().is_empty() {
+                return Err(AppError::Invalid("Enter the email you sign in with.".into()));
+            }
+            let state = app_state()?;
+            state.store.request_reset(&email, &state.public_url).await
+        }
+        .await,
+    )
+}
+
+/// What a link is for, or why it no longer works.
+#[server(prefix = "/api", endpoint = "link")]
+pub async fn check_link(token: String) -> Result<LinkInfo, AppError> {
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let facts = app_state()?.store.link_facts(&token).await?;
+            Ok(LinkInfo { invitation: facts.purpose == "invite", email: facts.email, name: facts.name })
+        }
+        .await,
+    )
+}
+
+/// Sets a new password through a link, then signs in.
+#[server(prefix = "/api", endpoint = "reset")]
+pub async fn reset_password(token: String, password: String, repeat: String) -> Result<(), AppError> {
+    use crate::server::auth::{guard::home_for, password as pw, start_session};
+    use crate::server::{error::reply, state::*};
+    reply(
+        async {
+            pw::check_new(&password, &repeat).map_err(AppError::Invalid)?;
+            let state = app_state()?;
+            let user = state.store.use_link(&token, &pw::hash(&password)).await?;
+            start_session(&current_session().await?, &user).await?;
+            leptos_axum::redirect(home_for(user.role()?));
+            Ok(())
+        }
+        .await,
+    )
+}

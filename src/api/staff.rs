@@ -1,0 +1,104 @@
+//! Staff accounts (managers) and owner invitations (the desk).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::error::AppError;
+use crate::domain::Role;
+
+/// A staff member in the managers' list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    /// The account.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Sign-in email.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// Can sign in.
+    pub active: bool,
+    /// Invited, password not chosen yet.
+    pub invited: bool,
+    /// Last sign-in (UTC timestamp text), if any.
+    pub last_sign_in_at: Option<String>,
+    /// This is the viewer.
+    pub is_me: bool,
+}
+
+fn role_from(code: &str) -> Result<Role, AppError> {
+    Role::from_code(code)
+        .filter(|r| r.is_staff())
+        .ok_or_else(|| AppError::Invalid("Choose a role: manager, vet or receptionist.".into()))
+}
+
+/// The organisation's staff.
+#[server(prefix = "/api", endpoint = "staff")]
+pub async fn staff_list() -> Result<Vec<StaffMember>, AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::ManageStaff).await?;
+            state.store.staff_members(clinic.organisation_id, actor.user_id).await
+        }
+        .await,
+    )
+}
+
+/// Invites a staff member by email; they choose their own password.
+#[server(prefix = "/api", endpoint = "staff/invite")]
+pub async fn invite_staff(email: String, name: String, role: String) -> Result<i64, AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let role = role_from(&role)?;
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::ManageStaff).await?;
+            state.store.invite(clinic.organisation_id, &email, &name, role, None, &state.public_url, &actor).await
+        }
+        .await,
+    )
+}
+
+/// Changes a staff member's role, or switches the account off or on.
+#[server(prefix = "/api", endpoint = "staff/update")]
+pub async fn update_staff(user_id: i64, role: String, active: bool) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let role = role_from(&role)?;
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::ManageStaff).await?;
+            state.store.update_staff(clinic.organisation_id, user_id, role, active, &actor).await
+        }
+        .await,
+    )
+}
+
+/// Invites a client to the healthcard portal at the email on file.
+#[server(prefix = "/api", endpoint = "owner/invite")]
+pub async fn invite_owner(client_id: i64) -> Result<String, AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
+            let (name, email) = state.store.client_contact(clinic.organisation_id, client_id).await?;
+            let email = email.ok_or_else(|| {
+                AppError::Invalid(format!("{name} has no email address on file; add one to invite them."))
+            })?;
+            state
+                .store
+                .invite(clinic.organisation_id, &email, &name, Role::Owner, Some(client_id), &state.public_url, &actor)
+                .await?;
+            Ok(email)
+        }
+        .await,
+    )
+}

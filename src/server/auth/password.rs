@@ -1,0 +1,87 @@
+//! Password hashing with Argon2id (the crate's defaults: 19 MiB, 2 passes).
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::rngs::OsRng;
+
+/// Shortest and longest passwords accepted. The upper bound keeps a request
+/// from spending the server's memory on hashing a megabyte.
+pub const MIN_LEN: usize = 10;
+/// See [`MIN_LEN`].
+pub const MAX_LEN: usize = 128;
+
+/// A stored hash that no password matches: accounts invited but not yet
+/// set up carry it.
+pub const UNUSABLE: &str = "!unset";
+
+/// Hashes a password for storage (PHC string with its salt and parameters).
+pub fn hash(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_else(|_| UNUSABLE.to_string())
+}
+
+/// Whether `password` matches `stored`. An unusable or malformed hash never
+/// matches, and still costs one hash so timing does not tell it apart.
+pub fn verify(password: &str, stored: &str) -> bool {
+    match PasswordHash::new(stored) {
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => {
+            burn_time(password);
+            false
+        }
+    }
+}
+
+/// Spends the time of one verification, for unknown emails: the answer to
+/// "wrong password" and "no such account" must take as long.
+pub fn burn_time(password: &str) {
+    let _ = hash(password);
+}
+
+/// What is wrong with a new password, if anything.
+pub fn check_new(password: &str, repeated: &str) -> Result<(), String> {
+    let len = password.chars().count();
+    if len < MIN_LEN {
+        return Err(format!("Choose a password of at least {MIN_LEN} characters."));
+    }
+    if len > MAX_LEN {
+        return Err(format!("Keep the password under {MAX_LEN} characters."));
+    }
+    if password != repeated {
+        return Err("The two passwords are not the same; type them again.".into());
+    }
+    Ok(())
+}
+
+/// A short fingerprint of the stored hash, kept in the session: changing the
+/// password changes it and so ends every other session of the account.
+pub fn fingerprint(stored: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(stored.as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_password_only() {
+        let stored = hash("correct horse battery");
+        assert!(stored.starts_with("$argon2id$"));
+        assert!(verify("correct horse battery", &stored));
+        assert!(!verify("correct horse batterY", &stored));
+        assert!(!verify("anything", UNUSABLE));
+    }
+
+    #[test]
+    fn new_passwords_are_checked_in_words() {
+        assert!(check_new("short", "short").unwrap_err().contains("at least 10"));
+        assert!(check_new(&"x".repeat(129), &"x".repeat(129)).unwrap_err().contains("under 128"));
+        assert!(check_new("long enough one", "long enough two").unwrap_err().contains("not the same"));
+        assert!(check_new("long enough one", "long enough one").is_ok());
+    }
+}

@@ -1,0 +1,245 @@
+//! Accounts: staff and pet owners who sign in.
+
+use sqlx::FromRow;
+
+use super::Store;
+use super::audit::Audit;
+use crate::api::error::AppError;
+use crate::domain::Role;
+use crate::server::actor::Actor;
+
+/// An account as the server sees it (never sent to a browser).
+#[derive(Clone, Debug, FromRow)]
+pub struct SqlUser {
+    /// The account.
+    pub id: i64,
+    /// Its organisation.
+    pub organisation_id: i64,
+    /// Sign-in email.
+    pub email: String,
+    /// Name shown in the header and the history.
+    pub display_name: String,
+    /// Stored role code.
+    pub role: String,
+    /// Argon2id PHC string, or the unusable marker.
+    pub password_hash: String,
+    /// For owners: the client whose pets they see.
+    pub client_id: Option<i64>,
+    /// Deactivated accounts cannot sign in.
+    pub active: bool,
+}
+
+impl SqlUser {
+    /// The role, read from its code.
+    pub fn role(&self) -> Result<Role, AppError> {
+        Role::from_code(&self.role).ok_or(AppError::Internal)
+    }
+}
+
+const USER_COLUMNS: &str =
+    "id, organisation_id, email, display_name, role, password_hash, client_id, active FROM users";
+
+/// Longest email and name accepted.
+pub const MAX_EMAIL: usize = 254;
+/// See [`MAX_EMAIL`].
+pub const MAX_NAME: usize = 80;
+
+/// A cleaned email, or what is wrong with it.
+pub fn clean_email(email: &str) -> Result<String, AppError> {
+    let email = email.trim().to_lowercase();
+    if email.chars().count() > MAX_EMAIL {
+        return Err(AppError::Invalid(format!("An email address has at most {MAX_EMAIL} characters.")));
+    }
+    let (local, domain) = email.split_once('@').unwrap_or(("", ""));
+    if local.is_empty() || !domain.contains('.') || email.contains(char::is_whitespace) {
+        return Err(AppError::Invalid("Enter an email address such as name@example.com.".into()));
+    }
+    Ok(email)
+}
+
+/// A cleaned display name, or what is wrong with it.
+pub fn clean_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    match name.chars().count() {
+        0 => Err(AppError::Invalid("Enter the person's name.".into())),
+        n if n > MAX_NAME => Err(AppError::Invalid(format!("Keep the name under {MAX_NAME} characters."))),
+        _ => Ok(name.to_string()),
+    }
+}
+
+impl Store {
+    /// The organisation's staff, managers first.
+    pub async fn staff_members(
+        &self,
+        organisation_id: i64,
+        me: Option<i64>,
+    ) -> Result<Vec<crate::api::staff::StaffMember>, AppError> {
+        let rows: Vec<(i64, String, String, String, bool, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, display_name, email, role, active, password_hash, last_sign_in_at FROM users
+             WHERE organisation_id = ? AND role <> 'owner'
+             ORDER BY CASE role WHEN 'manager' THEN 0 WHEN 'vet' THEN 1 ELSE 2 END, display_name",
+        )
+        .bind(organisation_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter()
+            .map(|(id, name, email, role, active, hash, last)| {
+                Ok(crate::api::staff::StaffMember {
+                    id,
+                    name,
+                    email,
+                    role: Role::from_code(&role).ok_or(AppError::Internal)?,
+                    active,
+                    invited: hash == crate::server::auth::password::UNUSABLE,
+                    last_sign_in_at: last,
+                    is_me: me == Some(id),
+                })
+            })
+            .collect()
+    }
+
+    /// A client's name and email, within the organisation.
+    pub async fn client_contact(&self, organisation_id: i64, client_id: i64) -> Result<(String, Option<String>), AppError> {
+        let row: Option<(String, Option<String>)> = sqlx::query_as(
+            "SELECT first_name || ' ' || last_name, email FROM clients WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(client_id)
+        .bind(organisation_id)
+        .fetch_optional(self.reader())
+        .await?;
+        row.ok_or_else(|| AppError::NotFound(format!("There is no client number {client_id}.")))
+    }
+
+    /// The account with this email (any case), if there is one.
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<SqlUser>, AppError> {
+        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE email = ?"))
+            .bind(email)
+            .fetch_optional(self.reader())
+            .await?)
+    }
+
+    /// The account with this id.
+    pub async fn user(&self, id: i64) -> Result<Option<SqlUser>, AppError> {
+        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE id = ?")).bind(id).fetch_optional(self.reader()).await?)
+    }
+
+    /// Notes a successful sign-in.
+    pub async fn note_sign_in(&self, id: i64) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET last_sign_in_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates an account with a password hash (demo data, tests, invitations).
+    pub async fn create_user(
+        &self,
+        organisation_id: i64,
+        email: &str,
+        name: &str,
+        role: Role,
+        client_id: Option<i64>,
+        password_hash: &str,
+    ) -> Result<i64, AppError> {
+        let mut tx = self.begin_write().await?;
+        let id = insert_user(&mut tx, organisation_id, email, name, role, client_id, password_hash).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Changes a staff member's role or switches the account off. The last
+    /// active manager cannot be demoted or switched off, nor can one's self.
+    pub async fn update_staff(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        role: Role,
+        active: bool,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        if !role.is_staff() {
+            return Err(AppError::Invalid("Staff are managers, vets or receptionists.".into()));
+        }
+        if actor.user_id == Some(user_id) {
+            return Err(AppError::Conflict("You cannot change your own account here; ask another manager.".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let current: Option<(String, String)> = sqlx::query_as(
+            "SELECT role, display_name FROM users WHERE id = ? AND organisation_id = ? AND role <> 'owner'",
+        )
+        .bind(user_id)
+        .bind(organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (old_role, name) = current.ok_or_else(|| AppError::NotFound("There is no such staff member.".into()))?;
+        if old_role == "manager" && (role != Role::Manager || !active) {
+            let managers: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM users WHERE organisation_id = ? AND role = 'manager' AND active = 1 AND id <> ?",
+            )
+            .bind(organisation_id)
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if managers == 0 {
+                return Err(AppError::Conflict("The clinic needs at least one active manager.".into()));
+            }
+        }
+        sqlx::query("UPDATE users SET role = ?, active = ? WHERE id = ?")
+            .bind(role.code())
+            .bind(active)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!("{name}: {}, {}", role.label(), if active { "active" } else { "switched off" });
+        Audit { action: "staff", entity: "user", entity_id: user_id, detail: &detail, note: None }
+            .write(&mut tx, organisation_id, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Inserts an account; a taken email is a clear conflict.
+pub(crate) async fn insert_user(
+    conn: &mut sqlx::SqliteConnection,
+    organisation_id: i64,
+    email: &str,
+    name: &str,
+    role: Role,
+    client_id: Option<i64>,
+    password_hash: &str,
+) -> Result<i64, AppError> {
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = ?").bind(email).fetch_optional(&mut *conn).await?;
+    if taken.is_some() {
+        return Err(AppError::Conflict(format!("{email} already has an account.")));
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO users (organisation_id, email, display_name, role, password_hash, client_id)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(organisation_id)
+    .bind(email)
+    .bind(name)
+    .bind(role.code())
+    .bind(password_hash)
+    .bind(client_id)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_lowercased_and_checked() {
+        assert_eq!(clean_email("  Maria@Maple.Example ").unwrap(), "maria@maple.example");
+        assert!(clean_email("maria").is_err());
+        assert!(clean_email("maria@local").is_err());
+        assert!(clean_email(&format!("{}@x.nl", "a".repeat(260))).unwrap_err().to_string().contains("254"));
+    }
+}

@@ -1,0 +1,184 @@
+//! When a patient dies: its wellness plans go on hold, and what is left of
+//! them may move to another pet of the same household. The ledger shows
+//! the move on both plans; nothing is rewritten.
+
+use chrono::NaiveDate;
+
+use super::Store;
+use super::audit::Audit;
+use super::selling::{refusal, template_on_sale};
+use crate::api::clinic::ClinicInfo;
+use crate::api::error::AppError;
+use crate::domain::plural;
+use crate::server::actor::Actor;
+
+impl Store {
+    /// Records a patient's death; its running wellness plans go on hold.
+    pub async fn record_death(
+        &self,
+        clinic: &ClinicInfo,
+        patient_id: i64,
+        died_on: NaiveDate,
+        actor: &Actor,
+    ) -> Result<usize, AppError> {
+        let patient = self.find_patient(clinic.organisation_id, patient_id).await?;
+        if patient.deceased_on.is_some() {
+            return Err(AppError::Conflict(format!("{}'s death is already recorded.", patient.name)));
+        }
+        if died_on > clinic.today || patient.birth_date.is_some_and(|b| died_on < b) {
+            return Err(AppError::Invalid("The date of death is between the birth date and today.".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE patients SET deceased_on = ? WHERE id = ?")
+            .bind(died_on)
+            .bind(patient_id)
+            .execute(&mut *tx)
+            .await?;
+        let held: Vec<i64> = sqlx::query_scalar(
+            "UPDATE subscriptions SET status = 'on_hold', hold_from = ?
+             WHERE patient_id = ? AND kind = 'wellness' AND status IN ('active', 'past_due', 'pending') RETURNING id",
+        )
+        .bind(clinic.today)
+        .bind(patient_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let detail = format!("{} died on {died_on}; {} plan(s) put on hold", patient.name, held.len());
+        Audit { action: "deceased", entity: "patient", entity_id: patient_id, detail: &detail, note: None }
+            .write(&mut tx, clinic.organisation_id, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(held.len())
+    }
+
+    /// Moves what is left of a deceased patient's wellness plan to another
+    /// pet of the household: a new plan for that pet, to the same end date,
+    /// with the same limits; the ledger records what the first pet had used
+    /// on the new plan and closes the old one with what moved. Instalments
+    /// still due follow the new plan. Returns the new plan's id.
+    pub async fn transfer_plan(
+        &self,
+        clinic: &ClinicInfo,
+        subscription_id: i64,
+        to_patient_id: i64,
+        actor: &Actor,
+    ) -> Result<i64, AppError> {
+        let mut tx = self.begin_write().await?;
+        let plan: Option<(i64, i64, Option<i64>, String, String, String)> = sqlx::query_as(
+            "SELECT template_id, client_id, patient_id, plan_name, kind, status
+             FROM subscriptions WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(subscription_id)
+        .bind(clinic.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (template_id, client_id, from_patient, plan_name, kind, status) =
+            plan.ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
+        let from = self.find_patient(clinic.organisation_id, from_patient.unwrap_or_default()).await?;
+        if kind != "wellness" || from.deceased_on.is_none() || status != "on_hold" {
+            return Err(AppError::Conflict(
+                "Only a wellness plan on hold after its patient died can move to another pet.".into(),
+            ));
+        }
+        let to = self.find_patient(clinic.organisation_id, to_patient_id).await?;
+        if to.client_id != client_id || to.id == from.id {
+            return Err(AppError::Invalid(format!("Choose another pet of {}.", from.client_name)));
+        }
+        if to.deceased_on.is_some() {
+            return Err(AppError::Invalid(format!("{} has died too; choose another pet.", to.name)));
+        }
+        let template = template_on_sale(&mut tx, clinic.organisation_id, template_id).await.ok();
+        if let Some(template) = &template {
+            if let Some(species) = template.species.as_deref().filter(|s| *s != to.species) {
+                return Err(AppError::Invalid(format!(
+                    "The {plan_name} is for {species}s; {} is a {}.",
+                    to.name, to.species
+                )));
+            }
+            if let Some(why) = refusal(&mut tx, clinic, template, &to, None).await? {
+                return Err(AppError::Conflict(why));
+            }
+        }
+        let new_id: i64 = sqlx::query_scalar(
+            "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
+                                        status, starts_on, ends_on, price, member_discount_percent, billing,
+                                        enrollment_fee)
+             SELECT organisation_id, clinic_id, template_id, client_id, ?, plan_name, kind, 'active', ?, ends_on, price,
+                    member_discount_percent, billing, '0'
+             FROM subscriptions WHERE id = ? RETURNING id",
+        )
+        .bind(to.id)
+        .bind(clinic.today)
+        .bind(subscription_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let benefits: Vec<(i64, String, Option<i64>, i64, Option<String>)> = sqlx::query_as(
+            "SELECT b.id, b.label, b.limit_quantity,
+                    COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0),
+                    COALESCE(i.unit_name, g.unit_name)
+             FROM subscription_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id
+             LEFT JOIN item_groups g ON g.id = b.group_id
+             WHERE b.subscription_id = ? ORDER BY b.position",
+        )
+        .bind(subscription_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (old_benefit, label, limit, used, unit) in benefits {
+            let new_benefit: i64 = sqlx::query_scalar(
+                "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
+                                                    discount_percent, position)
+                 SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position
+                 FROM subscription_benefits WHERE id = ? RETURNING id",
+            )
+            .bind(new_id)
+            .bind(old_benefit)
+            .fetch_one(&mut *tx)
+            .await?;
+            let unit = unit.unwrap_or_else(|| "unit".into());
+            let Some(limit) = limit else { continue };
+            let left = (limit - used).max(0);
+            let moves = [
+                (new_benefit, used, format!(
+                    "{used} {} of {label} already used by {} before the plan moved to {}",
+                    plural(&unit, used), from.name, to.name
+                )),
+                (old_benefit, left, format!("{left} {} of {label} moved to {}'s plan", plural(&unit, left), to.name)),
+            ];
+            for (benefit, quantity, note) in moves.into_iter().filter(|(_, q, _)| *q > 0) {
+                sqlx::query(
+                    "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, quantity, source_kind, source_key,
+                                               actor_user_id, actor_name, note)
+                     VALUES (?, ?, ?, 'transfer', ?, ?, ?, ?)",
+                )
+                .bind(benefit)
+                .bind(from.id)
+                .bind(quantity)
+                .bind(format!("transfer:{subscription_id}:{benefit}"))
+                .bind(actor.user_id)
+                .bind(&actor.name)
+                .bind(note)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        sqlx::query("UPDATE payments SET subscription_id = ? WHERE subscription_id = ? AND status IN ('due', 'failed')")
+            .bind(new_id)
+            .bind(subscription_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE subscriptions SET status = 'cancelled', cancelled_on = ?, hold_from = NULL,
+                    transferred_to_subscription_id = ? WHERE id = ?",
+        )
+        .bind(clinic.today)
+        .bind(new_id)
+        .bind(subscription_id)
+        .execute(&mut *tx)
+        .await?;
+        let detail = format!("Remaining benefits moved from {} to {} (plan {new_id})", from.name, to.name);
+        Audit { action: "transfer", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
+            .write(&mut tx, clinic.organisation_id, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(new_id)
+    }
+}

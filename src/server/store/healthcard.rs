@@ -1,0 +1,153 @@
+//! The healthcard: a household's plans with payments, savings and usage
+//! in plain words.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sqlx::FromRow;
+
+use super::Store;
+use super::clinic::decimal;
+use crate::api::clinic::ClinicInfo;
+use crate::api::error::AppError;
+use crate::api::portal::{HealthPlan, Healthcard, Pet, UsageWords};
+use crate::domain::{Money, Quantity, Subunit, SubscriptionStatus, UnitSpec};
+
+#[derive(FromRow)]
+struct SqlUse {
+    created_at: String,
+    quantity: i64,
+    patient_name: Option<String>,
+    item_name: Option<String>,
+    unit_name: Option<String>,
+    subunit_name: Option<String>,
+    subunit_per_unit: Option<i64>,
+    source_kind: String,
+    invoice_number: Option<String>,
+    note: String,
+}
+
+#[derive(FromRow)]
+struct SqlSaving {
+    used: i64,
+    regular_price: String,
+    subunit_per_unit: Option<i64>,
+    discount_percent: String,
+}
+
+fn words(u: SqlUse) -> Option<UsageWords> {
+    let on = NaiveDate::parse_from_str(u.created_at.get(..10)?, "%Y-%m-%d").ok()?;
+    let units = UnitSpec {
+        unit: u.unit_name.unwrap_or_else(|| "unit".into()),
+        subunit: u.subunit_name.zip(u.subunit_per_unit).map(|(name, per)| Subunit { name, per_unit: per as u32 }),
+    };
+    let item = u.item_name.unwrap_or_else(|| "care".into());
+    let amount = units.describe(Quantity(u.quantity.abs()));
+    let pet = u.patient_name.unwrap_or_else(|| "Your pet".into());
+    let text = match (u.source_kind.as_str(), u.quantity > 0) {
+        ("transfer", _) => u.note.clone(),
+        (_, true) => format!("{pet} used {amount} of {item}"),
+        (_, false) => format!("{amount} of {item} given back to the plan"),
+    };
+    let source = match (u.source_kind.as_str(), u.invoice_number) {
+        ("invoice_line", Some(n)) => format!("invoice {n}"),
+        ("invoice_void", Some(n)) => format!("invoice {n} was cancelled"),
+        ("reversal", _) => format!("corrected by the clinic: {}", u.note),
+        ("transfer", _) => "the plan moved after a pet died".into(),
+        ("opening_balance" | "import_line", _) => "carried over from the clinic's earlier system".into(),
+        _ => "recorded by the clinic".into(),
+    };
+    Some(UsageWords { on, text, source })
+}
+
+impl Store {
+    /// A household's healthcard: its pets and every plan, current first.
+    pub async fn healthcard(&self, clinic: ClinicInfo, client_id: i64) -> Result<Healthcard, AppError> {
+        let (owner_name, _) = self.client_contact(clinic.organisation_id, client_id).await?;
+        let pets: Vec<(i64, String, String, Option<NaiveDate>)> =
+            sqlx::query_as("SELECT id, name, species, deceased_on FROM patients WHERE client_id = ? ORDER BY name")
+                .bind(client_id)
+                .fetch_all(self.reader())
+                .await?;
+        let mut cards = self.client_plans(client_id).await?;
+        let current = |s: SubscriptionStatus| {
+            !matches!(s, SubscriptionStatus::Expired | SubscriptionStatus::Cancelled)
+        };
+        cards.sort_by_key(|c| (!current(c.subscription.status), std::cmp::Reverse(c.subscription.starts_on)));
+        let mut plans = Vec::new();
+        let mut total_saved = Money::ZERO;
+        for card in cards {
+            let plan = self.health_plan(&clinic, card).await?;
+            total_saved = Money(total_saved.0 + plan.saved.0);
+            plans.push(plan);
+        }
+        Ok(Healthcard {
+            pets: pets
+                .into_iter()
+                .map(|(id, name, species, deceased_on)| Pet { id, name, species, deceased_on })
+                .collect(),
+            clinic,
+            client_id,
+            owner_name,
+            plans,
+            total_saved,
+        })
+    }
+
+    async fn health_plan(&self, clinic: &ClinicInfo, card: crate::api::patients::PlanCard) -> Result<HealthPlan, AppError> {
+        let id = card.subscription.id;
+        let payments: Vec<(NaiveDate, String, String)> =
+            sqlx::query_as("SELECT due_on, amount, status FROM payments WHERE subscription_id = ? ORDER BY number")
+                .bind(id)
+                .fetch_all(self.reader())
+                .await?;
+        let (mut paid, mut due, mut next_due) = (Decimal::ZERO, Decimal::ZERO, None);
+        for (due_on, amount, status) in payments {
+            let amount = decimal(&amount)?;
+            match status.as_str() {
+                "paid" => paid += amount,
+                "due" | "failed" => {
+                    due += amount;
+                    next_due = next_due.or(Some((due_on, Money(amount))));
+                }
+                _ => {}
+            }
+        }
+        let savings: Vec<SqlSaving> = sqlx::query_as(
+            "SELECT SUM(l.quantity) AS used, i.regular_price, i.subunit_per_unit, b.discount_percent
+             FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+             JOIN catalog_items i ON i.id = l.item_id
+             WHERE b.subscription_id = ? AND l.source_kind <> 'transfer'
+             GROUP BY b.id, l.item_id HAVING SUM(l.quantity) > 0",
+        )
+        .bind(id)
+        .fetch_all(self.reader())
+        .await?;
+        let mut saved = Decimal::ZERO;
+        for s in savings {
+            let per_unit = Decimal::from(s.subunit_per_unit.unwrap_or(1).max(1));
+            saved += decimal(&s.regular_price)? * Decimal::from(s.used) / per_unit * decimal(&s.discount_percent)?
+                / Decimal::from(100);
+        }
+        let uses: Vec<SqlUse> = sqlx::query_as(
+            "SELECT l.created_at, l.quantity, p.name AS patient_name, i.name AS item_name, i.unit_name,
+                    i.subunit_name, i.subunit_per_unit, l.source_kind, inv.number AS invoice_number, l.note
+             FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+             LEFT JOIN patients p ON p.id = l.patient_id
+             LEFT JOIN catalog_items i ON i.id = l.item_id
+             LEFT JOIN invoice_lines il ON il.id = l.invoice_line_id
+             LEFT JOIN invoices inv ON inv.id = il.invoice_id
+             WHERE b.subscription_id = ? ORDER BY l.created_at DESC, l.id DESC",
+        )
+        .bind(id)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(HealthPlan {
+            card,
+            paid: Money(paid),
+            due: Money(due),
+            next_due,
+            saved: Money(saved).round(clinic.currency.minor_digits),
+            history: uses.into_iter().filter_map(words).collect(),
+        })
+    }
+}

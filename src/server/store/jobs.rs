@@ -1,0 +1,146 @@
+//! The plan jobs a clinic would otherwise do by hand each morning: end
+//! terms that are over, mark plans past due after the grace period, renew
+//! auto-renewing plans ahead of their end. Safe to run any number of times.
+
+use chrono::{Days, NaiveDate};
+
+use super::Store;
+use super::audit::Audit;
+use super::settings::setting_number;
+use crate::api::clinic::ClinicInfo;
+use crate::api::error::AppError;
+use crate::server::actor::Actor;
+
+/// What one round changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JobReport {
+    /// Plans whose term ended.
+    pub expired: Vec<i64>,
+    /// Plans marked past due.
+    pub past_due: Vec<i64>,
+    /// (plan, its new renewal) pairs.
+    pub renewed: Vec<(i64, i64)>,
+}
+
+impl JobReport {
+    /// Whether anything changed.
+    pub fn changed(&self) -> bool {
+        !(self.expired.is_empty() && self.past_due.is_empty() && self.renewed.is_empty())
+    }
+}
+
+/// Who the history names for automatic changes.
+pub fn automatic() -> Actor {
+    Actor { user_id: None, name: "CareCount (automatic)".into() }
+}
+
+impl Store {
+    /// Runs every plan job for every organisation as of `now`, each on its
+    /// own clinic's calendar.
+    pub async fn run_plan_jobs(&self, now: chrono::DateTime<chrono::Utc>) -> Result<JobReport, AppError> {
+        let organisations: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM organisations ORDER BY id").fetch_all(self.reader()).await?;
+        let mut report = JobReport::default();
+        for organisation_id in organisations {
+            let clinic = self.clinic_of(organisation_id, now).await?;
+            let today = clinic.today;
+            self.expire_ended(organisation_id, today, &mut report).await?;
+            self.mark_past_due(organisation_id, today, &mut report).await?;
+            self.renew_due(&clinic, &mut report).await?;
+        }
+        Ok(report)
+    }
+
+    async fn expire_ended(&self, organisation_id: i64, today: NaiveDate, report: &mut JobReport) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        let ended: Vec<i64> = sqlx::query_scalar(
+            "UPDATE subscriptions SET status = 'expired'
+             WHERE organisation_id = ? AND status IN ('active', 'past_due') AND ends_on < ? RETURNING id",
+        )
+        .bind(organisation_id)
+        .bind(today)
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &ended {
+            Audit { action: "expire", entity: "subscription", entity_id: *id, detail: "The term ended", note: None }
+                .write(&mut tx, organisation_id, &automatic())
+                .await?;
+        }
+        tx.commit().await?;
+        report.expired.extend(ended);
+        Ok(())
+    }
+
+    async fn mark_past_due(&self, organisation_id: i64, today: NaiveDate, report: &mut JobReport) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        let grace = setting_number(&mut tx, organisation_id, "past_due_grace_days", 7).await?;
+        let cutoff = today - Days::new(grace.max(0) as u64);
+        let late: Vec<i64> = sqlx::query_scalar(
+            "UPDATE subscriptions SET status = 'past_due'
+             WHERE organisation_id = ? AND status = 'active' AND billing <> 'third_party'
+               AND EXISTS (SELECT 1 FROM payments p WHERE p.subscription_id = subscriptions.id
+                           AND p.status IN ('due', 'failed') AND p.due_on < ?)
+             RETURNING id",
+        )
+        .bind(organisation_id)
+        .bind(cutoff)
+        .fetch_all(&mut *tx)
+        .await?;
+        let detail = format!("A payment is more than {grace} days late");
+        for id in &late {
+            Audit { action: "past_due", entity: "subscription", entity_id: *id, detail: &detail, note: None }
+                .write(&mut tx, organisation_id, &automatic())
+                .await?;
+        }
+        tx.commit().await?;
+        report.past_due.extend(late);
+        Ok(())
+    }
+
+    async fn renew_due(&self, clinic: &ClinicInfo, report: &mut JobReport) -> Result<(), AppError> {
+        let (organisation_id, today) = (clinic.organisation_id, clinic.today);
+        let lead = {
+            let mut conn = self.reader().acquire().await?;
+            setting_number(&mut conn, organisation_id, "renewal_lead_days", 30).await?
+        };
+        let horizon = today + Days::new(lead.max(0) as u64);
+        let due: Vec<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT s.id, t.renews_into_template_id FROM subscriptions s JOIN plan_templates t ON t.id = s.template_id
+             WHERE s.organisation_id = ? AND s.status = 'active' AND t.auto_renew = 1 AND s.ends_on <= ?
+               AND NOT EXISTS (SELECT 1 FROM subscriptions n WHERE n.renews_subscription_id = s.id
+                               AND n.status <> 'cancelled')
+               AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'subscription' AND a.entity_id = s.id
+                               AND a.action = 'renew_refused')",
+        )
+        .bind(organisation_id)
+        .bind(horizon)
+        .fetch_all(self.reader())
+        .await?;
+        if due.is_empty() {
+            return Ok(());
+        }
+        for (id, into) in due {
+            match self.renew_plan(clinic, id, into, &automatic()).await {
+                Ok(new_id) => report.renewed.push((id, new_id)),
+                // Not renewable any more (template withdrawn, pet no longer
+                // eligible): say so once in the plan's history for staff.
+                Err(AppError::Invalid(why) | AppError::NotFound(why) | AppError::Conflict(why)) => {
+                    let mut tx = self.begin_write().await?;
+                    let detail = format!("Automatic renewal not possible: {why}");
+                    Audit { action: "renew_refused", entity: "subscription", entity_id: id, detail: &detail, note: None }
+                        .write(&mut tx, organisation_id, &automatic())
+                        .await?;
+                    tx.commit().await?;
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes sessions past their expiry (the store ignores them anyway).
+    pub async fn delete_expired_sessions(&self) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM tower_sessions WHERE expiry_date < unixepoch()").execute(&self.sessions).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! The outbox: emails written with the change that causes them, delivered
+//! later by the mailer, so a failed send never undoes or loses the change.
+
+use sqlx::{FromRow, SqliteConnection};
+
+use super::Store;
+use crate::api::error::AppError;
+
+/// An email waiting to be sent.
+#[derive(Clone, Debug, FromRow)]
+pub struct OutboxEmail {
+    /// The row.
+    pub id: i64,
+    /// Recipient.
+    pub to_address: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+/// Sends are retried this many times, then left for a person to look at.
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// Queues an email inside the caller's transaction.
+pub(crate) async fn queue(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO outbox (organisation_id, to_address, subject, body) VALUES (?, ?, ?, ?)")
+        .bind(organisation_id)
+        .bind(to)
+        .bind(subject)
+        .bind(body)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Emails not yet sent, oldest first.
+    pub async fn unsent_emails(&self, limit: i64) -> Result<Vec<OutboxEmail>, AppError> {
+        Ok(sqlx::query_as(
+            "SELECT id, to_address, subject, body FROM outbox WHERE sent_at IS NULL AND attempts < ? ORDER BY id LIMIT ?",
+        )
+        .bind(MAX_ATTEMPTS)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    /// Records the outcome of one delivery attempt.
+    pub async fn email_attempted(&self, id: i64, error: Option<&str>) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+                    sent_at = CASE WHEN ? IS NULL THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END
+             WHERE id = ?",
+        )
+        .bind(error)
+        .bind(error)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,191 @@
+//! Organisation settings: clinics and their own values, and plan rules.
+
+use rust_decimal::Decimal;
+use sqlx::SqliteConnection;
+
+use super::Store;
+use super::accounts::clean_email;
+use super::audit::Audit;
+use crate::api::error::AppError;
+use crate::api::settings::{ClinicSettings, PlanRules, SettingsPage};
+use crate::domain::Currency;
+use crate::server::actor::Actor;
+
+/// A setting's text, if set.
+pub(crate) async fn setting_text(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    key: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE organisation_id = ? AND key = ?")
+        .bind(organisation_id)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// A numeric setting, or `default` when unset.
+pub(crate) async fn setting_number(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    key: &str,
+    default: i64,
+) -> Result<i64, AppError> {
+    Ok(setting_text(conn, organisation_id, key).await?.and_then(|v| v.parse().ok()).unwrap_or(default))
+}
+
+async fn put(conn: &mut SqliteConnection, organisation_id: i64, key: &str, value: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO settings (organisation_id, key, value) VALUES (?, ?, ?)
+         ON CONFLICT (organisation_id, key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(organisation_id)
+    .bind(key)
+    .bind(value)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A clinic's input cleaned, or the first thing to fix.
+fn clean_clinic(mut c: ClinicSettings) -> Result<ClinicSettings, AppError> {
+    let invalid = |m: &str| Err(AppError::Invalid(m.to_string()));
+    c.name = c.name.trim().to_string();
+    c.currency = c.currency.trim().to_uppercase();
+    c.time_zone = c.time_zone.trim().to_string();
+    c.member_tag_label = c.member_tag_label.trim().to_string();
+    c.import_code_prefix = c.import_code_prefix.trim().to_uppercase();
+    if c.name.is_empty() || c.name.chars().count() > 80 {
+        return invalid("Give the clinic a name of at most 80 characters.");
+    }
+    if c.currency.len() != 3 || !c.currency.chars().all(|ch| ch.is_ascii_uppercase()) {
+        return invalid("The currency is a three-letter code such as EUR, GBP or USD.");
+    }
+    if c.time_zone.parse::<chrono_tz::Tz>().is_err() {
+        return invalid("The time zone is a name such as Europe/Amsterdam or America/New_York.");
+    }
+    if c.member_tag_label.is_empty() || c.member_tag_label.chars().count() > 24 {
+        return invalid("The member tag needs a word of at most 24 characters, such as Plan member.");
+    }
+    if c.import_code_prefix.is_empty()
+        || c.import_code_prefix.len() > 8
+        || !c.import_code_prefix.chars().all(|ch| ch.is_ascii_alphanumeric())
+    {
+        return invalid("The import code prefix is 1 to 8 letters or digits, such as WP.");
+    }
+    let mut emails = Vec::new();
+    for part in c.over_usage_emails.split([',', ';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        emails.push(clean_email(part).map_err(|_| {
+            AppError::Invalid(format!("\u{201c}{part}\u{201d} in the over-usage recipients is not an email address."))
+        })?);
+    }
+    c.over_usage_emails = emails.join(", ");
+    Ok(c)
+}
+
+impl Store {
+    /// The settings page of an organisation.
+    pub async fn settings_page(&self, organisation_id: i64) -> Result<SettingsPage, AppError> {
+        let mut conn = self.reader().acquire().await?;
+        let organisation_name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = ?")
+            .bind(organisation_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        let clinics = sqlx::query_as(
+            "SELECT id, name, currency, time_zone, member_tag_label, import_code_prefix, over_usage_emails
+             FROM clinics WHERE organisation_id = ? ORDER BY id",
+        )
+        .bind(organisation_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let org = organisation_id;
+        let rules = PlanRules {
+            cancellation_fee: setting_text(&mut conn, org, "cancellation_fee").await?.unwrap_or_else(|| "0".into()),
+            cooling_off_days: setting_number(&mut conn, org, "cooling_off_days", 14).await?,
+            max_hold_days: setting_number(&mut conn, org, "max_hold_days", 90).await?,
+            past_due_grace_days: setting_number(&mut conn, org, "past_due_grace_days", 7).await?,
+            past_due_usable: setting_text(&mut conn, org, "past_due_usable").await?.as_deref() == Some("true"),
+            renewal_lead_days: setting_number(&mut conn, org, "renewal_lead_days", 30).await?,
+        };
+        Ok(SettingsPage { organisation_name, clinics, rules })
+    }
+
+    /// Saves a clinic (or adds one when its id is 0); returns its id.
+    pub async fn save_clinic(
+        &self,
+        organisation_id: i64,
+        input: ClinicSettings,
+        actor: &Actor,
+    ) -> Result<i64, AppError> {
+        let c = clean_clinic(input)?;
+        let mut tx = self.begin_write().await?;
+        // New clinics and edits bind the same values in the same order.
+        let sql = if c.id == 0 {
+            "INSERT INTO clinics (name, currency, time_zone, member_tag_label, import_code_prefix, over_usage_emails,
+                                  organisation_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"
+        } else {
+            "UPDATE clinics SET name = ?, currency = ?, time_zone = ?, member_tag_label = ?,
+                                import_code_prefix = ?, over_usage_emails = ?
+             WHERE organisation_id = ? AND id = ? RETURNING id"
+        };
+        let mut query = sqlx::query_scalar(sql)
+            .bind(&c.name)
+            .bind(&c.currency)
+            .bind(&c.time_zone)
+            .bind(&c.member_tag_label)
+            .bind(&c.import_code_prefix)
+            .bind(&c.over_usage_emails)
+            .bind(organisation_id);
+        if c.id != 0 {
+            query = query.bind(c.id);
+        }
+        let id: Option<i64> = query.fetch_optional(&mut *tx).await?;
+        let id = id.ok_or_else(|| AppError::NotFound("There is no such clinic.".into()))?;
+        let detail = format!("{}: {}, {}, tag \u{201c}{}\u{201d}", c.name, c.currency, c.time_zone, c.member_tag_label);
+        Audit { action: "settings", entity: "clinic", entity_id: id, detail: &detail, note: None }
+            .write(&mut tx, organisation_id, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Saves the plan rules.
+    pub async fn save_rules(
+        &self,
+        organisation_id: i64,
+        currency: &Currency,
+        rules: PlanRules,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        let fee = rules
+            .cancellation_fee
+            .parse::<Decimal>()
+            .ok()
+            .filter(|f| !f.is_sign_negative() && f.scale() <= currency.minor_digits && *f < Decimal::from(100_000))
+            .ok_or_else(|| {
+                AppError::Invalid(format!("The cancellation fee is an amount in {} such as 25.00.", currency.code))
+            })?;
+        let mut tx = self.begin_write().await?;
+        let org = organisation_id;
+        put(&mut tx, org, "cancellation_fee", &fee.to_string()).await?;
+        put(&mut tx, org, "cooling_off_days", &rules.cooling_off_days.to_string()).await?;
+        put(&mut tx, org, "max_hold_days", &rules.max_hold_days.to_string()).await?;
+        put(&mut tx, org, "past_due_grace_days", &rules.past_due_grace_days.to_string()).await?;
+        put(&mut tx, org, "past_due_usable", if rules.past_due_usable { "true" } else { "false" }).await?;
+        put(&mut tx, org, "renewal_lead_days", &rules.renewal_lead_days.to_string()).await?;
+        let detail = format!(
+            "Fee {fee}, cooling-off {} days, hold up to {} days, grace {} days, past-due usable: {}, renew {} days ahead",
+            rules.cooling_off_days,
+            rules.max_hold_days,
+            rules.past_due_grace_days,
+            if rules.past_due_usable { "yes" } else { "no" },
+            rules.renewal_lead_days
+        );
+        Audit { action: "settings", entity: "organisation", entity_id: org, detail: &detail, note: None }
+            .write(&mut tx, org, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,214 @@
+//! Signing in and out, password resets and invitations, as a person meets
+//! them: clear words, no hints for guessers, links that work once.
+
+mod support;
+
+use support::*;
+
+/// The token in the newest email to `to`.
+async fn link_token(app: &TestApp, to: &str) -> String {
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1")
+        .bind(to)
+        .fetch_one(app.store.reader())
+        .await
+        .expect("an email was queued");
+    let start = body.find("/reset/").expect("a link") + "/reset/".len();
+    body[start..start + 64].to_string()
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("carecount_session="))
+        .map(str::to_string)
+}
+
+#[test]
+fn wrong_password_and_unknown_email_get_the_same_words_then_a_pause() {
+    support::run(async {
+        let app = TestApp::start_signed_out().await;
+        let (status, wrong) = app.sign_in_with(&app.client, MANAGER, "not-the-password").await;
+        assert_eq!(status, 422);
+        let (_, unknown) = app.sign_in_with(&app.client, "nobody@maple.example", "not-the-password").await;
+        assert_eq!(wrong, unknown, "the answer must not tell whether the account exists");
+        assert!(wrong.contains("don't match an account"), "{wrong}");
+        for _ in 0..4 {
+            app.sign_in_with(&app.client, MANAGER, "still-wrong").await;
+        }
+        // Five failures: even the right password now waits.
+        let (status, body) = app.sign_in_with(&app.client, MANAGER, DEMO_PASSWORD).await;
+        assert_eq!(status, 429, "{body}");
+        assert!(body.contains("Wait 15 minutes"), "{body}");
+        // Other accounts are not locked by it.
+        let (status, _) = app.sign_in_with(&app.client, VET, DEMO_PASSWORD).await;
+        assert!(status < 400);
+    });
+}
+
+#[test]
+fn over_long_and_empty_fields_are_refused_with_what_to_fix() {
+    support::run(async {
+        let app = TestApp::start_signed_out().await;
+        let (status, body) = app.sign_in_with(&app.client, &"a".repeat(5000), "x").await;
+        assert_eq!(status, 422, "{body}");
+        let (status, body) = app.sign_in_with(&app.client, MANAGER, &"p".repeat(10_000)).await;
+        assert_eq!(status, 422, "{body}");
+        let (status, body) = app.sign_in_with(&app.client, "", "").await;
+        assert_eq!(status, 422);
+        assert!(body.contains("Enter your email and your password"), "{body}");
+        let manager = app.client_for(MANAGER).await;
+        let long_name = "N".repeat(81);
+        let (status, body) = app
+            .call_as(&manager, "staff/invite", &format!("email=x%40maple.example&name={long_name}&role=vet"))
+            .await;
+        assert_eq!(status, 422);
+        assert!(body.contains("under 80 characters"), "{body}");
+        let (status, body) = app.call_as(&manager, "staff/invite", "email=not-an-email&name=X&role=vet").await;
+        assert_eq!(status, 422);
+        assert!(body.contains("name@example.com"), "{body}");
+    });
+}
+
+#[test]
+fn sign_in_gives_a_new_session_id_and_sign_out_ends_it() {
+    support::run(async {
+        let app = TestApp::start_signed_out().await;
+        let client = new_client();
+        let first = client.get(app.url("/login")).send().await.unwrap();
+        let before = session_cookie(&first);
+        let response = client
+            .post(app.url("/api/sign-in"))
+            .form(&[("email", RECEPTIONIST), ("password", DEMO_PASSWORD), ("next", "")])
+            .send()
+            .await
+            .unwrap();
+        let after = session_cookie(&response).expect("a session cookie at sign-in");
+        assert_ne!(before, Some(after.clone()));
+        assert!(after.contains("HttpOnly") && after.contains("SameSite=Lax"), "{after}");
+        assert_eq!(app.call_as(&client, "patients", "").await.0, 200);
+        let (status, _) = app.call_as(&client, "sign-out", "").await;
+        assert!(status < 400);
+        assert_eq!(app.call_as(&client, "patients", "").await.0, 401);
+    });
+}
+
+#[test]
+fn a_reset_link_works_once_and_ends_other_sessions() {
+    support::run(async {
+        let app = TestApp::start_signed_out().await;
+        let old_session = app.client_for(VET).await;
+        let (status, _) = app.call("forgot", "email=PIETER%40maple.example").await;
+        assert_eq!(status, 200);
+        // Unknown addresses get the same answer and no email.
+        let (status, _) = app.call("forgot", "email=nobody%40maple.example").await;
+        assert_eq!(status, 200);
+        let emails: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox").fetch_one(app.store.reader()).await.unwrap();
+        assert_eq!(emails, 1);
+        let token = link_token(&app, VET).await;
+        let (status, body) = app.call("link", &format!("token={token}")).await;
+        assert_eq!(status, 200, "{body}");
+        let fresh = new_client();
+        let (status, body) = app
+            .call_as(&fresh, "reset", &format!("token={token}&password=short&repeat=short"))
+            .await;
+        assert_eq!(status, 422);
+        assert!(body.contains("at least 10"), "{body}");
+        let (status, body) = app
+            .call_as(&fresh, "reset", &format!("token={token}&password=a+new+long+one&repeat=a+new+long+one"))
+            .await;
+        assert!(status < 400, "{body}");
+        assert_eq!(app.call_as(&fresh, "patients", "").await.0, 200, "signed in by the reset");
+        assert_eq!(app.call_as(&old_session, "patients", "").await.0, 401, "the old session ended");
+        let (status, body) = app
+            .call_as(&new_client(), "reset", &format!("token={token}&password=another+long+one&repeat=another+long+one"))
+            .await;
+        assert_eq!(status, 409);
+        assert!(body.contains("already been used"), "{body}");
+        let (status, _) = app.sign_in_with(&new_client(), VET, "a new long one").await;
+        assert!(status < 400);
+        let page = app.client.get(app.url(&format!("/reset/{token}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("already been used"), "{page}");
+    });
+}
+
+#[test]
+fn an_expired_reset_link_says_so() {
+    support::run(async {
+        let app = TestApp::start_signed_out().await;
+        app.call("forgot", &format!("email={}", RECEPTIONIST.replace('@', "%40"))).await;
+        let token = link_token(&app, RECEPTIONIST).await;
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE account_links SET expires_at = '2000-01-01T00:00:00Z'").execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let (status, body) = app
+            .call("reset", &format!("token={token}&password=a+new+long+one&repeat=a+new+long+one"))
+            .await;
+        assert_eq!(status, 409);
+        assert!(body.contains("expired"), "{body}");
+        let (status, body) = app.call("reset", "token=0000&password=a+new+long+one&repeat=a+new+long+one").await;
+        assert_eq!(status, 404);
+        assert!(body.contains("not valid"), "{body}");
+    });
+}
+
+#[test]
+fn a_manager_invites_a_colleague_who_chooses_a_password() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (status, body) =
+            app.call("staff/invite", "email=jo%40maple.example&name=Jo+de+Wit&role=receptionist").await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app.sign_in_with(&new_client(), "jo@maple.example", "").await;
+        assert_eq!(status, 422, "no password yet: {body}");
+        let token = link_token(&app, "jo@maple.example").await;
+        let (_, info) = app.call("link", &format!("token={token}")).await;
+        assert!(info.contains("\"invitation\":true") && info.contains("Jo de Wit"), "{info}");
+        let jo = new_client();
+        let (status, _) =
+            app.call_as(&jo, "reset", &format!("token={token}&password=jo+picks+one+now&repeat=jo+picks+one+now")).await;
+        assert!(status < 400);
+        assert_eq!(app.call_as(&jo, "patients", "").await.0, 200);
+        assert_eq!(app.call_as(&jo, "settings", "").await.0, 403, "a receptionist does not manage");
+        // Inviting the same address again is a clear conflict.
+        let (status, body) = app.call("staff/invite", "email=JO%40maple.example&name=Jo&role=vet").await;
+        assert_eq!(status, 409);
+        assert!(body.contains("already has an account"), "{body}");
+        // The mailer delivers the outbox as .eml files when no relay is set.
+        let outbox = app.dir.path().join("outbox");
+        for _ in 0..50 {
+            if std::fs::read_dir(&outbox).map(|d| d.count() > 0).unwrap_or(false) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        let files: Vec<_> = std::fs::read_dir(&outbox).expect("outbox folder").collect();
+        assert!(!files.is_empty(), "the invitation was written to {}", outbox.display());
+    });
+}
+
+#[test]
+fn owners_are_invited_from_the_patient_page_and_land_on_the_portal() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let client = app.client_id_of_patient("Bella").await;
+        let (status, body) = app.call("owner/invite", &format!("client_id={client}")).await;
+        assert_eq!(status, 200, "{body}");
+        let email = body.trim_matches('"').to_string();
+        let token = link_token(&app, &email).await;
+        let owner = new_client();
+        let response = owner
+            .post(app.url("/api/reset"))
+            .header("accept", "text/html")
+            .form(&[("token", token.as_str()), ("password", "bella's owner here"), ("repeat", "bella's owner here")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["location"], "/portal");
+        let (status, body) = app.call_as(&owner, "healthcard", "").await;
+        assert_eq!(status, 200);
+        assert!(body.contains("Bella"), "{body}");
+    });
+}

@@ -1,0 +1,272 @@
+//! What managers set up and what runs by itself: templates, settings, the
+//! one-wellness-plan rule, multi-pet pricing, renewal and past-due jobs,
+//! and moving a plan after a patient dies.
+
+mod support;
+
+use chrono::{Days, Utc};
+use serde_json::{Value, json};
+use support::*;
+
+async fn template_id(app: &TestApp, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = ?").bind(name).fetch_one(app.store.reader()).await.unwrap()
+}
+
+async fn editor(app: &TestApp, id: i64) -> Value {
+    let (status, body) = app.call("templates/editor", &format!("id={id}")).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+async fn save(app: &TestApp, draft: &Value, apply: bool) -> (u16, String) {
+    app.call_json("templates/save", json!({ "draft": draft, "apply_price_to_renewals": apply })).await
+}
+
+async fn text(app: &TestApp, sql: &str, id: i64) -> Option<String> {
+    sqlx::query_scalar(sql).bind(id).fetch_one(app.store.reader()).await.unwrap()
+}
+
+#[test]
+fn editing_a_template_never_changes_sold_plans_and_the_manager_decides_renewal_prices() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let adult = template_id(&app, "Adult Dog Plan").await;
+        let sold = app.scalar("SELECT id FROM subscriptions WHERE template_id = ? AND status = 'active' LIMIT 1", adult).await;
+        let benefits_before = app.scalar("SELECT count(*) FROM subscription_benefits WHERE subscription_id = ?", sold).await;
+        let mut draft = editor(&app, adult).await["draft"].clone();
+        draft["price"] = json!("480.00");
+        draft["benefits"].as_array_mut().unwrap().truncate(1);
+        let (status, body) = save(&app, &draft, false).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(app.scalar("SELECT count(*) FROM subscription_benefits WHERE subscription_id = ?", sold).await, benefits_before);
+        assert_eq!(text(&app, "SELECT price FROM subscriptions WHERE id = ?", sold).await.unwrap(), "420.00");
+        assert_eq!(text(&app, "SELECT renewal_price FROM subscriptions WHERE id = ?", sold).await.as_deref(), Some("420.00"));
+        // The renewal keeps the contract's price.
+        let (status, body) = app.call("plan/renew", &format!("id={sold}")).await;
+        assert_eq!(status, 200, "{body}");
+        let renewal: i64 = body.parse().unwrap();
+        assert_eq!(text(&app, "SELECT price FROM subscriptions WHERE id = ?", renewal).await.unwrap(), "420.00");
+        // Passing a later change on: running plans renew at the new price.
+        draft["price"] = json!("500.00");
+        let (status, _) = save(&app, &draft, true).await;
+        assert_eq!(status, 200);
+        let other = app.scalar("SELECT id FROM subscriptions WHERE template_id = ? AND status = 'active' AND id <> ? LIMIT 1", adult).await;
+        assert_eq!(text(&app, "SELECT renewal_price FROM subscriptions WHERE id = ?", other).await, None);
+        let audit = app.scalar("SELECT count(*) FROM audit_log WHERE entity = 'plan_template' AND entity_id = ?", adult).await;
+        assert_eq!(audit, 2);
+    });
+}
+
+#[test]
+fn a_template_with_a_mistake_is_refused_with_what_to_fix() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let mut draft = editor(&app, 0).await["draft"].clone();
+        draft["name"] = json!("Dental Club");
+        draft["price"] = json!("120");
+        draft["benefits"] = json!([{ "label": "Cleaning", "target": "NOPE", "limit": "1", "discount": "100" }]);
+        let (status, body) = save(&app, &draft, false).await;
+        assert_eq!(status, 422);
+        assert!(body.contains("Benefit 1 (Cleaning): there is no item with code NOPE"), "{body}");
+        draft["benefits"][0]["target"] = json!("DEN-CLN");
+        draft["available_from"] = json!("2027-03-01");
+        draft["available_until"] = json!("2027-01-01");
+        let (status, body) = save(&app, &draft, false).await;
+        assert_eq!(status, 422);
+        assert!(body.contains("swap them"), "{body}");
+        draft["available_until"] = json!("");
+        let (status, body) = save(&app, &draft, false).await;
+        assert_eq!(status, 200, "{body}");
+        let id: i64 = body.parse().unwrap();
+        // Not yet on sale: the sell page says so with the date.
+        let rex = app.patient_id("Rex").await;
+        let (_, body) = app.call("sell/options", &format!("patient_id={rex}")).await;
+        let page: Value = serde_json::from_str(&body).unwrap();
+        let offer = page["templates"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap().clone();
+        assert!(offer["ineligible"].as_str().unwrap().contains("2027"), "{offer}");
+    });
+}
+
+#[test]
+fn a_pet_has_one_wellness_plan_and_a_second_pet_gets_the_multi_pet_discount() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let adult = template_id(&app, "Adult Dog Plan").await;
+        let bella = app.patient_id("Bella").await;
+        let today = Utc::now().date_naive();
+        let (status, body) =
+            app.call("sell", &format!("patient_id={bella}&template_id={adult}&starts_on={today}&billing=Monthly")).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.contains("Bella already has the Adult Dog Plan") && body.contains("one wellness plan per pet"), "{body}");
+        // 10% off for a household's further pets.
+        let mut draft = editor(&app, adult).await["draft"].clone();
+        draft["multi_pet_discount"] = json!("10");
+        assert_eq!(save(&app, &draft, false).await.0, 200);
+        // Max (Sophie Bakker's dog) is past due on his plan; Luna, her cat, is covered.
+        // Bobbie has no plan; his household's other pets decide the price.
+        let bobbie = app.patient_id("Bobbie").await;
+        let household = app.client_of(bobbie).await;
+        let others = app.scalar(
+            "SELECT count(*) FROM subscriptions WHERE client_id = ? AND kind = 'wellness' AND status IN ('pending','active','on_hold','past_due')",
+            household,
+        ).await;
+        let (status, body) =
+            app.call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly")).await;
+        assert_eq!(status, 200, "{body}");
+        let plan: i64 = body.parse().unwrap();
+        let price = text(&app, "SELECT price FROM subscriptions WHERE id = ?", plan).await.unwrap();
+        assert_eq!(price, if others > 0 { "378.00" } else { "420.00" });
+        // A second sale for the same pet is refused now that it has one.
+        let (status, _) =
+            app.call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly")).await;
+        assert_eq!(status, 409);
+    });
+}
+
+#[test]
+fn settings_are_checked_saved_and_used() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (status, body) = app
+            .call("settings/clinic", "id=1&name=Maple&currency=EURO&time_zone=Europe%2FAmsterdam&member_tag_label=Member&import_code_prefix=WP&over_usage_emails=")
+            .await;
+        assert_eq!(status, 422);
+        assert!(body.contains("three-letter code"), "{body}");
+        let (status, body) = app
+            .call("settings/clinic", "id=1&name=Maple&currency=EUR&time_zone=Mars%2FOlympus&member_tag_label=Member&import_code_prefix=WP&over_usage_emails=")
+            .await;
+        assert_eq!(status, 422);
+        assert!(body.contains("Europe/Amsterdam"), "{body}");
+        let (status, body) = app
+            .call("settings/clinic", "id=1&name=Maple+Street&currency=EUR&time_zone=America%2FNew_York&member_tag_label=Wellness+club&import_code_prefix=wp&over_usage_emails=boss%40maple.example%2C+desk%40maple.example")
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (_, body) = app.call("settings", "").await;
+        assert!(body.contains("Wellness club") && body.contains("\"import_code_prefix\":\"WP\""), "{body}");
+        let (_, page) = app.get("/patients/1").await;
+        assert!(page.contains("Wellness club"), "the member tag uses the new label");
+        let (status, body) = app
+            .call("settings/rules", "cancellation_fee=-5&cooling_off_days=14&max_hold_days=60&past_due_grace_days=10&renewal_lead_days=30")
+            .await;
+        assert_eq!(status, 422, "{body}");
+        let (status, body) = app
+            .call("settings/rules", "cancellation_fee=30.00&cooling_off_days=7&max_hold_days=60&past_due_grace_days=10&renewal_lead_days=45")
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (_, body) = app.call("settings", "").await;
+        let page: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(page["rules"]["cancellation_fee"], "30.00");
+        assert_eq!(page["rules"]["past_due_usable"], false, "an unticked box switches it off");
+        assert_eq!(page["rules"]["renewal_lead_days"], 45);
+    });
+}
+
+#[test]
+fn the_daily_jobs_expire_mark_past_due_and_renew_automatically() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let adult = template_id(&app, "Adult Dog Plan").await;
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE plan_templates SET auto_renew = 1 WHERE id = ?").bind(adult).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let active_adult = app.scalar("SELECT count(*) FROM subscriptions WHERE template_id = ? AND status = 'active'", adult).await;
+        assert!(active_adult > 0);
+        // A year and a half ahead every term has ended or been renewed.
+        let later = Utc::now() + chrono::Duration::days(400);
+        let report = app.store.run_plan_jobs(later).await.unwrap();
+        assert!(!report.expired.is_empty(), "{report:?}");
+        assert!(!report.renewed.is_empty(), "{report:?}");
+        for (old, new) in &report.renewed {
+            let linked = app.scalar("SELECT renews_subscription_id FROM subscriptions WHERE id = ?", *new).await;
+            assert_eq!(linked, *old);
+        }
+        // Running again changes nothing new.
+        let again = app.store.run_plan_jobs(later).await.unwrap();
+        assert!(again.renewed.is_empty(), "{again:?}");
+        let who: String = sqlx::query_scalar("SELECT actor_name FROM audit_log WHERE action = 'expire' LIMIT 1")
+            .fetch_one(app.store.reader()).await.unwrap();
+        assert_eq!(who, "CareCount (automatic)");
+    });
+}
+
+#[test]
+fn a_late_payment_makes_a_plan_past_due_only_after_the_grace_period() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let bobbie = app.patient_id("Bobbie").await;
+        let adult = template_id(&app, "Adult Dog Plan").await;
+        let today = Utc::now().date_naive();
+        let (_, body) =
+            app.call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly")).await;
+        let plan: i64 = body.parse().unwrap();
+        let first = app.scalar("SELECT id FROM payments WHERE subscription_id = ? AND number = 1", plan).await;
+        app.call("payment/record", &format!("payment_id={first}&method=cash&reference=")).await;
+        let second: String = text(&app, "SELECT due_on FROM payments WHERE subscription_id = ? AND number = 2", plan).await.unwrap();
+        let second = chrono::NaiveDate::parse_from_str(&second, "%Y-%m-%d").unwrap();
+        let at = |d: chrono::NaiveDate| d.and_hms_opt(12, 0, 0).unwrap().and_utc();
+        let report = app.store.run_plan_jobs(at(second + Days::new(5))).await.unwrap();
+        assert!(!report.past_due.contains(&plan), "within the 7-day grace");
+        let report = app.store.run_plan_jobs(at(second + Days::new(9))).await.unwrap();
+        assert!(report.past_due.contains(&plan), "{report:?}");
+    });
+}
+
+#[test]
+fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = app.patient_id("Rex").await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", rex).await;
+        let today = Utc::now().date_naive();
+        let (status, body) = app.call("patient/deceased", &format!("patient_id={rex}&died_on={today}")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = ?", plan).await.unwrap(), "on_hold");
+        // Mimi, the household's cat, cannot take a dog's plan.
+        let mimi = app.patient_id("Mimi").await;
+        let (status, body) = app.call("plan/transfer", &format!("subscription_id={plan}&to_patient_id={mimi}")).await;
+        assert!(status == 422 || status == 409, "{body}");
+        // A new puppy in the household can.
+        let mut tx = app.store.begin_write().await.unwrap();
+        let client = app.client_of(rex).await;
+        let pup: i64 = sqlx::query_scalar(
+            "INSERT INTO patients (client_id, name, species, birth_date) VALUES (?, 'Pip', 'dog', date('now', '-3 months')) RETURNING id",
+        )
+        .bind(client)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let limits: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT b.label, b.limit_quantity, COALESCE((SELECT SUM(quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
+             FROM subscription_benefits b WHERE b.subscription_id = ? ORDER BY b.position",
+        )
+        .bind(plan)
+        .fetch_all(app.store.reader())
+        .await
+        .unwrap();
+        let (status, body) = app.call("plan/transfer", &format!("subscription_id={plan}&to_patient_id={pup}")).await;
+        assert_eq!(status, 200, "{body}");
+        let moved: i64 = body.parse().unwrap();
+        for (label, limit, used) in limits {
+            let Some(limit) = limit else { continue };
+            let (new_limit, new_used): (i64, i64) = sqlx::query_as(
+                "SELECT b.limit_quantity, COALESCE((SELECT SUM(quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
+                 FROM subscription_benefits b WHERE b.subscription_id = ? AND b.label = ?",
+            )
+            .bind(moved)
+            .bind(&label)
+            .fetch_one(app.store.reader())
+            .await
+            .unwrap();
+            assert_eq!(new_limit - new_used, (limit - used).max(0), "{label}: what was left moved");
+            let old_used = app.scalar_text_sum(plan, &label).await;
+            assert_eq!(old_used, limit.max(used), "{label}: the old plan shows nothing left");
+        }
+        let transfers = app.scalar("SELECT count(*) FROM usage_ledger WHERE source_kind = 'transfer' AND ? > 0", 1).await;
+        assert!(transfers > 0, "the ledger shows the move");
+        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = ?", plan).await.unwrap(), "cancelled");
+        // Rex can no longer be sold a plan.
+        let (_, body) = app.call("sell/options", &format!("patient_id={rex}")).await;
+        assert!(body.contains("Rex died on"), "{body}");
+    });
+}
