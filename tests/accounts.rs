@@ -61,9 +61,8 @@ fn over_long_and_empty_fields_are_refused_with_what_to_fix() {
         assert!(body.contains("Enter your email and your password"), "{body}");
         let manager = app.client_for(MANAGER).await;
         let long_name = "N".repeat(81);
-        let (status, body) = app
-            .call_as(&manager, "staff/invite", &format!("email=x%40maple.example&name={long_name}&role=vet"))
-            .await;
+        let (status, body) =
+            app.call_as(&manager, "staff/invite", &format!("email=x%40maple.example&name={long_name}&role=vet")).await;
         assert_eq!(status, 422);
         assert!(body.contains("under 80 characters"), "{body}");
         let (status, body) = app.call_as(&manager, "staff/invite", "email=not-an-email&name=X&role=vet").await;
@@ -105,25 +104,27 @@ fn a_reset_link_works_once_and_ends_other_sessions() {
         // Unknown addresses get the same answer and no email.
         let (status, _) = app.call("forgot", "email=nobody%40maple.example").await;
         assert_eq!(status, 200);
-        let emails: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox").fetch_one(app.store.reader()).await.unwrap();
+        let emails: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM outbox").fetch_one(app.store.reader()).await.unwrap();
         assert_eq!(emails, 1);
         let token = link_token(&app, VET).await;
         let (status, body) = app.call("link", &format!("token={token}")).await;
         assert_eq!(status, 200, "{body}");
         let fresh = new_client();
-        let (status, body) = app
-            .call_as(&fresh, "reset", &format!("token={token}&password=short&repeat=short"))
-            .await;
+        let (status, body) = app.call_as(&fresh, "reset", &format!("token={token}&password=short&repeat=short")).await;
         assert_eq!(status, 422);
         assert!(body.contains("at least 10"), "{body}");
-        let (status, body) = app
-            .call_as(&fresh, "reset", &format!("token={token}&password=a+new+long+one&repeat=a+new+long+one"))
-            .await;
+        let (status, body) =
+            app.call_as(&fresh, "reset", &format!("token={token}&password=a+new+long+one&repeat=a+new+long+one")).await;
         assert!(status < 400, "{body}");
         assert_eq!(app.call_as(&fresh, "patients", "").await.0, 200, "signed in by the reset");
         assert_eq!(app.call_as(&old_session, "patients", "").await.0, 401, "the old session ended");
         let (status, body) = app
-            .call_as(&new_client(), "reset", &format!("token={token}&password=another+long+one&repeat=another+long+one"))
+            .call_as(
+                &new_client(),
+                "reset",
+                &format!("token={token}&password=another+long+one&repeat=another+long+one"),
+            )
             .await;
         assert_eq!(status, 409);
         assert!(body.contains("already been used"), "{body}");
@@ -143,9 +144,8 @@ fn an_expired_reset_link_says_so() {
         let mut tx = app.store.begin_write().await.unwrap();
         sqlx::query("UPDATE account_links SET expires_at = '2000-01-01T00:00:00Z'").execute(&mut *tx).await.unwrap();
         tx.commit().await.unwrap();
-        let (status, body) = app
-            .call("reset", &format!("token={token}&password=a+new+long+one&repeat=a+new+long+one"))
-            .await;
+        let (status, body) =
+            app.call("reset", &format!("token={token}&password=a+new+long+one&repeat=a+new+long+one")).await;
         assert_eq!(status, 409);
         assert!(body.contains("expired"), "{body}");
         let (status, body) = app.call("reset", "token=0000&password=a+new+long+one&repeat=a+new+long+one").await;
@@ -167,8 +167,9 @@ fn a_manager_invites_a_colleague_who_chooses_a_password() {
         let (_, info) = app.call("link", &format!("token={token}")).await;
         assert!(info.contains("\"invitation\":true") && info.contains("Jo de Wit"), "{info}");
         let jo = new_client();
-        let (status, _) =
-            app.call_as(&jo, "reset", &format!("token={token}&password=jo+picks+one+now&repeat=jo+picks+one+now")).await;
+        let (status, _) = app
+            .call_as(&jo, "reset", &format!("token={token}&password=jo+picks+one+now&repeat=jo+picks+one+now"))
+            .await;
         assert!(status < 400);
         assert_eq!(app.call_as(&jo, "patients", "").await.0, 200);
         assert_eq!(app.call_as(&jo, "settings", "").await.0, 403, "a receptionist does not manage");

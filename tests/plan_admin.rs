@@ -9,7 +9,11 @@ use serde_json::{Value, json};
 use support::*;
 
 async fn template_id(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = ?").bind(name).fetch_one(app.store.reader()).await.unwrap()
+    sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = ?")
+        .bind(name)
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap()
 }
 
 async fn editor(app: &TestApp, id: i64) -> Value {
@@ -31,16 +35,24 @@ fn editing_a_template_never_changes_sold_plans_and_the_manager_decides_renewal_p
     support::run(async {
         let app = TestApp::start().await;
         let adult = template_id(&app, "Adult Dog Plan").await;
-        let sold = app.scalar("SELECT id FROM subscriptions WHERE template_id = ? AND status = 'active' LIMIT 1", adult).await;
-        let benefits_before = app.scalar("SELECT count(*) FROM subscription_benefits WHERE subscription_id = ?", sold).await;
+        let sold =
+            app.scalar("SELECT id FROM subscriptions WHERE template_id = ? AND status = 'active' LIMIT 1", adult).await;
+        let benefits_before =
+            app.scalar("SELECT count(*) FROM subscription_benefits WHERE subscription_id = ?", sold).await;
         let mut draft = editor(&app, adult).await["draft"].clone();
         draft["price"] = json!("480.00");
         draft["benefits"].as_array_mut().unwrap().truncate(1);
         let (status, body) = save(&app, &draft, false).await;
         assert_eq!(status, 200, "{body}");
-        assert_eq!(app.scalar("SELECT count(*) FROM subscription_benefits WHERE subscription_id = ?", sold).await, benefits_before);
+        assert_eq!(
+            app.scalar("SELECT count(*) FROM subscription_benefits WHERE subscription_id = ?", sold).await,
+            benefits_before
+        );
         assert_eq!(text(&app, "SELECT price FROM subscriptions WHERE id = ?", sold).await.unwrap(), "420.00");
-        assert_eq!(text(&app, "SELECT renewal_price FROM subscriptions WHERE id = ?", sold).await.as_deref(), Some("420.00"));
+        assert_eq!(
+            text(&app, "SELECT renewal_price FROM subscriptions WHERE id = ?", sold).await.as_deref(),
+            Some("420.00")
+        );
         // The renewal keeps the contract's price.
         let (status, body) = app.call("plan/renew", &format!("id={sold}")).await;
         assert_eq!(status, 200, "{body}");
@@ -50,9 +62,17 @@ fn editing_a_template_never_changes_sold_plans_and_the_manager_decides_renewal_p
         draft["price"] = json!("500.00");
         let (status, _) = save(&app, &draft, true).await;
         assert_eq!(status, 200);
-        let other = app.scalar("SELECT id FROM subscriptions WHERE template_id = ? AND status = 'active' AND id <> ? LIMIT 1", adult).await;
+        let other = app
+            .scalar(
+                &format!(
+                    "SELECT id FROM subscriptions WHERE template_id = ? AND status = 'active' AND id <> {sold} LIMIT 1"
+                ),
+                adult,
+            )
+            .await;
         assert_eq!(text(&app, "SELECT renewal_price FROM subscriptions WHERE id = ?", other).await, None);
-        let audit = app.scalar("SELECT count(*) FROM audit_log WHERE entity = 'plan_template' AND entity_id = ?", adult).await;
+        let audit =
+            app.scalar("SELECT count(*) FROM audit_log WHERE entity = 'plan_template' AND entity_id = ?", adult).await;
         assert_eq!(audit, 2);
     });
 }
@@ -94,10 +114,14 @@ fn a_pet_has_one_wellness_plan_and_a_second_pet_gets_the_multi_pet_discount() {
         let adult = template_id(&app, "Adult Dog Plan").await;
         let bella = app.patient_id("Bella").await;
         let today = Utc::now().date_naive();
-        let (status, body) =
-            app.call("sell", &format!("patient_id={bella}&template_id={adult}&starts_on={today}&billing=Monthly")).await;
+        let (status, body) = app
+            .call("sell", &format!("patient_id={bella}&template_id={adult}&starts_on={today}&billing=Monthly"))
+            .await;
         assert_eq!(status, 409, "{body}");
-        assert!(body.contains("Bella already has the Adult Dog Plan") && body.contains("one wellness plan per pet"), "{body}");
+        assert!(
+            body.contains("Bella already has the Adult Dog Plan") && body.contains("one wellness plan per pet"),
+            "{body}"
+        );
         // 10% off for a household's further pets.
         let mut draft = editor(&app, adult).await["draft"].clone();
         draft["multi_pet_discount"] = json!("10");
@@ -110,15 +134,17 @@ fn a_pet_has_one_wellness_plan_and_a_second_pet_gets_the_multi_pet_discount() {
             "SELECT count(*) FROM subscriptions WHERE client_id = ? AND kind = 'wellness' AND status IN ('pending','active','on_hold','past_due')",
             household,
         ).await;
-        let (status, body) =
-            app.call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly")).await;
+        let (status, body) = app
+            .call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly"))
+            .await;
         assert_eq!(status, 200, "{body}");
         let plan: i64 = body.parse().unwrap();
         let price = text(&app, "SELECT price FROM subscriptions WHERE id = ?", plan).await.unwrap();
         assert_eq!(price, if others > 0 { "378.00" } else { "420.00" });
         // A second sale for the same pet is refused now that it has one.
-        let (status, _) =
-            app.call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly")).await;
+        let (status, _) = app
+            .call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly"))
+            .await;
         assert_eq!(status, 409);
     });
 }
@@ -146,7 +172,10 @@ fn settings_are_checked_saved_and_used() {
         let (_, page) = app.get("/patients/1").await;
         assert!(page.contains("Wellness club"), "the member tag uses the new label");
         let (status, body) = app
-            .call("settings/rules", "cancellation_fee=-5&cooling_off_days=14&max_hold_days=60&past_due_grace_days=10&renewal_lead_days=30")
+            .call(
+                "settings/rules",
+                "cancellation_fee=-5&cooling_off_days=14&max_hold_days=60&past_due_grace_days=10&renewal_lead_days=30",
+            )
             .await;
         assert_eq!(status, 422, "{body}");
         let (status, body) = app
@@ -167,24 +196,38 @@ fn the_daily_jobs_expire_mark_past_due_and_renew_automatically() {
         let app = TestApp::start().await;
         let adult = template_id(&app, "Adult Dog Plan").await;
         let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE plan_templates SET auto_renew = 1 WHERE id = ?").bind(adult).execute(&mut *tx).await.unwrap();
+        sqlx::query("UPDATE plan_templates SET auto_renew = 1 WHERE id = ?")
+            .bind(adult)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
-        let active_adult = app.scalar("SELECT count(*) FROM subscriptions WHERE template_id = ? AND status = 'active'", adult).await;
+        let active_adult =
+            app.scalar("SELECT count(*) FROM subscriptions WHERE template_id = ? AND status = 'active'", adult).await;
         assert!(active_adult > 0);
-        // A year and a half ahead every term has ended or been renewed.
-        let later = Utc::now() + chrono::Duration::days(400);
-        let report = app.store.run_plan_jobs(later).await.unwrap();
-        assert!(!report.expired.is_empty(), "{report:?}");
+        // Five days before the first Adult Dog Plan ends, it has renewed.
+        let ends: String =
+            text(&app, "SELECT min(ends_on) FROM subscriptions WHERE template_id = ? AND status = 'active'", adult)
+                .await
+                .unwrap();
+        let ends = chrono::NaiveDate::parse_from_str(&ends, "%Y-%m-%d").unwrap();
+        let soon = (ends - Days::new(5)).and_hms_opt(12, 0, 0).unwrap().and_utc();
+        let report = app.store.run_plan_jobs(soon).await.unwrap();
         assert!(!report.renewed.is_empty(), "{report:?}");
         for (old, new) in &report.renewed {
             let linked = app.scalar("SELECT renews_subscription_id FROM subscriptions WHERE id = ?", *new).await;
             assert_eq!(linked, *old);
         }
         // Running again changes nothing new.
-        let again = app.store.run_plan_jobs(later).await.unwrap();
+        let again = app.store.run_plan_jobs(soon).await.unwrap();
         assert!(again.renewed.is_empty(), "{again:?}");
+        // Long after, the ended terms have expired.
+        let later = app.store.run_plan_jobs(Utc::now() + chrono::Duration::days(800)).await.unwrap();
+        assert!(!later.expired.is_empty(), "{later:?}");
         let who: String = sqlx::query_scalar("SELECT actor_name FROM audit_log WHERE action = 'expire' LIMIT 1")
-            .fetch_one(app.store.reader()).await.unwrap();
+            .fetch_one(app.store.reader())
+            .await
+            .unwrap();
         assert_eq!(who, "CareCount (automatic)");
     });
 }
@@ -196,12 +239,14 @@ fn a_late_payment_makes_a_plan_past_due_only_after_the_grace_period() {
         let bobbie = app.patient_id("Bobbie").await;
         let adult = template_id(&app, "Adult Dog Plan").await;
         let today = Utc::now().date_naive();
-        let (_, body) =
-            app.call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly")).await;
+        let (_, body) = app
+            .call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly"))
+            .await;
         let plan: i64 = body.parse().unwrap();
         let first = app.scalar("SELECT id FROM payments WHERE subscription_id = ? AND number = 1", plan).await;
         app.call("payment/record", &format!("payment_id={first}&method=cash&reference=")).await;
-        let second: String = text(&app, "SELECT due_on FROM payments WHERE subscription_id = ? AND number = 2", plan).await.unwrap();
+        let second: String =
+            text(&app, "SELECT due_on FROM payments WHERE subscription_id = ? AND number = 2", plan).await.unwrap();
         let second = chrono::NaiveDate::parse_from_str(&second, "%Y-%m-%d").unwrap();
         let at = |d: chrono::NaiveDate| d.and_hms_opt(12, 0, 0).unwrap().and_utc();
         let report = app.store.run_plan_jobs(at(second + Days::new(5))).await.unwrap();
@@ -262,7 +307,8 @@ fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
             let old_used = app.scalar_text_sum(plan, &label).await;
             assert_eq!(old_used, limit.max(used), "{label}: the old plan shows nothing left");
         }
-        let transfers = app.scalar("SELECT count(*) FROM usage_ledger WHERE source_kind = 'transfer' AND ? > 0", 1).await;
+        let transfers =
+            app.scalar("SELECT count(*) FROM usage_ledger WHERE source_kind = 'transfer' AND ? > 0", 1).await;
         assert!(transfers > 0, "the ledger shows the move");
         assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = ?", plan).await.unwrap(), "cancelled");
         // Rex can no longer be sold a plan.

@@ -8,8 +8,8 @@ use crate::domain::ItemRef;
 /// Items whose name or code contains `query` (at most 12).
 #[server(prefix = "/api", endpoint = "catalog/search")]
 pub async fn search_catalog(query: String) -> Result<Vec<ItemRef>, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let query = query.trim();

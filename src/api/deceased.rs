@@ -1,6 +1,5 @@
 //! Recording a patient's death, and moving its plan to another pet.
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use super::error::AppError;
@@ -13,7 +12,7 @@ pub async fn record_death(patient_id: i64, died_on: String) -> Result<usize, App
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
-            let died_on = NaiveDate::parse_from_str(died_on.trim(), "%Y-%m-%d")
+            let died_on = chrono::NaiveDate::parse_from_str(died_on.trim(), "%Y-%m-%d")
                 .map_err(|_| AppError::Invalid("Enter the date of death, such as 2026-11-20.".into()))?;
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;

@@ -23,8 +23,8 @@ pub struct DeskOverview {
 /// Open SOAP plans and invoices of the client who owns `patient_id`.
 #[server(prefix = "/api", endpoint = "desk")]
 pub async fn client_desk(patient_id: i64) -> Result<DeskOverview, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -43,8 +43,8 @@ pub async fn client_desk(patient_id: i64) -> Result<DeskOverview, AppError> {
 /// Starts a draft invoice for a client from the given SOAP plans (or none).
 #[server(prefix = "/api", endpoint = "invoice/start", input = Json)]
 pub async fn invoice_start(client_id: i64, soap_ids: Vec<i64>) -> Result<i64, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -58,8 +58,8 @@ pub async fn invoice_start(client_id: i64, soap_ids: Vec<i64>) -> Result<i64, Ap
 /// An invoice with the client's plans.
 #[server(prefix = "/api", endpoint = "invoice/load")]
 pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -73,8 +73,8 @@ pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
 /// Saves a draft invoice as it is on screen. Touches no count.
 #[server(prefix = "/api", endpoint = "invoice/save", input = Json)]
 pub async fn invoice_save(id: i64, lines: Vec<LineInput>) -> Result<SaveReceipt, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -95,8 +95,8 @@ pub async fn invoice_finalize(
     preview: Vec<i64>,
     key: String,
 ) -> Result<FinalizeOutcome, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             if key.trim().is_empty() || key.len() > 64 {
@@ -113,8 +113,8 @@ pub async fn invoice_finalize(
 /// Voids a finalized invoice; every count it used comes back.
 #[server(prefix = "/api", endpoint = "invoice/void")]
 pub async fn invoice_void(id: i64, reason: String) -> Result<(), AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -128,8 +128,8 @@ pub async fn invoice_void(id: i64, reason: String) -> Result<(), AppError> {
 /// Starts a correction invoice for a finalized invoice; returns its id.
 #[server(prefix = "/api", endpoint = "invoice/correct")]
 pub async fn invoice_correct(id: i64) -> Result<i64, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;

@@ -7,8 +7,8 @@ use super::error::AppError;
 /// Puts a plan on hold; a note says why.
 #[server(prefix = "/api", endpoint = "plan/hold")]
 pub async fn hold_plan(id: i64, note: String) -> Result<(), AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -22,8 +22,8 @@ pub async fn hold_plan(id: i64, note: String) -> Result<(), AppError> {
 /// Ends a hold; the term is extended by the days held.
 #[server(prefix = "/api", endpoint = "plan/resume")]
 pub async fn resume_plan(id: i64) -> Result<(), AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -37,8 +37,8 @@ pub async fn resume_plan(id: i64) -> Result<(), AppError> {
 /// Renews a plan into the same template, or another; returns the new plan.
 #[server(prefix = "/api", endpoint = "plan/renew")]
 pub async fn renew_plan(id: i64, template_id: Option<i64>) -> Result<i64, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;

@@ -78,8 +78,8 @@ pub struct Lists {
 #[server(prefix = "/api", endpoint = "lists")]
 pub async fn clinic_lists(status: Option<String>, template_id: Option<i64>) -> Result<Lists, AppError> {
     let filter = PlanFilter { status, template_id };
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;

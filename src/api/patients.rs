@@ -129,8 +129,8 @@ impl PatientDetail {
 /// The clinic's patients with their plans.
 #[server(prefix = "/api", endpoint = "patients")]
 pub async fn list_patients() -> Result<PatientList, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -145,8 +145,8 @@ pub async fn list_patients() -> Result<PatientList, AppError> {
 /// One patient with every plan that applies to it.
 #[server(prefix = "/api", endpoint = "patient")]
 pub async fn patient_page(id: i64) -> Result<PatientDetail, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;

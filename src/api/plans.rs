@@ -65,8 +65,8 @@ pub struct PlanPageData {
 /// A plan with its usage history.
 #[server(prefix = "/api", endpoint = "plan")]
 pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -81,8 +81,8 @@ pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
 /// Removes a use from a plan's history by appending its reversal.
 #[server(prefix = "/api", endpoint = "usage/remove")]
 pub async fn usage_remove(entry_id: i64, note: String) -> Result<(), AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;

@@ -72,8 +72,8 @@ pub struct PaymentRow {
 /// The sell page's options for a patient.
 #[server(prefix = "/api", endpoint = "sell/options")]
 pub async fn sell_options(patient_id: i64) -> Result<SellPage, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -94,8 +94,8 @@ pub async fn sell_plan(
     starts_on: String,
     billing: Billing,
 ) -> Result<i64, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let starts_on = NaiveDate::parse_from_str(starts_on.trim(), "%Y-%m-%d")
@@ -111,8 +111,8 @@ pub async fn sell_plan(
 /// Records a payment received (cash, card or transfer with a reference).
 #[server(prefix = "/api", endpoint = "payment/record")]
 pub async fn record_payment(payment_id: i64, method: String, reference: String) -> Result<(), AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -126,8 +126,8 @@ pub async fn record_payment(payment_id: i64, method: String, reference: String) 
 /// The settlement a cancellation would make, with its working.
 #[server(prefix = "/api", endpoint = "plan/settlement")]
 pub async fn preview_settlement(subscription_id: i64, option: SettlementOption) -> Result<Settlement, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -142,8 +142,8 @@ pub async fn preview_settlement(subscription_id: i64, option: SettlementOption) 
 /// Cancels a plan with the chosen settlement; a note is required.
 #[server(prefix = "/api", endpoint = "plan/cancel")]
 pub async fn cancel_plan(subscription_id: i64, option: SettlementOption, note: String) -> Result<Settlement, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;

@@ -55,8 +55,8 @@ impl SoapView {
 /// Opens a new SOAP plan for a patient; returns its id.
 #[server(prefix = "/api", endpoint = "soap/start")]
 pub async fn soap_start(patient_id: i64) -> Result<i64, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -70,8 +70,8 @@ pub async fn soap_start(patient_id: i64) -> Result<i64, AppError> {
 /// A SOAP plan with its patient's plans.
 #[server(prefix = "/api", endpoint = "soap/load")]
 pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
@@ -111,8 +111,8 @@ pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
 /// Saves a SOAP draft as it is on screen. Touches no count.
 #[server(prefix = "/api", endpoint = "soap/save", input = Json)]
 pub async fn soap_save(id: i64, plan_notes: String, lines: Vec<LineInput>) -> Result<SaveReceipt, AppError> {
-    use crate::server::{error::reply, state::app_state};
     use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
     reply(
         async {
             if plan_notes.chars().count() > 5_000 {

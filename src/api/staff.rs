@@ -27,6 +27,7 @@ pub struct StaffMember {
     pub is_me: bool,
 }
 
+#[cfg(feature = "ssr")]
 fn role_from(code: &str) -> Result<Role, AppError> {
     Role::from_code(code)
         .filter(|r| r.is_staff())
@@ -52,13 +53,15 @@ pub async fn staff_list() -> Result<Vec<StaffMember>, AppError> {
 #[server(prefix = "/api", endpoint = "staff/invite")]
 pub async fn invite_staff(email: String, name: String, role: String) -> Result<i64, AppError> {
     use crate::domain::Permission;
+    use crate::server::store::links::Invitation;
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let role = role_from(&role)?;
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::ManageStaff).await?;
-            state.store.invite(clinic.organisation_id, &email, &name, role, None, &state.public_url, &actor).await
+            let invitation = Invitation { email: &email, name: &name, role, client_id: None };
+            state.store.invite(clinic.organisation_id, invitation, &state.public_url, &actor).await
         }
         .await,
     )
@@ -84,6 +87,7 @@ pub async fn update_staff(user_id: i64, role: String, active: bool) -> Result<()
 #[server(prefix = "/api", endpoint = "owner/invite")]
 pub async fn invite_owner(client_id: i64) -> Result<String, AppError> {
     use crate::domain::Permission;
+    use crate::server::store::links::Invitation;
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
@@ -93,10 +97,8 @@ pub async fn invite_owner(client_id: i64) -> Result<String, AppError> {
             let email = email.ok_or_else(|| {
                 AppError::Invalid(format!("{name} has no email address on file; add one to invite them."))
             })?;
-            state
-                .store
-                .invite(clinic.organisation_id, &email, &name, Role::Owner, Some(client_id), &state.public_url, &actor)
-                .await?;
+            let invitation = Invitation { email: &email, name: &name, role: Role::Owner, client_id: Some(client_id) };
+            state.store.invite(clinic.organisation_id, invitation, &state.public_url, &actor).await?;
             Ok(email)
         }
         .await,

@@ -24,12 +24,16 @@ pub struct Config {
     pub mail_from: String,
     /// Folder for `.eml` files when no SMTP relay is set.
     pub outbox_dir: PathBuf,
+    /// Run the plan jobs (expiry, past due, renewals) in the background.
+    /// Tests switch them off and run them at a chosen date instead.
+    pub plan_jobs: bool,
 }
 
 impl Config {
     /// Reads `CARECOUNT_DATABASE`, `CARECOUNT_ADDR` (or `LEPTOS_SITE_ADDR`),
     /// `CARECOUNT_DEMO_DATA`, `LEPTOS_SITE_ROOT`, `CARECOUNT_PUBLIC_URL`,
-    /// `CARECOUNT_SMTP_URL`, `CARECOUNT_MAIL_FROM` and `CARECOUNT_OUTBOX_DIR`,
+    /// `CARECOUNT_SMTP_URL`, `CARECOUNT_MAIL_FROM`, `CARECOUNT_OUTBOX_DIR` and
+    /// `CARECOUNT_PLAN_JOBS` (0 switches the plan jobs off),
     /// with defaults that suit `make run`. A malformed value is an error
     /// naming the variable.
     pub fn from_env() -> Result<Config, String> {
@@ -63,6 +67,7 @@ impl Config {
             smtp_url: var("CARECOUNT_SMTP_URL"),
             mail_from: var("CARECOUNT_MAIL_FROM").unwrap_or_else(|| "CareCount <carecount@localhost>".into()),
             outbox_dir,
+            plan_jobs: var("CARECOUNT_PLAN_JOBS").as_deref() != Some("0"),
         })
     }
 
@@ -79,6 +84,7 @@ impl Config {
             smtp_url: None,
             mail_from: "CareCount <carecount@localhost>".into(),
             outbox_dir,
+            plan_jobs: true,
         }
     }
 }

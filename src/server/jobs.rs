@@ -12,14 +12,16 @@ const MAIL_EVERY: Duration = Duration::from_secs(3);
 const PLAN_JOBS_EVERY: u32 = 100;
 
 /// Runs until the server stops (the task is aborted).
-pub async fn run_forever(store: Store, mailer: Mailer) {
+pub async fn run_forever(store: Store, mailer: Mailer, plan_jobs: bool) {
     let mut round: u32 = 0;
     loop {
         if round.is_multiple_of(PLAN_JOBS_EVERY) {
-            match store.run_plan_jobs(chrono::Utc::now()).await {
-                Ok(report) if report.changed() => tracing::info!(?report, "plan jobs"),
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "plan jobs failed"),
+            if plan_jobs {
+                match store.run_plan_jobs(chrono::Utc::now()).await {
+                    Ok(report) if report.changed() => tracing::info!(?report, "plan jobs"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "plan jobs failed"),
+                }
             }
             if let Err(e) = store.delete_expired_sessions().await {
                 tracing::error!(error = %e, "session clean-up failed");

@@ -2,8 +2,8 @@
 
 pub mod actor;
 pub mod api_status;
-pub mod auth;
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod export;

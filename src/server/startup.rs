@@ -62,7 +62,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let background = tokio::spawn(super::jobs::run_forever(store.clone(), super::mail::Mailer::new(config)?));
+    let background =
+        tokio::spawn(super::jobs::run_forever(store.clone(), super::mail::Mailer::new(config)?, config.plan_jobs));
     let app = router(store, leptos_options(config), public_url);
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     background.abort();

@@ -17,17 +17,17 @@ use leptos_router::{SsrMode, path};
 use layout::{AppHeader, NotFound};
 use pages::account::{ForgotPage, LoginPage, ResetPage};
 use pages::home::HomePage;
-use pages::portal::PortalPage;
-use pages::settings::SettingsPage;
-use pages::staff::StaffPage;
-use pages::templates::{TemplateEditorPage, TemplatesPage};
 use pages::invoice::InvoicePage;
 use pages::invoice_final::InvoicePrintPage;
 use pages::lists::ListsPage;
 use pages::patient::PatientPage;
 use pages::plan::PlanPage;
+use pages::portal::PortalPage;
 use pages::sell::SellPlanPage;
+use pages::settings::SettingsPage;
 use pages::soap::SoapPage;
+use pages::staff::StaffPage;
+use pages::templates::{TemplateEditorPage, TemplatesPage};
 
 /// The HTML document around the app (server only renders it).
 pub fn shell(options: LeptosOptions) -> impl IntoView {

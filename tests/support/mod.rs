@@ -66,7 +66,9 @@ impl TestApp {
     /// The app with a client that has not signed in.
     pub async fn start_signed_out() -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = Config::for_database(dir.path().join("carecount.db"), "127.0.0.1:0".parse().expect("addr"));
+        let mut config = Config::for_database(dir.path().join("carecount.db"), "127.0.0.1:0".parse().expect("addr"));
+        // Tests run the plan jobs themselves, at the date they choose.
+        config.plan_jobs = false;
         let store = Store::open(&config.database_path).await.expect("open store");
         store.seed_demo(chrono::Utc::now().date_naive()).await.expect("seed demo");
         let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind");

@@ -86,8 +86,8 @@ pub async fn current_viewer(session: &Session, store: &Store) -> Result<Option<V
     };
     let too_old = chrono::Utc::now().timestamp() - signed_in.at > ABSOLUTE_HOURS * 3600;
     let user = store.user(signed_in.user_id).await?;
-    let valid = user
-        .filter(|u| !too_old && u.active && password::fingerprint(&u.password_hash) == signed_in.fingerprint);
+    let valid =
+        user.filter(|u| !too_old && u.active && password::fingerprint(&u.password_hash) == signed_in.fingerprint);
     let Some(user) = valid else {
         end_session(session).await?;
         return Ok(None);

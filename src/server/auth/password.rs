@@ -1,7 +1,7 @@
 //! Password hashing with Argon2id (the crate's defaults: 19 MiB, 2 passes).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::rngs::OsRng;
 
 /// Shortest and longest passwords accepted. The upper bound keeps a request

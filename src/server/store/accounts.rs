@@ -74,7 +74,17 @@ impl Store {
         organisation_id: i64,
         me: Option<i64>,
     ) -> Result<Vec<crate::api::staff::StaffMember>, AppError> {
-        let rows: Vec<(i64, String, String, String, bool, String, Option<String>)> = sqlx::query_as(
+        #[derive(FromRow)]
+        struct SqlStaff {
+            id: i64,
+            display_name: String,
+            email: String,
+            role: String,
+            active: bool,
+            password_hash: String,
+            last_sign_in_at: Option<String>,
+        }
+        let rows: Vec<SqlStaff> = sqlx::query_as(
             "SELECT id, display_name, email, role, active, password_hash, last_sign_in_at FROM users
              WHERE organisation_id = ? AND role <> 'owner'
              ORDER BY CASE role WHEN 'manager' THEN 0 WHEN 'vet' THEN 1 ELSE 2 END, display_name",
@@ -83,23 +93,27 @@ impl Store {
         .fetch_all(self.reader())
         .await?;
         rows.into_iter()
-            .map(|(id, name, email, role, active, hash, last)| {
+            .map(|r| {
                 Ok(crate::api::staff::StaffMember {
-                    id,
-                    name,
-                    email,
-                    role: Role::from_code(&role).ok_or(AppError::Internal)?,
-                    active,
-                    invited: hash == crate::server::auth::password::UNUSABLE,
-                    last_sign_in_at: last,
-                    is_me: me == Some(id),
+                    id: r.id,
+                    name: r.display_name,
+                    email: r.email,
+                    role: Role::from_code(&r.role).ok_or(AppError::Internal)?,
+                    active: r.active,
+                    invited: r.password_hash == crate::server::auth::password::UNUSABLE,
+                    last_sign_in_at: r.last_sign_in_at,
+                    is_me: me == Some(r.id),
                 })
             })
             .collect()
     }
 
     /// A client's name and email, within the organisation.
-    pub async fn client_contact(&self, organisation_id: i64, client_id: i64) -> Result<(String, Option<String>), AppError> {
+    pub async fn client_contact(
+        &self,
+        organisation_id: i64,
+        client_id: i64,
+    ) -> Result<(String, Option<String>), AppError> {
         let row: Option<(String, Option<String>)> = sqlx::query_as(
             "SELECT first_name || ' ' || last_name, email FROM clients WHERE id = ? AND organisation_id = ?",
         )
@@ -120,7 +134,10 @@ impl Store {
 
     /// The account with this id.
     pub async fn user(&self, id: i64) -> Result<Option<SqlUser>, AppError> {
-        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE id = ?")).bind(id).fetch_optional(self.reader()).await?)
+        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await?)
     }
 
     /// Notes a successful sign-in.

@@ -12,6 +12,15 @@ use crate::api::error::AppError;
 use crate::domain::plural;
 use crate::server::actor::Actor;
 
+#[derive(sqlx::FromRow)]
+struct HeldBenefit {
+    id: i64,
+    label: String,
+    limit_quantity: Option<i64>,
+    used: i64,
+    unit: Option<String>,
+}
+
 impl Store {
     /// Records a patient's death; its running wellness plans go on hold.
     pub async fn record_death(
@@ -71,8 +80,8 @@ impl Store {
         .bind(clinic.organisation_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (template_id, client_id, from_patient, plan_name, kind, status) =
-            plan.ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
+        let (template_id, client_id, from_patient, plan_name, kind, status) = plan
+            .ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
         let from = self.find_patient(clinic.organisation_id, from_patient.unwrap_or_default()).await?;
         if kind != "wellness" || from.deceased_on.is_none() || status != "on_hold" {
             return Err(AppError::Conflict(
@@ -111,10 +120,11 @@ impl Store {
         .bind(subscription_id)
         .fetch_one(&mut *tx)
         .await?;
-        let benefits: Vec<(i64, String, Option<i64>, i64, Option<String>)> = sqlx::query_as(
+        let benefits: Vec<HeldBenefit> = sqlx::query_as(
             "SELECT b.id, b.label, b.limit_quantity,
-                    COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0),
-                    COALESCE(i.unit_name, g.unit_name)
+                    COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
+                      AS used,
+                    COALESCE(i.unit_name, g.unit_name) AS unit
              FROM subscription_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id
              LEFT JOIN item_groups g ON g.id = b.group_id
              WHERE b.subscription_id = ? ORDER BY b.position",
@@ -122,7 +132,7 @@ impl Store {
         .bind(subscription_id)
         .fetch_all(&mut *tx)
         .await?;
-        for (old_benefit, label, limit, used, unit) in benefits {
+        for HeldBenefit { id: old_benefit, label, limit_quantity: limit, used, unit } in benefits {
             let new_benefit: i64 = sqlx::query_scalar(
                 "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
                                                     discount_percent, position)
@@ -137,10 +147,16 @@ impl Store {
             let Some(limit) = limit else { continue };
             let left = (limit - used).max(0);
             let moves = [
-                (new_benefit, used, format!(
-                    "{used} {} of {label} already used by {} before the plan moved to {}",
-                    plural(&unit, used), from.name, to.name
-                )),
+                (
+                    new_benefit,
+                    used,
+                    format!(
+                        "{used} {} of {label} already used by {} before the plan moved to {}",
+                        plural(&unit, used),
+                        from.name,
+                        to.name
+                    ),
+                ),
                 (old_benefit, left, format!("{left} {} of {label} moved to {}'s plan", plural(&unit, left), to.name)),
             ];
             for (benefit, quantity, note) in moves.into_iter().filter(|(_, q, _)| *q > 0) {
@@ -160,11 +176,13 @@ impl Store {
                 .await?;
             }
         }
-        sqlx::query("UPDATE payments SET subscription_id = ? WHERE subscription_id = ? AND status IN ('due', 'failed')")
-            .bind(new_id)
-            .bind(subscription_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE payments SET subscription_id = ? WHERE subscription_id = ? AND status IN ('due', 'failed')",
+        )
+        .bind(new_id)
+        .bind(subscription_id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "UPDATE subscriptions SET status = 'cancelled', cancelled_on = ?, hold_from = NULL,
                     transferred_to_subscription_id = ? WHERE id = ?",

@@ -10,7 +10,7 @@ use super::clinic::decimal;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::api::portal::{HealthPlan, Healthcard, Pet, UsageWords};
-use crate::domain::{Money, Quantity, Subunit, SubscriptionStatus, UnitSpec};
+use crate::domain::{Money, Quantity, SubscriptionStatus, Subunit, UnitSpec};
 
 #[derive(FromRow)]
 struct SqlUse {
@@ -69,9 +69,7 @@ impl Store {
                 .fetch_all(self.reader())
                 .await?;
         let mut cards = self.client_plans(client_id).await?;
-        let current = |s: SubscriptionStatus| {
-            !matches!(s, SubscriptionStatus::Expired | SubscriptionStatus::Cancelled)
-        };
+        let current = |s: SubscriptionStatus| !matches!(s, SubscriptionStatus::Expired | SubscriptionStatus::Cancelled);
         cards.sort_by_key(|c| (!current(c.subscription.status), std::cmp::Reverse(c.subscription.starts_on)));
         let mut plans = Vec::new();
         let mut total_saved = Money::ZERO;
@@ -93,7 +91,11 @@ impl Store {
         })
     }
 
-    async fn health_plan(&self, clinic: &ClinicInfo, card: crate::api::patients::PlanCard) -> Result<HealthPlan, AppError> {
+    async fn health_plan(
+        &self,
+        clinic: &ClinicInfo,
+        card: crate::api::patients::PlanCard,
+    ) -> Result<HealthPlan, AppError> {
         let id = card.subscription.id;
         let payments: Vec<(NaiveDate, String, String)> =
             sqlx::query_as("SELECT due_on, amount, status FROM payments WHERE subscription_id = ? ORDER BY number")

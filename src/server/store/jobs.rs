@@ -51,7 +51,12 @@ impl Store {
         Ok(report)
     }
 
-    async fn expire_ended(&self, organisation_id: i64, today: NaiveDate, report: &mut JobReport) -> Result<(), AppError> {
+    async fn expire_ended(
+        &self,
+        organisation_id: i64,
+        today: NaiveDate,
+        report: &mut JobReport,
+    ) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
         let ended: Vec<i64> = sqlx::query_scalar(
             "UPDATE subscriptions SET status = 'expired'
@@ -71,7 +76,12 @@ impl Store {
         Ok(())
     }
 
-    async fn mark_past_due(&self, organisation_id: i64, today: NaiveDate, report: &mut JobReport) -> Result<(), AppError> {
+    async fn mark_past_due(
+        &self,
+        organisation_id: i64,
+        today: NaiveDate,
+        report: &mut JobReport,
+    ) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
         let grace = setting_number(&mut tx, organisation_id, "past_due_grace_days", 7).await?;
         let cutoff = today - Days::new(grace.max(0) as u64);
@@ -127,9 +137,15 @@ impl Store {
                 Err(AppError::Invalid(why) | AppError::NotFound(why) | AppError::Conflict(why)) => {
                     let mut tx = self.begin_write().await?;
                     let detail = format!("Automatic renewal not possible: {why}");
-                    Audit { action: "renew_refused", entity: "subscription", entity_id: id, detail: &detail, note: None }
-                        .write(&mut tx, organisation_id, &automatic())
-                        .await?;
+                    Audit {
+                        action: "renew_refused",
+                        entity: "subscription",
+                        entity_id: id,
+                        detail: &detail,
+                        note: None,
+                    }
+                    .write(&mut tx, organisation_id, &automatic())
+                    .await?;
                     tx.commit().await?;
                 }
                 Err(other) => return Err(other),

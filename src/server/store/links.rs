@@ -18,6 +18,18 @@ pub const RESET_TTL: Duration = Duration::hours(1);
 /// How long an invitation works.
 pub const INVITE_TTL: Duration = Duration::days(7);
 
+/// Who is invited, as what.
+pub struct Invitation<'a> {
+    /// Their email, as typed.
+    pub email: &'a str,
+    /// Their name, as typed.
+    pub name: &'a str,
+    /// Their role.
+    pub role: Role,
+    /// For owners: their client record.
+    pub client_id: Option<i64>,
+}
+
 /// What a link is for, as its page needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkFacts {
@@ -154,18 +166,15 @@ impl Store {
     pub async fn invite(
         &self,
         organisation_id: i64,
-        email: &str,
-        name: &str,
-        role: Role,
-        client_id: Option<i64>,
+        invitation: Invitation<'_>,
         public_url: &str,
         actor: &Actor,
     ) -> Result<i64, AppError> {
+        let Invitation { email, name, role, client_id } = invitation;
         let email = clean_email(email)?;
         let name = clean_name(name)?;
         let mut tx = self.begin_write().await?;
-        let user_id =
-            insert_user(&mut tx, organisation_id, &email, &name, role, client_id, password::UNUSABLE).await?;
+        let user_id = insert_user(&mut tx, organisation_id, &email, &name, role, client_id, password::UNUSABLE).await?;
         let token = issue(&mut tx, user_id, "invite", INVITE_TTL).await?;
         let clinic: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = ?")
             .bind(organisation_id)

@@ -14,13 +14,13 @@ pub mod demo;
 pub mod finalize;
 pub mod healthcard;
 pub mod invoices;
+pub mod jobs;
 pub mod lifecycle;
 pub mod links;
 pub mod lists;
 pub mod outbox;
 pub mod patients;
 pub mod promotions;
-pub mod jobs;
 pub mod selling;
 pub mod settings;
 pub mod settlement;
@@ -94,11 +94,7 @@ impl Store {
             .map_err(not_sqlite)?;
         // Sessions have their own small pool: loading one never waits for
         // (or deadlocks with) a request's own write transaction.
-        let sessions = SqlitePoolOptions::new()
-            .max_connections(2)
-            .connect_with(options)
-            .await
-            .map_err(not_sqlite)?;
+        let sessions = SqlitePoolOptions::new().max_connections(2).connect_with(options).await.map_err(not_sqlite)?;
         tower_sessions_sqlx_store::SqliteStore::new(sessions.clone())
             .migrate()
             .await

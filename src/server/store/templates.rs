@@ -39,6 +39,15 @@ struct SqlTemplateRow {
     running: i64,
 }
 
+#[derive(FromRow)]
+struct SqlBenefitRow {
+    label: String,
+    code: Option<String>,
+    group_id: Option<i64>,
+    limit_quantity: Option<i64>,
+    discount_percent: String,
+}
+
 const ROW: &str = "SELECT t.id, t.name, t.kind, t.species, t.life_stage, t.description, t.price, t.enrollment_fee,
         t.term_months, t.auto_renew, t.renews_into_template_id, t.member_discount_percent,
         t.multi_pet_discount_percent, t.available_from, t.available_until, t.billing_options, t.active,
@@ -114,7 +123,7 @@ impl Store {
                 .fetch_optional(&mut *conn)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("There is no plan template number {id}.")))?;
-            let benefits: Vec<(String, Option<String>, Option<i64>, Option<i64>, String)> = sqlx::query_as(
+            let benefits: Vec<SqlBenefitRow> = sqlx::query_as(
                 "SELECT b.label, i.code, b.group_id, b.limit_quantity, b.discount_percent
                  FROM template_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id
                  WHERE b.template_id = ? ORDER BY b.position",
@@ -148,11 +157,11 @@ impl Store {
                 active: t.active,
                 benefits: benefits
                     .into_iter()
-                    .map(|(label, code, group, limit, discount)| BenefitDraft {
-                        label,
-                        target: code.unwrap_or_else(|| format!("group:{}", group.unwrap_or_default())),
-                        limit: limit.map(|l| l.to_string()).unwrap_or_default(),
-                        discount,
+                    .map(|b| BenefitDraft {
+                        label: b.label,
+                        target: b.code.unwrap_or_else(|| format!("group:{}", b.group_id.unwrap_or_default())),
+                        limit: b.limit_quantity.map(|l| l.to_string()).unwrap_or_default(),
+                        discount: b.discount_percent,
                     })
                     .collect(),
             };
@@ -322,7 +331,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let mut detail = format!("{} saved: {} {}, {} benefits", t.name, clinic.currency.code, t.price, t.benefits.len());
+        let mut detail =
+            format!("{} saved: {} {}, {} benefits", t.name, clinic.currency.code, t.price, t.benefits.len());
         if let Some(old) = old_price.filter(|old| decimal(old).ok() != Some(t.price)) {
             // Running contracts keep their copy; only their next term's
             // price is at stake, and the manager decides it.

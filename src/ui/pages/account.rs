@@ -68,7 +68,7 @@ pub fn ForgotPage() -> impl IntoView {
 #[component]
 pub fn ResetPage() -> impl IntoView {
     let token = move || use_params_map().read().get("token").unwrap_or_default();
-    let info = Resource::new(token, |t| check_link(t));
+    let info = Resource::new(token, check_link);
     view! {
         <Title text="Choose a password"/>
         <section class="auth-card panel">

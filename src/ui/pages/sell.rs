@@ -25,13 +25,12 @@ fn SellForm(page: SellPage) -> impl IntoView {
     let patient = page.patient.clone();
     let picked = RwSignal::new(page.templates.iter().find(|t| t.ineligible.is_none()).map(|t| t.id));
     let starts_on = RwSignal::new(page.clinic.today.to_string());
-    let billings =
-        StoredValue::new(page.templates.iter().map(|t| (t.id, t.billing.clone())).collect::<Vec<(i64, Vec<Billing>)>>());
+    let billings = StoredValue::new(
+        page.templates.iter().map(|t| (t.id, t.billing.clone())).collect::<Vec<(i64, Vec<Billing>)>>(),
+    );
     let offered = move || {
         let picked = picked.get();
-        billings
-            .get_value()
-            .into_iter().find(|(id, _)| Some(*id) == picked).map(|(_, b)| b).unwrap_or_default()
+        billings.get_value().into_iter().find(|(id, _)| Some(*id) == picked).map(|(_, b)| b).unwrap_or_default()
     };
     let billing = RwSignal::new(Billing::Monthly);
     // A template offers its own ways to bill: keep the choice one of them.

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::templates::{BenefitDraft, TemplateEditor, save_template, load_template, template_list};
+use crate::api::templates::{BenefitDraft, TemplateEditor, load_template, save_template, template_list};
 use crate::domain::Billing;
 use crate::ui::route::{loaded, route_id};
 
