@@ -29,12 +29,15 @@ test("a manager changes the member tag in the settings and the desk shows it", a
   await signIn(page, MANAGER);
   await page.goto("/settings");
   await hydrated(page);
-  const tag = page.locator('[data-test="member-tag"]');
-  await tag.fill("");
-  await page.locator('[data-test="clinic-settings"] button[type="submit"]').click();
-  await expect(page.locator('[data-test="clinic-settings"] .banner.error')).toBeVisible();
+  const tag = page.locator('[data-test="clinic-settings"] [data-test="member-tag"]');
+  const zone = page.locator('[data-test="clinic-settings"] [data-test="time-zone"]');
   await tag.fill("Wellness club");
-  await page.locator('[data-test="time-zone"]').fill("Europe/Brussels");
+  await zone.fill("Mars/Olympus");
+  await page.locator('[data-test="clinic-settings"] button[type="submit"]').click();
+  await expect(page.locator('[data-test="clinic-settings"] .banner.error')).toContainText("Europe/Amsterdam");
+  // The rejected form keeps what was typed.
+  await expect(tag).toHaveValue("Wellness club");
+  await zone.fill("Europe/Brussels");
   await page.locator('[data-test="clinic-settings"] button[type="submit"]').click();
   await expect(page.locator('[data-test="clinic-settings"] .banner.success')).toHaveText("Clinic saved.");
   await snapshot(page, "settings");
@@ -43,7 +46,7 @@ test("a manager changes the member tag in the settings and the desk shows it", a
   // Put the demo's label back for the tests that follow.
   await page.goto("/settings");
   await hydrated(page);
-  await page.locator('[data-test="member-tag"]').fill("Plan member");
+  await page.locator('[data-test="clinic-settings"] [data-test="member-tag"]').fill("Plan member");
   await page.locator('[data-test="clinic-settings"] button[type="submit"]').click();
   await expect(page.locator('[data-test="clinic-settings"] .banner.success')).toBeVisible();
   await page.goto("/staff");

@@ -67,7 +67,7 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             {if error == AppError::Unauthorized {
                 view! { <a class="button" href="/login">"Sign in"</a> }.into_any()
             } else {
-                view! { <a class="button" href="/">"Back to the start"</a> }.into_any()
+                view! { <a class="button" href="/">"Back to patients"</a> }.into_any()
             }}
         </section>
     }

@@ -51,9 +51,10 @@ fn invalid<T>(message: String) -> Result<T, AppError> {
     Err(AppError::Invalid(message))
 }
 
-fn amount(text: &str, what: &str, currency: &Currency) -> Result<Decimal, AppError> {
+/// An amount; an empty optional one (a fee) is zero, an empty price is not.
+fn amount(text: &str, what: &str, currency: &Currency, required: bool) -> Result<Decimal, AppError> {
     let text = text.trim();
-    let text = if text.is_empty() { "0" } else { text };
+    let text = if text.is_empty() && !required { "0" } else { text };
     match text.replace(',', ".").parse::<Decimal>() {
         Ok(d) if !d.is_sign_negative() && d.scale() <= currency.minor_digits && d < Decimal::from(1_000_000) => Ok(d),
         _ => invalid(format!("The {what} is an amount in {} such as 240.00.", currency.code)),
@@ -162,8 +163,8 @@ pub fn validate(draft: &TemplateDraft, currency: &Currency) -> Result<ValidTempl
         species,
         life_stage,
         description,
-        price: amount(&draft.price, "price", currency)?,
-        enrollment_fee: amount(&draft.enrollment_fee, "enrollment fee", currency)?,
+        price: amount(&draft.price, "price", currency, true)?,
+        enrollment_fee: amount(&draft.enrollment_fee, "enrollment fee", currency, false)?,
         term_months,
         member_discount: percent(&draft.member_discount, "member discount")?,
         multi_pet_discount: percent(&draft.multi_pet_discount, "multi-pet discount")?,
@@ -213,6 +214,9 @@ mod tests {
         let mut d = draft();
         d.price = "24.999".into();
         assert!(validate(&d, &eur).unwrap_err().to_string().contains("price is an amount in EUR"));
+        let mut d = draft();
+        d.price = " ".into();
+        assert!(validate(&d, &eur).unwrap_err().to_string().contains("price is an amount"));
         let mut d = draft();
         d.benefits[0].limit = "0".into();
         assert!(validate(&d, &eur).unwrap_err().to_string().starts_with("Benefit 1 (Exams)"));
