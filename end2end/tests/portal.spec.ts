@@ -24,6 +24,7 @@ test("an owner signs in on a phone, filters to one pet, opens a plan and reads i
   await expect(page).toHaveURL(/\/portal$/);
   await expect(page.getByRole("heading", { name: "Plans overview" })).toBeVisible();
   await hydrated(page);
+  await expect(page.locator('[data-test="signed-in-as"]')).toHaveText("Emma de Vries");
   await expect(page.locator('[data-test="hc-plan"]').first()).toBeVisible();
 
   // Only Rex's plans after filtering; the household's packs stay (they cover Rex too).

@@ -105,9 +105,12 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency) -> impl Into
                         Remaining::Counted(q) if q.0 <= 0 => "counter counter-out",
                         _ => "counter counter-left",
                     };
+                    // "Wellness exams · Wellness exam" says it twice.
+                    let covers = (!b.label.to_lowercase().starts_with(&shown.covers_name.to_lowercase()))
+                        .then(|| format!(" · {}", shown.covers_name));
                     view! {
                         <li data-test="hc-benefit">
-                            <span><strong>{b.label.clone()}</strong><span class="muted small">{format!(" · {}", shown.covers_name)}</span></span>
+                            <span><strong>{b.label.clone()}</strong><span class="muted small">{covers}</span></span>
                             <span class=class data-test="counter">{out_of_text(b.limit, left, &shown.units)}</span>
                         </li>
                     }

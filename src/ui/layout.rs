@@ -11,7 +11,10 @@ use crate::domain::{Permission, Role, allows};
 /// Top bar: product mark, the signed-in person's navigation, sign-out.
 #[component]
 pub fn AppHeader() -> impl IntoView {
-    let me = Resource::new(|| (), |_| who_am_i());
+    // Asked again after each navigation: signing in or out moves to another
+    // page without reloading this header.
+    let location = leptos_router::hooks::use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| who_am_i());
     let sign_out = ServerAction::<SignOut>::new();
     view! {
         <header class="topbar">
@@ -19,7 +22,7 @@ pub fn AppHeader() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"✚"</span>
                 <span class="brand-name">"CareCount"</span>
             </a>
-            <Suspense fallback=|| ()>
+            <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     me.await.ok().flatten().map(|me| {
                         let manager = allows(me.role, Permission::ManageSettings);
@@ -47,7 +50,7 @@ pub fn AppHeader() -> impl IntoView {
                         }
                     })
                 })}
-            </Suspense>
+            </Transition>
         </header>
     }
 }
