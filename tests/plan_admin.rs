@@ -316,3 +316,83 @@ fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
         assert!(body.contains("Rex died on"), "{body}");
     });
 }
+
+#[test]
+fn a_yearly_limit_counts_only_this_plan_years_use_and_reversals_go_back_to_their_year() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let bella = app.patient_id("Bella").await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", bella).await;
+        let (benefit, limit, _) = app.benefit(bella, "Wellness exams").await;
+        let exam = app.item_id("EXAM").await;
+        let started = (Utc::now() - chrono::Duration::days(500)).date_naive();
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE subscriptions SET starts_on = ?, ends_on = NULL WHERE id = ?")
+            .bind(started)
+            .bind(plan)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE subscription_benefits SET resets = 'year' WHERE id = ?")
+            .bind(benefit)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        // Last plan year: the limit used up, one of them reversed today.
+        let old = (Utc::now() - chrono::Duration::days(300)).format("%Y-%m-%dT10:00:00Z").to_string();
+        let last_year: i64 = sqlx::query_scalar(
+            "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
+                                       actor_name, created_at)
+             VALUES (?, ?, ?, ?, 'import_line', 'old-year', 'test', ?) RETURNING id",
+        )
+        .bind(benefit)
+        .bind(bella)
+        .bind(exam)
+        .bind(limit)
+        .bind(&old)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
+                                       reversal_of, actor_name, note)
+             VALUES (?, ?, ?, -1, 'reversal', 'old-year-fix', ?, 'test', 'typo')",
+        )
+        .bind(benefit)
+        .bind(bella)
+        .bind(exam)
+        .bind(last_year)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        // The plan year began on the first anniversary of the start.
+        let year_start = started.checked_add_months(chrono::Months::new(12)).unwrap();
+        let this_year: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = ?
+               AND date(created_at) >= ? AND source_key NOT LIKE 'old-year%'",
+        )
+        .bind(benefit)
+        .bind(year_start)
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        // Without the yearly reset, last year's uses (net of the reversal) would count too.
+        let all: i64 = sqlx::query_scalar("SELECT SUM(quantity) FROM usage_ledger WHERE subscription_benefit_id = ?")
+            .bind(benefit)
+            .fetch_one(app.store.reader())
+            .await
+            .unwrap();
+        assert!(all >= this_year + limit - 1);
+        let (_, body) = app.call("patient", &format!("id={bella}")).await;
+        let page: Value = serde_json::from_str(&body).unwrap();
+        let shown = page["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["subscription"]["benefits"].as_array().unwrap().clone())
+            .find(|b| b["id"] == benefit)
+            .unwrap();
+        assert_eq!(shown["used"], this_year, "only this plan year's use counts: {shown}");
+    });
+}

@@ -94,6 +94,8 @@ pub struct BenefitDisplay {
     pub covers_name: String,
     /// The unit it counts in.
     pub units: UnitSpec,
+    /// The limit starts again each plan year (rather than once per term).
+    pub yearly: bool,
 }
 
 /// One subscription with everything its card shows. The subscription is the
@@ -154,7 +156,7 @@ pub async fn patient_page(id: i64) -> Result<PatientDetail, AppError> {
             let patient = state.store.find_patient(clinic.organisation_id, id).await?;
             let plans = state
                 .store
-                .client_plans(patient.client_id)
+                .client_plans(patient.client_id, clinic.today)
                 .await?
                 .into_iter()
                 .filter(|p| p.subscription.applies_to(patient.id))

@@ -71,7 +71,7 @@ pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
-            let detail = state.store.plan_detail(clinic.organisation_id, id).await?;
+            let detail = state.store.plan_detail(clinic.organisation_id, id, clinic.today).await?;
             Ok(PlanPageData { clinic, detail })
         }
         .await,

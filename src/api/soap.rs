@@ -85,7 +85,7 @@ pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
                 state.store.patient(clinic.organisation_id, soap.patient_id).await?.ok_or(AppError::Internal)?;
             let plans = state
                 .store
-                .client_plans(soap.client_id)
+                .client_plans(soap.client_id, clinic.today)
                 .await?
                 .into_iter()
                 .filter(|p| p.subscription.applies_to(soap.patient_id))

@@ -30,8 +30,9 @@ pub struct TemplateSummary {
     pub window: Option<String>,
 }
 
-/// One benefit row of the editor, as typed.
+/// One benefit row of the editor, as typed. Missing fields read as empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BenefitDraft {
     /// What the tracker calls it.
     pub label: String,
@@ -41,6 +42,8 @@ pub struct BenefitDraft {
     pub limit: String,
     /// Percent off the covered units (100 = free).
     pub discount: String,
+    /// "term" (once per term) or "year" (each plan year).
+    pub resets: String,
 }
 
 /// A template as the editor holds it: text as typed, so nothing is lost

@@ -1,5 +1,6 @@
 //! Property tests: the laws the counting core must keep for any draft.
 
+use chrono::Datelike;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -230,5 +231,22 @@ proptest! {
         if boxes.normalize().scale() <= 3 {
             prop_assert_eq!(Quantity::parse(&boxes.to_string(), &units, UnitChoice::Unit, false), Ok(Quantity(n)));
         }
+    }
+}
+
+proptest! {
+    /// A plan year holds the day asked about: it starts on an anniversary
+    /// on or before it, and the next anniversary comes after it.
+    #[test]
+    fn a_plan_year_contains_its_day(start_offset in 0i64..3000, days_on in 0i64..4000) {
+        let base = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let start = base + chrono::Days::new(start_offset as u64);
+        let on = start + chrono::Days::new(days_on as u64);
+        let year = plan_year_start(start, on);
+        prop_assert!(start <= year && year <= on);
+        let years = (year.year() - start.year()) as u32;
+        prop_assert_eq!(Some(year), start.checked_add_months(chrono::Months::new(12 * years)));
+        let next = start.checked_add_months(chrono::Months::new(12 * (years + 1))).unwrap();
+        prop_assert!(next > on);
     }
 }

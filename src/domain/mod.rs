@@ -43,5 +43,5 @@ pub use quantity::{Quantity, QuantityError, Subunit, UnitChoice, UnitSpec, plura
 pub use schedule::{Billing, Instalment, schedule};
 pub use settlement::{Outcome, Settlement, SettlementInput, SettlementOption, UsedValue, settle};
 pub use subscription::{CoverageSubscription, PatientId, PlanKind, SubscriptionId, SubscriptionStatus, in_force};
-pub use term::{extend_for_hold, renewal_start, term_end};
+pub use term::{Reset, extend_for_hold, plan_year_start, renewal_start, term_end};
 pub use tracker::{Tracker, TrackerRow};

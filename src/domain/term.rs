@@ -2,7 +2,7 @@
 //! moves the end. Months are added to the start date each time (never
 //! step by step), so 31 January runs to 30 January, not drifting to the 28th.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// The last day of a term of `months` starting on `start` (inclusive).
@@ -18,6 +18,48 @@ pub fn renewal_start(end: NaiveDate) -> Option<NaiveDate> {
 /// The day an automatic renewal is prepared: `days_before` the end.
 pub fn renewal_due(end: NaiveDate, days_before: u32) -> Option<NaiveDate> {
     end.checked_sub_days(Days::new(u64::from(days_before)))
+}
+
+/// How often a benefit's limit starts again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Reset {
+    /// Once per term: what is used stays used until the plan renews.
+    Term,
+    /// Every year from the plan's start (open-ended and multi-year plans).
+    Year,
+}
+
+impl Reset {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reset::Term => "term",
+            Reset::Year => "year",
+        }
+    }
+
+    /// Reads a stored code (anything else counts per term).
+    pub fn from_code(code: &str) -> Reset {
+        if code == "year" { Reset::Year } else { Reset::Term }
+    }
+}
+
+/// The first day of the plan year that contains `on`, for a plan that
+/// started on `start`: the latest anniversary of the start on or before
+/// `on` (the start itself before the first anniversary). Anniversaries are
+/// counted from the start each time, so 29 February falls on 28 February.
+pub fn plan_year_start(start: NaiveDate, on: NaiveDate) -> NaiveDate {
+    if on <= start {
+        return start;
+    }
+    let mut years = (on.year() - start.year()).max(0) as u32;
+    loop {
+        match start.checked_add_months(Months::new(12 * years)) {
+            Some(anniversary) if anniversary <= on => return anniversary,
+            _ if years == 0 => return start,
+            _ => years -= 1,
+        }
+    }
 }
 
 /// Why a hold was refused.
@@ -60,6 +102,16 @@ pub fn extend_for_hold(
 mod tests {
     use super::*;
     use crate::domain::fixtures::day;
+
+    #[test]
+    fn plan_years_start_on_each_anniversary_even_from_a_leap_day() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(plan_year_start(d(2024, 2, 29), d(2025, 2, 27)), d(2024, 2, 29));
+        assert_eq!(plan_year_start(d(2024, 2, 29), d(2025, 2, 28)), d(2025, 2, 28));
+        assert_eq!(plan_year_start(d(2024, 2, 29), d(2028, 3, 1)), d(2028, 2, 29));
+        assert_eq!(plan_year_start(d(2026, 9, 22), d(2026, 9, 21)), d(2026, 9, 22));
+        assert_eq!(plan_year_start(d(2026, 9, 22), d(2029, 1, 5)), d(2028, 9, 22));
+    }
 
     #[test]
     fn terms_end_the_day_before_the_same_date_a_year_on() {

@@ -111,7 +111,7 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency) -> impl Into
                     view! {
                         <li data-test="hc-benefit">
                             <span><strong>{b.label.clone()}</strong><span class="muted small">{covers}</span></span>
-                            <span class=class data-test="counter">{out_of_text(b.limit, left, &shown.units)}</span>
+                            <span class=class data-test="counter">{out_of_text(b.limit, left, &shown.units)}{shown.yearly.then_some(" this plan year")}</span>
                         </li>
                     }
                 }).collect_view()}

@@ -135,8 +135,8 @@ impl Store {
         for HeldBenefit { id: old_benefit, label, limit_quantity: limit, used, unit } in benefits {
             let new_benefit: i64 = sqlx::query_scalar(
                 "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
-                                                    discount_percent, position)
-                 SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position
+                                                    discount_percent, position, resets)
+                 SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position, resets
                  FROM subscription_benefits WHERE id = ? RETURNING id",
             )
             .bind(new_id)

@@ -73,7 +73,7 @@ impl Store {
         let mut draft = parse_lines(&desk_lines, invoice.corrects_invoice_id.is_some()).map_err(AppError::Invalid)?;
         let promotions = promotions_on(&mut tx, clinic.organisation_id, invoice.invoice_date).await?;
         apply_promotions(&mut draft, &promotions, invoice.invoice_date);
-        let plans = client_plans_on(&mut tx, invoice.client_id).await?;
+        let plans = client_plans_on(&mut tx, invoice.client_id, invoice.invoice_date).await?;
         let subs: Vec<_> = plans.into_iter().map(|p| p.subscription).collect();
         let rules = CoverageRules {
             date: invoice.invoice_date,

@@ -68,7 +68,7 @@ impl Store {
                 .bind(client_id)
                 .fetch_all(self.reader())
                 .await?;
-        let mut cards = self.client_plans(client_id).await?;
+        let mut cards = self.client_plans(client_id, clinic.today).await?;
         let current = |s: SubscriptionStatus| !matches!(s, SubscriptionStatus::Expired | SubscriptionStatus::Cancelled);
         cards.sort_by_key(|c| (!current(c.subscription.status), std::cmp::Reverse(c.subscription.starts_on)));
         let mut plans = Vec::new();

@@ -250,7 +250,7 @@ impl Store {
             clinic,
             client: ClientBrief { id: invoice.client_id, name: client.0, email: client.1, phone: client.2 },
             patients: client_patients(&mut conn, invoice.client_id).await?,
-            plans: client_plans_on(&mut conn, invoice.client_id).await?,
+            plans: client_plans_on(&mut conn, invoice.client_id, invoice.invoice_date).await?,
             lines,
             corrects,
             finalized: invoice

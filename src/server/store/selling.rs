@@ -47,6 +47,7 @@ struct SqlTemplateBenefit {
     discount_percent: String,
     unit_name: String,
     subunit_name: Option<String>,
+    resets: String,
 }
 
 const TEMPLATE_COLUMNS: &str = "id, name, kind, species, life_stage, description, price, enrollment_fee, term_months,
@@ -94,7 +95,7 @@ impl Store {
         let mut offers = Vec::new();
         for t in templates {
             let benefits: Vec<SqlTemplateBenefit> = sqlx::query_as(
-                "SELECT b.label, b.limit_quantity, b.discount_percent,
+                "SELECT b.label, b.limit_quantity, b.discount_percent, b.resets,
                         COALESCE(i.unit_name, g.unit_name) AS unit_name, i.subunit_name
                  FROM template_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id
                  LEFT JOIN item_groups g ON g.id = b.group_id WHERE b.template_id = ? ORDER BY b.position",
@@ -114,7 +115,8 @@ impl Store {
                     } else {
                         format!(" at {}% off", b.discount_percent)
                     };
-                    format!("{}: {amount}{off}", b.label)
+                    let yearly = if b.resets == "year" && b.limit_quantity.is_some() { " a year" } else { "" };
+                    format!("{}: {amount}{yearly}{off}", b.label)
                 })
                 .collect();
             let ineligible = match refusal(&mut conn, clinic, &t, patient, None).await? {
@@ -334,8 +336,8 @@ pub(crate) async fn write_sale(
     .await?;
     sqlx::query(
         "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
-                                            discount_percent, position)
-         SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position
+                                            discount_percent, position, resets)
+         SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position, resets
          FROM template_benefits WHERE template_id = ?",
     )
     .bind(subscription_id)

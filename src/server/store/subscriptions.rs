@@ -9,8 +9,8 @@ use super::Store;
 use super::clinic::decimal;
 use crate::api::patients::{BenefitDisplay, PlanCard};
 use crate::domain::{
-    BenefitBalance, CoverageSubscription, Covers, Limit, Percent, PlanKind, Quantity, SubscriptionStatus, Subunit,
-    UnitSpec, UsageShare,
+    BenefitBalance, CoverageSubscription, Covers, Limit, Percent, PlanKind, Quantity, Reset, SubscriptionStatus,
+    Subunit, UnitSpec, UsageShare, plan_year_start,
 };
 
 #[derive(FromRow)]
@@ -39,6 +39,8 @@ struct SqlBenefit {
     unit_name: String,
     subunit_name: Option<String>,
     subunit_per_unit: Option<i64>,
+    resets: String,
+    starts_on: NaiveDate,
 }
 
 #[derive(FromRow)]
@@ -46,6 +48,7 @@ struct SqlUsage {
     subscription_benefit_id: i64,
     patient_id: Option<i64>,
     item_id: Option<i64>,
+    day: NaiveDate,
     used: i64,
 }
 
@@ -59,16 +62,21 @@ fn percent(text: &str) -> Result<Percent, sqlx::Error> {
 
 impl Store {
     /// Every subscription of a client, newest first, with benefits and
-    /// usage summed from the ledger (never a stored balance).
-    pub async fn client_plans(&self, client_id: i64) -> Result<Vec<PlanCard>, sqlx::Error> {
+    /// usage summed from the ledger (never a stored balance) as of `today`:
+    /// a benefit that resets yearly counts only this plan year's use.
+    pub async fn client_plans(&self, client_id: i64, today: NaiveDate) -> Result<Vec<PlanCard>, sqlx::Error> {
         let mut conn = self.reader().acquire().await?;
-        client_plans_on(&mut conn, client_id).await
+        client_plans_on(&mut conn, client_id, today).await
     }
 }
 
 /// [`Store::client_plans`] on a given connection, so a write transaction
 /// counts with what it has locked.
-pub(crate) async fn client_plans_on(conn: &mut SqliteConnection, client_id: i64) -> Result<Vec<PlanCard>, sqlx::Error> {
+pub(crate) async fn client_plans_on(
+    conn: &mut SqliteConnection,
+    client_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<PlanCard>, sqlx::Error> {
     let subs: Vec<SqlSubscription> = sqlx::query_as(
         "SELECT s.id, s.plan_name, s.kind, s.patient_id, p.name AS patient_name, s.status,
                     s.starts_on, s.ends_on, s.member_discount_percent
@@ -82,7 +90,7 @@ pub(crate) async fn client_plans_on(conn: &mut SqliteConnection, client_id: i64)
         "SELECT b.id, b.subscription_id, b.label, b.item_id, b.group_id, b.limit_quantity, b.discount_percent,
                     COALESCE(i.name, g.name) AS covers_name,
                     COALESCE(i.unit_name, g.unit_name) AS unit_name,
-                    i.subunit_name, i.subunit_per_unit
+                    i.subunit_name, i.subunit_per_unit, b.resets, s.starts_on
              FROM subscription_benefits b
              JOIN subscriptions s ON s.id = b.subscription_id
              LEFT JOIN catalog_items i ON i.id = b.item_id
@@ -93,31 +101,47 @@ pub(crate) async fn client_plans_on(conn: &mut SqliteConnection, client_id: i64)
     .fetch_all(&mut *conn)
     .await?;
     let usage: Vec<SqlUsage> = sqlx::query_as(
-        "SELECT l.subscription_benefit_id, l.patient_id, l.item_id, SUM(l.quantity) AS used
+        "SELECT l.subscription_benefit_id, l.patient_id, l.item_id,
+                date(COALESCE(o.created_at, l.created_at)) AS day, SUM(l.quantity) AS used
              FROM usage_ledger l
+             -- A reversal counts on the day of the use it reverses, so it
+             -- gives back to the plan year that use was taken from.
+             LEFT JOIN usage_ledger o ON o.id = l.reversal_of
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id
              WHERE s.client_id = ?
-             GROUP BY l.subscription_benefit_id, l.patient_id, l.item_id",
+             GROUP BY l.subscription_benefit_id, l.patient_id, l.item_id, day",
     )
     .bind(client_id)
     .fetch_all(&mut *conn)
     .await?;
+    // Uses before the current plan year do not count against a yearly limit.
+    let counted_from: HashMap<i64, NaiveDate> = benefits
+        .iter()
+        .filter(|b| Reset::from_code(&b.resets) == Reset::Year)
+        .map(|b| (b.id, plan_year_start(b.starts_on, today)))
+        .collect();
+    let usage =
+        usage.into_iter().filter(|u| counted_from.get(&u.subscription_benefit_id).is_none_or(|from| u.day >= *from));
     assemble(subs, benefits, usage)
 }
 
 fn assemble(
     subs: Vec<SqlSubscription>,
     benefits: Vec<SqlBenefit>,
-    usage: Vec<SqlUsage>,
+    usage: impl Iterator<Item = SqlUsage>,
 ) -> Result<Vec<PlanCard>, sqlx::Error> {
-    let mut shares: HashMap<i64, Vec<UsageShare>> = HashMap::new();
+    // Per benefit, patient and item (days summed).
+    let mut summed: HashMap<(i64, i64, i64), i64> = HashMap::new();
     for u in usage {
-        shares.entry(u.subscription_benefit_id).or_default().push(UsageShare {
-            patient_id: u.patient_id.unwrap_or(0),
-            item_id: u.item_id.unwrap_or(0),
-            quantity: Quantity(u.used),
-        });
+        *summed.entry((u.subscription_benefit_id, u.patient_id.unwrap_or(0), u.item_id.unwrap_or(0))).or_default() +=
+            u.used;
+    }
+    let mut shares: HashMap<i64, Vec<UsageShare>> = HashMap::new();
+    let mut keys: Vec<_> = summed.into_iter().collect();
+    keys.sort_unstable();
+    for ((benefit, patient_id, item_id), used) in keys {
+        shares.entry(benefit).or_default().push(UsageShare { patient_id, item_id, quantity: Quantity(used) });
     }
     let mut by_sub: HashMap<i64, Vec<(BenefitBalance, BenefitDisplay)>> = HashMap::new();
     for b in benefits {
@@ -140,7 +164,8 @@ fn assemble(
             unit: b.unit_name,
             subunit: b.subunit_name.zip(b.subunit_per_unit).map(|(name, per)| Subunit { name, per_unit: per as u32 }),
         };
-        let display = BenefitDisplay { benefit_id: b.id, covers_name: b.covers_name, units };
+        let yearly = Reset::from_code(&b.resets) == Reset::Year;
+        let display = BenefitDisplay { benefit_id: b.id, covers_name: b.covers_name, units, yearly };
         by_sub.entry(b.subscription_id).or_default().push((balance, display));
     }
     subs.into_iter()

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::api::error::AppError;
 use crate::api::templates::TemplateDraft;
-use crate::domain::{Currency, LifeStage, PlanKind};
+use crate::domain::{Currency, LifeStage, PlanKind, Reset};
 
 /// What a benefit covers once resolved against the catalog.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +24,7 @@ pub struct ValidBenefit {
     pub target: Target,
     pub limit: Option<i64>,
     pub discount: Decimal,
+    pub resets: Reset,
 }
 
 /// A template, checked: ready to store.
@@ -155,7 +156,12 @@ pub fn validate(draft: &TemplateDraft, currency: &Currency) -> Result<ValidTempl
             },
         };
         let discount = percent(&b.discount, &format!("discount of benefit {row}"))?.unwrap_or(Decimal::from(100));
-        benefits.push(ValidBenefit { label, target, limit, discount });
+        let resets = match b.resets.as_str() {
+            "" | "term" => Reset::Term,
+            "year" => Reset::Year,
+            _ => return invalid(format!("Benefit {row} ({label}): choose whether it resets each term or each year.")),
+        };
+        benefits.push(ValidBenefit { label, target, limit, discount, resets });
     }
     Ok(ValidTemplate {
         name,
@@ -194,6 +200,7 @@ mod tests {
                 target: "EXAM".into(),
                 limit: "3".into(),
                 discount: String::new(),
+                resets: String::new(),
             }],
             ..Default::default()
         }

@@ -46,6 +46,7 @@ struct SqlBenefitRow {
     group_id: Option<i64>,
     limit_quantity: Option<i64>,
     discount_percent: String,
+    resets: String,
 }
 
 const ROW: &str = "SELECT t.id, t.name, t.kind, t.species, t.life_stage, t.description, t.price, t.enrollment_fee,
@@ -112,7 +113,7 @@ impl Store {
                 term_months: "12".into(),
                 billing_options: vec!["monthly".into(), "advance".into()],
                 active: true,
-                benefits: vec![BenefitDraft { discount: "100".into(), ..Default::default() }],
+                benefits: vec![BenefitDraft { discount: "100".into(), resets: "term".into(), ..Default::default() }],
                 ..Default::default()
             };
             (draft, 0)
@@ -124,7 +125,7 @@ impl Store {
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("There is no plan template number {id}.")))?;
             let benefits: Vec<SqlBenefitRow> = sqlx::query_as(
-                "SELECT b.label, i.code, b.group_id, b.limit_quantity, b.discount_percent
+                "SELECT b.label, i.code, b.group_id, b.limit_quantity, b.discount_percent, b.resets
                  FROM template_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id
                  WHERE b.template_id = ? ORDER BY b.position",
             )
@@ -162,6 +163,7 @@ impl Store {
                         target: b.code.unwrap_or_else(|| format!("group:{}", b.group_id.unwrap_or_default())),
                         limit: b.limit_quantity.map(|l| l.to_string()).unwrap_or_default(),
                         discount: b.discount_percent,
+                        resets: b.resets,
                     })
                     .collect(),
             };
@@ -306,8 +308,8 @@ impl Store {
             };
             sqlx::query(
                 "INSERT INTO template_benefits (template_id, label, item_id, group_id, limit_quantity,
-                                                discount_percent, position)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                                discount_percent, position, resets)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(id)
             .bind(&b.label)
@@ -316,6 +318,7 @@ impl Store {
             .bind(b.limit)
             .bind(b.discount.normalize().to_string())
             .bind(position as i64)
+            .bind(b.resets.code())
             .execute(&mut *tx)
             .await?;
         }

@@ -37,7 +37,12 @@ struct SqlRemovable {
 
 impl Store {
     /// One subscription with its benefits and its full usage history.
-    pub async fn plan_detail(&self, organisation_id: i64, subscription_id: i64) -> Result<PlanDetail, AppError> {
+    pub async fn plan_detail(
+        &self,
+        organisation_id: i64,
+        subscription_id: i64,
+        today: chrono::NaiveDate,
+    ) -> Result<PlanDetail, AppError> {
         let owner: Option<(i64, String)> = sqlx::query_as(
             "SELECT c.id, c.first_name || ' ' || c.last_name FROM subscriptions s JOIN clients c ON c.id = s.client_id
              WHERE s.id = ? AND s.organisation_id = ?",
@@ -49,7 +54,7 @@ impl Store {
         let (client_id, client_name) = owner
             .ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
         let card = self
-            .client_plans(client_id)
+            .client_plans(client_id, today)
             .await?
             .into_iter()
             .find(|p| p.subscription.id == subscription_id)

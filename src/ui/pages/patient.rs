@@ -186,7 +186,7 @@ fn BenefitRow(balance: BenefitBalance, shown: BenefitDisplay) -> impl IntoView {
     view! {
         <tr data-test="benefit-row">
             <td class="benefit-label">{balance.label.clone()}</td>
-            <td class="muted">{shown.covers_name.clone()}</td>
+            <td class="muted">{shown.covers_name.clone()}{shown.yearly.then_some(" · per plan year")}</td>
             <td>{discount}</td>
             <td class="right"><BenefitBadge state=state text=text/></td>
         </tr>

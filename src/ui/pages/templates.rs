@@ -208,9 +208,9 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
         </section>
         <section class="panel form-panel">
             <h3 class="panel-title">"Benefits"</h3>
-            <p class="muted small">"Limits count in the item's smallest unit (tablets, not boxes). Empty limit: unlimited. Discount 100% means free."</p>
+            <p class="muted small">"Limits count in the item's smallest unit (tablets, not boxes). Empty limit: unlimited. Per plan year: the limit starts again on each anniversary of the start (for open-ended and multi-year plans). Discount 100% means free."</p>
             <table class="table benefit-editor" data-test="benefit-editor">
-                <thead><tr><th>"Name"</th><th>"Covers"</th><th>"Limit"</th><th>"% off"</th><th></th></tr></thead>
+                <thead><tr><th>"Name"</th><th>"Covers"</th><th>"Limit"</th><th>"Counts"</th><th>"% off"</th><th></th></tr></thead>
                 <tbody>
                     {move || (0..benefits.with(Vec::len)).map(|i| {
                         let get = move |f: fn(&BenefitDraft) -> String| move || benefits.with(|b| b.get(i).map(f).unwrap_or_default());
@@ -227,6 +227,10 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
                                     }}).collect_view()}
                                 </select></td>
                                 <td><input class="qty" data-test="b-limit" inputmode="numeric" placeholder="Unlimited" prop:value=get(|b| b.limit.clone()) on:input=set(|b, v| b.limit = v)/></td>
+                                <td><select data-test="b-resets" on:change=set(|b, v| b.resets = v)>
+                                    <option value="term" selected=move || benefits.with(|b| b.get(i).is_none_or(|r| r.resets != "year"))>"Per term"</option>
+                                    <option value="year" selected=move || benefits.with(|b| b.get(i).is_some_and(|r| r.resets == "year"))>"Per plan year"</option>
+                                </select></td>
                                 <td><input class="qty" data-test="b-discount" inputmode="decimal" prop:value=get(|b| b.discount.clone()) on:input=set(|b, v| b.discount = v)/></td>
                                 <td><button class="link-button" type="button" on:click=move |_| benefits.update(|b| { if i < b.len() { b.remove(i); } })>"Remove"</button></td>
                             </tr>
@@ -235,7 +239,7 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
                 </tbody>
             </table>
             <div class="actions"><button class="button secondary small" type="button" data-test="add-benefit"
-                on:click=move |_| benefits.update(|b| b.push(BenefitDraft { discount: "100".into(), ..Default::default() }))>"Add a benefit"</button></div>
+                on:click=move |_| benefits.update(|b| b.push(BenefitDraft { discount: "100".into(), resets: "term".into(), ..Default::default() }))>"Add a benefit"</button></div>
         </section>
         <section class="panel form-panel">
             <Show when=price_changed>
