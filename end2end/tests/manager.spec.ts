@@ -68,3 +68,22 @@ test("a receptionist has no manager pages, and signing out ends the session", as
   await expect(page).toHaveURL(/\/login\?next=/);
   await snapshot(page, "login");
 });
+
+test("when a pet dies its plan holds, and what is left moves to the household's other dog", async ({ page }) => {
+  await signIn(page, MANAGER);
+  await page.goto("/");
+  await page.getByRole("link", { name: "Loki", exact: true }).click();
+  await hydrated(page);
+  await page.locator(".death-panel summary").click();
+  await page.locator('[data-test="record-death"]').click();
+  await expect(page.locator('[data-test="deceased"]')).toContainText("Loki died on");
+  await expect(page.locator('[data-test="plan-card"][data-plan="Puppy Plan"] .pill').first()).toHaveText("On hold");
+  await hydrated(page);
+  await expect(page.locator('[data-test="transfer-to"]')).toContainText("Saar");
+  await snapshot(page, "patient-deceased");
+  await page.locator('[data-test="transfer-go"]').click();
+  await expect(page).toHaveURL(/\/plans\/\d+$/);
+  await expect(page.locator('[data-test="plan-card"]')).toContainText("Wellness plan for Saar");
+  await expect(page.locator('[data-test="history"]')).toContainText("Transfer");
+  await snapshot(page, "plan-transferred");
+});

@@ -51,6 +51,8 @@ pub struct PlanDetail {
     pub payments: Vec<super::selling::PaymentRow>,
     /// The settlement made when the plan was cancelled.
     pub settlement: Option<crate::domain::Settlement>,
+    /// The plan that took over what was left, after a transfer.
+    pub transferred_to: Option<i64>,
 }
 
 /// What the plan page shows.
@@ -60,6 +62,8 @@ pub struct PlanPageData {
     pub clinic: ClinicInfo,
     /// The plan.
     pub detail: PlanDetail,
+    /// The viewer may waive a settlement (a manager's override).
+    pub may_waive: bool,
 }
 
 /// A plan with its usage history.
@@ -71,8 +75,9 @@ pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
+            let may_waive = crate::domain::allows(state.viewer().await?.role, Permission::OverrideSettlement);
             let detail = state.store.plan_detail(clinic.organisation_id, id, clinic.today).await?;
-            Ok(PlanPageData { clinic, detail })
+            Ok(PlanPageData { clinic, detail, may_waive })
         }
         .await,
     )

@@ -124,7 +124,7 @@ impl Store {
             "SELECT b.id, b.label, b.limit_quantity,
                     COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
                       AS used,
-                    COALESCE(i.unit_name, g.unit_name) AS unit
+                    COALESCE(i.subunit_name, i.unit_name, g.unit_name) AS unit
              FROM subscription_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id
              LEFT JOIN item_groups g ON g.id = b.group_id
              WHERE b.subscription_id = ? ORDER BY b.position",

@@ -33,6 +33,7 @@ struct SqlRemovable {
     quantity: i64,
     reversal_of: Option<i64>,
     reversed_by: Option<i64>,
+    source_kind: String,
 }
 
 impl Store {
@@ -99,12 +100,13 @@ impl Store {
         .bind(subscription_id)
         .fetch_all(self.reader())
         .await?;
-        let settlement: Option<String> = sqlx::query_scalar("SELECT settlement_json FROM subscriptions WHERE id = ?")
-            .bind(subscription_id)
-            .fetch_one(self.reader())
-            .await?;
+        let (settlement, transferred_to): (Option<String>, Option<i64>) =
+            sqlx::query_as("SELECT settlement_json, transferred_to_subscription_id FROM subscriptions WHERE id = ?")
+                .bind(subscription_id)
+                .fetch_one(self.reader())
+                .await?;
         let settlement = settlement.as_deref().and_then(|j| serde_json::from_str(j).ok());
-        Ok(PlanDetail { client_id, client_name, card, history, payments, settlement })
+        Ok(PlanDetail { client_id, client_name, card, history, payments, settlement, transferred_to })
     }
 
     /// Removes a use from the history by appending its reversal, with the
@@ -126,7 +128,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let entry: Option<SqlRemovable> = sqlx::query_as(
             "SELECT l.subscription_benefit_id, l.patient_id, l.item_id, l.quantity, l.reversal_of,
-                    (SELECT r.id FROM usage_ledger r WHERE r.reversal_of = l.id) AS reversed_by
+                    (SELECT r.id FROM usage_ledger r WHERE r.reversal_of = l.id) AS reversed_by, l.source_kind
              FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id WHERE l.id = ? AND s.organisation_id = ?",
         )
@@ -141,7 +143,13 @@ impl Store {
             quantity,
             reversal_of,
             reversed_by,
+            source_kind,
         } = entry.ok_or_else(|| AppError::NotFound(format!("There is no usage entry number {entry_id}.")))?;
+        if source_kind == "transfer" {
+            return Err(AppError::Conflict(
+                "This entry records a move between plans after a death; it cannot be removed on its own.".into(),
+            ));
+        }
         if reversal_of.is_some() {
             return Err(AppError::Conflict("This entry is itself a correction; it cannot be removed again.".into()));
         }

@@ -29,13 +29,17 @@ pub fn PlanPage() -> impl IntoView {
                         view! {
                             <Title text=name.clone()/>
                             <nav class="crumbs"><a href="/">"Patients"</a>" / "<span>{detail.client_name.clone()}</span>" / "<span>{name}</span></nav>
+                            {detail.transferred_to.map(|to| view! {
+                                <p class="banner info" data-test="transferred">"What was left of this plan moved to another pet after a death. "
+                                    <a href=format!("/plans/{to}")>"Open the plan that took it over"</a></p>
+                            })}
                             <PlanCardView card=detail.card.clone() link=false/>
                             {detail.settlement.clone().map(|s| view! {
                                 <section class="panel"><h3 class="panel-title">"Cancellation settlement"</h3><SettlementView settlement=s/></section>
                             })}
                             <Payments payments=detail.payments.clone() currency=page.clinic.currency.clone() version/>
                             <LifecyclePanel subscription_id=detail.card.subscription.id status=detail.card.subscription.status version/>
-                            {running.then(|| view! { <CancelPanel subscription_id=detail.card.subscription.id version/> })}
+                            {running.then(|| view! { <CancelPanel subscription_id=detail.card.subscription.id version may_waive=page.may_waive/> })}
                             <section class="panel history" data-test="history">
                                 <h3 class="panel-title">"Usage history"</h3>
                                 <table class="table">
@@ -66,7 +70,7 @@ fn HistoryRow(row: LedgerRow, version: RwSignal<u32>) -> impl IntoView {
             }
         });
     };
-    let removable = row.reversal_of.is_none() && row.reversed_by.is_none();
+    let removable = row.reversal_of.is_none() && row.reversed_by.is_none() && row.source != "Transfer";
     let class = if row.reversed_by.is_some() {
         "struck"
     } else if row.reversal_of.is_some() {

@@ -72,7 +72,7 @@ fn PaymentLine(payment: PaymentRow, currency: Currency, version: RwSignal<u32>) 
 
 /// Cancel with a settlement: pick how, see the working, then confirm.
 #[component]
-pub fn CancelPanel(subscription_id: i64, version: RwSignal<u32>) -> impl IntoView {
+pub fn CancelPanel(subscription_id: i64, version: RwSignal<u32>, may_waive: bool) -> impl IntoView {
     let option = RwSignal::new(SettlementOption::PayDifference);
     let preview = RwSignal::new(None::<Settlement>);
     let note = RwSignal::new(String::new());
@@ -107,7 +107,7 @@ pub fn CancelPanel(subscription_id: i64, version: RwSignal<u32>) -> impl IntoVie
                 }>
                     <option value="difference">"Settle the difference (used value against payments)"</option>
                     <option value="remaining">"Client pays the remaining instalments"</option>
-                    <option value="waive">"Waive the balance"</option>
+                    {may_waive.then(|| view! { <option value="waive">"Waive the balance (manager override)"</option> })}
                 </select>
                 <button class="button secondary" data-test="settlement-preview" on:click=show>"Show settlement"</button>
             </div>
@@ -119,6 +119,7 @@ pub fn CancelPanel(subscription_id: i64, version: RwSignal<u32>) -> impl IntoVie
                     <button class="button danger" data-test="cancel-confirm" on:click=confirm>"Cancel plan"</button>
                 </div>
             })}
+            {(!may_waive).then(|| view! { <p class="muted small">"Only a manager can waive a balance."</p> })}
             {move || problem.get().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
         </section>
     }
