@@ -396,3 +396,32 @@ fn a_yearly_limit_counts_only_this_plan_years_use_and_reversals_go_back_to_their
         assert_eq!(shown["used"], this_year, "only this plan year's use counts: {shown}");
     });
 }
+
+#[test]
+fn using_more_than_a_plan_has_left_emails_the_over_usage_recipients() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (status, body) = app
+            .call("settings/clinic", "id=1&name=Maple&currency=EUR&time_zone=Europe%2FAmsterdam&member_tag_label=Plan+member&import_code_prefix=WP&over_usage_emails=boss%40maple.example")
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let rex = app.patient_id("Rex").await;
+        let client = app.client_of(rex).await;
+        let chip = app.item_id("MICRO").await;
+        // Rex's Microchip benefit (1) is used up in the demo: one more is over.
+        let (_, limit, used) = app.benefit(rex, "Microchip").await;
+        assert_eq!(used, limit);
+        let invoice = app.new_invoice(client).await;
+        let lines =
+            json!([{ "patient_id": rex, "item_id": chip, "quantity_text": "1", "unit": "Unit", "discount_text": "" }]);
+        let (status, body) = app.finalize(invoice, lines, "over-1").await;
+        assert_eq!(status, 200, "{body}");
+        let (to, text): (String, String) =
+            sqlx::query_as("SELECT to_address, body FROM outbox WHERE subject LIKE 'Over-usage%'")
+                .fetch_one(app.store.reader())
+                .await
+                .expect("an over-usage email");
+        assert_eq!(to, "boss@maple.example");
+        assert!(text.contains("Microchip: 1 chip beyond the plan"), "{text}");
+    });
+}

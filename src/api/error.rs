@@ -54,7 +54,9 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) | ServerFnErrorErr::Deserialization(msg) => {
+            ServerFnErrorErr::Args(msg)
+            | ServerFnErrorErr::MissingArg(msg)
+            | ServerFnErrorErr::Deserialization(msg) => {
                 AppError::Invalid(format!("The request was incomplete or malformed: {msg}"))
             }
             other => AppError::Network(other.to_string()),

@@ -121,3 +121,15 @@ fn drawing_the_last_unit_turns_the_badge_amber() {
     let result = cover(&rules(), &subs, &[line(10, &exam, 1)]);
     assert_eq!(result.tracker.rows[0].badge, BadgeState::LastOne);
 }
+
+#[test]
+fn a_line_beyond_the_limit_is_over_usage_and_one_within_it_is_not() {
+    let vaccine = item(1, 45, UnitSpec::single("unit"));
+    let subs = [plan(1, Some(10), Some(day(2026, 12, 31)), vec![benefit(100, 1, Some(2), 100, 1)])];
+    let within = cover(&rules(), &subs, &[line(10, &vaccine, 1)]);
+    assert!(within.over_limit().is_empty());
+    let beyond = cover(&rules(), &subs, &[line(10, &vaccine, 1), line(10, &vaccine, 3)]);
+    assert_eq!(beyond.over_limit(), vec![(1, Quantity(3))]);
+    let no_plan_item = item(9, 20, UnitSpec::single("unit"));
+    assert!(cover(&rules(), &subs, &[line(10, &no_plan_item, 4)]).over_limit().is_empty());
+}

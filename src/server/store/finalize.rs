@@ -103,6 +103,7 @@ impl Store {
         Audit { action: "finalize", entity: "invoice", entity_id: invoice.id, detail: &detail, note: None }
             .write(&mut tx, clinic.organisation_id, actor)
             .await?;
+        super::over_usage::tell(&mut tx, clinic, &number, &desk_lines, &coverage).await?;
         tx.commit().await?;
         let changes = describe_changes(&desk_lines, &coverage, preview);
         Ok(FinalizeOutcome { number, changes })

@@ -19,6 +19,7 @@ pub mod lifecycle;
 pub mod links;
 pub mod lists;
 pub mod outbox;
+pub mod over_usage;
 pub mod patients;
 pub mod promotions;
 pub mod selling;
