@@ -175,7 +175,10 @@ fn an_expired_session_counts_as_none() {
     support::run(async {
         let app = TestApp::start().await;
         assert_eq!(app.call("patients", "").await.0, 200);
-        sqlx::query("UPDATE tower_sessions SET expiry_date = 0").execute(&app.store.session_pool()).await.unwrap();
+        sqlx::query("UPDATE tower_sessions SET expiry_date = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute')")
+            .execute(&app.store.session_pool())
+            .await
+            .unwrap();
         every_call_refused(&app, &app.client, None, 401, "expired session").await;
         let response = app.client.get(app.url("/patients/1")).send().await.unwrap();
         assert_eq!(response.status().as_u16(), 303);

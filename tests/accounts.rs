@@ -213,3 +213,37 @@ fn owners_are_invited_from_the_patient_page_and_land_on_the_portal() {
         assert!(body.contains("Bella"), "{body}");
     });
 }
+
+#[test]
+fn a_busy_session_stays_and_an_idle_one_ends() {
+    support::run(async {
+        let app = TestApp::start_signed_out().await;
+        let desk = app.client_for(RECEPTIONIST).await;
+        let expiry = || async {
+            let at: String = sqlx::query_scalar("SELECT max(expiry_date) FROM tower_sessions")
+                .fetch_one(&app.store.session_pool())
+                .await
+                .unwrap();
+            chrono::DateTime::parse_from_rfc3339(&at).unwrap().timestamp()
+        };
+        // Pretend the session was last used 25 minutes ago.
+        sqlx::query("UPDATE tower_sessions SET expiry_date = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+5 minutes')")
+            .execute(&app.store.session_pool())
+            .await
+            .unwrap();
+        assert_eq!(app.call_as(&desk, "patients", "").await.0, 200);
+        let now = chrono::Utc::now().timestamp();
+        assert!(expiry().await > now + 29 * 60, "a request pushes the idle limit out again");
+        sqlx::query("UPDATE tower_sessions SET expiry_date = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute')")
+            .execute(&app.store.session_pool())
+            .await
+            .unwrap();
+        assert_eq!(app.call_as(&desk, "patients", "").await.0, 401, "30 minutes idle ends it");
+        app.store.delete_expired_sessions().await.unwrap();
+        let left: i64 = sqlx::query_scalar("SELECT count(*) FROM tower_sessions")
+            .fetch_one(&app.store.session_pool())
+            .await
+            .unwrap();
+        assert_eq!(left, 0, "ended sessions are cleared away");
+    });
+}

@@ -24,7 +24,10 @@ pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String) -
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(public_url.starts_with("https://"))
-        .with_expiry(Expiry::OnInactivity(Duration::minutes(IDLE_MINUTES)));
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(IDLE_MINUTES)))
+        // Saved on every request, so the idle limit counts from the last
+        // request rather than from sign-in.
+        .with_always_save(true);
     let state = AppState { leptos_options, store, public_url, throttle: Default::default() };
     let routes = route_list();
     let options = state.leptos_options.clone();

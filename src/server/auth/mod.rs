@@ -60,6 +60,11 @@ fn session_fault(err: tower_sessions::session::Error) -> AppError {
     AppError::Internal
 }
 
+/// Whether a sign-in at `at` (Unix seconds) may still act at `now`.
+fn within_absolute_limit(at: i64, now: i64) -> bool {
+    now - at <= ABSOLUTE_HOURS * 3600
+}
+
 /// Starts a signed-in session under a new id (so an id planted before
 /// sign-in is worth nothing after it).
 pub async fn start_session(session: &Session, user: &SqlUser) -> Result<(), AppError> {
@@ -84,7 +89,7 @@ pub async fn current_viewer(session: &Session, store: &Store) -> Result<Option<V
     let Some(signed_in) = session.get::<SignedIn>(SIGNED_IN_KEY).await.map_err(session_fault)? else {
         return Ok(None);
     };
-    let too_old = chrono::Utc::now().timestamp() - signed_in.at > ABSOLUTE_HOURS * 3600;
+    let too_old = !within_absolute_limit(signed_in.at, chrono::Utc::now().timestamp());
     let user = store.user(signed_in.user_id).await?;
     let valid =
         user.filter(|u| !too_old && u.active && password::fingerprint(&u.password_hash) == signed_in.fingerprint);
@@ -99,4 +104,14 @@ pub async fn current_viewer(session: &Session, store: &Store) -> Result<Option<V
         role: user.role()?,
         client_id: user.client_id,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_session_ends_twelve_hours_after_sign_in_however_busy() {
+        let at = 1_800_000_000;
+        assert!(super::within_absolute_limit(at, at + 12 * 3600));
+        assert!(!super::within_absolute_limit(at, at + 12 * 3600 + 1));
+    }
 }

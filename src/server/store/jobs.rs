@@ -156,7 +156,10 @@ impl Store {
 
     /// Removes sessions past their expiry (the store ignores them anyway).
     pub async fn delete_expired_sessions(&self) -> Result<(), AppError> {
-        sqlx::query("DELETE FROM tower_sessions WHERE expiry_date < unixepoch()").execute(&self.sessions).await?;
+        // The store writes expiry as RFC 3339 text.
+        sqlx::query("DELETE FROM tower_sessions WHERE datetime(expiry_date) < datetime('now')")
+            .execute(&self.sessions)
+            .await?;
         Ok(())
     }
 }
