@@ -247,3 +247,16 @@ fn a_busy_session_stays_and_an_idle_one_ends() {
         assert_eq!(left, 0, "ended sessions are cleared away");
     });
 }
+
+#[test]
+fn the_reset_form_cannot_flood_an_inbox() {
+    support::run(async {
+        let app = TestApp::start_signed_out().await;
+        for _ in 0..8 {
+            let (status, _) = app.call("forgot", "email=marloes%40maple.example").await;
+            assert_eq!(status, 200, "the answer never changes");
+        }
+        let sent: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox").fetch_one(app.store.reader()).await.unwrap();
+        assert_eq!(sent, 5);
+    });
+}

@@ -110,6 +110,14 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
                 return Err(AppError::Invalid("Enter the email you sign in with.".into()));
             }
             let state = app_state()?;
+            // A few links per address per quarter hour: the form cannot be
+            // used to flood someone's inbox. The answer stays the same.
+            let key = format!("reset:{}", email.trim().to_lowercase());
+            let now = std::time::Instant::now();
+            if state.throttle.blocked(&key, now).is_some() {
+                return Ok(());
+            }
+            state.throttle.failed(&key, now);
             state.store.request_reset(&email, &state.public_url).await
         }
         .await,
