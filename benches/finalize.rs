@@ -17,7 +17,7 @@ async fn main() {
     let store = Store::open(&dir.path().join("bench.db")).await.expect("open store");
     let today = chrono::Utc::now().date_naive();
     store.seed_demo(today).await.expect("seed demo");
-    let clinic = store.clinic_of(1, chrono::Utc::now()).await.expect("clinic");
+    let clinic = store.clinic_of(1, None, chrono::Utc::now()).await.expect("clinic");
     let actor = Actor::clinic_desk();
     let (rex, mimi) = (1_i64, 2_i64);
     let items = [1_i64, 2, 3, 7, 8, 9, 10, 12, 13, 18];

@@ -46,6 +46,7 @@ fn staff_calls() -> Vec<Call> {
         form("sell/options", "patient_id=1"),
         form("sell", "patient_id=1&template_id=1&starts_on=2026-12-01&billing=Monthly"),
         form("payment/record", "payment_id=1&method=cash&reference="),
+        form("payment/failed", "payment_id=2&reason=declined"),
         form("plan/settlement", "subscription_id=1&option=PayDifference"),
         form("plan/cancel", "subscription_id=1&option=PayDifference&note=moving+away"),
         form("plan/hold", "id=1&note=travelling"),
@@ -66,6 +67,7 @@ fn staff_calls() -> Vec<Call> {
             "available_from": "", "available_until": "", "billing_options": ["monthly"], "clinic_ids": [],
             "active": true, "benefits": [] }, "apply_price_to_renewals": false }),
         ),
+        form("clinic/switch", "clinic_id=1"),
         form("settings", ""),
         form(
             "settings/clinic",

@@ -253,6 +253,16 @@ fn a_late_payment_makes_a_plan_past_due_only_after_the_grace_period() {
         assert!(!report.past_due.contains(&plan), "within the 7-day grace");
         let report = app.store.run_plan_jobs(at(second + Days::new(9))).await.unwrap();
         assert!(report.past_due.contains(&plan), "{report:?}");
+        // The desk records the declined card; paying it brings the plan back.
+        let second_id = app.scalar("SELECT id FROM payments WHERE subscription_id = ? AND number = 2", plan).await;
+        let (status, body) = app.call("payment/failed", &format!("payment_id={second_id}&reason=Card+declined")).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app.call("payment/failed", &format!("payment_id={second_id}&reason=again")).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.contains("only a due payment can fail"), "{body}");
+        let (status, _) = app.call("payment/record", &format!("payment_id={second_id}&method=cash&reference=")).await;
+        assert_eq!(status, 200);
+        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = ?", plan).await.unwrap(), "active");
     });
 }
 
@@ -423,5 +433,46 @@ fn using_more_than_a_plan_has_left_emails_the_over_usage_recipients() {
                 .expect("an over-usage email");
         assert_eq!(to, "boss@maple.example");
         assert!(text.contains("Microchip: 1 chip beyond the plan"), "{text}");
+    });
+}
+
+#[test]
+fn a_second_clinic_sells_what_is_offered_there_and_lists_filter_by_clinic() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (status, body) = app
+            .call("settings/clinic", "id=0&name=North+Branch&currency=EUR&time_zone=Europe%2FAmsterdam&member_tag_label=Plan+member&import_code_prefix=WP&over_usage_emails=")
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let north: i64 = body.parse().unwrap();
+        // The Senior Cat Plan is offered at the main clinic only.
+        let senior = template_id(&app, "Senior Cat Plan").await;
+        let mut draft = editor(&app, senior).await["draft"].clone();
+        draft["clinic_ids"] = json!([1]);
+        assert_eq!(save(&app, &draft, false).await.0, 200);
+        let (_, me) = app.call("me", "").await;
+        assert!(me.contains("North Branch"), "several clinics to choose from: {me}");
+        let (status, body) = app.call("clinic/switch", &format!("clinic_id={north}")).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, _) = app.call("clinic/switch", "clinic_id=999").await;
+        assert_eq!(status, 404);
+        let bobbie = app.patient_id("Bobbie").await;
+        let (_, body) = app.call("sell/options", &format!("patient_id={bobbie}")).await;
+        let page: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(page["clinic"]["name"], "North Branch");
+        let offer = page["templates"].as_array().unwrap().iter().find(|t| t["id"] == senior).unwrap().clone();
+        assert!(offer["ineligible"].as_str().unwrap().contains("not offered at North Branch"), "{offer}");
+        let adult = template_id(&app, "Adult Dog Plan").await;
+        let today = Utc::now().date_naive();
+        let (status, body) = app
+            .call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let plan: i64 = body.parse().unwrap();
+        assert_eq!(app.scalar("SELECT clinic_id FROM subscriptions WHERE id = ?", plan).await, north);
+        let (_, body) = app.call("lists", &format!("clinic_id={north}")).await;
+        let lists: Value = serde_json::from_str(&body).unwrap();
+        let ids: Vec<i64> = lists["plans"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+        assert_eq!(ids, vec![plan]);
     });
 }

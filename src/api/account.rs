@@ -13,6 +13,10 @@ pub struct Me {
     pub name: String,
     /// Their role.
     pub role: Role,
+    /// The clinic they work in now (staff).
+    pub clinic_id: i64,
+    /// The organisation's clinics, when there are several to choose from.
+    pub clinics: Vec<(i64, String)>,
 }
 
 /// What a reset or invitation link is for.
@@ -37,7 +41,36 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     use crate::server::{auth::current_viewer, state::*};
     let state = app_state()?;
     let Ok(session) = current_session().await else { return Ok(None) };
-    Ok(current_viewer(&session, &state.store).await?.map(|v| Me { name: v.name, role: v.role }))
+    let Some(viewer) = current_viewer(&session, &state.store).await? else { return Ok(None) };
+    let (clinic_id, clinics) = if viewer.role.is_staff() {
+        let chosen = crate::server::auth::chosen_clinic(&session).await?;
+        let clinic = state.store.clinic_of(viewer.organisation_id, chosen, chrono::Utc::now()).await?;
+        let clinics = state.store.clinic_names(viewer.organisation_id).await?;
+        (clinic.id, if clinics.len() > 1 { clinics } else { Vec::new() })
+    } else {
+        (0, Vec::new())
+    };
+    Ok(Some(Me { name: viewer.name, role: viewer.role, clinic_id, clinics }))
+}
+
+/// Switches the clinic a staff member works in for this session.
+#[server(prefix = "/api", endpoint = "clinic/switch")]
+pub async fn switch_clinic(clinic_id: i64) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::{auth::choose_clinic, error::reply, state::*};
+    reply(
+        async {
+            let state = app_state()?;
+            let session = current_session().await?;
+            let (clinic, _) = state.staff_in(&session, Permission::ClinicDesk).await?;
+            let ours = state.store.clinic_names(clinic.organisation_id).await?;
+            if !ours.iter().any(|(id, _)| *id == clinic_id) {
+                return Err(AppError::NotFound(format!("There is no clinic number {clinic_id} here.")));
+            }
+            choose_clinic(&session, clinic_id).await
+        }
+        .await,
+    )
 }
 
 /// Signs in and goes on to `next` (or the person's home). Wrong password

@@ -57,6 +57,8 @@ pub struct PlanFilter {
     pub status: Option<String>,
     /// A template, or all.
     pub template_id: Option<i64>,
+    /// Only plans sold at this clinic.
+    pub clinic_id: Option<i64>,
 }
 
 /// The lists page.
@@ -72,12 +74,18 @@ pub struct Lists {
     pub payments_due: Vec<PaymentDueRow>,
     /// Running plans ending within 60 days and not renewed.
     pub renewals: Vec<PlanListRow>,
+    /// The organisation's clinics, for the filter.
+    pub clinics: Vec<(i64, String)>,
 }
 
 /// The clinic's lists, the plans filtered by status code and template.
 #[server(prefix = "/api", endpoint = "lists")]
-pub async fn clinic_lists(status: Option<String>, template_id: Option<i64>) -> Result<Lists, AppError> {
-    let filter = PlanFilter { status, template_id };
+pub async fn clinic_lists(
+    status: Option<String>,
+    template_id: Option<i64>,
+    clinic_id: Option<i64>,
+) -> Result<Lists, AppError> {
+    let filter = PlanFilter { status, template_id, clinic_id };
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
     reply(

@@ -123,6 +123,22 @@ pub async fn record_payment(payment_id: i64, method: String, reference: String) 
     )
 }
 
+/// Records that a due payment failed (card declined, debit returned). The
+/// plan turns past due once the clinic's grace period has passed.
+#[server(prefix = "/api", endpoint = "payment/failed")]
+pub async fn record_failed_payment(payment_id: i64, reason: String) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::SellPlans).await?;
+            state.store.record_failed_payment(&clinic, payment_id, &reason, &actor).await
+        }
+        .await,
+    )
+}
+
 /// The settlement a cancellation would make, with its working.
 #[server(prefix = "/api", endpoint = "plan/settlement")]
 pub async fn preview_settlement(subscription_id: i64, option: SettlementOption) -> Result<Settlement, AppError> {

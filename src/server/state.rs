@@ -9,7 +9,7 @@ use tower_sessions::Session;
 
 use super::actor::Actor;
 use super::auth::throttle::LoginThrottle;
-use super::auth::{Viewer, current_viewer};
+use super::auth::{Viewer, chosen_clinic, current_viewer};
 use super::store::Store;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
@@ -48,7 +48,8 @@ impl AppState {
         if !viewer.role.is_staff() || !allows(viewer.role, permission) {
             return Err(AppError::Forbidden);
         }
-        let clinic = self.store.clinic_of(viewer.organisation_id, chrono::Utc::now()).await?;
+        let chosen = chosen_clinic(session).await?;
+        let clinic = self.store.clinic_of(viewer.organisation_id, chosen, chrono::Utc::now()).await?;
         Ok((clinic, viewer.actor()))
     }
 
@@ -68,7 +69,7 @@ impl AppState {
         let viewer = self.viewer().await?;
         let client_id = viewer.client_id.filter(|_| allows(viewer.role, Permission::OwnHealthcard));
         let client_id = client_id.ok_or(AppError::Forbidden)?;
-        let clinic = self.store.clinic_of(viewer.organisation_id, chrono::Utc::now()).await?;
+        let clinic = self.store.clinic_of(viewer.organisation_id, None, chrono::Utc::now()).await?;
         Ok((clinic, client_id))
     }
 }

@@ -4,7 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::account::{SignOut, who_am_i};
+use crate::api::account::{SignOut, switch_clinic, who_am_i};
 use crate::api::error::AppError;
 use crate::domain::{Permission, Role, allows};
 
@@ -40,6 +40,24 @@ pub fn AppHeader() -> impl IntoView {
                                     <A href="/settings">"Settings"</A>
                                 })}
                             </nav>
+                            {(!me.clinics.is_empty()).then(|| {
+                                let current = me.clinic_id;
+                                view! {
+                                    <select class="clinic-switch" aria-label="Clinic" data-test="clinic-switch" on:change=move |ev| {
+                                        if let Ok(id) = event_target_value(&ev).parse::<i64>() {
+                                            leptos::task::spawn_local(async move {
+                                                if switch_clinic(id).await.is_ok() {
+                                                    let _ = window().location().reload();
+                                                }
+                                            });
+                                        }
+                                    }>
+                                        {me.clinics.iter().map(|(id, name)| view! {
+                                            <option value=id.to_string() selected=*id == current>{name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                }
+                            })}
                             <div class="who">
                                 <span class="who-name" data-test="signed-in-as">{me.name.clone()}</span>
                                 <span class="who-role">{me.role.label()}</span>

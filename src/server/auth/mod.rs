@@ -22,6 +22,7 @@ pub const ABSOLUTE_HOURS: i64 = 12;
 pub const COOKIE_NAME: &str = "carecount_session";
 
 const SIGNED_IN_KEY: &str = "signed_in";
+const CLINIC_KEY: &str = "clinic_id";
 
 /// What the session remembers about its sign-in.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -75,6 +76,16 @@ pub async fn start_session(session: &Session, user: &SqlUser) -> Result<(), AppE
         fingerprint: password::fingerprint(&user.password_hash),
     };
     session.insert(SIGNED_IN_KEY, signed_in).await.map_err(session_fault)
+}
+
+/// The clinic this session works in, if the person chose one.
+pub async fn chosen_clinic(session: &Session) -> Result<Option<i64>, AppError> {
+    session.get::<i64>(CLINIC_KEY).await.map_err(session_fault)
+}
+
+/// Remembers the clinic this session works in.
+pub async fn choose_clinic(session: &Session, clinic_id: i64) -> Result<(), AppError> {
+    session.insert(CLINIC_KEY, clinic_id).await.map_err(session_fault)
 }
 
 /// Ends the session and forgets its id.

@@ -20,20 +20,23 @@ struct SqlClinic {
 }
 
 impl Store {
-    /// The organisation's main clinic (its first), where its people work.
-    /// "Today" is the date on the clinic's own clock at `now`.
+    /// The clinic of the organisation a person works in: `preferred` when it
+    /// is one of the organisation's, else its first. "Today" is the date on
+    /// the clinic's own clock at `now`.
     pub async fn clinic_of(
         &self,
         organisation_id: i64,
+        preferred: Option<i64>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<ClinicInfo, sqlx::Error> {
         let row: SqlClinic = sqlx::query_as(
             "SELECT c.id, c.organisation_id, c.name, c.currency, c.minor_digits, c.member_tag_label, c.time_zone,
                     (SELECT value FROM settings s WHERE s.organisation_id = c.organisation_id
                        AND s.key = 'past_due_usable') AS past_due_usable
-             FROM clinics c WHERE c.organisation_id = ? ORDER BY c.id LIMIT 1",
+             FROM clinics c WHERE c.organisation_id = ? ORDER BY c.id = ? DESC, c.id LIMIT 1",
         )
         .bind(organisation_id)
+        .bind(preferred)
         .fetch_one(self.reader())
         .await?;
         // A zone that no longer parses (renamed in a tz update) falls back
@@ -49,6 +52,16 @@ impl Store {
             past_due_usable: row.past_due_usable.as_deref() == Some("true"),
             today,
         })
+    }
+}
+
+impl Store {
+    /// The organisation's clinics, by id.
+    pub async fn clinic_names(&self, organisation_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+        sqlx::query_as("SELECT id, name FROM clinics WHERE organisation_id = ? ORDER BY id")
+            .bind(organisation_id)
+            .fetch_all(self.reader())
+            .await
     }
 }
 

@@ -42,7 +42,7 @@ impl Store {
             sqlx::query_scalar("SELECT id FROM organisations ORDER BY id").fetch_all(self.reader()).await?;
         let mut report = JobReport::default();
         for organisation_id in organisations {
-            let clinic = self.clinic_of(organisation_id, now).await?;
+            let clinic = self.clinic_of(organisation_id, None, now).await?;
             let today = clinic.today;
             self.expire_ended(organisation_id, today, &mut report).await?;
             self.mark_past_due(organisation_id, today, &mut report).await?;

@@ -25,7 +25,8 @@ impl Store {
             .await?;
         let plans = sqlx::query_as(&format!(
             "{PLAN_ROW} WHERE s.organisation_id = ? AND (? IS NULL OR ? = '' OR s.status = ?)
-             AND (? IS NULL OR s.template_id = ?) ORDER BY s.starts_on DESC, s.id DESC"
+             AND (? IS NULL OR s.template_id = ?) AND (? IS NULL OR s.clinic_id = ?)
+             ORDER BY s.starts_on DESC, s.id DESC"
         ))
         .bind(org)
         .bind(&filter.status)
@@ -33,6 +34,8 @@ impl Store {
         .bind(&filter.status)
         .bind(filter.template_id)
         .bind(filter.template_id)
+        .bind(filter.clinic_id)
+        .bind(filter.clinic_id)
         .fetch_all(self.reader())
         .await?;
         let payments_due = sqlx::query_as::<_, PaymentDueRow>(
@@ -56,6 +59,10 @@ impl Store {
         .bind(clinic.today)
         .fetch_all(self.reader())
         .await?;
-        Ok(Lists { clinic, templates, plans, payments_due, renewals })
+        let clinics = sqlx::query_as("SELECT id, name FROM clinics WHERE organisation_id = ? ORDER BY id")
+            .bind(org)
+            .fetch_all(self.reader())
+            .await?;
+        Ok(Lists { clinic, templates, clinics, plans, payments_due, renewals })
     }
 }

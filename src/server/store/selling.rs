@@ -247,6 +247,52 @@ impl Store {
         Ok(())
     }
 
+    /// Marks a due payment as failed, with what the bank or terminal said.
+    pub async fn record_failed_payment(
+        &self,
+        clinic: &ClinicInfo,
+        payment_id: i64,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        let reason = reason.trim();
+        if reason.chars().count() > 64 {
+            return Err(AppError::Invalid("Keep the reason under 64 characters.".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT p.subscription_id, p.status FROM payments p JOIN subscriptions s ON s.id = p.subscription_id
+             WHERE p.id = ? AND s.organisation_id = ?",
+        )
+        .bind(payment_id)
+        .bind(clinic.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (subscription_id, status) =
+            row.ok_or_else(|| AppError::NotFound(format!("There is no payment number {payment_id}.")))?;
+        if status != "due" {
+            return Err(AppError::Conflict(format!("This payment is {status}; only a due payment can fail.")));
+        }
+        sqlx::query("UPDATE payments SET status = 'failed', reference = ?, recorded_by_name = ? WHERE id = ?")
+            .bind((!reason.is_empty()).then_some(reason))
+            .bind(&actor.name)
+            .bind(payment_id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!("Payment {payment_id} failed");
+        Audit {
+            action: "payment_failed",
+            entity: "subscription",
+            entity_id: subscription_id,
+            detail: &detail,
+            note: (!reason.is_empty()).then_some(reason),
+        }
+        .write(&mut tx, clinic.organisation_id, actor)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Cancels a plan with the chosen settlement, recorded with its working.
     pub async fn cancel_plan(
         &self,

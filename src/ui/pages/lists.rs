@@ -14,18 +14,23 @@ use crate::ui::route::loaded;
 pub fn ListsPage() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let template = RwSignal::new(String::new());
+    let clinic = RwSignal::new(String::new());
     let filter = move || PlanFilter {
         status: Some(status.get()).filter(|s| !s.is_empty()),
         template_id: template.get().parse().ok(),
+        clinic_id: clinic.get().parse().ok(),
     };
-    let lists = Resource::new(filter, |f| clinic_lists(f.status, f.template_id));
+    let lists = Resource::new(filter, |f| clinic_lists(f.status, f.template_id, f.clinic_id));
     let query = move || {
         let f = filter();
-        let parts: Vec<String> =
-            [f.status.map(|s| format!("status={s}")), f.template_id.map(|t| format!("template_id={t}"))]
-                .into_iter()
-                .flatten()
-                .collect();
+        let parts: Vec<String> = [
+            f.status.map(|s| format!("status={s}")),
+            f.template_id.map(|t| format!("template_id={t}")),
+            f.clinic_id.map(|c| format!("clinic_id={c}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
     };
     view! {
@@ -49,6 +54,16 @@ pub fn ListsPage() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         </label>
+                        {(l.clinics.len() > 1).then(|| view! {
+                            <label class="inline-field"><span class="muted small">"Clinic"</span>
+                                <select data-test="filter-clinic" on:change=move |ev| clinic.set(event_target_value(&ev))>
+                                    <option value="">"All"</option>
+                                    {l.clinics.iter().map(|(id, name)| view! {
+                                        <option value=id.to_string() selected=clinic.get_untracked() == id.to_string()>{name.clone()}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        })}
                     })
                 })}
             </Transition>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::selling::{PaymentRow, cancel_plan, preview_settlement, record_payment};
+use crate::api::selling::{PaymentRow, cancel_plan, preview_settlement, record_failed_payment, record_payment};
 use crate::domain::{Currency, Money, Outcome, Settlement, SettlementOption};
 use crate::ui::format::date;
 
@@ -38,6 +38,15 @@ fn PaymentLine(payment: PaymentRow, currency: Currency, version: RwSignal<u32>) 
             }
         });
     };
+    let failed = move |_| {
+        spawn_local(async move {
+            match record_failed_payment(id, reference.get_untracked()).await {
+                Ok(()) => version.update(|v| *v += 1),
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
+    };
+    let can_fail = payment.status == "due";
     let open = payment.status == "due" || payment.status == "failed";
     let tone = match payment.status.as_str() {
         "paid" => "good",
@@ -62,6 +71,10 @@ fn PaymentLine(payment: PaymentRow, currency: Currency, version: RwSignal<u32>) 
                         <input type="text" placeholder="Reference" data-test="payment-reference" prop:value=move || reference.get()
                             on:input=move |ev| reference.set(event_target_value(&ev))/>
                         <button class="button small" data-test="payment-record" on:click=record>"Record payment"</button>
+                        {can_fail.then(|| view! {
+                            <button class="button secondary small" data-test="payment-failed" title="The card was declined or the direct debit bounced"
+                                on:click=failed>"Failed"</button>
+                        })}
                         {move || problem.get().map(|p| view! { <p class="error-text small">{p}</p> })}
                     </div>
                 })}
