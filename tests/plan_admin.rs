@@ -1,34 +1,11 @@
-//! What managers set up and what runs by itself: templates, settings, the
-//! one-wellness-plan rule, multi-pet pricing, renewal and past-due jobs,
-//! and moving a plan after a patient dies.
+//! What managers set up: templates, settings and clinics, the
+//! one-wellness-plan rule and multi-pet pricing.
 
 mod support;
 
-use chrono::{Days, Utc};
+use chrono::Utc;
 use serde_json::{Value, json};
 use support::*;
-
-async fn template_id(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = ?")
-        .bind(name)
-        .fetch_one(app.store.reader())
-        .await
-        .unwrap()
-}
-
-async fn editor(app: &TestApp, id: i64) -> Value {
-    let (status, body) = app.call("templates/editor", &format!("id={id}")).await;
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).unwrap()
-}
-
-async fn save(app: &TestApp, draft: &Value, apply: bool) -> (u16, String) {
-    app.call_json("templates/save", json!({ "draft": draft, "apply_price_to_renewals": apply })).await
-}
-
-async fn text(app: &TestApp, sql: &str, id: i64) -> Option<String> {
-    sqlx::query_scalar(sql).bind(id).fetch_one(app.store.reader()).await.unwrap()
-}
 
 #[test]
 fn editing_a_template_never_changes_sold_plans_and_the_manager_decides_renewal_prices() {
@@ -42,7 +19,7 @@ fn editing_a_template_never_changes_sold_plans_and_the_manager_decides_renewal_p
         let mut draft = editor(&app, adult).await["draft"].clone();
         draft["price"] = json!("480.00");
         draft["benefits"].as_array_mut().unwrap().truncate(1);
-        let (status, body) = save(&app, &draft, false).await;
+        let (status, body) = save_template(&app, &draft, false).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(
             app.scalar("SELECT count(*) FROM subscription_benefits WHERE subscription_id = ?", sold).await,
@@ -60,7 +37,7 @@ fn editing_a_template_never_changes_sold_plans_and_the_manager_decides_renewal_p
         assert_eq!(text(&app, "SELECT price FROM subscriptions WHERE id = ?", renewal).await.unwrap(), "420.00");
         // Passing a later change on: running plans renew at the new price.
         draft["price"] = json!("500.00");
-        let (status, _) = save(&app, &draft, true).await;
+        let (status, _) = save_template(&app, &draft, true).await;
         assert_eq!(status, 200);
         let other = app
             .scalar(
@@ -85,17 +62,17 @@ fn a_template_with_a_mistake_is_refused_with_what_to_fix() {
         draft["name"] = json!("Dental Club");
         draft["price"] = json!("120");
         draft["benefits"] = json!([{ "label": "Cleaning", "target": "NOPE", "limit": "1", "discount": "100" }]);
-        let (status, body) = save(&app, &draft, false).await;
+        let (status, body) = save_template(&app, &draft, false).await;
         assert_eq!(status, 422);
         assert!(body.contains("Benefit 1 (Cleaning): there is no item with code NOPE"), "{body}");
         draft["benefits"][0]["target"] = json!("DEN-CLN");
         draft["available_from"] = json!("2027-03-01");
         draft["available_until"] = json!("2027-01-01");
-        let (status, body) = save(&app, &draft, false).await;
+        let (status, body) = save_template(&app, &draft, false).await;
         assert_eq!(status, 422);
         assert!(body.contains("swap them"), "{body}");
         draft["available_until"] = json!("");
-        let (status, body) = save(&app, &draft, false).await;
+        let (status, body) = save_template(&app, &draft, false).await;
         assert_eq!(status, 200, "{body}");
         let id: i64 = body.parse().unwrap();
         // Not yet on sale: the sell page says so with the date.
@@ -125,7 +102,7 @@ fn a_pet_has_one_wellness_plan_and_a_second_pet_gets_the_multi_pet_discount() {
         // 10% off for a household's further pets.
         let mut draft = editor(&app, adult).await["draft"].clone();
         draft["multi_pet_discount"] = json!("10");
-        assert_eq!(save(&app, &draft, false).await.0, 200);
+        assert_eq!(save_template(&app, &draft, false).await.0, 200);
         // Max (Sophie Bakker's dog) is past due on his plan; Luna, her cat, is covered.
         // Bobbie has no plan; his household's other pets decide the price.
         let bobbie = app.patient_id("Bobbie").await;
@@ -191,252 +168,6 @@ fn settings_are_checked_saved_and_used() {
 }
 
 #[test]
-fn the_daily_jobs_expire_mark_past_due_and_renew_automatically() {
-    support::run(async {
-        let app = TestApp::start().await;
-        let adult = template_id(&app, "Adult Dog Plan").await;
-        let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE plan_templates SET auto_renew = 1 WHERE id = ?")
-            .bind(adult)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        let active_adult =
-            app.scalar("SELECT count(*) FROM subscriptions WHERE template_id = ? AND status = 'active'", adult).await;
-        assert!(active_adult > 0);
-        // Five days before the first Adult Dog Plan ends, it has renewed.
-        let ends: String =
-            text(&app, "SELECT min(ends_on) FROM subscriptions WHERE template_id = ? AND status = 'active'", adult)
-                .await
-                .unwrap();
-        let ends = chrono::NaiveDate::parse_from_str(&ends, "%Y-%m-%d").unwrap();
-        let soon = (ends - Days::new(5)).and_hms_opt(12, 0, 0).unwrap().and_utc();
-        let report = app.store.run_plan_jobs(soon).await.unwrap();
-        assert!(!report.renewed.is_empty(), "{report:?}");
-        for (old, new) in &report.renewed {
-            let linked = app.scalar("SELECT renews_subscription_id FROM subscriptions WHERE id = ?", *new).await;
-            assert_eq!(linked, *old);
-        }
-        // Running again changes nothing new.
-        let again = app.store.run_plan_jobs(soon).await.unwrap();
-        assert!(again.renewed.is_empty(), "{again:?}");
-        // Long after, the ended terms have expired.
-        let later = app.store.run_plan_jobs(Utc::now() + chrono::Duration::days(800)).await.unwrap();
-        assert!(!later.expired.is_empty(), "{later:?}");
-        let who: String = sqlx::query_scalar("SELECT actor_name FROM audit_log WHERE action = 'expire' LIMIT 1")
-            .fetch_one(app.store.reader())
-            .await
-            .unwrap();
-        assert_eq!(who, "CareCount (automatic)");
-    });
-}
-
-#[test]
-fn a_late_payment_makes_a_plan_past_due_only_after_the_grace_period() {
-    support::run(async {
-        let app = TestApp::start().await;
-        let bobbie = app.patient_id("Bobbie").await;
-        let adult = template_id(&app, "Adult Dog Plan").await;
-        let today = Utc::now().date_naive();
-        let (_, body) = app
-            .call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly"))
-            .await;
-        let plan: i64 = body.parse().unwrap();
-        let first = app.scalar("SELECT id FROM payments WHERE subscription_id = ? AND number = 1", plan).await;
-        app.call("payment/record", &format!("payment_id={first}&method=cash&reference=")).await;
-        let second: String =
-            text(&app, "SELECT due_on FROM payments WHERE subscription_id = ? AND number = 2", plan).await.unwrap();
-        let second = chrono::NaiveDate::parse_from_str(&second, "%Y-%m-%d").unwrap();
-        let at = |d: chrono::NaiveDate| d.and_hms_opt(12, 0, 0).unwrap().and_utc();
-        let report = app.store.run_plan_jobs(at(second + Days::new(5))).await.unwrap();
-        assert!(!report.past_due.contains(&plan), "within the 7-day grace");
-        let report = app.store.run_plan_jobs(at(second + Days::new(9))).await.unwrap();
-        assert!(report.past_due.contains(&plan), "{report:?}");
-        // The desk records the declined card; paying it brings the plan back.
-        let second_id = app.scalar("SELECT id FROM payments WHERE subscription_id = ? AND number = 2", plan).await;
-        let (status, body) = app.call("payment/failed", &format!("payment_id={second_id}&reason=Card+declined")).await;
-        assert_eq!(status, 200, "{body}");
-        let (status, body) = app.call("payment/failed", &format!("payment_id={second_id}&reason=again")).await;
-        assert_eq!(status, 409, "{body}");
-        assert!(body.contains("only a due payment can fail"), "{body}");
-        let (status, _) = app.call("payment/record", &format!("payment_id={second_id}&method=cash&reference=")).await;
-        assert_eq!(status, 200);
-        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = ?", plan).await.unwrap(), "active");
-    });
-}
-
-#[test]
-fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
-    support::run(async {
-        let app = TestApp::start().await;
-        let rex = app.patient_id("Rex").await;
-        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", rex).await;
-        let today = Utc::now().date_naive();
-        let (status, body) = app.call("patient/deceased", &format!("patient_id={rex}&died_on={today}")).await;
-        assert_eq!(status, 200, "{body}");
-        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = ?", plan).await.unwrap(), "on_hold");
-        // Mimi, the household's cat, cannot take a dog's plan.
-        let mimi = app.patient_id("Mimi").await;
-        let (status, body) = app.call("plan/transfer", &format!("subscription_id={plan}&to_patient_id={mimi}")).await;
-        assert!(status == 422 || status == 409, "{body}");
-        // A new puppy in the household can.
-        let mut tx = app.store.begin_write().await.unwrap();
-        let client = app.client_of(rex).await;
-        let pup: i64 = sqlx::query_scalar(
-            "INSERT INTO patients (client_id, name, species, birth_date) VALUES (?, 'Pip', 'dog', date('now', '-3 months')) RETURNING id",
-        )
-        .bind(client)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        let limits: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
-            "SELECT b.label, b.limit_quantity, COALESCE((SELECT SUM(quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
-             FROM subscription_benefits b WHERE b.subscription_id = ? ORDER BY b.position",
-        )
-        .bind(plan)
-        .fetch_all(app.store.reader())
-        .await
-        .unwrap();
-        let (status, body) = app.call("plan/transfer", &format!("subscription_id={plan}&to_patient_id={pup}")).await;
-        assert_eq!(status, 200, "{body}");
-        let moved: i64 = body.parse().unwrap();
-        for (label, limit, used) in limits {
-            let Some(limit) = limit else { continue };
-            let (new_limit, new_used): (i64, i64) = sqlx::query_as(
-                "SELECT b.limit_quantity, COALESCE((SELECT SUM(quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
-                 FROM subscription_benefits b WHERE b.subscription_id = ? AND b.label = ?",
-            )
-            .bind(moved)
-            .bind(&label)
-            .fetch_one(app.store.reader())
-            .await
-            .unwrap();
-            assert_eq!(new_limit - new_used, (limit - used).max(0), "{label}: what was left moved");
-            let old_used = app.scalar_text_sum(plan, &label).await;
-            assert_eq!(old_used, limit.max(used), "{label}: the old plan shows nothing left");
-        }
-        let transfers =
-            app.scalar("SELECT count(*) FROM usage_ledger WHERE source_kind = 'transfer' AND ? > 0", 1).await;
-        assert!(transfers > 0, "the ledger shows the move");
-        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = ?", plan).await.unwrap(), "cancelled");
-        // Rex can no longer be sold a plan.
-        let (_, body) = app.call("sell/options", &format!("patient_id={rex}")).await;
-        assert!(body.contains("Rex died on"), "{body}");
-    });
-}
-
-#[test]
-fn a_yearly_limit_counts_only_this_plan_years_use_and_reversals_go_back_to_their_year() {
-    support::run(async {
-        let app = TestApp::start().await;
-        let bella = app.patient_id("Bella").await;
-        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", bella).await;
-        let (benefit, limit, _) = app.benefit(bella, "Wellness exams").await;
-        let exam = app.item_id("EXAM").await;
-        let started = (Utc::now() - chrono::Duration::days(500)).date_naive();
-        let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE subscriptions SET starts_on = ?, ends_on = NULL WHERE id = ?")
-            .bind(started)
-            .bind(plan)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        sqlx::query("UPDATE subscription_benefits SET resets = 'year' WHERE id = ?")
-            .bind(benefit)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        // Last plan year: the limit used up, one of them reversed today.
-        let old = (Utc::now() - chrono::Duration::days(300)).format("%Y-%m-%dT10:00:00Z").to_string();
-        let last_year: i64 = sqlx::query_scalar(
-            "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
-                                       actor_name, created_at)
-             VALUES (?, ?, ?, ?, 'import_line', 'old-year', 'test', ?) RETURNING id",
-        )
-        .bind(benefit)
-        .bind(bella)
-        .bind(exam)
-        .bind(limit)
-        .bind(&old)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-        sqlx::query(
-            "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
-                                       reversal_of, actor_name, note)
-             VALUES (?, ?, ?, -1, 'reversal', 'old-year-fix', ?, 'test', 'typo')",
-        )
-        .bind(benefit)
-        .bind(bella)
-        .bind(exam)
-        .bind(last_year)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        // The plan year began on the first anniversary of the start.
-        let year_start = started.checked_add_months(chrono::Months::new(12)).unwrap();
-        let this_year: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = ?
-               AND date(created_at) >= ? AND source_key NOT LIKE 'old-year%'",
-        )
-        .bind(benefit)
-        .bind(year_start)
-        .fetch_one(app.store.reader())
-        .await
-        .unwrap();
-        // Without the yearly reset, last year's uses (net of the reversal) would count too.
-        let all: i64 = sqlx::query_scalar("SELECT SUM(quantity) FROM usage_ledger WHERE subscription_benefit_id = ?")
-            .bind(benefit)
-            .fetch_one(app.store.reader())
-            .await
-            .unwrap();
-        assert!(all >= this_year + limit - 1);
-        let (_, body) = app.call("patient", &format!("id={bella}")).await;
-        let page: Value = serde_json::from_str(&body).unwrap();
-        let shown = page["plans"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|p| p["subscription"]["benefits"].as_array().unwrap().clone())
-            .find(|b| b["id"] == benefit)
-            .unwrap();
-        assert_eq!(shown["used"], this_year, "only this plan year's use counts: {shown}");
-    });
-}
-
-#[test]
-fn using_more_than_a_plan_has_left_emails_the_over_usage_recipients() {
-    support::run(async {
-        let app = TestApp::start().await;
-        let (status, body) = app
-            .call("settings/clinic", "id=1&name=Maple&currency=EUR&time_zone=Europe%2FAmsterdam&member_tag_label=Plan+member&import_code_prefix=WP&over_usage_emails=boss%40maple.example")
-            .await;
-        assert_eq!(status, 200, "{body}");
-        let rex = app.patient_id("Rex").await;
-        let client = app.client_of(rex).await;
-        let chip = app.item_id("MICRO").await;
-        // Rex's Microchip benefit (1) is used up in the demo: one more is over.
-        let (_, limit, used) = app.benefit(rex, "Microchip").await;
-        assert_eq!(used, limit);
-        let invoice = app.new_invoice(client).await;
-        let lines =
-            json!([{ "patient_id": rex, "item_id": chip, "quantity_text": "1", "unit": "Unit", "discount_text": "" }]);
-        let (status, body) = app.finalize(invoice, lines, "over-1").await;
-        assert_eq!(status, 200, "{body}");
-        let (to, text): (String, String) =
-            sqlx::query_as("SELECT to_address, body FROM outbox WHERE subject LIKE 'Over-usage%'")
-                .fetch_one(app.store.reader())
-                .await
-                .expect("an over-usage email");
-        assert_eq!(to, "boss@maple.example");
-        assert!(text.contains("Microchip: 1 chip beyond the plan"), "{text}");
-    });
-}
-
-#[test]
 fn a_second_clinic_sells_what_is_offered_there_and_lists_filter_by_clinic() {
     support::run(async {
         let app = TestApp::start().await;
@@ -449,7 +180,7 @@ fn a_second_clinic_sells_what_is_offered_there_and_lists_filter_by_clinic() {
         let senior = template_id(&app, "Senior Cat Plan").await;
         let mut draft = editor(&app, senior).await["draft"].clone();
         draft["clinic_ids"] = json!([1]);
-        assert_eq!(save(&app, &draft, false).await.0, 200);
+        assert_eq!(save_template(&app, &draft, false).await.0, 200);
         let (_, me) = app.call("me", "").await;
         assert!(me.contains("North Branch"), "several clinics to choose from: {me}");
         let (status, body) = app.call("clinic/switch", &format!("clinic_id={north}")).await;

@@ -241,3 +241,29 @@ impl TestApp {
             .expect("patient exists")
     }
 }
+
+/// A plan template's id by name.
+pub async fn template_id(app: &TestApp, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = ?")
+        .bind(name)
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap()
+}
+
+/// The template editor's data.
+pub async fn editor(app: &TestApp, id: i64) -> serde_json::Value {
+    let (status, body) = app.call("templates/editor", &format!("id={id}")).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// Saves a template draft; returns status and body.
+pub async fn save_template(app: &TestApp, draft: &serde_json::Value, apply: bool) -> (u16, String) {
+    app.call_json("templates/save", serde_json::json!({ "draft": draft, "apply_price_to_renewals": apply })).await
+}
+
+/// One optional text value from SQL with one bound id.
+pub async fn text(app: &TestApp, sql: &str, id: i64) -> Option<String> {
+    sqlx::query_scalar(sql).bind(id).fetch_one(app.store.reader()).await.unwrap()
+}

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 
 use super::Store;
 use super::audit::Audit;
-use super::selling::{refusal, template_on_sale};
+use super::sale_rules::refusal;
+use super::selling::template_on_sale;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::domain::plural;

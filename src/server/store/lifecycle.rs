@@ -5,7 +5,8 @@ use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
 use super::audit::Audit;
-use super::selling::{offer, refusal, template_on_sale, write_sale};
+use super::sale_rules::refusal;
+use super::selling::{offer, template_on_sale, write_sale};
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::domain::{Billing, Step, SubscriptionStatus, eligible, next_status, renewal_start};

@@ -21,13 +21,16 @@ pub mod lists;
 pub mod outbox;
 pub mod over_usage;
 pub mod patients;
+pub mod payments;
 pub mod promotions;
+pub mod sale_rules;
 pub mod selling;
 pub mod settings;
 pub mod settlement;
 pub mod soap;
 pub mod subscriptions;
 pub mod template_input;
+pub mod template_save;
 pub mod templates;
 pub mod usage;
 

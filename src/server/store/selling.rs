@@ -13,24 +13,26 @@ use crate::api::selling::TemplateOffer;
 use crate::domain::{
     Billing, LifeStage, Money, Offer, PlanKind, Settlement, SettlementOption, eligible, plural, schedule, term_end,
 };
+
+use super::sale_rules::{refusal, sale_price};
 use crate::server::actor::Actor;
 
 #[derive(FromRow)]
 pub(crate) struct SqlTemplate {
-    id: i64,
+    pub(crate) id: i64,
     pub(crate) name: String,
-    kind: String,
+    pub(crate) kind: String,
     pub(crate) species: Option<String>,
-    life_stage: Option<String>,
-    description: String,
-    price: String,
-    enrollment_fee: String,
-    term_months: Option<i64>,
-    member_discount_percent: Option<String>,
-    available_from: Option<NaiveDate>,
-    available_until: Option<NaiveDate>,
-    multi_pet_discount_percent: Option<String>,
-    billing_options: String,
+    pub(crate) life_stage: Option<String>,
+    pub(crate) description: String,
+    pub(crate) price: String,
+    pub(crate) enrollment_fee: String,
+    pub(crate) term_months: Option<i64>,
+    pub(crate) member_discount_percent: Option<String>,
+    pub(crate) available_from: Option<NaiveDate>,
+    pub(crate) available_until: Option<NaiveDate>,
+    pub(crate) multi_pet_discount_percent: Option<String>,
+    pub(crate) billing_options: String,
 }
 
 impl SqlTemplate {
@@ -181,118 +183,6 @@ impl Store {
         Ok(subscription_id)
     }
 
-    /// Records a payment; the first one makes a pending plan active.
-    pub async fn record_payment(
-        &self,
-        clinic: &ClinicInfo,
-        payment_id: i64,
-        method: &str,
-        reference: &str,
-        actor: &Actor,
-    ) -> Result<(), AppError> {
-        let reference = reference.trim();
-        if !["cash", "card", "transfer"].contains(&method) {
-            return Err(AppError::Invalid("Choose how it was paid: cash, card or transfer.".into()));
-        }
-        if method != "cash" && reference.is_empty() {
-            return Err(AppError::Invalid("Add the card slip or transfer reference.".into()));
-        }
-        if reference.chars().count() > 64 {
-            return Err(AppError::Invalid("Keep the reference under 64 characters.".into()));
-        }
-        let mut tx = self.begin_write().await?;
-        let row: Option<(i64, String, String)> = sqlx::query_as(
-            "SELECT p.subscription_id, p.status, s.status FROM payments p JOIN subscriptions s ON s.id = p.subscription_id
-             WHERE p.id = ? AND s.organisation_id = ?",
-        )
-        .bind(payment_id)
-        .bind(clinic.organisation_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (subscription_id, payment_status, plan_status) =
-            row.ok_or_else(|| AppError::NotFound(format!("There is no payment number {payment_id}.")))?;
-        match payment_status.as_str() {
-            "paid" => return Err(AppError::Conflict("This payment is already recorded; nothing was changed.".into())),
-            "cancelled" => return Err(AppError::Conflict("This payment was cancelled with the plan.".into())),
-            _ => {}
-        }
-        sqlx::query(
-            "UPDATE payments SET status = 'paid', paid_on = ?, method = ?, reference = ?, recorded_by_name = ? WHERE id = ?",
-        )
-        .bind(clinic.today)
-        .bind(method)
-        .bind((!reference.is_empty()).then_some(reference))
-        .bind(&actor.name)
-        .bind(payment_id)
-        .execute(&mut *tx)
-        .await?;
-        // The first payment starts a pending plan; paying the last failed
-        // instalment brings a past-due plan back.
-        let failed: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM payments WHERE subscription_id = ? AND status = 'failed'")
-                .bind(subscription_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        if plan_status == "pending" || (plan_status == "past_due" && failed == 0) {
-            sqlx::query("UPDATE subscriptions SET status = 'active' WHERE id = ?")
-                .bind(subscription_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let detail = format!("Payment {payment_id} received by {method}");
-        Audit { action: "payment", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
-            .write(&mut tx, clinic.organisation_id, actor)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Marks a due payment as failed, with what the bank or terminal said.
-    pub async fn record_failed_payment(
-        &self,
-        clinic: &ClinicInfo,
-        payment_id: i64,
-        reason: &str,
-        actor: &Actor,
-    ) -> Result<(), AppError> {
-        let reason = reason.trim();
-        if reason.chars().count() > 64 {
-            return Err(AppError::Invalid("Keep the reason under 64 characters.".into()));
-        }
-        let mut tx = self.begin_write().await?;
-        let row: Option<(i64, String)> = sqlx::query_as(
-            "SELECT p.subscription_id, p.status FROM payments p JOIN subscriptions s ON s.id = p.subscription_id
-             WHERE p.id = ? AND s.organisation_id = ?",
-        )
-        .bind(payment_id)
-        .bind(clinic.organisation_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (subscription_id, status) =
-            row.ok_or_else(|| AppError::NotFound(format!("There is no payment number {payment_id}.")))?;
-        if status != "due" {
-            return Err(AppError::Conflict(format!("This payment is {status}; only a due payment can fail.")));
-        }
-        sqlx::query("UPDATE payments SET status = 'failed', reference = ?, recorded_by_name = ? WHERE id = ?")
-            .bind((!reason.is_empty()).then_some(reason))
-            .bind(&actor.name)
-            .bind(payment_id)
-            .execute(&mut *tx)
-            .await?;
-        let detail = format!("Payment {payment_id} failed");
-        Audit {
-            action: "payment_failed",
-            entity: "subscription",
-            entity_id: subscription_id,
-            detail: &detail,
-            note: (!reason.is_empty()).then_some(reason),
-        }
-        .write(&mut tx, clinic.organisation_id, actor)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Cancels a plan with the chosen settlement, recorded with its working.
     pub async fn cancel_plan(
         &self,
@@ -401,97 +291,4 @@ pub(crate) async fn write_sale(
             .await?;
     }
     Ok(subscription_id)
-}
-
-/// Why this template cannot be sold to this patient here, beyond species,
-/// age and dates: the clinic does not offer it, or the pet already has a
-/// wellness plan running (`renewing` is the plan a renewal follows).
-pub(crate) async fn refusal(
-    conn: &mut SqliteConnection,
-    clinic: &ClinicInfo,
-    template: &SqlTemplate,
-    patient: &PatientInfo,
-    renewing: Option<i64>,
-) -> Result<Option<String>, AppError> {
-    let offered_here: bool = sqlx::query_scalar(
-        "SELECT NOT EXISTS (SELECT 1 FROM template_clinics WHERE template_id = ?)
-             OR EXISTS (SELECT 1 FROM template_clinics WHERE template_id = ? AND clinic_id = ?)",
-    )
-    .bind(template.id)
-    .bind(template.id)
-    .bind(clinic.id)
-    .fetch_one(&mut *conn)
-    .await?;
-    if !offered_here {
-        return Ok(Some(format!("{} is not offered at {}.", template.name, clinic.name)));
-    }
-    if let Some(died) = patient.deceased_on {
-        return Ok(Some(format!("{} died on {died}.", patient.name)));
-    }
-    if template.kind != "wellness" {
-        return Ok(None);
-    }
-    let running: Option<(String, String, Option<NaiveDate>)> = sqlx::query_as(
-        "SELECT plan_name, status, ends_on FROM subscriptions
-         WHERE patient_id = ? AND kind = 'wellness' AND status IN ('pending', 'active', 'on_hold', 'past_due')
-           AND id IS NOT ?
-         ORDER BY starts_on LIMIT 1",
-    )
-    .bind(patient.id)
-    .bind(renewing)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(running.map(|(plan, status, ends)| {
-        let until = ends.map_or(String::new(), |e| format!(" until {e}"));
-        format!(
-            "{} already has the {plan} ({}{until}); one wellness plan per pet. Renew or cancel it instead.",
-            patient.name,
-            status.replace('_', " ")
-        )
-    }))
-}
-
-/// The price of selling `template` to `patient` now: a renewal keeps the
-/// price its contract locked, and a wellness plan for a client's further
-/// pet gets the template's multi-pet discount. The note says why it
-/// differs from the list price.
-pub(crate) async fn sale_price(
-    conn: &mut SqliteConnection,
-    clinic: &ClinicInfo,
-    template: &SqlTemplate,
-    patient: &PatientInfo,
-    renews: Option<i64>,
-) -> Result<(Money, Option<String>), AppError> {
-    let mut price = Money(decimal(&template.price)?);
-    let mut notes = Vec::new();
-    if let Some(previous) = renews {
-        let locked: Option<String> = sqlx::query_scalar(
-            "SELECT renewal_price FROM subscriptions WHERE id = ? AND template_id = ? AND renewal_price IS NOT NULL",
-        )
-        .bind(previous)
-        .bind(template.id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(locked) = locked {
-            price = Money(decimal(&locked)?);
-            notes.push(format!("renews at the contract's price {}", price.format(&clinic.currency)));
-        }
-    }
-    let percent = template.multi_pet_discount_percent.as_deref().map(decimal).transpose()?;
-    if let Some(percent) = percent.filter(|_| template.kind == "wellness") {
-        let other_pets: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM subscriptions WHERE client_id = ? AND kind = 'wellness' AND patient_id <> ?
-               AND status IN ('pending', 'active', 'on_hold', 'past_due')",
-        )
-        .bind(patient.client_id)
-        .bind(patient.id)
-        .fetch_one(&mut *conn)
-        .await?;
-        if other_pets > 0 {
-            let off = (price.0 * percent / rust_decimal::Decimal::from(100)).round_dp(clinic.currency.minor_digits);
-            price = Money(price.0 - off);
-            notes.push(format!("{}% multi-pet discount", percent.normalize()));
-        }
-    }
-    Ok((price, (!notes.is_empty()).then(|| notes.join("; "))))
 }

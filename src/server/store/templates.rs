@@ -1,21 +1,14 @@
-//! Plan templates for managers: list, load into the editor, save. Saving
-//! never reaches plans already sold: they hold copies of the benefits.
+//! Plan templates for managers: the list, and a template loaded into the
+//! editor (saving is in `template_save`).
 
-use rust_decimal::Decimal;
 use sqlx::FromRow;
 
 use super::Store;
-use super::audit::Audit;
 use super::clinic::decimal;
-use super::template_input::{Target, validate};
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::api::templates::{BenefitDraft, Choice, TemplateDraft, TemplateEditor, TemplateSummary};
 use crate::domain::{LifeStage, Money, PlanKind};
-use crate::server::actor::Actor;
-
-/// Statuses of a plan still running (a renewal may follow).
-const RUNNING: &str = "('pending', 'active', 'on_hold', 'past_due')";
 
 #[derive(FromRow)]
 struct SqlTemplateRow {
@@ -206,165 +199,5 @@ impl Store {
             .await?,
         );
         Ok(TemplateEditor { draft, targets, clinics, templates, running, currency: clinic.currency.clone() })
-    }
-
-    /// Saves a template (new when its id is 0) and returns its id.
-    pub async fn save_template(
-        &self,
-        clinic: &ClinicInfo,
-        draft: TemplateDraft,
-        apply_price_to_renewals: bool,
-        actor: &Actor,
-    ) -> Result<i64, AppError> {
-        let org = clinic.organisation_id;
-        let t = validate(&draft, &clinic.currency)?;
-        let mut tx = self.begin_write().await?;
-        let old_price: Option<String> = if draft.id == 0 {
-            None
-        } else {
-            let price: Option<String> =
-                sqlx::query_scalar("SELECT price FROM plan_templates WHERE id = ? AND organisation_id = ?")
-                    .bind(draft.id)
-                    .bind(org)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            Some(price.ok_or_else(|| AppError::NotFound(format!("There is no plan template number {}.", draft.id)))?)
-        };
-        if let Some(into) = draft.renews_into {
-            let ok: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM plan_templates WHERE id = ? AND organisation_id = ? AND id <> ?")
-                    .bind(into)
-                    .bind(org)
-                    .bind(draft.id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            ok.ok_or_else(|| AppError::Invalid("Choose the template it renews into from the list.".into()))?;
-        }
-        let text = |d: Option<Decimal>| d.map(|d| d.to_string());
-        let mut query = sqlx::query_scalar(if draft.id == 0 {
-            "INSERT INTO plan_templates (name, kind, species, life_stage, description, price, enrollment_fee,
-                 term_months, auto_renew, renews_into_template_id, member_discount_percent, multi_pet_discount_percent,
-                 available_from, available_until, billing_options, active, organisation_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
-        } else {
-            "UPDATE plan_templates SET name = ?, kind = ?, species = ?, life_stage = ?, description = ?, price = ?,
-                 enrollment_fee = ?, term_months = ?, auto_renew = ?, renews_into_template_id = ?,
-                 member_discount_percent = ?, multi_pet_discount_percent = ?, available_from = ?, available_until = ?,
-                 billing_options = ?, active = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-             WHERE organisation_id = ? AND id = ? RETURNING id"
-        })
-        .bind(&t.name)
-        .bind(t.kind.code())
-        .bind(&t.species)
-        .bind(&t.life_stage)
-        .bind(&t.description)
-        .bind(t.price.to_string())
-        .bind(t.enrollment_fee.to_string())
-        .bind(t.term_months)
-        .bind(draft.auto_renew)
-        .bind(draft.renews_into)
-        .bind(text(t.member_discount))
-        .bind(text(t.multi_pet_discount))
-        .bind(t.available_from)
-        .bind(t.available_until)
-        .bind(t.billing_options.join(","))
-        .bind(draft.active)
-        .bind(org);
-        if draft.id != 0 {
-            query = query.bind(draft.id);
-        }
-        let id: i64 = query.fetch_one(&mut *tx).await?;
-        sqlx::query("DELETE FROM template_benefits WHERE template_id = ?").bind(id).execute(&mut *tx).await?;
-        for (position, b) in t.benefits.iter().enumerate() {
-            let (item_id, group_id): (Option<i64>, Option<i64>) = match &b.target {
-                Target::Item(code) => {
-                    let item: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM catalog_items WHERE organisation_id = ? AND code = ?")
-                            .bind(org)
-                            .bind(code)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    let item = item.ok_or_else(|| {
-                        AppError::Invalid(format!(
-                            "Benefit {} ({}): there is no item with code {code}; choose one from the list.",
-                            position + 1,
-                            b.label
-                        ))
-                    })?;
-                    (Some(item), None)
-                }
-                Target::Group(group) => {
-                    let found: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM item_groups WHERE organisation_id = ? AND id = ?")
-                            .bind(org)
-                            .bind(group)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    let group = found.ok_or_else(|| {
-                        AppError::Invalid(format!("Benefit {}: choose its group from the list.", position + 1))
-                    })?;
-                    (None, Some(group))
-                }
-            };
-            sqlx::query(
-                "INSERT INTO template_benefits (template_id, label, item_id, group_id, limit_quantity,
-                                                discount_percent, position, resets)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(id)
-            .bind(&b.label)
-            .bind(item_id)
-            .bind(group_id)
-            .bind(b.limit)
-            .bind(b.discount.normalize().to_string())
-            .bind(position as i64)
-            .bind(b.resets.code())
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query("DELETE FROM template_clinics WHERE template_id = ?").bind(id).execute(&mut *tx).await?;
-        for clinic_id in &draft.clinic_ids {
-            sqlx::query(
-                "INSERT INTO template_clinics (template_id, clinic_id)
-                 SELECT ?, id FROM clinics WHERE id = ? AND organisation_id = ?",
-            )
-            .bind(id)
-            .bind(clinic_id)
-            .bind(org)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let mut detail =
-            format!("{} saved: {} {}, {} benefits", t.name, clinic.currency.code, t.price, t.benefits.len());
-        if let Some(old) = old_price.filter(|old| decimal(old).ok() != Some(t.price)) {
-            // Running contracts keep their copy; only their next term's
-            // price is at stake, and the manager decides it.
-            let locked = if apply_price_to_renewals {
-                sqlx::query(&format!(
-                    "UPDATE subscriptions SET renewal_price = NULL WHERE template_id = ? AND status IN {RUNNING}"
-                ))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                "running plans renew at the new price".to_string()
-            } else {
-                let kept = sqlx::query(&format!(
-                    "UPDATE subscriptions SET renewal_price = ?
-                     WHERE template_id = ? AND status IN {RUNNING} AND renewal_price IS NULL"
-                ))
-                .bind(&old)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                format!("{kept} running plans keep {old} at renewal")
-            };
-            detail = format!("{detail}; price changed from {old}, {locked}");
-        }
-        Audit { action: "template", entity: "plan_template", entity_id: id, detail: &detail, note: None }
-            .write(&mut tx, org, actor)
-            .await?;
-        tx.commit().await?;
-        Ok(id)
     }
 }

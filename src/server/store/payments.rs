@@ -1,0 +1,121 @@
+//! Payments received and payments that failed.
+
+use super::Store;
+use super::audit::Audit;
+use crate::api::clinic::ClinicInfo;
+use crate::api::error::AppError;
+use crate::server::actor::Actor;
+
+impl Store {
+    /// Records a payment; the first one makes a pending plan active.
+    pub async fn record_payment(
+        &self,
+        clinic: &ClinicInfo,
+        payment_id: i64,
+        method: &str,
+        reference: &str,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        let reference = reference.trim();
+        if !["cash", "card", "transfer"].contains(&method) {
+            return Err(AppError::Invalid("Choose how it was paid: cash, card or transfer.".into()));
+        }
+        if method != "cash" && reference.is_empty() {
+            return Err(AppError::Invalid("Add the card slip or transfer reference.".into()));
+        }
+        if reference.chars().count() > 64 {
+            return Err(AppError::Invalid("Keep the reference under 64 characters.".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let row: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT p.subscription_id, p.status, s.status FROM payments p JOIN subscriptions s ON s.id = p.subscription_id
+             WHERE p.id = ? AND s.organisation_id = ?",
+        )
+        .bind(payment_id)
+        .bind(clinic.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (subscription_id, payment_status, plan_status) =
+            row.ok_or_else(|| AppError::NotFound(format!("There is no payment number {payment_id}.")))?;
+        match payment_status.as_str() {
+            "paid" => return Err(AppError::Conflict("This payment is already recorded; nothing was changed.".into())),
+            "cancelled" => return Err(AppError::Conflict("This payment was cancelled with the plan.".into())),
+            _ => {}
+        }
+        sqlx::query(
+            "UPDATE payments SET status = 'paid', paid_on = ?, method = ?, reference = ?, recorded_by_name = ? WHERE id = ?",
+        )
+        .bind(clinic.today)
+        .bind(method)
+        .bind((!reference.is_empty()).then_some(reference))
+        .bind(&actor.name)
+        .bind(payment_id)
+        .execute(&mut *tx)
+        .await?;
+        // The first payment starts a pending plan; paying the last failed
+        // instalment brings a past-due plan back.
+        let failed: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM payments WHERE subscription_id = ? AND status = 'failed'")
+                .bind(subscription_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if plan_status == "pending" || (plan_status == "past_due" && failed == 0) {
+            sqlx::query("UPDATE subscriptions SET status = 'active' WHERE id = ?")
+                .bind(subscription_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let detail = format!("Payment {payment_id} received by {method}");
+        Audit { action: "payment", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
+            .write(&mut tx, clinic.organisation_id, actor)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a due payment as failed, with what the bank or terminal said.
+    pub async fn record_failed_payment(
+        &self,
+        clinic: &ClinicInfo,
+        payment_id: i64,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        let reason = reason.trim();
+        if reason.chars().count() > 64 {
+            return Err(AppError::Invalid("Keep the reason under 64 characters.".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT p.subscription_id, p.status FROM payments p JOIN subscriptions s ON s.id = p.subscription_id
+             WHERE p.id = ? AND s.organisation_id = ?",
+        )
+        .bind(payment_id)
+        .bind(clinic.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (subscription_id, status) =
+            row.ok_or_else(|| AppError::NotFound(format!("There is no payment number {payment_id}.")))?;
+        if status != "due" {
+            return Err(AppError::Conflict(format!("This payment is {status}; only a due payment can fail.")));
+        }
+        sqlx::query("UPDATE payments SET status = 'failed', reference = ?, recorded_by_name = ? WHERE id = ?")
+            .bind((!reason.is_empty()).then_some(reason))
+            .bind(&actor.name)
+            .bind(payment_id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!("Payment {payment_id} failed");
+        Audit {
+            action: "payment_failed",
+            entity: "subscription",
+            entity_id: subscription_id,
+            detail: &detail,
+            note: (!reason.is_empty()).then_some(reason),
+        }
+        .write(&mut tx, clinic.organisation_id, actor)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
