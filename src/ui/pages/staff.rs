@@ -31,7 +31,7 @@ pub fn StaffPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 loaded(list.await, move |rows| view! {
                     <section class="panel">
-                        <table class="table" data-test="staff">
+                        <table class="table staff" data-test="staff">
                             <thead><tr><th>"Name"</th><th>"Role"</th><th>"Status"</th><th>"Last sign-in"</th><th></th></tr></thead>
                             <tbody>{rows.into_iter().map(|m| view! { <StaffRow member=m changed/> }).collect_view()}</tbody>
                         </table>
