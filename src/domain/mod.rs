@@ -13,6 +13,7 @@ pub mod eligibility;
 pub mod explain;
 pub mod lifecycle;
 pub mod money;
+pub mod over_usage;
 pub mod promotion;
 pub mod quantity;
 pub mod schedule;
