@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use carecount::domain::{
     BenefitBalance, CoverageRules, CoverageSubscription, Covers, DraftLine, ItemRef, Limit, Money, Percent, PlanKind,
-    Quantity, SubscriptionStatus, UnitSpec, UsageShare, cover, remaining,
+    Quantity, SubscriptionStatus, UnitSpec, cover, remaining,
 };
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -49,7 +49,6 @@ fn subscriptions() -> Vec<CoverageSubscription> {
                         limit: if b == 8 { Limit::Unlimited } else { Limit::Counted(Quantity(12)) },
                         discount: Percent::new(Decimal::from(if b % 3 == 0 { 50 } else { 100 })).expect("percent"),
                         used: Quantity(3),
-                        used_by: vec![UsageShare { patient_id: 1, item_id: item, quantity: Quantity(3) }],
                     }
                 })
                 .collect(),
@@ -74,7 +73,7 @@ fn benches(c: &mut Criterion) {
     let subs = subscriptions();
     let lines = draft(&items());
     c.bench_function("coverage: 50-line draft, 5 subscriptions", |b| {
-        b.iter(|| cover(black_box(&rules), black_box(&subs), black_box(&lines)))
+        b.iter(|| cover(black_box(&rules), black_box(&subs), &[], black_box(&lines)))
     });
     let ledger: Vec<Quantity> = (0..10_000).map(|n| Quantity(if n % 7 == 0 { -1 } else { 1 })).collect();
     c.bench_function("remaining: 10,000 ledger entries", |b| {

@@ -2,16 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{ItemRef, LineInput};
-
-/// A saved draft line with the catalog item it names.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeskLine {
-    /// What was typed.
-    pub input: LineInput,
-    /// The item, with its units and price.
-    pub item: ItemRef,
-}
+/// A saved draft line with the catalog item it names (the domain's).
+pub use crate::domain::DeskLine;
 
 /// A patient as the invoice's pet picker shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

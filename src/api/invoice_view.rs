@@ -7,7 +7,7 @@ use super::clinic::ClinicInfo;
 use super::desk::{DeskLine, PatientBrief};
 use super::patients::PlanCard;
 use crate::domain::{
-    Coverage, CoverageRules, CoverageSubscription, LineInput, Promotion, apply_promotions, parse_line,
+    Coverage, CoverageRules, CoverageSubscription, LineInput, PricingContext, Promotion, ReturnablePart, price_draft,
 };
 
 /// Where an invoice is in its life.
@@ -91,6 +91,11 @@ pub struct InvoiceView {
     pub lines: Vec<DeskLine>,
     /// The invoice this one corrects (id and number).
     pub corrects: Option<(i64, Option<String>)>,
+    /// On a correction draft: what the corrected invoice may still give back.
+    pub returnable: Vec<ReturnablePart>,
+    /// Finalized corrections of this invoice (id and number): while one
+    /// stands, voiding this invoice is refused.
+    pub corrected_by: Vec<(i64, Option<String>)>,
     /// When and by whom it was finalized.
     pub finalized: Option<Stamp>,
     /// When, by whom and why it was voided.
@@ -120,17 +125,25 @@ impl InvoiceView {
     pub fn subscriptions(&self) -> Vec<CoverageSubscription> {
         self.plans.iter().map(|p| p.subscription.clone()).collect()
     }
-}
 
-/// Parses every line; a line that does not parse is named with its number.
-pub fn parse_lines(lines: &[DeskLine], correction: bool) -> Result<Vec<crate::domain::DraftLine>, String> {
-    lines
-        .iter()
-        .enumerate()
-        .map(|(n, l)| {
-            parse_line(&l.input, &l.item, correction).map_err(|e| format!("Line {} ({}): {e}", n + 1, l.item.name))
-        })
-        .collect()
+    /// Everything the draft is priced against.
+    pub fn pricing(&self) -> PricingContext {
+        PricingContext {
+            rules: self.rules(),
+            subscriptions: self.subscriptions(),
+            promotions: self.promotions.clone(),
+            returnable: self.is_correction().then(|| self.returnable.clone()),
+        }
+    }
+
+    /// The coverage to show: as posted once finalized, else as it would be
+    /// now (or the first line to fix).
+    pub fn coverage(&self) -> Result<Coverage, String> {
+        match (&self.frozen, self.status) {
+            (Some(frozen), InvoiceStatus::Finalized | InvoiceStatus::Voided) => Ok(frozen.clone()),
+            _ => price_draft(&self.pricing(), &self.lines).finalizable(&self.lines),
+        }
+    }
 }
 
 /// What the server says after finalizing.
@@ -144,10 +157,3 @@ pub struct FinalizeOutcome {
 
 /// Lines as the browser sends them to save or finalize.
 pub type LinesInput = Vec<LineInput>;
-
-/// Coverage for a whole invoice, the same in browser and server.
-pub fn invoice_coverage(view: &InvoiceView) -> Result<Coverage, String> {
-    let mut lines = parse_lines(&view.lines, view.is_correction())?;
-    apply_promotions(&mut lines, &view.promotions, view.invoice_date);
-    Ok(crate::domain::cover(&view.rules(), &view.subscriptions(), &lines))
-}

@@ -9,7 +9,7 @@ use super::clinic::ClinicInfo;
 use super::desk::{DeskLine, SaveReceipt};
 use super::error::AppError;
 use super::patients::{PatientInfo, PlanCard};
-use crate::domain::{CoverageRules, CoverageSubscription, LineInput, Promotion};
+use crate::domain::{CoverageRules, LineInput, PricingContext, Promotion};
 
 /// Everything the SOAP page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,9 +46,14 @@ impl SoapView {
         }
     }
 
-    /// The subscriptions coverage draws on.
-    pub fn subscriptions(&self) -> Vec<CoverageSubscription> {
-        self.plans.iter().map(|p| p.subscription.clone()).collect()
+    /// Everything the plan is priced against (a SOAP plan returns nothing).
+    pub fn pricing(&self) -> PricingContext {
+        PricingContext {
+            rules: self.rules(),
+            subscriptions: self.plans.iter().map(|p| p.subscription.clone()).collect(),
+            promotions: self.promotions.clone(),
+            returnable: None,
+        }
     }
 }
 

@@ -85,29 +85,9 @@ pub struct BenefitBalance {
     pub limit: Limit,
     /// Discount on covered units (100 % = included).
     pub discount: Percent,
-    /// Sum of its ledger entries so far.
+    /// Sum of its ledger entries counted now (this plan year, for a
+    /// benefit that resets yearly).
     pub used: Quantity,
-    /// The same usage broken down by patient and item: a correction may
-    /// return only what that patient used of that item.
-    pub used_by: Vec<UsageShare>,
-}
-
-/// Part of a benefit's usage: one patient's use of one item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct UsageShare {
-    /// The patient.
-    pub patient_id: i64,
-    /// The item.
-    pub item_id: ItemId,
-    /// Net units used.
-    pub quantity: Quantity,
-}
-
-impl BenefitBalance {
-    /// What `patient` has net-used of `item` through this benefit.
-    pub fn used_by(&self, patient: i64, item: ItemId) -> Quantity {
-        self.used_by.iter().filter(|s| s.patient_id == patient && s.item_id == item).map(|s| s.quantity).sum()
-    }
 }
 
 impl BenefitBalance {

@@ -7,10 +7,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::benefit::{BenefitId, GroupId, ItemId, Remaining, UsageShare, remaining};
-use super::explain::explain_line;
+use super::benefit::{BenefitId, GroupId, ItemId, Remaining, remaining};
+pub use super::discount::{DiscountSource, OtherDiscount};
+use super::explain::{LineFacts, explain_line, over_return};
 use super::money::{Money, Percent, split_rounded};
 use super::quantity::{Quantity, UnitSpec};
+use super::returns::{Return, ReturnablePart, take_returns};
 use super::subscription::{CoverageSubscription, PatientId, SubscriptionId};
 use super::tracker::{Tracker, TrackerBuilder};
 
@@ -37,37 +39,6 @@ impl ItemRef {
         self.regular_price.0 * rust_decimal::Decimal::from(quantity.0)
             / rust_decimal::Decimal::from(self.units.per_unit())
     }
-}
-
-/// Where a non-plan discount comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum DiscountSource {
-    /// A plan's member discount on items outside its benefits.
-    Member,
-    /// A promotion running at the clinic.
-    Promotion,
-    /// A discount typed on the line by staff.
-    Manual,
-}
-
-impl DiscountSource {
-    /// The words on an invoice.
-    pub fn label(self) -> &'static str {
-        match self {
-            DiscountSource::Member => "member discount",
-            DiscountSource::Promotion => "promotion",
-            DiscountSource::Manual => "line discount",
-        }
-    }
-}
-
-/// A discount that is not a benefit: the best single one applies to excess.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct OtherDiscount {
-    /// Its source.
-    pub source: DiscountSource,
-    /// How much.
-    pub percent: Percent,
 }
 
 /// One line of a draft.
@@ -137,6 +108,29 @@ pub struct LineCoverage {
     pub asked: Vec<(SubscriptionId, BenefitId)>,
     /// What a person reads beside the line.
     pub explanation: String,
+    /// On a correction's negative line: what it returns of the corrected
+    /// invoice, part by part.
+    #[serde(default)]
+    pub returns: Vec<Return>,
+    /// Why the line cannot be finalized as it is (it asks to return more
+    /// than the corrected invoice has left); it counts nothing.
+    #[serde(default)]
+    pub problem: Option<String>,
+}
+
+impl LineCoverage {
+    /// What the line's sentence is made from.
+    pub fn facts(&self) -> LineFacts<'_> {
+        LineFacts {
+            quantity: self.quantity,
+            covered: self.covered,
+            excess: self.excess,
+            best_plan_discount: self.allocations.iter().map(|a| a.discount).max(),
+            excess_discount: self.excess_discount,
+            plan_applies: self.plan_applies,
+            returns: &self.returns,
+        }
+    }
 }
 
 /// The outcome for a whole draft.
@@ -149,20 +143,32 @@ pub struct Coverage {
 }
 
 /// Allocates coverage line by line, in order (DESIGN "Counting rules").
-pub fn cover(rules: &CoverageRules, subs: &[CoverageSubscription], lines: &[DraftLine]) -> Coverage {
+/// `returnable` is what a correction may give back of the invoice it
+/// corrects (empty for any other draft); a negative line takes from it.
+pub fn cover(
+    rules: &CoverageRules,
+    subs: &[CoverageSubscription],
+    returnable: &[ReturnablePart],
+    lines: &[DraftLine],
+) -> Coverage {
     let mut used = Working::new(subs);
+    let mut parts = returnable.to_vec();
     let mut tracker = TrackerBuilder::new(subs);
     let covered_lines = lines
         .iter()
         .map(|line| {
             let candidates = candidates(rules, subs, line);
-            let draws = if line.quantity.is_negative() {
-                give_back(&mut used, &candidates, line, &mut tracker)
+            let asked = candidates.iter().map(|&(si, bi)| (subs[si].id, subs[si].benefits[bi].id)).collect();
+            let mut result = if line.quantity.is_negative() {
+                match take_returns(&mut parts, line.patient_id, line.item.id, line.quantity.abs(), rules.minor_digits) {
+                    Ok(returns) => price_returns(subs, &mut used, line, returns, &mut tracker),
+                    Err(available) => refused(line, over_return(&line.item.units, available)),
+                }
             } else {
-                draw(subs, &mut used, &candidates, line, &mut tracker)
+                let draws = draw(subs, &mut used, &candidates, line, &mut tracker);
+                price_line(rules, subs, line, draws, !candidates.is_empty(), &mut tracker)
             };
-            let mut result = price_line(rules, subs, line, draws, !candidates.is_empty(), &mut tracker);
-            result.asked = candidates.iter().map(|&(si, bi)| (subs[si].id, subs[si].benefits[bi].id)).collect();
+            result.asked = asked;
             result
         })
         .collect();
@@ -202,28 +208,15 @@ type Draw = (usize, usize, Quantity);
 /// Usage as it stands while a draft is being covered, line by line.
 struct Working {
     used: Vec<Vec<Quantity>>,
-    shares: Vec<Vec<Vec<UsageShare>>>,
 }
 
 impl Working {
     fn new(subs: &[CoverageSubscription]) -> Working {
-        Working {
-            used: subs.iter().map(|s| s.benefits.iter().map(|b| b.used).collect()).collect(),
-            shares: subs.iter().map(|s| s.benefits.iter().map(|b| b.used_by.clone()).collect()).collect(),
-        }
+        Working { used: subs.iter().map(|s| s.benefits.iter().map(|b| b.used).collect()).collect() }
     }
 
-    fn share(&self, si: usize, bi: usize, line: &DraftLine) -> Quantity {
-        self.shares[si][bi]
-            .iter()
-            .filter(|s| s.patient_id == line.patient_id && s.item_id == line.item.id)
-            .map(|s| s.quantity)
-            .sum()
-    }
-
-    fn post(&mut self, si: usize, bi: usize, line: &DraftLine, quantity: Quantity) {
+    fn post(&mut self, si: usize, bi: usize, quantity: Quantity) {
         self.used[si][bi] = self.used[si][bi] + quantity;
-        self.shares[si][bi].push(UsageShare { patient_id: line.patient_id, item_id: line.item.id, quantity });
     }
 }
 
@@ -245,9 +238,9 @@ fn draw(
             Some(available) => available.min(need),
             None => need,
         };
-        tracker.request(si, bi, need, take);
+        tracker.request(si, bi, need, take, take);
         if take.0 > 0 {
-            working.post(si, bi, line, take);
+            working.post(si, bi, take);
             draws.push((si, bi, take));
         }
         need = need - take;
@@ -255,32 +248,85 @@ fn draw(
     draws
 }
 
-/// A negative line returns units this patient used of this item, to the
-/// benefits they came from, the best benefit first. It never returns more
-/// than was used: a correction nets against earlier usage instead of
-/// counting as more usage, and cannot give back another pet's usage.
-fn give_back(
+/// A negative line: the units it returns go back to the postings they came
+/// from, and it credits what they were charged. Never more than the
+/// corrected invoice holds: a correction nets against earlier usage instead
+/// of counting as more usage, and cannot give back another pet's usage.
+fn price_returns(
+    subs: &[CoverageSubscription],
     working: &mut Working,
-    candidates: &[(usize, usize)],
     line: &DraftLine,
+    returns: Vec<Return>,
     tracker: &mut TrackerBuilder,
-) -> Vec<Draw> {
-    let mut left = line.quantity.abs();
-    let mut draws = Vec::new();
-    for &(si, bi) in candidates {
-        if left.0 == 0 {
-            break;
+) -> LineCoverage {
+    let position = |(sub, benefit): (SubscriptionId, BenefitId)| {
+        let si = subs.iter().position(|s| s.id == sub)?;
+        Some((si, subs[si].benefits.iter().position(|b| b.id == benefit)?))
+    };
+    let mut allocations = Vec::new();
+    let mut other = Money::ZERO;
+    for r in &returns {
+        let saved = r.gross - r.credit;
+        match r.drawn_from.filter(|_| r.to_plan.0 > 0) {
+            Some(drawn) => {
+                let found = position(drawn);
+                if let Some((si, bi)) = found {
+                    let counted = if r.counts_now { -r.to_plan } else { Quantity::ZERO };
+                    working.post(si, bi, counted);
+                    tracker.request(si, bi, -r.quantity, -r.to_plan, counted);
+                    tracker.save(si, bi, Money::ZERO - saved);
+                }
+                allocations.push(Allocation {
+                    subscription_id: drawn.0,
+                    benefit_id: drawn.1,
+                    quantity: -r.to_plan,
+                    discount: found.map_or(Percent::ZERO, |(si, bi)| subs[si].benefits[bi].discount),
+                    savings: Money::ZERO - saved,
+                });
+            }
+            None => other = other + saved,
         }
-        let returnable = Quantity(working.share(si, bi, line).0.min(working.used[si][bi].0).max(0));
-        let take = returnable.min(left);
-        tracker.request(si, bi, -left, -take);
-        if take.0 > 0 {
-            working.post(si, bi, line, -take);
-            draws.push((si, bi, -take));
-        }
-        left = left - take;
     }
-    draws
+    tracker.other_discount(Money::ZERO - other);
+    let covered: Quantity = allocations.iter().map(|a| a.quantity).sum();
+    let gross: Money = returns.iter().map(|r| r.gross).sum();
+    let credit: Money = returns.iter().map(|r| r.credit).sum();
+    let mut result = LineCoverage {
+        quantity: line.quantity,
+        allocations,
+        covered,
+        excess: line.quantity - covered,
+        excess_discount: None,
+        gross: Money::ZERO - gross,
+        discount: credit - gross,
+        net: Money::ZERO - credit,
+        plan_applies: covered.0 != 0,
+        asked: Vec::new(),
+        explanation: String::new(),
+        returns,
+        problem: None,
+    };
+    result.explanation = explain_line(&line.item.units, &result.facts());
+    result
+}
+
+/// A line that counts nothing until what it asks is fixed.
+fn refused(line: &DraftLine, problem: String) -> LineCoverage {
+    LineCoverage {
+        quantity: line.quantity,
+        allocations: Vec::new(),
+        covered: Quantity::ZERO,
+        excess: line.quantity,
+        excess_discount: None,
+        gross: Money::ZERO,
+        discount: Money::ZERO,
+        net: Money::ZERO,
+        plan_applies: false,
+        asked: Vec::new(),
+        explanation: problem.clone(),
+        returns: Vec::new(),
+        problem: Some(problem),
+    }
 }
 
 fn price_line(
@@ -337,9 +383,11 @@ fn price_line(
         plan_applies,
         asked: Vec::new(),
         explanation: String::new(),
+        returns: Vec::new(),
+        problem: None,
     };
     tracker.other_discount(excess_savings);
-    result.explanation = explain_line(&line.item.units, &result);
+    result.explanation = explain_line(&line.item.units, &result.facts());
     result
 }
 

@@ -28,19 +28,8 @@ pub fn item(id: ItemId, price: i64, units: UnitSpec) -> ItemRef {
     }
 }
 
-/// A benefit on `item`; any usage so far is patient 10's.
+/// A benefit on `item` with `used` units counted so far.
 pub fn benefit(id: BenefitId, item: ItemId, limit: Option<i64>, discount: i64, used: i64) -> BenefitBalance {
-    used_by(id, item, limit, discount, used, 10)
-}
-
-pub fn used_by(
-    id: BenefitId,
-    item: ItemId,
-    limit: Option<i64>,
-    discount: i64,
-    used: i64,
-    patient: PatientId,
-) -> BenefitBalance {
     BenefitBalance {
         id,
         label: format!("Benefit {id}"),
@@ -48,7 +37,6 @@ pub fn used_by(
         limit: limit.map_or(Limit::Unlimited, |n| Limit::Counted(Quantity(n))),
         discount: pct(discount),
         used: Quantity(used),
-        used_by: vec![benefit::UsageShare { patient_id: patient, item_id: item, quantity: Quantity(used) }],
     }
 }
 
@@ -78,5 +66,27 @@ pub fn line(patient: PatientId, item: &ItemRef, quantity: i64) -> DraftLine {
         quantity: Quantity(quantity),
         promotion: None,
         manual_discount: None,
+    }
+}
+
+/// A use an earlier invoice line posted at 100 % off: what a correction of
+/// that invoice may return.
+pub fn posted(
+    line_id: i64,
+    patient: PatientId,
+    item: &ItemRef,
+    drawn_from: (SubscriptionId, BenefitId),
+    quantity: i64,
+) -> ReturnablePart {
+    ReturnablePart {
+        line_id,
+        patient_id: patient,
+        item_id: item.id,
+        drawn_from: Some(drawn_from),
+        quantity: Quantity(quantity),
+        gross: Money(item.price_of(Quantity(quantity))),
+        charged: Money::ZERO,
+        held: Quantity(quantity),
+        counts_now: true,
     }
 }

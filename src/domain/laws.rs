@@ -30,7 +30,8 @@ prop_compose! {
         discount in prop::sample::select(vec![0i64, 25, 50, 100]), used in 0i64..14) -> BenefitBalance {
         // Mostly within the limit; sometimes over it, as an import may leave it.
         let used = limit.map_or(used, |l| if used > l + 1 { used % (l + 1) } else { used });
-        used_by(id, item, limit, discount, used, patient)
+        let _ = patient;
+        benefit(id, item, limit, discount, used)
     }
 }
 
@@ -86,19 +87,26 @@ fn drawn_from(coverage: &Coverage, sub: SubscriptionId, benefit: BenefitId) -> Q
         .sum()
 }
 
-fn shares_drawn(
-    c: &Coverage,
-    lines: &[DraftLine],
-    sub: SubscriptionId,
-    benefit: BenefitId,
-) -> Vec<benefit::UsageShare> {
+/// What a finalized draft leaves a correction to return: every line's
+/// parts, line ids counting from 1.
+fn parts_after(c: &Coverage, lines: &[DraftLine]) -> Vec<ReturnablePart> {
     c.lines
         .iter()
         .zip(lines)
-        .flat_map(|(lc, l)| {
-            lc.allocations.iter().filter(move |a| a.subscription_id == sub && a.benefit_id == benefit).map(move |a| {
-                benefit::UsageShare { patient_id: l.patient_id, item_id: l.item.id, quantity: a.quantity }
-            })
+        .enumerate()
+        .flat_map(|(n, (lc, l))| parts_of(n as i64 + 1, l.patient_id, l.item.id, lc, 2))
+        .collect()
+}
+
+/// The plans after a draft was posted.
+fn posted_subs(subs: &[CoverageSubscription], c: &Coverage) -> Vec<CoverageSubscription> {
+    subs.iter()
+        .map(|s| {
+            let mut s = s.clone();
+            for b in &mut s.benefits {
+                b.used = b.used + drawn_from(c, s.id, b.id);
+            }
+            s
         })
         .collect()
 }
@@ -110,7 +118,7 @@ proptest! {
     /// the tracker counts exactly what the lines drew: nothing twice.
     #[test]
     fn nothing_is_counted_twice((subs, lines) in arb_case()) {
-        let c = cover(&rules(), &subs, &lines);
+        let c = cover(&rules(), &subs, &[], &lines);
         prop_assert_eq!(c.lines.len(), lines.len());
         for l in &c.lines {
             let allocated: Quantity = l.allocations.iter().map(|a| a.quantity).sum();
@@ -130,7 +138,7 @@ proptest! {
     /// outside import had already left it.
     #[test]
     fn remaining_never_goes_below_zero_through_coverage((subs, lines) in arb_case()) {
-        let c = cover(&rules(), &subs, &lines);
+        let c = cover(&rules(), &subs, &[], &lines);
         for sub in &subs {
             for b in &sub.benefits {
                 if let (Remaining::Counted(before), Remaining::Counted(after)) =
@@ -146,7 +154,7 @@ proptest! {
     /// remaining is restored exactly.
     #[test]
     fn a_reversal_restores_exactly((subs, lines) in arb_case()) {
-        let c = cover(&rules(), &subs, &lines);
+        let c = cover(&rules(), &subs, &[], &lines);
         for sub in &subs {
             for b in &sub.benefits {
                 let posted: Vec<Quantity> = c.lines.iter().flat_map(|l| &l.allocations)
@@ -159,42 +167,71 @@ proptest! {
         }
     }
 
-    /// A correction that negates a fully covered draft gives every unit
-    /// back; and no correction lifts a benefit above its limit.
+    /// A correction that negates a whole finalized draft gives back exactly
+    /// what the draft covered and credits exactly what it charged.
     #[test]
     fn a_correction_returns_what_the_draft_covered((subs, lines) in arb_case()) {
         let positive: Vec<DraftLine> = lines.into_iter().filter(|l| l.quantity.0 > 0).collect();
-        let first = cover(&rules(), &subs, &positive);
-        let after: Vec<CoverageSubscription> = subs.iter().map(|s| {
-            let mut s = s.clone();
-            for b in &mut s.benefits {
-                b.used = b.used + drawn_from(&first, s.id, b.id);
-                b.used_by.extend(shares_drawn(&first, &positive, s.id, b.id));
-            }
-            s
-        }).collect();
+        let first = cover(&rules(), &subs, &[], &positive);
+        let after = posted_subs(&subs, &first);
         let negated: Vec<DraftLine> = positive.iter().map(|l| DraftLine { quantity: -l.quantity, ..l.clone() }).collect();
-        let second = cover(&rules(), &after, &negated);
-        let covered: Quantity = first.lines.iter().map(|l| l.covered).sum();
-        let returned: Quantity = second.lines.iter().map(|l| l.covered).sum();
-        if first.lines.iter().all(|l| l.excess.0 == 0) {
-            prop_assert_eq!(covered, -returned);
+        let second = cover(&rules(), &after, &parts_after(&first, &positive), &negated);
+        prop_assert!(second.lines.iter().all(|l| l.problem.is_none()));
+        for sub in &after {
+            for b in &sub.benefits {
+                let restored = remaining(b.limit, [b.used, drawn_from(&second, sub.id, b.id)]);
+                let before = subs.iter().find(|s| s.id == sub.id).unwrap().benefits.iter().find(|x| x.id == b.id).unwrap();
+                prop_assert_eq!(restored, before.remaining());
+            }
+        }
+        let charged: Money = first.lines.iter().map(|l| l.net).sum();
+        let credited: Money = second.lines.iter().map(|l| l.net).sum();
+        prop_assert_eq!(charged + credited, Money::ZERO);
+    }
+
+    /// Whatever a correction asks, it never returns more than the corrected
+    /// draft invoiced for a patient and item, never credits more than was
+    /// charged, and never takes a plan below zero used.
+    #[test]
+    fn a_correction_never_gives_back_more_than_was_posted(
+        (subs, lines) in arb_case(),
+        asks in prop::collection::vec((1i64..=2, 0usize..4, -8i64..4), 0..10),
+    ) {
+        let positive: Vec<DraftLine> = lines.into_iter().filter(|l| l.quantity.0 > 0).collect();
+        let first = cover(&rules(), &subs, &[], &positive);
+        let after = posted_subs(&subs, &first);
+        let items: Vec<ItemRef> = positive.iter().map(|l| l.item.clone()).collect();
+        let correction: Vec<DraftLine> = asks.iter().filter(|a| a.2 != 0 && !items.is_empty())
+            .map(|&(patient, i, q)| line(patient, &items[i % items.len()], q)).collect();
+        let second = cover(&rules(), &after, &parts_after(&first, &positive), &correction);
+        for (n, orig) in first.lines.iter().enumerate() {
+            let credited: Money = second.lines.iter().flat_map(|l| &l.returns)
+                .filter(|r| r.line_id == n as i64 + 1).map(|r| r.credit).sum();
+            prop_assert!(credited <= orig.net, "line {} credited {:?} of {:?}", n + 1, credited, orig.net);
+            let returned: Quantity = second.lines.iter().flat_map(|l| &l.returns)
+                .filter(|r| r.line_id == n as i64 + 1).map(|r| r.quantity).sum();
+            prop_assert!(returned <= orig.quantity);
         }
         for sub in &after {
             for b in &sub.benefits {
-                if let (Limit::Counted(max), Remaining::Counted(left)) =
-                    (b.limit, remaining(b.limit, [b.used, drawn_from(&second, sub.id, b.id)]))
-                {
-                    prop_assert!(left <= max.max(b.remaining().available().unwrap_or_default()));
-                }
+                let posted = drawn_from(&first, sub.id, b.id);
+                let given_back = drawn_from(&second, sub.id, b.id);
+                let returns: Quantity = second.lines.iter().filter(|l| l.quantity.is_negative())
+                    .flat_map(|l| &l.allocations).filter(|a| a.subscription_id == sub.id && a.benefit_id == b.id)
+                    .map(|a| a.quantity).sum();
+                prop_assert!(-returns.0 <= posted.0, "gave back {:?} of {:?} posted", returns, posted);
+                prop_assert!((b.used + given_back).0 >= 0);
             }
+        }
+        for l in &second.lines {
+            prop_assert_eq!(l.net + l.discount, l.gross);
         }
     }
 
     /// Totals are sums of rounded lines; plan savings are the tracker's rows.
     #[test]
     fn the_trackers_totals_add_up((subs, lines) in arb_case()) {
-        let c = cover(&rules(), &subs, &lines);
+        let c = cover(&rules(), &subs, &[], &lines);
         for l in &c.lines {
             prop_assert_eq!(l.net + l.discount, l.gross);
             prop_assert_eq!(l.gross.round(2), l.gross);
@@ -216,8 +253,8 @@ proptest! {
     fn plan_order_does_not_matter((subs, lines) in arb_case()) {
         let mut reversed = subs.clone();
         reversed.reverse();
-        let a = cover(&rules(), &subs, &lines);
-        let b = cover(&rules(), &reversed, &lines);
+        let a = cover(&rules(), &subs, &[], &lines);
+        let b = cover(&rules(), &reversed, &[], &lines);
         prop_assert_eq!(a.lines, b.lines);
     }
 

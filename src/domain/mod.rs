@@ -8,14 +8,17 @@ pub mod access;
 pub mod badge;
 pub mod benefit;
 pub mod coverage;
+pub mod discount;
 pub mod draft;
 pub mod eligibility;
 pub mod explain;
 pub mod lifecycle;
 pub mod money;
 pub mod over_usage;
+pub mod pricing;
 pub mod promotion;
 pub mod quantity;
+pub mod returns;
 pub mod schedule;
 pub mod settlement;
 pub mod subscription;
@@ -31,7 +34,7 @@ mod laws;
 
 pub use access::{Permission, Role, allows};
 pub use badge::{BadgeState, badge_for_balance, badge_for_draft, left_text, out_of_text};
-pub use benefit::{BenefitBalance, BenefitId, Covers, GroupId, ItemId, Limit, Remaining, UsageShare, remaining};
+pub use benefit::{BenefitBalance, BenefitId, Covers, GroupId, ItemId, Limit, Remaining, remaining};
 pub use coverage::{
     Allocation, Coverage, CoverageRules, DiscountSource, DraftLine, ItemRef, LineCoverage, OtherDiscount, cover,
 };
@@ -39,8 +42,10 @@ pub use draft::{LineInput, parse_line};
 pub use eligibility::{LifeStage, Offer, eligible, life_stage};
 pub use lifecycle::{Step, next_status};
 pub use money::{Currency, Money, MoneyError, Percent, PercentError, split_rounded};
+pub use pricing::{DeskLine, PricedDraft, PricingContext, price_draft};
 pub use promotion::{Promotion, apply_promotions};
 pub use quantity::{Quantity, QuantityError, Subunit, UnitChoice, UnitSpec, plural};
+pub use returns::{InvoiceLineId, Return, ReturnablePart, parts_of, subtract_returned, take_returns};
 pub use schedule::{Billing, Instalment, schedule};
 pub use settlement::{Outcome, Settlement, SettlementInput, SettlementOption, UsedValue, settle};
 pub use subscription::{CoverageSubscription, PatientId, PlanKind, SubscriptionId, SubscriptionStatus, in_force};

@@ -59,7 +59,7 @@ mod tests {
 
         let mut member = plan(1, Some(10), None, vec![]);
         member.member_discount = Some(pct(10));
-        let result = cover(&rules(), &[member], &lines);
+        let result = cover(&rules(), &[member], &[], &lines);
         let l = &result.lines[0];
         assert_eq!(l.excess_discount.map(|d| d.source), Some(DiscountSource::Promotion));
         assert_eq!(l.net, Money(Decimal::from(153)));

@@ -1,18 +1,18 @@
-//! Cancellation settlement: what was used at regular price against what was
+//! Cancellation settlement: what the used benefits saved the client against what was
 //! paid, with the working shown so owner and manager can check it.
 
 use serde::{Deserialize, Serialize};
 
 use super::money::{Currency, Money};
 
-/// What one benefit's usage is worth at regular price.
+/// What one benefit's usage is worth: what it saved the client when used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsedValue {
     /// The benefit ("Wellness exams").
     pub label: String,
     /// Units used, in words ("2 exams").
     pub units: String,
-    /// Their regular price, rounded.
+    /// What those uses saved, as posted, rounded.
     pub value: Money,
 }
 
@@ -56,7 +56,7 @@ pub struct Settlement {
 /// The facts a settlement is made from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementInput {
-    /// Usage at regular price, per benefit.
+    /// Usage valued at what it saved, per benefit.
     pub used: Vec<UsedValue>,
     /// Payments received so far.
     pub paid: Money,
@@ -74,8 +74,8 @@ pub fn settle(input: &SettlementInput, option: SettlementOption, currency: &Curr
     let used_value: Money = input.used.iter().map(|u| u.value).sum();
     let fee = if input.in_cooling_off { Money::ZERO } else { input.fee };
     let mut working: Vec<String> =
-        input.used.iter().map(|u| format!("{}: {} at regular price = {}", u.label, u.units, show(u.value))).collect();
-    working.push(format!("Used at regular price: {}", show(used_value)));
+        input.used.iter().map(|u| format!("{}: {}, which saved {}", u.label, u.units, show(u.value))).collect();
+    working.push(format!("Benefits used, at what they saved: {}", show(used_value)));
     working.push(format!("Payments made: {}", show(input.paid)));
     working.push(if input.in_cooling_off {
         "No cancellation fee: within the cooling-off period".to_string()

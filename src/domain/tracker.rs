@@ -49,10 +49,22 @@ pub struct Tracker {
     pub total_discount: Money,
 }
 
+/// What a draft did to one benefit so far.
+struct Touched {
+    si: usize,
+    bi: usize,
+    ordered: Quantity,
+    covered: Quantity,
+    /// The change to the benefit's balance as of the draft's date; differs
+    /// from `covered` when a return goes to an earlier plan year.
+    counted: Quantity,
+    savings: Money,
+}
+
 /// Collects tracker rows while coverage runs.
 pub(crate) struct TrackerBuilder<'a> {
     subs: &'a [CoverageSubscription],
-    touched: Vec<(usize, usize, Quantity, Quantity, Money)>,
+    touched: Vec<Touched>,
     other: Money,
 }
 
@@ -61,28 +73,37 @@ impl<'a> TrackerBuilder<'a> {
         TrackerBuilder { subs, touched: Vec::new(), other: Money::ZERO }
     }
 
-    fn row(&mut self, si: usize, bi: usize) -> &mut (usize, usize, Quantity, Quantity, Money) {
-        let at = match self.touched.iter().position(|t| t.0 == si && t.1 == bi) {
+    fn row(&mut self, si: usize, bi: usize) -> &mut Touched {
+        let at = match self.touched.iter().position(|t| t.si == si && t.bi == bi) {
             Some(at) => at,
             None => {
-                self.touched.push((si, bi, Quantity::ZERO, Quantity::ZERO, Money::ZERO));
+                self.touched.push(Touched {
+                    si,
+                    bi,
+                    ordered: Quantity::ZERO,
+                    covered: Quantity::ZERO,
+                    counted: Quantity::ZERO,
+                    savings: Money::ZERO,
+                });
                 self.touched.len() - 1
             }
         };
         &mut self.touched[at]
     }
 
-    /// A line asked `ordered` of a benefit and got `covered`.
-    pub(crate) fn request(&mut self, si: usize, bi: usize, ordered: Quantity, covered: Quantity) {
+    /// A line asked `ordered` of a benefit and got `covered`, which changed
+    /// its balance by `counted`.
+    pub(crate) fn request(&mut self, si: usize, bi: usize, ordered: Quantity, covered: Quantity, counted: Quantity) {
         let row = self.row(si, bi);
-        row.2 = row.2 + ordered;
-        row.3 = row.3 + covered;
+        row.ordered = row.ordered + ordered;
+        row.covered = row.covered + covered;
+        row.counted = row.counted + counted;
     }
 
     /// Savings through a benefit.
     pub(crate) fn save(&mut self, si: usize, bi: usize, savings: Money) {
         let row = self.row(si, bi);
-        row.4 = row.4 + savings;
+        row.savings = row.savings + savings;
     }
 
     /// A discount outside the plans.
@@ -94,10 +115,10 @@ impl<'a> TrackerBuilder<'a> {
         let rows: Vec<TrackerRow> = self
             .touched
             .iter()
-            .map(|&(si, bi, ordered, covered, savings)| {
+            .map(|&Touched { si, bi, ordered, covered, counted, savings }| {
                 let sub = &self.subs[si];
                 let benefit = &sub.benefits[bi];
-                let remaining_after = remaining(benefit.limit, [benefit.used, covered]);
+                let remaining_after = remaining(benefit.limit, [benefit.used, counted]);
                 TrackerRow {
                     subscription_id: sub.id,
                     plan_name: sub.plan_name.clone(),

@@ -5,11 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::desk::DeskLine;
-use crate::domain::{
-    Coverage, CoverageRules, CoverageSubscription, ItemRef, LineCoverage, LineInput, Promotion, Tracker, UnitChoice,
-    apply_promotions, cover, parse_line,
-};
+use crate::domain::{DeskLine, ItemRef, LineCoverage, LineInput, PricingContext, Tracker, UnitChoice, price_draft};
 
 /// One line being edited.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,30 +57,16 @@ pub struct DeskState {
     /// The editor's reactive owner: new lines' signals must live as long as
     /// the editor, not as long as the search result that was clicked.
     owner: StoredValue<Owner>,
-    /// Lines may be negative (correction invoice).
-    pub correction: bool,
 }
 
 impl DeskState {
     /// State for a draft loaded from the server.
-    pub fn new(
-        rules: CoverageRules,
-        subscriptions: Vec<CoverageSubscription>,
-        promotions: Vec<Promotion>,
-        initial: Vec<DeskLine>,
-        correction: bool,
-    ) -> DeskState {
+    pub fn new(pricing: PricingContext, initial: Vec<DeskLine>) -> DeskState {
         let lines: Vec<LineState> = initial.into_iter().enumerate().map(|(key, l)| line_state(key, l)).collect();
         let next_key = StoredValue::new(lines.len());
         let lines = RwSignal::new(lines);
-        let computed = Memo::new(move |_| compute(&rules, &subscriptions, &promotions, &lines.get(), correction));
-        DeskState {
-            lines,
-            computed,
-            next_key,
-            owner: StoredValue::new(Owner::current().unwrap_or_default()),
-            correction,
-        }
+        let computed = Memo::new(move |_| compute(&pricing, &lines.get()));
+        DeskState { lines, computed, next_key, owner: StoredValue::new(Owner::current().unwrap_or_default()) }
     }
 
     /// Adds a line for an item, one main unit by default.
@@ -130,25 +112,9 @@ fn line_state(key: usize, line: DeskLine) -> LineState {
     }
 }
 
-/// Parses each line and covers the valid ones with the shared rules.
-pub fn compute(
-    rules: &CoverageRules,
-    subscriptions: &[CoverageSubscription],
-    promotions: &[Promotion],
-    lines: &[LineState],
-    correction: bool,
-) -> Computed {
-    let parsed: Vec<Result<_, String>> = lines.iter().map(|l| parse_line(&l.input(), &l.item, correction)).collect();
-    let mut valid: Vec<_> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
-    apply_promotions(&mut valid, promotions, rules.date);
-    let Coverage { lines: mut covered, tracker } = cover(rules, subscriptions, &valid);
-    covered.reverse();
-    let lines = parsed
-        .into_iter()
-        .map(|p| match p {
-            Ok(_) => covered.pop().ok_or_else(|| "This line could not be counted.".to_string()),
-            Err(message) => Err(message),
-        })
-        .collect();
-    Computed { lines, tracker }
+/// Prices the lines as typed with the shared pricing path.
+pub fn compute(pricing: &PricingContext, lines: &[LineState]) -> Computed {
+    let typed: Vec<DeskLine> = lines.iter().map(|l| DeskLine { input: l.input(), item: l.item.clone() }).collect();
+    let priced = price_draft(pricing, &typed);
+    Computed { lines: priced.lines, tracker: priced.tracker }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::invoice_view::{InvoiceStatus, InvoiceView, invoice_coverage};
+use crate::api::invoice_view::{InvoiceStatus, InvoiceView};
 use crate::api::invoices::invoice_load;
 use crate::domain::{Coverage, Money, plural};
 use crate::ui::desk::tracker::TrackerTable;
@@ -58,10 +58,7 @@ pub fn InvoicePrintPage() -> impl IntoView {
 
 #[component]
 fn PrintedInvoice(view: InvoiceView) -> impl IntoView {
-    let coverage = match (&view.frozen, view.status) {
-        (Some(frozen), InvoiceStatus::Finalized | InvoiceStatus::Voided) => Ok(frozen.clone()),
-        _ => invoice_coverage(&view),
-    };
+    let coverage = view.coverage();
     let title = view.number.clone().map_or_else(|| "Draft invoice".to_string(), |n| format!("Invoice {n}"));
     let currency = view.clinic.currency.clone();
     view! {

@@ -34,7 +34,7 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
     let patient = view.patient.clone();
     let member = view.plans.iter().any(|p| p.subscription.usable_on(view.visit_date, view.clinic.past_due_usable));
     let open = view.status == "open";
-    let state = DeskState::new(view.rules(), view.subscriptions(), view.promotions.clone(), view.lines.clone(), false);
+    let state = DeskState::new(view.pricing(), view.lines.clone());
     let notes = RwSignal::new(view.plan_notes.clone());
     let snapshot = Memo::new(move |_| (notes.get(), state.inputs()));
     let status = autosave(snapshot, move |(notes, lines)| soap_save(id, notes, lines));

@@ -1,0 +1,238 @@
+//! What a correction may give back, and what it credits.
+//!
+//! A negative line on a correction invoice returns units of the invoice it
+//! corrects: first the units a plan covered (they go back to the posting
+//! they came from, as far as that posting still holds them), then the units
+//! that were paid for. It never returns more than that invoice charged for
+//! that patient and item, and it credits what those units were charged, not
+//! today's price: a free exam returned credits nothing.
+
+use serde::{Deserialize, Serialize};
+
+use super::benefit::{BenefitId, ItemId};
+use super::coverage::LineCoverage;
+use super::money::Money;
+use super::quantity::Quantity;
+use super::subscription::{PatientId, SubscriptionId};
+
+/// Identifies a line of a finalized invoice.
+pub type InvoiceLineId = i64;
+
+/// Units of one finalized line that a correction may still return: the part
+/// one benefit covered, or the part that was paid for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnablePart {
+    /// The corrected invoice's line.
+    pub line_id: InvoiceLineId,
+    /// The line's patient.
+    pub patient_id: PatientId,
+    /// The line's item.
+    pub item_id: ItemId,
+    /// The benefit that covered these units; `None` for the units paid for.
+    pub drawn_from: Option<(SubscriptionId, BenefitId)>,
+    /// Units not returned yet.
+    pub quantity: Quantity,
+    /// Their regular price as invoiced, not returned yet.
+    pub gross: Money,
+    /// What was charged for them and not credited yet.
+    pub charged: Money,
+    /// Of the covered units, how many the plan still counts as used (a use
+    /// removed from the history or already voided is not held).
+    pub held: Quantity,
+    /// Whether the held units count against the plan's balance on the
+    /// draft's date (false for a use in an earlier plan year).
+    pub counts_now: bool,
+}
+
+/// Units a correction line returns from one part of the corrected invoice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Return {
+    /// The corrected invoice's line.
+    pub line_id: InvoiceLineId,
+    /// The benefit the units came from; `None` for units paid for.
+    pub drawn_from: Option<(SubscriptionId, BenefitId)>,
+    /// Units returned (positive).
+    pub quantity: Quantity,
+    /// Of those, units given back to the plan (positive, at most `quantity`).
+    pub to_plan: Quantity,
+    /// Their regular price as invoiced (positive).
+    pub gross: Money,
+    /// What is credited for them (positive): what they were charged.
+    pub credit: Money,
+    /// Whether what went back to the plan counts in its balance on the
+    /// correction's date (false for a use from an earlier plan year).
+    #[serde(default)]
+    pub counts_now: bool,
+}
+
+/// The parts of one finalized line: each benefit's draw, then the units
+/// paid for. `held` starts as the covered quantity; the store lowers it to
+/// what the ledger still holds. Amounts split the line's rounded totals, so
+/// the parts add up to the line exactly.
+pub fn parts_of(
+    line_id: InvoiceLineId,
+    patient_id: PatientId,
+    item_id: ItemId,
+    line: &LineCoverage,
+    minor_digits: u32,
+) -> Vec<ReturnablePart> {
+    if line.quantity.0 <= 0 {
+        return Vec::new();
+    }
+    let share = |amount: Money, units: Quantity| {
+        Money(amount.0 * rust_decimal::Decimal::from(units.0) / rust_decimal::Decimal::from(line.quantity.0))
+            .round(minor_digits)
+    };
+    let covered: Quantity = line.allocations.iter().filter(|a| a.quantity.0 > 0).map(|a| a.quantity).sum();
+    let mut pieces: Vec<(Option<(SubscriptionId, BenefitId)>, Quantity, Money)> = line
+        .allocations
+        .iter()
+        .filter(|a| a.quantity.0 > 0)
+        .map(|a| (Some((a.subscription_id, a.benefit_id)), a.quantity, a.savings))
+        .collect();
+    if line.quantity.0 > covered.0 {
+        pieces.push((None, line.quantity - covered, Money::ZERO));
+    }
+    // Every piece but the last is valued by its share; the last takes what
+    // remains, so the parts add up to the line's rounded totals exactly.
+    let last = pieces.len().saturating_sub(1);
+    let (mut gross_so_far, mut charged_so_far) = (Money::ZERO, Money::ZERO);
+    pieces
+        .into_iter()
+        .enumerate()
+        .map(|(n, (drawn_from, quantity, savings))| {
+            let (gross, charged) = if n == last {
+                (line.gross - gross_so_far, line.net - charged_so_far)
+            } else {
+                let gross = share(line.gross, quantity);
+                (gross, gross - savings)
+            };
+            gross_so_far = gross_so_far + gross;
+            charged_so_far = charged_so_far + charged;
+            let covered_part = drawn_from.is_some();
+            ReturnablePart {
+                line_id,
+                patient_id,
+                item_id,
+                drawn_from,
+                quantity,
+                gross,
+                charged,
+                held: if covered_part { quantity } else { Quantity::ZERO },
+                counts_now: covered_part,
+            }
+        })
+        .collect()
+}
+
+/// Lowers the parts by what earlier corrections already returned.
+pub fn subtract_returned(parts: &mut [ReturnablePart], returned: &[Return]) {
+    for r in returned {
+        if let Some(part) = parts.iter_mut().find(|p| p.line_id == r.line_id && p.drawn_from == r.drawn_from) {
+            part.quantity = part.quantity - r.quantity;
+            part.gross = part.gross - r.gross;
+            part.charged = part.charged - r.credit;
+        }
+    }
+}
+
+/// Takes `wanted` units of this patient's item from the parts, covered parts
+/// first, and lowers the parts by what was taken. Refuses in words, taking
+/// nothing, when fewer units are left to return.
+pub fn take_returns(
+    parts: &mut [ReturnablePart],
+    patient_id: PatientId,
+    item_id: ItemId,
+    wanted: Quantity,
+    minor_digits: u32,
+) -> Result<Vec<Return>, u64> {
+    let mine = |p: &ReturnablePart| p.patient_id == patient_id && p.item_id == item_id && p.quantity.0 > 0;
+    let available: i64 = parts.iter().filter(|p| mine(p)).map(|p| p.quantity.0).sum();
+    if wanted.0 > available {
+        return Err(available.max(0) as u64);
+    }
+    let mut order: Vec<usize> = (0..parts.len()).filter(|&i| mine(&parts[i])).collect();
+    // Covered units first, in the order the line drew them; paid units last.
+    order.sort_by_key(|&i| parts[i].drawn_from.is_none());
+    let mut left = wanted;
+    let mut taken = Vec::new();
+    for i in order {
+        if left.0 == 0 {
+            break;
+        }
+        let part = &mut parts[i];
+        let quantity = part.quantity.min(left);
+        let (gross, credit) = if quantity == part.quantity {
+            (part.gross, part.charged)
+        } else {
+            let share = |m: Money| {
+                Money(m.0 * rust_decimal::Decimal::from(quantity.0) / rust_decimal::Decimal::from(part.quantity.0))
+                    .round(minor_digits)
+            };
+            (share(part.gross), share(part.charged))
+        };
+        let to_plan = quantity.min(part.held).max(Quantity::ZERO);
+        part.quantity = part.quantity - quantity;
+        part.gross = part.gross - gross;
+        part.charged = part.charged - credit;
+        part.held = part.held - to_plan;
+        taken.push(Return {
+            line_id: part.line_id,
+            drawn_from: part.drawn_from,
+            quantity,
+            to_plan,
+            gross,
+            credit,
+            counts_now: part.counts_now,
+        });
+        left = left - quantity;
+    }
+    Ok(taken)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::*;
+    use crate::domain::{CoverageRules, cover};
+
+    fn exam_line(quantity: i64, limit: i64) -> LineCoverage {
+        let exam = item(7, 45, crate::domain::UnitSpec::single("exam"));
+        let plan = plan(1, Some(10), None, vec![benefit(100, 7, Some(limit), 100, 0)]);
+        let rules = CoverageRules { minor_digits: 2, ..rules() };
+        cover(&rules, &[plan], &[], &[line(10, &exam, quantity)]).lines.remove(0)
+    }
+
+    #[test]
+    fn a_free_exam_returned_credits_nothing_and_goes_back_to_the_plan() {
+        let mut parts = parts_of(1, 10, 7, &exam_line(2, 1), 2);
+        assert_eq!(parts.len(), 2, "one covered part, one paid part");
+        let first = take_returns(&mut parts, 10, 7, Quantity(1), 2).unwrap();
+        assert_eq!(first[0].to_plan, Quantity(1));
+        assert_eq!(first[0].credit, Money::ZERO);
+        let second = take_returns(&mut parts, 10, 7, Quantity(1), 2).unwrap();
+        assert_eq!(second[0].drawn_from, None);
+        assert_eq!(second[0].credit.0, rust_decimal::Decimal::from(45), "the paid exam is credited what it cost");
+        assert_eq!(take_returns(&mut parts, 10, 7, Quantity(1), 2), Err(0), "nothing is left to return");
+    }
+
+    #[test]
+    fn a_use_no_longer_held_credits_what_was_charged_and_gives_nothing_back() {
+        let mut parts = parts_of(1, 10, 7, &exam_line(1, 1), 2);
+        parts[0].held = Quantity::ZERO;
+        let taken = take_returns(&mut parts, 10, 7, Quantity(1), 2).unwrap();
+        assert_eq!((taken[0].to_plan, taken[0].credit), (Quantity::ZERO, Money::ZERO));
+    }
+
+    #[test]
+    fn earlier_returns_are_subtracted() {
+        let line = exam_line(3, 1);
+        let mut parts = parts_of(1, 10, 7, &line, 2);
+        let earlier = take_returns(&mut parts.clone(), 10, 7, Quantity(2), 2).unwrap();
+        subtract_returned(&mut parts, &earlier);
+        assert_eq!(take_returns(&mut parts.clone(), 10, 7, Quantity(2), 2), Err(1));
+        let last = take_returns(&mut parts, 10, 7, Quantity(1), 2).unwrap();
+        let credited: Money = earlier.iter().chain(&last).map(|r| r.credit).sum();
+        assert_eq!(credited, line.net, "all returns together credit exactly what the line charged");
+    }
+}
