@@ -35,7 +35,7 @@ async fn main() {
         let invoice = store.create_invoice(&clinic, 1, &[], &actor).await.expect("draft");
         let started = Instant::now();
         let outcome = store
-            .finalize_invoice(&clinic, invoice, &lines, &[], &format!("bench-{run}"), &actor)
+            .finalize_invoice(clinic.organisation_id, invoice, &lines, &[], &format!("bench-{run}"), &actor)
             .await
             .expect("finalize");
         let took = started.elapsed();

@@ -170,26 +170,28 @@ fn a_yearly_limit_counts_only_this_plan_years_use_and_reversals_go_back_to_their
         let old = (Utc::now() - chrono::Duration::days(300)).format("%Y-%m-%dT10:00:00Z").to_string();
         let last_year: i64 = sqlx::query_scalar(
             "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
-                                       actor_name, created_at)
-             VALUES (?, ?, ?, ?, 'import_line', 'old-year', 'test', ?) RETURNING id",
+                                       actor_name, created_at, used_on)
+             VALUES (?, ?, ?, ?, 'import_line', 'old-year', 'test', ?, date(?)) RETURNING id",
         )
         .bind(benefit)
         .bind(bella)
         .bind(exam)
         .bind(limit)
         .bind(&old)
+        .bind(&old)
         .fetch_one(&mut *tx)
         .await
         .unwrap();
         sqlx::query(
             "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
-                                       reversal_of, actor_name, note)
-             VALUES (?, ?, ?, -1, 'reversal', 'old-year-fix', ?, 'test', 'typo')",
+                                       reversal_of, actor_name, note, used_on)
+             VALUES (?, ?, ?, -1, 'reversal', 'old-year-fix', ?, 'test', 'typo', date(?))",
         )
         .bind(benefit)
         .bind(bella)
         .bind(exam)
         .bind(last_year)
+        .bind(&old)
         .execute(&mut *tx)
         .await
         .unwrap();

@@ -79,7 +79,7 @@ fn cancelling_settles_used_value_against_payments_and_refuses_ended_plans() {
         assert_eq!(status, 200, "{body}");
         let preview: Value = serde_json::from_str(&body).unwrap();
         let working: Vec<String> = serde_json::from_value(preview["working"].clone()).unwrap();
-        assert!(working.iter().any(|w| w.starts_with("Used at regular price: €")), "{working:?}");
+        assert!(working.iter().any(|w| w.starts_with("Benefits used, at what they saved: €")), "{working:?}");
         assert!(working.iter().any(|w| w.starts_with("Payments made: €")), "{working:?}");
         assert!(working.iter().any(|w| w == "Cancellation fee: € 25.00"), "{working:?}");
 

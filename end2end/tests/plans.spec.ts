@@ -45,7 +45,7 @@ test("a manager cancels a plan and sees the settlement with its working", async 
   await hydrated(page);
   await page.locator('[data-test="settlement-preview"]').click();
   const settlement = page.locator('[data-test="settlement"]');
-  await expect(settlement).toContainText("Used at regular price:");
+  await expect(settlement).toContainText("Benefits used, at what they saved:");
   await expect(settlement).toContainText("Payments made:");
   await expect(settlement).toContainText("Cancellation fee: € 25.00");
   await expect(page.locator('[data-test="settlement-outcome"]')).toHaveText(/^(Client owes|Clinic owes|Even)/);
@@ -53,7 +53,7 @@ test("a manager cancels a plan and sees the settlement with its working", async 
   await page.locator('[data-test="cancel-note"]').fill("Family moved away");
   await page.locator('[data-test="cancel-confirm"]').click();
   await expect(page.locator('[data-test="plan-card"] .pill').first()).toHaveText("Cancelled");
-  await expect(page.locator('[data-test="settlement"]')).toContainText("Used at regular price:");
+  await expect(page.locator('[data-test="settlement"]')).toContainText("Benefits used, at what they saved:");
   await expect(page.locator('[data-test="cancel-panel"]')).toHaveCount(0);
 });
 

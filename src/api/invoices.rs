@@ -64,7 +64,7 @@ pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
-            state.store.invoice_view(clinic, id).await
+            state.store.invoice_view(clinic.organisation_id, id).await
         }
         .await,
     )
@@ -104,7 +104,7 @@ pub async fn invoice_finalize(
             }
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
-            state.store.finalize_invoice(&clinic, id, &lines, &preview, &key, &actor).await
+            state.store.finalize_invoice(clinic.organisation_id, id, &lines, &preview, &key, &actor).await
         }
         .await,
     )
@@ -119,7 +119,7 @@ pub async fn invoice_void(id: i64, reason: String) -> Result<(), AppError> {
         async {
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
-            state.store.void_invoice(&clinic, id, &reason, &actor).await
+            state.store.void_invoice(clinic.organisation_id, id, &reason, &actor).await
         }
         .await,
     )

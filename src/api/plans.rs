@@ -26,8 +26,9 @@ pub struct LedgerRow {
     pub invoice_id: Option<i64>,
     /// The entry this one reverses.
     pub reversal_of: Option<i64>,
-    /// The entry that reversed this one.
-    pub reversed_by: Option<i64>,
+    /// For a use: what of it still counts (0 once removed, voided or
+    /// returned in full). 0 for an entry that gives back.
+    pub held: i64,
     /// Who.
     pub actor_name: String,
     /// Why.

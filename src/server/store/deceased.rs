@@ -6,11 +6,12 @@ use chrono::NaiveDate;
 
 use super::Store;
 use super::audit::Audit;
+use super::ledger::{NewEntry, append, saved_in_period, used_in_period};
 use super::sale_rules::refusal;
 use super::selling::template_on_sale;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
-use crate::domain::plural;
+use crate::domain::{Money, plural};
 use crate::server::actor::Actor;
 
 #[derive(sqlx::FromRow)]
@@ -18,7 +19,6 @@ struct HeldBenefit {
     id: i64,
     label: String,
     limit_quantity: Option<i64>,
-    used: i64,
     unit: Option<String>,
 }
 
@@ -122,10 +122,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let benefits: Vec<HeldBenefit> = sqlx::query_as(
-            "SELECT b.id, b.label, b.limit_quantity,
-                    COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
-                      AS used,
-                    COALESCE(i.subunit_name, i.unit_name, g.unit_name) AS unit
+            "SELECT b.id, b.label, b.limit_quantity, COALESCE(i.subunit_name, i.unit_name, g.unit_name) AS unit
              FROM subscription_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id
              LEFT JOIN item_groups g ON g.id = b.group_id
              WHERE b.subscription_id = ? ORDER BY b.position",
@@ -133,7 +130,7 @@ impl Store {
         .bind(subscription_id)
         .fetch_all(&mut *tx)
         .await?;
-        for HeldBenefit { id: old_benefit, label, limit_quantity: limit, used, unit } in benefits {
+        for HeldBenefit { id: old_benefit, label, limit_quantity: limit, unit } in benefits {
             let new_benefit: i64 = sqlx::query_scalar(
                 "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
                                                     discount_percent, position, resets)
@@ -146,11 +143,16 @@ impl Store {
             .await?;
             let unit = unit.unwrap_or_else(|| "unit".into());
             let Some(limit) = limit else { continue };
+            // What counts now: this plan year's use, for a yearly benefit.
+            let (_, used) = used_in_period(&mut tx, old_benefit, clinic.today).await?;
+            let saved = saved_in_period(&mut tx, old_benefit, clinic.today).await?;
             let left = (limit - used).max(0);
             let moves = [
                 (
                     new_benefit,
                     used,
+                    "transfer-in",
+                    saved,
                     format!(
                         "{used} {} of {label} already used by {} before the plan moved to {}",
                         plural(&unit, used),
@@ -158,23 +160,29 @@ impl Store {
                         to.name
                     ),
                 ),
-                (old_benefit, left, format!("{left} {} of {label} moved to {}'s plan", plural(&unit, left), to.name)),
+                (
+                    old_benefit,
+                    left,
+                    "transfer-out",
+                    Money::ZERO,
+                    format!("{left} {} of {label} moved to {}'s plan", plural(&unit, left), to.name),
+                ),
             ];
-            for (benefit, quantity, note) in moves.into_iter().filter(|(_, q, _)| *q > 0) {
-                sqlx::query(
-                    "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, quantity, source_kind, source_key,
-                                               actor_user_id, actor_name, note)
-                     VALUES (?, ?, ?, 'transfer', ?, ?, ?, ?)",
-                )
-                .bind(benefit)
-                .bind(from.id)
-                .bind(quantity)
-                .bind(format!("transfer:{subscription_id}:{benefit}"))
-                .bind(actor.user_id)
-                .bind(&actor.name)
-                .bind(note)
-                .execute(&mut *tx)
-                .await?;
+            for (benefit, quantity, direction, savings, note) in moves.into_iter().filter(|m| m.1 > 0) {
+                let entry = NewEntry {
+                    benefit_id: benefit,
+                    patient_id: Some(from.id),
+                    item_id: None,
+                    quantity,
+                    source_kind: "transfer",
+                    source_key: format!("{direction}:{old_benefit}"),
+                    reversal_of: None,
+                    invoice_line_id: None,
+                    note,
+                    used_on: clinic.today,
+                    savings,
+                };
+                append(&mut tx, entry, actor).await?;
             }
         }
         sqlx::query(

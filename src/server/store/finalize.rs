@@ -10,26 +10,18 @@ use sqlx::SqliteConnection;
 use super::Store;
 use super::audit::Audit;
 use super::catalog::items_by_id;
+use super::coverage_record;
 use super::invoices::{SqlInvoice, invoice_row, replace_lines};
-use super::promotions::promotions_on;
-use super::subscriptions::client_plans_on;
+use super::ledger::{
+    Adjustment, NewEntry, append, give_back, posting, posting_of_line, postings_of_invoice, used_in_period,
+};
+use super::pricing::invoice_pricing;
 use crate::api::clinic::ClinicInfo;
 use crate::api::desk::DeskLine;
 use crate::api::error::AppError;
-use crate::api::invoice_view::{FinalizeOutcome, InvoiceStatus, parse_lines};
-use crate::domain::{Coverage, CoverageRules, LineInput, apply_promotions, cover, plural};
+use crate::api::invoice_view::{FinalizeOutcome, InvoiceStatus};
+use crate::domain::{Coverage, LineInput, Money, plural, price_draft};
 use crate::server::actor::Actor;
-
-/// A usage entry an invoice posted and nobody has reversed yet.
-#[derive(sqlx::FromRow)]
-struct SqlPosted {
-    id: i64,
-    subscription_benefit_id: i64,
-    patient_id: Option<i64>,
-    item_id: Option<i64>,
-    quantity: i64,
-    invoice_line_id: i64,
-}
 
 impl Store {
     /// Saves the lines and finalizes: recomputes coverage with the shared
@@ -39,7 +31,7 @@ impl Store {
     /// gets the first answer and posts nothing.
     pub async fn finalize_invoice(
         &self,
-        clinic: &ClinicInfo,
+        organisation_id: i64,
         invoice_id: i64,
         lines: &[LineInput],
         preview: &[i64],
@@ -47,7 +39,10 @@ impl Store {
         actor: &Actor,
     ) -> Result<FinalizeOutcome, AppError> {
         let mut tx = self.begin_write().await?;
-        let invoice = invoice_row(&mut tx, clinic.organisation_id, invoice_id).await?;
+        let invoice = invoice_row(&mut tx, organisation_id, invoice_id).await?;
+        // Currency, rules and over-usage recipients are the invoice's own
+        // clinic's, whichever clinic the desk has chosen.
+        let clinic = self.invoice_clinic(&invoice).await?;
         match invoice.status() {
             InvoiceStatus::Draft => {}
             InvoiceStatus::Finalized if invoice.finalize_key.as_deref() == Some(key) => {
@@ -68,52 +63,58 @@ impl Store {
         if lines.is_empty() {
             return Err(AppError::Invalid("Add at least one line before finalizing.".into()));
         }
-        let line_ids = replace_lines(&mut tx, clinic.organisation_id, &invoice, lines).await?;
-        let desk_lines = desk_lines(&mut tx, clinic.organisation_id, lines).await?;
-        let mut draft = parse_lines(&desk_lines, invoice.corrects_invoice_id.is_some()).map_err(AppError::Invalid)?;
-        let promotions = promotions_on(&mut tx, clinic.organisation_id, invoice.invoice_date).await?;
-        apply_promotions(&mut draft, &promotions, invoice.invoice_date);
-        let plans = client_plans_on(&mut tx, invoice.client_id, invoice.invoice_date).await?;
-        let subs: Vec<_> = plans.into_iter().map(|p| p.subscription).collect();
-        let rules = CoverageRules {
-            date: invoice.invoice_date,
-            minor_digits: clinic.currency.minor_digits,
-            past_due_usable: clinic.past_due_usable,
-        };
-        let coverage = cover(&rules, &subs, &draft);
-        let number = next_number(&mut tx, clinic.organisation_id, &invoice).await?;
-        post_lines(&mut tx, &number, &line_ids, &draft, &coverage, actor).await?;
-        let json = serde_json::to_string(&coverage).map_err(|e| {
-            tracing::error!(error = %e, "cannot serialise coverage");
-            AppError::Internal
-        })?;
+        if let Some(corrected) = invoice.corrects_invoice_id {
+            let original = invoice_row(&mut tx, organisation_id, corrected).await?;
+            if original.status() != InvoiceStatus::Finalized {
+                return Err(AppError::Conflict(format!(
+                    "{} was {} after this correction was started, so there is nothing left to correct.",
+                    original.name(),
+                    original.status().label().to_lowercase()
+                )));
+            }
+        }
+        let line_ids = replace_lines(&mut tx, organisation_id, &invoice, lines).await?;
+        let desk_lines = desk_lines(&mut tx, organisation_id, lines).await?;
+        let (pricing, _) = invoice_pricing(&mut tx, &clinic, &invoice).await?;
+        let coverage = price_draft(&pricing, &desk_lines).finalizable(&desk_lines).map_err(AppError::Invalid)?;
+        let number = next_number(&mut tx, organisation_id, &invoice).await?;
+        post_lines(&mut tx, &invoice, &number, &line_ids, &desk_lines, &coverage, clinic.currency.minor_digits, actor)
+            .await?;
         sqlx::query(
-            "UPDATE invoices SET status = 'finalized', number = ?, finalize_key = ?, coverage_json = ?,
-                    finalized_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), finalized_by_name = ?
+            "UPDATE invoices SET status = 'finalized', invoice_number = ?, number_year = ?, number_seq = ?,
+                    finalize_key = ?, coverage_json = ?, finalized_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                    finalized_by_name = ?
              WHERE id = ? AND status = 'draft'",
         )
-        .bind(&number)
+        .bind(&number.text)
+        .bind(number.year)
+        .bind(number.seq)
         .bind(key)
-        .bind(json)
+        .bind(coverage_record::encode(&coverage)?)
         .bind(&actor.name)
         .bind(invoice.id)
         .execute(&mut *tx)
         .await?;
+        let number = number.text;
         let detail = format!("Finalized {number}");
         Audit { action: "finalize", entity: "invoice", entity_id: invoice.id, detail: &detail, note: None }
-            .write(&mut tx, clinic.organisation_id, actor)
+            .write(&mut tx, organisation_id, actor)
             .await?;
-        super::over_usage::tell(&mut tx, clinic, &number, &desk_lines, &coverage).await?;
+        super::over_usage::tell(&mut tx, &clinic, &number, &desk_lines, &coverage).await?;
         tx.commit().await?;
         let changes = describe_changes(&desk_lines, &coverage, preview);
         Ok(FinalizeOutcome { number, changes })
     }
 
-    /// Voids a finalized invoice: appends a reversal for every usage entry
-    /// it posted that is not reversed yet. Counts come back by themselves.
+    /// Voids a finalized invoice: everything its postings still hold goes
+    /// back to the plans. An invoice with a finalized correction is not
+    /// voided (the correction already credited part of it: voiding both
+    /// would credit that part twice); the correction is voided first. Voiding
+    /// a correction counts again what it had returned, where the plan still
+    /// has room.
     pub async fn void_invoice(
         &self,
-        clinic: &ClinicInfo,
+        organisation_id: i64,
         invoice_id: i64,
         reason: &str,
         actor: &Actor,
@@ -128,7 +129,8 @@ impl Store {
             return Err(AppError::Invalid("Keep the reason under 500 characters.".into()));
         }
         let mut tx = self.begin_write().await?;
-        let invoice = invoice_row(&mut tx, clinic.organisation_id, invoice_id).await?;
+        let invoice = invoice_row(&mut tx, organisation_id, invoice_id).await?;
+        let clinic = self.invoice_clinic(&invoice).await?;
         match invoice.status() {
             InvoiceStatus::Finalized => {}
             InvoiceStatus::Voided => {
@@ -140,43 +142,36 @@ impl Store {
                 ));
             }
         }
-        let entries: Vec<SqlPosted> = sqlx::query_as(
-            "SELECT l.id, l.subscription_benefit_id, l.patient_id, l.item_id, l.quantity, l.invoice_line_id
-             FROM usage_ledger l JOIN invoice_lines il ON il.id = l.invoice_line_id
-             WHERE il.invoice_id = ? AND l.reversal_of IS NULL
-               AND NOT EXISTS (SELECT 1 FROM usage_ledger r WHERE r.reversal_of = l.id)",
+        let corrections: Vec<String> = sqlx::query_scalar(
+            "SELECT invoice_number FROM invoices WHERE corrects_invoice_id = ? AND status = 'finalized' ORDER BY id",
         )
         .bind(invoice.id)
         .fetch_all(&mut *tx)
         .await?;
-        let number = invoice.number.clone().unwrap_or_default();
-        for SqlPosted {
-            id: entry_id,
-            subscription_benefit_id: benefit_id,
-            patient_id,
-            item_id,
-            quantity,
-            invoice_line_id: line_id,
-        } in entries
-        {
-            sqlx::query(
-                "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind,
-                                           source_key, reversal_of, invoice_line_id, actor_user_id, actor_name, note)
-                 VALUES (?, ?, ?, ?, 'invoice_void', ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(benefit_id)
-            .bind(patient_id)
-            .bind(item_id)
-            .bind(-quantity)
-            .bind(entry_id.to_string())
-            .bind(entry_id)
-            .bind(line_id)
-            .bind(actor.user_id)
-            .bind(&actor.name)
-            .bind(format!("Invoice {number} voided: {reason}"))
-            .execute(&mut *tx)
-            .await?;
+        if !corrections.is_empty() {
+            return Err(AppError::Conflict(format!(
+                "{} was corrected by {}. Void the correction first, or correct the invoice again for what is \
+                 still wrong; voiding both would credit the corrected lines twice.",
+                invoice.name(),
+                corrections.join(", ")
+            )));
         }
+        let number = invoice.number.clone().unwrap_or_default();
+        let note = format!("Invoice {number} voided: {reason}");
+        // Its own uses go back first: a correction that returned an exam and
+        // booked it again has room to count the original once more.
+        for posting in postings_of_invoice(&mut tx, invoice.id).await?.into_iter().filter(|p| p.held > 0) {
+            let savings = posting.savings_of(posting.held, clinic.currency.minor_digits);
+            let how = Adjustment {
+                source_kind: "invoice_void",
+                source_key: "void",
+                invoice_line_id: posting.invoice_line_id,
+                note: note.clone(),
+                savings,
+            };
+            give_back(&mut tx, &posting, posting.held, how, actor).await?;
+        }
+        undo_returns(&mut tx, &invoice, &note, actor).await?;
         sqlx::query(
             "UPDATE invoices SET status = 'voided', void_reason = ?, voided_by_name = ?,
                     voided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? AND status = 'finalized'",
@@ -188,11 +183,90 @@ impl Store {
         .await?;
         let detail = format!("Voided {number}");
         Audit { action: "void", entity: "invoice", entity_id: invoice.id, detail: &detail, note: Some(reason) }
-            .write(&mut tx, clinic.organisation_id, actor)
+            .write(&mut tx, organisation_id, actor)
             .await?;
         tx.commit().await?;
         Ok(())
     }
+
+    /// The invoice's own clinic, with its currency and settings.
+    pub(crate) async fn invoice_clinic(&self, invoice: &SqlInvoice) -> Result<ClinicInfo, AppError> {
+        let clinic = self.clinic_of(invoice.organisation_id, Some(invoice.clinic_id), chrono::Utc::now()).await?;
+        Ok(clinic)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SqlReturned {
+    id: i64,
+    reversal_of: i64,
+    quantity: i64,
+    savings: String,
+    patient_name: Option<String>,
+    benefit_label: String,
+    transferred: bool,
+}
+
+/// Voiding a correction: what it gave back to plans counts again, provided
+/// each plan still has room for it in the period the use belongs to.
+async fn undo_returns(
+    conn: &mut SqliteConnection,
+    invoice: &SqlInvoice,
+    note: &str,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let returned: Vec<SqlReturned> = sqlx::query_as(
+        "SELECT r.id, r.reversal_of, r.quantity, r.savings, p.name AS patient_name, b.label AS benefit_label,
+                s.transferred_to_subscription_id IS NOT NULL AS transferred
+         FROM usage_ledger r JOIN invoice_lines il ON il.id = r.invoice_line_id
+         JOIN subscription_benefits b ON b.id = r.subscription_benefit_id
+         JOIN subscriptions s ON s.id = b.subscription_id
+         LEFT JOIN patients p ON p.id = r.patient_id
+         WHERE il.invoice_id = ? AND r.source_kind = 'invoice_line' AND r.reversal_of IS NOT NULL AND r.quantity < 0
+         ORDER BY r.id",
+    )
+    .bind(invoice.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in returned {
+        let who = r.patient_name.clone().unwrap_or_else(|| "the pet".into());
+        if r.transferred {
+            return Err(AppError::Conflict(format!(
+                "This correction gave a use back to {who}'s plan, which has since moved to another pet; it cannot \
+                 be voided. Make a new correction of the original invoice instead."
+            )));
+        }
+        let posting = posting(conn, r.reversal_of).await?.ok_or(AppError::Internal)?;
+        let (limit, used) = used_in_period(conn, posting.benefit_id, posting.used_on).await?;
+        let again = -r.quantity;
+        if limit.is_some_and(|limit| used + again > limit) {
+            return Err(AppError::Conflict(format!(
+                "Voiding this correction would count {again} {} of {} again for {who}, but the plan has used \
+                 them since. Correct the later invoice first, or leave this correction as it is.",
+                plural("use", again),
+                r.benefit_label
+            )));
+        }
+        append(
+            conn,
+            NewEntry {
+                benefit_id: posting.benefit_id,
+                patient_id: posting.patient_id,
+                item_id: posting.item_id,
+                quantity: again,
+                source_kind: "invoice_void",
+                source_key: format!("undo:{}", r.id),
+                reversal_of: Some(posting.id),
+                invoice_line_id: posting.invoice_line_id,
+                note: note.to_string(),
+                used_on: posting.used_on,
+                savings: Money::ZERO - Money(super::clinic::decimal(&r.savings)?),
+            },
+            actor,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 async fn desk_lines(
@@ -213,18 +287,20 @@ async fn desk_lines(
 
 async fn post_lines(
     conn: &mut SqliteConnection,
-    number: &str,
+    invoice: &SqlInvoice,
+    number: &InvoiceNumber,
     line_ids: &[i64],
-    draft: &[crate::domain::DraftLine],
+    lines: &[DeskLine],
     coverage: &Coverage,
+    minor_digits: u32,
     actor: &Actor,
 ) -> Result<(), AppError> {
-    for (n, ((line_id, line), result)) in line_ids.iter().zip(draft).zip(&coverage.lines).enumerate() {
+    for (n, ((line_id, line), result)) in line_ids.iter().zip(lines).zip(&coverage.lines).enumerate() {
         sqlx::query(
             "UPDATE invoice_lines SET quantity = ?, covered_quantity = ?, gross = ?, discount = ?, net = ?,
                     explanation = ? WHERE id = ?",
         )
-        .bind(line.quantity.0)
+        .bind(result.quantity.0)
         .bind(result.covered.0)
         .bind(result.gross.0.to_string())
         .bind(result.discount.0.to_string())
@@ -233,45 +309,73 @@ async fn post_lines(
         .bind(line_id)
         .execute(&mut *conn)
         .await?;
-        for allocation in &result.allocations {
-            sqlx::query(
-                "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind,
-                                           source_key, invoice_line_id, actor_user_id, actor_name, note)
-                 VALUES (?, ?, ?, ?, 'invoice_line', ?, ?, ?, ?, ?)",
+        let note = format!("Invoice {}, line {}: {}", number.text, n + 1, line.item.name);
+        if result.quantity.is_negative() {
+            for r in result.returns.iter().filter(|r| r.to_plan.0 > 0) {
+                let Some((_, benefit_id)) = r.drawn_from else { continue };
+                let posting = posting_of_line(conn, r.line_id, benefit_id).await?.ok_or(AppError::Internal)?;
+                let saved = r.gross - r.credit;
+                let how = Adjustment {
+                    source_kind: "invoice_line",
+                    source_key: &format!("return:{line_id}"),
+                    invoice_line_id: Some(*line_id),
+                    note: note.clone(),
+                    savings: if r.to_plan == r.quantity {
+                        saved
+                    } else {
+                        posting.savings_of(r.to_plan.0, minor_digits)
+                    },
+                };
+                give_back(conn, &posting, r.to_plan.0, how, actor).await?;
+            }
+            continue;
+        }
+        for allocation in result.allocations.iter().filter(|a| a.quantity.0 > 0) {
+            append(
+                conn,
+                NewEntry {
+                    benefit_id: allocation.benefit_id,
+                    patient_id: Some(line.input.patient_id),
+                    item_id: Some(line.item.id),
+                    quantity: allocation.quantity.0,
+                    source_kind: "invoice_line",
+                    source_key: format!("{line_id}:{}", allocation.benefit_id),
+                    reversal_of: None,
+                    invoice_line_id: Some(*line_id),
+                    note: note.clone(),
+                    used_on: invoice.invoice_date,
+                    savings: allocation.savings,
+                },
+                actor,
             )
-            .bind(allocation.benefit_id)
-            .bind(line.patient_id)
-            .bind(line.item.id)
-            .bind(allocation.quantity.0)
-            .bind(format!("{line_id}:{}", allocation.benefit_id))
-            .bind(line_id)
-            .bind(actor.user_id)
-            .bind(&actor.name)
-            .bind(format!("Invoice {number}, line {}: {}", n + 1, line.item.name))
-            .execute(&mut *conn)
             .await?;
         }
     }
     Ok(())
 }
 
+/// An invoice number: "INV-2026-00012", counted per organisation and year.
+struct InvoiceNumber {
+    text: String,
+    year: i32,
+    seq: i64,
+}
+
 async fn next_number(
     conn: &mut SqliteConnection,
     organisation_id: i64,
     invoice: &SqlInvoice,
-) -> Result<String, AppError> {
+) -> Result<InvoiceNumber, AppError> {
     use chrono::Datelike;
     let year = invoice.invoice_date.year();
-    let prefix = format!("INV-{year}-");
-    let last: Option<String> = sqlx::query_scalar(
-        "SELECT number FROM invoices WHERE organisation_id = ? AND number LIKE ? ORDER BY number DESC LIMIT 1",
-    )
-    .bind(organisation_id)
-    .bind(format!("{prefix}%"))
-    .fetch_optional(&mut *conn)
-    .await?;
-    let next = last.and_then(|n| n.trim_start_matches(&prefix).parse::<u32>().ok()).unwrap_or(0) + 1;
-    Ok(format!("{prefix}{next:05}"))
+    let last: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(number_seq) FROM invoices WHERE organisation_id = ? AND number_year = ?")
+            .bind(organisation_id)
+            .bind(year)
+            .fetch_one(&mut *conn)
+            .await?;
+    let seq = last.unwrap_or(0) + 1;
+    Ok(InvoiceNumber { text: format!("INV-{year}-{seq:05}"), year, seq })
 }
 
 /// Says, per line, where the saved coverage differs from the preview.

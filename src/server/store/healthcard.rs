@@ -14,7 +14,7 @@ use crate::domain::{Money, Quantity, SubscriptionStatus, Subunit, UnitSpec};
 
 #[derive(FromRow)]
 struct SqlUse {
-    created_at: String,
+    used_on: NaiveDate,
     quantity: i64,
     patient_name: Option<String>,
     item_name: Option<String>,
@@ -26,16 +26,8 @@ struct SqlUse {
     note: String,
 }
 
-#[derive(FromRow)]
-struct SqlSaving {
-    used: i64,
-    regular_price: String,
-    subunit_per_unit: Option<i64>,
-    discount_percent: String,
-}
-
 fn words(u: SqlUse) -> Option<UsageWords> {
-    let on = NaiveDate::parse_from_str(u.created_at.get(..10)?, "%Y-%m-%d").ok()?;
+    let on = u.used_on;
     let units = UnitSpec {
         unit: u.unit_name.unwrap_or_else(|| "unit".into()),
         subunit: u.subunit_name.zip(u.subunit_per_unit).map(|(name, per)| Subunit { name, per_unit: per as u32 }),
@@ -114,25 +106,20 @@ impl Store {
                 _ => {}
             }
         }
-        let savings: Vec<SqlSaving> = sqlx::query_as(
-            "SELECT SUM(l.quantity) AS used, i.regular_price, i.subunit_per_unit, b.discount_percent
-             FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
-             JOIN catalog_items i ON i.id = l.item_id
-             WHERE b.subscription_id = ? AND l.source_kind <> 'transfer'
-             GROUP BY b.id, l.item_id HAVING SUM(l.quantity) > 0",
+        // What the plan saved is what was posted when each use was counted,
+        // never recomputed from today's prices. A transfer's entries only
+        // carry usage from one plan to the next, not new savings.
+        let savings: Vec<String> = sqlx::query_scalar(
+            "SELECT l.savings FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+             WHERE b.subscription_id = ? AND l.source_kind <> 'transfer'",
         )
         .bind(id)
         .fetch_all(self.reader())
         .await?;
-        let mut saved = Decimal::ZERO;
-        for s in savings {
-            let per_unit = Decimal::from(s.subunit_per_unit.unwrap_or(1).max(1));
-            saved += decimal(&s.regular_price)? * Decimal::from(s.used) / per_unit * decimal(&s.discount_percent)?
-                / Decimal::from(100);
-        }
+        let saved = savings.iter().try_fold(Decimal::ZERO, |sum, s| decimal(s).map(|d| sum + d))?;
         let uses: Vec<SqlUse> = sqlx::query_as(
-            "SELECT l.created_at, l.quantity, p.name AS patient_name, i.name AS item_name, i.unit_name,
-                    i.subunit_name, i.subunit_per_unit, l.source_kind, inv.number AS invoice_number, l.note
+            "SELECT l.used_on, l.quantity, p.name AS patient_name, i.name AS item_name, i.unit_name,
+                    i.subunit_name, i.subunit_per_unit, l.source_kind, inv.invoice_number, l.note
              FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              LEFT JOIN patients p ON p.id = l.patient_id
              LEFT JOIN catalog_items i ON i.id = l.item_id

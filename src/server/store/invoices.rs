@@ -5,19 +5,21 @@ use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
 use super::catalog::items_by_id;
-use super::promotions::promotions_on;
+use super::coverage_record;
+use super::pricing::invoice_pricing;
 use super::soap::{check_lines, load_soap_on, unit_code, unit_from_code};
-use super::subscriptions::client_plans_on;
 use crate::api::clinic::ClinicInfo;
 use crate::api::desk::{DeskLine, InvoiceSummary, PatientBrief};
 use crate::api::error::AppError;
 use crate::api::invoice_view::{ClientBrief, InvoiceStatus, InvoiceView, Stamp};
-use crate::domain::{Coverage, LineInput};
+use crate::domain::LineInput;
 use crate::server::actor::Actor;
 
 #[derive(FromRow, Clone)]
 pub(crate) struct SqlInvoice {
     pub id: i64,
+    pub organisation_id: i64,
+    pub clinic_id: i64,
     pub client_id: i64,
     pub number: Option<String>,
     pub status: String,
@@ -58,7 +60,8 @@ pub(crate) async fn invoice_row(
     invoice_id: i64,
 ) -> Result<SqlInvoice, AppError> {
     sqlx::query_as(
-        "SELECT id, client_id, number, status, invoice_date, corrects_invoice_id, finalize_key, finalized_at,
+        "SELECT id, organisation_id, clinic_id, client_id, invoice_number AS number, status, invoice_date,
+                corrects_invoice_id, finalize_key, finalized_at,
                 finalized_by_name, voided_at, voided_by_name, void_reason, coverage_json
          FROM invoices WHERE id = ? AND organisation_id = ?",
     )
@@ -181,6 +184,16 @@ impl Store {
                 original.name()
             )));
         }
+        if let Some(first) = original.corrects_invoice_id {
+            return Err(AppError::Conflict(format!(
+                "{} is itself a correction. Correct the original invoice (number {first}) again instead, or void \
+                 this correction.",
+                original.name()
+            )));
+        }
+        // The correction belongs to the corrected invoice's clinic, dated
+        // today as the desk sees it.
+        let clinic = &ClinicInfo { today: clinic.today, ..self.invoice_clinic(&original).await? };
         let lines: Vec<LineInput> = invoice_lines_on(&mut tx, original.id)
             .await?
             .into_iter()
@@ -214,10 +227,11 @@ impl Store {
         Ok(())
     }
 
-    /// Everything the invoice page shows.
-    pub async fn invoice_view(&self, clinic: ClinicInfo, invoice_id: i64) -> Result<InvoiceView, AppError> {
+    /// Everything the invoice page shows, in the invoice's own clinic.
+    pub async fn invoice_view(&self, organisation_id: i64, invoice_id: i64) -> Result<InvoiceView, AppError> {
         let mut conn = self.reader().acquire().await?;
-        let invoice = invoice_row(&mut conn, clinic.organisation_id, invoice_id).await?;
+        let invoice = invoice_row(&mut conn, organisation_id, invoice_id).await?;
+        let clinic = self.invoice_clinic(&invoice).await?;
         let client: (String, Option<String>, Option<String>) =
             sqlx::query_as("SELECT first_name || ' ' || last_name, email, phone FROM clients WHERE id = ?")
                 .bind(invoice.client_id)
@@ -232,7 +246,7 @@ impl Store {
             .collect();
         let corrects = match invoice.corrects_invoice_id {
             Some(id) => {
-                let number: Option<String> = sqlx::query_scalar("SELECT number FROM invoices WHERE id = ?")
+                let number: Option<String> = sqlx::query_scalar("SELECT invoice_number FROM invoices WHERE id = ?")
                     .bind(id)
                     .fetch_one(&mut *conn)
                     .await?;
@@ -240,8 +254,19 @@ impl Store {
             }
             None => None,
         };
-        let frozen: Option<Coverage> = invoice.coverage_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
-        let promotions = promotions_on(&mut conn, clinic.organisation_id, invoice.invoice_date).await?;
+        let corrected_by = sqlx::query_as(
+            "SELECT id, invoice_number FROM invoices WHERE corrects_invoice_id = ? AND status = 'finalized' ORDER BY id",
+        )
+        .bind(invoice.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let frozen = match (&invoice.coverage_json, invoice.status()) {
+            (Some(record), InvoiceStatus::Finalized | InvoiceStatus::Voided) => {
+                Some(coverage_record::decode(invoice.id, record)?)
+            }
+            _ => None,
+        };
+        let (pricing, plans) = invoice_pricing(&mut conn, &clinic, &invoice).await?;
         Ok(InvoiceView {
             id: invoice.id,
             number: invoice.number.clone(),
@@ -250,9 +275,11 @@ impl Store {
             clinic,
             client: ClientBrief { id: invoice.client_id, name: client.0, email: client.1, phone: client.2 },
             patients: client_patients(&mut conn, invoice.client_id).await?,
-            plans: client_plans_on(&mut conn, invoice.client_id, invoice.invoice_date).await?,
+            plans,
             lines,
             corrects,
+            returnable: pricing.returnable.unwrap_or_default(),
+            corrected_by,
             finalized: invoice
                 .finalized_at
                 .clone()
@@ -264,14 +291,14 @@ impl Store {
                 )
             }),
             frozen,
-            promotions,
+            promotions: pricing.promotions,
         })
     }
 
     /// A client's invoices, newest first.
     pub async fn client_invoices(&self, client_id: i64) -> Result<Vec<InvoiceSummary>, AppError> {
         Ok(sqlx::query_as(
-            "SELECT id, number, status, invoice_date, corrects_invoice_id IS NOT NULL AS correction
+            "SELECT id, invoice_number AS number, status, invoice_date, corrects_invoice_id IS NOT NULL AS correction
              FROM invoices WHERE client_id = ? ORDER BY id DESC",
         )
         .bind(client_id)

@@ -1,4 +1,4 @@
-//! What cancelling a plan now would settle: usage at regular price against
+//! What cancelling a plan now would settle: what the used benefits saved against
 //! payments, with the clinic's fee and cooling-off period.
 
 use chrono::{Days, NaiveDate};
@@ -15,7 +15,7 @@ use crate::domain::{
 struct SqlUsedItem {
     label: String,
     used: i64,
-    regular_price: Option<String>,
+    savings: String,
     unit_name: Option<String>,
     subunit_name: Option<String>,
     subunit_per_unit: Option<i64>,
@@ -39,7 +39,10 @@ pub async fn settlement_on(
     let status = crate::domain::SubscriptionStatus::from_code(&status).ok_or(AppError::Internal)?;
     crate::domain::next_status(status, crate::domain::Step::Cancel).map_err(AppError::Conflict)?;
     let used: Vec<SqlUsedItem> = sqlx::query_as(
-        "SELECT b.label, SUM(l.quantity) AS used, i.regular_price, i.unit_name, i.subunit_name, i.subunit_per_unit
+        // Valued at what the plan saved the client when each use was posted:
+        // a 50 %-off benefit half paid for is valued at the half it saved.
+        "SELECT b.label, SUM(l.quantity) AS used, group_concat(l.savings, ' ') AS savings, i.unit_name,
+                i.subunit_name, i.subunit_per_unit
          FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
          LEFT JOIN catalog_items i ON i.id = l.item_id
          WHERE b.subscription_id = ? GROUP BY b.id, l.item_id HAVING SUM(l.quantity) <> 0 ORDER BY b.position",
@@ -53,8 +56,10 @@ pub async fn settlement_on(
             unit: u.unit_name.unwrap_or_else(|| "unit".into()),
             subunit: u.subunit_name.zip(u.subunit_per_unit).map(|(name, per)| Subunit { name, per_unit: per as u32 }),
         };
-        let price = u.regular_price.as_deref().map(decimal).transpose()?.unwrap_or_default();
-        let value = Money(price * rust_decimal::Decimal::from(u.used) / rust_decimal::Decimal::from(units.per_unit()))
+        let value = u
+            .savings
+            .split_whitespace()
+            .try_fold(Money::ZERO, |sum, s| decimal(s).map(|d| sum + Money(d)))?
             .round(clinic.currency.minor_digits);
         values.push(UsedValue { label: u.label, units: units.describe(Quantity(u.used)), value });
     }

@@ -10,7 +10,7 @@ use super::clinic::decimal;
 use crate::api::patients::{BenefitDisplay, PlanCard};
 use crate::domain::{
     BenefitBalance, CoverageSubscription, Covers, Limit, Percent, PlanKind, Quantity, Reset, SubscriptionStatus,
-    Subunit, UnitSpec, UsageShare, plan_year_start,
+    Subunit, UnitSpec, plan_year_start,
 };
 
 #[derive(FromRow)]
@@ -46,9 +46,7 @@ struct SqlBenefit {
 #[derive(FromRow)]
 struct SqlUsage {
     subscription_benefit_id: i64,
-    patient_id: Option<i64>,
-    item_id: Option<i64>,
-    day: NaiveDate,
+    used_on: NaiveDate,
     used: i64,
 }
 
@@ -101,16 +99,14 @@ pub(crate) async fn client_plans_on(
     .fetch_all(&mut *conn)
     .await?;
     let usage: Vec<SqlUsage> = sqlx::query_as(
-        "SELECT l.subscription_benefit_id, l.patient_id, l.item_id,
-                date(COALESCE(o.created_at, l.created_at)) AS day, SUM(l.quantity) AS used
+        // An adjustment carries the service date of the use it adjusts, so
+        // it gives back to the plan year that use was taken from.
+        "SELECT l.subscription_benefit_id, l.used_on, SUM(l.quantity) AS used
              FROM usage_ledger l
-             -- A reversal counts on the day of the use it reverses, so it
-             -- gives back to the plan year that use was taken from.
-             LEFT JOIN usage_ledger o ON o.id = l.reversal_of
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id
              WHERE s.client_id = ?
-             GROUP BY l.subscription_benefit_id, l.patient_id, l.item_id, day",
+             GROUP BY l.subscription_benefit_id, l.used_on",
     )
     .bind(client_id)
     .fetch_all(&mut *conn)
@@ -121,8 +117,9 @@ pub(crate) async fn client_plans_on(
         .filter(|b| Reset::from_code(&b.resets) == Reset::Year)
         .map(|b| (b.id, plan_year_start(b.starts_on, today)))
         .collect();
-    let usage =
-        usage.into_iter().filter(|u| counted_from.get(&u.subscription_benefit_id).is_none_or(|from| u.day >= *from));
+    let usage = usage
+        .into_iter()
+        .filter(|u| counted_from.get(&u.subscription_benefit_id).is_none_or(|from| u.used_on >= *from));
     assemble(subs, benefits, usage)
 }
 
@@ -131,17 +128,9 @@ fn assemble(
     benefits: Vec<SqlBenefit>,
     usage: impl Iterator<Item = SqlUsage>,
 ) -> Result<Vec<PlanCard>, sqlx::Error> {
-    // Per benefit, patient and item (days summed).
-    let mut summed: HashMap<(i64, i64, i64), i64> = HashMap::new();
+    let mut used_by_benefit: HashMap<i64, i64> = HashMap::new();
     for u in usage {
-        *summed.entry((u.subscription_benefit_id, u.patient_id.unwrap_or(0), u.item_id.unwrap_or(0))).or_default() +=
-            u.used;
-    }
-    let mut shares: HashMap<i64, Vec<UsageShare>> = HashMap::new();
-    let mut keys: Vec<_> = summed.into_iter().collect();
-    keys.sort_unstable();
-    for ((benefit, patient_id, item_id), used) in keys {
-        shares.entry(benefit).or_default().push(UsageShare { patient_id, item_id, quantity: Quantity(used) });
+        *used_by_benefit.entry(u.subscription_benefit_id).or_default() += u.used;
     }
     let mut by_sub: HashMap<i64, Vec<(BenefitBalance, BenefitDisplay)>> = HashMap::new();
     for b in benefits {
@@ -150,15 +139,13 @@ fn assemble(
             (None, Some(group)) => Covers::Group(group),
             (None, None) => return Err(bad("benefit target", &b.id.to_string())),
         };
-        let used_by = shares.remove(&b.id).unwrap_or_default();
         let balance = BenefitBalance {
             id: b.id,
             label: b.label,
             covers,
             limit: b.limit_quantity.map_or(Limit::Unlimited, |n| Limit::Counted(Quantity(n))),
             discount: percent(&b.discount_percent)?,
-            used: used_by.iter().map(|s| s.quantity).sum(),
-            used_by,
+            used: Quantity(used_by_benefit.get(&b.id).copied().unwrap_or_default()),
         };
         let units = UnitSpec {
             unit: b.unit_name,

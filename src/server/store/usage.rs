@@ -4,6 +4,7 @@ use sqlx::FromRow;
 
 use super::Store;
 use super::audit::Audit;
+use super::ledger::{Adjustment, give_back, posting};
 use crate::api::error::AppError;
 use crate::api::plans::{LedgerRow, PlanDetail};
 use crate::server::actor::Actor;
@@ -19,21 +20,10 @@ struct SqlEntry {
     invoice_id: Option<i64>,
     invoice_number: Option<String>,
     reversal_of: Option<i64>,
-    reversed_by: Option<i64>,
+    held: i64,
     actor_name: String,
     note: String,
     created_at: String,
-}
-
-#[derive(FromRow)]
-struct SqlRemovable {
-    subscription_benefit_id: i64,
-    patient_id: Option<i64>,
-    item_id: Option<i64>,
-    quantity: i64,
-    reversal_of: Option<i64>,
-    reversed_by: Option<i64>,
-    source_kind: String,
 }
 
 impl Store {
@@ -62,8 +52,11 @@ impl Store {
             .ok_or(AppError::Internal)?;
         let rows: Vec<SqlEntry> = sqlx::query_as(
             "SELECT l.id, b.label AS benefit_label, p.name AS patient_name, i.name AS item_name, l.quantity,
-                    l.source_kind, il.invoice_id, inv.number AS invoice_number, l.reversal_of,
-                    (SELECT r.id FROM usage_ledger r WHERE r.reversal_of = l.id) AS reversed_by,
+                    l.source_kind, il.invoice_id, inv.invoice_number, l.reversal_of,
+                    CASE WHEN l.reversal_of IS NULL
+                         THEN l.quantity + COALESCE((SELECT SUM(r.quantity) FROM usage_ledger r
+                                                     WHERE r.reversal_of = l.id), 0)
+                         ELSE 0 END AS held,
                     l.actor_name, l.note, l.created_at
              FROM usage_ledger l
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
@@ -87,7 +80,7 @@ impl Store {
                 source: source_words(&r.source_kind, r.invoice_number.as_deref()),
                 invoice_id: r.invoice_id,
                 reversal_of: r.reversal_of,
-                reversed_by: r.reversed_by,
+                held: r.held,
                 actor_name: r.actor_name,
                 note: r.note,
                 created_at: r.created_at,
@@ -126,25 +119,17 @@ impl Store {
             return Err(AppError::Invalid("Keep the note under 500 characters.".into()));
         }
         let mut tx = self.begin_write().await?;
-        let entry: Option<SqlRemovable> = sqlx::query_as(
-            "SELECT l.subscription_benefit_id, l.patient_id, l.item_id, l.quantity, l.reversal_of,
-                    (SELECT r.id FROM usage_ledger r WHERE r.reversal_of = l.id) AS reversed_by, l.source_kind
-             FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+        let entry: Option<(Option<i64>, String)> = sqlx::query_as(
+            "SELECT l.reversal_of, l.source_kind FROM usage_ledger l
+             JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id WHERE l.id = ? AND s.organisation_id = ?",
         )
         .bind(entry_id)
         .bind(organisation_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let SqlRemovable {
-            subscription_benefit_id: benefit_id,
-            patient_id,
-            item_id,
-            quantity,
-            reversal_of,
-            reversed_by,
-            source_kind,
-        } = entry.ok_or_else(|| AppError::NotFound(format!("There is no usage entry number {entry_id}.")))?;
+        let (reversal_of, source_kind) =
+            entry.ok_or_else(|| AppError::NotFound(format!("There is no usage entry number {entry_id}.")))?;
         if source_kind == "transfer" {
             return Err(AppError::Conflict(
                 "This entry records a move between plans after a death; it cannot be removed on its own.".into(),
@@ -153,25 +138,21 @@ impl Store {
         if reversal_of.is_some() {
             return Err(AppError::Conflict("This entry is itself a correction; it cannot be removed again.".into()));
         }
-        if reversed_by.is_some() {
-            return Err(AppError::Conflict("This use was already removed; nothing was changed.".into()));
+        let posting = posting(&mut tx, entry_id)
+            .await?
+            .ok_or_else(|| AppError::Conflict("This entry gives units back; only a use can be removed.".into()))?;
+        if posting.held <= 0 {
+            return Err(AppError::Conflict("This use was already removed or given back; nothing was changed.".into()));
         }
-        sqlx::query(
-            "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
-                                       reversal_of, actor_user_id, actor_name, note)
-             VALUES (?, ?, ?, ?, 'reversal', ?, ?, ?, ?, ?)",
-        )
-        .bind(benefit_id)
-        .bind(patient_id)
-        .bind(item_id)
-        .bind(-quantity)
-        .bind(entry_id.to_string())
-        .bind(entry_id)
-        .bind(actor.user_id)
-        .bind(&actor.name)
-        .bind(note)
-        .execute(&mut *tx)
-        .await?;
+        let quantity = posting.held;
+        let how = Adjustment {
+            source_kind: "reversal",
+            source_key: "remove",
+            invoice_line_id: None,
+            note: note.to_string(),
+            savings: posting.savings_held,
+        };
+        give_back(&mut tx, &posting, quantity, how, actor).await?;
         let detail = format!("Removed usage entry {entry_id} ({quantity:+})");
         Audit { action: "remove_usage", entity: "usage_entry", entity_id: entry_id, detail: &detail, note: Some(note) }
             .write(&mut tx, organisation_id, actor)

@@ -83,13 +83,7 @@ fn DraftInvoice(
     outcome: RwSignal<Option<FinalizeOutcome>>,
 ) -> impl IntoView {
     let id = view.id;
-    let state = DeskState::new(
-        view.rules(),
-        view.subscriptions(),
-        view.promotions.clone(),
-        view.lines.clone(),
-        view.is_correction(),
-    );
+    let state = DeskState::new(view.pricing(), view.lines.clone());
     let snapshot = Memo::new(move |_| state.inputs());
     let save_status = autosave(snapshot, move |lines| invoice_save(id, lines));
     // New lines are for the pet whose page the invoice was started from,
@@ -194,6 +188,9 @@ fn FinalInvoice(view: InvoiceView, version: RwSignal<u32>) -> impl IntoView {
         .iter()
         .fold((Money::ZERO, Money::ZERO, Money::ZERO), |(g, d, n), l| (g + l.gross, d + l.discount, n + l.net));
     let finalized = view.status == InvoiceStatus::Finalized;
+    let is_correction = view.is_correction();
+    let corrected_by = view.corrected_by.clone();
+    let voidable = corrected_by.is_empty();
     view! {
         {view.finalized.clone().map(|s| view! { <p class="muted small">{format!("Finalized {} by {}.", stamp(&s.at), s.by)}</p> })}
         {view.voided.clone().map(|(s, why)| view! {
@@ -208,15 +205,37 @@ fn FinalInvoice(view: InvoiceView, version: RwSignal<u32>) -> impl IntoView {
         {finalized.then(|| view! {
             <section class="panel actions-panel">
                 <h3 class="panel-title">"Fix a mistake"</h3>
-                <div class="actions">
-                    <button class="button secondary" data-test="correct" on:click=correct>"Make a correction invoice"</button>
-                    <span class="muted small">"For a wrong line or the wrong pet: returns and re-books only what changes."</span>
-                </div>
-                <div class="actions">
-                    <input class="reason" type="text" placeholder="Why is this invoice voided?" data-test="void-reason"
-                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
-                    <button class="button danger" data-test="void" on:click=void>"Void invoice"</button>
-                </div>
+                {(!is_correction).then(|| view! {
+                    <div class="actions">
+                        <button class="button secondary" data-test="correct" on:click=correct>"Make a correction invoice"</button>
+                        <span class="muted small">"For a wrong line or the wrong pet: returns and re-books only what changes. A correction returns at most what this invoice charged, and credits what was paid for it."</span>
+                    </div>
+                })}
+                {if voidable {
+                    view! {
+                        <div class="actions">
+                            <input class="reason" type="text" placeholder="Why is this invoice voided?" data-test="void-reason"
+                                prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                            <button class="button danger" data-test="void" on:click=void>
+                                {if is_correction { "Void correction" } else { "Void invoice" }}
+                            </button>
+                        </div>
+                        {is_correction.then(|| view! {
+                            <p class="muted small">"Voiding this correction counts again what it gave back, where the plan still has room."</p>
+                        })}
+                    }.into_any()
+                } else {
+                    view! {
+                        <p class="banner info" data-test="void-blocked">
+                            "This invoice was corrected by "
+                            {corrected_by.iter().enumerate().map(|(n, (cid, number))| view! {
+                                {(n > 0).then_some(", ")}
+                                <a href=format!("/invoices/{cid}")>{number.clone().unwrap_or_else(|| format!("invoice {cid}"))}</a>
+                            }).collect_view()}
+                            ". It cannot be voided while a correction stands: that would credit the corrected lines twice. Void the correction first, or make another correction for what is still wrong."
+                        </p>
+                    }.into_any()
+                }}
             </section>
         })}
     }

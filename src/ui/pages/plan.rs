@@ -70,8 +70,9 @@ fn HistoryRow(row: LedgerRow, version: RwSignal<u32>) -> impl IntoView {
             }
         });
     };
-    let removable = row.reversal_of.is_none() && row.reversed_by.is_none() && row.source != "Transfer";
-    let class = if row.reversed_by.is_some() {
+    let is_use = row.reversal_of.is_none() && row.quantity > 0;
+    let removable = is_use && row.held > 0 && row.source != "Transfer";
+    let class = if is_use && row.held == 0 {
         "struck"
     } else if row.reversal_of.is_some() {
         "reversal"
@@ -83,7 +84,11 @@ fn HistoryRow(row: LedgerRow, version: RwSignal<u32>) -> impl IntoView {
             <td class="small">{stamp(&row.created_at)}</td>
             <td>{row.benefit_label.clone()}</td>
             <td class="small">{format!("{} · {}", row.patient_name.clone().unwrap_or_default(), row.item_name.clone().unwrap_or_default())}</td>
-            <td class="right"><strong>{format!("{:+}", row.quantity)}</strong></td>
+            <td class="right"><strong>{format!("{:+}", row.quantity)}</strong>
+                {(is_use && row.held > 0 && row.held < row.quantity).then(|| view! {
+                    <br/><span class="muted small" data-test="history-held">{format!("{} still counted", row.held)}</span>
+                })}
+            </td>
             <td class="small">
                 {match row.invoice_id {
                     Some(id) => view! { <a href=format!("/invoices/{id}")>{row.source.clone()}</a> }.into_any(),

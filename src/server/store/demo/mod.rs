@@ -236,10 +236,15 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
                 left -= quantity;
                 let day_offset = dice.roll(i64::from(months_ago.max(1)) * 28).max(1) as u64;
                 let when = (today - chrono::Days::new(day_offset)).max(starts);
+                // Saved what the regular price and the benefit's discount give,
+                // as if posted on the day of the visit.
                 sqlx::query(
                     "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind,
-                                               source_key, actor_name, note, created_at)
-                     VALUES (?, ?, ?, ?, 'import_line', ?, ?, ?, ?)",
+                                               source_key, actor_name, note, created_at, used_on, savings)
+                     SELECT ?, ?, ?, ?, 'import_line', ?, ?, ?, ?, ?,
+                            printf('%.2f', CAST(i.regular_price AS REAL) * ? / COALESCE(i.subunit_per_unit, 1)
+                                           * CAST(b.discount_percent AS REAL) / 100.0)
+                     FROM catalog_items i, subscription_benefits b WHERE i.id = ? AND b.id = ?",
                 )
                 .bind(benefit_id)
                 .bind(user_patient)
@@ -249,6 +254,10 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
                 .bind(STAFF[dice.roll(STAFF.len() as i64) as usize])
                 .bind(format!("Visit on {when}"))
                 .bind(format!("{when}T10:{:02}:00Z", dice.roll(60)))
+                .bind(when)
+                .bind(quantity)
+                .bind(used_item)
+                .bind(benefit_id)
                 .execute(&mut **tx)
                 .await?;
             }

@@ -1,0 +1,374 @@
+//! Appending to the usage ledger, and giving back what a posting holds.
+//!
+//! A *posting* is an entry that counts a use (an invoice line's draw, an
+//! import, an opening balance, a transfer). Every other entry adjusts one
+//! posting and names it in `reversal_of`: a void, a removal, a correction's
+//! return, or the undoing of such a return. What a posting still holds is
+//! its quantity plus its adjustments, and the store keeps it between zero
+//! and the posting's own quantity. An adjustment takes the posting's
+//! service date, so it gives back to the plan year the use came from.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sqlx::{FromRow, SqliteConnection};
+
+use super::clinic::decimal;
+use crate::api::error::AppError;
+use crate::domain::{Money, Reset, plan_year_start};
+use crate::server::actor::Actor;
+
+/// An entry to append.
+pub(crate) struct NewEntry<'a> {
+    pub benefit_id: i64,
+    pub patient_id: Option<i64>,
+    pub item_id: Option<i64>,
+    pub quantity: i64,
+    pub source_kind: &'a str,
+    pub source_key: String,
+    pub reversal_of: Option<i64>,
+    pub invoice_line_id: Option<i64>,
+    pub note: String,
+    pub used_on: NaiveDate,
+    pub savings: Money,
+}
+
+/// Appends an entry; returns its id.
+pub(crate) async fn append(conn: &mut SqliteConnection, entry: NewEntry<'_>, actor: &Actor) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
+                                   reversal_of, invoice_line_id, actor_user_id, actor_name, note, used_on, savings)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(entry.benefit_id)
+    .bind(entry.patient_id)
+    .bind(entry.item_id)
+    .bind(entry.quantity)
+    .bind(entry.source_kind)
+    .bind(entry.source_key)
+    .bind(entry.reversal_of)
+    .bind(entry.invoice_line_id)
+    .bind(actor.user_id)
+    .bind(&actor.name)
+    .bind(entry.note)
+    .bind(entry.used_on)
+    .bind(entry.savings.0.to_string())
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// A posting with what it still holds.
+#[derive(Clone, Debug)]
+pub(crate) struct Posting {
+    pub id: i64,
+    pub benefit_id: i64,
+    pub patient_id: Option<i64>,
+    pub item_id: Option<i64>,
+    pub invoice_line_id: Option<i64>,
+    pub used_on: NaiveDate,
+    /// Its quantity plus every adjustment of it.
+    pub held: i64,
+    /// Its savings plus every adjustment's.
+    pub savings_held: Money,
+}
+
+impl Posting {
+    /// The savings that go with giving back `quantity` of what it holds.
+    pub fn savings_of(&self, quantity: i64, minor_digits: u32) -> Money {
+        if quantity >= self.held || self.held == 0 {
+            return self.savings_held;
+        }
+        Money(self.savings_held.0 * Decimal::from(quantity) / Decimal::from(self.held)).round(minor_digits)
+    }
+}
+
+#[derive(FromRow)]
+struct SqlPosting {
+    id: i64,
+    subscription_benefit_id: i64,
+    patient_id: Option<i64>,
+    item_id: Option<i64>,
+    quantity: i64,
+    invoice_line_id: Option<i64>,
+    used_on: NaiveDate,
+    savings: String,
+    adjusted: i64,
+    adjusted_savings: String,
+}
+
+const POSTING: &str = "SELECT p.id, p.subscription_benefit_id, p.patient_id, p.item_id, p.quantity,
+        p.invoice_line_id, p.used_on, p.savings,
+        COALESCE((SELECT SUM(a.quantity) FROM usage_ledger a WHERE a.reversal_of = p.id), 0) AS adjusted,
+        COALESCE((SELECT group_concat(a.savings, ' ') FROM usage_ledger a WHERE a.reversal_of = p.id), '')
+          AS adjusted_savings
+     FROM usage_ledger p";
+
+fn posting_from(row: SqlPosting) -> Result<Posting, AppError> {
+    let mut savings = decimal(&row.savings)?;
+    for part in row.adjusted_savings.split_whitespace() {
+        savings += decimal(part)?;
+    }
+    Ok(Posting {
+        id: row.id,
+        benefit_id: row.subscription_benefit_id,
+        patient_id: row.patient_id,
+        item_id: row.item_id,
+        invoice_line_id: row.invoice_line_id,
+        used_on: row.used_on,
+        held: row.quantity + row.adjusted,
+        savings_held: Money(savings),
+    })
+}
+
+/// One entry as a posting, if it is one (an adjustment is not).
+pub(crate) async fn posting(conn: &mut SqliteConnection, entry_id: i64) -> Result<Option<Posting>, AppError> {
+    let row: Option<SqlPosting> =
+        sqlx::query_as(&format!("{POSTING} WHERE p.id = ? AND p.reversal_of IS NULL AND p.quantity > 0"))
+            .bind(entry_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.map(posting_from).transpose()
+}
+
+/// The postings an invoice's lines made, in line order.
+pub(crate) async fn postings_of_invoice(
+    conn: &mut SqliteConnection,
+    invoice_id: i64,
+) -> Result<Vec<Posting>, AppError> {
+    let rows: Vec<SqlPosting> = sqlx::query_as(&format!(
+        "{POSTING} JOIN invoice_lines il ON il.id = p.invoice_line_id
+         WHERE il.invoice_id = ? AND p.reversal_of IS NULL AND p.quantity > 0 ORDER BY il.position, p.id"
+    ))
+    .bind(invoice_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(posting_from).collect()
+}
+
+/// The posting an invoice line made on a benefit, if any.
+pub(crate) async fn posting_of_line(
+    conn: &mut SqliteConnection,
+    line_id: i64,
+    benefit_id: i64,
+) -> Result<Option<Posting>, AppError> {
+    let row: Option<SqlPosting> = sqlx::query_as(&format!(
+        "{POSTING} WHERE p.invoice_line_id = ? AND p.subscription_benefit_id = ?
+           AND p.reversal_of IS NULL AND p.quantity > 0"
+    ))
+    .bind(line_id)
+    .bind(benefit_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(posting_from).transpose()
+}
+
+/// How an adjustment is recorded.
+pub(crate) struct Adjustment<'a> {
+    pub source_kind: &'a str,
+    /// Made unique per adjustment of the posting by [`give_back`].
+    pub source_key: &'a str,
+    pub invoice_line_id: Option<i64>,
+    pub note: String,
+    pub savings: Money,
+}
+
+/// Gives back `quantity` (at most what `posting` holds) to the plan it came
+/// from. When that plan's benefits moved to another pet after a death, the
+/// unit follows them to the plan that took over instead of being lost on a
+/// cancelled plan.
+pub(crate) async fn give_back(
+    conn: &mut SqliteConnection,
+    posting: &Posting,
+    quantity: i64,
+    how: Adjustment<'_>,
+    actor: &Actor,
+) -> Result<i64, AppError> {
+    let quantity = quantity.min(posting.held);
+    if quantity <= 0 {
+        return Err(AppError::Conflict("This use was already given back; nothing was changed.".into()));
+    }
+    let earlier: i64 = sqlx::query_scalar("SELECT count(*) FROM usage_ledger WHERE reversal_of = ?")
+        .bind(posting.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let id = append(
+        conn,
+        NewEntry {
+            benefit_id: posting.benefit_id,
+            patient_id: posting.patient_id,
+            item_id: posting.item_id,
+            quantity: -quantity,
+            source_kind: how.source_kind,
+            source_key: format!("{}:{}:{earlier}", how.source_key, posting.id),
+            reversal_of: Some(posting.id),
+            invoice_line_id: how.invoice_line_id,
+            note: how.note,
+            used_on: posting.used_on,
+            savings: Money::ZERO - how.savings,
+        },
+        actor,
+    )
+    .await?;
+    follow_transfer(conn, posting.benefit_id, posting.used_on, quantity, id, actor).await?;
+    Ok(id)
+}
+
+#[derive(FromRow)]
+struct SqlMoved {
+    transferred_to: Option<i64>,
+    cancelled_on: Option<NaiveDate>,
+    starts_on: NaiveDate,
+    resets: String,
+}
+
+/// After a transfer, what comes back to the old plan moves on: the old plan
+/// records it as moved too, and the new plan's "used before the move" gives
+/// it back. Repeats along a chain of transfers.
+async fn follow_transfer(
+    conn: &mut SqliteConnection,
+    benefit_id: i64,
+    used_on: NaiveDate,
+    quantity: i64,
+    cause: i64,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let (mut benefit_id, mut used_on, mut quantity) = (benefit_id, used_on, quantity);
+    for _ in 0..16 {
+        let moved: Option<SqlMoved> = sqlx::query_as(
+            "SELECT s.transferred_to_subscription_id AS transferred_to, s.cancelled_on, s.starts_on, b.resets
+             FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = ?",
+        )
+        .bind(benefit_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(SqlMoved { transferred_to: Some(_), cancelled_on: Some(moved_on), starts_on, resets }) = moved else {
+            return Ok(());
+        };
+        // A use from a plan year that ended before the move was not part of
+        // what moved.
+        if Reset::from_code(&resets) == Reset::Year && used_on < plan_year_start(starts_on, moved_on) {
+            return Ok(());
+        }
+        let Some(arrived_id) = transfer_entry(conn, "transfer-in", benefit_id).await? else { return Ok(()) };
+        let Some(arrived) = posting(conn, arrived_id).await? else { return Ok(()) };
+        let take = quantity.min(arrived.held);
+        if take <= 0 {
+            return Ok(());
+        }
+        append(
+            conn,
+            NewEntry {
+                benefit_id,
+                patient_id: arrived.patient_id,
+                item_id: None,
+                quantity: take,
+                source_kind: "transfer",
+                source_key: format!("transfer-follow:{cause}:{benefit_id}"),
+                reversal_of: None,
+                invoice_line_id: None,
+                note: format!("{take} given back after the move, moved on to the plan that took over"),
+                used_on: moved_on,
+                savings: Money::ZERO,
+            },
+            actor,
+        )
+        .await?;
+        append(
+            conn,
+            NewEntry {
+                benefit_id: arrived.benefit_id,
+                patient_id: arrived.patient_id,
+                item_id: None,
+                quantity: -take,
+                source_kind: "transfer",
+                source_key: format!("transfer-back:{cause}:{}", arrived.benefit_id),
+                reversal_of: Some(arrived.id),
+                invoice_line_id: None,
+                note: format!("{take} given back on the plan this one took over from"),
+                used_on: arrived.used_on,
+                savings: Money::ZERO,
+            },
+            actor,
+        )
+        .await?;
+        (benefit_id, used_on, quantity) = (arrived.benefit_id, arrived.used_on, take);
+    }
+    Ok(())
+}
+
+/// The id of a transfer's posting for an old benefit ("transfer-in" on the
+/// new plan, "transfer-out" on the old one).
+pub(crate) async fn transfer_entry(
+    conn: &mut SqliteConnection,
+    direction: &str,
+    old_benefit_id: i64,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar("SELECT id FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = ?")
+        .bind(format!("{direction}:{old_benefit_id}"))
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+// Stored dates are ISO text: bounds outside four-digit years would not
+// compare as dates.
+const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date");
+const LATEST: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+
+/// The first and the day after the last day of the period that holds `on`
+/// for a benefit: its plan year when it resets yearly, else all time.
+async fn period(
+    conn: &mut SqliteConnection,
+    benefit_id: i64,
+    on: NaiveDate,
+) -> Result<(Option<i64>, NaiveDate, NaiveDate), AppError> {
+    let (limit, resets, starts_on): (Option<i64>, String, NaiveDate) = sqlx::query_as(
+        "SELECT b.limit_quantity, b.resets, s.starts_on FROM subscription_benefits b
+         JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = ?",
+    )
+    .bind(benefit_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(if Reset::from_code(&resets) == Reset::Year {
+        let from = plan_year_start(starts_on, on);
+        (limit, from, from.checked_add_months(chrono::Months::new(12)).unwrap_or(LATEST))
+    } else {
+        (limit, EARLIEST, LATEST)
+    })
+}
+
+/// A benefit's limit and what it has used in the period that holds `on`
+/// (its plan year when it resets yearly, else its whole term).
+pub(crate) async fn used_in_period(
+    conn: &mut SqliteConnection,
+    benefit_id: i64,
+    on: NaiveDate,
+) -> Result<(Option<i64>, i64), AppError> {
+    let (limit, from, until) = period(conn, benefit_id, on).await?;
+    let used: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
+         WHERE subscription_benefit_id = ? AND used_on >= ? AND used_on < ?",
+    )
+    .bind(benefit_id)
+    .bind(from)
+    .bind(until)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((limit, used))
+}
+
+/// What a benefit's uses saved in the period that holds `on`.
+pub(crate) async fn saved_in_period(
+    conn: &mut SqliteConnection,
+    benefit_id: i64,
+    on: NaiveDate,
+) -> Result<Money, AppError> {
+    let (_, from, until) = period(conn, benefit_id, on).await?;
+    let amounts: Vec<String> = sqlx::query_scalar(
+        "SELECT savings FROM usage_ledger WHERE subscription_benefit_id = ? AND used_on >= ? AND used_on < ?",
+    )
+    .bind(benefit_id)
+    .bind(from)
+    .bind(until)
+    .fetch_all(&mut *conn)
+    .await?;
+    amounts.iter().try_fold(Money::ZERO, |sum, a| Ok(sum + Money(decimal(a)?)))
+}

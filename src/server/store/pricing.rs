@@ -1,0 +1,130 @@
+//! What an invoice is priced against: its client's plans on its date, the
+//! promotions then, and, for a correction, what the corrected invoice may
+//! still give back. The invoice page and finalizing load it the same way.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::{FromRow, SqliteConnection};
+
+use super::coverage_record;
+use super::invoices::SqlInvoice;
+use super::ledger::posting_of_line;
+use super::promotions::promotions_on;
+use super::subscriptions::client_plans_on;
+use crate::api::clinic::ClinicInfo;
+use crate::api::error::AppError;
+use crate::api::patients::PlanCard;
+use crate::domain::{
+    CoverageRules, PricingContext, Quantity, Reset, ReturnablePart, parts_of, plan_year_start, subtract_returned,
+};
+
+/// The rules, plans, promotions and (for a correction) returnable parts an
+/// invoice is priced with. Also returns the plan cards, for the page.
+pub(crate) async fn invoice_pricing(
+    conn: &mut SqliteConnection,
+    clinic: &ClinicInfo,
+    invoice: &SqlInvoice,
+) -> Result<(PricingContext, Vec<PlanCard>), AppError> {
+    let plans = client_plans_on(conn, invoice.client_id, invoice.invoice_date).await?;
+    let promotions = promotions_on(conn, clinic.organisation_id, invoice.invoice_date).await?;
+    let rules = CoverageRules {
+        date: invoice.invoice_date,
+        minor_digits: clinic.currency.minor_digits,
+        past_due_usable: clinic.past_due_usable,
+    };
+    let returnable = match invoice.corrects_invoice_id {
+        Some(corrected) => Some(returnable(conn, corrected, invoice.invoice_date, rules.minor_digits).await?),
+        None => None,
+    };
+    let subscriptions = plans.iter().map(|p| p.subscription.clone()).collect();
+    Ok((PricingContext { rules, subscriptions, promotions, returnable }, plans))
+}
+
+#[derive(FromRow)]
+struct SqlLine {
+    id: i64,
+    position: i64,
+    patient_id: i64,
+    item_id: i64,
+}
+
+#[derive(FromRow)]
+struct SqlPeriod {
+    id: i64,
+    resets: String,
+    starts_on: NaiveDate,
+}
+
+/// What a correction dated `on` may still return of invoice `corrected`:
+/// each line's parts as posted, less what finalized corrections returned,
+/// with what each posting still holds in its plan.
+pub(crate) async fn returnable(
+    conn: &mut SqliteConnection,
+    corrected: i64,
+    on: NaiveDate,
+    minor_digits: u32,
+) -> Result<Vec<ReturnablePart>, AppError> {
+    let record: Option<String> = sqlx::query_scalar("SELECT coverage_json FROM invoices WHERE id = ?")
+        .bind(corrected)
+        .fetch_one(&mut *conn)
+        .await?;
+    let Some(record) = record else { return Ok(Vec::new()) };
+    let coverage = coverage_record::decode(corrected, &record)?;
+    let lines: Vec<SqlLine> = sqlx::query_as(
+        "SELECT id, position, patient_id, item_id FROM invoice_lines WHERE invoice_id = ? ORDER BY position",
+    )
+    .bind(corrected)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut parts: Vec<ReturnablePart> = lines
+        .iter()
+        .filter_map(|l| {
+            let covered = coverage.lines.get(usize::try_from(l.position).ok()?)?;
+            Some(parts_of(l.id, l.patient_id, l.item_id, covered, minor_digits))
+        })
+        .flatten()
+        .collect();
+    let earlier: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, coverage_json FROM invoices WHERE corrects_invoice_id = ? AND status = 'finalized' ORDER BY id",
+    )
+    .bind(corrected)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, record) in earlier {
+        let Some(record) = record else { continue };
+        let returned: Vec<_> =
+            coverage_record::decode(id, &record)?.lines.into_iter().flat_map(|l| l.returns).collect();
+        subtract_returned(&mut parts, &returned);
+    }
+    let benefits: Vec<i64> = parts.iter().filter_map(|p| p.drawn_from.map(|d| d.1)).collect();
+    let periods = benefit_periods(conn, &benefits).await?;
+    for part in parts.iter_mut() {
+        let Some((_, benefit)) = part.drawn_from else { continue };
+        let posting = posting_of_line(conn, part.line_id, benefit).await?;
+        part.held = Quantity(posting.as_ref().map_or(0, |p| p.held));
+        part.counts_now = match (posting, periods.get(&benefit)) {
+            (Some(p), Some(period)) if Reset::from_code(&period.resets) == Reset::Year => {
+                p.used_on >= plan_year_start(period.starts_on, on)
+            }
+            _ => true,
+        };
+    }
+    parts.retain(|p| p.quantity.0 > 0);
+    Ok(parts)
+}
+
+async fn benefit_periods(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, SqlPeriod>, AppError> {
+    let mut periods = HashMap::new();
+    for id in ids {
+        let period: SqlPeriod = sqlx::query_as(
+            "SELECT b.id, b.resets, s.starts_on FROM subscription_benefits b
+             JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = ?",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        periods.insert(period.id, period);
+    }
+    Ok(periods)
+}
