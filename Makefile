@@ -21,12 +21,13 @@ export CARGO_INCREMENTAL := 0
 endif
 
 .PHONY: help run build test tools rust-target cargo-leptos wasm-bindgen wasm-opt chromium e2e-deps \
-        lint unit e2e bench clean
+        lint unit e2e bench soak clean
 
 help:
 	@echo "make run    build and start CareCount with the demo clinic"
 	@echo "make test   every test: lint, unit, property, integration, end-to-end"
 	@echo "make bench  counting-core and server benchmarks"
+	@echo "make soak   the ledger's model-based test, twenty times longer"
 
 ## ---- tools: each step checks first, installs only when missing ----
 
@@ -98,6 +99,10 @@ bench: tools chromium e2e-deps
 	cargo bench --features ssr
 	cargo leptos build --release
 	cd end2end && E2E_PROFILE=release CHROMIUM_PATH=$(CHROMIUM) npx playwright test --config bench.config.ts
+
+# The model-based ledger test with twenty times the sequences of `make test`.
+soak:
+	CARECOUNT_MODEL_CASES=6000 cargo test --features ssr --test ledger_model -- --nocapture
 
 clean:
 	cargo clean
