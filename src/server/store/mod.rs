@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod over_usage;
 pub mod patients;
 pub mod payments;
+pub mod plan_state;
 pub mod promotions;
 pub mod sale_rules;
 pub mod selling;
