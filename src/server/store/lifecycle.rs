@@ -122,12 +122,19 @@ impl Store {
             template_on_sale(&mut tx, clinic.organisation_id, template_id.unwrap_or(plan.template_id)).await?;
         let patient_id = match plan.patient_id {
             Some(p) => p,
-            None => {
-                sqlx::query_scalar("SELECT id FROM patients WHERE client_id = ? ORDER BY id LIMIT 1")
-                    .bind(plan.client_id)
-                    .fetch_one(&mut *tx)
-                    .await?
-            }
+            // A household package is sold through one of the household's
+            // pets; a pet that has died cannot be that one.
+            None => sqlx::query_scalar(
+                "SELECT id FROM patients WHERE client_id = ? AND deceased_on IS NULL ORDER BY id LIMIT 1",
+            )
+            .bind(plan.client_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| {
+                AppError::Conflict(
+                    "No pet of this household is alive any more, so the package cannot be renewed.".into(),
+                )
+            })?,
         };
         let patient = self.patient(clinic.organisation_id, patient_id).await?.ok_or(AppError::Internal)?;
         if let Some(why) = refusal(&mut tx, clinic, &template, &patient, Some(id)).await? {
