@@ -98,7 +98,8 @@ pub(crate) async fn sale_price(
         .fetch_one(&mut *conn)
         .await?;
         if other_pets > 0 {
-            let off = (price.0 * percent / rust_decimal::Decimal::from(100)).round_dp(clinic.currency.minor_digits);
+            // Rounded like every other amount: half away from zero.
+            let off = Money(price.0 * percent / rust_decimal::Decimal::from(100)).round(clinic.currency.minor_digits).0;
             price = Money(price.0 - off);
             notes.push(format!("{}% multi-pet discount", percent.normalize()));
         }
