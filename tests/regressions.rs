@@ -41,3 +41,38 @@ fn multi_pet_discount_rounds_half_away_from_zero() {
         assert_eq!(price, "18.22");
     })
 }
+
+#[test]
+fn an_absurd_quantity_is_refused_in_words_and_crashes_nothing() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = app.patient_id("Rex").await;
+        let client = app.client_of(rex).await;
+        // NexGard comes in boxes of 6 tablets.
+        let nexgard = app.item_id("PAR-NXG").await;
+        let absurd = "20000000000000000000000000000";
+        let lines = json!([{ "patient_id": rex, "item_id": nexgard, "quantity_text": absurd, "unit": "Unit",
+                             "discount_text": "" }]);
+        let invoice = app.new_invoice(client).await;
+        let (status, body) = app.call_json("invoice/save", json!({ "id": invoice, "lines": lines })).await;
+        assert_eq!(status, 200, "a draft keeps what was typed: {body}");
+        let (status, body) = app.finalize(invoice, lines.clone(), "absurd-1").await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("A quantity can be at most 100,000 tablets on one line."), "{body}");
+        for page in [format!("/invoices/{invoice}"), format!("/invoices/{invoice}/print"), format!("/patients/{rex}")] {
+            let (status, body) = app.get(&page).await;
+            assert_eq!(status, 200, "{page}: {body}");
+        }
+        let (status, body) = app.call("invoice/load", &format!("id={invoice}")).await;
+        assert_eq!(status, 200, "{body}");
+        // The same on a SOAP plan.
+        let (_, soap) = app.call("soap/start", &format!("patient_id={rex}")).await;
+        let soap: i64 = soap.parse().unwrap();
+        let (status, body) = app.call_json("soap/save", json!({ "id": soap, "plan_notes": "", "lines": lines })).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app.get(&format!("/soap/{soap}")).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, _) = app.get("/").await;
+        assert_eq!(status, 200, "the server is still up");
+    })
+}
