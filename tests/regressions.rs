@@ -76,3 +76,26 @@ fn an_absurd_quantity_is_refused_in_words_and_crashes_nothing() {
         assert_eq!(status, 200, "the server is still up");
     })
 }
+
+#[test]
+fn duplicate_soap_ids_on_invoice_start_copy_the_lines_once() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = app.patient_id("Rex").await;
+        let exam = app.item_id("EXAM").await;
+        let (_, soap) = app.call("soap/start", &format!("patient_id={rex}")).await;
+        let soap: i64 = soap.parse().unwrap();
+        let lines =
+            json!([{ "patient_id": rex, "item_id": exam, "quantity_text": "1", "unit": "Unit", "discount_text": "" }]);
+        let (status, body) = app.call_json("soap/save", json!({ "id": soap, "plan_notes": "", "lines": lines })).await;
+        assert_eq!(status, 200, "{body}");
+        let client = app.client_of(rex).await;
+        let (status, body) =
+            app.call_json("invoice/start", json!({ "client_id": client, "soap_ids": [soap, soap, soap] })).await;
+        assert_eq!(status, 200, "{body}");
+        let invoice: i64 = body.parse().unwrap();
+        assert_eq!(app.scalar("SELECT count(*) FROM invoice_lines WHERE invoice_id = ?", invoice).await, 1);
+        let (_, body) = app.call("soap/load", &format!("id={soap}")).await;
+        assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["status"], "invoiced");
+    })
+}
