@@ -65,6 +65,9 @@ pub struct PlanPageData {
     pub detail: PlanDetail,
     /// The viewer may waive a settlement (a manager's override).
     pub may_waive: bool,
+    /// Where the plan is in its life, with what a hold remembers: which
+    /// lifecycle buttons make sense.
+    pub lifecycle: crate::domain::PlanState,
 }
 
 /// A plan with its usage history.
@@ -78,7 +81,8 @@ pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             let may_waive = crate::domain::allows(state.viewer().await?.role, Permission::OverrideSettlement);
             let detail = state.store.plan_detail(clinic.organisation_id, id, clinic.today).await?;
-            Ok(PlanPageData { clinic, detail, may_waive })
+            let lifecycle = state.store.plan_lifecycle(clinic.organisation_id, id).await?;
+            Ok(PlanPageData { clinic, detail, may_waive, lifecycle })
         }
         .await,
     )

@@ -258,6 +258,23 @@ proptest! {
         prop_assert_eq!(a.lines, b.lines);
     }
 
+    /// Parsing never panics, whatever is typed (however long a number),
+    /// and what it accepts is within a line's limit.
+    #[test]
+    fn quantity_parse_never_panics_on_any_text(
+        text in prop_oneof!["\\PC{0,48}", "[-+]?[0-9]{0,40}([.,][0-9]{0,40})?"],
+        per_unit in prop_oneof![Just(u32::MAX), 0u32..=1000],
+        negative in any::<bool>(),
+    ) {
+        let units = UnitSpec::split("box", "tablet", per_unit);
+        for choice in [UnitChoice::Unit, UnitChoice::Subunit] {
+            if let Ok(q) = Quantity::parse(&text, &units, choice, negative) {
+                prop_assert!(q.0.abs() <= Quantity::MAX_LINE && q.0 != 0);
+            }
+        }
+        let _ = Quantity::parse(&text, &UnitSpec::single("dose"), UnitChoice::Subunit, negative);
+    }
+
     /// Typed quantities convert exactly: n tablets, or n/6 boxes, are n.
     #[test]
     fn unit_conversion_is_exact(n in 1i64..5_000, per in 1u32..=24) {

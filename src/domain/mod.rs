@@ -31,6 +31,8 @@ mod examples;
 mod fixtures;
 #[cfg(test)]
 mod laws;
+#[cfg(test)]
+mod lifecycle_laws;
 
 pub use access::{Permission, Role, allows};
 pub use badge::{BadgeState, badge_for_balance, badge_for_draft, left_text, out_of_text};
@@ -40,7 +42,7 @@ pub use coverage::{
 };
 pub use draft::{LineInput, parse_line};
 pub use eligibility::{LifeStage, Offer, eligible, life_stage};
-pub use lifecycle::{Step, next_status};
+pub use lifecycle::{Change, Hold, PlanState, Step, next_status, transition};
 pub use money::{Currency, Money, MoneyError, Percent, PercentError, split_rounded};
 pub use pricing::{DeskLine, PricedDraft, PricingContext, price_draft};
 pub use promotion::{Promotion, apply_promotions};

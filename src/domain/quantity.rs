@@ -19,6 +19,8 @@ impl Quantity {
     /// Nothing.
     pub const ZERO: Quantity = Quantity(0);
     /// The most one draft line may hold, in smallest units; more is a typo.
+    /// Typed amounts are bounded by it before any arithmetic, so no input,
+    /// however long, can overflow.
     pub const MAX_LINE: i64 = 100_000;
 
     /// Parses what a person typed for a line, in the unit they picked, into
@@ -29,7 +31,7 @@ impl Quantity {
         choice: UnitChoice,
         allow_negative: bool,
     ) -> Result<Quantity, QuantityError> {
-        let amount = parse_amount(input)?;
+        let amount = parse_amount(input, units)?;
         if amount.is_zero() {
             return Err(QuantityError::Zero);
         }
@@ -104,7 +106,7 @@ pub enum QuantityError {
         unit: String,
     },
     /// Larger than any real line.
-    #[error("That is more than {max} {unit} on one line. Check the quantity.")]
+    #[error("A quantity can be at most {} {unit} on one line. Check the quantity.", grouped(*.max))]
     TooLarge {
         /// The limit, in smallest units.
         max: i64,
@@ -119,7 +121,20 @@ pub enum QuantityError {
     },
 }
 
-fn parse_amount(input: &str) -> Result<Decimal, QuantityError> {
+/// "100,000" for 100000: the limit as people write it.
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn parse_amount(input: &str, units: &UnitSpec) -> Result<Decimal, QuantityError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(QuantityError::Empty);
@@ -131,14 +146,28 @@ fn parse_amount(input: &str) -> Result<Decimal, QuantityError> {
         .chars()
         .enumerate()
         .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')));
-    if !is_plain {
+    let (whole, fraction) = normalised.split_once('.').unwrap_or((&normalised, ""));
+    let whole = whole.trim_start_matches(['-', '+']);
+    let is_number =
+        whole.chars().chain(fraction.chars()).all(|c| c.is_ascii_digit()) && !(whole.is_empty() && fraction.is_empty());
+    if !is_plain || !is_number {
         return Err(QuantityError::NotANumber(trimmed.to_string()));
     }
-    let amount = Decimal::from_str(&normalised).map_err(|_| QuantityError::NotANumber(trimmed.to_string()))?;
-    if amount.normalize().scale() > 3 {
+    // Judged on the text: a decimal quietly rounds digits it cannot hold.
+    if fraction.trim_end_matches('0').len() > 3 {
         return Err(QuantityError::TooPrecise);
     }
-    Ok(amount)
+    // More whole digits than the largest line has is too large, however
+    // many there are: refused before the text becomes a number.
+    let max_digits = Quantity::MAX_LINE.to_string().len();
+    if whole.trim_start_matches('0').len() > max_digits {
+        return Err(too_large(units));
+    }
+    Decimal::from_str(&normalised).map_err(|_| QuantityError::NotANumber(trimmed.to_string()))
+}
+
+fn too_large(units: &UnitSpec) -> QuantityError {
+    QuantityError::TooLarge { max: Quantity::MAX_LINE, unit: plural(units.smallest_name(), 2) }
 }
 
 /// Which of an item's units a person is typing in.
@@ -199,16 +228,15 @@ impl UnitSpec {
             (UnitChoice::Subunit, Some(_)) => 1,
             (UnitChoice::Unit, _) => self.per_unit(),
         };
-        let smallest = amount * Decimal::from(factor);
-        let unit_name = plural(self.smallest_name(), 2);
+        let smallest = amount
+            .checked_mul(Decimal::from(factor))
+            .filter(|n| n.abs() <= Decimal::from(Quantity::MAX_LINE))
+            .ok_or_else(|| too_large(self))?;
         if !smallest.fract().is_zero() {
-            return Err(QuantityError::NotWhole { amount: smallest.normalize().to_string(), unit: unit_name });
+            let unit = plural(self.smallest_name(), 2);
+            return Err(QuantityError::NotWhole { amount: smallest.normalize().to_string(), unit });
         }
-        let whole = smallest
-            .to_i64()
-            .filter(|n| n.abs() <= Quantity::MAX_LINE)
-            .ok_or(QuantityError::TooLarge { max: Quantity::MAX_LINE, unit: unit_name })?;
-        Ok(Quantity(whole))
+        smallest.to_i64().map(Quantity).ok_or_else(|| too_large(self))
     }
 
     /// The quantity in the chosen unit, for showing back in an input.
@@ -270,6 +298,23 @@ mod tests {
         let dose = UnitSpec::single("dose");
         let no_sub = Quantity::parse("1", &dose, UnitChoice::Subunit, false).unwrap_err();
         assert_eq!(no_sub.to_string(), "This item has no subunit; enter the quantity in doses.");
+    }
+
+    #[test]
+    fn an_absurd_quantity_is_refused_in_words() {
+        let units = tablets();
+        let err = |s: &str, choice| Quantity::parse(s, &units, choice, true).unwrap_err();
+        let absurd = "20000000000000000000000000000";
+        let expected = "A quantity can be at most 100,000 tablets on one line. Check the quantity.";
+        assert_eq!(err(absurd, UnitChoice::Unit).to_string(), expected);
+        assert_eq!(err(absurd, UnitChoice::Subunit).to_string(), expected);
+        assert_eq!(err(&format!("-{absurd}"), UnitChoice::Unit).to_string(), expected);
+        assert_eq!(err(&"9".repeat(60), UnitChoice::Unit).to_string(), expected);
+        assert_eq!(err("16667", UnitChoice::Unit).to_string(), expected, "16,667 boxes are 100,002 tablets");
+        assert_eq!(Quantity::parse("16666", &units, UnitChoice::Unit, false), Ok(Quantity(99_996)));
+        assert_eq!(Quantity::parse("100000", &units, UnitChoice::Subunit, false), Ok(Quantity(100_000)));
+        assert_eq!(err("1.00000000000000000000000000001", UnitChoice::Unit), QuantityError::TooPrecise);
+        assert_eq!(err(".", UnitChoice::Unit), QuantityError::NotANumber(".".into()));
     }
 
     #[test]

@@ -76,6 +76,22 @@ impl SubscriptionStatus {
         SubscriptionStatus::Cancelled,
     ];
 
+    /// Statuses of a plan still running: sold and not yet ended. Such a
+    /// plan is the pet's one wellness plan, counts for the multi-pet
+    /// discount and may have a renewal coming. The store builds its SQL
+    /// lists from this one constant.
+    pub const RUNNING: [SubscriptionStatus; 4] = [
+        SubscriptionStatus::Pending,
+        SubscriptionStatus::Active,
+        SubscriptionStatus::OnHold,
+        SubscriptionStatus::PastDue,
+    ];
+
+    /// True while the plan has not ended (see [`SubscriptionStatus::RUNNING`]).
+    pub fn is_running(self) -> bool {
+        SubscriptionStatus::RUNNING.contains(&self)
+    }
+
     /// The stored code.
     pub fn code(self) -> &'static str {
         match self {

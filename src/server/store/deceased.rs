@@ -7,11 +7,12 @@ use chrono::NaiveDate;
 use super::Store;
 use super::audit::Audit;
 use super::ledger::{NewEntry, append, saved_in_period, used_in_period};
+use super::plan_state::{load_state, require_step, running};
 use super::sale_rules::refusal;
 use super::selling::template_on_sale;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
-use crate::domain::{Money, plural};
+use crate::domain::{Money, Step, plural, transition};
 use crate::server::actor::Actor;
 
 #[derive(sqlx::FromRow)]
@@ -44,14 +45,16 @@ impl Store {
             .bind(patient_id)
             .execute(&mut *tx)
             .await?;
-        let held: Vec<i64> = sqlx::query_scalar(
-            "UPDATE subscriptions SET status = 'on_hold', hold_from = ?
-             WHERE patient_id = ? AND kind = 'wellness' AND status IN ('active', 'past_due', 'pending') RETURNING id",
-        )
-        .bind(clinic.today)
+        let held: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM subscriptions WHERE patient_id = ? AND kind = 'wellness' AND status IN {} ORDER BY id",
+            running()
+        ))
         .bind(patient_id)
         .fetch_all(&mut *tx)
         .await?;
+        for id in &held {
+            require_step(&mut tx, *id, Step::Death, clinic.today).await?;
+        }
         let detail = format!("{} died on {died_on}; {} plan(s) put on hold", patient.name, held.len());
         Audit { action: "deceased", entity: "patient", entity_id: patient_id, detail: &detail, note: None }
             .write(&mut tx, clinic.organisation_id, actor)
@@ -73,22 +76,24 @@ impl Store {
         actor: &Actor,
     ) -> Result<i64, AppError> {
         let mut tx = self.begin_write().await?;
-        let plan: Option<(i64, i64, Option<i64>, String, String, String)> = sqlx::query_as(
-            "SELECT template_id, client_id, patient_id, plan_name, kind, status
+        let plan: Option<(i64, i64, Option<i64>, String, String)> = sqlx::query_as(
+            "SELECT template_id, client_id, patient_id, plan_name, kind
              FROM subscriptions WHERE id = ? AND organisation_id = ?",
         )
         .bind(subscription_id)
         .bind(clinic.organisation_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (template_id, client_id, from_patient, plan_name, kind, status) = plan
+        let (template_id, client_id, from_patient, plan_name, kind) = plan
             .ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
         let from = self.find_patient(clinic.organisation_id, from_patient.unwrap_or_default()).await?;
-        if kind != "wellness" || from.deceased_on.is_none() || status != "on_hold" {
+        let state = load_state(&mut tx, subscription_id).await?.ok_or(AppError::Internal)?;
+        let moved = transition(state, Step::Transfer).ok().filter(|_| kind == "wellness" && from.deceased_on.is_some());
+        let Some(new_state) = moved.and_then(|m| m.created) else {
             return Err(AppError::Conflict(
                 "Only a wellness plan on hold after its patient died can move to another pet.".into(),
             ));
-        }
+        };
         let to = self.find_patient(clinic.organisation_id, to_patient_id).await?;
         if to.client_id != client_id || to.id == from.id {
             return Err(AppError::Invalid(format!("Choose another pet of {}.", from.client_name)));
@@ -112,11 +117,12 @@ impl Store {
             "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                         status, starts_on, ends_on, price, member_discount_percent, billing,
                                         enrollment_fee)
-             SELECT organisation_id, clinic_id, template_id, client_id, ?, plan_name, kind, 'active', ?, ends_on, price,
+             SELECT organisation_id, clinic_id, template_id, client_id, ?, plan_name, kind, ?, ?, ends_on, price,
                     member_discount_percent, billing, '0'
              FROM subscriptions WHERE id = ? RETURNING id",
         )
         .bind(to.id)
+        .bind(new_state.status().code())
         .bind(clinic.today)
         .bind(subscription_id)
         .fetch_one(&mut *tx)
@@ -192,15 +198,13 @@ impl Store {
         .bind(subscription_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "UPDATE subscriptions SET status = 'cancelled', cancelled_on = ?, hold_from = NULL,
-                    transferred_to_subscription_id = ? WHERE id = ?",
-        )
-        .bind(clinic.today)
-        .bind(new_id)
-        .bind(subscription_id)
-        .execute(&mut *tx)
-        .await?;
+        require_step(&mut tx, subscription_id, Step::Transfer, clinic.today).await?;
+        sqlx::query("UPDATE subscriptions SET cancelled_on = ?, transferred_to_subscription_id = ? WHERE id = ?")
+            .bind(clinic.today)
+            .bind(new_id)
+            .bind(subscription_id)
+            .execute(&mut *tx)
+            .await?;
         let detail = format!("Remaining benefits moved from {} to {} (plan {new_id})", from.name, to.name);
         Audit { action: "transfer", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
             .write(&mut tx, clinic.organisation_id, actor)

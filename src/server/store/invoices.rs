@@ -134,6 +134,9 @@ impl Store {
         soap_ids: &[i64],
         actor: &Actor,
     ) -> Result<i64, AppError> {
+        // A SOAP plan named twice is invoiced once: its lines must not double.
+        let mut seen = std::collections::HashSet::new();
+        let soap_ids: Vec<i64> = soap_ids.iter().copied().filter(|id| seen.insert(*id)).collect();
         let mut tx = self.begin_write().await?;
         let client: Option<i64> = sqlx::query_scalar("SELECT id FROM clients WHERE id = ? AND organisation_id = ?")
             .bind(client_id)
@@ -144,7 +147,7 @@ impl Store {
             return Err(AppError::NotFound(format!("There is no client number {client_id} in this clinic.")));
         }
         let mut lines = Vec::new();
-        for soap_id in soap_ids {
+        for soap_id in &soap_ids {
             let soap = load_soap_on(&mut tx, clinic.organisation_id, *soap_id)
                 .await?
                 .filter(|s| s.client_id == client_id)
@@ -157,7 +160,7 @@ impl Store {
         let invoice_id = insert_invoice(&mut tx, clinic, client_id, None, actor).await?;
         let invoice = invoice_row(&mut tx, clinic.organisation_id, invoice_id).await?;
         replace_lines(&mut tx, clinic.organisation_id, &invoice, &lines).await?;
-        for soap_id in soap_ids {
+        for soap_id in &soap_ids {
             sqlx::query("UPDATE soap_notes SET status = 'invoiced', invoice_id = ? WHERE id = ?")
                 .bind(invoice_id)
                 .bind(soap_id)

@@ -6,9 +6,11 @@ use chrono::{Days, NaiveDate};
 
 use super::Store;
 use super::audit::Audit;
+use super::plan_state::{running, take_step};
 use super::settings::setting_number;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
+use crate::domain::{Step, SubscriptionStatus};
 use crate::server::actor::Actor;
 
 /// What one round changed.
@@ -20,6 +22,9 @@ pub struct JobReport {
     pub past_due: Vec<i64>,
     /// (plan, its new renewal) pairs.
     pub renewed: Vec<(i64, i64)>,
+    /// Organisations whose round stopped part-way, with what was said; the
+    /// server's log has the detail. The next round tries them again.
+    pub failed: Vec<(i64, String)>,
 }
 
 impl JobReport {
@@ -36,19 +41,31 @@ pub fn automatic() -> Actor {
 
 impl Store {
     /// Runs every plan job for every organisation as of `now`, each on its
-    /// own clinic's calendar.
+    /// own clinic's calendar. One organisation's failure is logged and
+    /// reported, and the others' jobs still run.
     pub async fn run_plan_jobs(&self, now: chrono::DateTime<chrono::Utc>) -> Result<JobReport, AppError> {
         let organisations: Vec<i64> =
             sqlx::query_scalar("SELECT id FROM organisations ORDER BY id").fetch_all(self.reader()).await?;
         let mut report = JobReport::default();
         for organisation_id in organisations {
-            let clinic = self.clinic_of(organisation_id, None, now).await?;
-            let today = clinic.today;
-            self.expire_ended(organisation_id, today, &mut report).await?;
-            self.mark_past_due(organisation_id, today, &mut report).await?;
-            self.renew_due(&clinic, &mut report).await?;
+            if let Err(error) = self.run_organisation_jobs(organisation_id, now, &mut report).await {
+                tracing::error!(organisation_id, %error, "plan jobs failed for this organisation; going on");
+                report.failed.push((organisation_id, error.to_string()));
+            }
         }
         Ok(report)
+    }
+
+    async fn run_organisation_jobs(
+        &self,
+        organisation_id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+        report: &mut JobReport,
+    ) -> Result<(), AppError> {
+        let clinic = self.clinic_of(organisation_id, None, now).await?;
+        self.expire_ended(organisation_id, clinic.today, report).await?;
+        self.mark_past_due(organisation_id, clinic.today, report).await?;
+        self.renew_due(&clinic, now, report).await
     }
 
     async fn expire_ended(
@@ -58,21 +75,28 @@ impl Store {
         report: &mut JobReport,
     ) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
-        let ended: Vec<i64> = sqlx::query_scalar(
-            "UPDATE subscriptions SET status = 'expired'
-             WHERE organisation_id = ? AND status IN ('active', 'past_due') AND ends_on < ? RETURNING id",
-        )
+        let ended: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM subscriptions WHERE organisation_id = ? AND status IN {} AND ends_on < ? ORDER BY id",
+            running()
+        ))
         .bind(organisation_id)
         .bind(today)
         .fetch_all(&mut *tx)
         .await?;
-        for id in &ended {
-            Audit { action: "expire", entity: "subscription", entity_id: *id, detail: "The term ended", note: None }
+        let mut expired = Vec::new();
+        for id in ended {
+            // The lifecycle refuses a plan on hold (its resume lengthens the
+            // term) and one never paid for; those are left as they are.
+            if take_step(&mut tx, id, Step::Expire, today).await?.is_err() {
+                continue;
+            }
+            Audit { action: "expire", entity: "subscription", entity_id: id, detail: "The term ended", note: None }
                 .write(&mut tx, organisation_id, &automatic())
                 .await?;
+            expired.push(id);
         }
         tx.commit().await?;
-        report.expired.extend(ended);
+        report.expired.extend(expired);
         Ok(())
     }
 
@@ -85,52 +109,66 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let grace = setting_number(&mut tx, organisation_id, "past_due_grace_days", 7).await?;
         let cutoff = today - Days::new(grace.max(0) as u64);
-        let late: Vec<i64> = sqlx::query_scalar(
-            "UPDATE subscriptions SET status = 'past_due'
-             WHERE organisation_id = ? AND status = 'active' AND billing <> 'third_party'
+        let overdue: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM subscriptions
+             WHERE organisation_id = ? AND status IN {} AND billing <> 'third_party'
                AND EXISTS (SELECT 1 FROM payments p WHERE p.subscription_id = subscriptions.id
                            AND p.status IN ('due', 'failed') AND p.due_on < ?)
-             RETURNING id",
-        )
+             ORDER BY id",
+            running()
+        ))
         .bind(organisation_id)
         .bind(cutoff)
         .fetch_all(&mut *tx)
         .await?;
         let detail = format!("A payment is more than {grace} days late");
-        for id in &late {
-            Audit { action: "past_due", entity: "subscription", entity_id: *id, detail: &detail, note: None }
+        let mut late = Vec::new();
+        for id in overdue {
+            // Only an active plan becomes past due; the lifecycle says which.
+            if take_step(&mut tx, id, Step::MarkPastDue, today).await?.is_err() {
+                continue;
+            }
+            Audit { action: "past_due", entity: "subscription", entity_id: id, detail: &detail, note: None }
                 .write(&mut tx, organisation_id, &automatic())
                 .await?;
+            late.push(id);
         }
         tx.commit().await?;
         report.past_due.extend(late);
         Ok(())
     }
 
-    async fn renew_due(&self, clinic: &ClinicInfo, report: &mut JobReport) -> Result<(), AppError> {
+    /// Renews auto-renewing plans ahead of their end, each at its own
+    /// clinic: the renewal is that clinic's sale, on that clinic's offer.
+    async fn renew_due(
+        &self,
+        clinic: &ClinicInfo,
+        now: chrono::DateTime<chrono::Utc>,
+        report: &mut JobReport,
+    ) -> Result<(), AppError> {
         let (organisation_id, today) = (clinic.organisation_id, clinic.today);
         let lead = {
             let mut conn = self.reader().acquire().await?;
             setting_number(&mut conn, organisation_id, "renewal_lead_days", 30).await?
         };
         let horizon = today + Days::new(lead.max(0) as u64);
-        let due: Vec<(i64, Option<i64>)> = sqlx::query_as(
-            "SELECT s.id, t.renews_into_template_id FROM subscriptions s JOIN plan_templates t ON t.id = s.template_id
-             WHERE s.organisation_id = ? AND s.status = 'active' AND t.auto_renew = 1 AND s.ends_on <= ?
+        let due: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT s.id, s.clinic_id, t.renews_into_template_id FROM subscriptions s
+             JOIN plan_templates t ON t.id = s.template_id
+             WHERE s.organisation_id = ? AND s.status = ? AND t.auto_renew = 1 AND s.ends_on <= ?
                AND NOT EXISTS (SELECT 1 FROM subscriptions n WHERE n.renews_subscription_id = s.id
                                AND n.status <> 'cancelled')
                AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'subscription' AND a.entity_id = s.id
                                AND a.action = 'renew_refused')",
         )
         .bind(organisation_id)
+        .bind(SubscriptionStatus::Active.code())
         .bind(horizon)
         .fetch_all(self.reader())
         .await?;
-        if due.is_empty() {
-            return Ok(());
-        }
-        for (id, into) in due {
-            match self.renew_plan(clinic, id, into, &automatic()).await {
+        for (id, clinic_id, into) in due {
+            let own_clinic = self.clinic_of(organisation_id, Some(clinic_id), now).await?;
+            match self.renew_plan(&own_clinic, id, into, &automatic()).await {
                 Ok(new_id) => report.renewed.push((id, new_id)),
                 // Not renewable any more (template withdrawn, pet no longer
                 // eligible): say so once in the plan's history for staff.

@@ -1,20 +1,21 @@
-//! Hold, resume and renew: lifecycle steps checked by the domain's rules.
+//! Hold, resume and renew: lifecycle steps taken through the domain's
+//! `transition`, with what a hold adds (its days, the longer term).
 
 use chrono::NaiveDate;
 use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
 use super::audit::Audit;
+use super::plan_state::{load_state, require_step};
 use super::sale_rules::refusal;
 use super::selling::{offer, template_on_sale, write_sale};
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
-use crate::domain::{Billing, Step, SubscriptionStatus, eligible, next_status, renewal_start};
+use crate::domain::{Billing, PlanState, Step, eligible, renewal_start, transition};
 use crate::server::actor::Actor;
 
 #[derive(FromRow)]
-struct SqlPlanState {
-    status: String,
+struct SqlPlanTerms {
     template_id: i64,
     patient_id: Option<i64>,
     client_id: i64,
@@ -28,9 +29,9 @@ async fn plan_state(
     conn: &mut SqliteConnection,
     organisation_id: i64,
     id: i64,
-) -> Result<(SqlPlanState, SubscriptionStatus), AppError> {
-    let plan: SqlPlanState = sqlx::query_as(
-        "SELECT status, template_id, patient_id, client_id, billing, ends_on, hold_from, held_days
+) -> Result<(SqlPlanTerms, PlanState), AppError> {
+    let plan: SqlPlanTerms = sqlx::query_as(
+        "SELECT template_id, patient_id, client_id, billing, ends_on, hold_from, held_days
          FROM subscriptions WHERE id = ? AND organisation_id = ?",
     )
     .bind(id)
@@ -38,8 +39,8 @@ async fn plan_state(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| AppError::NotFound(format!("There is no plan number {id} in this clinic.")))?;
-    let status = SubscriptionStatus::from_code(&plan.status).ok_or(AppError::Internal)?;
-    Ok((plan, status))
+    let state = load_state(conn, id).await?.ok_or(AppError::Internal)?;
+    Ok((plan, state))
 }
 
 /// Most days a plan may spend on hold per term, unless the clinic says otherwise.
@@ -50,17 +51,14 @@ impl Store {
     pub async fn hold_plan(&self, clinic: &ClinicInfo, id: i64, note: &str, actor: &Actor) -> Result<(), AppError> {
         let note = required_note(note, "why the plan is put on hold")?;
         let mut tx = self.begin_write().await?;
-        let (plan, status) = plan_state(&mut tx, clinic.organisation_id, id).await?;
-        next_status(status, Step::Hold).map_err(AppError::Conflict)?;
+        let (plan, state) = plan_state(&mut tx, clinic.organisation_id, id).await?;
+        // Asked first so that a plan that cannot be held says why, not how many days it held.
+        transition(state, Step::Hold).map_err(AppError::Conflict)?;
         let max = max_hold_days(&mut tx, clinic.organisation_id).await?;
         if plan.held_days >= max {
             return Err(AppError::Conflict(format!("This plan has used all {max} days of hold this term.")));
         }
-        sqlx::query("UPDATE subscriptions SET status = 'on_hold', hold_from = ? WHERE id = ?")
-            .bind(clinic.today)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        require_step(&mut tx, id, Step::Hold, clinic.today).await?;
         Audit { action: "hold", entity: "subscription", entity_id: id, detail: "Put on hold", note: Some(note) }
             .write(&mut tx, clinic.organisation_id, actor)
             .await?;
@@ -72,21 +70,22 @@ impl Store {
     /// clinic's maximum per term.
     pub async fn resume_plan(&self, clinic: &ClinicInfo, id: i64, actor: &Actor) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
-        let (plan, status) = plan_state(&mut tx, clinic.organisation_id, id).await?;
-        next_status(status, Step::Resume).map_err(AppError::Conflict)?;
+        let (plan, _) = plan_state(&mut tx, clinic.organisation_id, id).await?;
+        let resumed = require_step(&mut tx, id, Step::Resume, clinic.today).await?;
         let max = max_hold_days(&mut tx, clinic.organisation_id).await?;
         let held = plan.hold_from.map_or(0, |from| (clinic.today - from).num_days().max(0) + 1);
         let counted = held.min((max - plan.held_days).max(0));
         let new_end = plan.ends_on.map(|end| end + chrono::Days::new(counted as u64));
-        sqlx::query(
-            "UPDATE subscriptions SET status = 'active', hold_from = NULL, held_days = ?, ends_on = ? WHERE id = ?",
-        )
-        .bind(plan.held_days + counted)
-        .bind(new_end)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        let detail = format!("Resumed after {held} days on hold; term extended by {counted} days");
+        sqlx::query("UPDATE subscriptions SET held_days = ?, ends_on = ? WHERE id = ?")
+            .bind(plan.held_days + counted)
+            .bind(new_end)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!(
+            "Resumed as {} after {held} days on hold; term extended by {counted} days",
+            resumed.state.status().label().to_lowercase()
+        );
         Audit { action: "resume", entity: "subscription", entity_id: id, detail: &detail, note: None }
             .write(&mut tx, clinic.organisation_id, actor)
             .await?;
@@ -104,8 +103,8 @@ impl Store {
         actor: &Actor,
     ) -> Result<i64, AppError> {
         let mut tx = self.begin_write().await?;
-        let (plan, status) = plan_state(&mut tx, clinic.organisation_id, id).await?;
-        next_status(status, Step::Renew).map_err(AppError::Conflict)?;
+        let (plan, _) = plan_state(&mut tx, clinic.organisation_id, id).await?;
+        require_step(&mut tx, id, Step::Renew, clinic.today).await?;
         let renewed: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM subscriptions WHERE renews_subscription_id = ? AND status <> 'cancelled'",
         )
@@ -123,12 +122,19 @@ impl Store {
             template_on_sale(&mut tx, clinic.organisation_id, template_id.unwrap_or(plan.template_id)).await?;
         let patient_id = match plan.patient_id {
             Some(p) => p,
-            None => {
-                sqlx::query_scalar("SELECT id FROM patients WHERE client_id = ? ORDER BY id LIMIT 1")
-                    .bind(plan.client_id)
-                    .fetch_one(&mut *tx)
-                    .await?
-            }
+            // A household package is sold through one of the household's
+            // pets; a pet that has died cannot be that one.
+            None => sqlx::query_scalar(
+                "SELECT id FROM patients WHERE client_id = ? AND deceased_on IS NULL ORDER BY id LIMIT 1",
+            )
+            .bind(plan.client_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| {
+                AppError::Conflict(
+                    "No pet of this household is alive any more, so the package cannot be renewed.".into(),
+                )
+            })?,
         };
         let patient = self.patient(clinic.organisation_id, patient_id).await?.ok_or(AppError::Internal)?;
         if let Some(why) = refusal(&mut tx, clinic, &template, &patient, Some(id)).await? {

@@ -1,6 +1,7 @@
 //! The clinic's working lists, for the page and for CSV export.
 
 use super::Store;
+use super::plan_state::status_list;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::api::lists::{Lists, PaymentDueRow, PlanFilter};
@@ -49,8 +50,11 @@ impl Store {
         .bind(clinic.today)
         .fetch_all(self.reader())
         .await?;
+        // Running plans up for renewal; a pending one has not begun its term.
+        let renewable =
+            status_list(SubscriptionStatus::RUNNING.into_iter().filter(|s| *s != SubscriptionStatus::Pending));
         let renewals = sqlx::query_as(&format!(
-            "{PLAN_ROW} WHERE s.organisation_id = ? AND s.status IN ('active', 'past_due', 'on_hold')
+            "{PLAN_ROW} WHERE s.organisation_id = ? AND s.status IN {renewable}
              AND s.ends_on IS NOT NULL AND s.ends_on <= date(?, '+60 days')
              AND NOT EXISTS (SELECT 1 FROM subscriptions r WHERE r.renews_subscription_id = s.id AND r.status <> 'cancelled')
              ORDER BY s.ends_on"

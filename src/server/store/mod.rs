@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod over_usage;
 pub mod patients;
 pub mod payments;
+pub mod plan_state;
 pub mod pricing;
 pub mod promotions;
 pub mod sale_rules;

@@ -2,8 +2,10 @@
 
 use super::Store;
 use super::audit::Audit;
+use super::plan_state::require_step;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
+use crate::domain::Step;
 use crate::server::actor::Actor;
 
 impl Store {
@@ -27,15 +29,15 @@ impl Store {
             return Err(AppError::Invalid("Keep the reference under 64 characters.".into()));
         }
         let mut tx = self.begin_write().await?;
-        let row: Option<(i64, String, String)> = sqlx::query_as(
-            "SELECT p.subscription_id, p.status, s.status FROM payments p JOIN subscriptions s ON s.id = p.subscription_id
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT p.subscription_id, p.status FROM payments p JOIN subscriptions s ON s.id = p.subscription_id
              WHERE p.id = ? AND s.organisation_id = ?",
         )
         .bind(payment_id)
         .bind(clinic.organisation_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (subscription_id, payment_status, plan_status) =
+        let (subscription_id, payment_status) =
             row.ok_or_else(|| AppError::NotFound(format!("There is no payment number {payment_id}.")))?;
         match payment_status.as_str() {
             "paid" => return Err(AppError::Conflict("This payment is already recorded; nothing was changed.".into())),
@@ -52,19 +54,14 @@ impl Store {
         .bind(payment_id)
         .execute(&mut *tx)
         .await?;
-        // The first payment starts a pending plan; paying the last failed
-        // instalment brings a past-due plan back.
+        // What a payment does to the plan is the lifecycle's to say: the
+        // first starts it, the last failed one brings a past-due plan back.
         let failed: i64 =
             sqlx::query_scalar("SELECT count(*) FROM payments WHERE subscription_id = ? AND status = 'failed'")
                 .bind(subscription_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        if plan_status == "pending" || (plan_status == "past_due" && failed == 0) {
-            sqlx::query("UPDATE subscriptions SET status = 'active' WHERE id = ?")
-                .bind(subscription_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        require_step(&mut tx, subscription_id, Step::Paid { overdue_left: failed > 0 }, clinic.today).await?;
         let detail = format!("Payment {payment_id} received by {method}");
         Audit { action: "payment", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
             .write(&mut tx, clinic.organisation_id, actor)

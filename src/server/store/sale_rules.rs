@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::clinic::decimal;
+use super::plan_state::running;
 use super::selling::SqlTemplate;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
@@ -39,17 +40,17 @@ pub(crate) async fn refusal(
     if template.kind != "wellness" {
         return Ok(None);
     }
-    let running: Option<(String, String, Option<NaiveDate>)> = sqlx::query_as(
+    let current: Option<(String, String, Option<NaiveDate>)> = sqlx::query_as(&format!(
         "SELECT plan_name, status, ends_on FROM subscriptions
-         WHERE patient_id = ? AND kind = 'wellness' AND status IN ('pending', 'active', 'on_hold', 'past_due')
-           AND id IS NOT ?
+         WHERE patient_id = ? AND kind = 'wellness' AND status IN {} AND id IS NOT ?
          ORDER BY starts_on LIMIT 1",
-    )
+        running()
+    ))
     .bind(patient.id)
     .bind(renewing)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(running.map(|(plan, status, ends)| {
+    Ok(current.map(|(plan, status, ends)| {
         let until = ends.map_or(String::new(), |e| format!(" until {e}"));
         format!(
             "{} already has the {plan} ({}{until}); one wellness plan per pet. Renew or cancel it instead.",
@@ -87,16 +88,18 @@ pub(crate) async fn sale_price(
     }
     let percent = template.multi_pet_discount_percent.as_deref().map(decimal).transpose()?;
     if let Some(percent) = percent.filter(|_| template.kind == "wellness") {
-        let other_pets: i64 = sqlx::query_scalar(
+        let other_pets: i64 = sqlx::query_scalar(&format!(
             "SELECT count(*) FROM subscriptions WHERE client_id = ? AND kind = 'wellness' AND patient_id <> ?
-               AND status IN ('pending', 'active', 'on_hold', 'past_due')",
-        )
+               AND status IN {}",
+            running()
+        ))
         .bind(patient.client_id)
         .bind(patient.id)
         .fetch_one(&mut *conn)
         .await?;
         if other_pets > 0 {
-            let off = (price.0 * percent / rust_decimal::Decimal::from(100)).round_dp(clinic.currency.minor_digits);
+            // Rounded like every other amount: half away from zero.
+            let off = Money(price.0 * percent / rust_decimal::Decimal::from(100)).round(clinic.currency.minor_digits).0;
             price = Money(price.0 - off);
             notes.push(format!("{}% multi-pet discount", percent.normalize()));
         }

@@ -6,12 +6,14 @@ use sqlx::{FromRow, SqliteConnection};
 use super::Store;
 use super::audit::Audit;
 use super::clinic::decimal;
+use super::plan_state::require_step;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::api::patients::PatientInfo;
 use crate::api::selling::TemplateOffer;
 use crate::domain::{
-    Billing, LifeStage, Money, Offer, PlanKind, Settlement, SettlementOption, eligible, plural, schedule, term_end,
+    Billing, LifeStage, Money, Offer, PlanKind, Settlement, SettlementOption, Step, SubscriptionStatus, eligible,
+    plural, schedule, term_end,
 };
 
 use super::sale_rules::{refusal, sale_price};
@@ -199,14 +201,13 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let settlement = super::settlement::settlement_on(&mut tx, clinic, subscription_id, option).await?;
         let json = serde_json::to_string(&settlement).map_err(|_| AppError::Internal)?;
-        sqlx::query(
-            "UPDATE subscriptions SET status = 'cancelled', cancelled_on = ?, settlement_json = ? WHERE id = ?",
-        )
-        .bind(clinic.today)
-        .bind(json)
-        .bind(subscription_id)
-        .execute(&mut *tx)
-        .await?;
+        require_step(&mut tx, subscription_id, Step::Cancel, clinic.today).await?;
+        sqlx::query("UPDATE subscriptions SET cancelled_on = ?, settlement_json = ? WHERE id = ?")
+            .bind(clinic.today)
+            .bind(json)
+            .bind(subscription_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "UPDATE payments SET status = 'cancelled' WHERE subscription_id = ? AND status IN ('due', 'failed')",
         )
@@ -241,9 +242,11 @@ pub(crate) async fn write_sale(
 ) -> Result<i64, AppError> {
     let months = template.term_months.map(|m| m as u32);
     let ends_on = months.and_then(|m| term_end(starts_on, m));
+    // Paid by the client: it starts with the first payment. Paid by a third
+    // party or settled by hand: it runs from the sale.
     let status = match billing {
-        Billing::Monthly | Billing::Advance => "pending",
-        Billing::ThirdParty | Billing::Manual => "active",
+        Billing::Monthly | Billing::Advance => SubscriptionStatus::Pending,
+        Billing::ThirdParty | Billing::Manual => SubscriptionStatus::Active,
     };
     let wellness = template.kind == "wellness";
     let (price, _) = sale_price(&mut *tx, clinic, template, patient, renews).await?;
@@ -260,7 +263,7 @@ pub(crate) async fn write_sale(
     .bind(wellness.then_some(patient.id))
     .bind(&template.name)
     .bind(&template.kind)
-    .bind(status)
+    .bind(status.code())
     .bind(starts_on)
     .bind(ends_on)
     .bind(price.0.to_string())

@@ -6,14 +6,12 @@ use rust_decimal::Decimal;
 use super::Store;
 use super::audit::Audit;
 use super::clinic::decimal;
+use super::plan_state::running;
 use super::template_input::{Target, validate};
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::api::templates::TemplateDraft;
 use crate::server::actor::Actor;
-
-/// Statuses of a plan still running (a renewal may follow).
-const RUNNING: &str = "('pending', 'active', 'on_hold', 'past_due')";
 
 impl Store {
     /// Saves a template (new when its id is 0) and returns its id.
@@ -149,7 +147,8 @@ impl Store {
             // price is at stake, and the manager decides it.
             let locked = if apply_price_to_renewals {
                 sqlx::query(&format!(
-                    "UPDATE subscriptions SET renewal_price = NULL WHERE template_id = ? AND status IN {RUNNING}"
+                    "UPDATE subscriptions SET renewal_price = NULL WHERE template_id = ? AND status IN {}",
+                    running()
                 ))
                 .bind(id)
                 .execute(&mut *tx)
@@ -158,7 +157,8 @@ impl Store {
             } else {
                 let kept = sqlx::query(&format!(
                     "UPDATE subscriptions SET renewal_price = ?
-                     WHERE template_id = ? AND status IN {RUNNING} AND renewal_price IS NULL"
+                     WHERE template_id = ? AND status IN {} AND renewal_price IS NULL",
+                    running()
                 ))
                 .bind(&old)
                 .bind(id)

@@ -5,6 +5,7 @@ use sqlx::FromRow;
 
 use super::Store;
 use super::clinic::decimal;
+use super::plan_state::running;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::api::templates::{BenefitDraft, Choice, TemplateDraft, TemplateEditor, TemplateSummary};
@@ -42,12 +43,17 @@ struct SqlBenefitRow {
     resets: String,
 }
 
-const ROW: &str = "SELECT t.id, t.name, t.kind, t.species, t.life_stage, t.description, t.price, t.enrollment_fee,
-        t.term_months, t.auto_renew, t.renews_into_template_id, t.member_discount_percent,
-        t.multi_pet_discount_percent, t.available_from, t.available_until, t.billing_options, t.active,
-        (SELECT count(*) FROM subscriptions s WHERE s.template_id = t.id AND s.status IN
-           ('pending', 'active', 'on_hold', 'past_due')) AS running
-     FROM plan_templates t";
+/// A template with how many of its plans are running.
+fn template_row() -> String {
+    format!(
+        "SELECT t.id, t.name, t.kind, t.species, t.life_stage, t.description, t.price, t.enrollment_fee,
+            t.term_months, t.auto_renew, t.renews_into_template_id, t.member_discount_percent,
+            t.multi_pet_discount_percent, t.available_from, t.available_until, t.billing_options, t.active,
+            (SELECT count(*) FROM subscriptions s WHERE s.template_id = t.id AND s.status IN {}) AS running
+         FROM plan_templates t",
+        running()
+    )
+}
 
 fn audience(species: Option<&str>, stage: Option<&str>) -> String {
     let who = match species {
@@ -67,7 +73,7 @@ impl Store {
     /// Every template of the organisation, on sale first.
     pub async fn template_list(&self, clinic: &ClinicInfo) -> Result<Vec<TemplateSummary>, AppError> {
         let rows: Vec<SqlTemplateRow> =
-            sqlx::query_as(&format!("{ROW} WHERE t.organisation_id = ? ORDER BY t.active DESC, t.name"))
+            sqlx::query_as(&format!("{} WHERE t.organisation_id = ? ORDER BY t.active DESC, t.name", template_row()))
                 .bind(clinic.organisation_id)
                 .fetch_all(self.reader())
                 .await?;
@@ -111,12 +117,13 @@ impl Store {
             };
             (draft, 0)
         } else {
-            let t: SqlTemplateRow = sqlx::query_as(&format!("{ROW} WHERE t.id = ? AND t.organisation_id = ?"))
-                .bind(id)
-                .bind(org)
-                .fetch_optional(&mut *conn)
-                .await?
-                .ok_or_else(|| AppError::NotFound(format!("There is no plan template number {id}.")))?;
+            let t: SqlTemplateRow =
+                sqlx::query_as(&format!("{} WHERE t.id = ? AND t.organisation_id = ?", template_row()))
+                    .bind(id)
+                    .bind(org)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .ok_or_else(|| AppError::NotFound(format!("There is no plan template number {id}.")))?;
             let benefits: Vec<SqlBenefitRow> = sqlx::query_as(
                 "SELECT b.label, i.code, b.group_id, b.limit_quantity, b.discount_percent, b.resets
                  FROM template_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id

@@ -6,7 +6,6 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::api::plans::{LedgerRow, plan_page, usage_remove};
-use crate::domain::SubscriptionStatus::{Active, OnHold, PastDue, Pending};
 use crate::ui::format::stamp;
 use crate::ui::pages::patient::PlanCardView;
 use crate::ui::pages::plan_lifecycle::LifecyclePanel;
@@ -24,7 +23,7 @@ pub fn PlanPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 loaded(plan.await, |page| {
                         let detail = page.detail.clone();
-                        let running = matches!(detail.card.subscription.status, Active | Pending | OnHold | PastDue);
+                        let running = detail.card.subscription.status.is_running();
                         let name = detail.card.subscription.plan_name.clone();
                         view! {
                             <Title text=name.clone()/>
@@ -38,7 +37,7 @@ pub fn PlanPage() -> impl IntoView {
                                 <section class="panel"><h3 class="panel-title">"Cancellation settlement"</h3><SettlementView settlement=s/></section>
                             })}
                             <Payments payments=detail.payments.clone() currency=page.clinic.currency.clone() version/>
-                            <LifecyclePanel subscription_id=detail.card.subscription.id status=detail.card.subscription.status version/>
+                            <LifecyclePanel subscription_id=detail.card.subscription.id state=page.lifecycle version/>
                             {running.then(|| view! { <CancelPanel subscription_id=detail.card.subscription.id version may_waive=page.may_waive/> })}
                             <section class="panel history" data-test="history">
                                 <h3 class="panel-title">"Usage history"</h3>

@@ -5,15 +5,15 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::lifecycle::{hold_plan, renew_plan, resume_plan};
-use crate::domain::{Step, SubscriptionStatus, next_status};
+use crate::domain::{PlanState, Step, transition};
 
-/// The steps this plan may take now.
+/// The steps this plan may take now, as the lifecycle says.
 #[component]
-pub fn LifecyclePanel(subscription_id: i64, status: SubscriptionStatus, version: RwSignal<u32>) -> impl IntoView {
+pub fn LifecyclePanel(subscription_id: i64, state: PlanState, version: RwSignal<u32>) -> impl IntoView {
     let note = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let navigate = use_navigate();
-    let may = |step| next_status(status, step).is_ok();
+    let may = |step| transition(state, step).is_ok();
     let report = move |result: Result<(), crate::api::error::AppError>| match result {
         Ok(()) => version.update(|v| *v += 1),
         Err(e) => problem.set(Some(e.to_string())),
@@ -32,6 +32,10 @@ pub fn LifecyclePanel(subscription_id: i64, status: SubscriptionStatus, version:
     view! {
         <section class="panel lifecycle" data-test="lifecycle">
             <h3 class="panel-title">"Plan status"</h3>
+            {state.held_for_death().then(|| view! {
+                <p class="muted small" data-test="held-for-death">"On hold because its patient died. It is not resumed; \
+                    what is left can move to another pet of the household from the pet's page."</p>
+            })}
             <div class="actions">
                 {may(Step::Hold).then(|| view! {
                     <input class="reason" type="text" placeholder="Why put it on hold? (required)" data-test="hold-note"

@@ -182,8 +182,9 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
         let ends = template.term_months.map(|m| starts + Months::new(m) - chrono::Days::new(1));
         let sub_id: i64 = sqlx::query_scalar(
             "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name,
-                                        kind, status, starts_on, ends_on, price, member_discount_percent, billing)
-             VALUES (1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                        kind, status, starts_on, ends_on, price, member_discount_percent, billing,
+                                        hold_prior_status)
+             VALUES (1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(t as i64 + 1)
         .bind(client as i64 + 1)
@@ -196,6 +197,8 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
         .bind(template.price)
         .bind(template.member_discount)
         .bind(if template.kind == "wellness" { "monthly" } else { "advance" })
+        // The demo's held plan was paused by staff while running.
+        .bind((status == "on_hold").then_some("active"))
         .fetch_one(&mut **tx)
         .await?;
         seed_payments(tx, sub_id, template, status, starts, today).await?;

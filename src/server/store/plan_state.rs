@@ -1,0 +1,115 @@
+//! A plan's lifecycle state as stored, and the one way a status is
+//! written: read the state, ask the domain's `transition`, store exactly
+//! what it returns. No other SQL sets a plan's status.
+
+use chrono::NaiveDate;
+use sqlx::SqliteConnection;
+
+use super::Store;
+use crate::api::error::AppError;
+use crate::domain::{Change, PlanState, Step, SubscriptionStatus, transition};
+
+/// An SQL list of these statuses' codes, such as `('active', 'past_due')`.
+/// The codes are the domain's constants, never input, so formatting them
+/// into a statement is safe.
+pub(crate) fn status_list(statuses: impl IntoIterator<Item = SubscriptionStatus>) -> String {
+    let codes: Vec<String> = statuses.into_iter().map(|s| format!("'{}'", s.code())).collect();
+    format!("({})", codes.join(", "))
+}
+
+/// The SQL list of the statuses of a running plan, from the domain's
+/// [`SubscriptionStatus::RUNNING`].
+pub(crate) fn running() -> String {
+    status_list(SubscriptionStatus::RUNNING)
+}
+
+/// A plan's lifecycle state; `None` when there is no such plan.
+pub(crate) async fn load_state(conn: &mut SqliteConnection, id: i64) -> Result<Option<PlanState>, AppError> {
+    let row: Option<(String, Option<String>, bool)> =
+        sqlx::query_as("SELECT status, hold_prior_status, held_for_death FROM subscriptions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((status, before, for_death)) = row else { return Ok(None) };
+    let read = |code: &str| SubscriptionStatus::from_code(code);
+    let state = read(&status).and_then(|status| match before.as_deref() {
+        None => PlanState::stored(status, None, for_death),
+        Some(code) => PlanState::stored(status, Some(read(code)?), for_death),
+    });
+    match state {
+        Some(state) => Ok(Some(state)),
+        None => {
+            tracing::error!(plan = id, status, ?before, for_death, "a plan's stored lifecycle columns disagree");
+            Err(AppError::Internal)
+        }
+    }
+}
+
+/// Takes `step` on plan `id`: the new state is stored and returned, or the
+/// refusal in words comes back and nothing is written. A hold's start day
+/// is set when a hold begins and cleared when it ends.
+pub(crate) async fn take_step(
+    conn: &mut SqliteConnection,
+    id: i64,
+    step: Step,
+    today: NaiveDate,
+) -> Result<Result<Change, String>, AppError> {
+    let from = load_state(conn, id).await?.ok_or(AppError::Internal)?;
+    let outcome = match transition(from, step) {
+        Ok(outcome) => outcome,
+        Err(why) => return Ok(Err(why)),
+    };
+    let hold = outcome.state.hold();
+    sqlx::query(
+        "UPDATE subscriptions SET status = ?, hold_prior_status = ?, held_for_death = ?,
+                hold_from = CASE WHEN ? THEN COALESCE(hold_from, ?) END
+         WHERE id = ?",
+    )
+    .bind(outcome.state.status().code())
+    .bind(hold.map(|h| h.before.code()))
+    .bind(outcome.state.held_for_death())
+    .bind(hold.is_some())
+    .bind(today)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Ok(outcome))
+}
+
+impl Store {
+    /// A plan's lifecycle state, for the plan page's buttons.
+    pub async fn plan_lifecycle(&self, organisation_id: i64, id: i64) -> Result<PlanState, AppError> {
+        let mut conn = self.reader().acquire().await?;
+        let ours: Option<i64> = sqlx::query_scalar("SELECT id FROM subscriptions WHERE id = ? AND organisation_id = ?")
+            .bind(id)
+            .bind(organisation_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let state = match ours {
+            Some(_) => load_state(&mut conn, id).await?,
+            None => None,
+        };
+        state.ok_or_else(|| AppError::NotFound(format!("There is no plan number {id} in this clinic.")))
+    }
+}
+
+/// [`take_step`] where a refusal answers the request (409 with the words).
+pub(crate) async fn require_step(
+    conn: &mut SqliteConnection,
+    id: i64,
+    step: Step,
+    today: NaiveDate,
+) -> Result<Change, AppError> {
+    take_step(conn, id, step, today).await?.map_err(AppError::Conflict)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lists_come_from_the_domain() {
+        assert_eq!(running(), "('pending', 'active', 'on_hold', 'past_due')");
+        assert_eq!(status_list([SubscriptionStatus::Expired]), "('expired')");
+    }
+}
