@@ -212,3 +212,32 @@ test("removing a use from the history needs a note and gives the units back", as
   await openPatient(page, "Lola");
   await expect(benefitBadge(page, "Puppy Plan", "NexGard chewables")).toHaveText(new RegExp(`${9 + units} of 24 tablets left`));
 });
+
+test("a correction returns no more than its invoice holds, and the invoice waits for it before a void", async ({ page }) => {
+  await newInvoice(page, "Sam");
+  await addItem(page, "exam", "Wellness exam");
+  await page.locator('[data-test="finalize"]').click();
+  await expect(page.locator('[data-test="invoice-status"]')).toHaveText("Finalized");
+  const original = page.url();
+
+  await page.locator('[data-test="correct"]').click();
+  await expect(page).toHaveURL(/\/invoices\/\d+$/);
+  await hydrated(page);
+  const returned = line(page, "EXAM");
+  await expect(returned.locator('[data-test="line-qty"]')).toHaveValue("-1");
+  await returned.locator('[data-test="line-qty"]').fill("-2");
+  await expect(returned.locator('[data-test="line-note"]')).toContainText(
+    "Only 1 exam of this item is left to return for this pet on the corrected invoice",
+  );
+  await snapshot(page, "correction-over-return");
+  await returned.locator('[data-test="line-qty"]').fill("-1");
+  await expect(returned.locator('[data-test="line-note"]')).not.toContainText("left to return");
+  await page.locator('[data-test="finalize"]').click();
+  await expect(page.locator('[data-test="invoice-status"]')).toHaveText("Finalized");
+
+  await page.goto(original);
+  await hydrated(page);
+  await expect(page.locator('[data-test="void-blocked"]')).toContainText("Void the correction first");
+  await expect(page.locator('[data-test="void"]')).toHaveCount(0);
+  await snapshot(page, "invoice-corrected");
+});

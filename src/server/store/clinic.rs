@@ -16,7 +16,6 @@ struct SqlClinic {
     minor_digits: i64,
     member_tag_label: String,
     time_zone: String,
-    past_due_usable: Option<String>,
 }
 
 impl Store {
@@ -30,15 +29,17 @@ impl Store {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<ClinicInfo, sqlx::Error> {
         let row: SqlClinic = sqlx::query_as(
-            "SELECT c.id, c.organisation_id, c.name, c.currency, c.minor_digits, c.member_tag_label, c.time_zone,
-                    (SELECT value FROM settings s WHERE s.organisation_id = c.organisation_id
-                       AND s.key = 'past_due_usable') AS past_due_usable
+            "SELECT c.id, c.organisation_id, c.name, c.currency, c.minor_digits, c.member_tag_label, c.time_zone
              FROM clinics c WHERE c.organisation_id = ? ORDER BY c.id = ? DESC, c.id LIMIT 1",
         )
         .bind(organisation_id)
         .bind(preferred)
         .fetch_one(self.reader())
         .await?;
+        let rules = {
+            let mut conn = self.reader().acquire().await?;
+            super::settings::plan_rules(&mut conn, organisation_id).await?
+        };
         // A zone that no longer parses (renamed in a tz update) falls back
         // to UTC rather than refusing every page.
         let zone = row.time_zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
@@ -49,7 +50,7 @@ impl Store {
             name: row.name,
             currency: Currency::new(&row.currency, row.minor_digits.clamp(0, 4) as u32),
             member_tag_label: row.member_tag_label,
-            past_due_usable: row.past_due_usable.as_deref() == Some("true"),
+            past_due_usable: rules.past_due_usable,
             today,
         })
     }

@@ -7,7 +7,7 @@ use chrono::{Days, NaiveDate};
 use super::Store;
 use super::audit::Audit;
 use super::plan_state::{running, take_step};
-use super::settings::setting_number;
+use super::settings::plan_rules;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::domain::{Step, SubscriptionStatus};
@@ -107,7 +107,7 @@ impl Store {
         report: &mut JobReport,
     ) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
-        let grace = setting_number(&mut tx, organisation_id, "past_due_grace_days", 7).await?;
+        let grace = plan_rules(&mut tx, organisation_id).await?.past_due_grace_days;
         let cutoff = today - Days::new(grace.max(0) as u64);
         let overdue: Vec<i64> = sqlx::query_scalar(&format!(
             "SELECT id FROM subscriptions
@@ -149,7 +149,7 @@ impl Store {
         let (organisation_id, today) = (clinic.organisation_id, clinic.today);
         let lead = {
             let mut conn = self.reader().acquire().await?;
-            setting_number(&mut conn, organisation_id, "renewal_lead_days", 30).await?
+            plan_rules(&mut conn, organisation_id).await?.renewal_lead_days
         };
         let horizon = today + Days::new(lead.max(0) as u64);
         let due: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(

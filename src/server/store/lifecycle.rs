@@ -9,6 +9,7 @@ use super::audit::Audit;
 use super::plan_state::{load_state, require_step};
 use super::sale_rules::refusal;
 use super::selling::{offer, template_on_sale, write_sale};
+use super::settings::plan_rules;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::domain::{Billing, PlanState, Step, eligible, renewal_start, transition};
@@ -43,9 +44,6 @@ async fn plan_state(
     Ok((plan, state))
 }
 
-/// Most days a plan may spend on hold per term, unless the clinic says otherwise.
-const DEFAULT_MAX_HOLD_DAYS: i64 = 90;
-
 impl Store {
     /// Puts a plan on hold from today; benefits are not usable meanwhile.
     pub async fn hold_plan(&self, clinic: &ClinicInfo, id: i64, note: &str, actor: &Actor) -> Result<(), AppError> {
@@ -54,7 +52,7 @@ impl Store {
         let (plan, state) = plan_state(&mut tx, clinic.organisation_id, id).await?;
         // Asked first so that a plan that cannot be held says why, not how many days it held.
         transition(state, Step::Hold).map_err(AppError::Conflict)?;
-        let max = max_hold_days(&mut tx, clinic.organisation_id).await?;
+        let max = plan_rules(&mut tx, clinic.organisation_id).await?.max_hold_days;
         if plan.held_days >= max {
             return Err(AppError::Conflict(format!("This plan has used all {max} days of hold this term.")));
         }
@@ -72,7 +70,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let (plan, _) = plan_state(&mut tx, clinic.organisation_id, id).await?;
         let resumed = require_step(&mut tx, id, Step::Resume, clinic.today).await?;
-        let max = max_hold_days(&mut tx, clinic.organisation_id).await?;
+        let max = plan_rules(&mut tx, clinic.organisation_id).await?.max_hold_days;
         let held = plan.hold_from.map_or(0, |from| (clinic.today - from).num_days().max(0) + 1);
         let counted = held.min((max - plan.held_days).max(0));
         let new_end = plan.ends_on.map(|end| end + chrono::Days::new(counted as u64));
@@ -167,13 +165,4 @@ fn required_note<'a>(note: &'a str, why: &str) -> Result<&'a str, AppError> {
         return Err(AppError::Invalid("Keep the note under 500 characters.".into()));
     }
     Ok(note)
-}
-
-async fn max_hold_days(conn: &mut SqliteConnection, organisation_id: i64) -> Result<i64, AppError> {
-    let value: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE organisation_id = ? AND key = 'max_hold_days'")
-            .bind(organisation_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_MAX_HOLD_DAYS))
 }

@@ -8,30 +8,17 @@ use super::accounts::clean_email;
 use super::audit::Audit;
 use crate::api::error::AppError;
 use crate::api::settings::{ClinicSettings, PlanRules, SettingsPage};
-use crate::domain::Currency;
+use crate::domain::{Currency, PlanRules as DomainRules};
 use crate::server::actor::Actor;
 
-/// A setting's text, if set.
-pub(crate) async fn setting_text(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    key: &str,
-) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE organisation_id = ? AND key = ?")
+/// The organisation's plan rules, read once from the settings table over
+/// the defaults the domain keeps.
+pub(crate) async fn plan_rules(conn: &mut SqliteConnection, organisation_id: i64) -> Result<DomainRules, sqlx::Error> {
+    let pairs: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings WHERE organisation_id = ?")
         .bind(organisation_id)
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?)
-}
-
-/// A numeric setting, or `default` when unset.
-pub(crate) async fn setting_number(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    key: &str,
-    default: i64,
-) -> Result<i64, AppError> {
-    Ok(setting_text(conn, organisation_id, key).await?.and_then(|v| v.parse().ok()).unwrap_or(default))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(DomainRules::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
 }
 
 async fn put(conn: &mut SqliteConnection, organisation_id: i64, key: &str, value: &str) -> Result<(), AppError> {
@@ -98,14 +85,14 @@ impl Store {
         .bind(organisation_id)
         .fetch_all(&mut *conn)
         .await?;
-        let org = organisation_id;
+        let stored = plan_rules(&mut conn, organisation_id).await?;
         let rules = PlanRules {
-            cancellation_fee: setting_text(&mut conn, org, "cancellation_fee").await?.unwrap_or_else(|| "0".into()),
-            cooling_off_days: setting_number(&mut conn, org, "cooling_off_days", 14).await?,
-            max_hold_days: setting_number(&mut conn, org, "max_hold_days", 90).await?,
-            past_due_grace_days: setting_number(&mut conn, org, "past_due_grace_days", 7).await?,
-            past_due_usable: setting_text(&mut conn, org, "past_due_usable").await?.as_deref() == Some("true"),
-            renewal_lead_days: setting_number(&mut conn, org, "renewal_lead_days", 30).await?,
+            cancellation_fee: stored.cancellation_fee.0.to_string(),
+            cooling_off_days: i64::from(stored.cooling_off_days),
+            max_hold_days: stored.max_hold_days,
+            past_due_grace_days: stored.past_due_grace_days,
+            past_due_usable: stored.past_due_usable,
+            renewal_lead_days: stored.renewal_lead_days,
         };
         Ok(SettingsPage { organisation_name, clinics, rules })
     }

@@ -5,6 +5,7 @@ use chrono::{Days, NaiveDate};
 use sqlx::{FromRow, SqliteConnection};
 
 use super::clinic::decimal;
+use super::settings::plan_rules;
 use crate::api::clinic::ClinicInfo;
 use crate::api::error::AppError;
 use crate::domain::{
@@ -65,11 +66,8 @@ pub async fn settlement_on(
     }
     let paid = payments_sum(conn, subscription_id, "'paid'").await?;
     let remaining = payments_sum(conn, subscription_id, "'due', 'failed'").await?;
-    let fee = Money(decimal(
-        &setting(conn, clinic.organisation_id, "cancellation_fee").await?.unwrap_or_else(|| "0".into()),
-    )?);
-    let cooling_days: u64 =
-        setting(conn, clinic.organisation_id, "cooling_off_days").await?.and_then(|d| d.parse().ok()).unwrap_or(14);
+    let rules = plan_rules(conn, clinic.organisation_id).await?;
+    let (fee, cooling_days) = (rules.cancellation_fee, u64::from(rules.cooling_off_days));
     let input = SettlementInput {
         used: values,
         paid,
@@ -89,13 +87,4 @@ async fn payments_sum(conn: &mut SqliteConnection, subscription_id: i64, statuse
     .fetch_all(&mut *conn)
     .await?;
     Ok(Money(amounts.iter().map(|a| decimal(a)).sum::<Result<rust_decimal::Decimal, _>>()?))
-}
-
-/// A clinic setting's value, if set.
-async fn setting(conn: &mut SqliteConnection, organisation_id: i64, key: &str) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE organisation_id = ? AND key = ?")
-        .bind(organisation_id)
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?)
 }

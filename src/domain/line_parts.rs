@@ -1,0 +1,116 @@
+//! What a finalized line leaves a correction to return: its parts.
+
+use super::benefit::{BenefitId, ItemId};
+use super::coverage::LineCoverage;
+use super::money::Money;
+use super::quantity::Quantity;
+use super::returns::{InvoiceLineId, ReturnablePart};
+use super::subscription::{PatientId, SubscriptionId};
+
+/// The parts of one finalized line: each benefit's draw, then the units
+/// paid for. `held` starts as the covered quantity; the store lowers it to
+/// what the ledger still holds. Amounts split the line's rounded totals, so
+/// the parts add up to the line exactly.
+pub fn parts_of(
+    line_id: InvoiceLineId,
+    patient_id: PatientId,
+    item_id: ItemId,
+    line: &LineCoverage,
+    minor_digits: u32,
+) -> Vec<ReturnablePart> {
+    if line.quantity.0 <= 0 {
+        return Vec::new();
+    }
+    let share = |amount: Money, units: Quantity| {
+        Money(amount.0 * rust_decimal::Decimal::from(units.0) / rust_decimal::Decimal::from(line.quantity.0))
+            .round(minor_digits)
+    };
+    let covered: Quantity = line.allocations.iter().filter(|a| a.quantity.0 > 0).map(|a| a.quantity).sum();
+    let mut pieces: Vec<(Option<(SubscriptionId, BenefitId)>, Quantity, Money)> = line
+        .allocations
+        .iter()
+        .filter(|a| a.quantity.0 > 0)
+        .map(|a| (Some((a.subscription_id, a.benefit_id)), a.quantity, a.savings))
+        .collect();
+    if line.quantity.0 > covered.0 {
+        pieces.push((None, line.quantity - covered, Money::ZERO));
+    }
+    // Every piece but the last is valued by its share; the last takes what
+    // remains, so the parts add up to the line's rounded totals exactly.
+    let last = pieces.len().saturating_sub(1);
+    let (mut gross_so_far, mut charged_so_far) = (Money::ZERO, Money::ZERO);
+    pieces
+        .into_iter()
+        .enumerate()
+        .map(|(n, (drawn_from, quantity, savings))| {
+            let (gross, charged) = if n == last {
+                (line.gross - gross_so_far, line.net - charged_so_far)
+            } else {
+                let gross = share(line.gross, quantity);
+                (gross, gross - savings)
+            };
+            gross_so_far = gross_so_far + gross;
+            charged_so_far = charged_so_far + charged;
+            let covered_part = drawn_from.is_some();
+            ReturnablePart {
+                line_id,
+                patient_id,
+                item_id,
+                drawn_from,
+                quantity,
+                gross,
+                charged,
+                held: if covered_part { quantity } else { Quantity::ZERO },
+                counts_now: covered_part,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::*;
+    use crate::domain::returns::{subtract_returned, take_returns};
+    use crate::domain::{CoverageRules, cover};
+
+    fn exam_line(quantity: i64, limit: i64) -> LineCoverage {
+        let exam = item(7, 45, crate::domain::UnitSpec::single("exam"));
+        let plan = plan(1, Some(10), None, vec![benefit(100, 7, Some(limit), 100, 0)]);
+        let rules = CoverageRules { minor_digits: 2, ..rules() };
+        cover(&rules, &[plan], &[], &[line(10, &exam, quantity)]).lines.remove(0)
+    }
+
+    #[test]
+    fn a_free_exam_returned_credits_nothing_and_goes_back_to_the_plan() {
+        let mut parts = parts_of(1, 10, 7, &exam_line(2, 1), 2);
+        assert_eq!(parts.len(), 2, "one covered part, one paid part");
+        let first = take_returns(&mut parts, 10, 7, Quantity(1), 2).unwrap();
+        assert_eq!(first[0].to_plan, Quantity(1));
+        assert_eq!(first[0].credit, Money::ZERO);
+        let second = take_returns(&mut parts, 10, 7, Quantity(1), 2).unwrap();
+        assert_eq!(second[0].drawn_from, None);
+        assert_eq!(second[0].credit.0, rust_decimal::Decimal::from(45), "the paid exam is credited what it cost");
+        assert_eq!(take_returns(&mut parts, 10, 7, Quantity(1), 2), Err(0), "nothing is left to return");
+    }
+
+    #[test]
+    fn a_use_no_longer_held_credits_what_was_charged_and_gives_nothing_back() {
+        let mut parts = parts_of(1, 10, 7, &exam_line(1, 1), 2);
+        parts[0].held = Quantity::ZERO;
+        let taken = take_returns(&mut parts, 10, 7, Quantity(1), 2).unwrap();
+        assert_eq!((taken[0].to_plan, taken[0].credit), (Quantity::ZERO, Money::ZERO));
+    }
+
+    #[test]
+    fn earlier_returns_are_subtracted() {
+        let line = exam_line(3, 1);
+        let mut parts = parts_of(1, 10, 7, &line, 2);
+        let earlier = take_returns(&mut parts.clone(), 10, 7, Quantity(2), 2).unwrap();
+        subtract_returned(&mut parts, &earlier);
+        assert_eq!(take_returns(&mut parts.clone(), 10, 7, Quantity(2), 2), Err(1));
+        let last = take_returns(&mut parts, 10, 7, Quantity(1), 2).unwrap();
+        let credited: Money = earlier.iter().chain(&last).map(|r| r.credit).sum();
+        assert_eq!(credited, line.net, "all returns together credit exactly what the line charged");
+    }
+}
