@@ -11,6 +11,7 @@ use crate::api::invoices::{InvoiceSave, invoice_correct, invoice_finalize, invoi
 use crate::domain::{Currency, LineInput, Money};
 use crate::ui::desk::autosave::{SaveIndicator, autosave};
 use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
+use crate::ui::desk::pending::drafts_saved;
 use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
 use crate::ui::desk::tracker::TrackerTable;
@@ -23,7 +24,14 @@ use crate::ui::route::{loaded, route_id};
 pub fn InvoicePage() -> impl IntoView {
     let id = route_id("An invoice");
     let version = RwSignal::new(0u32);
-    let invoice = Resource::new(move || (id(), version.get()), |(id, _)| async move { invoice_load(id?).await });
+    let invoice = Resource::new(
+        move || (id(), version.get()),
+        |(id, _)| async move {
+            // Coming back before the last page's save finished: load what it saved.
+            drafts_saved().await;
+            invoice_load(id?).await
+        },
+    );
     let outcome = RwSignal::new(None::<FinalizeOutcome>);
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading invoice…"</p> }>

@@ -11,6 +11,7 @@ use crate::api::soap::{SoapSave, SoapView, soap_load};
 use crate::ui::badges::{MemberTag, PetAvatar};
 use crate::ui::desk::autosave::{SaveIndicator, autosave};
 use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
+use crate::ui::desk::pending::drafts_saved;
 use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
 use crate::ui::desk::tracker::TrackerTable;
@@ -20,7 +21,11 @@ use crate::ui::route::{loaded, route_id};
 /// Route `/soap/:id`.
 #[component]
 pub fn SoapPage() -> impl IntoView {
-    let soap = Resource::new(route_id("A SOAP plan"), |id| async move { soap_load(id?).await });
+    let soap = Resource::new(route_id("A SOAP plan"), |id| async move {
+        // Coming back before the last page's save finished: load what it saved.
+        drafts_saved().await;
+        soap_load(id?).await
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading SOAP plan…"</p> }>
             {move || Suspend::new(async move { loaded(soap.await, |view| view! { <SoapEditor view/> }) })}
