@@ -1,4 +1,5 @@
-//! Run something a moment after the last call: autosave and type-ahead.
+//! Timers: run something a moment after the last call (autosave and
+//! type-ahead), or wait a while (retrying a save).
 
 #[cfg(feature = "hydrate")]
 use leptos::prelude::*;
@@ -41,4 +42,13 @@ impl Debouncer {
         #[cfg(feature = "hydrate")]
         self.pending.set_value(None);
     }
+}
+
+/// Waits `ms` milliseconds. Only the browser has timers; on the server
+/// nothing waits (no draft is ever saved from there).
+pub async fn sleep(ms: u32) {
+    #[cfg(feature = "hydrate")]
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ms;
 }

@@ -1,7 +1,12 @@
-//! The clinic desk's shared parts: line editor, catalog picker, tracker.
+//! The clinic desk's shared parts: line editor, catalog picker, tracker,
+//! and the autosave that keeps drafts.
 
 pub mod autosave;
+#[cfg(feature = "hydrate")]
+pub mod leaving;
 pub mod lines;
+pub mod pending;
 pub mod picker;
+pub mod saver;
 pub mod state;
 pub mod tracker;

@@ -7,10 +7,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::invoice_view::{FinalizeOutcome, InvoiceStatus, InvoiceView};
-use crate::api::invoices::{invoice_correct, invoice_finalize, invoice_load, invoice_save, invoice_void};
+use crate::api::invoices::{InvoiceSave, invoice_correct, invoice_finalize, invoice_load, invoice_void};
 use crate::domain::{Currency, LineInput, Money};
 use crate::ui::desk::autosave::{SaveIndicator, autosave};
 use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
+use crate::ui::desk::pending::drafts_saved;
 use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
 use crate::ui::desk::tracker::TrackerTable;
@@ -23,7 +24,14 @@ use crate::ui::route::{loaded, route_id};
 pub fn InvoicePage() -> impl IntoView {
     let id = route_id("An invoice");
     let version = RwSignal::new(0u32);
-    let invoice = Resource::new(move || (id(), version.get()), |(id, _)| async move { invoice_load(id?).await });
+    let invoice = Resource::new(
+        move || (id(), version.get()),
+        |(id, _)| async move {
+            // Coming back before the last page's save finished: load what it saved.
+            drafts_saved().await;
+            invoice_load(id?).await
+        },
+    );
     let outcome = RwSignal::new(None::<FinalizeOutcome>);
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading invoice…"</p> }>
@@ -85,7 +93,7 @@ fn DraftInvoice(
     let id = view.id;
     let state = DeskState::new(view.pricing(), view.lines.clone());
     let snapshot = Memo::new(move |_| state.inputs());
-    let save_status = autosave(snapshot, move |lines| invoice_save(id, lines));
+    let save = autosave(snapshot, move |lines| InvoiceSave { id, lines });
     // New lines are for the pet whose page the invoice was started from,
     // else the pet of the last line, else the household's first pet.
     let query = use_query_map();
@@ -107,6 +115,8 @@ fn DraftInvoice(
         spawn_local(async move {
             match invoice_finalize(id, lines, preview, key).await {
                 Ok(result) => {
+                    // Finalizing sent these lines; the draft has nothing left to save.
+                    save.discard();
                     outcome.set(Some(result));
                     version.update(|v| *v += 1);
                 }
@@ -140,7 +150,7 @@ fn DraftInvoice(
                         }).collect_view()}
                     </select>
                 </label>
-                <SaveIndicator status=save_status/>
+                <SaveIndicator status=save.status/>
             </div>
             <CatalogPicker state currency=currency.clone() patient_id=new_line_pet/>
             <LineTable state currency=currency.clone() columns=LineColumns { patients: view.patients.clone(), discount: true }/>

@@ -7,12 +7,20 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::invoices::{DeskOverview, client_desk, invoice_start};
 use crate::api::soap::soap_start;
+use crate::ui::desk::pending::drafts_saved;
 use crate::ui::format::date;
 
 /// Buttons and lists for the clinic desk.
 #[component]
 pub fn DeskPanel(patient_id: i64) -> impl IntoView {
-    let desk = Resource::new(move || patient_id, client_desk);
+    // Open SOAP plans and drafts as the last page left them, saves included.
+    let desk = Resource::new(
+        move || patient_id,
+        |id| async move {
+            drafts_saved().await;
+            client_desk(id).await
+        },
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -44,6 +52,8 @@ fn DeskActions(patient_id: i64, desk: DeskOverview) -> impl IntoView {
     let start_invoice = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
+            // The invoice copies the SOAP plans: a save still on its way goes first.
+            drafts_saved().await;
             match invoice_start(client_id, picked.get_untracked()).await {
                 Ok(id) => navigate(&format!("/invoices/{id}?pet={patient_id}"), Default::default()),
                 Err(e) => problem.set(Some(e.to_string())),

@@ -7,10 +7,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::invoices::invoice_start;
-use crate::api::soap::{SoapView, soap_load, soap_save};
+use crate::api::soap::{SoapSave, SoapView, soap_load};
 use crate::ui::badges::{MemberTag, PetAvatar};
 use crate::ui::desk::autosave::{SaveIndicator, autosave};
 use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
+use crate::ui::desk::pending::drafts_saved;
 use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
 use crate::ui::desk::tracker::TrackerTable;
@@ -20,7 +21,11 @@ use crate::ui::route::{loaded, route_id};
 /// Route `/soap/:id`.
 #[component]
 pub fn SoapPage() -> impl IntoView {
-    let soap = Resource::new(route_id("A SOAP plan"), |id| async move { soap_load(id?).await });
+    let soap = Resource::new(route_id("A SOAP plan"), |id| async move {
+        // Coming back before the last page's save finished: load what it saved.
+        drafts_saved().await;
+        soap_load(id?).await
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading SOAP plan…"</p> }>
             {move || Suspend::new(async move { loaded(soap.await, |view| view! { <SoapEditor view/> }) })}
@@ -37,7 +42,7 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
     let state = DeskState::new(view.pricing(), view.lines.clone());
     let notes = RwSignal::new(view.plan_notes.clone());
     let snapshot = Memo::new(move |_| (notes.get(), state.inputs()));
-    let status = autosave(snapshot, move |(notes, lines)| soap_save(id, notes, lines));
+    let save = autosave(snapshot, move |(plan_notes, lines)| SoapSave { id, plan_notes, lines });
     let problem = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let client_id = patient.client_id;
@@ -45,9 +50,9 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
     let to_invoice = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
-            let (notes, lines) = snapshot.get_untracked();
             let result = async {
-                soap_save(id, notes, lines).await?;
+                // The invoice copies the saved plan: save what is on screen first.
+                save.save_now().await?;
                 invoice_start(client_id, vec![id]).await
             }
             .await;
@@ -72,7 +77,7 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
                 </h1>
                 <p class="lede">{format!("Visit {} · Owner {}", date(view.visit_date), patient.client_name)}</p>
             </div>
-            <SaveIndicator status/>
+            <SaveIndicator status=save.status/>
         </section>
         {(!open).then(|| view! {
             <p class="banner info">
