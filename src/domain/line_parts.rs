@@ -7,6 +7,9 @@ use super::quantity::Quantity;
 use super::returns::{InvoiceLineId, ReturnablePart};
 use super::subscription::{PatientId, SubscriptionId};
 
+/// A benefit's draw (or the paid units), its quantity and its savings.
+type Piece = (Option<(SubscriptionId, BenefitId)>, Quantity, Money);
+
 /// The parts of one finalized line: each benefit's draw, then the units
 /// paid for. `held` starts as the covered quantity; the store lowers it to
 /// what the ledger still holds. Amounts split the line's rounded totals, so
@@ -26,7 +29,7 @@ pub fn parts_of(
             .round(minor_digits)
     };
     let covered: Quantity = line.allocations.iter().filter(|a| a.quantity.0 > 0).map(|a| a.quantity).sum();
-    let mut pieces: Vec<(Option<(SubscriptionId, BenefitId)>, Quantity, Money)> = line
+    let mut pieces: Vec<Piece> = line
         .allocations
         .iter()
         .filter(|a| a.quantity.0 > 0)

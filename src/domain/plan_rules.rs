@@ -81,7 +81,7 @@ mod tests {
         let rules = PlanRules::from_pairs([("max_hold_days", "30"), ("cooling_off_days", "soon"), ("x", "1")]);
         assert_eq!(rules.max_hold_days, 30);
         assert_eq!(rules.cooling_off_days, 14);
-        assert_eq!(PlanRules::from_pairs([("past_due_usable", "true")]).past_due_usable, true);
+        assert!(PlanRules::from_pairs([("past_due_usable", "true")]).past_due_usable);
         assert_eq!(PlanRules::from_pairs([]), PlanRules::default());
     }
 }

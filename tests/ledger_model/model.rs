@@ -64,8 +64,11 @@ pub struct Invoice {
     /// What it gave back to plans: (posting, units).
     pub given_back: Vec<(i64, i64)>,
     /// What it took of the corrected invoice: (line, part or None for paid, units).
-    pub took: Vec<(usize, Option<usize>, i64)>,
+    pub took: Vec<Taken>,
 }
+
+/// What a correction took of a line: (line, part or None for paid, units).
+pub type Taken = (usize, Option<usize>, i64);
 
 /// The model's whole state.
 #[derive(Clone, Debug, Default)]
@@ -187,7 +190,7 @@ impl Model {
         patient: i64,
         item: i64,
         wanted: i64,
-    ) -> (Vec<(i64, i64)>, Vec<(usize, Option<usize>, i64)>) {
+    ) -> (Vec<(i64, i64)>, Vec<Taken>) {
         let mut left = wanted;
         let (mut give, mut took) = (Vec::new(), Vec::new());
         let line_count = self.invoices[index].lines.len();

@@ -29,6 +29,7 @@ pub async fn load_plans(store: &Store, model: &mut Model) -> Row<()> {
     for (id, patient, starts_on, ends_on, status, transferred_to, cancelled_on) in subs {
         model.subs.insert(id, Sub { patient, starts_on, ends_on, status, transferred_to, cancelled_on });
     }
+    #[allow(clippy::type_complexity)]
     let benefits: Vec<(i64, i64, Option<i64>, String, Option<i64>, Option<i64>, String)> = sqlx::query_as(
         "SELECT id, subscription_id, limit_quantity, resets, item_id, group_id, discount_percent
          FROM subscription_benefits ORDER BY id",

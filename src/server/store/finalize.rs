@@ -78,8 +78,8 @@ impl Store {
         let (pricing, _) = invoice_pricing(&mut tx, &clinic, &invoice).await?;
         let coverage = price_draft(&pricing, &desk_lines).finalizable(&desk_lines).map_err(AppError::Invalid)?;
         let number = next_number(&mut tx, organisation_id, &invoice).await?;
-        post_lines(&mut tx, &invoice, &number, &line_ids, &desk_lines, &coverage, clinic.currency.minor_digits, actor)
-            .await?;
+        let finalizing = Finalizing { invoice: &invoice, number: &number, minor_digits: clinic.currency.minor_digits };
+        post_lines(&mut tx, &finalizing, &line_ids, &desk_lines, &coverage, actor).await?;
         sqlx::query(
             "UPDATE invoices SET status = 'finalized', invoice_number = ?, number_year = ?, number_seq = ?,
                     finalize_key = ?, coverage_json = ?, finalized_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
@@ -285,16 +285,22 @@ async fn desk_lines(
         .collect()
 }
 
+/// The invoice being finalized, its new number and its currency's digits.
+struct Finalizing<'a> {
+    invoice: &'a SqlInvoice,
+    number: &'a InvoiceNumber,
+    minor_digits: u32,
+}
+
 async fn post_lines(
     conn: &mut SqliteConnection,
-    invoice: &SqlInvoice,
-    number: &InvoiceNumber,
+    finalizing: &Finalizing<'_>,
     line_ids: &[i64],
     lines: &[DeskLine],
     coverage: &Coverage,
-    minor_digits: u32,
     actor: &Actor,
 ) -> Result<(), AppError> {
+    let Finalizing { invoice, number, minor_digits } = *finalizing;
     for (n, ((line_id, line), result)) in line_ids.iter().zip(lines).zip(&coverage.lines).enumerate() {
         sqlx::query(
             "UPDATE invoice_lines SET quantity = ?, covered_quantity = ?, gross = ?, discount = ?, net = ?,
