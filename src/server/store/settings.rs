@@ -6,10 +6,10 @@ use sqlx::SqliteConnection;
 use super::Store;
 use super::accounts::clean_email;
 use super::audit::Audit;
-use crate::api::error::AppError;
-use crate::api::settings::{ClinicSettings, PlanRules, SettingsPage};
 use crate::domain::Currency;
 use crate::server::actor::Actor;
+use crate::wire::error::AppError;
+use crate::wire::settings::{ClinicSettings, PlanRules, SettingsPage};
 
 /// A setting's text, if set.
 pub(crate) async fn setting_text(

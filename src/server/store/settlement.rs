@@ -5,11 +5,11 @@ use chrono::{Days, NaiveDate};
 use sqlx::{FromRow, SqliteConnection};
 
 use super::clinic::decimal;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
 use crate::domain::{
     Money, Quantity, Settlement, SettlementInput, SettlementOption, Subunit, UnitSpec, UsedValue, settle,
 };
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
 
 #[derive(FromRow)]
 struct SqlUsedItem {
