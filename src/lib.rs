@@ -12,6 +12,7 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod ui;
+pub mod wire;
 
 /// Entry point of the browser bundle: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -2,23 +2,12 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
 
-use super::desk::{InvoiceSummary, OpenSoap, SaveReceipt};
+use super::desk::SaveReceipt;
 use super::error::AppError;
 use super::invoice_view::{FinalizeOutcome, InvoiceView};
 use crate::domain::LineInput;
-
-/// The desk panel of a client: SOAP plans to invoice and past invoices.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeskOverview {
-    /// The client.
-    pub client_id: i64,
-    /// SOAP plans not yet invoiced.
-    pub open_soaps: Vec<OpenSoap>,
-    /// Invoices, newest first.
-    pub invoices: Vec<InvoiceSummary>,
-}
+pub use crate::wire::invoices::*;
 
 /// Open SOAP plans and invoices of the client who owns `patient_id`.
 #[server(prefix = "/api", endpoint = "desk")]

@@ -1,73 +1,10 @@
 //! Selling plans, recording payments, cancelling with a settlement.
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::clinic::ClinicInfo;
 use super::error::AppError;
-use super::patients::PatientInfo;
-use crate::domain::{Billing, Money, Settlement, SettlementOption};
-
-/// A plan template as the sell page offers it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TemplateOffer {
-    /// The template.
-    pub id: i64,
-    /// Its name.
-    pub name: String,
-    /// Wellness plan, package or session pack (words).
-    pub kind: String,
-    /// What it is for.
-    pub description: String,
-    /// Price for the term, for this patient (multi-pet discount applied).
-    pub price: Money,
-    /// Why the price differs from the list price, if it does.
-    pub price_note: Option<String>,
-    /// The ways this plan may be billed.
-    pub billing: Vec<Billing>,
-    /// Fee due with the first payment.
-    pub enrollment_fee: Money,
-    /// Term in months; `None` when open-ended.
-    pub term_months: Option<u32>,
-    /// Benefits in words ("3 × Wellness exam").
-    pub benefits: Vec<String>,
-    /// Why it cannot be sold to this patient, if it cannot.
-    pub ineligible: Option<String>,
-}
-
-/// What the sell page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SellPage {
-    /// The clinic.
-    pub clinic: ClinicInfo,
-    /// The patient.
-    pub patient: PatientInfo,
-    /// Templates, eligible first.
-    pub templates: Vec<TemplateOffer>,
-}
-
-/// One scheduled payment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct PaymentRow {
-    /// The payment.
-    pub id: i64,
-    /// Its number in the schedule.
-    pub number: i64,
-    /// Due date.
-    pub due_on: NaiveDate,
-    /// Amount as stored.
-    pub amount: String,
-    /// due, paid, failed or cancelled.
-    pub status: String,
-    /// When it was paid.
-    pub paid_on: Option<NaiveDate>,
-    /// cash, card or transfer.
-    pub method: Option<String>,
-    /// Card slip or transfer reference.
-    pub reference: Option<String>,
-}
+use crate::domain::{Billing, Settlement, SettlementOption};
+pub use crate::wire::selling::*;
 
 /// The sell page's options for a patient.
 #[server(prefix = "/api", endpoint = "sell/options")]
@@ -98,7 +35,7 @@ pub async fn sell_plan(
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
-            let starts_on = NaiveDate::parse_from_str(starts_on.trim(), "%Y-%m-%d")
+            let starts_on = chrono::NaiveDate::parse_from_str(starts_on.trim(), "%Y-%m-%d")
                 .map_err(|_| AppError::Invalid("Enter the start date as a date, such as 2026-12-01.".into()))?;
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::SellPlans).await?;

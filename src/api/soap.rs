@@ -1,61 +1,12 @@
 //! SOAP plans: what the vet intends, with live plan coverage.
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
 
-use super::clinic::ClinicInfo;
-use super::desk::{DeskLine, SaveReceipt};
+use super::desk::SaveReceipt;
 use super::error::AppError;
-use super::patients::{PatientInfo, PlanCard};
-use crate::domain::{CoverageRules, LineInput, PricingContext, Promotion};
-
-/// Everything the SOAP page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SoapView {
-    /// The SOAP note.
-    pub id: i64,
-    /// The clinic.
-    pub clinic: ClinicInfo,
-    /// The patient.
-    pub patient: PatientInfo,
-    /// Plans covering the patient, with current balances.
-    pub plans: Vec<PlanCard>,
-    /// Visit date: plans are matched as of this day.
-    pub visit_date: NaiveDate,
-    /// "open" or "invoiced".
-    pub status: String,
-    /// Free text of the plan.
-    pub plan_notes: String,
-    /// The invoice it went on, if any.
-    pub invoice_id: Option<i64>,
-    /// Plan lines as typed.
-    pub lines: Vec<DeskLine>,
-    /// Promotions running on the visit date.
-    pub promotions: Vec<Promotion>,
-}
-
-impl SoapView {
-    /// The rules coverage runs with.
-    pub fn rules(&self) -> CoverageRules {
-        CoverageRules {
-            date: self.visit_date,
-            minor_digits: self.clinic.currency.minor_digits,
-            past_due_usable: self.clinic.past_due_usable,
-        }
-    }
-
-    /// Everything the plan is priced against (a SOAP plan returns nothing).
-    pub fn pricing(&self) -> PricingContext {
-        PricingContext {
-            rules: self.rules(),
-            subscriptions: self.plans.iter().map(|p| p.subscription.clone()).collect(),
-            promotions: self.promotions.clone(),
-            returnable: None,
-        }
-    }
-}
+use crate::domain::LineInput;
+pub use crate::wire::soap::*;
 
 /// Opens a new SOAP plan for a patient; returns its id.
 #[server(prefix = "/api", endpoint = "soap/start")]

@@ -1,31 +1,11 @@
 //! Staff accounts (managers) and owner invitations (the desk).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::error::AppError;
+#[cfg(feature = "ssr")]
 use crate::domain::Role;
-
-/// A staff member in the managers' list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffMember {
-    /// The account.
-    pub id: i64,
-    /// Name.
-    pub name: String,
-    /// Sign-in email.
-    pub email: String,
-    /// Role.
-    pub role: Role,
-    /// Can sign in.
-    pub active: bool,
-    /// Invited, password not chosen yet.
-    pub invited: bool,
-    /// Last sign-in (UTC timestamp text), if any.
-    pub last_sign_in_at: Option<String>,
-    /// This is the viewer.
-    pub is_me: bool,
-}
+pub use crate::wire::staff::*;
 
 #[cfg(feature = "ssr")]
 fn role_from(code: &str) -> Result<Role, AppError> {

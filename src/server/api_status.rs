@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::api::error::AppError;
+use crate::wire::error::AppError;
 
 /// Server-function error bodies are small JSON values; cap what is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;

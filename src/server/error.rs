@@ -1,6 +1,6 @@
 //! Server-side half of [`AppError`]: logging the detail, setting the status.
 
-use crate::api::error::AppError;
+use crate::wire::error::AppError;
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> AppError {

@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
 use super::state::AppState;
-use crate::api::error::AppError;
-use crate::api::lists::PlanFilter;
 use crate::domain::Permission;
+use crate::wire::error::AppError;
+use crate::wire::lists::PlanFilter;
 
 /// `/exports/{plans|payments-due|renewals}.csv`, plans filtered like the page.
 pub async fn export_csv(

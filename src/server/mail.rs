@@ -6,7 +6,7 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 
 use super::config::Config;
 use super::store::Store;
-use crate::api::error::AppError;
+use crate::wire::error::AppError;
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),

@@ -11,9 +11,9 @@ use super::actor::Actor;
 use super::auth::throttle::LoginThrottle;
 use super::auth::{Viewer, chosen_clinic, current_viewer};
 use super::store::Store;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
 use crate::domain::{Permission, allows};
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
 
 /// Shared, cheaply cloned state of the running app.
 #[derive(Clone, Debug, FromRef)]

@@ -55,7 +55,7 @@ pub fn HealthcardView(card: Healthcard, base: String) -> impl IntoView {
             <div class="hc-summary panel">
                 <div><p class="eyebrow">"Saved so far"</p>
                     <p class="hc-saved" data-test="total-saved">{card.total_saved.format(&currency)}</p>
-                    <p class="muted small">"What the care covered by these plans would have cost at regular prices."</p></div>
+                    <p class="muted small">"What your plans took off the regular price of the care they covered, at the prices of the day."</p></div>
             </div>
             <nav class="chips hc-filter" aria-label="Filter by pet" data-test="pet-filter">
                 <a class=move || if pet().is_none() { "chip on" } else { "chip" } href=move || link(None, &show())>"All pets"</a>

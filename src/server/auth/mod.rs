@@ -11,8 +11,8 @@ use tower_sessions::Session;
 use super::actor::Actor;
 use super::store::Store;
 use super::store::accounts::SqlUser;
-use crate::api::error::AppError;
 use crate::domain::Role;
+use crate::wire::error::AppError;
 
 /// A session ends after this long without a request.
 pub const IDLE_MINUTES: i64 = 30;

@@ -4,9 +4,9 @@ use sqlx::FromRow;
 
 use super::Store;
 use super::audit::Audit;
-use crate::api::error::AppError;
 use crate::domain::Role;
 use crate::server::actor::Actor;
+use crate::wire::error::AppError;
 
 /// An account as the server sees it (never sent to a browser).
 #[derive(Clone, Debug, FromRow)]
@@ -73,7 +73,7 @@ impl Store {
         &self,
         organisation_id: i64,
         me: Option<i64>,
-    ) -> Result<Vec<crate::api::staff::StaffMember>, AppError> {
+    ) -> Result<Vec<crate::wire::staff::StaffMember>, AppError> {
         #[derive(FromRow)]
         struct SqlStaff {
             id: i64,
@@ -94,7 +94,7 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|r| {
-                Ok(crate::api::staff::StaffMember {
+                Ok(crate::wire::staff::StaffMember {
                     id: r.id,
                     name: r.display_name,
                     email: r.email,

@@ -2,8 +2,8 @@
 
 use sqlx::SqliteConnection;
 
-use crate::api::error::AppError;
 use crate::server::actor::Actor;
+use crate::wire::error::AppError;
 
 /// One audit row, written in the same transaction as the change it records.
 pub(crate) struct Audit<'a> {

@@ -4,8 +4,8 @@ use rust_decimal::Decimal;
 use sqlx::FromRow;
 
 use super::Store;
-use crate::api::clinic::ClinicInfo;
 use crate::domain::Currency;
+use crate::wire::clinic::ClinicInfo;
 
 #[derive(FromRow)]
 struct SqlClinic {

@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::error::AppError;
 use crate::domain::Coverage;
+use crate::wire::error::AppError;
 
 /// The version written today. 1 was the bare coverage, before records.
 const VERSION: u32 = 2;

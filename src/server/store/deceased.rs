@@ -10,10 +10,10 @@ use super::ledger::{NewEntry, append, saved_in_period, used_in_period};
 use super::plan_state::{load_state, require_step, running};
 use super::sale_rules::refusal;
 use super::selling::template_on_sale;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
 use crate::domain::{Money, Step, plural, transition};
 use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
 
 #[derive(sqlx::FromRow)]
 struct HeldBenefit {

@@ -16,12 +16,12 @@ use super::ledger::{
     Adjustment, NewEntry, append, give_back, posting, posting_of_line, postings_of_invoice, used_in_period,
 };
 use super::pricing::invoice_pricing;
-use crate::api::clinic::ClinicInfo;
-use crate::api::desk::DeskLine;
-use crate::api::error::AppError;
-use crate::api::invoice_view::{FinalizeOutcome, InvoiceStatus};
 use crate::domain::{Coverage, LineInput, Money, plural, price_draft};
 use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::desk::DeskLine;
+use crate::wire::error::AppError;
+use crate::wire::invoice_view::{FinalizeOutcome, InvoiceStatus};
 
 impl Store {
     /// Saves the lines and finalizes: recomputes coverage with the shared

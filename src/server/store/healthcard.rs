@@ -7,10 +7,10 @@ use sqlx::FromRow;
 
 use super::Store;
 use super::clinic::decimal;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
-use crate::api::portal::{HealthPlan, Healthcard, Pet, UsageWords};
 use crate::domain::{Money, Quantity, SubscriptionStatus, Subunit, UnitSpec};
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+use crate::wire::portal::{HealthPlan, Healthcard, Pet, UsageWords};
 
 #[derive(FromRow)]
 struct SqlUse {
@@ -86,7 +86,7 @@ impl Store {
     async fn health_plan(
         &self,
         clinic: &ClinicInfo,
-        card: crate::api::patients::PlanCard,
+        card: crate::wire::patients::PlanCard,
     ) -> Result<HealthPlan, AppError> {
         let id = card.subscription.id;
         let payments: Vec<(NaiveDate, String, String)> =

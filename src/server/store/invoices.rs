@@ -8,12 +8,12 @@ use super::catalog::items_by_id;
 use super::coverage_record;
 use super::pricing::invoice_pricing;
 use super::soap::{check_lines, load_soap_on, unit_code, unit_from_code};
-use crate::api::clinic::ClinicInfo;
-use crate::api::desk::{DeskLine, InvoiceSummary, PatientBrief};
-use crate::api::error::AppError;
-use crate::api::invoice_view::{ClientBrief, InvoiceStatus, InvoiceView, Stamp};
 use crate::domain::LineInput;
 use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::desk::{DeskLine, InvoiceSummary, PatientBrief};
+use crate::wire::error::AppError;
+use crate::wire::invoice_view::{ClientBrief, InvoiceStatus, InvoiceView, Stamp};
 
 #[derive(FromRow, Clone)]
 pub(crate) struct SqlInvoice {

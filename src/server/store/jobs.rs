@@ -8,10 +8,10 @@ use super::Store;
 use super::audit::Audit;
 use super::plan_state::{running, take_step};
 use super::settings::plan_rules;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
 use crate::domain::{Step, SubscriptionStatus};
 use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
 
 /// What one round changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -13,9 +13,9 @@ use rust_decimal::Decimal;
 use sqlx::{FromRow, SqliteConnection};
 
 use super::clinic::decimal;
-use crate::api::error::AppError;
 use crate::domain::{Money, Reset, plan_year_start};
 use crate::server::actor::Actor;
+use crate::wire::error::AppError;
 
 /// An entry to append.
 pub(crate) struct NewEntry<'a> {

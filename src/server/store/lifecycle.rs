@@ -10,10 +10,10 @@ use super::plan_state::{load_state, require_step};
 use super::sale_rules::refusal;
 use super::selling::{offer, template_on_sale, write_sale};
 use super::settings::plan_rules;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
 use crate::domain::{Billing, PlanState, Step, eligible, renewal_start, transition};
 use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
 
 #[derive(FromRow)]
 struct SqlPlanTerms {

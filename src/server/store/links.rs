@@ -8,10 +8,10 @@ use super::Store;
 use super::accounts::{SqlUser, clean_email, clean_name, insert_user};
 use super::audit::Audit;
 use super::outbox::queue;
-use crate::api::error::AppError;
 use crate::domain::Role;
 use crate::server::actor::Actor;
 use crate::server::auth::password;
+use crate::wire::error::AppError;
 
 /// How long a reset link works.
 pub const RESET_TTL: Duration = Duration::hours(1);

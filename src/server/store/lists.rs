@@ -2,10 +2,10 @@
 
 use super::Store;
 use super::plan_state::status_list;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
-use crate::api::lists::{Lists, PaymentDueRow, PlanFilter};
 use crate::domain::SubscriptionStatus;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+use crate::wire::lists::{Lists, PaymentDueRow, PlanFilter};
 
 const PLAN_ROW: &str = "SELECT s.id, s.plan_name, c.first_name || ' ' || c.last_name AS client_name,
         p.name AS patient_name, s.status, s.starts_on, s.ends_on, s.billing

@@ -4,7 +4,7 @@
 use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
-use crate::api::error::AppError;
+use crate::wire::error::AppError;
 
 /// An email waiting to be sent.
 #[derive(Clone, Debug, FromRow)]

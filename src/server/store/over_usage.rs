@@ -4,10 +4,10 @@
 use sqlx::SqliteConnection;
 
 use super::outbox::queue;
-use crate::api::clinic::ClinicInfo;
-use crate::api::desk::DeskLine;
-use crate::api::error::AppError;
 use crate::domain::Coverage;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::desk::DeskLine;
+use crate::wire::error::AppError;
 
 /// Emails the clinic's over-usage recipients (a setting) when lines asked
 /// more of a plan than it had left, in the same transaction as the invoice.

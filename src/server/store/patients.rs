@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use sqlx::FromRow;
 
 use super::Store;
-use crate::api::error::AppError;
-use crate::api::patients::{PatientInfo, PatientRow, PlanChip};
 use crate::domain::SubscriptionStatus;
+use crate::wire::error::AppError;
+use crate::wire::patients::{PatientInfo, PatientRow, PlanChip};
 
 #[derive(FromRow)]
 struct SqlPatientRow {

@@ -3,10 +3,10 @@
 use super::Store;
 use super::audit::Audit;
 use super::plan_state::require_step;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
 use crate::domain::Step;
 use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
 
 impl Store {
     /// Records a payment; the first one makes a pending plan active.

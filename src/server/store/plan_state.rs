@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::Store;
-use crate::api::error::AppError;
 use crate::domain::{Change, PlanState, Step, SubscriptionStatus, transition};
+use crate::wire::error::AppError;
 
 /// An SQL list of these statuses' codes, such as `('active', 'past_due')`.
 /// The codes are the domain's constants, never input, so formatting them

@@ -12,12 +12,12 @@ use super::invoices::SqlInvoice;
 use super::ledger::posting_of_line;
 use super::promotions::promotions_on;
 use super::subscriptions::client_plans_on;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
-use crate::api::patients::PlanCard;
 use crate::domain::{
     CoverageRules, PricingContext, Quantity, Reset, ReturnablePart, parts_of, plan_year_start, subtract_returned,
 };
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+use crate::wire::patients::PlanCard;
 
 /// The rules, plans, promotions and (for a correction) returnable parts an
 /// invoice is priced with. Also returns the plan cards, for the page.

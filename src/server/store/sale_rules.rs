@@ -7,10 +7,10 @@ use sqlx::SqliteConnection;
 use super::clinic::decimal;
 use super::plan_state::running;
 use super::selling::SqlTemplate;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
-use crate::api::patients::PatientInfo;
 use crate::domain::Money;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+use crate::wire::patients::PatientInfo;
 
 /// Why this template cannot be sold to this patient here, beyond species,
 /// age and dates: the clinic does not offer it, or the pet already has a

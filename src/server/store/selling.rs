@@ -7,14 +7,14 @@ use super::Store;
 use super::audit::Audit;
 use super::clinic::decimal;
 use super::plan_state::require_step;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
-use crate::api::patients::PatientInfo;
-use crate::api::selling::TemplateOffer;
 use crate::domain::{
     Billing, LifeStage, Money, Offer, PlanKind, Settlement, SettlementOption, Step, SubscriptionStatus, eligible,
     plural, schedule, term_end,
 };
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+use crate::wire::patients::PatientInfo;
+use crate::wire::selling::TemplateOffer;
 
 use super::sale_rules::{refusal, sale_price};
 use crate::server::actor::Actor;

@@ -6,10 +6,10 @@ use sqlx::SqliteConnection;
 use super::Store;
 use super::accounts::clean_email;
 use super::audit::Audit;
-use crate::api::error::AppError;
-use crate::api::settings::{ClinicSettings, PlanRules, SettingsPage};
 use crate::domain::{Currency, PlanRules as DomainRules};
 use crate::server::actor::Actor;
+use crate::wire::error::AppError;
+use crate::wire::settings::{ClinicSettings, PlanRules, SettingsPage};
 
 /// The organisation's plan rules, read once from the settings table over
 /// the defaults the domain keeps.

@@ -6,11 +6,11 @@ use sqlx::{FromRow, SqliteConnection};
 
 use super::clinic::decimal;
 use super::settings::plan_rules;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
 use crate::domain::{
     Money, Quantity, Settlement, SettlementInput, SettlementOption, Subunit, UnitSpec, UsedValue, settle,
 };
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
 
 #[derive(FromRow)]
 struct SqlUsedItem {

@@ -5,10 +5,10 @@ use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
 use super::catalog::items_by_id;
-use crate::api::desk::{DeskLine, OpenSoap};
-use crate::api::error::AppError;
 use crate::domain::{LineInput, UnitChoice};
 use crate::server::actor::Actor;
+use crate::wire::desk::{DeskLine, OpenSoap};
+use crate::wire::error::AppError;
 
 /// A SOAP plan as stored.
 #[derive(Clone, Debug)]

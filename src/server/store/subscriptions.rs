@@ -7,11 +7,11 @@ use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
 use super::clinic::decimal;
-use crate::api::patients::{BenefitDisplay, PlanCard};
 use crate::domain::{
     BenefitBalance, CoverageSubscription, Covers, Limit, Percent, PlanKind, Quantity, Reset, SubscriptionStatus,
     Subunit, UnitSpec, plan_year_start,
 };
+use crate::wire::patients::{BenefitDisplay, PlanCard};
 
 #[derive(FromRow)]
 struct SqlSubscription {

@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::api::error::AppError;
-use crate::api::templates::TemplateDraft;
 use crate::domain::{Currency, LifeStage, PlanKind, Reset};
+use crate::wire::error::AppError;
+use crate::wire::templates::TemplateDraft;
 
 /// What a benefit covers once resolved against the catalog.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,7 +184,7 @@ pub fn validate(draft: &TemplateDraft, currency: &Currency) -> Result<ValidTempl
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::templates::BenefitDraft;
+    use crate::wire::templates::BenefitDraft;
 
     fn draft() -> TemplateDraft {
         TemplateDraft {

@@ -8,10 +8,10 @@ use super::audit::Audit;
 use super::clinic::decimal;
 use super::plan_state::running;
 use super::template_input::{Target, validate};
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
-use crate::api::templates::TemplateDraft;
 use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+use crate::wire::templates::TemplateDraft;
 
 impl Store {
     /// Saves a template (new when its id is 0) and returns its id.

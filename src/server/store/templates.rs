@@ -6,10 +6,10 @@ use sqlx::FromRow;
 use super::Store;
 use super::clinic::decimal;
 use super::plan_state::running;
-use crate::api::clinic::ClinicInfo;
-use crate::api::error::AppError;
-use crate::api::templates::{BenefitDraft, Choice, TemplateDraft, TemplateEditor, TemplateSummary};
 use crate::domain::{LifeStage, Money, PlanKind};
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+use crate::wire::templates::{BenefitDraft, Choice, TemplateDraft, TemplateEditor, TemplateSummary};
 
 #[derive(FromRow)]
 struct SqlTemplateRow {

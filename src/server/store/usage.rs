@@ -5,9 +5,9 @@ use sqlx::FromRow;
 use super::Store;
 use super::audit::Audit;
 use super::ledger::{Adjustment, give_back, posting};
-use crate::api::error::AppError;
-use crate::api::plans::{LedgerRow, PlanDetail};
 use crate::server::actor::Actor;
+use crate::wire::error::AppError;
+use crate::wire::plans::{LedgerRow, PlanDetail};
 
 #[derive(FromRow)]
 struct SqlEntry {

@@ -1,0 +1,77 @@
+//! The clinic's working lists: plans by status and template, payments due,
+//! renewals coming up. Each is also a CSV download.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::clinic::ClinicInfo;
+
+/// One plan in the list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PlanListRow {
+    /// The subscription.
+    pub id: i64,
+    /// Plan name.
+    pub plan_name: String,
+    /// Owner.
+    pub client_name: String,
+    /// Pet, for wellness plans.
+    pub patient_name: Option<String>,
+    /// Status code.
+    pub status: String,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day.
+    pub ends_on: Option<NaiveDate>,
+    /// Billing code.
+    pub billing: String,
+}
+
+/// One payment due or failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PaymentDueRow {
+    /// The subscription.
+    pub subscription_id: i64,
+    /// Plan name.
+    pub plan_name: String,
+    /// Owner.
+    pub client_name: String,
+    /// Instalment number.
+    pub number: i64,
+    /// Due date.
+    pub due_on: NaiveDate,
+    /// Amount.
+    pub amount: String,
+    /// due or failed.
+    pub status: String,
+}
+
+/// What to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanFilter {
+    /// A status code, or all.
+    pub status: Option<String>,
+    /// A template, or all.
+    pub template_id: Option<i64>,
+    /// Only plans sold at this clinic.
+    pub clinic_id: Option<i64>,
+}
+
+/// The lists page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lists {
+    /// The clinic.
+    pub clinic: ClinicInfo,
+    /// Templates to filter by (id, name).
+    pub templates: Vec<(i64, String)>,
+    /// Plans matching the filter.
+    pub plans: Vec<PlanListRow>,
+    /// Instalments due within 30 days, or failed.
+    pub payments_due: Vec<PaymentDueRow>,
+    /// Running plans ending within 60 days and not renewed.
+    pub renewals: Vec<PlanListRow>,
+    /// The organisation's clinics, for the filter.
+    pub clinics: Vec<(i64, String)>,
+}

@@ -1,0 +1,24 @@
+//! The types that cross the wire between the server and the browser: what
+//! the server functions take and return, with their pure helpers.
+//!
+//! They live apart from the server functions in [`crate::api`] so that the
+//! store can build them without reaching up into `api`: dependencies point
+//! one way, ui → api → server → wire and domain. A module here imports only
+//! the domain, serde, chrono, rust_decimal, thiserror and other wire modules,
+//! and compiles for both the server and the browser.
+
+pub mod account;
+pub mod clinic;
+pub mod desk;
+pub mod error;
+pub mod invoice_view;
+pub mod invoices;
+pub mod lists;
+pub mod patients;
+pub mod plans;
+pub mod portal;
+pub mod selling;
+pub mod settings;
+pub mod soap;
+pub mod staff;
+pub mod templates;

@@ -1,0 +1,127 @@
+//! Patients and their plans, as the patient list and page show them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::clinic::ClinicInfo;
+use crate::domain::{BenefitId, CoverageSubscription, SubscriptionStatus, UnitSpec, in_force};
+
+/// One patient in the clinic's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientRow {
+    /// The patient.
+    pub id: i64,
+    /// The pet's name.
+    pub name: String,
+    /// dog, cat, rabbit, other.
+    pub species: String,
+    /// Breed, when known.
+    pub breed: Option<String>,
+    /// The owner.
+    pub client_id: i64,
+    /// The owner's full name.
+    pub client_name: String,
+    /// Plans that apply to this patient (its own and the client's packs).
+    pub plans: Vec<PlanChip>,
+}
+
+/// A plan's name and state, for lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanChip {
+    /// The subscription.
+    pub subscription_id: i64,
+    /// The plan's name.
+    pub plan_name: String,
+    /// Its state.
+    pub status: SubscriptionStatus,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day, if it ends.
+    pub ends_on: Option<NaiveDate>,
+}
+
+impl PatientRow {
+    /// True when a plan covers this patient today: the member tag shows.
+    pub fn is_member(&self, clinic: &ClinicInfo) -> bool {
+        self.plans.iter().any(|p| in_force(p.status, p.starts_on, p.ends_on, clinic.today, clinic.past_due_usable))
+    }
+}
+
+/// The patient list with the clinic it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientList {
+    /// The clinic.
+    pub clinic: ClinicInfo,
+    /// Patients by name.
+    pub patients: Vec<PatientRow>,
+}
+
+/// A patient and owner, for the patient page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientInfo {
+    /// The patient.
+    pub id: i64,
+    /// The pet's name.
+    pub name: String,
+    /// Species.
+    pub species: String,
+    /// Breed.
+    pub breed: Option<String>,
+    /// Sex.
+    pub sex: Option<String>,
+    /// Date of birth.
+    pub birth_date: Option<NaiveDate>,
+    /// Date of death, when the patient has died.
+    pub deceased_on: Option<NaiveDate>,
+    /// The owner.
+    pub client_id: i64,
+    /// Owner's full name.
+    pub client_name: String,
+    /// Owner's email.
+    pub client_email: Option<String>,
+    /// Owner's phone.
+    pub client_phone: Option<String>,
+}
+
+/// How to show one benefit: what it covers and in which unit it counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BenefitDisplay {
+    /// The benefit.
+    pub benefit_id: BenefitId,
+    /// The item's or group's name.
+    pub covers_name: String,
+    /// The unit it counts in.
+    pub units: UnitSpec,
+    /// The limit starts again each plan year (rather than once per term).
+    pub yearly: bool,
+}
+
+/// One subscription with everything its card shows. The subscription is the
+/// very value the coverage rules take, so the browser can count with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanCard {
+    /// The subscription and its balances.
+    pub subscription: CoverageSubscription,
+    /// The patient of a wellness plan.
+    pub patient_name: Option<String>,
+    /// Display facts for each benefit, in the subscription's order.
+    pub benefits: Vec<BenefitDisplay>,
+}
+
+/// Everything the patient page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientDetail {
+    /// The clinic.
+    pub clinic: ClinicInfo,
+    /// The patient and owner.
+    pub patient: PatientInfo,
+    /// Plans that apply to this patient, newest first.
+    pub plans: Vec<PlanCard>,
+}
+
+impl PatientDetail {
+    /// True when a plan covers the patient today: the member tag shows.
+    pub fn is_member(&self) -> bool {
+        self.plans.iter().any(|p| p.subscription.usable_on(self.clinic.today, self.clinic.past_due_usable))
+    }
+}

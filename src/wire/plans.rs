@@ -1,0 +1,69 @@
+//! One plan and its usage history.
+
+use serde::{Deserialize, Serialize};
+
+use super::clinic::ClinicInfo;
+use super::patients::PlanCard;
+
+/// One ledger entry as the history shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerRow {
+    /// The entry.
+    pub id: i64,
+    /// The benefit it counts against.
+    pub benefit_label: String,
+    /// The patient it was for.
+    pub patient_name: Option<String>,
+    /// The item used.
+    pub item_name: Option<String>,
+    /// Signed units (negative = returned).
+    pub quantity: i64,
+    /// Its source in words ("Invoice INV-2026-00004").
+    pub source: String,
+    /// The invoice, when it came from one.
+    pub invoice_id: Option<i64>,
+    /// The entry this one reverses.
+    pub reversal_of: Option<i64>,
+    /// For a use: what of it still counts (0 once removed, voided or
+    /// returned in full). 0 for an entry that gives back.
+    pub held: i64,
+    /// Who.
+    pub actor_name: String,
+    /// Why.
+    pub note: String,
+    /// When (UTC).
+    pub created_at: String,
+}
+
+/// A plan with its usage history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanDetail {
+    /// The client.
+    pub client_id: i64,
+    /// The client's name.
+    pub client_name: String,
+    /// The plan and its balances.
+    pub card: PlanCard,
+    /// Every ledger entry, newest first.
+    pub history: Vec<LedgerRow>,
+    /// The payment schedule.
+    pub payments: Vec<super::selling::PaymentRow>,
+    /// The settlement made when the plan was cancelled.
+    pub settlement: Option<crate::domain::Settlement>,
+    /// The plan that took over what was left, after a transfer.
+    pub transferred_to: Option<i64>,
+}
+
+/// What the plan page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPageData {
+    /// The clinic.
+    pub clinic: ClinicInfo,
+    /// The plan.
+    pub detail: PlanDetail,
+    /// The viewer may waive a settlement (a manager's override).
+    pub may_waive: bool,
+    /// Where the plan is in its life, with what a hold remembers: which
+    /// lifecycle buttons make sense.
+    pub lifecycle: crate::domain::PlanState,
+}
