@@ -223,6 +223,7 @@ test("a correction returns no more than its invoice holds, and the invoice waits
   await page.locator('[data-test="correct"]').click();
   await expect(page).toHaveURL(/\/invoices\/\d+$/);
   await hydrated(page);
+  await expect(page.locator('[data-test="finalize-outcome"]')).toHaveCount(0);
   const returned = line(page, "EXAM");
   await expect(returned.locator('[data-test="line-qty"]')).toHaveValue("-1");
   await returned.locator('[data-test="line-qty"]').fill("-2");

@@ -8,6 +8,7 @@ pub mod access;
 pub mod badge;
 pub mod benefit;
 pub mod coverage;
+pub mod coverage_types;
 pub mod discount;
 pub mod draft;
 pub mod eligibility;

@@ -1,11 +1,11 @@
 //! Invoices: drafts, loading, and correction invoices.
 
-use chrono::NaiveDate;
 use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
 use super::catalog::items_by_id;
 use super::coverage_record;
+pub(crate) use super::invoice_row::{SqlInvoice, invoice_row};
 use super::pricing::invoice_pricing;
 use super::soap::{check_lines, load_soap_on, unit_code, unit_from_code};
 use crate::domain::LineInput;
@@ -15,36 +15,6 @@ use crate::wire::desk::{DeskLine, InvoiceSummary, PatientBrief};
 use crate::wire::error::AppError;
 use crate::wire::invoice_view::{ClientBrief, InvoiceStatus, InvoiceView, Stamp};
 
-#[derive(FromRow, Clone)]
-pub(crate) struct SqlInvoice {
-    pub id: i64,
-    pub organisation_id: i64,
-    pub clinic_id: i64,
-    pub client_id: i64,
-    pub number: Option<String>,
-    pub status: String,
-    pub invoice_date: NaiveDate,
-    pub corrects_invoice_id: Option<i64>,
-    pub finalize_key: Option<String>,
-    pub finalized_at: Option<String>,
-    pub finalized_by_name: Option<String>,
-    pub voided_at: Option<String>,
-    pub voided_by_name: Option<String>,
-    pub void_reason: Option<String>,
-    pub coverage_json: Option<String>,
-}
-
-impl SqlInvoice {
-    pub fn status(&self) -> InvoiceStatus {
-        InvoiceStatus::from_code(&self.status).unwrap_or(InvoiceStatus::Draft)
-    }
-
-    /// "Invoice INV-2026-00012" or "This draft invoice".
-    pub fn name(&self) -> String {
-        self.number.as_ref().map_or_else(|| "This draft invoice".to_string(), |n| format!("Invoice {n}"))
-    }
-}
-
 #[derive(FromRow)]
 struct SqlInvoiceLine {
     patient_id: i64,
@@ -52,24 +22,6 @@ struct SqlInvoiceLine {
     quantity_text: String,
     unit_choice: String,
     discount_text: String,
-}
-
-pub(crate) async fn invoice_row(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    invoice_id: i64,
-) -> Result<SqlInvoice, AppError> {
-    sqlx::query_as(
-        "SELECT id, organisation_id, clinic_id, client_id, invoice_number AS number, status, invoice_date,
-                corrects_invoice_id, finalize_key, finalized_at,
-                finalized_by_name, voided_at, voided_by_name, void_reason, coverage_json
-         FROM invoices WHERE id = ? AND organisation_id = ?",
-    )
-    .bind(invoice_id)
-    .bind(organisation_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| AppError::NotFound(format!("There is no invoice number {invoice_id} in this clinic.")))
 }
 
 /// The client's patients, for checks and the pet picker.

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use sqlx::{FromRow, SqliteConnection};
 
 use super::coverage_record;
-use super::invoices::SqlInvoice;
+use super::invoice_row::SqlInvoice;
 use super::ledger::posting_of_line;
 use super::promotions::promotions_on;
 use super::subscriptions::client_plans_on;

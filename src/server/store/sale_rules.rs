@@ -6,7 +6,7 @@ use sqlx::SqliteConnection;
 
 use super::clinic::decimal;
 use super::plan_state::running;
-use super::selling::SqlTemplate;
+use super::template_row::SqlTemplate;
 use crate::domain::Money;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;

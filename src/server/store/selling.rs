@@ -17,32 +17,8 @@ use crate::wire::patients::PatientInfo;
 use crate::wire::selling::TemplateOffer;
 
 use super::sale_rules::{refusal, sale_price};
+pub(crate) use super::template_row::{SqlTemplate, TEMPLATE_COLUMNS, template_on_sale};
 use crate::server::actor::Actor;
-
-#[derive(FromRow)]
-pub(crate) struct SqlTemplate {
-    pub(crate) id: i64,
-    pub(crate) name: String,
-    pub(crate) kind: String,
-    pub(crate) species: Option<String>,
-    pub(crate) life_stage: Option<String>,
-    pub(crate) description: String,
-    pub(crate) price: String,
-    pub(crate) enrollment_fee: String,
-    pub(crate) term_months: Option<i64>,
-    pub(crate) member_discount_percent: Option<String>,
-    pub(crate) available_from: Option<NaiveDate>,
-    pub(crate) available_until: Option<NaiveDate>,
-    pub(crate) multi_pet_discount_percent: Option<String>,
-    pub(crate) billing_options: String,
-}
-
-impl SqlTemplate {
-    /// The billing choices this template offers.
-    pub(crate) fn billings(&self) -> Vec<Billing> {
-        self.billing_options.split(',').filter_map(Billing::from_code).collect()
-    }
-}
 
 #[derive(FromRow)]
 struct SqlTemplateBenefit {
@@ -52,24 +28,6 @@ struct SqlTemplateBenefit {
     unit_name: String,
     subunit_name: Option<String>,
     resets: String,
-}
-
-const TEMPLATE_COLUMNS: &str = "id, name, kind, species, life_stage, description, price, enrollment_fee, term_months,
-     member_discount_percent, available_from, available_until, multi_pet_discount_percent, billing_options
-     FROM plan_templates";
-
-/// A template that may be sold now, or a clear "not on sale".
-pub(crate) async fn template_on_sale(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    template_id: i64,
-) -> Result<SqlTemplate, AppError> {
-    sqlx::query_as(&format!("SELECT {TEMPLATE_COLUMNS} WHERE id = ? AND organisation_id = ? AND active = 1"))
-        .bind(template_id)
-        .bind(organisation_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("Plan template number {template_id} is not on sale; pick another.")))
 }
 
 pub(crate) fn offer(t: &SqlTemplate) -> Offer {

@@ -18,21 +18,7 @@ use crate::ui::desk::saver::DraftSaver;
 /// Quiet time after the last keystroke before a draft is saved.
 pub const AUTOSAVE_MS: u32 = 800;
 
-/// Where the draft's save stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SaveStatus {
-    /// Nothing changed since loading or saving.
-    Saved(Option<String>),
-    /// Changed; a save is scheduled.
-    Pending,
-    /// A save is on its way.
-    Saving,
-    /// The last attempt failed for a reason that may pass (no network, a
-    /// fault on the server); another follows. The text says why.
-    Retrying(String),
-    /// The last save was refused; the text says why. What is on screen is kept.
-    Failed(String),
-}
+pub use super::saver::SaveStatus;
 
 /// A page's autosaving draft: its status, and ways to save or drop it now.
 #[derive(Clone, Copy)]

@@ -13,8 +13,23 @@ use serde::Serialize;
 use crate::api::desk::SaveReceipt;
 use crate::api::error::AppError;
 use crate::ui::debounce::sleep;
-use crate::ui::desk::autosave::SaveStatus;
 use crate::ui::desk::pending::{PendingDraft, register};
+
+/// Where the draft's save stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveStatus {
+    /// Nothing changed since loading or saving.
+    Saved(Option<String>),
+    /// Changed; a save is scheduled.
+    Pending,
+    /// A save is on its way.
+    Saving,
+    /// The last attempt failed for a reason that may pass (no network, a
+    /// fault on the server); another follows. The text says why.
+    Retrying(String),
+    /// The last save was refused; the text says why. What is on screen is kept.
+    Failed(String),
+}
 
 /// Pause after the first failed attempt; it doubles with every failure.
 pub const RETRY_FIRST_MS: u32 = 1_000;

@@ -33,6 +33,15 @@ pub fn InvoicePage() -> impl IntoView {
         },
     );
     let outcome = RwSignal::new(None::<FinalizeOutcome>);
+    // Moving from an invoice to its correction keeps this page: the banner
+    // of the invoice finalized before belongs to that invoice only.
+    Effect::new(move |previous: Option<Option<i64>>| {
+        let current = id().ok();
+        if previous.is_some_and(|p| p != current) {
+            outcome.set(None);
+        }
+        current
+    });
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading invoice…"</p> }>
             {move || Suspend::new(async move { loaded(invoice.await, |view| view! { <InvoiceScreen view version outcome/> }) })}
