@@ -425,3 +425,47 @@ async fn household_saved(app: &TestApp, patient: i64) -> Value {
     let card: Value = serde_json::from_str(&body).unwrap();
     card["total_saved"].clone()
 }
+
+#[test]
+fn a_transfer_after_a_death_moves_this_plan_years_use_only() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let loki = app.patient_id("Loki").await;
+        let saar = app.patient_id("Saar").await;
+        let old_plan =
+            app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", loki).await;
+        let (benefit, limit, used_last_year) = app.benefit(loki, "Wellness exams").await;
+        assert!(used_last_year > 0, "the demo gives Loki exams used before today");
+        // Exams reset each plan year, and a new plan year began today: all
+        // of Loki's earlier exams belong to the year that ended.
+        let today = chrono::Utc::now().date_naive();
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE subscriptions SET starts_on = ?, ends_on = NULL WHERE id = ?")
+            .bind(today.checked_sub_months(chrono::Months::new(12)).unwrap())
+            .bind(old_plan)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE subscription_benefits SET resets = 'year' WHERE id = ?")
+            .bind(benefit)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let (status, body) = app.call("patient/deceased", &format!("patient_id={loki}&died_on={today}")).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) =
+            app.call("plan/transfer", &format!("subscription_id={old_plan}&to_patient_id={saar}")).await;
+        assert_eq!(status, 200, "{body}");
+        let new_plan: i64 = body.parse().unwrap();
+        assert_eq!(shown_used(&app, new_plan, "Wellness exams").await, 0, "last year's exams do not move");
+        let moved: i64 = sqlx::query_scalar(
+            "SELECT quantity FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = ?",
+        )
+        .bind(format!("transfer-out:{benefit}"))
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        assert_eq!(moved, limit, "the whole of this year's limit moves to Saar");
+    })
+}
