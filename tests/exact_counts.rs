@@ -27,6 +27,16 @@ async fn correct(app: &TestApp, original: i64, lines: Value) -> (u16, String, i6
     (status, body, id)
 }
 
+/// The use an invoice's first line posted.
+async fn posting_of(app: &TestApp, invoice: i64) -> i64 {
+    app.scalar(
+        "SELECT l.id FROM usage_ledger l JOIN invoice_lines il ON il.id = l.invoice_line_id
+         WHERE il.invoice_id = ? AND l.reversal_of IS NULL ORDER BY l.id LIMIT 1",
+        invoice,
+    )
+    .await
+}
+
 async fn void(app: &TestApp, id: i64) -> (u16, String) {
     app.call("invoice/void", &format!("id={id}&reason=Wrong+client")).await
 }
@@ -59,13 +69,7 @@ fn correction_then_void_of_the_original_gives_the_use_back_once() {
         assert_eq!(app.benefit(rex, "Wellness exams").await, before);
 
         // "Remove" in the history after the correction gives nothing back either.
-        let posting = app
-            .scalar(
-                "SELECT l.id FROM usage_ledger l JOIN invoice_lines il ON il.id = l.invoice_line_id
-                                  WHERE il.invoice_id = ? AND l.reversal_of IS NULL",
-                a,
-            )
-            .await;
+        let posting = posting_of(&app, a).await;
         let (status, body) = app.call("usage/remove", &format!("entry_id={posting}&note=Double+entry")).await;
         assert_eq!(status, 409, "{body}");
         assert_eq!(app.benefit(rex, "Wellness exams").await, before);
@@ -112,13 +116,7 @@ fn returning_a_use_that_was_already_removed_credits_what_was_charged_not_the_reg
         let exam = app.item_id("EXAM").await;
         let before = app.benefit(rex, "Wellness exams").await;
         let a = invoice(&app, rex, json!([line(rex, exam, "1")])).await;
-        let posting = app
-            .scalar(
-                "SELECT l.id FROM usage_ledger l JOIN invoice_lines il ON il.id = l.invoice_line_id
-                                  WHERE il.invoice_id = ? AND l.reversal_of IS NULL",
-                a,
-            )
-            .await;
+        let posting = posting_of(&app, a).await;
         let (status, body) = app.call("usage/remove", &format!("entry_id={posting}&note=Entered+twice")).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(app.benefit(rex, "Wellness exams").await, before);
@@ -349,20 +347,7 @@ async fn yearly_bella(app: &TestApp) -> (i64, i64, i64) {
     let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", bella).await;
     let (benefit, _, _) = app.benefit(bella, "Wellness exams").await;
     let today = chrono::Utc::now().date_naive();
-    let started = today.checked_sub_months(chrono::Months::new(12)).unwrap();
-    let mut tx = app.store.begin_write().await.unwrap();
-    sqlx::query("UPDATE subscriptions SET starts_on = ?, ends_on = NULL WHERE id = ?")
-        .bind(started)
-        .bind(plan)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE subscription_benefits SET resets = 'year' WHERE id = ?")
-        .bind(benefit)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    support::count_yearly(app, plan, benefit, today.checked_sub_months(chrono::Months::new(12)).unwrap()).await;
     (bella, plan, benefit)
 }
 
@@ -439,19 +424,8 @@ fn a_transfer_after_a_death_moves_this_plan_years_use_only() {
         // Exams reset each plan year, and a new plan year began today: all
         // of Loki's earlier exams belong to the year that ended.
         let today = chrono::Utc::now().date_naive();
-        let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE subscriptions SET starts_on = ?, ends_on = NULL WHERE id = ?")
-            .bind(today.checked_sub_months(chrono::Months::new(12)).unwrap())
-            .bind(old_plan)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        sqlx::query("UPDATE subscription_benefits SET resets = 'year' WHERE id = ?")
-            .bind(benefit)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        support::count_yearly(&app, old_plan, benefit, today.checked_sub_months(chrono::Months::new(12)).unwrap())
+            .await;
         let (status, body) = app.call("patient/deceased", &format!("patient_id={loki}&died_on={today}")).await;
         assert_eq!(status, 200, "{body}");
         let (status, body) =
@@ -459,13 +433,12 @@ fn a_transfer_after_a_death_moves_this_plan_years_use_only() {
         assert_eq!(status, 200, "{body}");
         let new_plan: i64 = body.parse().unwrap();
         assert_eq!(shown_used(&app, new_plan, "Wellness exams").await, 0, "last year's exams do not move");
-        let moved: i64 = sqlx::query_scalar(
-            "SELECT quantity FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = ?",
-        )
-        .bind(format!("transfer-out:{benefit}"))
-        .fetch_one(app.store.reader())
-        .await
-        .unwrap();
+        let moved: i64 =
+            sqlx::query_scalar("SELECT quantity FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = ?")
+                .bind(format!("transfer-out:{benefit}"))
+                .fetch_one(app.store.reader())
+                .await
+                .unwrap();
         assert_eq!(moved, limit, "the whole of this year's limit moves to Saar");
     })
 }

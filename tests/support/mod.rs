@@ -242,6 +242,24 @@ impl TestApp {
     }
 }
 
+/// Makes a plan open-ended from `started`, with one benefit counted per
+/// plan year.
+pub async fn count_yearly(app: &TestApp, plan: i64, benefit: i64, started: chrono::NaiveDate) {
+    let mut tx = app.store.begin_write().await.expect("write");
+    sqlx::query("UPDATE subscriptions SET starts_on = ?, ends_on = NULL WHERE id = ?")
+        .bind(started)
+        .bind(plan)
+        .execute(&mut *tx)
+        .await
+        .expect("plan");
+    sqlx::query("UPDATE subscription_benefits SET resets = 'year' WHERE id = ?")
+        .bind(benefit)
+        .execute(&mut *tx)
+        .await
+        .expect("benefit");
+    tx.commit().await.expect("commit");
+}
+
 /// A plan template's id by name.
 pub async fn template_id(app: &TestApp, name: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = ?")
