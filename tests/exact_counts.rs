@@ -27,6 +27,18 @@ async fn correct(app: &TestApp, original: i64, lines: Value) -> (u16, String, i6
     (status, body, id)
 }
 
+/// Changes an item's regular price, as a manager's catalog update would.
+async fn set_price(app: &TestApp, item: i64, price: &str) {
+    let mut tx = app.store.begin_write().await.unwrap();
+    sqlx::query("UPDATE catalog_items SET regular_price = ? WHERE id = ?")
+        .bind(price)
+        .bind(item)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
 /// The use an invoice's first line posted.
 async fn posting_of(app: &TestApp, invoice: i64) -> i64 {
     app.scalar(
@@ -142,13 +154,7 @@ fn a_paid_unit_returned_is_credited_what_it_cost_then() {
         let xray = app.item_id("XRAY").await;
         let a = invoice(&app, rex, json!([line(rex, xray, "1")])).await;
         let charged = net_of(&app, a).await;
-        let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE catalog_items SET regular_price = '999.00' WHERE id = ?")
-            .bind(xray)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        set_price(&app, xray, "999.00").await;
         let (status, body, c) = correct(&app, a, json!([line(rex, xray, "-1")])).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(net_of(&app, c).await, -charged, "credited what was charged, not today's price");
@@ -257,13 +263,7 @@ fn what_the_plan_saved_keeps_the_prices_of_the_day_it_was_used() {
         let exam = app.item_id("EXAM").await;
         invoice(&app, rex, json!([line(rex, exam, "1")])).await;
         let before = household_saved(&app, rex).await;
-        let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE catalog_items SET regular_price = '99.00' WHERE id = ?")
-            .bind(exam)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        set_price(&app, exam, "99.00").await;
         assert_eq!(household_saved(&app, rex).await, before, "a price change does not rewrite what was saved");
     })
 }
