@@ -41,7 +41,7 @@ fn staff_calls() -> Vec<Call> {
         form("invoice/void", "id=1&reason=wrong"),
         form("invoice/correct", "id=1"),
         form("plan", "id=1"),
-        form("usage/remove", "entry_id=1&note=mistake"),
+        form("usage/remove", "entry_id=1&reason=mistake&note=mistake"),
         form("lists", ""),
         form("sell/options", "patient_id=1"),
         form("sell", "patient_id=1&template_id=1&starts_on=2026-12-01&billing=Monthly"),

@@ -234,15 +234,16 @@ fn removing_a_use_appends_a_reversal_with_its_note() {
         let (benefit, limit, used) = app.benefit(rex, "NexGard chewables").await;
         let entry = app.scalar("SELECT max(id) FROM usage_ledger WHERE subscription_benefit_id = ?", benefit).await;
         let quantity = app.scalar("SELECT quantity FROM usage_ledger WHERE id = ?", entry).await;
-        let (status, body) = app.call("usage/remove", &format!("entry_id={entry}&note=")).await;
+        let (status, body) = app.call("usage/remove", &format!("entry_id={entry}&reason=mistake&note=")).await;
         assert_eq!(status, 422, "{body}");
         assert!(body.contains("Write a short note"), "{body}");
-        let (status, body) = app.call("usage/remove", &format!("entry_id={entry}&note=Booked+on+the+wrong+plan")).await;
+        let (status, body) =
+            app.call("usage/remove", &format!("entry_id={entry}&reason=mistake&note=Booked+on+the+wrong+plan")).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(app.benefit(rex, "NexGard chewables").await, (benefit, limit, used - quantity));
         let original = app.scalar("SELECT count(*) FROM usage_ledger WHERE id = ?", entry).await;
         assert_eq!(original, 1, "the original entry stays in the history");
-        let (status, _) = app.call("usage/remove", &format!("entry_id={entry}&note=again")).await;
+        let (status, _) = app.call("usage/remove", &format!("entry_id={entry}&reason=mistake&note=again")).await;
         assert_eq!(status, 409, "a use is removed once");
         let audit = app
             .scalar("SELECT count(*) FROM audit_log WHERE entity_id = ? AND note = 'Booked on the wrong plan'", entry)

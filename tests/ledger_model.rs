@@ -440,7 +440,10 @@ impl World {
         }
         let posting = removable[pick as usize % removable.len()];
         let held = self.model.postings[&posting].held;
-        let result = self.store.remove_usage(1, posting, "model removal", &actor()).await;
+        let result = self
+            .store
+            .remove_usage(1, posting, carecount::wire::plans::RemovalReason::Mistake, "model removal", &actor())
+            .await;
         match (held > 0, result) {
             (true, Ok(())) => {
                 self.model.give_back(posting, held);

@@ -1,4 +1,5 @@
-import { test, expect, Page, Locator } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import type { Page, Locator } from "@playwright/test";
 import { hydrated, signIn, snapshot, VET } from "./helpers";
 
 // Drafts never lose what was typed: not when the page is left before the

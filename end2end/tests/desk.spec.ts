@@ -1,4 +1,5 @@
-import { test, expect, Page, Locator } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import type { Page, Locator } from "@playwright/test";
 import { hydrated, signIn, snapshot, RECEPTIONIST, VET } from "./helpers";
 
 test.beforeEach(async ({ page }) => {
@@ -203,10 +204,17 @@ test("removing a use from the history needs a note and gives the units back", as
   const units = Number((await row.locator("td").nth(3).innerText()).replace("+", ""));
   await row.locator('[data-test="history-remove"]').click();
   await row.locator('[data-test="history-confirm"]').click();
+  await expect(row).toContainText("Choose what the owner is told");
+  await row.locator('[data-test="history-reason"]').selectOption("wrong_pet");
+  await row.locator('[data-test="history-confirm"]').click();
   await expect(row).toContainText("Write a short note saying why this use is removed.");
   await row.locator('[data-test="history-note"]').fill("Entered on the wrong plan");
+  await snapshot(page, "plan-history-remove");
   await row.locator('[data-test="history-confirm"]').click();
-  await expect(page.locator('[data-test="history-row"].reversal', { hasText: "Entered on the wrong plan" })).toHaveCount(1);
+  const reversal = page.locator('[data-test="history-row"].reversal', { hasText: "Entered on the wrong plan" });
+  await expect(reversal).toHaveCount(1);
+  // Staff see both: their internal note and what the owner reads.
+  await expect(reversal.locator('[data-test="history-owner-reason"]')).toHaveText("Owner reads: it was counted on the wrong pet or plan");
   await expect(page.locator('[data-test="history-row"].struck')).toHaveCount(1);
 
   await openPatient(page, "Lola");

@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { hydrated, signIn, snapshot, MANAGER, RECEPTIONIST } from "./helpers";
 
 test("a manager edits a template; plans already sold keep what they were sold with", async ({ page }) => {

@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { hydrated, signIn, snapshot, MANAGER } from "./helpers";
 
 test.beforeEach(async ({ page }) => {

@@ -1,4 +1,5 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import type { Page } from "@playwright/test";
 import { hydrated, signIn, snapshot, MANAGER, RECEPTIONIST } from "./helpers";
 
 test.beforeEach(async ({ page }) => {

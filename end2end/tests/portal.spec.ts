@@ -1,4 +1,5 @@
-import { test, expect, devices } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import { devices } from "@playwright/test";
 import { hydrated, snapshot, OWNER } from "./helpers";
 
 // A pet owner on a phone, at night.

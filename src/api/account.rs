@@ -44,40 +44,17 @@ pub async fn switch_clinic(clinic_id: i64) -> Result<(), AppError> {
 }
 
 /// Signs in and goes on to `next` (or the person's home). Wrong password
-/// and unknown email get the same words; repeated failures pause sign-in.
+/// and unknown email get the same words; repeated failures, per email and
+/// per client address, pause sign-in.
 #[server(prefix = "/api", endpoint = "sign-in")]
 pub async fn sign_in(email: String, password: String, next: String) -> Result<(), AppError> {
-    use crate::server::auth::{guard::home_for, password as pw, start_session};
+    use crate::server::auth::{credentials, guard::home_for, start_session};
     use crate::server::{error::reply, state::*};
     reply(
         async {
             let state = app_state()?;
-            let key = email.trim().to_lowercase();
-            let now = std::time::Instant::now();
-            if key.is_empty() || password.is_empty() {
-                return Err(AppError::Invalid("Enter your email and your password.".into()));
-            }
-            if key.chars().count() > 254 || password.chars().count() > pw::MAX_LEN {
-                return Err(AppError::Invalid("That email and password don't match an account.".into()));
-            }
-            if let Some(minutes) = state.throttle.blocked(&key, now) {
-                return Err(AppError::TooMany(format!(
-                    "Too many sign-in attempts for this email. Wait {minutes} minutes, or reset your password."
-                )));
-            }
-            let user = state.store.user_by_email(&key).await?;
-            let matched = match &user {
-                Some(u) => pw::verify(&password, &u.password_hash) && u.active,
-                None => {
-                    pw::burn_time(&password);
-                    false
-                }
-            };
-            let Some(user) = user.filter(|_| matched) else {
-                state.throttle.failed(&key, now);
-                return Err(AppError::Invalid("That email and password don't match an account.".into()));
-            };
-            state.throttle.succeeded(&key);
+            let from = client_address(&state).await;
+            let user = credentials::check(&state, &email, password, from).await?;
             start_session(&current_session().await?, &user).await?;
             state.store.note_sign_in(user.id).await?;
             let role = user.role()?;
@@ -106,22 +83,23 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// same either way.
 #[server(prefix = "/api", endpoint = "forgot")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
-    use crate::server::{error::reply, state::app_state};
+    use crate::server::auth::throttle::Limit;
+    use crate::server::store::accounts::clean_email;
+    use crate::server::{error::reply, state::*};
     reply(
         async {
             if email.trim().is_empty() {
                 return Err(AppError::Invalid("Enter the email you sign in with.".into()));
             }
+            let key = clean_email(&email)?;
             let state = app_state()?;
             // A few links per address per quarter hour: the form cannot be
             // used to flood someone's inbox. The answer stays the same.
-            let key = format!("reset:{}", email.trim().to_lowercase());
-            let now = std::time::Instant::now();
-            if state.throttle.blocked(&key, now).is_some() {
+            let limits = [Limit::email("reset", &key), Limit::address("reset", client_address(&state).await)];
+            if state.throttle.begin(&limits, std::time::Instant::now()).is_err() {
                 return Ok(());
             }
-            state.throttle.failed(&key, now);
-            state.store.request_reset(&email, &state.public_url).await
+            state.store.request_reset(&key, &state.public_url).await
         }
         .await,
     )
@@ -149,7 +127,10 @@ pub async fn reset_password(token: String, password: String, repeat: String) -> 
         async {
             pw::check_new(&password, &repeat).map_err(AppError::Invalid)?;
             let state = app_state()?;
-            let user = state.store.use_link(&token, &pw::hash(&password)).await?;
+            // The link first: a dead or made-up token costs no hashing.
+            state.store.link_facts(&token).await?;
+            let new_hash = state.hashing.run(move || pw::hash(&password)).await?;
+            let user = state.store.use_link(&token, &new_hash).await?;
             start_session(&current_session().await?, &user).await?;
             leptos_axum::redirect(home_for(user.role()?));
             Ok(())

@@ -12,11 +12,24 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // Decoders echo what they could not read; a 10 kB value does not
+        // belong in the answer, so the detail is cut short.
+        let short = |msg: String| -> String {
+            if msg.chars().count() <= 200 { msg } else { format!("{}…", msg.chars().take(200).collect::<String>()) }
+        };
         match value {
             ServerFnErrorErr::Args(msg)
             | ServerFnErrorErr::MissingArg(msg)
             | ServerFnErrorErr::Deserialization(msg) => {
-                AppError::Invalid(format!("The request was incomplete or malformed: {msg}"))
+                AppError::Invalid(format!("The request was incomplete or malformed: {}", short(msg)))
+            }
+            // On the server these come from reading what the client sent:
+            // the client's mistake, not a fault of ours. In the browser they
+            // mean the server could not be reached.
+            ServerFnErrorErr::Request(msg) | ServerFnErrorErr::UnsupportedRequestMethod(msg)
+                if cfg!(feature = "ssr") =>
+            {
+                AppError::Invalid(format!("The request could not be read: {}", short(msg)))
             }
             other => AppError::Network(other.to_string()),
         }

@@ -19,7 +19,9 @@ pub async fn client_desk(patient_id: i64) -> Result<DeskOverview, AppError> {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             let patient = state.store.find_patient(clinic.organisation_id, patient_id).await?;
+            let may_sell = crate::domain::allows(state.viewer().await?.role, Permission::SellPlans);
             Ok(DeskOverview {
+                may_sell,
                 client_id: patient.client_id,
                 open_soaps: state.store.open_soaps(patient.client_id).await?,
                 invoices: state.store.client_invoices(patient.client_id).await?,

@@ -14,25 +14,30 @@ pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
-            let may_waive = crate::domain::allows(state.viewer().await?.role, Permission::OverrideSettlement);
+            let role = state.viewer().await?.role;
+            let may_waive = crate::domain::allows(role, Permission::OverrideSettlement);
+            let may_sell = crate::domain::allows(role, Permission::SellPlans);
             let detail = state.store.plan_detail(clinic.organisation_id, id, clinic.today).await?;
             let lifecycle = state.store.plan_lifecycle(clinic.organisation_id, id).await?;
-            Ok(PlanPageData { clinic, detail, may_waive, lifecycle })
+            Ok(PlanPageData { clinic, detail, may_waive, may_sell, lifecycle })
         }
         .await,
     )
 }
 
-/// Removes a use from a plan's history by appending its reversal.
+/// Removes a use from a plan's history by appending its reversal: `reason`
+/// (a [`RemovalReason`] code) is what the owner reads, `note` is internal.
 #[server(prefix = "/api", endpoint = "usage/remove")]
-pub async fn usage_remove(entry_id: i64, note: String) -> Result<(), AppError> {
+pub async fn usage_remove(entry_id: i64, reason: String, note: String) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
+            let reason = RemovalReason::from_code(&reason)
+                .ok_or_else(|| AppError::Invalid("Choose what the owner is told: why this use is removed.".into()))?;
             let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
-            state.store.remove_usage(clinic.organisation_id, entry_id, &note, &actor).await
+            state.store.remove_usage(clinic.organisation_id, entry_id, reason, &note, &actor).await
         }
         .await,
     )

@@ -71,9 +71,6 @@ pub async fn soap_save(id: i64, plan_notes: String, lines: Vec<LineInput>) -> Re
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
-            if plan_notes.chars().count() > 5_000 {
-                return Err(AppError::Invalid("Keep the plan notes under 5,000 characters.".into()));
-            }
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             state.store.save_soap(clinic.organisation_id, id, &plan_notes, &lines).await?;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub enum Role {
     /// Runs the clinic: templates, settings, staff, overrides.
     Manager,
-    /// Writes SOAP notes and treats patients.
+    /// Writes SOAP notes and treats patients: the clinic desk only.
     Vet,
     /// Works the front desk: invoices, selling plans, payments.
     Receptionist,
@@ -77,9 +77,43 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match role {
         Role::Manager => permission != OwnHealthcard,
-        Role::Vet | Role::Receptionist => matches!(permission, ClinicDesk | SellPlans),
+        Role::Vet => permission == ClinicDesk,
+        Role::Receptionist => matches!(permission, ClinicDesk | SellPlans),
         Role::Owner => permission == OwnHealthcard,
     }
+}
+
+impl Permission {
+    /// Every permission, in the order the README's role table lists them.
+    pub const ALL: [Permission; 7] = [
+        Permission::ClinicDesk,
+        Permission::SellPlans,
+        Permission::ManageTemplates,
+        Permission::ManageSettings,
+        Permission::ManageStaff,
+        Permission::OverrideSettlement,
+        Permission::OwnHealthcard,
+    ];
+
+    /// What the permission lets a person do, in the README's words.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Permission::ClinicDesk => "the clinic desk",
+            Permission::SellPlans => "selling plans and their payments, holds, renewals, cancellations and transfers",
+            Permission::ManageTemplates => "templates",
+            Permission::ManageSettings => "settings",
+            Permission::ManageStaff => "staff",
+            Permission::OverrideSettlement => "waiving settlements",
+            Permission::OwnHealthcard => "the healthcard portal",
+        }
+    }
+}
+
+/// What a role may do, as one sentence fragment: the README's role table
+/// is checked against it, so the two cannot drift apart.
+pub fn role_summary(role: Role) -> String {
+    let parts: Vec<&str> = Permission::ALL.into_iter().filter(|p| allows(role, *p)).map(Permission::summary).collect();
+    parts.join("; ")
 }
 
 #[cfg(test)]
@@ -109,6 +143,7 @@ mod tests {
             assert!(!allows(Role::Vet, p));
         }
         assert!(allows(Role::Receptionist, Permission::SellPlans));
+        assert!(!allows(Role::Vet, Permission::SellPlans), "vets have the clinic desk only");
         assert!(!allows(Role::Manager, Permission::OwnHealthcard));
     }
 

@@ -10,8 +10,9 @@ use axum::response::Response;
 
 use crate::wire::error::AppError;
 
-/// Server-function error bodies are small JSON values; cap what is read.
-const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Server-function error bodies are small JSON values (details are cut
+/// short); cap what is read all the same.
+const MAX_ERROR_BODY: usize = 256 * 1024;
 
 /// Middleware: rewrites the status of server-function error responses.
 pub async fn api_status(request: Request, next: Next) -> Response {

@@ -3,7 +3,8 @@
 use axum::Router;
 use axum::routing::get;
 use leptos::prelude::*;
-use std::sync::OnceLock;
+use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
 
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 
@@ -13,12 +14,14 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::api_status::api_status;
 use super::auth::{COOKIE_NAME, IDLE_MINUTES, guard};
+use super::body_limit::limit_body;
+use super::headers::{security_headers, set_page_policy};
 use super::state::AppState;
 use super::store::Store;
 use crate::ui::{App, shell};
 
 /// Builds the router for a store, Leptos' settings and the public address.
-pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String) -> Router {
+pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String, trusted_proxies: Vec<IpAddr>) -> Router {
     let sessions = SessionManagerLayer::new(store.session_store())
         .with_name(COOKIE_NAME)
         .with_http_only(true)
@@ -28,20 +31,33 @@ pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String) -
         // Saved on every request, so the idle limit counts from the last
         // request rather than from sign-in.
         .with_always_save(true);
-    let state = AppState { leptos_options, store, public_url, throttle: Default::default() };
+    let state = AppState {
+        leptos_options,
+        store,
+        public_url,
+        throttle: Default::default(),
+        hashing: Default::default(),
+        trusted_proxies: Arc::new(trusted_proxies),
+    };
     let routes = route_list();
     let options = state.leptos_options.clone();
-    // Layers run outside-in from the last added: origin check, session,
-    // page guard, then the status rewrite closest to the handlers.
+    let https = state.public_url.starts_with("https://");
+    // Layers run outside-in from the last added: security headers,
+    // compression, cache headers, body limit, origin check, session, page
+    // guard, then the status rewrite closest to the handlers.
     Router::new()
         .route("/health", get(health))
         .route("/exports/{name}", get(super::export::export_csv))
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .leptos_routes_with_context(&state, routes, set_page_policy, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(api_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::pages))
         .layer(sessions)
         .layer(axum::middleware::from_fn(guard::same_origin))
+        .layer(axum::middleware::from_fn(limit_body))
+        .layer(axum::middleware::from_fn(super::delivery::cache_control))
+        .layer(super::delivery::compression())
+        .layer(axum::middleware::from_fn(move |request, next| security_headers(https, request, next)))
         .with_state(state)
 }
 

@@ -20,10 +20,18 @@ pub struct Config {
     /// Where email goes: an `smtp://host:port` relay, or (when unset) `.eml`
     /// files in `outbox_dir` for a person or a test to read.
     pub smtp_url: Option<String>,
+    /// User name and password for the relay, when not in the URL.
+    pub smtp_credentials: Option<(String, String)>,
+    /// A PEM CA certificate to trust for the relay's TLS, besides the
+    /// public roots (a relay with the clinic's own certificate).
+    pub smtp_ca_file: Option<PathBuf>,
     /// The sender of every email.
     pub mail_from: String,
     /// Folder for `.eml` files when no SMTP relay is set.
     pub outbox_dir: PathBuf,
+    /// Reverse proxies whose `X-Forwarded-For` names the client's address
+    /// (for per-address sign-in limits); empty, the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Run the plan jobs (expiry, past due, renewals) in the background.
     /// Tests switch them off and run them at a chosen date instead.
     pub plan_jobs: bool,
@@ -32,7 +40,9 @@ pub struct Config {
 impl Config {
     /// Reads `CARECOUNT_DATABASE`, `CARECOUNT_ADDR` (or `LEPTOS_SITE_ADDR`),
     /// `CARECOUNT_DEMO_DATA`, `LEPTOS_SITE_ROOT`, `CARECOUNT_PUBLIC_URL`,
-    /// `CARECOUNT_SMTP_URL`, `CARECOUNT_MAIL_FROM`, `CARECOUNT_OUTBOX_DIR` and
+    /// `CARECOUNT_SMTP_URL` (with `CARECOUNT_SMTP_USERNAME`,
+    /// `CARECOUNT_SMTP_PASSWORD`, `CARECOUNT_SMTP_CA_FILE`), `CARECOUNT_MAIL_FROM`, `CARECOUNT_OUTBOX_DIR`,
+    /// `CARECOUNT_TRUSTED_PROXIES` and
     /// `CARECOUNT_PLAN_JOBS` (0 switches the plan jobs off),
     /// with defaults that suit `make run`. A malformed value is an error
     /// naming the variable.
@@ -58,6 +68,10 @@ impl Config {
         let outbox_dir = var("CARECOUNT_OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| {
             database_path.parent().map(|p| p.join("outbox")).unwrap_or_else(|| PathBuf::from("outbox"))
         });
+        let trusted_proxies = super::auth::client_address::parse_trusted(
+            &var("CARECOUNT_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|e| format!("CARECOUNT_TRUSTED_PROXIES: {e}; list the proxies' addresses, separated by commas"))?;
         Ok(Config {
             database_path,
             addr,
@@ -65,8 +79,12 @@ impl Config {
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             public_url,
             smtp_url: var("CARECOUNT_SMTP_URL"),
+            smtp_credentials: var("CARECOUNT_SMTP_USERNAME")
+                .map(|u| (u, var("CARECOUNT_SMTP_PASSWORD").unwrap_or_default())),
+            smtp_ca_file: var("CARECOUNT_SMTP_CA_FILE").map(PathBuf::from),
             mail_from: var("CARECOUNT_MAIL_FROM").unwrap_or_else(|| "CareCount <carecount@localhost>".into()),
             outbox_dir,
+            trusted_proxies,
             plan_jobs: var("CARECOUNT_PLAN_JOBS").as_deref() != Some("0"),
         })
     }
@@ -82,8 +100,11 @@ impl Config {
             site_root: "target/site".into(),
             public_url: None,
             smtp_url: None,
+            smtp_credentials: None,
+            smtp_ca_file: None,
             mail_from: "CareCount <carecount@localhost>".into(),
             outbox_dir,
+            trusted_proxies: Vec::new(),
             plan_jobs: true,
         }
     }

@@ -32,6 +32,16 @@ pub async fn export_csv(
     }
 }
 
+/// A cell as a spreadsheet will read it: text starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return would be taken for a formula (a pet
+/// named `=HYPERLINK(...)`), so it gets a leading apostrophe and stays text.
+fn text_cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
 async fn build(state: &AppState, session: &Session, name: &str, filter: &PlanFilter) -> Result<Vec<u8>, AppError> {
     let (clinic, _) = state.staff_in(session, Permission::ClinicDesk).await?;
     let lists = state.store.lists(clinic, filter).await?;
@@ -49,13 +59,13 @@ async fn build(state: &AppState, session: &Session, name: &str, filter: &PlanFil
             for r in rows {
                 out.write_record([
                     r.id.to_string(),
-                    r.plan_name.clone(),
-                    r.client_name.clone(),
-                    r.patient_name.clone().unwrap_or_default(),
-                    r.status.clone(),
+                    text_cell(&r.plan_name),
+                    text_cell(&r.client_name),
+                    text_cell(r.patient_name.as_deref().unwrap_or_default()),
+                    text_cell(&r.status),
                     r.starts_on.to_string(),
                     date(r.ends_on),
-                    r.billing.clone(),
+                    text_cell(&r.billing),
                 ])
                 .map_err(fail)?;
             }
@@ -66,12 +76,12 @@ async fn build(state: &AppState, session: &Session, name: &str, filter: &PlanFil
             for r in &lists.payments_due {
                 out.write_record([
                     r.subscription_id.to_string(),
-                    r.plan_name.clone(),
-                    r.client_name.clone(),
+                    text_cell(&r.plan_name),
+                    text_cell(&r.client_name),
                     r.number.to_string(),
                     r.due_on.to_string(),
                     r.amount.clone(),
-                    r.status.clone(),
+                    text_cell(&r.status),
                 ])
                 .map_err(fail)?;
             }
@@ -79,4 +89,19 @@ async fn build(state: &AppState, session: &Session, name: &str, filter: &PlanFil
         other => return Err(AppError::NotFound(format!("There is no export called {other}."))),
     }
     out.into_inner().map_err(|e| fail(e.into_error().into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_cell;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_stay_text() {
+        for formula in ["=1+1", "+31 6 1234", "-2", "@SUM(A1)", "\tx", "\r=x", "=HYPERLINK(\"http://evil\")"] {
+            assert_eq!(text_cell(formula), format!("'{formula}"), "{formula:?}");
+        }
+        for plain in ["Rex", "Adult Dog Wellness", "", "O'Neill", "a=b"] {
+            assert_eq!(text_cell(plain), plain);
+        }
+    }
 }

@@ -1,10 +1,11 @@
-//! Delivers the outbox: through an SMTP relay when one is configured,
-//! otherwise as `.eml` files in a folder, one per email.
+//! Delivers the outbox: through an SMTP relay when one is configured (see
+//! [`super::mail_relay`] for TLS), otherwise as `.eml` files in a folder.
 
 use lettre::message::Mailbox;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::config::Config;
+use super::mail_relay;
 use super::store::Store;
 use crate::wire::error::AppError;
 
@@ -19,17 +20,6 @@ pub struct Mailer {
     transport: Transport,
 }
 
-/// Host and port of an `smtp://host[:port]` relay. The relay is the
-/// clinic's own (on its network); it carries the mail onward over TLS.
-fn relay(url: &str) -> Option<(String, u16)> {
-    let rest = url.strip_prefix("smtp://")?.trim_end_matches('/');
-    let (host, port) = match rest.rsplit_once(':') {
-        Some((host, port)) => (host, port.parse().ok()?),
-        None => (rest, 25),
-    };
-    (!host.is_empty()).then(|| (host.to_string(), port))
-}
-
 impl Mailer {
     /// The mailer the configuration asks for; a bad sender or relay address
     /// stops start-up with a message naming the variable.
@@ -39,12 +29,17 @@ impl Mailer {
         })?;
         let transport = match &config.smtp_url {
             Some(url) => {
-                let (host, port) = relay(url).ok_or_else(|| {
-                    std::io::Error::other(format!(
-                        "CARECOUNT_SMTP_URL \u{201c}{url}\u{201d} should look like smtp://mail.clinic.example:25"
-                    ))
-                })?;
-                Transport::Smtp(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port).build())
+                let wrong = |why: String| std::io::Error::other(format!("CARECOUNT_SMTP_URL: {why}"));
+                let relay = mail_relay::parse(url).map_err(wrong)?;
+                let ca = match &config.smtp_ca_file {
+                    Some(path) => Some(std::fs::read(path).map_err(|e| {
+                        std::io::Error::other(format!("CARECOUNT_SMTP_CA_FILE {}: {e}", path.display()))
+                    })?),
+                    None => None,
+                };
+                Transport::Smtp(
+                    mail_relay::transport(&relay, config.smtp_credentials.clone(), ca.as_deref()).map_err(wrong)?,
+                )
             }
             None => {
                 std::fs::create_dir_all(&config.outbox_dir)?;
@@ -83,16 +78,5 @@ impl Mailer {
             Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
             Transport::Files(files) => files.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn relay_addresses_are_read_with_a_default_port() {
-        assert_eq!(super::relay("smtp://mail.clinic.example:2525"), Some(("mail.clinic.example".into(), 2525)));
-        assert_eq!(super::relay("smtp://localhost"), Some(("localhost".into(), 25)));
-        assert_eq!(super::relay("https://mail"), None);
-        assert_eq!(super::relay("smtp://:25"), None);
     }
 }

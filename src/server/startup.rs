@@ -49,7 +49,15 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.clone())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
+        .hash_files(hash_file_present())
         .build()
+}
+
+/// Whether cargo-leptos gave the bundle content-hashed names: it then
+/// writes `hash.txt` beside the server binary it built. Test binaries have
+/// none and serve the plain names.
+fn hash_file_present() -> bool {
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file())).unwrap_or(false)
 }
 
 /// Serves the app on a bound listener until `shutdown` completes, with the
@@ -64,7 +72,9 @@ pub async fn serve(
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let background =
         tokio::spawn(super::jobs::run_forever(store.clone(), super::mail::Mailer::new(config)?, config.plan_jobs));
-    let app = router(store, leptos_options(config), public_url);
+    let app = router(store, leptos_options(config), public_url, config.trusted_proxies.clone());
+    // The peer's address feeds the per-address sign-in limit.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     background.abort();
     served

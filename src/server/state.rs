@@ -1,6 +1,7 @@
 //! What every request handler and server function can reach, and the one
 //! place that decides who a request acts for.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::FromRef;
@@ -8,6 +9,7 @@ use leptos::prelude::{LeptosOptions, use_context};
 use tower_sessions::Session;
 
 use super::actor::Actor;
+use super::auth::password::HashGate;
 use super::auth::throttle::LoginThrottle;
 use super::auth::{Viewer, chosen_clinic, current_viewer};
 use super::store::Store;
@@ -26,6 +28,10 @@ pub struct AppState {
     pub public_url: String,
     /// Failed sign-ins, to slow down guessing.
     pub throttle: Arc<LoginThrottle>,
+    /// Password hashing, off the async workers and a few at a time.
+    pub hashing: Arc<HashGate>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
 }
 
 impl AppState {
@@ -72,6 +78,18 @@ impl AppState {
         let clinic = self.store.clinic_of(viewer.organisation_id, None, chrono::Utc::now()).await?;
         Ok((clinic, client_id))
     }
+}
+
+/// The address the current server function's request comes from (see
+/// [`super::auth::client_address`]).
+pub async fn client_address(state: &AppState) -> IpAddr {
+    use axum::extract::ConnectInfo;
+    let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| addr.ip());
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.unwrap_or_default();
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    super::auth::client_address::client_address(peer, forwarded, &state.trusted_proxies)
 }
 
 /// The session of the current server function's request.

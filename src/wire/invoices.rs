@@ -13,4 +13,6 @@ pub struct DeskOverview {
     pub open_soaps: Vec<OpenSoap>,
     /// Invoices, newest first.
     pub invoices: Vec<InvoiceSummary>,
+    /// The viewer may sell plans (vets may not): the button shows.
+    pub may_sell: bool,
 }

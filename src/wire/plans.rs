@@ -31,6 +31,9 @@ pub struct LedgerRow {
     pub actor_name: String,
     /// Why.
     pub note: String,
+    /// What the owner's healthcard says about it (removals), apart from
+    /// the internal note.
+    pub owner_reason: Option<String>,
     /// When (UTC).
     pub created_at: String,
 }
@@ -63,7 +66,63 @@ pub struct PlanPageData {
     pub detail: PlanDetail,
     /// The viewer may waive a settlement (a manager's override).
     pub may_waive: bool,
+    /// The viewer may take payments, hold, renew and cancel (not vets).
+    pub may_sell: bool,
     /// Where the plan is in its life, with what a hold remembers: which
     /// lifecycle buttons make sense.
     pub lifecycle: crate::domain::PlanState,
+}
+
+/// What the pet owner is told when the clinic removes a use from their
+/// plan. The staff's own note says more and stays internal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RemovalReason {
+    /// Entered by mistake.
+    Mistake,
+    /// Counted on the wrong pet or the wrong plan.
+    WrongPet,
+    /// The same service was entered twice.
+    Duplicate,
+    /// The service was not given after all.
+    NotGiven,
+    /// Given back as a courtesy.
+    Goodwill,
+}
+
+impl RemovalReason {
+    /// Every reason, in the order the form offers them.
+    pub const ALL: [RemovalReason; 5] = [
+        RemovalReason::Mistake,
+        RemovalReason::WrongPet,
+        RemovalReason::Duplicate,
+        RemovalReason::NotGiven,
+        RemovalReason::Goodwill,
+    ];
+
+    /// The code a form sends.
+    pub fn code(self) -> &'static str {
+        match self {
+            RemovalReason::Mistake => "mistake",
+            RemovalReason::WrongPet => "wrong_pet",
+            RemovalReason::Duplicate => "duplicate",
+            RemovalReason::NotGiven => "not_given",
+            RemovalReason::Goodwill => "goodwill",
+        }
+    }
+
+    /// Reads a code.
+    pub fn from_code(code: &str) -> Option<RemovalReason> {
+        RemovalReason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The words on the owner's healthcard, after "corrected by the clinic:".
+    pub fn owner_words(self) -> &'static str {
+        match self {
+            RemovalReason::Mistake => "it was entered by mistake",
+            RemovalReason::WrongPet => "it was counted on the wrong pet or plan",
+            RemovalReason::Duplicate => "it was entered twice",
+            RemovalReason::NotGiven => "the service was not given",
+            RemovalReason::Goodwill => "given back as a courtesy",
+        }
+    }
 }

@@ -5,6 +5,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::LazyLock;
 
+pub mod smtp;
+
 use carecount::server::config::Config;
 use carecount::server::startup::serve;
 use carecount::server::store::Store;
@@ -65,10 +67,16 @@ impl TestApp {
 
     /// The app with a client that has not signed in.
     pub async fn start_signed_out() -> TestApp {
+        TestApp::start_with(|_| {}).await
+    }
+
+    /// The app, signed out, with settings changed by `configure` first.
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::for_database(dir.path().join("carecount.db"), "127.0.0.1:0".parse().expect("addr"));
         // Tests run the plan jobs themselves, at the date they choose.
         config.plan_jobs = false;
+        configure(&mut config);
         let store = Store::open(&config.database_path).await.expect("open store");
         store.seed_demo(chrono::Utc::now().date_naive()).await.expect("seed demo");
         let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind");

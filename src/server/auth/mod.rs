@@ -1,6 +1,8 @@
 //! Who is signed in: sessions, passwords, sign-in throttling, and the
 //! middleware that keeps pages and state-changing requests safe.
 
+pub mod client_address;
+pub mod credentials;
 pub mod guard;
 pub mod password;
 pub mod throttle;

@@ -51,7 +51,7 @@ pub fn clean_email(email: &str) -> Result<String, AppError> {
         return Err(AppError::Invalid(format!("An email address has at most {MAX_EMAIL} characters.")));
     }
     let (local, domain) = email.split_once('@').unwrap_or(("", ""));
-    if local.is_empty() || !domain.contains('.') || email.contains(char::is_whitespace) {
+    if local.is_empty() || !domain.contains('.') || email.contains(|c: char| c.is_whitespace() || c.is_control()) {
         return Err(AppError::Invalid("Enter an email address such as name@example.com.".into()));
     }
     Ok(email)
@@ -257,6 +257,7 @@ mod tests {
         assert_eq!(clean_email("  Maria@Maple.Example ").unwrap(), "maria@maple.example");
         assert!(clean_email("maria").is_err());
         assert!(clean_email("maria@local").is_err());
+        assert!(clean_email("ma\u{0}ria@maple.example").is_err());
         assert!(clean_email(&format!("{}@x.nl", "a".repeat(260))).unwrap_err().to_string().contains("254"));
     }
 }

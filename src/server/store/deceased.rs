@@ -187,6 +187,7 @@ impl Store {
                     note,
                     used_on: clinic.today,
                     savings,
+                    owner_reason: None,
                 };
                 append(&mut tx, entry, actor).await?;
             }

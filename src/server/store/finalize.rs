@@ -173,6 +173,7 @@ async fn post_lines(
                     } else {
                         posting.savings_of(r.to_plan.0, minor_digits)
                     },
+                    owner_reason: None,
                 };
                 give_back(conn, &posting, r.to_plan.0, how, actor).await?;
             }
@@ -193,6 +194,7 @@ async fn post_lines(
                     note: note.clone(),
                     used_on: invoice.invoice_date,
                     savings: allocation.savings,
+                    owner_reason: None,
                 },
                 actor,
             )

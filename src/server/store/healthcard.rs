@@ -24,6 +24,7 @@ struct SqlUse {
     source_kind: String,
     invoice_number: Option<String>,
     note: String,
+    owner_reason: Option<String>,
 }
 
 fn words(u: SqlUse) -> Option<UsageWords> {
@@ -43,7 +44,11 @@ fn words(u: SqlUse) -> Option<UsageWords> {
     let source = match (u.source_kind.as_str(), u.invoice_number) {
         ("invoice_line", Some(n)) => format!("invoice {n}"),
         ("invoice_void", Some(n)) => format!("invoice {n} was cancelled"),
-        ("reversal", _) => format!("corrected by the clinic: {}", u.note),
+        // Staff's note is internal; the owner reads the reason given for them.
+        ("reversal", _) => match u.owner_reason {
+            Some(reason) => format!("corrected by the clinic: {reason}"),
+            None => "corrected by the clinic".into(),
+        },
         ("transfer", _) => "the plan moved after a pet died".into(),
         ("opening_balance" | "import_line", _) => "carried over from the clinic's earlier system".into(),
         _ => "recorded by the clinic".into(),
@@ -119,7 +124,8 @@ impl Store {
         let saved = savings.iter().try_fold(Decimal::ZERO, |sum, s| decimal(s).map(|d| sum + d))?;
         let uses: Vec<SqlUse> = sqlx::query_as(
             "SELECT l.used_on, l.quantity, p.name AS patient_name, i.name AS item_name, i.unit_name,
-                    i.subunit_name, i.subunit_per_unit, l.source_kind, inv.invoice_number, l.note
+                    i.subunit_name, i.subunit_per_unit, l.source_kind, inv.invoice_number, l.note,
+                    l.owner_reason
              FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              LEFT JOIN patients p ON p.id = l.patient_id
              LEFT JOIN catalog_items i ON i.id = l.item_id

@@ -157,12 +157,5 @@ impl Store {
 }
 
 fn required_note<'a>(note: &'a str, why: &str) -> Result<&'a str, AppError> {
-    let note = note.trim();
-    if note.chars().count() < 3 {
-        return Err(AppError::Invalid(format!("Write a short note saying {why}.")));
-    }
-    if note.chars().count() > 500 {
-        return Err(AppError::Invalid("Keep the note under 500 characters.".into()));
-    }
-    Ok(note)
+    crate::domain::text::required_note(note, why).map_err(AppError::Invalid)
 }

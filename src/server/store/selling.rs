@@ -152,10 +152,7 @@ impl Store {
         note: &str,
         actor: &Actor,
     ) -> Result<Settlement, AppError> {
-        let note = note.trim();
-        if note.chars().count() < 3 {
-            return Err(AppError::Invalid("Write a short note saying why the plan is cancelled.".into()));
-        }
+        let note = crate::domain::text::required_note(note, "why the plan is cancelled").map_err(AppError::Invalid)?;
         let mut tx = self.begin_write().await?;
         let settlement = super::settlement::settlement_on(&mut tx, clinic, subscription_id, option).await?;
         let json = serde_json::to_string(&settlement).map_err(|_| AppError::Internal)?;

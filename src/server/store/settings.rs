@@ -66,6 +66,9 @@ fn clean_clinic(mut c: ClinicSettings) -> Result<ClinicSettings, AppError> {
             AppError::Invalid(format!("\u{201c}{part}\u{201d} in the over-usage recipients is not an email address."))
         })?);
     }
+    if emails.len() > 20 {
+        return invalid("List at most 20 over-usage recipients; a shared mailbox can reach more people.");
+    }
     c.over_usage_emails = emails.join(", ");
     Ok(c)
 }

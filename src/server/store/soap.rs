@@ -94,6 +94,8 @@ impl Store {
         plan_notes: &str,
         lines: &[LineInput],
     ) -> Result<(), AppError> {
+        use crate::domain::text::{PLAN_NOTES_MAX, within};
+        within("The plan notes", plan_notes, PLAN_NOTES_MAX).map_err(AppError::Invalid)?;
         let mut tx = self.begin_write().await?;
         let soap = load_soap_on(&mut tx, organisation_id, soap_id)
             .await?

@@ -7,7 +7,7 @@ use super::audit::Audit;
 use super::ledger::{Adjustment, give_back, posting};
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
-use crate::wire::plans::{LedgerRow, PlanDetail};
+use crate::wire::plans::{LedgerRow, PlanDetail, RemovalReason};
 
 #[derive(FromRow)]
 struct SqlEntry {
@@ -23,6 +23,7 @@ struct SqlEntry {
     held: i64,
     actor_name: String,
     note: String,
+    owner_reason: Option<String>,
     created_at: String,
 }
 
@@ -57,7 +58,7 @@ impl Store {
                          THEN l.quantity + COALESCE((SELECT SUM(r.quantity) FROM usage_ledger r
                                                      WHERE r.reversal_of = l.id), 0)
                          ELSE 0 END AS held,
-                    l.actor_name, l.note, l.created_at
+                    l.actor_name, l.note, l.owner_reason, l.created_at
              FROM usage_ledger l
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              LEFT JOIN patients p ON p.id = l.patient_id
@@ -83,6 +84,7 @@ impl Store {
                 held: r.held,
                 actor_name: r.actor_name,
                 note: r.note,
+                owner_reason: r.owner_reason,
                 created_at: r.created_at,
             })
             .collect();
@@ -103,21 +105,17 @@ impl Store {
     }
 
     /// Removes a use from the history by appending its reversal, with the
-    /// note that says why. The original entry stays, marked as reversed.
+    /// staff's internal note that says why and the reason the owner reads.
+    /// The original entry stays, marked as reversed.
     pub async fn remove_usage(
         &self,
         organisation_id: i64,
         entry_id: i64,
+        reason: RemovalReason,
         note: &str,
         actor: &Actor,
     ) -> Result<(), AppError> {
-        let note = note.trim();
-        if note.chars().count() < 3 {
-            return Err(AppError::Invalid("Write a short note saying why this use is removed.".into()));
-        }
-        if note.chars().count() > 500 {
-            return Err(AppError::Invalid("Keep the note under 500 characters.".into()));
-        }
+        let note = crate::domain::text::required_note(note, "why this use is removed").map_err(AppError::Invalid)?;
         let mut tx = self.begin_write().await?;
         let entry: Option<(Option<i64>, String)> = sqlx::query_as(
             "SELECT l.reversal_of, l.source_kind FROM usage_ledger l
@@ -151,6 +149,7 @@ impl Store {
             invoice_line_id: None,
             note: note.to_string(),
             savings: posting.savings_held,
+            owner_reason: Some(reason.owner_words()),
         };
         give_back(&mut tx, &posting, quantity, how, actor).await?;
         let detail = format!("Removed usage entry {entry_id} ({quantity:+})");

@@ -32,9 +32,7 @@ impl Store {
                 "Say why the invoice is voided; the note stays in the usage history.".into(),
             ));
         }
-        if reason.chars().count() > 500 {
-            return Err(AppError::Invalid("Keep the reason under 500 characters.".into()));
-        }
+        crate::domain::text::within("The reason", reason, crate::domain::text::NOTE_MAX).map_err(AppError::Invalid)?;
         let mut tx = self.begin_write().await?;
         let invoice = invoice_row(&mut tx, organisation_id, invoice_id).await?;
         let clinic = self.invoice_clinic(&invoice).await?;
@@ -75,6 +73,7 @@ impl Store {
                 invoice_line_id: posting.invoice_line_id,
                 note: note.clone(),
                 savings,
+                owner_reason: None,
             };
             give_back(&mut tx, &posting, posting.held, how, actor).await?;
         }
@@ -162,6 +161,7 @@ async fn undo_returns(
                 note: note.to_string(),
                 used_on: posting.used_on,
                 savings: Money::ZERO - Money(super::clinic::decimal(&r.savings)?),
+                owner_reason: None,
             },
             actor,
         )

@@ -91,7 +91,7 @@ fn PrintedInvoice(view: InvoiceView) -> impl IntoView {
                 }
                 Err(problem) => view! { <p class="banner error">{format!("This draft has a line to fix before it can be printed: {problem}")}</p> }.into_any(),
             }}
-            <p class="no-print actions"><button class="button" onclick="window.print()">"Print"</button>
+            <p class="no-print actions"><button class="button" data-test="print" on:click=|_| { let _ = window().print(); }>"Print"</button>
                 <a class="button secondary" href=format!("/invoices/{}", view.id)>"Back to the invoice"</a></p>
         </article>
     }

@@ -64,7 +64,9 @@ fn DeskActions(patient_id: i64, desk: DeskOverview) -> impl IntoView {
         <section class="panel desk-panel">
             <div class="actions">
                 <button class="button" data-test="new-soap" on:click=start_soap>"New SOAP plan"</button>
-                <a class="button secondary" data-test="sell-plan" href=format!("/patients/{patient_id}/sell")>"Sell a plan"</a>
+                {desk.may_sell.then(|| view! {
+                    <a class="button secondary" data-test="sell-plan" href=format!("/patients/{patient_id}/sell")>"Sell a plan"</a>
+                })}
                 <button class="button secondary" data-test="new-invoice" on:click=start_invoice>
                     {move || match picked.with(Vec::len) { 0 => "New invoice".to_string(), n => format!("Invoice {n} SOAP plan{}", if n == 1 { "" } else { "s" }) }}
                 </button>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
-use crate::api::plans::{LedgerRow, plan_page, usage_remove};
+use crate::api::plans::{LedgerRow, RemovalReason, plan_page, usage_remove};
 use crate::ui::format::stamp;
 use crate::ui::pages::patient::PlanCardView;
 use crate::ui::pages::plan_lifecycle::LifecyclePanel;
@@ -36,9 +36,9 @@ pub fn PlanPage() -> impl IntoView {
                             {detail.settlement.clone().map(|s| view! {
                                 <section class="panel"><h3 class="panel-title">"Cancellation settlement"</h3><SettlementView settlement=s/></section>
                             })}
-                            <Payments payments=detail.payments.clone() currency=page.clinic.currency.clone() version/>
-                            <LifecyclePanel subscription_id=detail.card.subscription.id state=page.lifecycle version/>
-                            {running.then(|| view! { <CancelPanel subscription_id=detail.card.subscription.id version may_waive=page.may_waive/> })}
+                            <Payments payments=detail.payments.clone() currency=page.clinic.currency.clone() version may_record=page.may_sell/>
+                            {page.may_sell.then(|| view! { <LifecyclePanel subscription_id=detail.card.subscription.id state=page.lifecycle version/> })}
+                            {(running && page.may_sell).then(|| view! { <CancelPanel subscription_id=detail.card.subscription.id version may_waive=page.may_waive/> })}
                             <section class="panel history" data-test="history">
                                 <h3 class="panel-title">"Usage history"</h3>
                                 <table class="table">
@@ -59,11 +59,12 @@ pub fn PlanPage() -> impl IntoView {
 fn HistoryRow(row: LedgerRow, version: RwSignal<u32>) -> impl IntoView {
     let removing = RwSignal::new(false);
     let note = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let entry = row.id;
     let remove = move |_| {
         spawn_local(async move {
-            match usage_remove(entry, note.get_untracked()).await {
+            match usage_remove(entry, reason.get_untracked(), note.get_untracked()).await {
                 Ok(()) => version.update(|v| *v += 1),
                 Err(e) => problem.set(Some(e.to_string())),
             }
@@ -94,15 +95,29 @@ fn HistoryRow(row: LedgerRow, version: RwSignal<u32>) -> impl IntoView {
                     None => view! { <span>{row.source.clone()}</span> }.into_any(),
                 }}
             </td>
-            <td class="small">{row.actor_name.clone()}<br/><span class="muted">{row.note.clone()}</span></td>
+            <td class="small">{row.actor_name.clone()}<br/><span class="muted">{row.note.clone()}</span>
+                {row.owner_reason.clone().map(|r| view! {
+                    <br/><span class="muted" data-test="history-owner-reason">{format!("Owner reads: {r}")}</span>
+                })}
+            </td>
             <td class="right">
                 {removable.then(|| view! {
                     <Show when=move || removing.get() fallback=move || view! {
                         <button class="link-button" data-test="history-remove" on:click=move |_| removing.set(true)>"Remove"</button>
                     }>
                         <div class="remove-form">
-                            <input type="text" placeholder="Why? (required)" data-test="history-note"
-                                prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
+                            <label class="small">"What the owner reads"
+                                <select data-test="history-reason" on:change=move |ev| reason.set(event_target_value(&ev))>
+                                    <option value="" selected=move || reason.get().is_empty()>"Choose…"</option>
+                                    {RemovalReason::ALL.into_iter().map(|r| view! {
+                                        <option value=r.code() selected=move || reason.get() == r.code()>{r.owner_words()}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            <label class="small">"Internal note (staff only)"
+                                <input type="text" placeholder="Why? (required)" data-test="history-note" maxlength="500"
+                                    prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
+                            </label>
                             <button class="button danger small" data-test="history-confirm" on:click=remove>"Remove use"</button>
                             {move || problem.get().map(|p| view! { <p class="error-text small">{p}</p> })}
                         </div>

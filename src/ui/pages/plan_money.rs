@@ -8,16 +8,22 @@ use crate::api::selling::{PaymentRow, cancel_plan, preview_settlement, record_fa
 use crate::domain::{Currency, Money, Outcome, Settlement, SettlementOption};
 use crate::ui::format::date;
 
-/// The schedule with "record payment" on what is due.
+/// The schedule, with "record payment" on what is due for those who may
+/// take payments.
 #[component]
-pub fn Payments(payments: Vec<PaymentRow>, currency: Currency, version: RwSignal<u32>) -> impl IntoView {
+pub fn Payments(
+    payments: Vec<PaymentRow>,
+    currency: Currency,
+    version: RwSignal<u32>,
+    may_record: bool,
+) -> impl IntoView {
     view! {
         <section class="panel payments" data-test="payments">
             <h3 class="panel-title">"Payments"</h3>
             {payments.is_empty().then(|| view! { <p class="empty">"No payment schedule: billed by a third party or by hand."</p> })}
             <table class="table">
                 <tbody>
-                    {payments.into_iter().map(|p| view! { <PaymentLine payment=p currency=currency.clone() version/> }).collect_view()}
+                    {payments.into_iter().map(|p| view! { <PaymentLine payment=p currency=currency.clone() version may_record/> }).collect_view()}
                 </tbody>
             </table>
         </section>
@@ -25,7 +31,7 @@ pub fn Payments(payments: Vec<PaymentRow>, currency: Currency, version: RwSignal
 }
 
 #[component]
-fn PaymentLine(payment: PaymentRow, currency: Currency, version: RwSignal<u32>) -> impl IntoView {
+fn PaymentLine(payment: PaymentRow, currency: Currency, version: RwSignal<u32>, may_record: bool) -> impl IntoView {
     let method = RwSignal::new("card".to_string());
     let reference = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
@@ -47,7 +53,7 @@ fn PaymentLine(payment: PaymentRow, currency: Currency, version: RwSignal<u32>) 
         });
     };
     let can_fail = payment.status == "due";
-    let open = payment.status == "due" || payment.status == "failed";
+    let open = may_record && (payment.status == "due" || payment.status == "failed");
     let tone = match payment.status.as_str() {
         "paid" => "good",
         "failed" => "bad",

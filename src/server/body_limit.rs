@@ -1,0 +1,49 @@
+//! A ceiling on request bodies: a server function reads what it is sent,
+//! so without one a single request could fill the server's memory.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::wire::error::AppError;
+
+/// The most any page's request may carry: the largest desk form is a few
+/// kilobytes, so 1 MiB leaves room for any real invoice.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// Middleware: refuses a body over [`MAX_BODY`] with 413 and words, before
+/// any handler sees it (by its declared length, or while reading it).
+pub async fn limit_body(request: Request, next: Next) -> Response {
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let api = request.uri().path().starts_with("/api/");
+    if declared.is_some_and(|len| len > MAX_BODY as u64) {
+        return too_large(api);
+    }
+    let (parts, body) = request.into_parts();
+    match to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(_) => too_large(api),
+    }
+}
+
+fn too_large(api: bool) -> Response {
+    let message = format!(
+        "This request is larger than CareCount accepts ({} MiB) and nothing of it was saved. Send less at once.",
+        MAX_BODY / (1024 * 1024)
+    );
+    if api {
+        // Server functions read their errors as JSON; the page shows the words.
+        let body = serde_json::to_string(&AppError::Invalid(message)).unwrap_or_default();
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(header::CONTENT_TYPE, "application/json"), (header::HeaderName::from_static("serverfnerror"), "1")],
+            body,
+        )
+            .into_response()
+    } else {
+        (StatusCode::PAYLOAD_TOO_LARGE, message).into_response()
+    }
+}
