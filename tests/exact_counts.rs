@@ -82,7 +82,8 @@ fn correction_then_void_of_the_original_gives_the_use_back_once() {
 
         // "Remove" in the history after the correction gives nothing back either.
         let posting = posting_of(&app, a).await;
-        let (status, body) = app.call("usage/remove", &format!("entry_id={posting}&note=Double+entry")).await;
+        let (status, body) =
+            app.call("usage/remove", &format!("entry_id={posting}&reason=duplicate&note=Double+entry")).await;
         assert_eq!(status, 409, "{body}");
         assert_eq!(app.benefit(rex, "Wellness exams").await, before);
 
@@ -129,7 +130,8 @@ fn returning_a_use_that_was_already_removed_credits_what_was_charged_not_the_reg
         let before = app.benefit(rex, "Wellness exams").await;
         let a = invoice(&app, rex, json!([line(rex, exam, "1")])).await;
         let posting = posting_of(&app, a).await;
-        let (status, body) = app.call("usage/remove", &format!("entry_id={posting}&note=Entered+twice")).await;
+        let (status, body) =
+            app.call("usage/remove", &format!("entry_id={posting}&reason=duplicate&note=Entered+twice")).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(app.benefit(rex, "Wellness exams").await, before);
 
@@ -337,6 +339,46 @@ fn voiding_an_invoice_from_before_a_death_gives_the_use_to_the_plan_that_took_ov
         .await
         .unwrap();
         assert_eq!(shown_used(&app, old_plan, "Wellness exams").await, limit, "the old plan stays fully moved");
+    })
+}
+
+/// Shrunk from the ledger model: a correction returns an exam used before a
+/// death and, in the same correction, books an exam for the pet whose plan
+/// took over. The returned exam reaches that plan, so the new line is covered.
+#[test]
+fn a_correction_returning_a_use_from_before_a_death_lets_the_plan_that_took_over_cover_its_next_line() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let loki = app.patient_id("Loki").await;
+        let saar = app.patient_id("Saar").await;
+        let exam = app.item_id("EXAM").await;
+        let old_plan =
+            app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", loki).await;
+        let limit = app
+            .scalar(
+                "SELECT limit_quantity FROM subscription_benefits WHERE subscription_id = ? AND label = 'Wellness exams'",
+                old_plan,
+            )
+            .await;
+        let left = limit - shown_used(&app, old_plan, "Wellness exams").await;
+        assert!(left >= 1, "Loki's plan has an exam left to use");
+        let a = invoice(&app, loki, json!([line(loki, exam, &left.to_string())])).await;
+        let today = chrono::Utc::now().date_naive();
+        let (status, body) = app.call("patient/deceased", &format!("patient_id={loki}&died_on={today}")).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) =
+            app.call("plan/transfer", &format!("subscription_id={old_plan}&to_patient_id={saar}")).await;
+        assert_eq!(status, 200, "{body}");
+        let new_plan: i64 = body.parse().unwrap();
+        assert_eq!(shown_used(&app, new_plan, "Wellness exams").await, limit, "Saar's plan starts full");
+
+        let (status, body, c) = correct(&app, a, json!([line(loki, exam, "-1"), line(saar, exam, "1")])).await;
+        assert_eq!(status, 200, "{body}");
+        let covered = app
+            .scalar("SELECT covered_quantity FROM invoice_lines WHERE invoice_id = ? AND position = 1", c)
+            .await;
+        assert_eq!(covered, 1, "Saar's exam is covered by the exam Loki's line gave back");
+        assert_eq!(shown_used(&app, new_plan, "Wellness exams").await, limit, "one given back, one used");
     })
 }
 

@@ -12,7 +12,7 @@ pub use super::discount::{DiscountSource, OtherDiscount};
 use super::explain::{explain_line, over_return};
 use super::money::{Money, Percent, split_rounded};
 use super::quantity::Quantity;
-use super::returns::{Return, ReturnablePart, take_returns};
+use super::returns::{Moving, Return, ReturnablePart, take_returns};
 use super::subscription::{CoverageSubscription, SubscriptionId};
 use super::tracker::TrackerBuilder;
 
@@ -27,6 +27,7 @@ pub fn cover(
 ) -> Coverage {
     let mut used = Working::new(subs);
     let mut parts = returnable.to_vec();
+    let mut moving = Moving::default();
     let mut tracker = TrackerBuilder::new(subs);
     let covered_lines = lines
         .iter()
@@ -35,7 +36,7 @@ pub fn cover(
             let asked = candidates.iter().map(|&(si, bi)| (subs[si].id, subs[si].benefits[bi].id)).collect();
             let mut result = if line.quantity.is_negative() {
                 match take_returns(&mut parts, line.patient_id, line.item.id, line.quantity.abs(), rules.minor_digits) {
-                    Ok(returns) => price_returns(subs, &mut used, line, returns, &mut tracker),
+                    Ok(returns) => price_returns(subs, (&mut used, &mut moving), line, returns, &mut tracker),
                     Err(available) => refused(line, over_return(&line.item.units, available)),
                 }
             } else {
@@ -126,9 +127,11 @@ fn draw(
 /// from, and it credits what they were charged. Never more than the
 /// corrected invoice holds: a correction nets against earlier usage instead
 /// of counting as more usage, and cannot give back another pet's usage.
+/// Units given back to a plan transferred since move on to the plan that
+/// took over, so a later line of the same draft may use them there.
 fn price_returns(
     subs: &[CoverageSubscription],
-    working: &mut Working,
+    (working, moving): (&mut Working, &mut Moving),
     line: &DraftLine,
     returns: Vec<Return>,
     tracker: &mut TrackerBuilder,
@@ -143,9 +146,17 @@ fn price_returns(
         let saved = r.gross - r.credit;
         match r.drawn_from.filter(|_| r.to_plan.0 > 0) {
             Some(drawn) => {
+                let followed = r.moved.map_or(Quantity::ZERO, |m| moving.follow(&m, r.to_plan));
+                if let Some(moved) = r.moved.filter(|_| followed.0 > 0) {
+                    if let Some((si, bi)) = position((moved.subscription_id, moved.benefit_id)) {
+                        let counted = if moved.counts_now { -followed } else { Quantity::ZERO };
+                        working.post(si, bi, counted);
+                        tracker.request(si, bi, Quantity::ZERO, Quantity::ZERO, counted);
+                    }
+                }
                 let found = position(drawn);
                 if let Some((si, bi)) = found {
-                    let counted = if r.counts_now { -r.to_plan } else { Quantity::ZERO };
+                    let counted = if r.counts_now { followed - r.to_plan } else { Quantity::ZERO };
                     working.post(si, bi, counted);
                     tracker.request(si, bi, -r.quantity, -r.to_plan, counted);
                     tracker.save(si, bi, Money::ZERO - saved);

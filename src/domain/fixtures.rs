@@ -88,5 +88,6 @@ pub fn posted(
         charged: Money::ZERO,
         held: Quantity(quantity),
         counts_now: true,
+        moved: None,
     }
 }

@@ -65,6 +65,7 @@ pub fn parts_of(
                 charged,
                 held: if covered_part { quantity } else { Quantity::ZERO },
                 counts_now: covered_part,
+                moved: None,
             }
         })
         .collect()

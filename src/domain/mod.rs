@@ -26,6 +26,7 @@ pub mod schedule;
 pub mod settlement;
 pub mod subscription;
 pub mod term;
+pub mod text;
 pub mod tracker;
 
 #[cfg(test)]
@@ -52,7 +53,7 @@ pub use plan_rules::PlanRules;
 pub use pricing::{DeskLine, PricedDraft, PricingContext, price_draft};
 pub use promotion::{Promotion, apply_promotions};
 pub use quantity::{Quantity, QuantityError, Subunit, UnitChoice, UnitSpec, plural};
-pub use returns::{InvoiceLineId, Return, ReturnablePart, subtract_returned, take_returns};
+pub use returns::{InvoiceLineId, MovedUse, Return, ReturnablePart, subtract_returned, take_returns};
 pub use schedule::{Billing, Instalment, schedule};
 pub use settlement::{Outcome, Settlement, SettlementInput, SettlementOption, UsedValue, settle};
 pub use subscription::{CoverageSubscription, PatientId, PlanKind, SubscriptionId, SubscriptionStatus, in_force};

@@ -134,4 +134,41 @@ mod tests {
         let other_pet = price_draft(&context, &[typed(11, &exam, "-1")]);
         assert!(other_pet.lines[0].is_err(), "another pet's use cannot be given back");
     }
+
+    #[test]
+    fn a_unit_given_back_to_a_transferred_plan_covers_the_heirs_next_line() {
+        let exam = item(7, 45, UnitSpec::single("exam"));
+        // Pet 10's plan (1) moved to pet 11 as plan 2, its one exam used.
+        let mut old = plan(1, Some(10), None, vec![benefit(100, 7, Some(1), 100, 1)]);
+        old.status = crate::domain::subscription::SubscriptionStatus::Cancelled;
+        let heir = plan(2, Some(11), None, vec![benefit(200, 7, Some(1), 100, 1)]);
+        let original = PricingContext {
+            rules: rules(),
+            subscriptions: vec![plan(1, Some(10), None, vec![benefit(100, 7, Some(1), 100, 0)])],
+            promotions: vec![],
+            returnable: None,
+        };
+        let line = price_draft(&original, &[typed(10, &exam, "1")]).lines[0].clone().unwrap();
+        let mut parts = parts_of(55, 10, 7, &line, 2);
+        let moved = crate::domain::MovedUse {
+            subscription_id: 2,
+            benefit_id: 200,
+            arrival: 9,
+            room: Quantity(1),
+            counts_now: true,
+        };
+        parts[0].moved = Some(moved);
+        let context =
+            PricingContext { rules: rules(), subscriptions: vec![old, heir], promotions: vec![], returnable: Some(parts) };
+        let lines = [typed(10, &exam, "-1"), typed(11, &exam, "1")];
+        let priced = price_draft(&context, &lines);
+        assert_eq!(priced.lines[1].as_ref().unwrap().covered, Quantity(1), "the heir's exam is covered");
+        let row = priced.tracker.rows.iter().find(|r| r.benefit_id == 200).unwrap();
+        assert_eq!(row.remaining_after, row.remaining_before, "one came back to the heir and one was used");
+
+        let mut no_room = context.clone();
+        no_room.returnable.as_mut().unwrap()[0].moved = Some(crate::domain::MovedUse { room: Quantity(0), ..moved });
+        let priced = price_draft(&no_room, &lines);
+        assert_eq!(priced.lines[1].as_ref().unwrap().covered, Quantity(0), "nothing moves past a spent arrival");
+    }
 }

@@ -41,6 +41,29 @@ pub struct ReturnablePart {
     /// Whether the held units count against the plan's balance on the
     /// draft's date (false for a use in an earlier plan year).
     pub counts_now: bool,
+    /// Where the held units count now, when their plan was transferred to
+    /// another pet after they were used: units given back follow it.
+    #[serde(default)]
+    pub moved: Option<MovedUse>,
+}
+
+/// The plan that took over a transferred plan's use, as a returned unit
+/// reaches it: the last benefit along the chain of transfers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovedUse {
+    /// The plan that took over.
+    pub subscription_id: SubscriptionId,
+    /// Its benefit that holds the moved use.
+    pub benefit_id: BenefitId,
+    /// The ledger entry by which the use arrived; parts that share it share
+    /// its room.
+    pub arrival: i64,
+    /// Units that can still move on: the least any arrival along the chain
+    /// still holds.
+    pub room: Quantity,
+    /// Whether what moves on counts in that plan's balance on the draft's
+    /// date (false once that plan has started a new plan year).
+    pub counts_now: bool,
 }
 
 /// Units a correction line returns from one part of the corrected invoice.
@@ -62,6 +85,9 @@ pub struct Return {
     /// correction's date (false for a use from an earlier plan year).
     #[serde(default)]
     pub counts_now: bool,
+    /// Where the units given back move on to after a transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved: Option<MovedUse>,
 }
 
 /// Lowers the parts by what earlier corrections already returned.
@@ -123,8 +149,34 @@ pub fn take_returns(
             gross,
             credit,
             counts_now: part.counts_now,
+            moved: part.moved,
         });
         left = left - quantity;
     }
     Ok(taken)
+}
+
+/// Room left on each arrival a returned unit may move on through, as the
+/// draft's earlier lines used it.
+#[derive(Default)]
+pub(crate) struct Moving {
+    rooms: Vec<(i64, Quantity)>,
+}
+
+impl Moving {
+    /// Of `units` given back to a transferred plan, how many move on to the
+    /// plan that took over, the way the ledger follows a transfer.
+    pub(crate) fn follow(&mut self, moved: &MovedUse, units: Quantity) -> Quantity {
+        let at = match self.rooms.iter().position(|(arrival, _)| *arrival == moved.arrival) {
+            Some(at) => at,
+            None => {
+                self.rooms.push((moved.arrival, moved.room));
+                self.rooms.len() - 1
+            }
+        };
+        let room = &mut self.rooms[at].1;
+        let followed = units.min(*room).max(Quantity::ZERO);
+        *room = *room - followed;
+        followed
+    }
 }

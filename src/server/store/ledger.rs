@@ -30,14 +30,18 @@ pub(crate) struct NewEntry<'a> {
     pub note: String,
     pub used_on: NaiveDate,
     pub savings: Money,
+    /// What the owner's healthcard says about the entry, when staff's note
+    /// is internal (a removal).
+    pub owner_reason: Option<&'static str>,
 }
 
 /// Appends an entry; returns its id.
 pub(crate) async fn append(conn: &mut SqliteConnection, entry: NewEntry<'_>, actor: &Actor) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
-                                   reversal_of, invoice_line_id, actor_user_id, actor_name, note, used_on, savings)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                   reversal_of, invoice_line_id, actor_user_id, actor_name, note, used_on, savings,
+                                   owner_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(entry.benefit_id)
     .bind(entry.patient_id)
@@ -52,6 +56,7 @@ pub(crate) async fn append(conn: &mut SqliteConnection, entry: NewEntry<'_>, act
     .bind(entry.note)
     .bind(entry.used_on)
     .bind(entry.savings.0.to_string())
+    .bind(entry.owner_reason)
     .fetch_one(&mut *conn)
     .await?)
 }
@@ -169,6 +174,7 @@ pub(crate) struct Adjustment<'a> {
     pub invoice_line_id: Option<i64>,
     pub note: String,
     pub savings: Money,
+    pub owner_reason: Option<&'static str>,
 }
 
 /// Gives back `quantity` (at most what `posting` holds) to the plan it came
@@ -204,108 +210,13 @@ pub(crate) async fn give_back(
             note: how.note,
             used_on: posting.used_on,
             savings: Money::ZERO - how.savings,
+            owner_reason: how.owner_reason,
         },
         actor,
     )
     .await?;
-    follow_transfer(conn, posting.benefit_id, posting.used_on, quantity, id, actor).await?;
+    super::transfer_follow::follow_transfer(conn, posting.benefit_id, posting.used_on, quantity, id, actor).await?;
     Ok(id)
-}
-
-#[derive(FromRow)]
-struct SqlMoved {
-    transferred_to: Option<i64>,
-    cancelled_on: Option<NaiveDate>,
-    starts_on: NaiveDate,
-    resets: String,
-}
-
-/// After a transfer, what comes back to the old plan moves on: the old plan
-/// records it as moved too, and the new plan's "used before the move" gives
-/// it back. Repeats along a chain of transfers.
-async fn follow_transfer(
-    conn: &mut SqliteConnection,
-    benefit_id: i64,
-    used_on: NaiveDate,
-    quantity: i64,
-    cause: i64,
-    actor: &Actor,
-) -> Result<(), AppError> {
-    let (mut benefit_id, mut used_on, mut quantity) = (benefit_id, used_on, quantity);
-    for _ in 0..16 {
-        let moved: Option<SqlMoved> = sqlx::query_as(
-            "SELECT s.transferred_to_subscription_id AS transferred_to, s.cancelled_on, s.starts_on, b.resets
-             FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = ?",
-        )
-        .bind(benefit_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some(SqlMoved { transferred_to: Some(_), cancelled_on: Some(moved_on), starts_on, resets }) = moved else {
-            return Ok(());
-        };
-        // A use from a plan year that ended before the move was not part of
-        // what moved.
-        if Reset::from_code(&resets) == Reset::Year && used_on < plan_year_start(starts_on, moved_on) {
-            return Ok(());
-        }
-        let Some(arrived_id) = transfer_entry(conn, "transfer-in", benefit_id).await? else { return Ok(()) };
-        let Some(arrived) = posting(conn, arrived_id).await? else { return Ok(()) };
-        let take = quantity.min(arrived.held);
-        if take <= 0 {
-            return Ok(());
-        }
-        append(
-            conn,
-            NewEntry {
-                benefit_id,
-                patient_id: arrived.patient_id,
-                item_id: None,
-                quantity: take,
-                source_kind: "transfer",
-                source_key: format!("transfer-follow:{cause}:{benefit_id}"),
-                reversal_of: None,
-                invoice_line_id: None,
-                note: format!("{take} given back after the move, moved on to the plan that took over"),
-                used_on: moved_on,
-                savings: Money::ZERO,
-            },
-            actor,
-        )
-        .await?;
-        append(
-            conn,
-            NewEntry {
-                benefit_id: arrived.benefit_id,
-                patient_id: arrived.patient_id,
-                item_id: None,
-                quantity: -take,
-                source_kind: "transfer",
-                source_key: format!("transfer-back:{cause}:{}", arrived.benefit_id),
-                reversal_of: Some(arrived.id),
-                invoice_line_id: None,
-                note: format!("{take} given back on the plan this one took over from"),
-                used_on: arrived.used_on,
-                savings: Money::ZERO,
-            },
-            actor,
-        )
-        .await?;
-        (benefit_id, used_on, quantity) = (arrived.benefit_id, arrived.used_on, take);
-    }
-    Ok(())
-}
-
-/// The id of a transfer's posting for an old benefit ("transfer-in" on the
-/// new plan, "transfer-out" on the old one).
-pub(crate) async fn transfer_entry(
-    conn: &mut SqliteConnection,
-    direction: &str,
-    old_benefit_id: i64,
-) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar("SELECT id FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = ?")
-        .bind(format!("{direction}:{old_benefit_id}"))
-        .fetch_optional(&mut *conn)
-        .await?)
 }
 
 // Stored dates are ISO text: bounds outside four-digit years would not

@@ -38,6 +38,7 @@ pub mod template_input;
 pub mod template_row;
 pub mod template_save;
 pub mod templates;
+pub mod transfer_follow;
 pub mod usage;
 pub mod void;
 

@@ -10,6 +10,7 @@ use sqlx::{FromRow, SqliteConnection};
 use super::coverage_record;
 use super::invoice_row::SqlInvoice;
 use super::ledger::posting_of_line;
+use super::transfer_follow::moved_use;
 use super::promotions::promotions_on;
 use super::subscriptions::client_plans_on;
 use crate::domain::{
@@ -58,7 +59,8 @@ struct SqlPeriod {
 
 /// What a correction dated `on` may still return of invoice `corrected`:
 /// each line's parts as posted, less what finalized corrections returned,
-/// with what each posting still holds in its plan.
+/// with what each posting still holds in its plan and, when that plan was
+/// transferred since, the plan a unit given back moves on to.
 pub(crate) async fn returnable(
     conn: &mut SqliteConnection,
     corrected: i64,
@@ -103,6 +105,10 @@ pub(crate) async fn returnable(
         let Some((_, benefit)) = part.drawn_from else { continue };
         let posting = posting_of_line(conn, part.line_id, benefit).await?;
         part.held = Quantity(posting.as_ref().map_or(0, |p| p.held));
+        part.moved = match &posting {
+            Some(p) if p.held > 0 => moved_use(conn, benefit, p.used_on, on).await?,
+            _ => None,
+        };
         part.counts_now = match (posting, periods.get(&benefit)) {
             (Some(p), Some(period)) if Reset::from_code(&period.resets) == Reset::Year => {
                 p.used_on >= plan_year_start(period.starts_on, on)
