@@ -1,9 +1,14 @@
-//! The CareCount server binary.
+//! The CareCount server binary; `carecount import FILE.csv` applies a
+//! practice system's export and exits.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    carecount::server::startup::run().await
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("import") => carecount::server::import::command::run(&args[1..]).await,
+        _ => carecount::server::startup::run().await,
+    }
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -374,9 +374,8 @@ fn a_correction_returning_a_use_from_before_a_death_lets_the_plan_that_took_over
 
         let (status, body, c) = correct(&app, a, json!([line(loki, exam, "-1"), line(saar, exam, "1")])).await;
         assert_eq!(status, 200, "{body}");
-        let covered = app
-            .scalar("SELECT covered_quantity FROM invoice_lines WHERE invoice_id = ? AND position = 1", c)
-            .await;
+        let covered =
+            app.scalar("SELECT covered_quantity FROM invoice_lines WHERE invoice_id = ? AND position = 1", c).await;
         assert_eq!(covered, 1, "Saar's exam is covered by the exam Loki's line gave back");
         assert_eq!(shown_used(&app, new_plan, "Wellness exams").await, limit, "one given back, one used");
     })

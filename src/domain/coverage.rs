@@ -147,12 +147,14 @@ fn price_returns(
         match r.drawn_from.filter(|_| r.to_plan.0 > 0) {
             Some(drawn) => {
                 let followed = r.moved.map_or(Quantity::ZERO, |m| moving.follow(&m, r.to_plan));
-                if let Some(moved) = r.moved.filter(|_| followed.0 > 0) {
-                    if let Some((si, bi)) = position((moved.subscription_id, moved.benefit_id)) {
-                        let counted = if moved.counts_now { -followed } else { Quantity::ZERO };
-                        working.post(si, bi, counted);
-                        tracker.request(si, bi, Quantity::ZERO, Quantity::ZERO, counted);
-                    }
+                let heir = r
+                    .moved
+                    .filter(|_| followed.0 > 0)
+                    .and_then(|m| position((m.subscription_id, m.benefit_id)).map(|(si, bi)| (si, bi, m.counts_now)));
+                if let Some((si, bi, counts_now)) = heir {
+                    let counted = if counts_now { -followed } else { Quantity::ZERO };
+                    working.post(si, bi, counted);
+                    tracker.request(si, bi, Quantity::ZERO, Quantity::ZERO, counted);
                 }
                 let found = position(drawn);
                 if let Some((si, bi)) = found {

@@ -25,6 +25,7 @@ pub mod returns;
 pub mod schedule;
 pub mod settlement;
 pub mod subscription;
+pub mod sync;
 pub mod term;
 pub mod text;
 pub mod tracker;
@@ -37,6 +38,8 @@ mod fixtures;
 mod laws;
 #[cfg(test)]
 mod lifecycle_laws;
+#[cfg(test)]
+mod sync_laws;
 
 pub use access::{Permission, Role, allows};
 pub use badge::{BadgeState, badge_for_balance, badge_for_draft, left_text, out_of_text};

@@ -158,8 +158,12 @@ mod tests {
             counts_now: true,
         };
         parts[0].moved = Some(moved);
-        let context =
-            PricingContext { rules: rules(), subscriptions: vec![old, heir], promotions: vec![], returnable: Some(parts) };
+        let context = PricingContext {
+            rules: rules(),
+            subscriptions: vec![old, heir],
+            promotions: vec![],
+            returnable: Some(parts),
+        };
         let lines = [typed(10, &exam, "-1"), typed(11, &exam, "1")];
         let priced = price_draft(&context, &lines);
         assert_eq!(priced.lines[1].as_ref().unwrap().covered, Quantity(1), "the heir's exam is covered");

@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod error;
 pub mod export;
 pub mod headers;
+pub mod import;
 pub mod jobs;
 pub mod mail;
 pub mod mail_relay;

@@ -21,4 +21,5 @@ pub mod selling;
 pub mod settings;
 pub mod soap;
 pub mod staff;
+pub mod sync;
 pub mod templates;

@@ -10,9 +10,9 @@ use sqlx::{FromRow, SqliteConnection};
 use super::coverage_record;
 use super::invoice_row::SqlInvoice;
 use super::ledger::posting_of_line;
-use super::transfer_follow::moved_use;
 use super::promotions::promotions_on;
 use super::subscriptions::client_plans_on;
+use super::transfer_follow::moved_use;
 use crate::domain::{
     CoverageRules, PricingContext, Quantity, Reset, ReturnablePart, parts_of, plan_year_start, subtract_returned,
 };

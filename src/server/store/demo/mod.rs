@@ -70,6 +70,19 @@ impl Store {
         seed_people(&mut tx).await?;
         seed_subscriptions(&mut tx, today).await?;
         seed_accounts(&mut tx).await?;
+        // The practice system's codes and patient ids: "WP-EXAM" for EXAM,
+        // "PMS-1001" for patient 1, so an export can be imported at once.
+        sqlx::query(
+            "INSERT INTO pims_codes (organisation_id, code, item_id) SELECT 1, 'WP-' || code, id FROM catalog_items",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO pims_patients (organisation_id, pims_patient_id, patient_id)
+             SELECT 1, 'PMS-' || (1000 + id), id FROM patients",
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await
     }
 }

@@ -1,0 +1,36 @@
+//! Usage sync from a practice system: a CSV export read whole, then applied
+//! as one batch; the `carecount import` command.
+
+pub mod command;
+pub mod csv_lines;
+
+use super::store::Store;
+use super::store::sync::Batch;
+use crate::wire::error::AppError;
+use crate::wire::sync::SyncRun;
+
+/// The largest file an upload or the folder pull takes.
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+
+/// Reads a CSV export and applies it. A malformed file applies nothing; its
+/// run is recorded with what to fix, line by line, and the answer is the
+/// same words.
+pub async fn import_csv(store: &Store, batch: &Batch<'_>, bytes: &[u8]) -> Result<SyncRun, AppError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        let problem = format!(
+            "This file is {:.1} MiB; CareCount takes files of at most {} MiB. Export a shorter period, or split the file.",
+            bytes.len() as f64 / (1024.0 * 1024.0),
+            MAX_FILE_BYTES / (1024 * 1024)
+        );
+        store.record_refused_import(batch, 0, &problem).await?;
+        return Err(AppError::Invalid(problem));
+    }
+    match csv_lines::read(bytes) {
+        Ok(lines) => store.import_lines(batch, &lines).await,
+        Err(refused) => {
+            let problem = refused.to_string();
+            store.record_refused_import(batch, refused.total, &problem).await?;
+            Err(AppError::Invalid(problem))
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! Usage sync runs: a batch of practice-system lines applied in one
+//! transaction, so a crash leaves nothing half-applied and running the same
+//! batch again completes it; the run's counts and digest; the mappings.
+
+use std::collections::HashMap;
+
+use sqlx::SqliteConnection;
+
+use super::Store;
+use super::sync_apply::{InvoiceWork, Tally, reconcile};
+use crate::domain::sync::{InvoiceLines, LineStatus, SourceLine, counts_toward_plans};
+use crate::server::actor::Actor;
+use crate::wire::error::AppError;
+use crate::wire::sync::{SyncRun, SyncSource};
+
+const RUN_COLUMNS: &str = "id, source, file_name, actor_name, started_at, lines_read, applied, unchanged, reversed,
+     skipped, over_usage, exceptions, errors, problem, digest";
+
+/// Where a batch comes from and who sent it.
+pub struct Batch<'a> {
+    pub organisation_id: i64,
+    pub clinic_id: i64,
+    pub source: SyncSource,
+    pub file_name: &'a str,
+    pub actor: &'a Actor,
+}
+
+impl Store {
+    /// Applies a batch of lines in one transaction and records the run.
+    pub async fn import_lines(&self, batch: &Batch<'_>, lines: &[SourceLine]) -> Result<SyncRun, AppError> {
+        let clinic = self.clinic_of(batch.organisation_id, Some(batch.clinic_id), chrono::Utc::now()).await?;
+        if clinic.id != batch.clinic_id {
+            return Err(AppError::NotFound(format!("There is no clinic {} in this organisation.", batch.clinic_id)));
+        }
+        let mut tx = self.begin_write().await?;
+        let run = start_run(&mut tx, batch).await?;
+        let prefix: String = sqlx::query_scalar("SELECT import_code_prefix FROM clinics WHERE id = ?")
+            .bind(clinic.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut tally = Tally { lines_read: lines.len() as i64, ..Tally::default() };
+        let mut invoices: HashMap<String, InvoiceLines> = HashMap::new();
+        let mut touched: Vec<String> = Vec::new();
+        for line in lines {
+            if !counts_toward_plans(&prefix, &line.code) {
+                tally.skipped += 1;
+                continue;
+            }
+            if !invoices.contains_key(&line.invoice_id) {
+                let known = load_invoice(&mut tx, batch.organisation_id, &line.invoice_id).await?;
+                invoices.insert(line.invoice_id.clone(), known);
+                touched.push(line.invoice_id.clone());
+            }
+            let invoice = invoices.get_mut(&line.invoice_id).ok_or(AppError::Internal)?;
+            if !invoice.receive(line.clone()) {
+                tally.unchanged += 1;
+                continue;
+            }
+            save_line(&mut tx, batch, run, line).await?;
+            match line.status {
+                LineStatus::Final => tally.applied += 1,
+                LineStatus::Deleted | LineStatus::Void => tally.reversed += 1,
+            }
+        }
+        let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
+        for invoice_ref in &touched {
+            reconcile(&mut tx, &work, invoice_ref, &invoices[invoice_ref], &mut tally).await?;
+        }
+        super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
+        tx.commit().await?;
+        self.sync_run(batch.organisation_id, run).await
+    }
+
+    /// Records a file that was refused: nothing of it was applied, and the
+    /// history shows what to fix.
+    pub async fn record_refused_import(
+        &self,
+        batch: &Batch<'_>,
+        errors: usize,
+        problem: &str,
+    ) -> Result<SyncRun, AppError> {
+        let mut tx = self.begin_write().await?;
+        let run = start_run(&mut tx, batch).await?;
+        sqlx::query("UPDATE sync_runs SET errors = ?, problem = ? WHERE id = ?")
+            .bind(errors as i64)
+            .bind(problem)
+            .bind(run)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.sync_run(batch.organisation_id, run).await
+    }
+
+    /// One run of the organisation.
+    pub async fn sync_run(&self, organisation_id: i64, id: i64) -> Result<SyncRun, AppError> {
+        sqlx::query_as(&format!("SELECT {RUN_COLUMNS} FROM sync_runs WHERE id = ? AND organisation_id = ?"))
+            .bind(id)
+            .bind(organisation_id)
+            .fetch_optional(self.reader())
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("There is no sync run {id}.")))
+    }
+
+    /// The organisation's runs, newest first.
+    pub async fn sync_runs(&self, organisation_id: i64, limit: i64) -> Result<Vec<SyncRun>, AppError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {RUN_COLUMNS} FROM sync_runs WHERE organisation_id = ? ORDER BY id DESC LIMIT ?"
+        ))
+        .bind(organisation_id)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    /// Maps a practice-system code to a catalog item of the organisation.
+    pub async fn map_code(&self, organisation_id: i64, code: &str, item_id: i64) -> Result<(), AppError> {
+        let code = code.trim().to_uppercase();
+        if code.is_empty() || code.chars().count() > 100 {
+            return Err(AppError::Invalid("Give the practice system's code (at most 100 characters).".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM catalog_items WHERE id = ? AND organisation_id = ?")
+                .bind(item_id)
+                .bind(organisation_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if known.is_none() {
+            return Err(AppError::Invalid("Choose an item of this clinic's catalog.".into()));
+        }
+        sqlx::query(
+            "INSERT INTO pims_codes (organisation_id, code, item_id) VALUES (?, ?, ?)
+             ON CONFLICT (organisation_id, code) DO UPDATE SET item_id = excluded.item_id",
+        )
+        .bind(organisation_id)
+        .bind(&code)
+        .bind(item_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Maps a practice-system patient id to a patient of the organisation.
+    pub async fn map_patient(&self, organisation_id: i64, pims_id: &str, patient_id: i64) -> Result<(), AppError> {
+        let pims_id = pims_id.trim();
+        if pims_id.is_empty() || pims_id.chars().count() > 100 {
+            return Err(AppError::Invalid("Give the practice system's patient id (at most 100 characters).".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        let known: Option<i64> = sqlx::query_scalar(
+            "SELECT p.id FROM patients p JOIN clients c ON c.id = p.client_id WHERE p.id = ? AND c.organisation_id = ?",
+        )
+        .bind(patient_id)
+        .bind(organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if known.is_none() {
+            return Err(AppError::Invalid("Choose a patient of this clinic.".into()));
+        }
+        sqlx::query(
+            "INSERT INTO pims_patients (organisation_id, pims_patient_id, patient_id) VALUES (?, ?, ?)
+             ON CONFLICT (organisation_id, pims_patient_id) DO UPDATE SET patient_id = excluded.patient_id",
+        )
+        .bind(organisation_id)
+        .bind(pims_id)
+        .bind(patient_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Applies again every invoice with a line that needs a person, after a
+    /// code or a patient was mapped.
+    pub async fn retry_exceptions(&self, batch: &Batch<'_>) -> Result<SyncRun, AppError> {
+        let clinic = self.clinic_of(batch.organisation_id, Some(batch.clinic_id), chrono::Utc::now()).await?;
+        let mut tx = self.begin_write().await?;
+        let run = start_run(&mut tx, batch).await?;
+        let open: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT invoice_ref FROM sync_exceptions
+             WHERE organisation_id = ? AND clinic_id = ? AND resolved_run_id IS NULL ORDER BY invoice_ref",
+        )
+        .bind(batch.organisation_id)
+        .bind(clinic.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut tally = Tally::default();
+        let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
+        for invoice_ref in &open {
+            let lines = load_invoice(&mut tx, batch.organisation_id, invoice_ref).await?;
+            reconcile(&mut tx, &work, invoice_ref, &lines, &mut tally).await?;
+        }
+        super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
+        tx.commit().await?;
+        self.sync_run(batch.organisation_id, run).await
+    }
+}
+
+async fn start_run(conn: &mut SqliteConnection, batch: &Batch<'_>) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO sync_runs (organisation_id, clinic_id, source, file_name, actor_name) VALUES (?, ?, ?, ?, ?)
+         RETURNING id",
+    )
+    .bind(batch.organisation_id)
+    .bind(batch.clinic_id)
+    .bind(batch.source.code())
+    .bind(batch.file_name)
+    .bind(&batch.actor.name)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+#[derive(sqlx::FromRow)]
+struct SqlLine {
+    invoice_ref: String,
+    line_ref: String,
+    invoice_date: chrono::NaiveDate,
+    patient_ref: String,
+    code: String,
+    quantity: i64,
+    status: String,
+}
+
+/// An invoice's lines as last seen.
+pub(crate) async fn load_invoice(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    invoice_ref: &str,
+) -> Result<InvoiceLines, AppError> {
+    let rows: Vec<SqlLine> = sqlx::query_as(
+        "SELECT invoice_ref, line_ref, invoice_date, patient_ref, code, quantity, status FROM pims_lines
+         WHERE organisation_id = ? AND invoice_ref = ? ORDER BY line_ref",
+    )
+    .bind(organisation_id)
+    .bind(invoice_ref)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut lines = InvoiceLines::default();
+    for row in rows {
+        let status = LineStatus::parse(&row.status).ok_or(AppError::Internal)?;
+        lines.receive(SourceLine {
+            invoice_id: row.invoice_ref,
+            line_id: row.line_ref,
+            invoice_date: row.invoice_date,
+            patient_ref: row.patient_ref,
+            code: row.code,
+            quantity: row.quantity,
+            status,
+        });
+    }
+    Ok(lines)
+}
+
+async fn save_line(
+    conn: &mut SqliteConnection,
+    batch: &Batch<'_>,
+    run: i64,
+    line: &SourceLine,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO pims_lines (organisation_id, clinic_id, invoice_ref, line_ref, invoice_date, patient_ref, code,
+                                 quantity, status, run_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (organisation_id, invoice_ref, line_ref) DO UPDATE SET
+             invoice_date = excluded.invoice_date, patient_ref = excluded.patient_ref, code = excluded.code,
+             quantity = excluded.quantity, status = excluded.status, run_id = excluded.run_id",
+    )
+    .bind(batch.organisation_id)
+    .bind(batch.clinic_id)
+    .bind(&line.invoice_id)
+    .bind(&line.line_id)
+    .bind(line.invoice_date)
+    .bind(&line.patient_ref)
+    .bind(&line.code)
+    .bind(line.quantity)
+    .bind(line.status.code())
+    .bind(run)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,424 @@
+//! Applying one practice-system invoice: map its codes and patients, then
+//! move the ledger by the difference between what was applied and what the
+//! invoice asks now. Units beyond a plan's limit are over-usage; lines that
+//! cannot be counted are exceptions for a person.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use sqlx::SqliteConnection;
+
+use super::catalog::items_by_id;
+use super::ledger::{Adjustment, NewEntry, append, give_back, posting};
+use super::subscriptions::client_plans_on;
+use crate::domain::sync::{Difference, InvoiceLines, difference, plan_give_back};
+use crate::domain::{CoverageRules, DeskLine, ItemRef, LineInput, PricingContext, UnitChoice, price_draft};
+use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+
+/// What a run did, line by line and invoice by invoice.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Tally {
+    pub lines_read: i64,
+    pub applied: i64,
+    pub unchanged: i64,
+    pub reversed: i64,
+    pub skipped: i64,
+    pub over_usage: i64,
+    pub exceptions: i64,
+    /// What the digest tells, one line each.
+    pub told: Vec<String>,
+}
+
+/// The run an invoice is applied in.
+pub(crate) struct InvoiceWork<'a> {
+    pub organisation_id: i64,
+    pub clinic: &'a ClinicInfo,
+    pub run: i64,
+    pub actor: &'a Actor,
+}
+
+/// A line that cannot be counted until a person acts.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Problem {
+    patient_ref: String,
+    code: String,
+    quantity: i64,
+    kind: &'static str,
+    detail: String,
+}
+
+/// One (patient, item) an invoice asks of the plans.
+#[derive(Clone, Debug)]
+struct Asked {
+    smallest: i64,
+    patient_ref: String,
+    code: String,
+}
+
+/// Brings the ledger in line with what the invoice asks now.
+pub(crate) async fn reconcile(
+    conn: &mut SqliteConnection,
+    work: &InvoiceWork<'_>,
+    invoice_ref: &str,
+    lines: &InvoiceLines,
+    tally: &mut Tally,
+) -> Result<(), AppError> {
+    let date = lines.lines().map(|l| l.invoice_date).max().unwrap_or(work.clinic.today);
+    let mut problems = BTreeSet::new();
+    let mut asked: BTreeMap<(i64, i64), Asked> = BTreeMap::new();
+    let mut items: BTreeMap<i64, ItemRef> = BTreeMap::new();
+    for ((patient_ref, code), quantity) in lines.requests() {
+        let problem = |kind, detail: String| Problem {
+            patient_ref: patient_ref.clone(),
+            code: code.clone(),
+            quantity,
+            kind,
+            detail,
+        };
+        if quantity < 0 {
+            let detail = format!("returns {} more than this invoice used; remove the use on the plan page", -quantity);
+            problems.insert(problem("over_return", detail));
+            continue;
+        }
+        let item = mapped_item(conn, work.organisation_id, &code).await?;
+        let patient = mapped_patient(conn, work.organisation_id, &patient_ref).await?;
+        let (Some(item), Some(patient)) = (item, patient) else {
+            if item.is_none() {
+                problems.insert(problem("unknown_code", format!("no catalog item is mapped to code {code}")));
+            }
+            if patient.is_none() {
+                problems.insert(problem("unknown_patient", format!("no patient is mapped to id {patient_ref}")));
+            }
+            continue;
+        };
+        let per = match items.get(&item) {
+            Some(known) => known.units.per_unit(),
+            None => {
+                let found = items_by_id(conn, work.organisation_id, &[item]).await?;
+                let known = found.get(&item).cloned().ok_or(AppError::Internal)?;
+                items.entry(item).or_insert(known).units.per_unit()
+            }
+        };
+        let per = i64::from(per);
+        let entry = asked.entry((patient, item)).or_insert(Asked { smallest: 0, patient_ref, code });
+        entry.smallest += quantity * per;
+    }
+    let applied = applied_of(conn, work.organisation_id, invoice_ref).await?;
+    let keys: BTreeSet<(i64, i64)> = asked.keys().copied().chain(applied.keys().copied()).collect();
+    for key in keys {
+        let now = asked.get(&key).map_or(0, |a| a.smallest);
+        let (before, draws) = applied.get(&key).copied().unwrap_or((0, 0));
+        match difference(before, now) {
+            Difference::Same => {}
+            Difference::Draw(units) => {
+                let Some(wanted) = asked.get(&key) else { continue };
+                let item = items.get(&key.1).cloned().ok_or(AppError::Internal)?;
+                let target = Target { invoice_ref, patient_id: key.0, item, date, draw: draws + 1 };
+                match draw(conn, work, &target, units, tally).await? {
+                    true => set_applied(conn, work.organisation_id, &target, before + units).await?,
+                    false => {
+                        let detail = format!("{} is not in any of this pet's plans", target.item.name);
+                        problems.insert(Problem {
+                            patient_ref: wanted.patient_ref.clone(),
+                            code: wanted.code.clone(),
+                            quantity: units / i64::from(target.item.units.per_unit()),
+                            kind: "not_in_plan",
+                            detail,
+                        });
+                    }
+                }
+            }
+            Difference::GiveBack(units) => {
+                let found = items_by_id(conn, work.organisation_id, &[key.1]).await?;
+                let item = found.get(&key.1).cloned().ok_or(AppError::Internal)?;
+                let target = Target { invoice_ref, patient_id: key.0, item, date, draw: draws };
+                give_back_units(conn, work, &target, units).await?;
+                set_applied(conn, work.organisation_id, &target, before - units).await?;
+            }
+        }
+    }
+    record_problems(conn, work, invoice_ref, date, &problems, tally).await
+}
+
+/// The (invoice, patient, item) being moved, and the number of its draw.
+pub(crate) struct Target<'a> {
+    invoice_ref: &'a str,
+    patient_id: i64,
+    item: ItemRef,
+    date: NaiveDate,
+    draw: i64,
+}
+
+impl Target<'_> {
+    /// The start of every posting key of this (invoice, patient, item).
+    fn key_prefix(&self, organisation_id: i64) -> String {
+        format!("pims:{organisation_id}:{}:{}:{}:", self.invoice_ref, self.patient_id, self.item.id)
+    }
+}
+
+/// Draws `units` (smallest) from the pet's plans as the desk would; what is
+/// beyond the limits is over-usage. False when no plan covers the item.
+async fn draw(
+    conn: &mut SqliteConnection,
+    work: &InvoiceWork<'_>,
+    target: &Target<'_>,
+    units: i64,
+    tally: &mut Tally,
+) -> Result<bool, AppError> {
+    let client: i64 = sqlx::query_scalar("SELECT client_id FROM patients WHERE id = ?")
+        .bind(target.patient_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let plans = client_plans_on(conn, client, target.date).await?;
+    let rules = CoverageRules {
+        date: target.date,
+        minor_digits: work.clinic.currency.minor_digits,
+        past_due_usable: work.clinic.past_due_usable,
+    };
+    let context = PricingContext {
+        rules,
+        subscriptions: plans.iter().map(|p| p.subscription.clone()).collect(),
+        promotions: Vec::new(),
+        returnable: None,
+    };
+    let subunits = target.item.units.per_unit() > 1;
+    let line = DeskLine {
+        input: LineInput {
+            patient_id: target.patient_id,
+            item_id: target.item.id,
+            quantity_text: units.to_string(),
+            unit: if subunits { UnitChoice::Subunit } else { UnitChoice::Unit },
+            discount_text: String::new(),
+        },
+        item: target.item.clone(),
+    };
+    let priced = price_draft(&context, std::slice::from_ref(&line));
+    let coverage = priced.lines.into_iter().next().ok_or(AppError::Internal)?.map_err(AppError::Invalid)?;
+    if coverage.asked.is_empty() {
+        return Ok(false);
+    }
+    let note = format!("Practice system invoice {}: {}", target.invoice_ref, target.item.name);
+    let prefix = target.key_prefix(work.organisation_id);
+    for allocation in coverage.allocations.iter().filter(|a| a.quantity.0 > 0) {
+        append(
+            conn,
+            NewEntry {
+                benefit_id: allocation.benefit_id,
+                patient_id: Some(target.patient_id),
+                item_id: Some(target.item.id),
+                quantity: allocation.quantity.0,
+                source_kind: "import_line",
+                source_key: format!("{prefix}{}:{}", target.draw, allocation.benefit_id),
+                reversal_of: None,
+                invoice_line_id: None,
+                note: note.clone(),
+                used_on: target.date,
+                savings: allocation.savings,
+                owner_reason: None,
+            },
+            work.actor,
+        )
+        .await?;
+    }
+    let beyond = units - coverage.covered.0;
+    if beyond > 0 {
+        let plan = coverage.asked.first().map(|a| a.0);
+        super::sync_digest::add_over_usage(
+            conn,
+            work,
+            target.invoice_ref,
+            (target.patient_id, target.item.id),
+            plan,
+            beyond,
+            target.date,
+        )
+        .await?;
+        tally.over_usage += 1;
+        tally.told.push(format!(
+            "Over-usage: invoice {}, {} {} beyond the plan",
+            target.invoice_ref,
+            target.item.units.describe(crate::domain::Quantity(beyond)),
+            target.item.name
+        ));
+    }
+    Ok(true)
+}
+
+/// Gives `units` (smallest) back: open over-usage first, then the newest
+/// postings of this (invoice, patient, item).
+async fn give_back_units(
+    conn: &mut SqliteConnection,
+    work: &InvoiceWork<'_>,
+    target: &Target<'_>,
+    units: i64,
+) -> Result<(), AppError> {
+    let key = (target.patient_id, target.item.id);
+    let over = super::sync_digest::over_usage_of(conn, work.organisation_id, target.invoice_ref, key).await?;
+    let prefix = target.key_prefix(work.organisation_id);
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM usage_ledger WHERE source_kind = 'import_line' AND reversal_of IS NULL
+           AND substr(source_key, 1, length(?1)) = ?1 ORDER BY id",
+    )
+    .bind(&prefix)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut held = Vec::new();
+    let mut postings = Vec::new();
+    for id in ids {
+        if let Some(p) = posting(conn, id).await? {
+            held.push((id, p.held));
+            postings.push(p);
+        }
+    }
+    let plan = plan_give_back(units, over, &held);
+    if plan.from_over_usage > 0 {
+        super::sync_digest::take_over_usage(conn, work.organisation_id, target.invoice_ref, key, plan.from_over_usage)
+            .await?;
+    }
+    let note = format!("Practice system invoice {} changed or voided: {}", target.invoice_ref, target.item.name);
+    for (id, take) in plan.from_postings {
+        let posting = postings.iter().find(|p| p.id == id).ok_or(AppError::Internal)?;
+        let how = Adjustment {
+            source_kind: "import_line",
+            source_key: &format!("pims-back:{}", work.run),
+            invoice_line_id: None,
+            note: note.clone(),
+            savings: posting.savings_of(take, work.clinic.currency.minor_digits),
+            owner_reason: None,
+        };
+        give_back(conn, posting, take, how, work.actor).await?;
+    }
+    Ok(())
+}
+
+async fn mapped_item(conn: &mut SqliteConnection, organisation_id: i64, code: &str) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar("SELECT item_id FROM pims_codes WHERE organisation_id = ? AND code = ?")
+        .bind(organisation_id)
+        .bind(code.trim().to_uppercase())
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+async fn mapped_patient(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    pims: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar("SELECT patient_id FROM pims_patients WHERE organisation_id = ? AND pims_patient_id = ?")
+        .bind(organisation_id)
+        .bind(pims.trim())
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// (applied, draws) per (patient, item) of an invoice.
+async fn applied_of(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    invoice_ref: &str,
+) -> Result<BTreeMap<(i64, i64), (i64, i64)>, AppError> {
+    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT patient_id, item_id, applied, draws FROM pims_applied WHERE organisation_id = ? AND invoice_ref = ?",
+    )
+    .bind(organisation_id)
+    .bind(invoice_ref)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(p, i, a, d)| ((p, i), (a, d))).collect())
+}
+
+async fn set_applied(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    target: &Target<'_>,
+    applied: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO pims_applied (organisation_id, invoice_ref, patient_id, item_id, applied, draws)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (organisation_id, invoice_ref, patient_id, item_id)
+         DO UPDATE SET applied = excluded.applied, draws = excluded.draws",
+    )
+    .bind(organisation_id)
+    .bind(target.invoice_ref)
+    .bind(target.patient_id)
+    .bind(target.item.id)
+    .bind(applied)
+    .bind(target.draw)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Opens an exception for each new problem, and closes the invoice's open
+/// ones that are no longer a problem (a code or patient was mapped).
+async fn record_problems(
+    conn: &mut SqliteConnection,
+    work: &InvoiceWork<'_>,
+    invoice_ref: &str,
+    date: NaiveDate,
+    problems: &BTreeSet<Problem>,
+    tally: &mut Tally,
+) -> Result<(), AppError> {
+    let open: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, patient_ref, code, kind FROM sync_exceptions
+         WHERE organisation_id = ? AND invoice_ref = ? AND resolved_run_id IS NULL",
+    )
+    .bind(work.organisation_id)
+    .bind(invoice_ref)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, patient_ref, code, kind) in &open {
+        let still = problems.iter().any(|p| &p.patient_ref == patient_ref && &p.code == code && p.kind == kind);
+        if !still {
+            sqlx::query("UPDATE sync_exceptions SET resolved_run_id = ? WHERE id = ?")
+                .bind(work.run)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    for problem in problems {
+        let known =
+            open.iter().any(|(_, p, c, k)| p == &problem.patient_ref && c == &problem.code && k == problem.kind);
+        if known {
+            continue;
+        }
+        // One open exception per (invoice, patient, code): the newest kind wins.
+        sqlx::query(
+            "DELETE FROM sync_exceptions WHERE organisation_id = ? AND invoice_ref = ? AND patient_ref = ? AND code = ?
+               AND resolved_run_id IS NULL",
+        )
+        .bind(work.organisation_id)
+        .bind(invoice_ref)
+        .bind(&problem.patient_ref)
+        .bind(&problem.code)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO sync_exceptions (organisation_id, clinic_id, run_id, invoice_ref, patient_ref, code, quantity,
+                                          invoice_date, kind, detail)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(work.organisation_id)
+        .bind(work.clinic.id)
+        .bind(work.run)
+        .bind(invoice_ref)
+        .bind(&problem.patient_ref)
+        .bind(&problem.code)
+        .bind(problem.quantity)
+        .bind(date)
+        .bind(problem.kind)
+        .bind(&problem.detail)
+        .execute(&mut *conn)
+        .await?;
+        tally.exceptions += 1;
+        tally.told.push(format!(
+            "Needs a person: invoice {invoice_ref}, patient {}, code {}: {}",
+            problem.patient_ref, problem.code, problem.detail
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,294 @@
+//! Usage sync from a practice system: a CSV export applied to the plans,
+//! exactly, however often and in whatever state its lines arrive.
+
+mod support;
+
+use carecount::server::actor::Actor;
+use carecount::server::import::import_csv;
+use carecount::server::store::sync::Batch;
+use carecount::wire::sync::{SyncRun, SyncSource};
+use support::TestApp;
+use support::smtp::{Mode, SmtpServer};
+
+const HEADER: &str = "invoice_id,line_id,invoice_date,patient_id,code,quantity,status,description\n";
+
+fn actor() -> Actor {
+    Actor { user_id: None, name: "Import test".into() }
+}
+
+async fn import(app: &TestApp, file: &str) -> Result<SyncRun, String> {
+    import_bytes(app, file.as_bytes()).await
+}
+
+async fn import_bytes(app: &TestApp, bytes: &[u8]) -> Result<SyncRun, String> {
+    let who = actor();
+    let batch =
+        Batch { organisation_id: 1, clinic_id: 1, source: SyncSource::Upload, file_name: "export.csv", actor: &who };
+    import_csv(&app.store, &batch, bytes).await.map_err(|e| e.to_string())
+}
+
+/// The demo's practice-system id of a patient ("PMS-1001" for patient 1).
+async fn pims(app: &TestApp, name: &str) -> String {
+    format!("PMS-{}", 1000 + app.patient_id(name).await)
+}
+
+/// What the ledger holds for a patient's item: Σ of every entry.
+async fn used(app: &TestApp, patient: &str, code: &str) -> i64 {
+    let patient = app.patient_id(patient).await;
+    let item = app.item_id(code).await;
+    sqlx::query_scalar("SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE patient_id = ? AND item_id = ?")
+        .bind(patient)
+        .bind(item)
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(app.store.reader()).await.unwrap()
+}
+
+/// Every table an import writes to, counted: nothing of a refused file may
+/// show up in any of them.
+async fn footprint(app: &TestApp) -> [i64; 4] {
+    [
+        count(app, "SELECT count(*) FROM usage_ledger").await,
+        count(app, "SELECT count(*) FROM pims_lines").await,
+        count(app, "SELECT count(*) FROM over_usage").await,
+        count(app, "SELECT count(*) FROM sync_exceptions").await,
+    ]
+}
+
+#[test]
+fn the_same_file_imported_twice_changes_nothing_the_second_time() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = pims(&app, "Rex").await;
+        let file = format!(
+            "{HEADER}INV-7001,1,2026-11-02,{rex},WP-EXAM,1,,Exam\nINV-7001,2,2026-11-02,{rex},WP-VAC-RAB,1,,\"Rabies, 3y\"\nINV-7001,3,2026-11-02,{rex},FOOD-12,2,,Not a plan code\n"
+        );
+        let (exam, rabies) = (used(&app, "Rex", "EXAM").await, used(&app, "Rex", "VAC-RAB").await);
+        let first = import(&app, &file).await.unwrap();
+        assert_eq!((first.lines_read, first.applied, first.skipped), (3, 2, 1), "{first:?}");
+        assert_eq!(used(&app, "Rex", "EXAM").await, exam + 1);
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, rabies + 1);
+        let after_first = footprint(&app).await;
+
+        let second = import(&app, &file).await.unwrap();
+        assert_eq!((second.applied, second.unchanged, second.reversed), (0, 2, 0), "{second:?}");
+        assert_eq!(footprint(&app).await, after_first, "the second run wrote nothing");
+        assert_eq!(used(&app, "Rex", "EXAM").await, exam + 1);
+    })
+}
+
+#[test]
+fn a_void_the_next_day_and_an_invoice_for_the_other_pet_end_with_the_right_counts() {
+    support::run(async {
+        let app = TestApp::start().await;
+        // Rex and Bella live in one household in the demo.
+        let (rex, bella) = (pims(&app, "Rex").await, pims(&app, "Bella").await);
+        let (rex_before, bella_before) = (used(&app, "Rex", "EXAM").await, used(&app, "Bella", "EXAM").await);
+        import(&app, &format!("{HEADER}INV-7100,1,2026-11-02,{rex},WP-EXAM,1,,\n")).await.unwrap();
+        assert_eq!(used(&app, "Rex", "EXAM").await, rex_before + 1);
+
+        let next_day = format!(
+            "{HEADER}INV-7100,1,2026-11-02,{rex},WP-EXAM,1,void,Wrong pet\nINV-7101,1,2026-11-03,{bella},WP-EXAM,1,,\n"
+        );
+        let run = import(&app, &next_day).await.unwrap();
+        assert_eq!((run.applied, run.reversed), (1, 1), "{run:?}");
+        assert_eq!(used(&app, "Rex", "EXAM").await, rex_before, "the void gave Rex's exam back");
+        assert_eq!(used(&app, "Bella", "EXAM").await, bella_before + 1, "Bella's exam counts once");
+    })
+}
+
+#[test]
+fn a_provider_correction_of_minus_one_and_plus_one_nets_to_one_use() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = pims(&app, "Rex").await;
+        let before = used(&app, "Rex", "EXAM").await;
+        import(&app, &format!("{HEADER}INV-7200,1,2026-11-02,{rex},WP-EXAM,1,,Dr. Jansen\n")).await.unwrap();
+        let corrected = format!(
+            "{HEADER}INV-7200,1,2026-11-02,{rex},WP-EXAM,1,,Dr. Jansen\nINV-7200,2,2026-11-02,{rex},WP-EXAM,-1,,Dr. Jansen\nINV-7200,3,2026-11-02,{rex},WP-EXAM,1,,Dr. Bakker\n"
+        );
+        let run = import(&app, &corrected).await.unwrap();
+        assert_eq!((run.applied, run.unchanged), (2, 1), "{run:?}");
+        assert_eq!(used(&app, "Rex", "EXAM").await, before + 1, "one exam, not three");
+        let changed = format!("{HEADER}INV-7200,3,2026-11-02,{rex},WP-EXAM,2,,Dr. Bakker\n");
+        import(&app, &changed).await.unwrap();
+        let posted_or_over = used(&app, "Rex", "EXAM").await - before
+            + count(&app, "SELECT COALESCE(SUM(quantity), 0) FROM over_usage WHERE invoice_ref = 'INV-7200'").await;
+        assert_eq!(posted_or_over, 2, "a changed line posts the difference");
+    })
+}
+
+#[test]
+fn a_malformed_file_is_refused_by_line_and_field_and_applies_nothing() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = pims(&app, "Rex").await;
+        let good = format!("INV-7300,1,2026-11-02,{rex},WP-EXAM,1,,\n");
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            (
+                "missing column",
+                format!("invoice_id,line_id,invoice_date,patient_id,code\nINV-7300,1,2026-11-02,{rex},WP-EXAM\n")
+                    .into_bytes(),
+                "line 1, quantity",
+            ),
+            (
+                "bad number",
+                format!("{HEADER}{good}INV-7300,2,2026-11-02,{rex},WP-EXAM,1x,,\n").into_bytes(),
+                "line 3, quantity",
+            ),
+            (
+                "bad date",
+                format!("{HEADER}{good}INV-7300,2,2026-13-40,{rex},WP-EXAM,1,,\n").into_bytes(),
+                "line 3, invoice_date",
+            ),
+            (
+                "not UTF-8",
+                [format!("{HEADER}{good}").into_bytes(), b"INV-7300,2,2026-11-02,P\xe9,WP-EXAM,1,,\n".to_vec()]
+                    .concat(),
+                "line 3, patient_id",
+            ),
+        ];
+        let before = footprint(&app).await;
+        for (name, bytes, expected) in cases {
+            let refused = import_bytes(&app, &bytes).await.expect_err(name);
+            assert!(refused.contains(expected), "{name}: {refused}");
+            assert!(refused.starts_with("Nothing of this file was applied."), "{name}: {refused}");
+            assert_eq!(footprint(&app).await, before, "{name}: nothing applied");
+        }
+        let runs = app.store.sync_runs(1, 10).await.unwrap();
+        assert_eq!(runs.len(), 4, "each refused file is in the history");
+        assert!(runs.iter().all(|r| r.errors > 0 && r.applied == 0 && !r.problem.is_empty()), "{runs:?}");
+
+        // A BOM, Windows line ends and quoted commas are a valid file.
+        let header = HEADER.replace('\n', "\r\n");
+        let windows = format!("\u{feff}{header}INV-7300,1,2026-11-02,{rex},WP-EXAM,1,,\"Exam, annual\"\r\n");
+        let run = import(&app, &windows).await.unwrap();
+        assert_eq!(run.applied, 1, "{run:?}");
+    })
+}
+
+#[test]
+fn unknown_codes_and_patients_wait_for_a_mapping_then_apply_once() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = pims(&app, "Rex").await;
+        let before = used(&app, "Rex", "EXAM").await;
+        let file = format!(
+            "{HEADER}INV-7400,1,2026-11-02,{rex},WP-CHECKUP,1,,\nINV-7401,1,2026-11-02,PMS-99999,WP-EXAM,1,,\n"
+        );
+        let run = import(&app, &file).await.unwrap();
+        assert_eq!(run.exceptions, 2, "{run:?}");
+        assert!(run.digest.contains("WP-CHECKUP") && run.digest.contains("PMS-99999"), "{}", run.digest);
+        assert_eq!(used(&app, "Rex", "EXAM").await, before);
+
+        app.store.map_code(1, "wp-checkup", app.item_id("EXAM").await).await.unwrap();
+        app.store.map_patient(1, "PMS-99999", app.patient_id("Rex").await).await.unwrap();
+        let who = actor();
+        let batch = Batch { organisation_id: 1, clinic_id: 1, source: SyncSource::Retry, file_name: "", actor: &who };
+        let retry = app.store.retry_exceptions(&batch).await.unwrap();
+        assert_eq!(retry.exceptions, 0, "{retry:?}");
+        assert_eq!(count(&app, "SELECT count(*) FROM sync_exceptions WHERE resolved_run_id IS NULL").await, 0);
+        let posted_or_over = used(&app, "Rex", "EXAM").await - before
+            + count(&app, "SELECT COALESCE(SUM(quantity), 0) FROM over_usage").await;
+        assert_eq!(posted_or_over, 2, "both lines count once they are mapped");
+        let again = app.store.retry_exceptions(&batch).await.unwrap();
+        assert_eq!(again.applied + again.exceptions, 0);
+        assert_eq!(
+            used(&app, "Rex", "EXAM").await - before
+                + count(&app, "SELECT COALESCE(SUM(quantity), 0) FROM over_usage").await,
+            2
+        );
+    })
+}
+
+#[test]
+fn the_digest_of_a_run_arrives_at_a_real_smtp_server() {
+    support::run(async {
+        let smtp = SmtpServer::start(Mode::Plain, None).await;
+        let url = format!("smtp://127.0.0.1:{}", smtp.port);
+        let app = TestApp::start_with(|config| config.smtp_url = Some(url)).await;
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE clinics SET over_usage_emails = 'manager@maple.example'").execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let rex = pims(&app, "Rex").await;
+        // More exams than any plan holds: over-usage, and one unknown code.
+        let file =
+            format!("{HEADER}INV-7500,1,2026-11-02,{rex},WP-EXAM,9,,\nINV-7500,2,2026-11-02,{rex},WP-UNKNOWN,1,,\n");
+        let run = import(&app, &file).await.unwrap();
+        assert_eq!((run.over_usage, run.exceptions), (1, 1), "{run:?}");
+        let mut waited = 0;
+        while smtp.messages().is_empty() && waited < 100 {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            waited += 1;
+        }
+        let messages = smtp.messages();
+        assert_eq!(messages.len(), 1, "one digest per run");
+        assert!(messages[0].data.contains("INV-7500"), "{}", messages[0].data);
+        assert!(messages[0].data.contains("WP-UNKNOWN"), "{}", messages[0].data);
+    })
+}
+
+/// Patients whose plans cover an exam, with their practice-system ids.
+async fn exam_patients(app: &TestApp) -> Vec<String> {
+    let exam = app.item_id("EXAM").await;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT s.patient_id FROM subscriptions s JOIN subscription_benefits b ON b.subscription_id = s.id
+         WHERE b.item_id = ? AND s.status = 'active' AND s.patient_id IS NOT NULL ORDER BY s.patient_id",
+    )
+    .bind(exam)
+    .fetch_all(app.store.reader())
+    .await
+    .unwrap();
+    ids.into_iter().map(|id| format!("PMS-{}", 1000 + id)).collect()
+}
+
+#[test]
+fn an_import_killed_in_the_middle_leaves_nothing_and_a_rerun_counts_each_line_once() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let patients = exam_patients(&app).await;
+        const LINES: usize = 6000;
+        let mut file = String::from(HEADER);
+        for n in 0..LINES {
+            file.push_str(&format!("INV-8{n:05},1,2026-11-02,{},WP-EXAM,1,,\n", patients[n % patients.len()]));
+        }
+        let path = app.dir.path().join("big.csv");
+        std::fs::write(&path, file).unwrap();
+        let command = || {
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_carecount"));
+            command.arg("import").arg(&path).env("CARECOUNT_DATABASE", app.dir.path().join("carecount.db"));
+            command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+            command
+        };
+        let before = footprint(&app).await;
+        let mut child = command().spawn().unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before it could be killed; make the file larger"
+        );
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        assert_eq!(footprint(&app).await, before, "nothing of the killed import is in the database");
+        assert!(app.store.sync_runs(1, 1).await.unwrap().is_empty(), "not even its run");
+
+        let output = command().output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let counted = count(&app, "SELECT count(*) FROM pims_applied WHERE applied = 1").await;
+        assert_eq!(counted, LINES as i64, "every line counted exactly once");
+        let posted = count(
+            &app,
+            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE source_kind = 'import_line'
+               AND (source_key LIKE 'pims:%' OR source_key LIKE 'pims-back:%')",
+        )
+        .await;
+        let over = count(&app, "SELECT COALESCE(SUM(quantity), 0) FROM over_usage").await;
+        assert_eq!(posted + over, LINES as i64, "each exam is either covered or over-usage, once");
+        let runs = app.store.sync_runs(1, 5).await.unwrap();
+        assert_eq!((runs.len(), runs[0].applied), (1, LINES as i64));
+    })
+}
