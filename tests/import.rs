@@ -24,7 +24,11 @@ async fn import_bytes(app: &TestApp, bytes: &[u8]) -> Result<SyncRun, String> {
     let who = actor();
     let batch =
         Batch { organisation_id: 1, clinic_id: 1, source: SyncSource::Upload, file_name: "export.csv", actor: &who };
-    import_csv(&app.store, &batch, bytes).await.map_err(|e| e.to_string())
+    let run = import_csv(&app.store, &batch, bytes).await.map_err(|e| e.to_string())?;
+    match carecount::server::import::refused(&run) {
+        Some(problem) => Err(problem.to_string()),
+        None => Ok(run),
+    }
 }
 
 /// The demo's practice-system id of a patient ("PMS-1001" for patient 1).
@@ -290,5 +294,61 @@ fn an_import_killed_in_the_middle_leaves_nothing_and_a_rerun_counts_each_line_on
         assert_eq!(posted + over, LINES as i64, "each exam is either covered or over-usage, once");
         let runs = app.store.sync_runs(1, 5).await.unwrap();
         assert_eq!((runs.len(), runs[0].applied), (1, LINES as i64));
+    })
+}
+
+async fn upload(app: &TestApp, client: &reqwest::Client, file: &str) -> (u16, String) {
+    let part = reqwest::multipart::Part::text(file.to_string()).file_name("export.csv").mime_str("text/csv").unwrap();
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let response = client.post(app.url("/sync/upload")).multipart(form).send().await.unwrap();
+    let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    (response.status().as_u16(), location)
+}
+
+#[test]
+fn a_manager_uploads_an_export_and_decides_about_its_over_usage_with_a_note() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = pims(&app, "Rex").await;
+        let before = used(&app, "Rex", "EXAM").await;
+        let file =
+            format!("{HEADER}INV-7600,1,2026-11-02,{rex},WP-EXAM,9,,\nINV-7601,1,2026-11-02,{rex},WP-EXAM,9,,\n");
+        let (status, location) = upload(&app, &app.client, &file).await;
+        assert_eq!(status, 303);
+        assert!(location.starts_with("/sync?run="), "{location}");
+
+        let vet = support::new_client();
+        app.sign_in(&vet, support::VET).await;
+        let (_, location) = upload(&app, &vet, &file).await;
+        assert!(location.contains("problem="), "a vet may not import: {location}");
+
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, invoice_ref FROM over_usage WHERE quantity > 0 ORDER BY invoice_ref")
+                .fetch_all(app.store.reader())
+                .await
+                .unwrap();
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        let (status, body) = app.call("sync/over-usage", &format!("id={}&decision=approve&note=", rows[0].0)).await;
+        assert_eq!(status, 422, "a decision needs a note: {body}");
+        assert!(body.contains("Write a short note"), "{body}");
+        let (status, body) =
+            app.call("sync/over-usage", &format!("id={}&decision=approve&note=Paid+at+the+desk", rows[0].0)).await;
+        assert_eq!(status, 200, "{body}");
+        let posted_by_second: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE source_key LIKE 'pims:1:INV-7601:%'",
+        )
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        let with_both = used(&app, "Rex", "EXAM").await;
+        let (status, body) = app
+            .call("sync/over-usage", &format!("id={}&decision=remove&note=Booked+twice+by+mistake", rows[1].0))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(used(&app, "Rex", "EXAM").await, with_both - posted_by_second, "removing gives the uses back");
+        assert!(with_both >= before);
+        let (status, _) =
+            app.call("sync/over-usage", &format!("id={}&decision=remove&note=Again+by+mistake", rows[1].0)).await;
+        assert_eq!(status, 409, "decided once");
     })
 }

@@ -18,4 +18,5 @@ pub mod selling;
 pub mod settings;
 pub mod soap;
 pub mod staff;
+pub mod sync;
 pub mod templates;

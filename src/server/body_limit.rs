@@ -13,26 +13,36 @@ use crate::wire::error::AppError;
 /// kilobytes, so 1 MiB leaves room for any real invoice.
 pub const MAX_BODY: usize = 1024 * 1024;
 
-/// Middleware: refuses a body over [`MAX_BODY`] with 413 and words, before
+/// The upload of a practice-system export: its own, larger limit.
+pub const UPLOAD_PATH: &str = "/sync/upload";
+
+/// The most a request to `path` may carry: a practice-system export may be
+/// as large as the import takes, plus the form around it.
+fn limit_for(path: &str) -> usize {
+    if path == UPLOAD_PATH { crate::server::import::MAX_FILE_BYTES + 64 * 1024 } else { MAX_BODY }
+}
+
+/// Middleware: refuses a body over its limit with 413 and words, before
 /// any handler sees it (by its declared length, or while reading it).
 pub async fn limit_body(request: Request, next: Next) -> Response {
     let declared =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     let api = request.uri().path().starts_with("/api/");
-    if declared.is_some_and(|len| len > MAX_BODY as u64) {
-        return too_large(api);
+    let limit = limit_for(request.uri().path());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return too_large(api, limit);
     }
     let (parts, body) = request.into_parts();
-    match to_bytes(body, MAX_BODY).await {
+    match to_bytes(body, limit).await {
         Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        Err(_) => too_large(api),
+        Err(_) => too_large(api, limit),
     }
 }
 
-fn too_large(api: bool) -> Response {
+fn too_large(api: bool, limit: usize) -> Response {
     let message = format!(
         "This request is larger than CareCount accepts ({} MiB) and nothing of it was saved. Send less at once.",
-        MAX_BODY / (1024 * 1024)
+        limit / (1024 * 1024)
     );
     if api {
         // Server functions read their errors as JSON; the page shows the words.

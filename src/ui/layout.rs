@@ -37,6 +37,7 @@ pub fn AppHeader() -> impl IntoView {
                                 {manager.then(|| view! {
                                     <A href="/templates">"Templates"</A>
                                     <A href="/staff">"Staff"</A>
+                                    <A href="/sync">"Sync"</A>
                                     <A href="/settings">"Settings"</A>
                                 })}
                             </nav>

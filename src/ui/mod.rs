@@ -27,6 +27,7 @@ use pages::sell::SellPlanPage;
 use pages::settings::SettingsPage;
 use pages::soap::SoapPage;
 use pages::staff::StaffPage;
+use pages::sync::SyncPage;
 use pages::templates::{TemplateEditorPage, TemplatesPage};
 
 /// The HTML document around the app (server only renders it).
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sync") view=SyncPage ssr=SsrMode::Async/>
                     <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>
                     <Route path=path!("/templates/:id") view=TemplateEditorPage ssr=SsrMode::Async/>
                 </Routes>

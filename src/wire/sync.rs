@@ -62,3 +62,79 @@ pub struct SyncRun {
     /// The digest emailed to the clinic, when there was anything to tell.
     pub digest: String,
 }
+
+/// A practice-system invoice item that used more than a plan had left.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverUsageRow {
+    pub id: i64,
+    /// The day of the use (ISO date).
+    pub used_on: String,
+    pub invoice_ref: String,
+    pub patient_id: i64,
+    pub patient_name: String,
+    pub client_name: String,
+    pub item_name: String,
+    /// "1 exam", "3 tablets": the units beyond the plan.
+    pub beyond: String,
+    pub plan_id: Option<i64>,
+    pub plan_name: Option<String>,
+    /// open, approved or removed.
+    pub status: String,
+    pub note: String,
+    pub decided_by: Option<String>,
+}
+
+/// A practice-system line that needs a person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ExceptionRow {
+    pub id: i64,
+    pub invoice_ref: String,
+    pub invoice_date: String,
+    pub patient_ref: String,
+    pub code: String,
+    pub quantity: i64,
+    /// unknown_code, unknown_patient, not_in_plan or over_return.
+    pub kind: String,
+    pub detail: String,
+}
+
+/// Something to choose in a mapping: an item or a patient.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Choice {
+    pub id: i64,
+    pub label: String,
+}
+
+/// Which over-usage the report shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverUsageFilter {
+    /// First day (ISO date), inclusive.
+    pub from: Option<String>,
+    /// Last day (ISO date), inclusive.
+    pub until: Option<String>,
+    /// One plan template's plans only.
+    pub plan: Option<i64>,
+    /// Addressed ones too, not only the unaddressed.
+    pub all: bool,
+}
+
+/// Everything the sync page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncPage {
+    pub clinic_name: String,
+    /// Codes starting with this count toward plans.
+    pub prefix: String,
+    /// The largest file an upload takes, in MiB.
+    pub max_file_mib: usize,
+    /// The run just made, when the page was opened from an upload.
+    pub shown_run: Option<SyncRun>,
+    pub runs: Vec<SyncRun>,
+    pub over_usage: Vec<OverUsageRow>,
+    pub exceptions: Vec<ExceptionRow>,
+    pub items: Vec<Choice>,
+    pub patients: Vec<Choice>,
+    /// Plan templates, for the report's filter.
+    pub plans: Vec<Choice>,
+}

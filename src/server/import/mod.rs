@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod csv_lines;
+pub mod upload;
 
 use super::store::Store;
 use super::store::sync::Batch;
@@ -12,9 +13,9 @@ use crate::wire::sync::SyncRun;
 /// The largest file an upload or the folder pull takes.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 
-/// Reads a CSV export and applies it. A malformed file applies nothing; its
-/// run is recorded with what to fix, line by line, and the answer is the
-/// same words.
+/// Reads a CSV export and applies it. A malformed or oversized file applies
+/// nothing: its run is recorded with what to fix, line by line, in
+/// `problem` (see [`refused`]).
 pub async fn import_csv(store: &Store, batch: &Batch<'_>, bytes: &[u8]) -> Result<SyncRun, AppError> {
     if bytes.len() > MAX_FILE_BYTES {
         let problem = format!(
@@ -22,15 +23,15 @@ pub async fn import_csv(store: &Store, batch: &Batch<'_>, bytes: &[u8]) -> Resul
             bytes.len() as f64 / (1024.0 * 1024.0),
             MAX_FILE_BYTES / (1024 * 1024)
         );
-        store.record_refused_import(batch, 0, &problem).await?;
-        return Err(AppError::Invalid(problem));
+        return store.record_refused_import(batch, 1, &problem).await;
     }
     match csv_lines::read(bytes) {
         Ok(lines) => store.import_lines(batch, &lines).await,
-        Err(refused) => {
-            let problem = refused.to_string();
-            store.record_refused_import(batch, refused.total, &problem).await?;
-            Err(AppError::Invalid(problem))
-        }
+        Err(refused) => store.record_refused_import(batch, refused.total, &refused.to_string()).await,
     }
+}
+
+/// Whether a run refused its file, and if so what to fix.
+pub fn refused(run: &SyncRun) -> Option<&str> {
+    (!run.problem.is_empty()).then_some(run.problem.as_str())
 }

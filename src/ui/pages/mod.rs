@@ -16,4 +16,5 @@ pub mod sell;
 pub mod settings;
 pub mod soap;
 pub mod staff;
+pub mod sync;
 pub mod templates;

@@ -1,0 +1,65 @@
+import { test, expect } from "./fixtures";
+import { hydrated, signIn, snapshot, MANAGER } from "./helpers";
+
+// A practice system's export, as its CSV download writes it (Windows line
+// ends): Charlie (patient id PMS-1006 in the demo) had nine exams, far beyond
+// his plan; a second invoice uses a code nobody mapped; food is no plan code.
+function exportFile(day: string): string {
+  return [
+    "invoice_id,line_id,invoice_date,patient_id,code,quantity,status,description",
+    `PMS-9001,1,${day},PMS-1006,WP-EXAM,9,,"Exams, several visits"`,
+    `PMS-9002,1,${day},PMS-1006,WP-CHECKUP,1,,New code in the practice system`,
+    `PMS-9002,2,${day},PMS-1006,FOOD-12,1,,Dog food`,
+  ].join("\r\n");
+}
+
+test("a manager imports an export, approves the over-usage, maps the unknown code and applies it", async ({ page }) => {
+  await signIn(page, MANAGER);
+  await page.goto("/sync");
+  await hydrated(page);
+  const day = new Date().toISOString().slice(0, 10);
+  await page
+    .locator('[data-test="sync-file"]')
+    .setInputFiles({ name: "pims-export.csv", mimeType: "text/csv", buffer: Buffer.from(exportFile(day)) });
+  await page.locator('[data-test="sync-import"]').click();
+  const result = page.locator('[data-test="sync-result"]');
+  await expect(result).toContainText("3 lines read");
+  await expect(result).toContainText("1 over-usage and 1 exceptions need a look");
+  await hydrated(page);
+
+  const over = page.locator('[data-test="over-usage-row"]', { hasText: "PMS-9001" });
+  await expect(over).toContainText("Charlie");
+  await expect(over).toContainText("Wellness exam");
+  const exception = page.locator('[data-test="exception-row"]', { hasText: "WP-CHECKUP" });
+  await expect(exception).toContainText("Unknown code");
+  await expect(page.locator('[data-test="sync-run"]').first()).toContainText("pims-export.csv");
+  await snapshot(page, "sync");
+
+  // Approving needs a note that says why.
+  await over.locator('[data-test="approve"]').click();
+  await expect(over.locator('[role="alert"]')).toContainText("Write a short note");
+  await over.locator('[data-test="over-usage-note"]').fill("Owner paid for the extra exams at the desk");
+  await over.locator('[data-test="approve"]').click();
+  await expect(page.locator('[data-test="over-usage-row"]', { hasText: "PMS-9001" })).toHaveCount(0);
+
+  // The unknown code is mapped to the exam and applied again: it counts now,
+  // beyond the plan as well, so it shows as over-usage of its own invoice.
+  await exception.locator('[data-test="map-choice"]').selectOption({ label: "Wellness exam (EXAM)" });
+  await exception.locator('[data-test="map"]').click();
+  await expect(exception).toContainText("Mapped. Apply again to count it.");
+  await page.locator('[data-test="apply-again"]').click();
+  await expect(page.locator('[data-test="exception-row"]')).toHaveCount(0);
+  const mapped = page.locator('[data-test="over-usage-row"]', { hasText: "PMS-9002" });
+  await expect(mapped).toContainText("1 exam");
+  await mapped.locator('[data-test="over-usage-note"]').fill("Booked twice by mistake in the practice system");
+  await mapped.locator('[data-test="remove"]').click();
+  await expect(page.locator('[data-test="over-usage-row"]')).toHaveCount(0);
+  await expect(page.locator('[data-test="over-usage"]')).toContainText("Nothing over a limit");
+
+  // The addressed ones stay on record with their notes.
+  await page.locator('[data-test="over-usage"] input[name="all"]').check();
+  await page.locator('[data-test="over-usage"] button[type="submit"]').click();
+  await expect(page.locator('[data-test="over-usage-row"]', { hasText: "PMS-9001" })).toContainText("approved");
+  await expect(page.locator('[data-test="over-usage-row"]', { hasText: "PMS-9002" })).toContainText("removed");
+  await snapshot(page, "sync-addressed");
+});

@@ -1,0 +1,127 @@
+//! Usage sync from a practice system (managers): the sync page, mappings,
+//! applying exceptions again, and the over-usage review.
+
+use leptos::prelude::*;
+
+use super::error::AppError;
+pub use crate::wire::sync::*;
+
+/// The sync page: the run just made, the history, over-usage and exceptions.
+#[server(prefix = "/api", endpoint = "sync")]
+pub async fn load_sync_page(run: Option<i64>, filter: OverUsageFilter) -> Result<SyncPage, AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            for (label, date) in [("From", &filter.from), ("Until", &filter.until)] {
+                if let Some(date) = date.as_deref().filter(|d| !d.is_empty()) {
+                    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+                        AppError::Invalid(format!("{label}: \"{date}\" is not a date; write it as 2026-11-23."))
+                    })?;
+                }
+            }
+            let filter = OverUsageFilter {
+                from: filter.from.filter(|d| !d.is_empty()),
+                until: filter.until.filter(|d| !d.is_empty()),
+                ..filter
+            };
+            let state = app_state()?;
+            let clinic = state.staff_clinic(Permission::ManageSettings).await?;
+            let store = &state.store;
+            let org = clinic.organisation_id;
+            let shown_run = match run {
+                Some(id) => Some(store.sync_run(org, id).await?),
+                None => None,
+            };
+            let [items, patients, plans] = store.sync_choices(org).await?;
+            Ok(SyncPage {
+                clinic_name: clinic.name.clone(),
+                prefix: store.import_prefix(clinic.id).await?,
+                max_file_mib: crate::server::import::MAX_FILE_BYTES / (1024 * 1024),
+                shown_run,
+                runs: store.sync_runs(org, 50).await?,
+                over_usage: store.over_usage(org, clinic.id, &filter).await?,
+                exceptions: store.sync_exceptions(org, clinic.id).await?,
+                items,
+                patients,
+                plans,
+            })
+        }
+        .await,
+    )
+}
+
+/// Maps a practice-system code to a catalog item.
+#[server(prefix = "/api", endpoint = "sync/map-code")]
+pub async fn map_sync_code(code: String, item_id: i64) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.staff_clinic(Permission::ManageSettings).await?;
+            state.store.map_code(clinic.organisation_id, &code, item_id).await
+        }
+        .await,
+    )
+}
+
+/// Maps a practice-system patient id to a patient.
+#[server(prefix = "/api", endpoint = "sync/map-patient")]
+pub async fn map_sync_patient(pims_id: String, patient_id: i64) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.staff_clinic(Permission::ManageSettings).await?;
+            state.store.map_patient(clinic.organisation_id, &pims_id, patient_id).await
+        }
+        .await,
+    )
+}
+
+/// Applies again every line that waited for a mapping.
+#[server(prefix = "/api", endpoint = "sync/retry")]
+pub async fn retry_sync() -> Result<SyncRun, AppError> {
+    use crate::domain::Permission;
+    use crate::server::store::sync::Batch;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::ManageSettings).await?;
+            let batch = Batch {
+                organisation_id: clinic.organisation_id,
+                clinic_id: clinic.id,
+                source: SyncSource::Retry,
+                file_name: "",
+                actor: &actor,
+            };
+            state.store.retry_exceptions(&batch).await
+        }
+        .await,
+    )
+}
+
+/// Marks over-usage addressed: `approve` keeps the use, `remove` gives it
+/// back; both with a note.
+#[server(prefix = "/api", endpoint = "sync/over-usage")]
+pub async fn decide_over_usage(id: i64, decision: String, note: String) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::store::sync_report::Decision;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let decision = match decision.as_str() {
+                "approve" => Decision::Approve,
+                "remove" => Decision::Remove,
+                _ => return Err(AppError::Invalid("Choose approve or remove.".into())),
+            };
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::ManageSettings).await?;
+            state.store.decide_over_usage(clinic.organisation_id, id, decision, &note, &actor).await
+        }
+        .await,
+    )
+}

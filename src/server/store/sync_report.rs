@@ -1,0 +1,204 @@
+//! The sync page's reports: unaddressed over-usage (filtered by date and
+//! plan) with what a manager decides about it, the exceptions, and what a
+//! mapping may point at.
+
+use sqlx::FromRow;
+
+use super::Store;
+use super::catalog::items_by_id;
+use super::ledger::{Adjustment, give_back, posting};
+use crate::domain::Quantity;
+use crate::domain::text::required_note;
+use crate::server::actor::Actor;
+use crate::wire::error::AppError;
+use crate::wire::sync::{Choice, ExceptionRow, OverUsageFilter, OverUsageRow};
+
+#[derive(FromRow)]
+struct SqlOver {
+    id: i64,
+    used_on: String,
+    invoice_ref: String,
+    patient_id: i64,
+    patient_name: String,
+    client_name: String,
+    item_id: i64,
+    quantity: i64,
+    plan_id: Option<i64>,
+    plan_name: Option<String>,
+    status: String,
+    note: String,
+    decided_by: Option<String>,
+}
+
+/// What a manager decides about over-usage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// The use stands; the clinic accepts it.
+    Approve,
+    /// The use should not count: its postings are given back.
+    Remove,
+}
+
+impl Store {
+    /// The clinic's over-usage, newest first: the unaddressed only unless
+    /// the filter asks for all.
+    pub async fn over_usage(
+        &self,
+        organisation_id: i64,
+        clinic_id: i64,
+        filter: &OverUsageFilter,
+    ) -> Result<Vec<OverUsageRow>, AppError> {
+        let rows: Vec<SqlOver> = sqlx::query_as(
+            "SELECT o.id, o.used_on, o.invoice_ref, o.patient_id, p.name AS patient_name,
+                    c.first_name || ' ' || c.last_name AS client_name, o.item_id, o.quantity,
+                    o.subscription_id AS plan_id, s.plan_name, o.status, o.note, o.decided_by
+             FROM over_usage o JOIN patients p ON p.id = o.patient_id JOIN clients c ON c.id = p.client_id
+             LEFT JOIN subscriptions s ON s.id = o.subscription_id
+             WHERE o.organisation_id = ? AND o.clinic_id = ? AND o.quantity > 0
+               AND (? OR o.status = 'open')
+               AND (? IS NULL OR o.used_on >= ?) AND (? IS NULL OR o.used_on <= ?)
+               AND (? IS NULL OR s.template_id = ?)
+             ORDER BY o.used_on DESC, o.id DESC LIMIT 500",
+        )
+        .bind(organisation_id)
+        .bind(clinic_id)
+        .bind(filter.all)
+        .bind(&filter.from)
+        .bind(&filter.from)
+        .bind(&filter.until)
+        .bind(&filter.until)
+        .bind(filter.plan)
+        .bind(filter.plan)
+        .fetch_all(self.reader())
+        .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.item_id).collect();
+        let items = items_by_id(&mut *self.reader().acquire().await?, organisation_id, &ids).await?;
+        rows.into_iter()
+            .map(|r| {
+                let item = items.get(&r.item_id).ok_or(AppError::Internal)?;
+                Ok(OverUsageRow {
+                    id: r.id,
+                    used_on: r.used_on,
+                    invoice_ref: r.invoice_ref,
+                    patient_id: r.patient_id,
+                    patient_name: r.patient_name,
+                    client_name: r.client_name,
+                    item_name: item.name.clone(),
+                    beyond: item.units.describe(Quantity(r.quantity)),
+                    plan_id: r.plan_id,
+                    plan_name: r.plan_name,
+                    status: r.status,
+                    note: r.note,
+                    decided_by: r.decided_by,
+                })
+            })
+            .collect()
+    }
+
+    /// Approves over-usage, or removes the use (its postings are given back
+    /// with the note). Either way the note says why, and it is addressed.
+    pub async fn decide_over_usage(
+        &self,
+        organisation_id: i64,
+        id: i64,
+        decision: Decision,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        let note = required_note(note, "why the use stands or goes").map_err(AppError::Invalid)?.to_string();
+        let mut tx = self.begin_write().await?;
+        let found: Option<(String, i64, i64, String)> = sqlx::query_as(
+            "SELECT invoice_ref, patient_id, item_id, status FROM over_usage WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(id)
+        .bind(organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (invoice_ref, patient_id, item_id, status) =
+            found.ok_or_else(|| AppError::NotFound("That over-usage is not on the report any more.".into()))?;
+        if status != "open" {
+            return Err(AppError::Conflict(format!("Someone already marked this over-usage {status}.")));
+        }
+        if decision == Decision::Remove {
+            let prefix = format!("pims:{organisation_id}:{invoice_ref}:{patient_id}:{item_id}:");
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM usage_ledger WHERE source_kind = 'import_line' AND reversal_of IS NULL
+                   AND substr(source_key, 1, length(?1)) = ?1 ORDER BY id",
+            )
+            .bind(&prefix)
+            .fetch_all(&mut *tx)
+            .await?;
+            for entry in ids {
+                let Some(held) = posting(&mut tx, entry).await?.filter(|p| p.held > 0) else { continue };
+                let how = Adjustment {
+                    source_kind: "manual_adjustment",
+                    source_key: &format!("over-usage-removed:{id}"),
+                    invoice_line_id: None,
+                    note: format!("Removed from over-usage review: {note}"),
+                    savings: held.savings_held,
+                    owner_reason: Some("a correction by the clinic"),
+                };
+                give_back(&mut tx, &held, held.held, how, actor).await?;
+            }
+        }
+        let status = match decision {
+            Decision::Approve => "approved",
+            Decision::Remove => "removed",
+        };
+        sqlx::query(
+            "UPDATE over_usage SET status = ?, note = ?, decided_by = ?,
+                    decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+        )
+        .bind(status)
+        .bind(&note)
+        .bind(&actor.name)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The clinic's open exceptions, oldest first.
+    pub async fn sync_exceptions(&self, organisation_id: i64, clinic_id: i64) -> Result<Vec<ExceptionRow>, AppError> {
+        Ok(sqlx::query_as(
+            "SELECT id, invoice_ref, invoice_date, patient_ref, code, quantity, kind, detail FROM sync_exceptions
+             WHERE organisation_id = ? AND clinic_id = ? AND resolved_run_id IS NULL ORDER BY id LIMIT 500",
+        )
+        .bind(organisation_id)
+        .bind(clinic_id)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    /// What a code, a patient id and the report's plan filter may point at.
+    pub async fn sync_choices(&self, organisation_id: i64) -> Result<[Vec<Choice>; 3], AppError> {
+        let items = sqlx::query_as(
+            "SELECT id, name || ' (' || code || ')' AS label FROM catalog_items WHERE organisation_id = ? ORDER BY name",
+        )
+        .bind(organisation_id)
+        .fetch_all(self.reader())
+        .await?;
+        let patients = sqlx::query_as(
+            "SELECT p.id, p.name || ' (' || c.first_name || ' ' || c.last_name || ')' AS label
+             FROM patients p JOIN clients c ON c.id = p.client_id WHERE c.organisation_id = ? ORDER BY p.name, c.last_name",
+        )
+        .bind(organisation_id)
+        .fetch_all(self.reader())
+        .await?;
+        let plans =
+            sqlx::query_as("SELECT id, name AS label FROM plan_templates WHERE organisation_id = ? ORDER BY name")
+                .bind(organisation_id)
+                .fetch_all(self.reader())
+                .await?;
+        Ok([items, patients, plans])
+    }
+
+    /// The clinic's code prefix.
+    pub async fn import_prefix(&self, clinic_id: i64) -> Result<String, AppError> {
+        Ok(sqlx::query_scalar("SELECT import_code_prefix FROM clinics WHERE id = ?")
+            .bind(clinic_id)
+            .fetch_one(self.reader())
+            .await?)
+    }
+}
