@@ -352,3 +352,46 @@ fn a_manager_uploads_an_export_and_decides_about_its_over_usage_with_a_note() {
         assert_eq!(status, 409, "decided once");
     })
 }
+
+#[test]
+fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let folder = app.dir.path().join("pims-exports");
+        let (status, body) = app.call("sync/now", "").await;
+        assert_eq!(status, 422, "no folder named yet: {body}");
+        let (status, body) = app.call("sync/folder", "folder=relative/path").await;
+        assert!(status == 422 && body.contains("not a full path"), "{status} {body}");
+        let (status, body) = app.call("sync/folder", &format!("folder={}", folder.display())).await;
+        assert!(status == 422 && body.contains("There is no folder"), "{status} {body}");
+        std::fs::create_dir_all(&folder).unwrap();
+        let (status, body) = app.call("sync/folder", &format!("folder={}", folder.display())).await;
+        assert_eq!(status, 200, "{body}");
+
+        let rex = pims(&app, "Rex").await;
+        let before = used(&app, "Rex", "VAC-RAB").await;
+        std::fs::write(folder.join("a-monday.csv"), format!("{HEADER}INV-7700,1,2026-11-02,{rex},WP-VAC-RAB,1,,\n"))
+            .unwrap();
+        std::fs::write(folder.join("b-broken.csv"), format!("{HEADER}INV-7701,1,yesterday,{rex},WP-VAC-RAB,1,,\n"))
+            .unwrap();
+        std::fs::write(folder.join("notes.txt"), "not an export").unwrap();
+        let (status, body) = app.call("sync/now", "").await;
+        assert_eq!(status, 200, "{body}");
+        let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+        assert_eq!(runs.len(), 2, "{body}");
+        assert_eq!(runs[0]["applied"], 1);
+        assert!(runs[1]["problem"].as_str().unwrap().contains("line 2, invoice_date"), "{body}");
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 1);
+        assert!(folder.join("imported").read_dir().unwrap().count() == 1);
+        assert!(folder.join("refused").read_dir().unwrap().count() == 1);
+        assert!(folder.join("notes.txt").exists(), "only CSV files are read");
+
+        // A file dropped again (a crash before it was moved) counts nothing twice.
+        std::fs::write(folder.join("a-monday.csv"), format!("{HEADER}INV-7700,1,2026-11-02,{rex},WP-VAC-RAB,1,,\n"))
+            .unwrap();
+        let (_, body) = app.call("sync/now", "").await;
+        let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+        assert_eq!((runs[0]["applied"].as_i64(), runs[0]["unchanged"].as_i64()), (Some(0), Some(1)), "{body}");
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 1);
+    })
+}

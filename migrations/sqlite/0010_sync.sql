@@ -108,3 +108,7 @@ CREATE TABLE sync_exceptions (
 );
 CREATE UNIQUE INDEX sync_exceptions_open
     ON sync_exceptions(organisation_id, invoice_ref, patient_ref, code) WHERE resolved_run_id IS NULL;
+
+-- A folder on the server the clinic's practice system drops its exports in;
+-- CareCount pulls it every few minutes and on "Sync now".
+ALTER TABLE clinics ADD COLUMN sync_folder TEXT NOT NULL DEFAULT '';

@@ -34,9 +34,11 @@ pub async fn load_sync_page(run: Option<i64>, filter: OverUsageFilter) -> Result
                 None => None,
             };
             let [items, patients, plans] = store.sync_choices(org).await?;
+            let (prefix, folder) = store.import_settings(clinic.id).await?;
             Ok(SyncPage {
                 clinic_name: clinic.name.clone(),
-                prefix: store.import_prefix(clinic.id).await?,
+                prefix,
+                folder,
                 max_file_mib: crate::server::import::MAX_FILE_BYTES / (1024 * 1024),
                 shown_run,
                 runs: store.sync_runs(org, 50).await?,
@@ -121,6 +123,43 @@ pub async fn decide_over_usage(id: i64, decision: String, note: String) -> Resul
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::ManageSettings).await?;
             state.store.decide_over_usage(clinic.organisation_id, id, decision, &note, &actor).await
+        }
+        .await,
+    )
+}
+
+/// Sets the folder on the server this clinic's exports are pulled from.
+#[server(prefix = "/api", endpoint = "sync/folder")]
+pub async fn save_sync_folder(folder: String) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, import::folder::check_folder, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.staff_clinic(Permission::ManageSettings).await?;
+            let folder = check_folder(&folder)?;
+            state.store.set_sync_folder(clinic.organisation_id, clinic.id, &folder).await
+        }
+        .await,
+    )
+}
+
+/// Pulls the clinic's folder now rather than at the next round.
+#[server(prefix = "/api", endpoint = "sync/now")]
+pub async fn sync_now() -> Result<Vec<SyncRun>, AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, import::folder::pull, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.staff_clinic(Permission::ManageSettings).await?;
+            let (_, folder) = state.store.import_settings(clinic.id).await?;
+            if folder.is_empty() {
+                return Err(AppError::Invalid(
+                    "Name the folder your practice system exports to first; then Sync now reads it.".into(),
+                ));
+            }
+            pull(&state.store, clinic.organisation_id, clinic.id, std::path::Path::new(&folder)).await
         }
         .await,
     )

@@ -1,6 +1,6 @@
 //! Background work on a timer: the outbox every few seconds; plan
-//! renewals, past-due checks and expiry, and old sessions, every few
-//! minutes. Each round is idempotent, so a restart simply runs it again.
+//! renewals, past-due checks and expiry, practice-system folders and old
+//! sessions, every few minutes. Each round is idempotent, so a restart simply runs it again.
 
 use std::time::Duration;
 
@@ -23,6 +23,7 @@ pub async fn run_forever(store: Store, mailer: Mailer, plan_jobs: bool) {
                     Err(e) => tracing::error!(error = %e, "plan jobs failed"),
                 }
             }
+            super::import::folder::pull_all(&store).await;
             if let Err(e) = store.delete_expired_sessions().await {
                 tracing::error!(error = %e, "session clean-up failed");
             }

@@ -126,6 +126,8 @@ pub struct SyncPage {
     pub clinic_name: String,
     /// Codes starting with this count toward plans.
     pub prefix: String,
+    /// The folder on the server pulled every few minutes ("" for none).
+    pub folder: String,
     /// The largest file an upload takes, in MiB.
     pub max_file_mib: usize,
     /// The run just made, when the page was opened from an upload.

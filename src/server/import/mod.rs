@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod csv_lines;
+pub mod folder;
 pub mod upload;
 
 use super::store::Store;

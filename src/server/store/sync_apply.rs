@@ -84,14 +84,23 @@ pub(crate) async fn reconcile(
         }
         let item = mapped_item(conn, work.organisation_id, &code).await?;
         let patient = mapped_patient(conn, work.organisation_id, &patient_ref).await?;
-        let (Some(item), Some(patient)) = (item, patient) else {
-            if item.is_none() {
+        // One exception per line: the code first, since mapping it may be
+        // all a person has to do.
+        let (item, patient) = match (item, patient) {
+            (Some(item), Some(patient)) => (item, patient),
+            (None, Some(_)) => {
                 problems.insert(problem("unknown_code", format!("no catalog item is mapped to code {code}")));
+                continue;
             }
-            if patient.is_none() {
+            (None, None) => {
+                let detail = format!("no catalog item is mapped to code {code}, and no patient to id {patient_ref}");
+                problems.insert(problem("unknown_code", detail));
+                continue;
+            }
+            (Some(_), None) => {
                 problems.insert(problem("unknown_patient", format!("no patient is mapped to id {patient_ref}")));
+                continue;
             }
-            continue;
         };
         let per = match items.get(&item) {
             Some(known) => known.units.per_unit(),

@@ -194,11 +194,31 @@ impl Store {
         Ok([items, patients, plans])
     }
 
-    /// The clinic's code prefix.
-    pub async fn import_prefix(&self, clinic_id: i64) -> Result<String, AppError> {
-        Ok(sqlx::query_scalar("SELECT import_code_prefix FROM clinics WHERE id = ?")
+    /// The clinic's code prefix and the folder it pulls from.
+    pub async fn import_settings(&self, clinic_id: i64) -> Result<(String, String), AppError> {
+        Ok(sqlx::query_as("SELECT import_code_prefix, sync_folder FROM clinics WHERE id = ?")
             .bind(clinic_id)
             .fetch_one(self.reader())
+            .await?)
+    }
+
+    /// Sets the folder a clinic pulls from (already checked; empty for none).
+    pub async fn set_sync_folder(&self, organisation_id: i64, clinic_id: i64, folder: &str) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE clinics SET sync_folder = ? WHERE id = ? AND organisation_id = ?")
+            .bind(folder)
+            .bind(clinic_id)
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// (organisation, clinic, folder) of every clinic that pulls a folder.
+    pub async fn clinics_with_sync_folder(&self) -> Result<Vec<(i64, i64, String)>, AppError> {
+        Ok(sqlx::query_as("SELECT organisation_id, id, sync_folder FROM clinics WHERE sync_folder <> '' ORDER BY id")
+            .fetch_all(self.reader())
             .await?)
     }
 }

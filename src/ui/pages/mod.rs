@@ -17,4 +17,5 @@ pub mod settings;
 pub mod soap;
 pub mod staff;
 pub mod sync;
+pub mod sync_folder;
 pub mod templates;

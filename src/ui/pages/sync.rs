@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use super::sync_folder::FolderPanel;
 use crate::api::sync::{
     Choice, ExceptionRow, OverUsageFilter, OverUsageRow, SyncPage, SyncRun, decide_over_usage, load_sync_page,
     map_sync_code, map_sync_patient, retry_sync,
@@ -54,6 +55,7 @@ pub fn SyncPage() -> impl IntoView {
                         {problem().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
                         {data.shown_run.clone().map(|run| view! { <RunBanner run/> })}
                     </section>
+                    <FolderPanel folder=data.folder.clone() changed/>
                     <OverUsagePanel rows=data.over_usage.clone() plans=data.plans.clone() changed/>
                     <ExceptionsPanel rows=data.exceptions.clone() items=data.items.clone() patients=data.patients.clone() changed/>
                     <HistoryPanel runs=data.runs.clone()/>
@@ -89,7 +91,7 @@ fn OverUsagePanel(rows: Vec<OverUsageRow>, plans: Vec<Choice>, changed: RwSignal
     view! {
         <section class="panel" data-test="over-usage">
             <h3 class="panel-title">"Unaddressed over-usage"</h3>
-            <p class="muted small">"Uses beyond what a plan had left. Approve one the clinic accepts, or remove a use that should not count; both need a note."</p>
+            <p class="muted small panel-note">"Uses beyond what a plan had left. Approve one the clinic accepts, or remove a use that should not count; both need a note."</p>
             <Form method="GET" action="/sync" attr:class="filters">
                 <label class="field"><span>"From"</span><input type="date" name="from" value=chosen("from")/></label>
                 <label class="field"><span>"Until"</span><input type="date" name="until" value=chosen("until")/></label>
@@ -176,7 +178,7 @@ fn ExceptionsPanel(
         <section class="panel" data-test="exceptions">
             <div class="panel-head"><h3 class="panel-title">"Needs a person"</h3>
                 {(!empty).then(|| view! { <button class="button" data-test="apply-again" on:click=retry>"Apply again"</button> })}</div>
-            <p class="muted small">"Lines with an unknown code or patient, or an item that is in none of the pet's plans. Map the code or the patient, then apply again."</p>
+            <p class="muted small panel-note">"Lines with an unknown code or patient, or an item that is in none of the pet's plans. Map the code or the patient, then apply again."</p>
             {move || outcome.get().map(|o| match o {
                 Ok(run) => view! { <p class="banner success" role="status">{format!("Applied again: {} still need a person.", run.exceptions)}</p> }.into_any(),
                 Err(e) => view! { <p class="banner error" role="alert">{e}</p> }.into_any(),

@@ -1,0 +1,113 @@
+//! The scheduled pull: every `.csv` file in the folder a clinic names is
+//! imported as a run of its own, then moved to `imported/` (or `refused/`,
+//! when it had a mistake) beside it. A file imported again after a crash
+//! counts nothing twice: its lines are keyed by the practice system's ids.
+
+use std::path::{Path, PathBuf};
+
+use super::{MAX_FILE_BYTES, import_csv, refused};
+use crate::server::actor::Actor;
+use crate::server::store::Store;
+use crate::server::store::sync::Batch;
+use crate::wire::error::AppError;
+use crate::wire::sync::{SyncRun, SyncSource};
+
+/// Where imported and refused files go, inside the folder.
+pub const IMPORTED: &str = "imported";
+pub const REFUSED: &str = "refused";
+
+/// A folder a manager names: an absolute path to a directory this server
+/// can read. Empty switches the pull off.
+pub fn check_folder(text: &str) -> Result<String, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(String::new());
+    }
+    let path = Path::new(text);
+    if !path.is_absolute() {
+        return Err(AppError::Invalid(format!(
+            "\"{text}\" is not a full path; give the folder from the root, such as /srv/pims/exports."
+        )));
+    }
+    if !path.is_dir() {
+        return Err(AppError::Invalid(format!(
+            "There is no folder {text} on the server, or CareCount may not read it."
+        )));
+    }
+    std::fs::read_dir(path).map_err(|e| {
+        AppError::Invalid(format!("CareCount may not read {text} ({e}); check the folder's permissions."))
+    })?;
+    Ok(text.to_string())
+}
+
+/// Pulls every clinic's folder; problems go to the log, and the next round
+/// tries again.
+pub async fn pull_all(store: &Store) {
+    let clinics = match store.clinics_with_sync_folder().await {
+        Ok(clinics) => clinics,
+        Err(e) => return tracing::error!(error = %e, "reading sync folders failed"),
+    };
+    for (organisation_id, clinic_id, folder) in clinics {
+        if let Err(e) = pull(store, organisation_id, clinic_id, Path::new(&folder)).await {
+            tracing::error!(error = %e, folder, "folder pull failed");
+        }
+    }
+}
+
+/// Imports the folder's CSV files, oldest name first; returns their runs.
+pub async fn pull(
+    store: &Store,
+    organisation_id: i64,
+    clinic_id: i64,
+    folder: &Path,
+) -> Result<Vec<SyncRun>, AppError> {
+    let actor = Actor { user_id: None, name: "Folder pull".into() };
+    let mut runs = Vec::new();
+    for file in csv_files(folder)? {
+        let Ok(bytes) = read_whole(&file) else { continue };
+        let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let batch =
+            Batch { organisation_id, clinic_id, source: SyncSource::Folder, file_name: &file_name, actor: &actor };
+        let run = import_csv(store, &batch, &bytes).await?;
+        let to = if refused(&run).is_some() { REFUSED } else { IMPORTED };
+        move_into(folder, &file, to, run.id)?;
+        runs.push(run);
+    }
+    Ok(runs)
+}
+
+fn csv_files(folder: &Path) -> Result<Vec<PathBuf>, AppError> {
+    let entries = std::fs::read_dir(folder)
+        .map_err(|e| AppError::Invalid(format!("CareCount cannot read the folder {} ({e}).", folder.display())))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Reads a file, at most one byte past the limit (the import then says the
+/// file is too large).
+fn read_whole(file: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)?.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn move_into(folder: &Path, file: &Path, sub: &str, run: i64) -> Result<(), AppError> {
+    let target = folder.join(sub);
+    let moved = std::fs::create_dir_all(&target).and_then(|()| {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        std::fs::rename(file, target.join(format!("run-{run}-{name}")))
+    });
+    moved.map_err(|e| {
+        tracing::error!(error = %e, file = %file.display(), "moving an imported file failed");
+        AppError::Invalid(format!(
+            "{} was imported (run {run}) but could not be moved to {sub}/: {e}. It will be read again, and nothing counts twice.",
+            file.display()
+        ))
+    })
+}
