@@ -63,3 +63,26 @@ test("a manager imports an export, approves the over-usage, maps the unknown cod
   await expect(page.locator('[data-test="over-usage-row"]', { hasText: "PMS-9002" })).toContainText("removed");
   await snapshot(page, "sync-addressed");
 });
+
+test("a manager makes an API token, sees it once, and revokes it", async ({ page, request }) => {
+  await signIn(page, MANAGER);
+  await page.goto("/sync");
+  await hydrated(page);
+  const panel = page.locator('[data-test="api-tokens"]');
+  await panel.locator('[data-test="make-token"]').click();
+  await expect(panel.locator('[role="alert"]')).toContainText("Name the token");
+  await panel.locator('[data-test="token-name"]').fill("Practice system");
+  await panel.locator('[data-test="make-token"]').click();
+  const shown = panel.locator('[data-test="new-token"] code');
+  await expect(shown).toContainText("cc_");
+  const token = (await shown.textContent())!.trim();
+  const runs = await request.get("/api/v1/sync-runs", { headers: { Authorization: `Bearer ${token}` } });
+  expect(runs.status()).toBe(200);
+  await snapshot(page, "sync-token");
+
+  const row = panel.locator('[data-test="token-row"]', { hasText: "Practice system" }).first();
+  await row.locator('[data-test="revoke"]').click();
+  await expect(row).toContainText("Revoked");
+  const refused = await request.get("/api/v1/sync-runs", { headers: { Authorization: `Bearer ${token}` } });
+  expect(refused.status()).toBe(401);
+});

@@ -112,3 +112,18 @@ CREATE UNIQUE INDEX sync_exceptions_open
 -- A folder on the server the clinic's practice system drops its exports in;
 -- CareCount pulls it every few minutes and on "Sync now".
 ALTER TABLE clinics ADD COLUMN sync_folder TEXT NOT NULL DEFAULT '';
+
+-- Tokens for the integration API (/api/v1): shown once, stored as a SHA-256
+-- hash, scoped to one organisation and the clinic it was made in.
+CREATE TABLE api_tokens (
+    id               INTEGER PRIMARY KEY,
+    organisation_id  INTEGER NOT NULL REFERENCES organisations(id),
+    clinic_id        INTEGER NOT NULL REFERENCES clinics(id),
+    name             TEXT NOT NULL,
+    token_hash       TEXT NOT NULL UNIQUE,
+    shown_prefix     TEXT NOT NULL,
+    created_by       TEXT NOT NULL,
+    created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    last_used_at     TEXT,
+    revoked_at       TEXT
+);

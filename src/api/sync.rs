@@ -47,6 +47,7 @@ pub async fn load_sync_page(run: Option<i64>, filter: OverUsageFilter) -> Result
                 items,
                 patients,
                 plans,
+                tokens: store.api_tokens(org).await?,
             })
         }
         .await,
@@ -160,6 +161,37 @@ pub async fn sync_now() -> Result<Vec<SyncRun>, AppError> {
                 ));
             }
             pull(&state.store, clinic.organisation_id, clinic.id, std::path::Path::new(&folder)).await
+        }
+        .await,
+    )
+}
+
+/// Makes a token for the integration API; the answer is the only time the
+/// token is shown.
+#[server(prefix = "/api", endpoint = "sync/token")]
+pub async fn create_api_token(name: String) -> Result<String, AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::ManageSettings).await?;
+            state.store.create_api_token(clinic.organisation_id, clinic.id, &name, &actor).await
+        }
+        .await,
+    )
+}
+
+/// Revokes a token of the integration API.
+#[server(prefix = "/api", endpoint = "sync/token/revoke")]
+pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.staff_clinic(Permission::ManageSettings).await?;
+            state.store.revoke_api_token(clinic.organisation_id, id).await
         }
         .await,
     )

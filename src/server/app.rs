@@ -49,6 +49,7 @@ pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String, t
         .route("/health", get(health))
         .route("/exports/{name}", get(super::export::export_csv))
         .route(super::body_limit::UPLOAD_PATH, axum::routing::post(super::import::upload::upload))
+        .merge(super::integration::router())
         .leptos_routes_with_context(&state, routes, set_page_policy, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(api_status))

@@ -19,7 +19,11 @@ pub const UPLOAD_PATH: &str = "/sync/upload";
 /// The most a request to `path` may carry: a practice-system export may be
 /// as large as the import takes, plus the form around it.
 fn limit_for(path: &str) -> usize {
-    if path == UPLOAD_PATH { crate::server::import::MAX_FILE_BYTES + 64 * 1024 } else { MAX_BODY }
+    if path == UPLOAD_PATH || path == crate::server::integration::IMPORTS_PATH {
+        crate::server::import::MAX_FILE_BYTES + 64 * 1024
+    } else {
+        MAX_BODY
+    }
 }
 
 /// Middleware: refuses a body over its limit with 413 and words, before

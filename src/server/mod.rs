@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod headers;
 pub mod import;
+pub mod integration;
 pub mod jobs;
 pub mod mail;
 pub mod mail_relay;

@@ -32,7 +32,7 @@ impl SyncSource {
 
 /// One sync run: what it read and what became of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
 pub struct SyncRun {
     pub id: i64,
     /// upload, api, folder, command or retry.
@@ -65,6 +65,7 @@ pub struct SyncRun {
 
 /// A practice-system invoice item that used more than a plan had left.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OverUsageRow {
     pub id: i64,
     /// The day of the use (ISO date).
@@ -86,7 +87,7 @@ pub struct OverUsageRow {
 
 /// A practice-system line that needs a person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
 pub struct ExceptionRow {
     pub id: i64,
     pub invoice_ref: String,
@@ -139,4 +140,20 @@ pub struct SyncPage {
     pub patients: Vec<Choice>,
     /// Plan templates, for the report's filter.
     pub plans: Vec<Choice>,
+    /// The integration API's tokens, newest first.
+    pub tokens: Vec<ApiToken>,
+}
+
+/// A token of the integration API, as a manager sees it (never the token).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    /// The token's first characters, to tell tokens apart.
+    pub shown_prefix: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
 }

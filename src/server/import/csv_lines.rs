@@ -180,14 +180,7 @@ impl Columns {
         };
         let problem = |name: &str, message: String| LineProblem { line, field: Some(name.into()), message };
         let required = |index: usize, name: &str| -> Result<String, LineProblem> {
-            let value = text(index, name)?;
-            if value.is_empty() {
-                return Err(problem(name, "is empty".into()));
-            }
-            if value.chars().count() > 100 {
-                return Err(problem(name, "is longer than 100 characters".into()));
-            }
-            Ok(value)
+            check_text(&text(index, name)?).map_err(|m| problem(name, m))
         };
         let [invoice, line_id, date, patient, code, quantity] = self.at;
         let invoice_id = required(invoice, REQUIRED[0])?;
@@ -226,10 +219,28 @@ fn parse_quantity(text: &str) -> Result<i64, String> {
         return Err(format!("\"{text}\" is not a whole number of units"));
     }
     let whole: i64 = number.trunc().try_into().map_err(|_| format!("\"{text}\" is too large"))?;
-    if whole.abs() > 10_000 {
-        return Err(format!("\"{text}\" is more than 10,000 units on one line"));
+    check_quantity(whole)
+}
+
+/// A required text field (ids and codes): not empty, at most 100
+/// characters. The API's lines are held to the same rule.
+pub fn check_text(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err("is empty".into());
     }
-    Ok(whole)
+    if value.chars().count() > 100 {
+        return Err("is longer than 100 characters".into());
+    }
+    Ok(value.to_string())
+}
+
+/// A line's quantity: at most 10,000 units either way.
+pub fn check_quantity(units: i64) -> Result<i64, String> {
+    if units.unsigned_abs() > 10_000 {
+        return Err(format!("{units} is more than 10,000 units on one line"));
+    }
+    Ok(units)
 }
 
 #[cfg(test)]

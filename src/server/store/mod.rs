@@ -6,6 +6,7 @@
 //! it (busy timeout) instead of failing with "database is locked".
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 pub mod catalog;
 pub mod clinic;

@@ -222,3 +222,30 @@ impl Store {
             .await?)
     }
 }
+
+impl Store {
+    /// A patient by the practice system's id, with the household's plans as
+    /// of today in the clinic.
+    pub async fn plans_of_pims_patient(
+        &self,
+        organisation_id: i64,
+        clinic_id: i64,
+        pims_id: &str,
+    ) -> Result<(i64, String, Vec<crate::wire::patients::PlanCard>), AppError> {
+        let found: Option<(i64, String, i64)> = sqlx::query_as(
+            "SELECT p.id, p.name, p.client_id FROM pims_patients m JOIN patients p ON p.id = m.patient_id
+             WHERE m.organisation_id = ? AND m.pims_patient_id = ?",
+        )
+        .bind(organisation_id)
+        .bind(pims_id.trim())
+        .fetch_optional(self.reader())
+        .await?;
+        let (patient, name, client) = found.ok_or_else(|| {
+            AppError::NotFound(format!("No patient is mapped to the practice system's id {pims_id}."))
+        })?;
+        let today = self.clinic_of(organisation_id, Some(clinic_id), chrono::Utc::now()).await?.today;
+        let mut conn = self.reader().acquire().await?;
+        let plans = super::subscriptions::client_plans_on(&mut conn, client, today).await?;
+        Ok((patient, name, plans))
+    }
+}

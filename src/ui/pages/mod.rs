@@ -18,4 +18,5 @@ pub mod soap;
 pub mod staff;
 pub mod sync;
 pub mod sync_folder;
+pub mod sync_tokens;
 pub mod templates;

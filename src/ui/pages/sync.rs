@@ -8,6 +8,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::sync_folder::FolderPanel;
+use super::sync_tokens::TokensPanel;
 use crate::api::sync::{
     Choice, ExceptionRow, OverUsageFilter, OverUsageRow, SyncPage, SyncRun, decide_over_usage, load_sync_page,
     map_sync_code, map_sync_patient, retry_sync,
@@ -34,6 +35,11 @@ pub fn SyncPage() -> impl IntoView {
         },
     );
     let problem = move || query.get().get("problem");
+    // What a panel reports after reloading the page's data lives out here:
+    // the panels are made anew by the reload.
+    let folder_notice = RwSignal::new(None::<Result<String, String>>);
+    let retry_notice = RwSignal::new(None::<Result<SyncRun, String>>);
+    let token_notice = RwSignal::new(None::<Result<String, String>>);
     view! {
         <Title text="Practice system sync"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading sync…"</p> }>
@@ -55,10 +61,11 @@ pub fn SyncPage() -> impl IntoView {
                         {problem().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
                         {data.shown_run.clone().map(|run| view! { <RunBanner run/> })}
                     </section>
-                    <FolderPanel folder=data.folder.clone() changed/>
+                    <FolderPanel folder=data.folder.clone() changed message=folder_notice/>
                     <OverUsagePanel rows=data.over_usage.clone() plans=data.plans.clone() changed/>
-                    <ExceptionsPanel rows=data.exceptions.clone() items=data.items.clone() patients=data.patients.clone() changed/>
+                    <ExceptionsPanel rows=data.exceptions.clone() items=data.items.clone() patients=data.patients.clone() changed outcome=retry_notice/>
                     <HistoryPanel runs=data.runs.clone()/>
+                    <TokensPanel tokens=data.tokens.clone() changed made=token_notice/>
                 })
             })}
         </Suspense>
@@ -162,8 +169,8 @@ fn ExceptionsPanel(
     items: Vec<Choice>,
     patients: Vec<Choice>,
     changed: RwSignal<u32>,
+    outcome: RwSignal<Option<Result<SyncRun, String>>>,
 ) -> impl IntoView {
-    let outcome = RwSignal::new(None::<Result<SyncRun, String>>);
     let retry = move |_| {
         spawn_local(async move {
             let result = retry_sync().await.map_err(|e| e.to_string());

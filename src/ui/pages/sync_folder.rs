@@ -8,10 +8,13 @@ use crate::api::sync::{save_sync_folder, sync_now};
 
 /// Names the folder and pulls it on demand.
 #[component]
-pub fn FolderPanel(folder: String, changed: RwSignal<u32>) -> impl IntoView {
+pub fn FolderPanel(
+    folder: String,
+    changed: RwSignal<u32>,
+    message: RwSignal<Option<Result<String, String>>>,
+) -> impl IntoView {
     let typed = RwSignal::new(folder.clone());
     let saved = RwSignal::new(folder);
-    let message = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

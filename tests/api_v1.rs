@@ -1,0 +1,170 @@
+//! The integration API under /api/v1: tokens, pushing lines and files,
+//! reading what is left, problem details, and the OpenAPI document.
+
+mod support;
+
+use carecount::server::actor::Actor;
+use serde_json::{Value, json};
+use support::TestApp;
+
+/// A token made as a manager does it, on the sync page.
+async fn token(app: &TestApp) -> String {
+    let (status, body) = app.call("sync/token", "name=Practice+system").await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+async fn get(app: &TestApp, path: &str, token: Option<&str>) -> (u16, String, Value) {
+    let mut request = support::new_client().get(app.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let kind = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let body = response.json::<Value>().await.unwrap_or(Value::Null);
+    (status, kind, body)
+}
+
+async fn push(app: &TestApp, token: &str, lines: Value) -> (u16, Value) {
+    let response = support::new_client()
+        .post(app.url("/api/v1/invoice-lines"))
+        .bearer_auth(token)
+        .json(&json!({ "lines": lines }))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+fn exam_left(plans: &Value) -> i64 {
+    let benefits = plans["plans"].as_array().unwrap().iter().flat_map(|p| p["benefits"].as_array().unwrap().clone());
+    benefits.filter(|b| b["label"] == "Wellness exams").map(|b| b["left"].as_i64().unwrap_or(0)).sum()
+}
+
+#[test]
+fn calls_without_a_live_token_of_this_organisation_are_refused_as_problems() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (status, kind, body) = get(&app, "/api/v1/sync-runs", None).await;
+        assert_eq!((status, kind.as_str()), (401, "application/problem+json"), "{body}");
+        assert!(body["detail"].as_str().unwrap().contains("Authorization: Bearer"), "{body}");
+        let (status, _, _) = get(&app, "/api/v1/sync-runs", Some("cc_made-up")).await;
+        assert_eq!(status, 401);
+
+        let live = token(&app).await;
+        assert_eq!(get(&app, "/api/v1/sync-runs", Some(&live)).await.0, 200);
+        let id: i64 = app.scalar("SELECT id FROM api_tokens WHERE organisation_id = ?", 1).await;
+        let (status, body) = app.call("sync/token/revoke", &format!("id={id}")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(get(&app, "/api/v1/sync-runs", Some(&live)).await.0, 401, "a revoked token is refused");
+
+        app.add_second_organisation().await;
+        let who = Actor { user_id: None, name: "Boss Elsewhere".into() };
+        let elsewhere = app.store.create_api_token(2, 2, "Their practice system", &who).await.unwrap();
+        let (status, _, body) = get(&app, "/api/v1/patients/PMS-1001/plans", Some(&elsewhere)).await;
+        assert_eq!(status, 404, "another organisation's token cannot see this clinic's patients: {body}");
+        let (status, run) = push(
+            &app,
+            &elsewhere,
+            json!([{ "invoice_id": "X-1", "line_id": "1", "invoice_date": "2026-11-02", "patient_id": "PMS-1001",
+                     "code": "WP-EXAM", "quantity": 1 }]),
+        )
+        .await;
+        assert_eq!(status, 200, "{run}");
+        assert_eq!(run["applied"], 1);
+        let ours: i64 = app.scalar("SELECT count(*) FROM pims_lines WHERE organisation_id = ?", 1).await;
+        assert_eq!(ours, 0, "nothing of it reached this organisation");
+    })
+}
+
+#[test]
+fn pushed_lines_and_uploaded_files_count_and_the_plans_say_what_is_left() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let token = token(&app).await;
+        let (status, _, before) = get(&app, "/api/v1/patients/PMS-1001/plans", Some(&token)).await;
+        assert_eq!(status, 200, "{before}");
+        assert_eq!(before["patient_name"], "Rex");
+        let left = exam_left(&before);
+        assert!(left >= 1, "{before}");
+
+        let line = json!({ "invoice_id": "API-1", "line_id": "1", "invoice_date": chrono::Utc::now().date_naive(),
+                           "patient_id": "PMS-1001", "code": "WP-EXAM", "quantity": 1 });
+        let (status, run) = push(&app, &token, json!([line.clone()])).await;
+        assert_eq!((status, run["applied"].as_i64()), (200, Some(1)), "{run}");
+        let (_, _, after) = get(&app, "/api/v1/patients/PMS-1001/plans", Some(&token)).await;
+        assert_eq!(exam_left(&after), left - 1);
+        let (_, again) = push(&app, &token, json!([line])).await;
+        assert_eq!(again["unchanged"], 1, "the same line twice counts once");
+
+        let (status, problem) = push(
+            &app,
+            &token,
+            json!([{ "invoice_id": "API-2", "line_id": "", "invoice_date": "2026-11-02", "patient_id": "PMS-1001",
+                     "code": "WP-EXAM", "quantity": 1 }]),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert_eq!(problem["detail"], "lines[0].line_id: is empty");
+
+        let csv = "invoice_id,line_id,invoice_date,patient_id,code,quantity\nAPI-3,1,2026-11-02,PMS-1001,WP-EXAM,1\n";
+        let response = support::new_client()
+            .post(app.url("/api/v1/imports"))
+            .bearer_auth(&token)
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let broken =
+            "invoice_id,line_id,invoice_date,patient_id,code,quantity\nAPI-4,1,2026-11-02,PMS-1001,WP-EXAM,x\n";
+        let response = support::new_client()
+            .post(app.url("/api/v1/imports"))
+            .bearer_auth(&token)
+            .body(broken)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 422);
+        let problem: Value = response.json().await.unwrap();
+        assert!(problem["detail"].as_str().unwrap().contains("line 2, quantity"), "{problem}");
+        assert!(problem["run_id"].as_i64().is_some(), "{problem}");
+
+        let (status, _, runs) = get(&app, "/api/v1/sync-runs", Some(&token)).await;
+        assert_eq!(status, 200);
+        assert_eq!(runs.as_array().unwrap().len(), 4, "{runs}");
+        assert_eq!(get(&app, "/api/v1/over-usage?all=true", Some(&token)).await.0, 200);
+        assert_eq!(get(&app, "/api/v1/over-usage?from=yesterday", Some(&token)).await.0, 422);
+        assert_eq!(get(&app, "/api/v1/exceptions", Some(&token)).await.0, 200);
+        let used: Option<String> =
+            sqlx::query_scalar("SELECT last_used_at FROM api_tokens").fetch_one(app.store.reader()).await.unwrap();
+        assert!(used.is_some(), "the token's last use is shown to managers");
+    })
+}
+
+#[test]
+fn the_openapi_document_describes_every_endpoint_and_the_reference_page_reads_it() {
+    support::run(async {
+        let app = TestApp::start_signed_out().await;
+        let (status, _, doc) = get(&app, "/api/v1/openapi.json", None).await;
+        assert_eq!(status, 200);
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+        for path in [
+            "/api/v1/invoice-lines",
+            "/api/v1/imports",
+            "/api/v1/patients/{patient_id}/plans",
+            "/api/v1/over-usage",
+            "/api/v1/exceptions",
+            "/api/v1/sync-runs",
+        ] {
+            assert!(doc["paths"][path].is_object(), "{path} is documented");
+        }
+        for schema in ["SyncRun", "Problem", "PushLines", "PatientPlans", "OverUsageRow", "ExceptionRow"] {
+            assert!(doc["components"]["schemas"][schema].is_object(), "{schema} is described");
+        }
+        let page = support::new_client().get(app.url("/api/v1")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("POST /api/v1/invoice-lines") && page.contains("openapi.json"), "{page}");
+    })
+}
