@@ -21,7 +21,7 @@ export CARGO_INCREMENTAL := 0
 endif
 
 .PHONY: help run build test tools rust-target cargo-leptos wasm-bindgen wasm-opt chromium e2e-deps \
-        lint unit e2e bench bench-smoke soak clean
+        lint unit e2e api-schema schemathesis bench bench-smoke soak clean
 
 help:
 	@echo "make run    build and start CareCount with the demo clinic"
@@ -51,6 +51,12 @@ wasm-opt:
 
 chromium:
 	@[ -x "$(CHROMIUM)" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# schemathesis from PyPI, in a virtualenv of its own.
+SCHEMATHESIS_VERSION := 4.32.5
+schemathesis:
+	@[ -x tools/.venv/bin/schemathesis ] \
+	  || (python3 -m venv tools/.venv && tools/.venv/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION))
 
 e2e-deps:
 	@[ -d end2end/node_modules/@playwright/test ] && [ -x end2end/node_modules/.bin/lighthouse ] \
@@ -95,7 +101,13 @@ e2e: tools chromium e2e-deps
 	cd end2end && CHROMIUM_PATH=$(CHROMIUM) timeout 900 npx playwright test
 	@cd end2end && node summary.cjs
 
-test: tools chromium e2e-deps lint unit e2e bench-smoke
+# The integration API against its own OpenAPI document: no 5xx, and no
+# answer that breaks the document (run against the build `e2e` made).
+api-schema: schemathesis
+	cargo leptos build
+	timeout 600 ./tools/schemathesis.sh
+
+test: tools chromium e2e-deps lint unit e2e api-schema bench-smoke
 
 # Every benchmark once, so one that breaks fails the tests: criterion and
 # the finalize bench in test mode, the browser benchmarks against the debug

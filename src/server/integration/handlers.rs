@@ -25,20 +25,21 @@ pub const MAX_PUSHED_LINES: usize = 5_000;
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 pub struct LineIn {
     /// The practice system's invoice id.
-    #[schema(example = "INV-2026-0412")]
+    #[schema(example = "INV-2026-0412", min_length = 1, max_length = 100)]
     pub invoice_id: String,
     /// The line's id, unique within its invoice.
-    #[schema(example = "3")]
+    #[schema(example = "3", min_length = 1, max_length = 100)]
     pub line_id: String,
     /// The invoice's date, the day of the use.
     pub invoice_date: chrono::NaiveDate,
     /// The practice system's patient id.
-    #[schema(example = "PMS-1001")]
+    #[schema(example = "PMS-1001", min_length = 1, max_length = 100)]
     pub patient_id: String,
     /// The practice system's item code; only codes with the clinic's prefix count.
-    #[schema(example = "WP-EXAM")]
+    #[schema(example = "WP-EXAM", min_length = 1, max_length = 100)]
     pub code: String,
     /// Units in the item's unit; negative returns usage.
+    #[schema(minimum = -10000, maximum = 10000)]
     pub quantity: i64,
     /// `final` (the default), `deleted` (this line) or `void` (the whole invoice).
     #[serde(default)]
@@ -50,14 +51,15 @@ pub struct LineIn {
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 pub struct PushLines {
     /// At most 5,000 lines.
+    #[schema(min_items = 1, max_items = 5000)]
     pub lines: Vec<LineIn>,
 }
 
 /// Pushes invoice lines: applied in one transaction, each counted once.
 #[utoipa::path(post, path = "/api/v1/invoice-lines", tag = "sync", request_body = PushLines,
     responses((status = 200, description = "The run", body = SyncRun),
-              (status = 401, description = "No live token", body = Problem),
-              (status = 422, description = "A line to fix; nothing was applied", body = Problem)),
+              (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "A line to fix; nothing was applied", body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn push_lines(
     State(state): State<AppState>,
@@ -112,8 +114,8 @@ fn batch<'a>(
     request_body(content = String, content_type = "text/csv",
         description = "Columns invoice_id, line_id, invoice_date, patient_id, code, quantity; optional status, description. At most 20 MiB."),
     responses((status = 200, description = "The run", body = SyncRun),
-              (status = 401, description = "No live token", body = Problem),
-              (status = 422, description = "The file was refused; nothing of it was applied", body = Problem)),
+              (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "The file was refused; nothing of it was applied", body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn upload_csv(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Json<SyncRun>, Problem> {
     let actor = caller.actor();
@@ -165,10 +167,10 @@ pub struct PatientPlans {
 /// A patient's plans with what is left per benefit, by the practice
 /// system's patient id.
 #[utoipa::path(get, path = "/api/v1/patients/{patient_id}/plans", tag = "plans",
-    params(("patient_id" = String, Path, description = "The practice system's patient id")),
+    params(("patient_id" = String, Path, description = "The practice system's patient id", example = "PMS-1001")),
     responses((status = 200, description = "The plans", body = PatientPlans),
-              (status = 401, description = "No live token", body = Problem),
-              (status = 404, description = "No patient is mapped to that id", body = Problem)),
+              (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json"),
+              (status = 404, description = "No patient is mapped to that id", body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn patient_plans(
     State(state): State<AppState>,
@@ -228,7 +230,7 @@ pub struct OverUsageQuery {
 /// Over-usage found by syncs, newest first: the unaddressed only unless `all`.
 #[utoipa::path(get, path = "/api/v1/over-usage", tag = "review", params(OverUsageQuery),
     responses((status = 200, description = "Over-usage", body = Vec<OverUsageRow>),
-              (status = 401, description = "No live token", body = Problem)),
+              (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn over_usage(
     State(state): State<AppState>,
@@ -248,7 +250,7 @@ pub async fn over_usage(
 /// Lines that need a person: unknown code or patient, not in any plan.
 #[utoipa::path(get, path = "/api/v1/exceptions", tag = "review",
     responses((status = 200, description = "Open exceptions", body = Vec<ExceptionRow>),
-              (status = 401, description = "No live token", body = Problem)),
+              (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn exceptions(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<ExceptionRow>>, Problem> {
     Ok(Json(state.store.sync_exceptions(caller.0.organisation_id, caller.0.clinic_id).await?))
@@ -257,7 +259,7 @@ pub async fn exceptions(State(state): State<AppState>, caller: Caller) -> Result
 /// Sync runs, newest first (the last 100).
 #[utoipa::path(get, path = "/api/v1/sync-runs", tag = "sync",
     responses((status = 200, description = "Runs", body = Vec<SyncRun>),
-              (status = 401, description = "No live token", body = Problem)),
+              (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn sync_runs(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<SyncRun>>, Problem> {
     Ok(Json(state.store.sync_runs(caller.0.organisation_id, 100).await?))
