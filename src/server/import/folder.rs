@@ -23,6 +23,7 @@ pub fn check_folder(text: &str) -> Result<String, AppError> {
     if text.is_empty() {
         return Ok(String::new());
     }
+    crate::domain::text::within("The folder", text, 500).map_err(AppError::Invalid)?;
     let path = Path::new(text);
     if !path.is_absolute() {
         return Err(AppError::Invalid(format!(
