@@ -395,3 +395,33 @@ fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
         assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 1);
     })
 }
+
+#[test]
+fn invoice_ids_with_colons_keep_their_uses_apart() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = pims(&app, "Rex").await;
+        let id = app.patient_id("Rex").await;
+        let exam = app.item_id("EXAM").await;
+        // Without escaping, "A" for patient `id` and "A:<id>" would share a key prefix.
+        let file = format!("{HEADER}A,1,2026-11-02,{rex},WP-EXAM,1,,\nA:{id},1,2026-11-02,{rex},WP-EXAM,1,,\n");
+        import(&app, &file).await.unwrap();
+        let before = used(&app, "Rex", "EXAM").await;
+        import(&app, &format!("{HEADER}A,1,2026-11-02,{rex},WP-EXAM,1,void,\n")).await.unwrap();
+        let given_back = before - used(&app, "Rex", "EXAM").await;
+        let over_a: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(quantity), 0) FROM over_usage WHERE invoice_ref = 'A' AND item_id = ?",
+        )
+        .bind(exam)
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        assert_eq!(given_back + over_a, 1, "voiding A gives back A's exam only, not A:{id}'s");
+        let still: i64 = sqlx::query_scalar("SELECT applied FROM pims_applied WHERE invoice_ref = ?")
+            .bind(format!("A:{id}"))
+            .fetch_one(app.store.reader())
+            .await
+            .unwrap();
+        assert_eq!(still, 1);
+    })
+}

@@ -163,8 +163,16 @@ pub(crate) struct Target<'a> {
 impl Target<'_> {
     /// The start of every posting key of this (invoice, patient, item).
     fn key_prefix(&self, organisation_id: i64) -> String {
-        format!("pims:{organisation_id}:{}:{}:{}:", self.invoice_ref, self.patient_id, self.item.id)
+        posting_key_prefix(organisation_id, self.invoice_ref, self.patient_id, self.item.id)
     }
+}
+
+/// The start of the ledger keys of what a practice-system invoice posted for
+/// a patient's item. The invoice id is escaped, so an id holding a `:` can
+/// never make one invoice's keys start like another's.
+pub(crate) fn posting_key_prefix(organisation_id: i64, invoice_ref: &str, patient_id: i64, item_id: i64) -> String {
+    let invoice = invoice_ref.replace('%', "%25").replace(':', "%3A");
+    format!("pims:{organisation_id}:{invoice}:{patient_id}:{item_id}:")
 }
 
 /// Draws `units` (smallest) from the pet's plans as the desk would; what is

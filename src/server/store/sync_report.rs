@@ -120,7 +120,7 @@ impl Store {
             return Err(AppError::Conflict(format!("Someone already marked this over-usage {status}.")));
         }
         if decision == Decision::Remove {
-            let prefix = format!("pims:{organisation_id}:{invoice_ref}:{patient_id}:{item_id}:");
+            let prefix = super::sync_apply::posting_key_prefix(organisation_id, &invoice_ref, patient_id, item_id);
             let ids: Vec<i64> = sqlx::query_scalar(
                 "SELECT id FROM usage_ledger WHERE source_kind = 'import_line' AND reversal_of IS NULL
                    AND substr(source_key, 1, length(?1)) = ?1 ORDER BY id",
