@@ -425,3 +425,37 @@ fn invoice_ids_with_colons_keep_their_uses_apart() {
         assert_eq!(still, 1);
     })
 }
+
+#[test]
+fn a_manager_finds_changes_and_removes_mappings() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (status, body) = app.call("sync/mappings", "search=nexgard").await;
+        assert_eq!(status, 200, "{body}");
+        let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let codes = found["codes"].as_array().unwrap();
+        assert_eq!(codes.len(), 1, "{body}");
+        assert_eq!(codes[0]["code"], "WP-PAR-NXG");
+        let (_, body) = app.call("sync/mappings", "search=PMS-1001").await;
+        let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(found["patients"][0]["patient_id"], app.patient_id("Rex").await);
+
+        // Remapped, the code's lines count as the other item from the next sync.
+        let rex = pims(&app, "Rex").await;
+        let groom = app.item_id("NAIL").await;
+        let (status, body) = app.call("sync/map-code", &format!("code=WP-EXAM&item_id={groom}")).await;
+        assert_eq!(status, 200, "{body}");
+        let exams = used(&app, "Rex", "EXAM").await;
+        import(&app, &format!("{HEADER}INV-7800,1,2026-11-02,{rex},WP-EXAM,1,,\n")).await.unwrap();
+        assert_eq!(used(&app, "Rex", "EXAM").await, exams, "WP-EXAM is a nail trim now");
+
+        let (status, body) = app.call("sync/unmap", "kind=code&key=wp-exam").await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app.call("sync/unmap", "kind=code&key=WP-EXAM").await;
+        assert_eq!(status, 404, "{body}");
+        let run = import(&app, &format!("{HEADER}INV-7801,1,2026-11-02,{rex},WP-EXAM,1,,\n")).await.unwrap();
+        assert_eq!(run.exceptions, 1, "an unmapped code waits for a person: {run:?}");
+        let (status, body) = app.call("sync/unmap", "kind=pet&key=x").await;
+        assert_eq!(status, 422, "{body}");
+    })
+}

@@ -47,6 +47,12 @@ test("a manager imports an export, approves the over-usage, maps the unknown cod
   await exception.locator('[data-test="map-choice"]').selectOption({ label: "Wellness exam (EXAM)" });
   await exception.locator('[data-test="map"]').click();
   await expect(exception).toContainText("Mapped. Apply again to count it.");
+  const mappings = page.locator('[data-test="mappings"]');
+  await mappings.locator('[data-test="mapping-search"]').fill("CHECKUP");
+  await mappings.locator('button[type="submit"]').click();
+  await expect(mappings.locator('[data-test="code-mapping"]')).toHaveCount(1);
+  await expect(mappings.locator('[data-test="code-mapping"] option:checked')).toHaveText("Wellness exam (EXAM)");
+  await expect(mappings.locator('[data-test="code-mapping"]')).toContainText("WP-CHECKUP");
   await page.locator('[data-test="apply-again"]').click();
   await expect(page.locator('[data-test="exception-row"]')).toHaveCount(0);
   const mapped = page.locator('[data-test="over-usage-row"]', { hasText: "PMS-9002" });

@@ -196,3 +196,37 @@ pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// Mappings whose code, id or name holds `search`.
+#[server(prefix = "/api", endpoint = "sync/mappings")]
+pub async fn sync_mappings(search: String) -> Result<Mappings, AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.staff_clinic(Permission::ManageSettings).await?;
+            state.store.sync_mappings(clinic.organisation_id, &search).await
+        }
+        .await,
+    )
+}
+
+/// Removes a code's or a patient id's mapping (`kind` is code or patient).
+#[server(prefix = "/api", endpoint = "sync/unmap")]
+pub async fn unmap_sync(kind: String, key: String) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.staff_clinic(Permission::ManageSettings).await?;
+            match kind.as_str() {
+                "code" => state.store.unmap_code(clinic.organisation_id, &key).await,
+                "patient" => state.store.unmap_patient(clinic.organisation_id, &key).await,
+                _ => Err(AppError::Invalid("Choose code or patient.".into())),
+            }
+        }
+        .await,
+    )
+}

@@ -157,3 +157,28 @@ pub struct ApiToken {
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
 }
+
+/// A practice-system code and the catalog item it counts as.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CodeMapping {
+    pub code: String,
+    pub item_id: i64,
+    pub item_label: String,
+}
+
+/// A practice-system patient id and the patient it stands for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PatientMapping {
+    pub pims_id: String,
+    pub patient_id: i64,
+    pub patient_label: String,
+}
+
+/// The mappings a search found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mappings {
+    pub codes: Vec<CodeMapping>,
+    pub patients: Vec<PatientMapping>,
+}

@@ -38,6 +38,7 @@ pub mod subscriptions;
 pub mod sync;
 pub(crate) mod sync_apply;
 pub(crate) mod sync_digest;
+pub mod sync_mappings;
 pub mod sync_report;
 pub mod template_input;
 pub mod template_row;

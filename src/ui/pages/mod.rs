@@ -18,5 +18,6 @@ pub mod soap;
 pub mod staff;
 pub mod sync;
 pub mod sync_folder;
+pub mod sync_mappings;
 pub mod sync_tokens;
 pub mod templates;
