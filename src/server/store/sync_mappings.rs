@@ -19,10 +19,11 @@ impl Store {
         let codes: Vec<CodeMapping> = sqlx::query_as(
             "SELECT m.code, m.item_id, i.name || ' (' || i.code || ')' AS item_label
              FROM pims_codes m JOIN catalog_items i ON i.id = m.item_id
-             WHERE m.organisation_id = ? AND (m.code LIKE ?2 ESCAPE '\\' OR i.name LIKE ?2 ESCAPE '\\')
+             WHERE m.organisation_id = ? AND (m.code LIKE ? ESCAPE '\\' OR i.name LIKE ? ESCAPE '\\')
              ORDER BY m.code LIMIT ?",
         )
         .bind(organisation_id)
+        .bind(&like)
         .bind(&like)
         .bind(SHOWN)
         .fetch_all(self.reader())
@@ -31,11 +32,13 @@ impl Store {
             "SELECT m.pims_patient_id AS pims_id, m.patient_id,
                     p.name || ' (' || c.first_name || ' ' || c.last_name || ')' AS patient_label
              FROM pims_patients m JOIN patients p ON p.id = m.patient_id JOIN clients c ON c.id = p.client_id
-             WHERE m.organisation_id = ? AND (m.pims_patient_id LIKE ?2 ESCAPE '\\' OR p.name LIKE ?2 ESCAPE '\\'
-                                              OR c.last_name LIKE ?2 ESCAPE '\\')
+             WHERE m.organisation_id = ? AND (m.pims_patient_id LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\'
+                                              OR c.last_name LIKE ? ESCAPE '\\')
              ORDER BY m.pims_patient_id LIMIT ?",
         )
         .bind(organisation_id)
+        .bind(&like)
+        .bind(&like)
         .bind(&like)
         .bind(SHOWN)
         .fetch_all(self.reader())
@@ -46,14 +49,22 @@ impl Store {
     /// Removes a code's mapping: its lines wait under "Needs a person" at the
     /// next sync of their invoice.
     pub async fn unmap_code(&self, organisation_id: i64, code: &str) -> Result<(), AppError> {
-        self.unmap("DELETE FROM pims_codes WHERE organisation_id = ? AND code = ?", organisation_id, &code.trim().to_uppercase())
-            .await
+        self.unmap(
+            "DELETE FROM pims_codes WHERE organisation_id = ? AND code = ?",
+            organisation_id,
+            &code.trim().to_uppercase(),
+        )
+        .await
     }
 
     /// Removes a patient id's mapping.
     pub async fn unmap_patient(&self, organisation_id: i64, pims_id: &str) -> Result<(), AppError> {
-        self.unmap("DELETE FROM pims_patients WHERE organisation_id = ? AND pims_patient_id = ?", organisation_id, pims_id.trim())
-            .await
+        self.unmap(
+            "DELETE FROM pims_patients WHERE organisation_id = ? AND pims_patient_id = ?",
+            organisation_id,
+            pims_id.trim(),
+        )
+        .await
     }
 
     async fn unmap(&self, sql: &str, organisation_id: i64, key: &str) -> Result<(), AppError> {
