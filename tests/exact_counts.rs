@@ -304,24 +304,29 @@ async fn shown_used(app: &TestApp, plan: i64, label: &str) -> i64 {
     found["used"].as_i64().unwrap()
 }
 
+/// Loki dies today and his plan moves to Saar, as the patient page does it;
+/// returns Saar's new plan.
+async fn loki_dies_and_his_plan_moves_to_saar(app: &TestApp, old_plan: i64) -> i64 {
+    let (loki, saar) = (app.patient_id("Loki").await, app.patient_id("Saar").await);
+    let today = chrono::Utc::now().date_naive();
+    let (status, body) = app.call("patient/deceased", &format!("patient_id={loki}&died_on={today}")).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app.call("plan/transfer", &format!("subscription_id={old_plan}&to_patient_id={saar}")).await;
+    assert_eq!(status, 200, "{body}");
+    body.parse().unwrap()
+}
+
 #[test]
 fn voiding_an_invoice_from_before_a_death_gives_the_use_to_the_plan_that_took_over() {
     support::run(async {
         let app = TestApp::start().await;
         let loki = app.patient_id("Loki").await;
-        let saar = app.patient_id("Saar").await;
         let exam = app.item_id("EXAM").await;
         let old_plan =
             app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", loki).await;
         let a = invoice(&app, loki, json!([line(loki, exam, "1")])).await;
         let used_by_loki = shown_used(&app, old_plan, "Wellness exams").await;
-        let today = chrono::Utc::now().date_naive();
-        let (status, body) = app.call("patient/deceased", &format!("patient_id={loki}&died_on={today}")).await;
-        assert_eq!(status, 200, "{body}");
-        let (status, body) =
-            app.call("plan/transfer", &format!("subscription_id={old_plan}&to_patient_id={saar}")).await;
-        assert_eq!(status, 200, "{body}");
-        let new_plan: i64 = body.parse().unwrap();
+        let new_plan = loki_dies_and_his_plan_moves_to_saar(&app, old_plan).await;
         assert_eq!(shown_used(&app, new_plan, "Wellness exams").await, used_by_loki, "Loki's uses moved along");
 
         assert_eq!(void(&app, a).await.0, 200);
@@ -363,13 +368,7 @@ fn a_correction_returning_a_use_from_before_a_death_lets_the_plan_that_took_over
         let left = limit - shown_used(&app, old_plan, "Wellness exams").await;
         assert!(left >= 1, "Loki's plan has an exam left to use");
         let a = invoice(&app, loki, json!([line(loki, exam, &left.to_string())])).await;
-        let today = chrono::Utc::now().date_naive();
-        let (status, body) = app.call("patient/deceased", &format!("patient_id={loki}&died_on={today}")).await;
-        assert_eq!(status, 200, "{body}");
-        let (status, body) =
-            app.call("plan/transfer", &format!("subscription_id={old_plan}&to_patient_id={saar}")).await;
-        assert_eq!(status, 200, "{body}");
-        let new_plan: i64 = body.parse().unwrap();
+        let new_plan = loki_dies_and_his_plan_moves_to_saar(&app, old_plan).await;
         assert_eq!(shown_used(&app, new_plan, "Wellness exams").await, limit, "Saar's plan starts full");
 
         let (status, body, c) = correct(&app, a, json!([line(loki, exam, "-1"), line(saar, exam, "1")])).await;

@@ -9,8 +9,10 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::catalog::items_by_id;
-use super::ledger::{Adjustment, NewEntry, append, give_back, posting};
+use super::ledger::{Adjustment, NewEntry, append, give_back};
 use super::subscriptions::client_plans_on;
+use super::sync_exceptions::{Problem, record_problems};
+use super::sync_postings::{import_postings, posting_key_prefix};
 use crate::domain::sync::{Difference, InvoiceLines, difference, plan_give_back};
 use crate::domain::{CoverageRules, DeskLine, ItemRef, LineInput, PricingContext, UnitChoice, price_draft};
 use crate::server::actor::Actor;
@@ -37,16 +39,6 @@ pub(crate) struct InvoiceWork<'a> {
     pub clinic: &'a ClinicInfo,
     pub run: i64,
     pub actor: &'a Actor,
-}
-
-/// A line that cannot be counted until a person acts.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Problem {
-    patient_ref: String,
-    code: String,
-    quantity: i64,
-    kind: &'static str,
-    detail: String,
 }
 
 /// One (patient, item) an invoice asks of the plans.
@@ -167,14 +159,6 @@ impl Target<'_> {
     }
 }
 
-/// The start of the ledger keys of what a practice-system invoice posted for
-/// a patient's item. The invoice id is escaped, so an id holding a `:` can
-/// never make one invoice's keys start like another's.
-pub(crate) fn posting_key_prefix(organisation_id: i64, invoice_ref: &str, patient_id: i64, item_id: i64) -> String {
-    let invoice = invoice_ref.replace('%', "%25").replace(':', "%3A");
-    format!("pims:{organisation_id}:{invoice}:{patient_id}:{item_id}:")
-}
-
 /// Draws `units` (smallest) from the pet's plans as the desk would; what is
 /// beyond the limits is over-usage. False when no plan covers the item.
 async fn draw(
@@ -273,22 +257,8 @@ async fn give_back_units(
 ) -> Result<(), AppError> {
     let key = (target.patient_id, target.item.id);
     let over = super::sync_digest::over_usage_of(conn, work.organisation_id, target.invoice_ref, key).await?;
-    let prefix = target.key_prefix(work.organisation_id);
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM usage_ledger WHERE source_kind = 'import_line' AND reversal_of IS NULL
-           AND substr(source_key, 1, length(?1)) = ?1 ORDER BY id",
-    )
-    .bind(&prefix)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut held = Vec::new();
-    let mut postings = Vec::new();
-    for id in ids {
-        if let Some(p) = posting(conn, id).await? {
-            held.push((id, p.held));
-            postings.push(p);
-        }
-    }
+    let postings = import_postings(conn, &target.key_prefix(work.organisation_id)).await?;
+    let held: Vec<(i64, i64)> = postings.iter().map(|p| (p.id, p.held)).collect();
     let plan = plan_give_back(units, over, &held);
     if plan.from_over_usage > 0 {
         super::sync_digest::take_over_usage(conn, work.organisation_id, target.invoice_ref, key, plan.from_over_usage)
@@ -366,76 +336,5 @@ async fn set_applied(
     .bind(target.draw)
     .execute(&mut *conn)
     .await?;
-    Ok(())
-}
-
-/// Opens an exception for each new problem, and closes the invoice's open
-/// ones that are no longer a problem (a code or patient was mapped).
-async fn record_problems(
-    conn: &mut SqliteConnection,
-    work: &InvoiceWork<'_>,
-    invoice_ref: &str,
-    date: NaiveDate,
-    problems: &BTreeSet<Problem>,
-    tally: &mut Tally,
-) -> Result<(), AppError> {
-    let open: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, patient_ref, code, kind FROM sync_exceptions
-         WHERE organisation_id = ? AND invoice_ref = ? AND resolved_run_id IS NULL",
-    )
-    .bind(work.organisation_id)
-    .bind(invoice_ref)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (id, patient_ref, code, kind) in &open {
-        let still = problems.iter().any(|p| &p.patient_ref == patient_ref && &p.code == code && p.kind == kind);
-        if !still {
-            sqlx::query("UPDATE sync_exceptions SET resolved_run_id = ? WHERE id = ?")
-                .bind(work.run)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-        }
-    }
-    for problem in problems {
-        let known =
-            open.iter().any(|(_, p, c, k)| p == &problem.patient_ref && c == &problem.code && k == problem.kind);
-        if known {
-            continue;
-        }
-        // One open exception per (invoice, patient, code): the newest kind wins.
-        sqlx::query(
-            "DELETE FROM sync_exceptions WHERE organisation_id = ? AND invoice_ref = ? AND patient_ref = ? AND code = ?
-               AND resolved_run_id IS NULL",
-        )
-        .bind(work.organisation_id)
-        .bind(invoice_ref)
-        .bind(&problem.patient_ref)
-        .bind(&problem.code)
-        .execute(&mut *conn)
-        .await?;
-        sqlx::query(
-            "INSERT INTO sync_exceptions (organisation_id, clinic_id, run_id, invoice_ref, patient_ref, code, quantity,
-                                          invoice_date, kind, detail)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(work.organisation_id)
-        .bind(work.clinic.id)
-        .bind(work.run)
-        .bind(invoice_ref)
-        .bind(&problem.patient_ref)
-        .bind(&problem.code)
-        .bind(problem.quantity)
-        .bind(date)
-        .bind(problem.kind)
-        .bind(&problem.detail)
-        .execute(&mut *conn)
-        .await?;
-        tally.exceptions += 1;
-        tally.told.push(format!(
-            "Needs a person: invoice {invoice_ref}, patient {}, code {}: {}",
-            problem.patient_ref, problem.code, problem.detail
-        ));
-    }
     Ok(())
 }

@@ -6,7 +6,8 @@ use sqlx::FromRow;
 
 use super::Store;
 use super::catalog::items_by_id;
-use super::ledger::{Adjustment, give_back, posting};
+use super::ledger::{Adjustment, give_back};
+use super::sync_postings::{import_postings, posting_key_prefix};
 use crate::domain::Quantity;
 use crate::domain::text::required_note;
 use crate::server::actor::Actor;
@@ -120,16 +121,8 @@ impl Store {
             return Err(AppError::Conflict(format!("Someone already marked this over-usage {status}.")));
         }
         if decision == Decision::Remove {
-            let prefix = super::sync_apply::posting_key_prefix(organisation_id, &invoice_ref, patient_id, item_id);
-            let ids: Vec<i64> = sqlx::query_scalar(
-                "SELECT id FROM usage_ledger WHERE source_kind = 'import_line' AND reversal_of IS NULL
-                   AND substr(source_key, 1, length(?1)) = ?1 ORDER BY id",
-            )
-            .bind(&prefix)
-            .fetch_all(&mut *tx)
-            .await?;
-            for entry in ids {
-                let Some(held) = posting(&mut tx, entry).await?.filter(|p| p.held > 0) else { continue };
+            let prefix = posting_key_prefix(organisation_id, &invoice_ref, patient_id, item_id);
+            for held in import_postings(&mut tx, &prefix).await?.into_iter().filter(|p| p.held > 0) {
                 let how = Adjustment {
                     source_kind: "manual_adjustment",
                     source_key: &format!("over-usage-removed:{id}"),

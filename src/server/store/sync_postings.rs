@@ -1,0 +1,34 @@
+//! The ledger postings a practice-system invoice made for a patient's item,
+//! found by the start of their keys.
+
+use sqlx::SqliteConnection;
+
+use super::ledger::{Posting, posting};
+use crate::wire::error::AppError;
+
+/// The start of the ledger keys of what a practice-system invoice posted for
+/// a patient's item. The invoice id is escaped, so an id holding a `:` can
+/// never make one invoice's keys start like another's.
+pub(crate) fn posting_key_prefix(organisation_id: i64, invoice_ref: &str, patient_id: i64, item_id: i64) -> String {
+    let invoice = invoice_ref.replace('%', "%25").replace(':', "%3A");
+    format!("pims:{organisation_id}:{invoice}:{patient_id}:{item_id}:")
+}
+
+/// The postings whose key starts with `prefix` (see [`posting_key_prefix`]),
+/// oldest first, with what each still holds.
+pub(crate) async fn import_postings(conn: &mut SqliteConnection, prefix: &str) -> Result<Vec<Posting>, AppError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM usage_ledger WHERE source_kind = 'import_line' AND reversal_of IS NULL
+           AND substr(source_key, 1, length(?1)) = ?1 ORDER BY id",
+    )
+    .bind(prefix)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut postings = Vec::new();
+    for id in ids {
+        if let Some(found) = posting(conn, id).await? {
+            postings.push(found);
+        }
+    }
+    Ok(postings)
+}
