@@ -459,3 +459,26 @@ fn a_manager_finds_changes_and_removes_mappings() {
         assert_eq!(status, 422, "{body}");
     })
 }
+
+#[test]
+fn a_line_recoded_away_from_the_plan_prefix_and_a_void_on_any_line_give_the_use_back() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = pims(&app, "Rex").await;
+        let before = used(&app, "Rex", "VAC-RAB").await;
+        import(&app, &format!("{HEADER}INV-7900,1,2026-11-02,{rex},WP-VAC-RAB,1,,\n")).await.unwrap();
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 1);
+        // The practice system recoded the line to a product outside the plans.
+        let run = import(&app, &format!("{HEADER}INV-7900,1,2026-11-02,{rex},RAB-SHOT,1,,\n")).await.unwrap();
+        assert_eq!((run.reversed, run.skipped), (1, 0), "{run:?}");
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before, "the recoded line counts no more");
+        let run = import(&app, &format!("{HEADER}INV-7900,1,2026-11-02,{rex},RAB-SHOT,1,,\n")).await.unwrap();
+        assert_eq!(run.skipped, 1, "{run:?}");
+
+        import(&app, &format!("{HEADER}INV-7901,1,2026-11-02,{rex},WP-VAC-RAB,1,,\n")).await.unwrap();
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 1);
+        // The void arrives on the invoice's food line only.
+        import(&app, &format!("{HEADER}INV-7901,2,2026-11-02,{rex},FOOD-12,1,void,\n")).await.unwrap();
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before, "a void on any line voids the invoice");
+    })
+}

@@ -42,10 +42,17 @@ impl Store {
         let mut invoices: HashMap<String, InvoiceLines> = HashMap::new();
         let mut touched: Vec<String> = Vec::new();
         for line in lines {
-            if !counts_toward_plans(&prefix, &line.code) {
+            // A line that is not (or no longer) a plan code still voids its
+            // invoice, and takes back what it counted while it was one.
+            let line = if counts_toward_plans(&prefix, &line.code) || line.status == LineStatus::Void {
+                line.clone()
+            } else if counted_before(&mut tx, batch.organisation_id, line).await? {
+                SourceLine { status: LineStatus::Deleted, ..line.clone() }
+            } else {
                 tally.skipped += 1;
                 continue;
-            }
+            };
+            let line = &line;
             if !invoices.contains_key(&line.invoice_id) {
                 let known = load_invoice(&mut tx, batch.organisation_id, &line.invoice_id).await?;
                 invoices.insert(line.invoice_id.clone(), known);
@@ -195,6 +202,23 @@ impl Store {
         tx.commit().await?;
         self.sync_run(batch.organisation_id, run).await
     }
+}
+
+/// Whether a line was last seen as a live plan line.
+async fn counted_before(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    line: &SourceLine,
+) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM pims_lines WHERE organisation_id = ? AND invoice_ref = ? AND line_ref = ? AND status = 'final'",
+    )
+    .bind(organisation_id)
+    .bind(&line.invoice_id)
+    .bind(&line.line_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(found.is_some())
 }
 
 async fn start_run(conn: &mut SqliteConnection, batch: &Batch<'_>) -> Result<i64, AppError> {
