@@ -2,45 +2,11 @@
 //! invoice, patient and item, and one digest per run, emailed through the
 //! outbox to the addresses in the clinic's settings.
 
-use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::outbox::queue;
 use super::sync_apply::{InvoiceWork, Tally};
 use crate::wire::error::AppError;
-
-/// Adds `units` of over-usage for an (invoice, (patient, item)); it is open
-/// again for a person to look at.
-pub(crate) async fn add_over_usage(
-    conn: &mut SqliteConnection,
-    work: &InvoiceWork<'_>,
-    invoice_ref: &str,
-    (patient_id, item_id): (i64, i64),
-    plan: Option<i64>,
-    units: i64,
-    used_on: NaiveDate,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO over_usage (organisation_id, clinic_id, run_id, invoice_ref, patient_id, item_id, subscription_id,
-                                 quantity, used_on)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (organisation_id, invoice_ref, patient_id, item_id) DO UPDATE SET
-             quantity = quantity + excluded.quantity, run_id = excluded.run_id, used_on = excluded.used_on,
-             subscription_id = excluded.subscription_id, status = 'open', decided_by = NULL, decided_at = NULL",
-    )
-    .bind(work.organisation_id)
-    .bind(work.clinic.id)
-    .bind(work.run)
-    .bind(invoice_ref)
-    .bind(patient_id)
-    .bind(item_id)
-    .bind(plan)
-    .bind(units)
-    .bind(used_on)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
 
 /// Units of over-usage recorded for an (invoice, (patient, item)).
 pub(crate) async fn over_usage_of(
@@ -135,6 +101,33 @@ fn digest(work: &InvoiceWork<'_>, tally: &Tally) -> String {
         tally.unchanged,
         tally.reversed,
         tally.skipped,
-        tally.told.iter().map(|t| format!("- {t}")).collect::<Vec<_>>().join("\n"),
+        told(&tally.told),
     )
+}
+
+/// At most this many items are written out in one digest.
+const TOLD_IN_FULL: usize = 100;
+
+/// The digest's list: one line each, the first hundred in full, then how
+/// many more the sync page lists (a first import can find thousands).
+fn told(items: &[String]) -> String {
+    let mut lines: Vec<String> = items.iter().take(TOLD_IN_FULL).map(|t| format!("- {t}")).collect();
+    if items.len() > TOLD_IN_FULL {
+        lines.push(format!("- and {} more, listed on the sync page", items.len() - TOLD_IN_FULL));
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::told;
+
+    #[test]
+    fn a_long_digest_names_the_first_hundred_and_counts_the_rest() {
+        let items: Vec<String> = (1..=250).map(|n| format!("item {n}")).collect();
+        let text = told(&items);
+        assert_eq!(text.lines().count(), 101);
+        assert!(text.contains("- item 100\n- and 150 more, listed on the sync page"), "{text}");
+        assert_eq!(told(&items[..2]), "- item 1\n- item 2");
+    }
 }
