@@ -255,7 +255,8 @@ fn an_import_killed_in_the_middle_leaves_nothing_and_a_rerun_counts_each_line_on
     support::run(async {
         let app = TestApp::start().await;
         let patients = exam_patients(&app).await;
-        const LINES: usize = 6000;
+        // Large enough that applying takes seconds, even optimised.
+        const LINES: usize = 60_000;
         let mut file = String::from(HEADER);
         for n in 0..LINES {
             file.push_str(&format!("INV-8{n:05},1,2026-11-02,{},WP-EXAM,1,,\n", patients[n % patients.len()]));
@@ -270,7 +271,12 @@ fn an_import_killed_in_the_middle_leaves_nothing_and_a_rerun_counts_each_line_on
         };
         let before = footprint(&app).await;
         let mut child = command().spawn().unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        // Killed a moment after it starts applying: inside its transaction.
+        let mut log = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        std::io::BufRead::read_line(&mut log, &mut first).unwrap();
+        assert!(first.contains("applying"), "{first}");
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
         assert!(
             child.try_wait().unwrap().is_none(),
             "the import ended before it could be killed; make the file larger"

@@ -51,6 +51,8 @@ async fn import(args: &[String]) -> Result<SyncRun, String> {
     let actor = Actor { user_id: None, name: "Import command".into() };
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let batch = Batch { organisation_id, clinic_id, source: SyncSource::Command, file_name: &file_name, actor: &actor };
+    // A scheduler's log shows when a long import started to apply.
+    eprintln!("carecount import: read {} ({} bytes); applying it as one batch", path.display(), bytes.len());
     let run = import_csv(&store, &batch, &bytes).await.map_err(|e| e.to_string())?;
     match super::refused(&run) {
         Some(problem) => Err(format!("{} was refused (sync run {}). {problem}", path.display(), run.id)),

@@ -37,6 +37,8 @@ pub mod soap;
 pub mod subscriptions;
 pub mod sync;
 pub(crate) mod sync_apply;
+pub(crate) mod sync_batch;
+pub(crate) mod sync_batch_write;
 pub(crate) mod sync_digest;
 pub(crate) mod sync_exceptions;
 pub mod sync_mappings;

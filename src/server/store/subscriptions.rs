@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::Store;
 use super::clinic::decimal;
@@ -13,8 +13,9 @@ use crate::domain::{
 };
 use crate::wire::patients::{BenefitDisplay, PlanCard};
 
-#[derive(FromRow)]
+#[derive(Clone, FromRow)]
 struct SqlSubscription {
+    client_id: i64,
     id: i64,
     plan_name: String,
     kind: String,
@@ -26,8 +27,9 @@ struct SqlSubscription {
     member_discount_percent: Option<String>,
 }
 
-#[derive(FromRow)]
+#[derive(Clone, FromRow)]
 struct SqlBenefit {
+    client_id: i64,
     id: i64,
     subscription_id: i64,
     label: String,
@@ -43,11 +45,19 @@ struct SqlBenefit {
     starts_on: NaiveDate,
 }
 
-#[derive(FromRow)]
+#[derive(Clone, FromRow)]
 struct SqlUsage {
     subscription_benefit_id: i64,
     used_on: NaiveDate,
     used: i64,
+}
+
+/// A use row with the client it belongs to, as a batch reads it.
+#[derive(FromRow)]
+struct ClientUsage {
+    client_id: i64,
+    #[sqlx(flatten)]
+    usage: SqlUsage,
 }
 
 fn bad(what: &str, value: &str) -> sqlx::Error {
@@ -75,52 +85,126 @@ pub(crate) async fn client_plans_on(
     client_id: i64,
     today: NaiveDate,
 ) -> Result<Vec<PlanCard>, sqlx::Error> {
-    let subs: Vec<SqlSubscription> = sqlx::query_as(
-        "SELECT s.id, s.plan_name, s.kind, s.patient_id, p.name AS patient_name, s.status,
+    client_plan_rows(conn, client_id).await?.on(today)
+}
+
+/// A client's plans as stored, with the ledger's use per benefit and
+/// service date: what [`client_plans_on`] reads. A batch keeps them to count
+/// many lines without reading the ledger again, recording each use it adds.
+#[derive(Clone, Default)]
+pub(crate) struct ClientPlanRows {
+    subs: Vec<SqlSubscription>,
+    benefits: Vec<SqlBenefit>,
+    usage: Vec<SqlUsage>,
+}
+
+/// Reads a client's [`ClientPlanRows`].
+pub(crate) async fn client_plan_rows(
+    conn: &mut SqliteConnection,
+    client_id: i64,
+) -> Result<ClientPlanRows, sqlx::Error> {
+    let mut rows = client_plan_rows_many(conn, &[client_id]).await?;
+    Ok(rows.remove(&client_id).unwrap_or_default())
+}
+
+/// Reads the [`ClientPlanRows`] of many clients in three statements per
+/// few hundred clients: how a batch reads every owner it will count for.
+pub(crate) async fn client_plan_rows_many(
+    conn: &mut SqliteConnection,
+    clients: &[i64],
+) -> Result<HashMap<i64, ClientPlanRows>, sqlx::Error> {
+    let mut found: HashMap<i64, ClientPlanRows> = HashMap::new();
+    for chunk in clients.chunks(500) {
+        let subs: Vec<SqlSubscription> = for_clients(
+            "SELECT s.client_id, s.id, s.plan_name, s.kind, s.patient_id, p.name AS patient_name, s.status,
                     s.starts_on, s.ends_on, s.member_discount_percent
              FROM subscriptions s LEFT JOIN patients p ON p.id = s.patient_id
-             WHERE s.client_id = ? ORDER BY s.starts_on DESC, s.id DESC",
-    )
-    .bind(client_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let benefits: Vec<SqlBenefit> = sqlx::query_as(
-        "SELECT b.id, b.subscription_id, b.label, b.item_id, b.group_id, b.limit_quantity, b.discount_percent,
-                    COALESCE(i.name, g.name) AS covers_name,
+             WHERE s.client_id IN ",
+            chunk,
+            " ORDER BY s.client_id, s.starts_on DESC, s.id DESC",
+        )
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?;
+        let benefits: Vec<SqlBenefit> = for_clients(
+            "SELECT s.client_id, b.id, b.subscription_id, b.label, b.item_id, b.group_id, b.limit_quantity,
+                    b.discount_percent, COALESCE(i.name, g.name) AS covers_name,
                     COALESCE(i.unit_name, g.unit_name) AS unit_name,
                     i.subunit_name, i.subunit_per_unit, b.resets, s.starts_on
              FROM subscription_benefits b
              JOIN subscriptions s ON s.id = b.subscription_id
              LEFT JOIN catalog_items i ON i.id = b.item_id
              LEFT JOIN item_groups g ON g.id = b.group_id
-             WHERE s.client_id = ? ORDER BY b.subscription_id, b.position, b.id",
-    )
-    .bind(client_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let usage: Vec<SqlUsage> = sqlx::query_as(
+             WHERE s.client_id IN ",
+            chunk,
+            " ORDER BY b.subscription_id, b.position, b.id",
+        )
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?;
         // An adjustment carries the service date of the use it adjusts, so
         // it gives back to the plan year that use was taken from.
-        "SELECT l.subscription_benefit_id, l.used_on, SUM(l.quantity) AS used
+        let usage: Vec<ClientUsage> = for_clients(
+            "SELECT s.client_id, l.subscription_benefit_id, l.used_on, SUM(l.quantity) AS used
              FROM usage_ledger l
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id
-             WHERE s.client_id = ?
-             GROUP BY l.subscription_benefit_id, l.used_on",
-    )
-    .bind(client_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    // Uses before the current plan year do not count against a yearly limit.
-    let counted_from: HashMap<i64, NaiveDate> = benefits
-        .iter()
-        .filter(|b| Reset::from_code(&b.resets) == Reset::Year)
-        .map(|b| (b.id, plan_year_start(b.starts_on, today)))
-        .collect();
-    let usage = usage
-        .into_iter()
-        .filter(|u| counted_from.get(&u.subscription_benefit_id).is_none_or(|from| u.used_on >= *from));
-    assemble(subs, benefits, usage)
+             WHERE s.client_id IN ",
+            chunk,
+            " GROUP BY l.subscription_benefit_id, l.used_on",
+        )
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?;
+        for client in chunk {
+            found.entry(*client).or_default();
+        }
+        for row in subs {
+            found.entry(row.client_id).or_default().subs.push(row);
+        }
+        for row in benefits {
+            found.entry(row.client_id).or_default().benefits.push(row);
+        }
+        for row in usage {
+            found.entry(row.client_id).or_default().usage.push(row.usage);
+        }
+    }
+    Ok(found)
+}
+
+fn for_clients<'a>(head: &str, clients: &'a [i64], tail: &str) -> QueryBuilder<'a, Sqlite> {
+    let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(head);
+    query.push("(");
+    let mut list = query.separated(", ");
+    for client in clients {
+        list.push_bind(*client);
+    }
+    query.push(")").push(tail);
+    query
+}
+
+impl ClientPlanRows {
+    /// The plans as of `today`: a benefit that resets yearly counts only
+    /// this plan year's use.
+    pub(crate) fn on(&self, today: NaiveDate) -> Result<Vec<PlanCard>, sqlx::Error> {
+        let counted_from: HashMap<i64, NaiveDate> = self
+            .benefits
+            .iter()
+            .filter(|b| Reset::from_code(&b.resets) == Reset::Year)
+            .map(|b| (b.id, plan_year_start(b.starts_on, today)))
+            .collect();
+        let usage = self
+            .usage
+            .iter()
+            .filter(|u| counted_from.get(&u.subscription_benefit_id).is_none_or(|from| u.used_on >= *from))
+            .cloned();
+        assemble(self.subs.clone(), self.benefits.clone(), usage)
+    }
+
+    /// Records a use appended to the ledger for one of these plans.
+    pub(crate) fn record_use(&mut self, benefit_id: i64, used_on: NaiveDate, quantity: i64) {
+        self.usage.push(SqlUsage { subscription_benefit_id: benefit_id, used_on, used: quantity });
+    }
 }
 
 fn assemble(

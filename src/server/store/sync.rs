@@ -2,12 +2,13 @@
 //! transaction, so a crash leaves nothing half-applied and running the same
 //! batch again completes it; the run's counts and digest; the mappings.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::SqliteConnection;
 
 use super::Store;
 use super::sync_apply::{InvoiceWork, Tally, reconcile};
+use super::sync_batch::BatchState;
 use crate::domain::sync::{InvoiceLines, LineStatus, SourceLine, counts_toward_plans};
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
@@ -39,6 +40,10 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let mut tally = Tally { lines_read: lines.len() as i64, ..Tally::default() };
+        let mut seen: HashSet<&str> = HashSet::new();
+        let named: Vec<String> =
+            lines.iter().filter(|l| seen.insert(l.invoice_id.as_str())).map(|l| l.invoice_id.clone()).collect();
+        let mut state = BatchState::load(&mut tx, batch.organisation_id, &named).await?;
         let mut invoices: HashMap<String, InvoiceLines> = HashMap::new();
         let mut touched: Vec<String> = Vec::new();
         for line in lines {
@@ -46,7 +51,7 @@ impl Store {
             // invoice, and takes back what it counted while it was one.
             let line = if counts_toward_plans(&prefix, &line.code) || line.status == LineStatus::Void {
                 line.clone()
-            } else if counted_before(&mut tx, batch.organisation_id, line).await? {
+            } else if state.counted_before(line) {
                 SourceLine { status: LineStatus::Deleted, ..line.clone() }
             } else {
                 tally.skipped += 1;
@@ -54,8 +59,7 @@ impl Store {
             };
             let line = &line;
             if !invoices.contains_key(&line.invoice_id) {
-                let known = load_invoice(&mut tx, batch.organisation_id, &line.invoice_id).await?;
-                invoices.insert(line.invoice_id.clone(), known);
+                invoices.insert(line.invoice_id.clone(), state.known_lines(&line.invoice_id));
                 touched.push(line.invoice_id.clone());
             }
             let invoice = invoices.get_mut(&line.invoice_id).ok_or(AppError::Internal)?;
@@ -63,16 +67,22 @@ impl Store {
                 tally.unchanged += 1;
                 continue;
             }
-            save_line(&mut tx, batch, run, line).await?;
+            state.save_line(line);
             match line.status {
                 LineStatus::Final => tally.applied += 1,
                 LineStatus::Deleted | LineStatus::Void => tally.reversed += 1,
             }
         }
         let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
+        let patients: Vec<i64> = invoices
+            .values()
+            .flat_map(|invoice| invoice.lines().filter_map(|l| state.mapped_patient(&l.patient_ref)))
+            .collect();
+        state.read_plans_of(&mut tx, patients).await?;
         for invoice_ref in &touched {
-            reconcile(&mut tx, &work, invoice_ref, &invoices[invoice_ref], &mut tally).await?;
+            reconcile(&mut tx, &work, &mut state, invoice_ref, &invoices[invoice_ref], &mut tally).await?;
         }
+        state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
         tx.commit().await?;
         self.sync_run(batch.organisation_id, run).await
@@ -194,31 +204,16 @@ impl Store {
         .await?;
         let mut tally = Tally::default();
         let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
+        let mut state = BatchState::load(&mut tx, batch.organisation_id, &open).await?;
         for invoice_ref in &open {
-            let lines = load_invoice(&mut tx, batch.organisation_id, invoice_ref).await?;
-            reconcile(&mut tx, &work, invoice_ref, &lines, &mut tally).await?;
+            let lines = state.known_lines(invoice_ref);
+            reconcile(&mut tx, &work, &mut state, invoice_ref, &lines, &mut tally).await?;
         }
+        state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
         tx.commit().await?;
         self.sync_run(batch.organisation_id, run).await
     }
-}
-
-/// Whether a line was last seen as a live plan line.
-async fn counted_before(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    line: &SourceLine,
-) -> Result<bool, AppError> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM pims_lines WHERE organisation_id = ? AND invoice_ref = ? AND line_ref = ? AND status = 'final'",
-    )
-    .bind(organisation_id)
-    .bind(&line.invoice_id)
-    .bind(&line.line_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(found.is_some())
 }
 
 async fn start_run(conn: &mut SqliteConnection, batch: &Batch<'_>) -> Result<i64, AppError> {
@@ -233,74 +228,4 @@ async fn start_run(conn: &mut SqliteConnection, batch: &Batch<'_>) -> Result<i64
     .bind(&batch.actor.name)
     .fetch_one(&mut *conn)
     .await?)
-}
-
-#[derive(sqlx::FromRow)]
-struct SqlLine {
-    invoice_ref: String,
-    line_ref: String,
-    invoice_date: chrono::NaiveDate,
-    patient_ref: String,
-    code: String,
-    quantity: i64,
-    status: String,
-}
-
-/// An invoice's lines as last seen.
-pub(crate) async fn load_invoice(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    invoice_ref: &str,
-) -> Result<InvoiceLines, AppError> {
-    let rows: Vec<SqlLine> = sqlx::query_as(
-        "SELECT invoice_ref, line_ref, invoice_date, patient_ref, code, quantity, status FROM pims_lines
-         WHERE organisation_id = ? AND invoice_ref = ? ORDER BY line_ref",
-    )
-    .bind(organisation_id)
-    .bind(invoice_ref)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut lines = InvoiceLines::default();
-    for row in rows {
-        let status = LineStatus::parse(&row.status).ok_or(AppError::Internal)?;
-        lines.receive(SourceLine {
-            invoice_id: row.invoice_ref,
-            line_id: row.line_ref,
-            invoice_date: row.invoice_date,
-            patient_ref: row.patient_ref,
-            code: row.code,
-            quantity: row.quantity,
-            status,
-        });
-    }
-    Ok(lines)
-}
-
-async fn save_line(
-    conn: &mut SqliteConnection,
-    batch: &Batch<'_>,
-    run: i64,
-    line: &SourceLine,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO pims_lines (organisation_id, clinic_id, invoice_ref, line_ref, invoice_date, patient_ref, code,
-                                 quantity, status, run_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (organisation_id, invoice_ref, line_ref) DO UPDATE SET
-             invoice_date = excluded.invoice_date, patient_ref = excluded.patient_ref, code = excluded.code,
-             quantity = excluded.quantity, status = excluded.status, run_id = excluded.run_id",
-    )
-    .bind(batch.organisation_id)
-    .bind(batch.clinic_id)
-    .bind(&line.invoice_id)
-    .bind(&line.line_id)
-    .bind(line.invoice_date)
-    .bind(&line.patient_ref)
-    .bind(&line.code)
-    .bind(line.quantity)
-    .bind(line.status.code())
-    .bind(run)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }

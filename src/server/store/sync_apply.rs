@@ -8,9 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
-use super::catalog::items_by_id;
-use super::ledger::{Adjustment, NewEntry, append, give_back};
-use super::subscriptions::client_plans_on;
+use super::ledger::{Adjustment, NewEntry, give_back};
+use super::sync_batch::BatchState;
 use super::sync_exceptions::{Problem, record_problems};
 use super::sync_postings::{import_postings, posting_key_prefix};
 use crate::domain::sync::{Difference, InvoiceLines, difference, plan_give_back};
@@ -53,6 +52,7 @@ struct Asked {
 pub(crate) async fn reconcile(
     conn: &mut SqliteConnection,
     work: &InvoiceWork<'_>,
+    state: &mut BatchState,
     invoice_ref: &str,
     lines: &InvoiceLines,
     tally: &mut Tally,
@@ -74,8 +74,8 @@ pub(crate) async fn reconcile(
             problems.insert(problem("over_return", detail));
             continue;
         }
-        let item = mapped_item(conn, work.organisation_id, &code).await?;
-        let patient = mapped_patient(conn, work.organisation_id, &patient_ref).await?;
+        let item = state.mapped_item(&code);
+        let patient = state.mapped_patient(&patient_ref);
         // One exception per line: the code first, since mapping it may be
         // all a person has to do.
         let (item, patient) = match (item, patient) {
@@ -94,19 +94,13 @@ pub(crate) async fn reconcile(
                 continue;
             }
         };
-        let per = match items.get(&item) {
-            Some(known) => known.units.per_unit(),
-            None => {
-                let found = items_by_id(conn, work.organisation_id, &[item]).await?;
-                let known = found.get(&item).cloned().ok_or(AppError::Internal)?;
-                items.entry(item).or_insert(known).units.per_unit()
-            }
-        };
-        let per = i64::from(per);
+        let known = state.item(conn, item).await?;
+        let per = i64::from(known.units.per_unit());
+        items.insert(item, known);
         let entry = asked.entry((patient, item)).or_insert(Asked { smallest: 0, patient_ref, code });
         entry.smallest += quantity * per;
     }
-    let applied = applied_of(conn, work.organisation_id, invoice_ref).await?;
+    let applied = state.applied_of(invoice_ref);
     let keys: BTreeSet<(i64, i64)> = asked.keys().copied().chain(applied.keys().copied()).collect();
     for key in keys {
         let now = asked.get(&key).map_or(0, |a| a.smallest);
@@ -117,8 +111,8 @@ pub(crate) async fn reconcile(
                 let Some(wanted) = asked.get(&key) else { continue };
                 let item = items.get(&key.1).cloned().ok_or(AppError::Internal)?;
                 let target = Target { invoice_ref, patient_id: key.0, item, date, draw: draws + 1 };
-                match draw(conn, work, &target, units, tally).await? {
-                    true => set_applied(conn, work.organisation_id, &target, before + units).await?,
+                match draw(conn, work, state, &target, units, tally).await? {
+                    true => state.set_applied(invoice_ref, key, before + units, target.draw),
                     false => {
                         let detail = format!("{} is not in any of this pet's plans", target.item.name);
                         problems.insert(Problem {
@@ -132,13 +126,19 @@ pub(crate) async fn reconcile(
                 }
             }
             Difference::GiveBack(units) => {
-                let found = items_by_id(conn, work.organisation_id, &[key.1]).await?;
-                let item = found.get(&key.1).cloned().ok_or(AppError::Internal)?;
+                let item = state.item(conn, key.1).await?;
                 let target = Target { invoice_ref, patient_id: key.0, item, date, draw: draws };
+                // Giving back reads the ledger and the over-usage as stored,
+                // and may move a use to another owner's plan.
+                state.flush(conn, work.clinic.id, work.run, work.actor).await?;
                 give_back_units(conn, work, &target, units).await?;
-                set_applied(conn, work.organisation_id, &target, before - units).await?;
+                state.forget_plans();
+                state.set_applied(invoice_ref, key, before - units, target.draw);
             }
         }
+    }
+    if problems.is_empty() && !state.has_open_exceptions(invoice_ref) {
+        return Ok(());
     }
     record_problems(conn, work, invoice_ref, date, &problems, tally).await
 }
@@ -164,15 +164,12 @@ impl Target<'_> {
 async fn draw(
     conn: &mut SqliteConnection,
     work: &InvoiceWork<'_>,
+    state: &mut BatchState,
     target: &Target<'_>,
     units: i64,
     tally: &mut Tally,
 ) -> Result<bool, AppError> {
-    let client: i64 = sqlx::query_scalar("SELECT client_id FROM patients WHERE id = ?")
-        .bind(target.patient_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let plans = client_plans_on(conn, client, target.date).await?;
+    let plans = state.plans(conn, target.patient_id, target.date).await?;
     let rules = CoverageRules {
         date: target.date,
         minor_digits: work.clinic.currency.minor_digits,
@@ -203,39 +200,25 @@ async fn draw(
     let note = format!("Practice system invoice {}: {}", target.invoice_ref, target.item.name);
     let prefix = target.key_prefix(work.organisation_id);
     for allocation in coverage.allocations.iter().filter(|a| a.quantity.0 > 0) {
-        append(
-            conn,
-            NewEntry {
-                benefit_id: allocation.benefit_id,
-                patient_id: Some(target.patient_id),
-                item_id: Some(target.item.id),
-                quantity: allocation.quantity.0,
-                source_kind: "import_line",
-                source_key: format!("{prefix}{}:{}", target.draw, allocation.benefit_id),
-                reversal_of: None,
-                invoice_line_id: None,
-                note: note.clone(),
-                used_on: target.date,
-                savings: allocation.savings,
-                owner_reason: None,
-            },
-            work.actor,
-        )
-        .await?;
+        state.post(NewEntry {
+            benefit_id: allocation.benefit_id,
+            patient_id: Some(target.patient_id),
+            item_id: Some(target.item.id),
+            quantity: allocation.quantity.0,
+            source_kind: "import_line",
+            source_key: format!("{prefix}{}:{}", target.draw, allocation.benefit_id),
+            reversal_of: None,
+            invoice_line_id: None,
+            note: note.clone(),
+            used_on: target.date,
+            savings: allocation.savings,
+            owner_reason: None,
+        })?;
     }
     let beyond = units - coverage.covered.0;
     if beyond > 0 {
         let plan = coverage.asked.first().map(|a| a.0);
-        super::sync_digest::add_over_usage(
-            conn,
-            work,
-            target.invoice_ref,
-            (target.patient_id, target.item.id),
-            plan,
-            beyond,
-            target.date,
-        )
-        .await?;
+        state.add_over_usage(target.invoice_ref, (target.patient_id, target.item.id), plan, beyond, target.date);
         tally.over_usage += 1;
         tally.told.push(format!(
             "Over-usage: invoice {}, {} {} beyond the plan",
@@ -277,64 +260,5 @@ async fn give_back_units(
         };
         give_back(conn, posting, take, how, work.actor).await?;
     }
-    Ok(())
-}
-
-async fn mapped_item(conn: &mut SqliteConnection, organisation_id: i64, code: &str) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar("SELECT item_id FROM pims_codes WHERE organisation_id = ? AND code = ?")
-        .bind(organisation_id)
-        .bind(code.trim().to_uppercase())
-        .fetch_optional(&mut *conn)
-        .await?)
-}
-
-async fn mapped_patient(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    pims: &str,
-) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar("SELECT patient_id FROM pims_patients WHERE organisation_id = ? AND pims_patient_id = ?")
-        .bind(organisation_id)
-        .bind(pims.trim())
-        .fetch_optional(&mut *conn)
-        .await?)
-}
-
-/// (applied, draws) per (patient, item) of an invoice.
-async fn applied_of(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    invoice_ref: &str,
-) -> Result<BTreeMap<(i64, i64), (i64, i64)>, AppError> {
-    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT patient_id, item_id, applied, draws FROM pims_applied WHERE organisation_id = ? AND invoice_ref = ?",
-    )
-    .bind(organisation_id)
-    .bind(invoice_ref)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows.into_iter().map(|(p, i, a, d)| ((p, i), (a, d))).collect())
-}
-
-async fn set_applied(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    target: &Target<'_>,
-    applied: i64,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO pims_applied (organisation_id, invoice_ref, patient_id, item_id, applied, draws)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (organisation_id, invoice_ref, patient_id, item_id)
-         DO UPDATE SET applied = excluded.applied, draws = excluded.draws",
-    )
-    .bind(organisation_id)
-    .bind(target.invoice_ref)
-    .bind(target.patient_id)
-    .bind(target.item.id)
-    .bind(applied)
-    .bind(target.draw)
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }
