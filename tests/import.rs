@@ -486,5 +486,15 @@ fn a_line_recoded_away_from_the_plan_prefix_and_a_void_on_any_line_give_the_use_
         // The void arrives on the invoice's food line only.
         import(&app, &format!("{HEADER}INV-7901,2,2026-11-02,{rex},FOOD-12,1,void,\n")).await.unwrap();
         assert_eq!(used(&app, "Rex", "VAC-RAB").await, before, "a void on any line voids the invoice");
+        // The voided line sent again as final, then another line: still void.
+        import(&app, &format!("{HEADER}INV-7901,2,2026-11-02,{rex},WP-VAC-RAB,1,,\n")).await.unwrap();
+        import(&app, &format!("{HEADER}INV-7901,3,2026-11-02,{rex},FOOD-12,1,,\n")).await.unwrap();
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before, "a voided invoice stays void");
+
+        // Sent and recoded within one file: the later sending wins there too.
+        let file =
+            format!("{HEADER}INV-7902,1,2026-11-02,{rex},WP-VAC-RAB,1,,\nINV-7902,1,2026-11-02,{rex},RAB-SHOT,1,,\n");
+        import(&app, &file).await.unwrap();
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before, "a line recoded in the same file counts nothing");
     })
 }

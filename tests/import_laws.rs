@@ -1,6 +1,6 @@
 //! The laws of usage sync, checked on random exports: any sendings of
 //! practice-system lines (new, changed, deleted, voided, negative, unknown
-//! codes), split into runs in any way, through the real store. After every
+//! codes, recoded away from the plan), split into runs in any way, through the real store. After every
 //! run, each practice-system invoice holds on the plans, covered and
 //! over-usage together, exactly what its lines ask now, never below zero;
 //! and no plan has used more than its limit. A batch counts many lines
@@ -158,12 +158,17 @@ fn invoice_id(n: u8) -> String {
     format!("A{n}")
 }
 
-/// The lines a run sends; one pair in eight is a code nobody mapped.
+/// The lines a run sends; of every eight pairs, one is a code nobody mapped
+/// and one is not a plan code at all (a line recoded away from the plan).
 fn lines_of(run: &[Sending], pairs: &[Pair], today: NaiveDate) -> Vec<SourceLine> {
     run.iter()
         .map(|s| {
             let pair = &pairs[s.pair as usize % pairs.len()];
-            let code = if s.pair % 8 == 7 { "WP-NOT-MAPPED".to_string() } else { pair.code.clone() };
+            let code = match s.pair % 8 {
+                7 => "WP-NOT-MAPPED".to_string(),
+                6 => "FOOD-12".to_string(),
+                _ => pair.code.clone(),
+            };
             SourceLine {
                 invoice_id: invoice_id(s.invoice),
                 line_id: format!("L{}", s.line),

@@ -99,6 +99,12 @@ impl InvoiceLines {
         self.voided
     }
 
+    /// Whether a line, as last sent, is live on an invoice that stands: it
+    /// counts toward the plans until it is deleted, recoded or voided.
+    pub fn is_live(&self, line_id: &str) -> bool {
+        !self.voided && self.lines.get(line_id).is_some_and(|l| l.status == LineStatus::Final)
+    }
+
     /// The lines as last sent, deleted ones included.
     pub fn lines(&self) -> impl Iterator<Item = &SourceLine> {
         self.lines.values()

@@ -48,10 +48,14 @@ impl Store {
         let mut touched: Vec<String> = Vec::new();
         for line in lines {
             // A line that is not (or no longer) a plan code still voids its
-            // invoice, and takes back what it counted while it was one.
+            // invoice, and takes back what it counted while it was one (as
+            // last seen: earlier in this file, or in an earlier run).
             let line = if counts_toward_plans(&prefix, &line.code) || line.status == LineStatus::Void {
                 line.clone()
-            } else if state.counted_before(line) {
+            } else if match invoices.get(&line.invoice_id) {
+                Some(now) => now.is_live(&line.line_id),
+                None => state.was_live(&line.invoice_id, &line.line_id),
+            } {
                 SourceLine { status: LineStatus::Deleted, ..line.clone() }
             } else {
                 tally.skipped += 1;
@@ -67,7 +71,13 @@ impl Store {
                 tally.unchanged += 1;
                 continue;
             }
-            state.save_line(line);
+            // A void is for good: a line of a voided invoice is kept as
+            // void, so sending it again later can never bring the invoice back.
+            if invoice.voided() {
+                state.save_line(&SourceLine { status: LineStatus::Void, ..line.clone() });
+            } else {
+                state.save_line(line);
+            }
             match line.status {
                 LineStatus::Final => tally.applied += 1,
                 LineStatus::Deleted | LineStatus::Void => tally.reversed += 1,

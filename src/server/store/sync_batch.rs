@@ -143,11 +143,9 @@ impl BatchState {
         self.known.get(invoice_ref).cloned().unwrap_or_default()
     }
 
-    /// Whether a line was last seen as a live plan line.
-    pub(crate) fn counted_before(&self, line: &SourceLine) -> bool {
-        self.known
-            .get(&line.invoice_id)
-            .is_some_and(|known| known.lines().any(|l| l.line_id == line.line_id && l.status == LineStatus::Final))
+    /// Whether a line was live before this batch.
+    pub(crate) fn was_live(&self, invoice_ref: &str, line_id: &str) -> bool {
+        self.known.get(invoice_ref).is_some_and(|known| known.is_live(line_id))
     }
 
     /// The catalog item a practice-system code is mapped to.
