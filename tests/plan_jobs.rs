@@ -227,6 +227,91 @@ fn a_yearly_limit_counts_only_this_plan_years_use_and_reversals_go_back_to_their
     });
 }
 
+/// Plans are read with use older than a year summed per benefit: a benefit
+/// that never resets still counts it all, a yearly one none of it.
+#[test]
+fn use_from_years_ago_counts_for_the_term_and_not_for_a_yearly_limit() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let bella = app.patient_id("Bella").await;
+        let client = app.client_of(bella).await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", bella).await;
+        let benefits: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT id, label, item_id FROM subscription_benefits WHERE subscription_id = ? ORDER BY position LIMIT 2",
+        )
+        .bind(plan)
+        .fetch_all(app.store.reader())
+        .await
+        .unwrap();
+        let [(yearly, _, yearly_item), (lasting, _, lasting_item)] = benefits.as_slice() else {
+            panic!("Bella's plan has two benefits: {benefits:?}");
+        };
+        let today = Utc::now().date_naive();
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE subscriptions SET starts_on = ?, ends_on = NULL WHERE id = ?")
+            .bind(today - Days::new(900))
+            .bind(plan)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query(
+            "UPDATE subscription_benefits SET resets = CASE id WHEN ? THEN 'year' ELSE 'term' END WHERE id IN (?, ?)",
+        )
+        .bind(yearly)
+        .bind(yearly)
+        .bind(lasting)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        let before: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT subscription_benefit_id, SUM(quantity) FROM usage_ledger WHERE subscription_benefit_id IN (?, ?)
+             GROUP BY 1",
+        )
+        .bind(yearly)
+        .bind(lasting)
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+        // Two years ago, a day before the floor, on the floor, and last week.
+        for (n, days_ago) in [730u64, 368, 367, 7].into_iter().enumerate() {
+            for (benefit, item) in [(yearly, yearly_item), (lasting, lasting_item)] {
+                sqlx::query(
+                    "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind,
+                                               source_key, actor_name, used_on)
+                     VALUES (?, ?, ?, 1, 'opening_balance', ?, 'test', ?)",
+                )
+                .bind(benefit)
+                .bind(bella)
+                .bind(item)
+                .bind(format!("old-{benefit}-{n}"))
+                .bind(today - Days::new(days_ago))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        let earlier = |id: i64| before.iter().find(|(b, _)| *b == id).map_or(0, |(_, used)| *used);
+        let plans = app.store.client_plans(client, today).await.unwrap();
+        let used = |id: i64| {
+            plans.iter().flat_map(|p| &p.subscription.benefits).find(|b| b.id == id).map(|b| b.used.0).unwrap()
+        };
+        assert_eq!(used(*lasting), earlier(*lasting) + 4, "a benefit for the whole term counts every use");
+        // The plan year began on the second anniversary, about 170 days ago.
+        let year_start = carecount::domain::plan_year_start(today - Days::new(900), today);
+        let this_year: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = ? AND used_on >= ?",
+        )
+        .bind(yearly)
+        .bind(year_start)
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        assert!(this_year >= 1, "last week's use is in this plan year");
+        assert_eq!(used(*yearly), this_year, "a yearly benefit counts this plan year's use only");
+    });
+}
+
 #[test]
 fn using_more_than_a_plan_has_left_emails_the_over_usage_recipients() {
     support::run(async {

@@ -97,10 +97,13 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // The one writer keeps 64 MiB of pages: a large import touches the
+        // ledger's indexes all over, and with SQLite's default 2 MiB it
+        // spends most of its time re-reading and spilling the same pages.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("cache_size", "-65536"))
             .await
             .map_err(not_sqlite)?;
         // Reading the schema is the first thing that fails on a non-SQLite file.

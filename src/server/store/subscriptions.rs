@@ -43,6 +43,8 @@ struct SqlBenefit {
     subunit_per_unit: Option<i64>,
     resets: String,
     starts_on: NaiveDate,
+    /// Use before [`ClientPlanRows::floor`], summed.
+    used_before: i64,
 }
 
 #[derive(Clone, FromRow)]
@@ -85,35 +87,45 @@ pub(crate) async fn client_plans_on(
     client_id: i64,
     today: NaiveDate,
 ) -> Result<Vec<PlanCard>, sqlx::Error> {
-    client_plan_rows(conn, client_id).await?.on(today)
+    client_plan_rows(conn, client_id, today).await?.on(today)
 }
 
 /// A client's plans as stored, with the ledger's use per benefit and
 /// service date: what [`client_plans_on`] reads. A batch keeps them to count
 /// many lines without reading the ledger again, recording each use it adds.
-#[derive(Clone, Default)]
+///
+/// Use older than a year before the first day asked for is read as one sum
+/// per benefit: no plan year that contains a day asked for starts that
+/// early, so a yearly benefit never counts it and a lasting one counts the
+/// sum. A clinic with years of history thus reads about a year of it.
+#[derive(Clone)]
 pub(crate) struct ClientPlanRows {
+    from: NaiveDate,
     subs: Vec<SqlSubscription>,
     benefits: Vec<SqlBenefit>,
     usage: Vec<SqlUsage>,
 }
 
-/// Reads a client's [`ClientPlanRows`].
+/// Reads a client's [`ClientPlanRows`], to be asked on `from` or later.
 pub(crate) async fn client_plan_rows(
     conn: &mut SqliteConnection,
     client_id: i64,
+    from: NaiveDate,
 ) -> Result<ClientPlanRows, sqlx::Error> {
-    let mut rows = client_plan_rows_many(conn, &[client_id]).await?;
-    Ok(rows.remove(&client_id).unwrap_or_default())
+    let mut rows = client_plan_rows_many(conn, &[client_id], from).await?;
+    Ok(rows.remove(&client_id).unwrap_or_else(|| ClientPlanRows::empty(from)))
 }
 
-/// Reads the [`ClientPlanRows`] of many clients in three statements per
-/// few hundred clients: how a batch reads every owner it will count for.
+/// Reads the [`ClientPlanRows`] of many clients, to be asked on `from` or
+/// later, in three statements per few hundred clients: how a batch reads
+/// every owner it will count for.
 pub(crate) async fn client_plan_rows_many(
     conn: &mut SqliteConnection,
     clients: &[i64],
+    from: NaiveDate,
 ) -> Result<HashMap<i64, ClientPlanRows>, sqlx::Error> {
     let mut found: HashMap<i64, ClientPlanRows> = HashMap::new();
+    let floor = ClientPlanRows::floor(from);
     for chunk in clients.chunks(500) {
         let subs: Vec<SqlSubscription> = for_clients(
             "SELECT s.client_id, s.id, s.plan_name, s.kind, s.patient_id, p.name AS patient_name, s.status,
@@ -126,47 +138,52 @@ pub(crate) async fn client_plan_rows_many(
         .build_query_as()
         .fetch_all(&mut *conn)
         .await?;
-        let benefits: Vec<SqlBenefit> = for_clients(
+        // Use older than the floor, summed per benefit in the ledger's
+        // (benefit, day) index: no sort, however long the history.
+        let mut benefits: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT s.client_id, b.id, b.subscription_id, b.label, b.item_id, b.group_id, b.limit_quantity,
                     b.discount_percent, COALESCE(i.name, g.name) AS covers_name,
                     COALESCE(i.unit_name, g.unit_name) AS unit_name,
-                    i.subunit_name, i.subunit_per_unit, b.resets, s.starts_on
+                    i.subunit_name, i.subunit_per_unit, b.resets, s.starts_on,
+                    COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l
+                              WHERE l.subscription_benefit_id = b.id AND l.used_on < ",
+        );
+        benefits.push_bind(floor).push(
+            "), 0) AS used_before
              FROM subscription_benefits b
              JOIN subscriptions s ON s.id = b.subscription_id
              LEFT JOIN catalog_items i ON i.id = b.item_id
              LEFT JOIN item_groups g ON g.id = b.group_id
              WHERE s.client_id IN ",
-            chunk,
-            " ORDER BY b.subscription_id, b.position, b.id",
-        )
-        .build_query_as()
-        .fetch_all(&mut *conn)
-        .await?;
+        );
+        in_clients(&mut benefits, chunk);
+        benefits.push(" ORDER BY b.subscription_id, b.position, b.id");
+        let benefits: Vec<SqlBenefit> = benefits.build_query_as().fetch_all(&mut *conn).await?;
         // An adjustment carries the service date of the use it adjusts, so
         // it gives back to the plan year that use was taken from.
-        let usage: Vec<ClientUsage> = for_clients(
+        let mut usage: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT s.client_id, l.subscription_benefit_id, l.used_on, SUM(l.quantity) AS used
              FROM usage_ledger l
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id
-             WHERE s.client_id IN ",
-            chunk,
-            " GROUP BY l.subscription_benefit_id, l.used_on",
-        )
-        .build_query_as()
-        .fetch_all(&mut *conn)
-        .await?;
+             WHERE l.used_on >= ",
+        );
+        usage.push_bind(floor).push(" AND s.client_id IN ");
+        in_clients(&mut usage, chunk);
+        usage.push(" GROUP BY l.subscription_benefit_id, l.used_on");
+        let usage: Vec<ClientUsage> = usage.build_query_as().fetch_all(&mut *conn).await?;
         for client in chunk {
-            found.entry(*client).or_default();
+            found.insert(*client, ClientPlanRows::empty(from));
         }
+        let empty = || ClientPlanRows::empty(from);
         for row in subs {
-            found.entry(row.client_id).or_default().subs.push(row);
+            found.entry(row.client_id).or_insert_with(empty).subs.push(row);
         }
         for row in benefits {
-            found.entry(row.client_id).or_default().benefits.push(row);
+            found.entry(row.client_id).or_insert_with(empty).benefits.push(row);
         }
         for row in usage {
-            found.entry(row.client_id).or_default().usage.push(row.usage);
+            found.entry(row.client_id).or_insert_with(empty).usage.push(row.usage);
         }
     }
     Ok(found)
@@ -174,19 +191,38 @@ pub(crate) async fn client_plan_rows_many(
 
 fn for_clients<'a>(head: &str, clients: &'a [i64], tail: &str) -> QueryBuilder<'a, Sqlite> {
     let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(head);
+    in_clients(&mut query, clients);
+    query.push(tail);
+    query
+}
+
+fn in_clients(query: &mut QueryBuilder<'_, Sqlite>, clients: &[i64]) {
     query.push("(");
     let mut list = query.separated(", ");
     for client in clients {
         list.push_bind(*client);
     }
-    query.push(")").push(tail);
-    query
+    query.push(")");
 }
 
 impl ClientPlanRows {
-    /// The plans as of `today`: a benefit that resets yearly counts only
-    /// this plan year's use.
+    fn empty(from: NaiveDate) -> ClientPlanRows {
+        ClientPlanRows { from, subs: Vec::new(), benefits: Vec::new(), usage: Vec::new() }
+    }
+
+    /// The day before which use is read as one sum per benefit, for rows
+    /// asked on `from` or later: earlier than any plan year containing such
+    /// a day begins (plan years are at most 366 days long).
+    fn floor(from: NaiveDate) -> NaiveDate {
+        from - chrono::Days::new(367)
+    }
+
+    /// The plans as of `today` (on or after [`ClientPlanRows::from`]): a
+    /// benefit that resets yearly counts only this plan year's use.
     pub(crate) fn on(&self, today: NaiveDate) -> Result<Vec<PlanCard>, sqlx::Error> {
+        if today < self.from {
+            return Err(sqlx::Error::Protocol(format!("plans read from {} asked for {today}", self.from)));
+        }
         let counted_from: HashMap<i64, NaiveDate> = self
             .benefits
             .iter()
@@ -218,6 +254,9 @@ fn assemble(
     }
     let mut by_sub: HashMap<i64, Vec<(BenefitBalance, BenefitDisplay)>> = HashMap::new();
     for b in benefits {
+        // Use before the floor is in no plan year asked for; a benefit that
+        // never resets counts it all the same.
+        let lasting_before = if Reset::from_code(&b.resets) == Reset::Year { 0 } else { b.used_before };
         let covers = match (b.item_id, b.group_id) {
             (Some(item), _) => Covers::Item(item),
             (None, Some(group)) => Covers::Group(group),
@@ -229,7 +268,7 @@ fn assemble(
             covers,
             limit: b.limit_quantity.map_or(Limit::Unlimited, |n| Limit::Counted(Quantity(n))),
             discount: percent(&b.discount_percent)?,
-            used: Quantity(used_by_benefit.get(&b.id).copied().unwrap_or_default()),
+            used: Quantity(used_by_benefit.get(&b.id).copied().unwrap_or_default() + lasting_before),
         };
         let units = UnitSpec {
             unit: b.unit_name,

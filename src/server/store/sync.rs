@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::Store;
@@ -43,7 +44,9 @@ impl Store {
         let mut seen: HashSet<&str> = HashSet::new();
         let named: Vec<String> =
             lines.iter().filter(|l| seen.insert(l.invoice_id.as_str())).map(|l| l.invoice_id.clone()).collect();
-        let mut state = BatchState::load(&mut tx, batch.organisation_id, &named).await?;
+        // Each invoice counts on its latest line's date, never before this.
+        let from = lines.iter().map(|l| l.invoice_date).min().unwrap_or(clinic.today).min(clinic.today);
+        let mut state = BatchState::load(&mut tx, batch.organisation_id, &named, from).await?;
         let mut invoices: HashMap<String, InvoiceLines> = HashMap::new();
         let mut touched: Vec<String> = Vec::new();
         for line in lines {
@@ -214,7 +217,16 @@ impl Store {
         .await?;
         let mut tally = Tally::default();
         let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
-        let mut state = BatchState::load(&mut tx, batch.organisation_id, &open).await?;
+        let earliest: Option<NaiveDate> = sqlx::query_scalar(
+            "SELECT MIN(invoice_date) FROM pims_lines WHERE organisation_id = ? AND invoice_ref IN
+               (SELECT invoice_ref FROM sync_exceptions WHERE organisation_id = ? AND resolved_run_id IS NULL)",
+        )
+        .bind(batch.organisation_id)
+        .bind(batch.organisation_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let from = earliest.unwrap_or(clinic.today).min(clinic.today);
+        let mut state = BatchState::load(&mut tx, batch.organisation_id, &open, from).await?;
         for invoice_ref in &open {
             let lines = state.known_lines(invoice_ref);
             reconcile(&mut tx, &work, &mut state, invoice_ref, &lines, &mut tally).await?;

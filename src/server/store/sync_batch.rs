@@ -34,6 +34,8 @@ const ROWS_PER_STATEMENT: usize = 500;
 /// A batch's reads, kept, and its writes, waiting.
 pub(crate) struct BatchState {
     organisation_id: i64,
+    /// The earliest day a use of this batch is counted on.
+    from: NaiveDate,
     codes: HashMap<String, i64>,
     patients: HashMap<String, i64>,
     client_of: HashMap<i64, i64>,
@@ -56,11 +58,13 @@ struct Pending {
 }
 
 impl BatchState {
-    /// Reads what a batch touching `invoices` needs.
+    /// Reads what a batch touching `invoices` needs; it will count uses on
+    /// `from` or later.
     pub(crate) async fn load(
         conn: &mut SqliteConnection,
         organisation_id: i64,
         invoices: &[String],
+        from: NaiveDate,
     ) -> Result<BatchState, AppError> {
         let codes: Vec<(String, i64)> =
             sqlx::query_as("SELECT code, item_id FROM pims_codes WHERE organisation_id = ?")
@@ -88,6 +92,7 @@ impl BatchState {
         .await?;
         let mut state = BatchState {
             organisation_id,
+            from,
             codes: codes.into_iter().collect(),
             patients: patients.into_iter().collect(),
             client_of: client_of.into_iter().collect(),
@@ -204,7 +209,7 @@ impl BatchState {
                 clients.push(client);
             }
         }
-        self.plans.extend(client_plan_rows_many(conn, &clients).await?);
+        self.plans.extend(client_plan_rows_many(conn, &clients, self.from).await?);
         Ok(())
     }
 
@@ -217,8 +222,13 @@ impl BatchState {
         date: NaiveDate,
     ) -> Result<&[PlanCard], AppError> {
         let client = self.client(conn, patient_id).await?;
+        if date < self.from {
+            // The batch was loaded to count from a later day: a bug, and
+            // counting on would read plan years wrongly.
+            return Err(AppError::Internal);
+        }
         if let Entry::Vacant(slot) = self.plans.entry(client) {
-            slot.insert(client_plan_rows(conn, client).await?);
+            slot.insert(client_plan_rows(conn, client, self.from).await?);
         }
         if self.cards.get(&client).is_none_or(|(on, _)| *on != date) {
             let rows = self.plans.get(&client).ok_or(AppError::Internal)?;
