@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod line_parts;
 pub mod money;
 pub mod over_usage;
+pub mod packs;
 pub mod plan_rules;
 pub mod pricing;
 pub mod promotion;
@@ -39,6 +40,8 @@ mod laws;
 #[cfg(test)]
 mod lifecycle_laws;
 #[cfg(test)]
+mod pack_laws;
+#[cfg(test)]
 mod sync_laws;
 
 pub use access::{Permission, Role, allows};
@@ -52,6 +55,7 @@ pub use eligibility::{LifeStage, Offer, eligible, life_stage};
 pub use lifecycle::{Change, Hold, PlanState, Step, next_status, transition};
 pub use line_parts::parts_of;
 pub use money::{Currency, Money, MoneyError, Percent, PercentError, split_rounded};
+pub use packs::{Authorisation, Authoriser, PackBalance, PackState, PackWarning, UseRefusal};
 pub use plan_rules::PlanRules;
 pub use pricing::{DeskLine, PricedDraft, PricingContext, price_draft};
 pub use promotion::{Promotion, apply_promotions};
