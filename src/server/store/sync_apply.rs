@@ -13,7 +13,7 @@ use super::sync_batch::BatchState;
 use super::sync_exceptions::{Problem, record_problems};
 use super::sync_postings::{import_postings, posting_key_prefix};
 use crate::domain::sync::{Difference, InvoiceLines, difference, plan_give_back};
-use crate::domain::{CoverageRules, DeskLine, ItemRef, LineInput, PricingContext, UnitChoice, price_draft};
+use crate::domain::{CoverageRules, DeskLine, ItemRef, LineInput, UnitChoice};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -169,17 +169,10 @@ async fn draw(
     units: i64,
     tally: &mut Tally,
 ) -> Result<bool, AppError> {
-    let plans = state.plans(conn, target.patient_id, target.date).await?;
     let rules = CoverageRules {
         date: target.date,
         minor_digits: work.clinic.currency.minor_digits,
         past_due_usable: work.clinic.past_due_usable,
-    };
-    let context = PricingContext {
-        rules,
-        subscriptions: plans.iter().map(|p| p.subscription.clone()).collect(),
-        promotions: Vec::new(),
-        returnable: None,
     };
     let subunits = target.item.units.per_unit() > 1;
     let line = DeskLine {
@@ -192,8 +185,7 @@ async fn draw(
         },
         item: target.item.clone(),
     };
-    let priced = price_draft(&context, std::slice::from_ref(&line));
-    let coverage = priced.lines.into_iter().next().ok_or(AppError::Internal)?.map_err(AppError::Invalid)?;
+    let coverage = state.cover(conn, rules, &line).await?;
     if coverage.asked.is_empty() {
         return Ok(false);
     }

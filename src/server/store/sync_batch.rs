@@ -19,11 +19,12 @@ use super::catalog::items_by_id;
 use super::ledger::{NewEntry, append_many};
 use super::subscriptions::{ClientPlanRows, client_plan_rows, client_plan_rows_many};
 use super::sync_batch_write::{OverUsage, write_applied, write_lines, write_over_usage};
-use crate::domain::ItemRef;
 use crate::domain::sync::{InvoiceLines, LineStatus, SourceLine};
+use crate::domain::{
+    CoverageRules, CoverageSubscription, DeskLine, ItemRef, LineCoverage, PricingContext, price_draft,
+};
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
-use crate::wire::patients::PlanCard;
 
 /// (applied, draws) per (patient, item) of an invoice, in smallest units.
 pub(crate) type Applied = BTreeMap<(i64, i64), (i64, i64)>;
@@ -42,7 +43,7 @@ pub(crate) struct BatchState {
     items: HashMap<i64, ItemRef>,
     plans: HashMap<i64, ClientPlanRows>,
     /// Each client's plans as of one date, as pricing reads them.
-    cards: HashMap<i64, (NaiveDate, Vec<PlanCard>)>,
+    cards: HashMap<i64, (NaiveDate, Vec<CoverageSubscription>)>,
     known: HashMap<String, InvoiceLines>,
     applied: HashMap<String, Applied>,
     open_exceptions: HashSet<String>,
@@ -213,15 +214,16 @@ impl BatchState {
         Ok(())
     }
 
-    /// The plans of a patient's owner as of `date`, with every use of this
-    /// batch counted.
-    pub(crate) async fn plans(
+    /// Covers one line with the plans of the patient's owner on `date`, as
+    /// the desk would, with every use of this batch counted.
+    pub(crate) async fn cover(
         &mut self,
         conn: &mut SqliteConnection,
-        patient_id: i64,
-        date: NaiveDate,
-    ) -> Result<&[PlanCard], AppError> {
-        let client = self.client(conn, patient_id).await?;
+        rules: CoverageRules,
+        line: &DeskLine,
+    ) -> Result<LineCoverage, AppError> {
+        let date = rules.date;
+        let client = self.client(conn, line.input.patient_id).await?;
         if date < self.from {
             // The batch was loaded to count from a later day: a bug, and
             // counting on would read plan years wrongly.
@@ -232,9 +234,22 @@ impl BatchState {
         }
         if self.cards.get(&client).is_none_or(|(on, _)| *on != date) {
             let rows = self.plans.get(&client).ok_or(AppError::Internal)?;
-            self.cards.insert(client, (date, rows.on(date)?));
+            let subscriptions = rows.on(date)?.into_iter().map(|card| card.subscription).collect();
+            self.cards.insert(client, (date, subscriptions));
         }
-        Ok(self.cards.get(&client).map(|(_, cards)| cards.as_slice()).unwrap_or_default())
+        // The plans are lent to the pricing and put back: a line costs no copy.
+        let (_, subscriptions) = self.cards.get_mut(&client).ok_or(AppError::Internal)?;
+        let context = PricingContext {
+            rules,
+            subscriptions: std::mem::take(subscriptions),
+            promotions: Vec::new(),
+            returnable: None,
+        };
+        let priced = price_draft(&context, std::slice::from_ref(line));
+        if let Some((_, subscriptions)) = self.cards.get_mut(&client) {
+            *subscriptions = context.subscriptions;
+        }
+        priced.lines.into_iter().next().ok_or(AppError::Internal)?.map_err(AppError::Invalid)
     }
 
     async fn client(&mut self, conn: &mut SqliteConnection, patient_id: i64) -> Result<i64, AppError> {
@@ -250,7 +265,7 @@ impl BatchState {
     }
 
     /// Appends a use of a patient's plans (written at the next flush) and
-    /// counts it in the plans kept here. [`BatchState::plans`] was read for
+    /// counts it in the plans kept here. [`BatchState::cover`] was asked for
     /// the patient on the entry's date just before.
     pub(crate) fn post(&mut self, entry: NewEntry<'static>) -> Result<(), AppError> {
         let patient = entry.patient_id.ok_or(AppError::Internal)?;
@@ -258,10 +273,10 @@ impl BatchState {
         let rows = self.plans.get_mut(&client).ok_or(AppError::Internal)?;
         rows.record_use(entry.benefit_id, entry.used_on, entry.quantity);
         match self.cards.get_mut(&client) {
-            Some((on, cards)) if *on == entry.used_on => {
-                let benefit = cards
+            Some((on, subscriptions)) if *on == entry.used_on => {
+                let benefit = subscriptions
                     .iter_mut()
-                    .flat_map(|card| card.subscription.benefits.iter_mut())
+                    .flat_map(|subscription| subscription.benefits.iter_mut())
                     .find(|b| b.id == entry.benefit_id)
                     .ok_or(AppError::Internal)?;
                 benefit.used = crate::domain::Quantity(benefit.used.0 + entry.quantity);
