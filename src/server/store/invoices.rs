@@ -90,14 +90,7 @@ impl Store {
         let mut seen = std::collections::HashSet::new();
         let soap_ids: Vec<i64> = soap_ids.iter().copied().filter(|id| seen.insert(*id)).collect();
         let mut tx = self.begin_write().await?;
-        let client: Option<i64> = sqlx::query_scalar("SELECT id FROM clients WHERE id = ? AND organisation_id = ?")
-            .bind(client_id)
-            .bind(clinic.organisation_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if client.is_none() {
-            return Err(AppError::NotFound(format!("There is no client number {client_id} in this clinic.")));
-        }
+        require_client(&mut tx, clinic.organisation_id, client_id).await?;
         let mut lines = Vec::new();
         for soap_id in &soap_ids {
             let soap = load_soap_on(&mut tx, clinic.organisation_id, *soap_id)
@@ -307,5 +300,22 @@ fn negate(text: &str) -> String {
     match text.trim().strip_prefix('-') {
         Some(positive) => positive.to_string(),
         None => format!("-{}", text.trim()),
+    }
+}
+
+/// Refuses a client that is not the organisation's, in words.
+pub(crate) async fn require_client(
+    conn: &mut sqlx::SqliteConnection,
+    organisation_id: i64,
+    client_id: i64,
+) -> Result<(), AppError> {
+    let client: Option<i64> = sqlx::query_scalar("SELECT id FROM clients WHERE id = ? AND organisation_id = ?")
+        .bind(client_id)
+        .bind(organisation_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match client {
+        Some(_) => Ok(()),
+        None => Err(AppError::NotFound(format!("There is no client number {client_id} in this clinic."))),
     }
 }

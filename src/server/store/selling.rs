@@ -228,16 +228,7 @@ pub(crate) async fn write_sale(
     .bind(renews)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
-                                            discount_percent, position, resets)
-         SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position, resets
-         FROM template_benefits WHERE template_id = ?",
-    )
-    .bind(subscription_id)
-    .bind(template.id)
-    .execute(&mut *tx)
-    .await?;
+    copy_benefits(&mut *tx, subscription_id, template.id).await?;
     let fee = Money(decimal(&template.enrollment_fee)?);
     for due in schedule(billing, price, fee, starts_on, months.unwrap_or(1), clinic.currency.minor_digits) {
         sqlx::query("INSERT INTO payments (subscription_id, number, due_on, amount) VALUES (?, ?, ?, ?)")
@@ -249,4 +240,24 @@ pub(crate) async fn write_sale(
             .await?;
     }
     Ok(subscription_id)
+}
+
+/// Copies a template's benefits onto a new subscription: later edits of the
+/// template never change what was sold.
+pub(crate) async fn copy_benefits(
+    conn: &mut SqliteConnection,
+    subscription_id: i64,
+    template_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
+                                            discount_percent, position, resets)
+         SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position, resets
+         FROM template_benefits WHERE template_id = ?",
+    )
+    .bind(subscription_id)
+    .bind(template_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -1,0 +1,147 @@
+//! Bringing a client's package or session pack over from another system,
+//! without a fake sale: the pack is made from its template with no price and
+//! no payments, marked as carried over, and what the client used before is
+//! one ledger entry of its own kind (`opening_balance`), so every report
+//! tells sold from carried over.
+
+use chrono::NaiveDate;
+
+use super::Store;
+use super::audit::Audit;
+use super::invoices::require_client;
+use super::ledger::{NewEntry, append};
+use super::selling::copy_benefits;
+use super::template_row::template_on_sale;
+use crate::domain::text::{required_note, within};
+use crate::domain::{Money, PlanKind};
+use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+
+/// The most sessions or days one carried-over pack may hold.
+const MAX_LEFT: i64 = 1_000;
+/// The longest note shown whenever the pack is used.
+const USE_NOTE_MAX: usize = 300;
+
+/// What a manager brings over for one client.
+#[derive(Clone, Debug)]
+pub struct CarryOver<'a> {
+    /// The package or session pack template it becomes.
+    pub template_id: i64,
+    /// Sessions or days left in the other system.
+    pub left: i64,
+    /// Its last day, when it expires.
+    pub ends_on: Option<NaiveDate>,
+    /// Shown to staff whenever the pack is used ("paid in the old system").
+    pub use_note: &'a str,
+    /// Why it is carried over; required, kept in the audit log.
+    pub reason: &'a str,
+}
+
+impl Store {
+    /// Carries a pack over for a client; returns the new subscription's id.
+    pub async fn carry_over(
+        &self,
+        clinic: &ClinicInfo,
+        client_id: i64,
+        carry: &CarryOver<'_>,
+        actor: &Actor,
+    ) -> Result<i64, AppError> {
+        let reason = required_note(carry.reason, "why this balance is carried over").map_err(AppError::Invalid)?;
+        let use_note = carry.use_note.trim();
+        within("The note shown at each use", use_note, USE_NOTE_MAX).map_err(AppError::Invalid)?;
+        if !(1..=MAX_LEFT).contains(&carry.left) {
+            return Err(AppError::Invalid(format!(
+                "Number left must be between 1 and {MAX_LEFT}; a used-up pack need not be carried over."
+            )));
+        }
+        if let Some(end) = carry.ends_on.filter(|end| *end < clinic.today) {
+            return Err(AppError::Invalid(format!(
+                "The end date {end} has passed; give a date from today on, or leave it empty if it does not expire."
+            )));
+        }
+        let mut tx = self.begin_write().await?;
+        require_client(&mut tx, clinic.organisation_id, client_id).await?;
+        let template = template_on_sale(&mut tx, clinic.organisation_id, carry.template_id).await?;
+        let kind = PlanKind::from_code(&template.kind).ok_or(AppError::Internal)?;
+        if kind == PlanKind::WellnessPlan {
+            return Err(AppError::Invalid(format!(
+                "{} is a wellness plan; carry-over brings packages and session packs. Choose one of those.",
+                template.name
+            )));
+        }
+        let counted: Vec<(i64, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT id, item_id, limit_quantity FROM template_benefits
+             WHERE template_id = ? AND limit_quantity IS NOT NULL ORDER BY position",
+        )
+        .bind(template.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let [(_, _, size)] = counted.as_slice() else {
+            return Err(AppError::Invalid(format!(
+                "{} counts {} things; carry-over needs a pack that counts one (sessions or days).",
+                template.name,
+                counted.len()
+            )));
+        };
+        let subscription_id: i64 = sqlx::query_scalar(
+            "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
+                                        status, starts_on, ends_on, price, member_discount_percent, billing,
+                                        enrollment_fee, origin, use_note)
+             VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?, '0', ?, 'manual', '0', 'carried_over', ?) RETURNING id",
+        )
+        .bind(clinic.organisation_id)
+        .bind(clinic.id)
+        .bind(template.id)
+        .bind(client_id)
+        .bind(&template.name)
+        .bind(&template.kind)
+        .bind(clinic.today)
+        .bind(carry.ends_on)
+        .bind(&template.member_discount_percent)
+        .bind(use_note)
+        .fetch_one(&mut *tx)
+        .await?;
+        copy_benefits(&mut tx, subscription_id, template.id).await?;
+        // What was used in the other system: the template's size less what is
+        // left (below zero when more is left than a new pack holds).
+        let used_before = size - carry.left;
+        if used_before != 0 {
+            let (benefit_id, item_id): (i64, Option<i64>) = sqlx::query_as(
+                "SELECT id, item_id FROM subscription_benefits
+                 WHERE subscription_id = ? AND limit_quantity IS NOT NULL",
+            )
+            .bind(subscription_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let entry = NewEntry {
+                benefit_id,
+                patient_id: None,
+                item_id,
+                quantity: used_before,
+                source_kind: "opening_balance",
+                source_key: format!("carry-over:{subscription_id}"),
+                reversal_of: None,
+                invoice_line_id: None,
+                note: reason.to_string(),
+                used_on: clinic.today,
+                savings: Money::default(),
+                owner_reason: None,
+            };
+            append(&mut tx, entry, actor).await?;
+        }
+        let ends = carry.ends_on.map_or_else(|| "no end date".to_string(), |end| format!("ends {end}"));
+        let detail = format!("Carried over {}: {} of {size} left, {ends}", template.name, carry.left);
+        Audit {
+            action: "carry_over",
+            entity: "subscription",
+            entity_id: subscription_id,
+            detail: &detail,
+            note: Some(reason),
+        }
+        .write(&mut tx, clinic.organisation_id, actor)
+        .await?;
+        tx.commit().await?;
+        Ok(subscription_id)
+    }
+}

@@ -1,0 +1,118 @@
+//! Packages and session packs brought over from another system.
+
+mod support;
+
+use carecount::server::actor::Actor;
+use carecount::server::store::carry_over::CarryOver;
+use carecount::wire::error::AppError;
+use chrono::{Days, Utc};
+use serde_json::json;
+use support::*;
+
+/// A dog whose household has no package yet, and its client.
+async fn dog_without_package(app: &TestApp) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT p.id, p.client_id FROM patients p WHERE p.species = 'dog' AND NOT EXISTS
+           (SELECT 1 FROM subscriptions s WHERE s.client_id = p.client_id AND s.kind <> 'wellness')
+         ORDER BY p.id LIMIT 1",
+    )
+    .fetch_one(app.store.reader())
+    .await
+    .expect("a demo dog without a package")
+}
+
+async fn clinic(app: &TestApp) -> carecount::wire::clinic::ClinicInfo {
+    app.store.clinic_of(1, None, Utc::now()).await.unwrap()
+}
+
+/// Left of the one counted benefit of a subscription: limit less its ledger.
+async fn left_of(app: &TestApp, subscription: i64) -> i64 {
+    app.scalar(
+        "SELECT b.limit_quantity - COALESCE((SELECT SUM(quantity) FROM usage_ledger l
+                                             WHERE l.subscription_benefit_id = b.id), 0)
+         FROM subscription_benefits b WHERE b.subscription_id = ? AND b.limit_quantity IS NOT NULL",
+        subscription,
+    )
+    .await
+}
+
+#[test]
+fn seven_carried_over_daycare_days_become_six_after_one_is_invoiced() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = dog_without_package(&app).await;
+        let daycare = template_id(&app, "Daycare 10-day pack").await;
+        let clinic = clinic(&app).await;
+        let ends = clinic.today + Days::new(90);
+        let carry = CarryOver {
+            template_id: daycare,
+            left: 7,
+            ends_on: Some(ends),
+            use_note: "Paid in full in the old system",
+            reason: "Moving from the old practice system",
+        };
+        let pack = app.store.carry_over(&clinic, client, &carry, &Actor::clinic_desk()).await.expect("carried over");
+        assert_eq!(left_of(&app, pack).await, 7);
+        let (origin, price, ends_on): (String, String, Option<chrono::NaiveDate>) =
+            sqlx::query_as("SELECT origin, price, ends_on FROM subscriptions WHERE id = ?")
+                .bind(pack)
+                .fetch_one(app.store.reader())
+                .await
+                .unwrap();
+        assert_eq!((origin.as_str(), price.as_str(), ends_on), ("carried_over", "0", Some(ends)), "no fake sale");
+        let opening: (i64, String) = sqlx::query_as(
+            "SELECT l.quantity, l.note FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+             WHERE b.subscription_id = ? AND l.source_kind = 'opening_balance'",
+        )
+        .bind(pack)
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        assert_eq!(
+            opening,
+            (3, "Moving from the old practice system".to_string()),
+            "the opening balance is its own entry"
+        );
+        let payments = app.scalar("SELECT count(*) FROM payments WHERE subscription_id = ?", pack).await;
+        assert_eq!(payments, 0, "nothing to pay for a carried-over pack");
+
+        let day = app.item_id("DAYCARE").await;
+        let invoice = app.new_invoice(client).await;
+        let line =
+            json!({ "patient_id": dog, "item_id": day, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        let (status, body) = app.finalize(invoice, json!([line]), "carry-1").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(left_of(&app, pack).await, 6, "the day came from the carried-over package");
+    });
+}
+
+#[test]
+fn a_carry_over_without_a_reason_or_with_a_wrong_pack_is_refused_and_writes_nothing() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (_, client) = dog_without_package(&app).await;
+        let clinic = clinic(&app).await;
+        let daycare = template_id(&app, "Daycare 10-day pack").await;
+        let wellness = template_id(&app, "Adult Dog Plan").await;
+        let good = CarryOver { template_id: daycare, left: 4, ends_on: None, use_note: "", reason: "Old system" };
+        let subscriptions = || app.scalar("SELECT count(*) + ? FROM subscriptions", 0);
+        let before = subscriptions().await;
+        for (carry, says) in [
+            (CarryOver { reason: " ", ..good.clone() }, "Write a short note saying why this balance is carried over"),
+            (CarryOver { left: 0, ..good.clone() }, "Number left must be between 1 and"),
+            (CarryOver { ends_on: Some(clinic.today - Days::new(1)), ..good.clone() }, "has passed"),
+            (CarryOver { template_id: wellness, ..good.clone() }, "is a wellness plan"),
+        ] {
+            match app.store.carry_over(&clinic, client, &carry, &Actor::clinic_desk()).await {
+                Err(AppError::Invalid(message)) => assert!(message.contains(says), "{message}"),
+                other => panic!("expected a refusal saying {says:?}, got {other:?}"),
+            }
+        }
+        assert_eq!(subscriptions().await, before, "nothing was written");
+        let pack = app.store.carry_over(&clinic, client, &good, &Actor::clinic_desk()).await.expect("the good one");
+        assert_eq!(left_of(&app, pack).await, 4);
+        let audited =
+            app.scalar("SELECT count(*) FROM audit_log WHERE action = 'carry_over' AND entity_id = ?", pack).await;
+        assert_eq!(audited, 1, "the carry-over is in the audit log with its reason");
+    });
+}
