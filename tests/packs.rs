@@ -4,6 +4,7 @@ mod support;
 
 use carecount::server::actor::Actor;
 use carecount::server::store::carry_over::CarryOver;
+use carecount::server::store::pack_changes::PackChange;
 use carecount::wire::error::AppError;
 use chrono::{Days, Utc};
 use serde_json::json;
@@ -114,5 +115,50 @@ fn a_carry_over_without_a_reason_or_with_a_wrong_pack_is_refused_and_writes_noth
         let audited =
             app.scalar("SELECT count(*) FROM audit_log WHERE action = 'carry_over' AND entity_id = ?", pack).await;
         assert_eq!(audited, 1, "the carry-over is in the audit log with its reason");
+    });
+}
+
+#[test]
+fn changing_a_packs_balance_or_end_date_needs_a_note_and_is_kept_as_an_entry() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (_, client) = dog_without_package(&app).await;
+        let clinic = clinic(&app).await;
+        let daycare = template_id(&app, "Daycare 10-day pack").await;
+        let carry = CarryOver { template_id: daycare, left: 7, ends_on: None, use_note: "", reason: "Old system" };
+        let pack = app.store.carry_over(&clinic, client, &carry, &Actor::clinic_desk()).await.unwrap();
+        let entries = || app.scalar("SELECT count(*) + ? FROM usage_ledger", 0);
+        let before = entries().await;
+        let ends = clinic.today + Days::new(30);
+        let unexplained = PackChange { left: Some(9), ends_on: Some(Some(ends)), note: "" };
+        match app.store.change_pack(&clinic, pack, &unexplained, &Actor::clinic_desk()).await {
+            Err(AppError::Invalid(message)) => assert!(message.contains("why the pack changes"), "{message}"),
+            other => panic!("a change without a note must be refused: {other:?}"),
+        }
+        assert_eq!((left_of(&app, pack).await, entries().await), (7, before), "nothing changed");
+        let ends_on = || text(&app, "SELECT ends_on FROM subscriptions WHERE id = ?", pack);
+        assert_eq!(ends_on().await, None);
+
+        let explained = PackChange { note: "Two days were missed in the old system", ..unexplained };
+        app.store.change_pack(&clinic, pack, &explained, &Actor::clinic_desk()).await.expect("with a note");
+        assert_eq!(left_of(&app, pack).await, 9);
+        assert_eq!(ends_on().await, Some(ends.to_string()));
+        let entry: (String, i64, String) =
+            sqlx::query_as("SELECT source_kind, quantity, note FROM usage_ledger ORDER BY id DESC LIMIT 1")
+                .fetch_one(app.store.reader())
+                .await
+                .unwrap();
+        assert_eq!(
+            entry,
+            ("manual_adjustment".into(), -2, "Two days were missed in the old system".into()),
+            "the balance moved by an entry, never an edit"
+        );
+        let audit = text(&app, "SELECT detail FROM audit_log WHERE action = 'change_pack' AND entity_id = ?", pack)
+            .await
+            .unwrap();
+        assert!(
+            audit.contains("left 7 \u{2192} 9") && audit.contains(&format!("ends no end \u{2192} {ends}")),
+            "{audit}"
+        );
     });
 }

@@ -25,6 +25,7 @@ pub mod links;
 pub mod lists;
 pub mod outbox;
 pub mod over_usage;
+pub mod pack_changes;
 pub mod patients;
 pub mod payments;
 pub mod plan_state;

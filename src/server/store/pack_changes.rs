@@ -1,0 +1,124 @@
+//! A manager changing what is left of a package or session pack, or its end
+//! date. The balance moves by a ledger entry of its own (never an edit of a
+//! count), the end date by an audited change; both need a note.
+
+use chrono::NaiveDate;
+
+use super::Store;
+use super::audit::Audit;
+use super::ledger::{NewEntry, append};
+use crate::domain::text::required_note;
+use crate::domain::{Money, PlanKind};
+use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+
+/// The most sessions or days a pack may be set to.
+const MAX_LEFT: i64 = 1_000;
+
+/// What a manager changes on a pack.
+#[derive(Clone, Debug)]
+pub struct PackChange<'a> {
+    /// Sessions or days left from now on, when it changes.
+    pub left: Option<i64>,
+    /// The new end date (`Some(None)`: no longer expires), when it changes.
+    pub ends_on: Option<Option<NaiveDate>>,
+    /// Why; required.
+    pub note: &'a str,
+}
+
+impl Store {
+    /// Changes a pack's balance or end date, with a note.
+    pub async fn change_pack(
+        &self,
+        clinic: &ClinicInfo,
+        subscription_id: i64,
+        change: &PackChange<'_>,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        let note = required_note(change.note, "why the pack changes").map_err(AppError::Invalid)?;
+        if change.left.is_none() && change.ends_on.is_none() {
+            return Err(AppError::Invalid("Change the number left or the end date, or both.".into()));
+        }
+        if let Some(left) = change.left.filter(|left| !(0..=MAX_LEFT).contains(left)) {
+            return Err(AppError::Invalid(format!("Number left must be between 0 and {MAX_LEFT}, not {left}.")));
+        }
+        let mut tx = self.begin_write().await?;
+        let pack: Option<(String, String, Option<NaiveDate>)> =
+            sqlx::query_as("SELECT plan_name, kind, ends_on FROM subscriptions WHERE id = ? AND organisation_id = ?")
+                .bind(subscription_id)
+                .bind(clinic.organisation_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((name, kind, ends_on)) = pack else {
+            return Err(AppError::NotFound(format!("There is no pack number {subscription_id} in this clinic.")));
+        };
+        if PlanKind::from_code(&kind) == Some(PlanKind::WellnessPlan) {
+            return Err(AppError::Invalid(format!(
+                "{name} is a wellness plan; its benefits change through the plan page, not as a pack."
+            )));
+        }
+        let mut told = Vec::new();
+        if let Some(left) = change.left {
+            let (benefit_id, item_id, now_left): (i64, Option<i64>, i64) = sqlx::query_as(
+                "SELECT b.id, b.item_id, b.limit_quantity - COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l
+                                                                        WHERE l.subscription_benefit_id = b.id), 0)
+                 FROM subscription_benefits b WHERE b.subscription_id = ? AND b.limit_quantity IS NOT NULL
+                 ORDER BY b.position LIMIT 1",
+            )
+            .bind(subscription_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if left != now_left {
+                let earlier: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM usage_ledger WHERE source_kind = 'manual_adjustment'
+                       AND subscription_benefit_id = ?",
+                )
+                .bind(benefit_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let entry = NewEntry {
+                    benefit_id,
+                    patient_id: None,
+                    item_id,
+                    // Fewer left is more used: the entry counts like a use.
+                    quantity: now_left - left,
+                    source_kind: "manual_adjustment",
+                    source_key: format!("pack-change:{subscription_id}:{}", earlier + 1),
+                    reversal_of: None,
+                    invoice_line_id: None,
+                    note: note.to_string(),
+                    used_on: clinic.today,
+                    savings: Money::default(),
+                    owner_reason: None,
+                };
+                append(&mut tx, entry, actor).await?;
+                told.push(format!("left {now_left} \u{2192} {left}"));
+            }
+        }
+        if let Some(new_end) = change.ends_on.filter(|new_end| *new_end != ends_on) {
+            sqlx::query("UPDATE subscriptions SET ends_on = ? WHERE id = ?")
+                .bind(new_end)
+                .bind(subscription_id)
+                .execute(&mut *tx)
+                .await?;
+            let shown = |d: Option<NaiveDate>| d.map_or_else(|| "no end".to_string(), |d| d.to_string());
+            told.push(format!("ends {} \u{2192} {}", shown(ends_on), shown(new_end)));
+        }
+        if told.is_empty() {
+            return Err(AppError::Invalid(format!("{name} already has that number left and end date.")));
+        }
+        let detail = format!("Changed {name}: {}", told.join(", "));
+        Audit {
+            action: "change_pack",
+            entity: "subscription",
+            entity_id: subscription_id,
+            detail: &detail,
+            note: Some(note),
+        }
+        .write(&mut tx, clinic.organisation_id, actor)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
