@@ -136,6 +136,17 @@ proptest! {
         prop_assert_eq!(soon, open && ends_within);
     }
 
+    /// A manager's new balance is reached exactly by one entry, from any
+    /// state, overused ones included.
+    #[test]
+    fn one_entry_leaves_exactly_what_is_asked(mut pack in arb_pack(), over in 0i64..4, left in 0i64..20) {
+        pack.used.0 += over;
+        let entry = pack.entry_to_leave(Quantity(left));
+        pack.used.0 += entry.0;
+        prop_assert_eq!(pack.left(), Quantity(left));
+        prop_assert_eq!(pack.entry_to_leave(Quantity(left)), Quantity(0));
+    }
+
     /// A renewing pack is followed exactly when it is used up or expired.
     #[test]
     fn a_successor_follows_use_up_or_expiry(pack in arb_pack(), d in 0u64..90) {

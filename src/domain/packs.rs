@@ -173,6 +173,13 @@ impl PackBalance {
         Ok(())
     }
 
+    /// The ledger entry that leaves exactly `left` units: positive counts
+    /// like a use, negative gives units back. Exact even when the pack was
+    /// used past its size (where [`PackBalance::left`] shows zero).
+    pub fn entry_to_leave(&self, left: Quantity) -> Quantity {
+        Quantity(self.size.0 - left.0 - self.used.0)
+    }
+
     /// Whether a pack set to renew itself should now be followed by a new
     /// one: it is used up or has expired.
     pub fn needs_successor(&self, on: NaiveDate) -> bool {

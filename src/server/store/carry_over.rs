@@ -13,7 +13,7 @@ use super::ledger::{NewEntry, append};
 use super::selling::copy_benefits;
 use super::template_row::template_on_sale;
 use crate::domain::text::{required_note, within};
-use crate::domain::{Money, PlanKind};
+use crate::domain::{Money, PackBalance, PlanKind, Quantity};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -103,9 +103,17 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         copy_benefits(&mut tx, subscription_id, template.id).await?;
-        // What was used in the other system: the template's size less what is
-        // left (below zero when more is left than a new pack holds).
-        let used_before = size - carry.left;
+        // What was used in the other system, as the entry that leaves a new
+        // pack with what is left (below zero when more is left than it holds).
+        let fresh = PackBalance {
+            size: Quantity(*size),
+            used: Quantity(0),
+            held: Quantity(0),
+            starts_on: clinic.today,
+            ends_on: carry.ends_on,
+            authorisation: None,
+        };
+        let used_before = fresh.entry_to_leave(Quantity(carry.left)).0;
         if used_before != 0 {
             let (benefit_id, item_id): (i64, Option<i64>) = sqlx::query_as(
                 "SELECT id, item_id FROM subscription_benefits

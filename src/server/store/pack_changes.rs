@@ -8,7 +8,7 @@ use super::Store;
 use super::audit::Audit;
 use super::ledger::{NewEntry, append};
 use crate::domain::text::required_note;
-use crate::domain::{Money, PlanKind};
+use crate::domain::{Money, PackBalance, PlanKind, Quantity};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -60,16 +60,28 @@ impl Store {
         }
         let mut told = Vec::new();
         if let Some(left) = change.left {
-            let (benefit_id, item_id, now_left): (i64, Option<i64>, i64) = sqlx::query_as(
-                "SELECT b.id, b.item_id, b.limit_quantity - COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l
-                                                                        WHERE l.subscription_benefit_id = b.id), 0)
-                 FROM subscription_benefits b WHERE b.subscription_id = ? AND b.limit_quantity IS NOT NULL
-                 ORDER BY b.position LIMIT 1",
-            )
-            .bind(subscription_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            if left != now_left {
+            let (benefit_id, item_id, size, used, starts_on): (i64, Option<i64>, i64, i64, NaiveDate) =
+                sqlx::query_as(
+                    "SELECT b.id, b.item_id, b.limit_quantity,
+                            COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0),
+                            s.starts_on
+                     FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id
+                     WHERE b.subscription_id = ? AND b.limit_quantity IS NOT NULL ORDER BY b.position LIMIT 1",
+                )
+                .bind(subscription_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let balance = PackBalance {
+                size: Quantity(size),
+                used: Quantity(used),
+                held: Quantity(0),
+                starts_on,
+                ends_on,
+                authorisation: None,
+            };
+            let now_left = balance.left().0;
+            let moves = balance.entry_to_leave(Quantity(left));
+            if moves.0 != 0 {
                 let earlier: i64 = sqlx::query_scalar(
                     "SELECT count(*) FROM usage_ledger WHERE source_kind = 'manual_adjustment'
                        AND subscription_benefit_id = ?",
@@ -81,8 +93,7 @@ impl Store {
                     benefit_id,
                     patient_id: None,
                     item_id,
-                    // Fewer left is more used: the entry counts like a use.
-                    quantity: now_left - left,
+                    quantity: moves.0,
                     source_kind: "manual_adjustment",
                     source_key: format!("pack-change:{subscription_id}:{}", earlier + 1),
                     reversal_of: None,
