@@ -77,6 +77,16 @@ fn staff_calls() -> Vec<Call> {
             "settings/rules",
             "cancellation_fee=1&cooling_off_days=1&max_hold_days=1&past_due_grace_days=1&renewal_lead_days=1",
         ),
+        form("client/packs", "client_id=1"),
+        json_call(
+            "client/carry-over",
+            json!({ "client_id": 1, "form": { "template_id": "2", "left": "3", "ends_on": "", "use_note": "",
+                    "reason": "old system" } }),
+        ),
+        json_call(
+            "pack/change",
+            json!({ "subscription_id": 1, "form": { "left": "3", "ends_on": "", "note": "fix" } }),
+        ),
         form("staff", ""),
         form("staff/invite", "email=new%40maple.example&name=New&role=vet"),
         form("staff/update", "user_id=2&role=vet&active=false"),

@@ -162,3 +162,75 @@ fn changing_a_packs_balance_or_end_date_needs_a_note_and_is_kept_as_an_entry() {
         );
     });
 }
+
+#[test]
+fn a_manager_carries_over_on_the_packs_tab_and_the_desk_counts_it_down() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = dog_without_package(&app).await;
+        let daycare = template_id(&app, "Daycare 10-day pack").await;
+        let form = json!({ "template_id": daycare.to_string(), "left": "7", "ends_on": "",
+                           "use_note": "Paid in the old system", "reason": "Moving from the old system" });
+        let receptionist = app.client_for(RECEPTIONIST).await;
+        let (status, body) =
+            app.call_as_json(&receptionist, "client/carry-over", json!({ "client_id": client, "form": form })).await;
+        assert_eq!(status, 403, "only managers carry packs over: {body}");
+
+        // The test's own client is signed in as the manager.
+        let manager = &app.client;
+        let (status, body) = app.call_as_json(manager, "client/carry-over", merge(client, &form, "reason", "")).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("why this balance is carried over"), "{body}");
+        let (status, body) =
+            app.call_as_json(manager, "client/carry-over", merge(client, &form, "left", "seven")).await;
+        assert_eq!(status, 422);
+        assert!(body.contains("Number left is a whole number"), "names the field: {body}");
+        let (status, body) =
+            app.call_as_json(manager, "client/carry-over", json!({ "client_id": client, "form": form })).await;
+        assert_eq!(status, 200, "{body}");
+        let pack: i64 = body.trim().parse().expect("the new pack's id");
+
+        // The receptionist's Packs tab shows it, carried over, with its note.
+        let (status, body) = app.call_as(&receptionist, "client/packs", &format!("client_id={client}")).await;
+        assert_eq!(status, 200, "{body}");
+        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(page["may_adjust"], false, "receptionists do not adjust packs");
+        let shown = page["packs"].as_array().unwrap().iter().find(|p| p["card"]["subscription"]["id"] == pack).unwrap();
+        assert_eq!(shown["card"]["pack_facts"]["carried_over"], true);
+        assert_eq!(shown["card"]["pack_facts"]["use_note"], "Paid in the old system");
+        assert_eq!(shown["card"]["subscription"]["benefits"][0]["used"], 3, "ten days, seven left");
+
+        let invoice = app.new_invoice(client).await;
+        let day = app.item_id("DAYCARE").await;
+        let line =
+            json!({ "patient_id": dog, "item_id": day, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        let (status, body) = app.finalize(invoice, json!([line]), "packs-tab-1").await;
+        assert_eq!(status, 200, "{body}");
+        let (_, body) = app.call_as(&receptionist, "client/packs", &format!("client_id={client}")).await;
+        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let shown = page["packs"].as_array().unwrap().iter().find(|p| p["card"]["subscription"]["id"] == pack).unwrap();
+        assert_eq!(shown["card"]["subscription"]["benefits"][0]["used"], 4, "six left after the invoice");
+        let uses = shown["uses"].as_array().unwrap();
+        assert_eq!(uses.len(), 2, "the day used and the carried-over balance: {uses:?}");
+        assert!(uses[0]["source"].as_str().unwrap().starts_with("Invoice "), "{uses:?}");
+        assert!(uses[1]["source"].as_str().unwrap().starts_with("Carried over"), "{uses:?}");
+
+        // A change needs a note, says so, and is refused to the receptionist.
+        let change =
+            |note: &str| json!({ "subscription_id": pack, "form": { "left": "8", "ends_on": "", "note": note } });
+        assert_eq!(app.call_as_json(&receptionist, "pack/change", change("fix")).await.0, 403);
+        let (status, body) = app.call_as_json(manager, "pack/change", change("")).await;
+        assert_eq!(status, 422);
+        assert!(body.contains("why the pack changes"), "{body}");
+        let (status, body) = app.call_as_json(manager, "pack/change", change("Two days missed")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(left_of(&app, pack).await, 8);
+    });
+}
+
+/// The carry-over call for a client with one field of the form replaced.
+fn merge(client: i64, form: &serde_json::Value, field: &str, value: &str) -> serde_json::Value {
+    let mut form = form.clone();
+    form[field] = json!(value);
+    json!({ "client_id": client, "form": form })
+}

@@ -11,6 +11,7 @@ pub mod invoice_view;
 pub mod invoices;
 pub mod lifecycle;
 pub mod lists;
+pub mod packs;
 pub mod patients;
 pub mod plans;
 pub mod portal;

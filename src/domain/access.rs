@@ -27,6 +27,9 @@ pub enum Permission {
     SellPlans,
     /// Waive a cancellation settlement the client or clinic would owe.
     OverrideSettlement,
+    /// Carry packs over from another system, change what is left of one,
+    /// and use a pack past its end or limit with a note.
+    AdjustPacks,
     /// Create and edit plan templates.
     ManageTemplates,
     /// Organisation and clinic settings.
@@ -85,13 +88,14 @@ pub fn allows(role: Role, permission: Permission) -> bool {
 
 impl Permission {
     /// Every permission, in the order the README's role table lists them.
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Permission::ClinicDesk,
         Permission::SellPlans,
         Permission::ManageTemplates,
         Permission::ManageSettings,
         Permission::ManageStaff,
         Permission::OverrideSettlement,
+        Permission::AdjustPacks,
         Permission::OwnHealthcard,
     ];
 
@@ -104,6 +108,7 @@ impl Permission {
             Permission::ManageSettings => "settings",
             Permission::ManageStaff => "staff",
             Permission::OverrideSettlement => "waiving settlements",
+            Permission::AdjustPacks => "carrying packs over, changing them and overriding their limits",
             Permission::OwnHealthcard => "the healthcard portal",
         }
     }
@@ -137,7 +142,12 @@ mod tests {
 
     #[test]
     fn only_managers_override_and_configure() {
-        for p in [Permission::OverrideSettlement, Permission::ManageTemplates, Permission::ManageSettings] {
+        for p in [
+            Permission::OverrideSettlement,
+            Permission::AdjustPacks,
+            Permission::ManageTemplates,
+            Permission::ManageSettings,
+        ] {
             assert!(allows(Role::Manager, p));
             assert!(!allows(Role::Receptionist, p));
             assert!(!allows(Role::Vet, p));

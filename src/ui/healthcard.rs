@@ -35,6 +35,7 @@ pub fn HealthcardView(card: Healthcard, base: String) -> impl IntoView {
         }
     };
     let currency = card.clinic.currency.clone();
+    let today = card.clinic.today;
     let plans = StoredValue::new(card.plans);
     let pets = card.pets.clone();
     let visible = move || {
@@ -75,7 +76,7 @@ pub fn HealthcardView(card: Healthcard, base: String) -> impl IntoView {
                 if shown.is_empty() {
                     view! { <p class="panel empty">"No plans match this filter."</p> }.into_any()
                 } else {
-                    shown.into_iter().map(|p| view! { <PlanDetails plan=p currency=currency.clone()/> }).collect_view().into_any()
+                    shown.into_iter().map(|p| view! { <PlanDetails plan=p currency=currency.clone() today/> }).collect_view().into_any()
                 }
             }}
         </section>
@@ -83,11 +84,22 @@ pub fn HealthcardView(card: Healthcard, base: String) -> impl IntoView {
 }
 
 #[component]
-fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency) -> impl IntoView {
+fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency, today: chrono::NaiveDate) -> impl IntoView {
     let sub = plan.card.subscription.clone();
     let whose = plan.card.patient_name.clone().unwrap_or_else(|| "the whole household".into());
     let counted: Vec<_> = sub.benefits.iter().filter(|b| !matches!(b.remaining(), Remaining::Unlimited)).collect();
     let some_left = counted.iter().filter(|b| matches!(b.remaining(), Remaining::Counted(q) if q.0 > 0)).count();
+    // A package or session pack reads as one counter: "3 of 10 sessions left".
+    let pack = plan.card.pack(crate::domain::Quantity(0)).map(|pack| {
+        let unit = plan.card.pack_unit().unwrap_or("session").to_string();
+        let ends = match (pack.state(today), pack.ends_on) {
+            (crate::domain::PackState::Expired, Some(end)) => format!("Expired on {}", date(end)),
+            (_, Some(end)) => format!("Use by {}", date(end)),
+            (_, None) => "No expiry".to_string(),
+        };
+        let class = if pack.left().0 > 0 { "counter counter-left" } else { "counter counter-out" };
+        (pack.left_text(&unit), ends, class)
+    });
     let summary = format!("{some_left} of {} benefits with some left", counted.len());
     view! {
         <details class="panel hc-plan" data-test="hc-plan" data-plan=sub.plan_name.clone()>
@@ -96,7 +108,15 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency) -> impl Into
                     <h3>{sub.plan_name.clone()}</h3>
                     <p class="muted small">{format!("For {whose} · {}", period(sub.starts_on, sub.ends_on))}</p>
                 </div>
-                <div class="hc-side"><StatusPill status=sub.status/><span class="small muted">{summary}</span></div>
+                {match pack {
+                    Some((left, ends, class)) => view! {
+                        <div class="hc-side" data-test="hc-pack">
+                            <span class=class data-test="pack-left">{left}</span>
+                            <span class="small muted">{ends}</span>
+                        </div>
+                    }.into_any(),
+                    None => view! { <div class="hc-side"><StatusPill status=sub.status/><span class="small muted">{summary}</span></div> }.into_any(),
+                }}
             </summary>
             <ul class="hc-benefits">
                 {sub.benefits.iter().zip(plan.card.benefits.iter()).map(|(b, shown)| {

@@ -16,6 +16,7 @@ use leptos_router::{SsrMode, path};
 
 use layout::{AppHeader, NotFound};
 use pages::account::{ForgotPage, LoginPage, ResetPage};
+use pages::client_packs::ClientPacksPage;
 use pages::home::HomePage;
 use pages::invoice::InvoicePage;
 use pages::invoice_final::InvoicePrintPage;
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/patients/:id") view=PatientPage ssr=SsrMode::Async/>
+                    <Route path=path!("/clients/:id/packs") view=ClientPacksPage ssr=SsrMode::Async/>
                     <Route path=path!("/lists") view=ListsPage ssr=SsrMode::Async/>
                     <Route path=path!("/patients/:id/sell") view=SellPlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/soap/:id") view=SoapPage ssr=SsrMode::Async/>

@@ -14,6 +14,7 @@ pub mod error;
 pub mod invoice_view;
 pub mod invoices;
 pub mod lists;
+pub mod packs;
 pub mod patients;
 pub mod plans;
 pub mod portal;

@@ -4,7 +4,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::clinic::ClinicInfo;
-use crate::domain::{BenefitId, CoverageSubscription, SubscriptionStatus, UnitSpec, in_force};
+use crate::domain::{
+    Authorisation, BenefitId, CoverageSubscription, ItemRef, PackBalance, Quantity, SubscriptionStatus, UnitSpec,
+    in_force, pack_benefit, pack_of,
+};
 
 /// One patient in the clinic's list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +97,10 @@ pub struct BenefitDisplay {
     pub units: UnitSpec,
     /// The limit starts again each plan year (rather than once per term).
     pub yearly: bool,
+    /// The item, when the benefit covers one item (not a group): what the
+    /// desk adds when staff use a pack.
+    #[serde(default)]
+    pub item: Option<ItemRef>,
 }
 
 /// One subscription with everything its card shows. The subscription is the
@@ -106,6 +113,35 @@ pub struct PlanCard {
     pub patient_name: Option<String>,
     /// Display facts for each benefit, in the subscription's order.
     pub benefits: Vec<BenefitDisplay>,
+    /// For a package or session pack: how it came and what staff must see.
+    #[serde(default)]
+    pub pack_facts: Option<PackFacts>,
+}
+
+/// What a package or session pack carries besides its counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackFacts {
+    /// Brought over from another system rather than sold here.
+    pub carried_over: bool,
+    /// Shown to staff whenever the pack is used.
+    pub use_note: String,
+    /// The referral or insurer authorisation it stands for.
+    pub authorisation: Option<Authorisation>,
+}
+
+impl PlanCard {
+    /// The pack this card stands for (none for a wellness plan), counted by
+    /// the shared rules; `held` is what is booked and not yet drawn.
+    pub fn pack(&self, held: Quantity) -> Option<PackBalance> {
+        pack_of(&self.subscription, held, self.pack_facts.as_ref().and_then(|f| f.authorisation.clone()))
+    }
+
+    /// The unit the pack counts in ("session", "day"), from its benefit.
+    pub fn pack_unit(&self) -> Option<&str> {
+        let benefit = pack_benefit(&self.subscription)?;
+        let shown = self.benefits.iter().find(|d| d.benefit_id == benefit.id)?;
+        Some(shown.units.smallest_name())
+    }
 }
 
 /// Everything the patient page shows.

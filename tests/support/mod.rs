@@ -143,6 +143,18 @@ impl TestApp {
         self.call_as(&self.client, endpoint, form).await
     }
 
+    /// POST a server function that takes JSON, as `client`.
+    pub async fn call_as_json(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> (u16, String) {
+        let response = client.post(self.url(&format!("/api/{endpoint}"))).json(&body).send().await.expect("POST");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
     /// POST a server function that takes JSON.
     pub async fn call_json(&self, endpoint: &str, body: serde_json::Value) -> (u16, String) {
         let response = self.client.post(self.url(&format!("/api/{endpoint}"))).json(&body).send().await.expect("POST");

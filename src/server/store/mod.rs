@@ -10,6 +10,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod carry_over;
 pub mod catalog;
+pub mod client_packs;
 pub mod clinic;
 pub mod coverage_record;
 pub mod deceased;

@@ -8,10 +8,10 @@ use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
 use super::Store;
 use super::clinic::decimal;
 use crate::domain::{
-    BenefitBalance, CoverageSubscription, Covers, Limit, Percent, PlanKind, Quantity, Reset, SubscriptionStatus,
-    Subunit, UnitSpec, plan_year_start,
+    Authorisation, Authoriser, BenefitBalance, CoverageSubscription, Covers, ItemRef, Limit, Money, Percent, PlanKind,
+    Quantity, Reset, SubscriptionStatus, Subunit, UnitSpec, plan_year_start,
 };
-use crate::wire::patients::{BenefitDisplay, PlanCard};
+use crate::wire::patients::{BenefitDisplay, PackFacts, PlanCard};
 
 #[derive(Clone, FromRow)]
 struct SqlSubscription {
@@ -25,6 +25,11 @@ struct SqlSubscription {
     starts_on: NaiveDate,
     ends_on: Option<NaiveDate>,
     member_discount_percent: Option<String>,
+    origin: String,
+    use_note: String,
+    authorised_by: Option<String>,
+    authoriser_name: Option<String>,
+    authorisation_ref: Option<String>,
 }
 
 #[derive(Clone, FromRow)]
@@ -43,6 +48,9 @@ struct SqlBenefit {
     subunit_per_unit: Option<i64>,
     resets: String,
     starts_on: NaiveDate,
+    item_code: Option<String>,
+    item_price: Option<String>,
+    item_group: Option<i64>,
     /// Use before [`ClientPlanRows::floor`], summed.
     used_before: i64,
 }
@@ -129,7 +137,8 @@ pub(crate) async fn client_plan_rows_many(
     for chunk in clients.chunks(500) {
         let subs: Vec<SqlSubscription> = for_clients(
             "SELECT s.client_id, s.id, s.plan_name, s.kind, s.patient_id, p.name AS patient_name, s.status,
-                    s.starts_on, s.ends_on, s.member_discount_percent
+                    s.starts_on, s.ends_on, s.member_discount_percent, s.origin, s.use_note,
+                    s.authorised_by, s.authoriser_name, s.authorisation_ref
              FROM subscriptions s LEFT JOIN patients p ON p.id = s.patient_id
              WHERE s.client_id IN ",
             chunk,
@@ -145,6 +154,7 @@ pub(crate) async fn client_plan_rows_many(
                     b.discount_percent, COALESCE(i.name, g.name) AS covers_name,
                     COALESCE(i.unit_name, g.unit_name) AS unit_name,
                     i.subunit_name, i.subunit_per_unit, b.resets, s.starts_on,
+                    i.code AS item_code, i.regular_price AS item_price, i.group_id AS item_group,
                     COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l
                               WHERE l.subscription_benefit_id = b.id AND l.used_on < ",
         );
@@ -275,17 +285,30 @@ fn assemble(
             subunit: b.subunit_name.zip(b.subunit_per_unit).map(|(name, per)| Subunit { name, per_unit: per as u32 }),
         };
         let yearly = Reset::from_code(&b.resets) == Reset::Year;
-        let display = BenefitDisplay { benefit_id: b.id, covers_name: b.covers_name, units, yearly };
+        let item = match (b.item_id, b.item_code, b.item_price) {
+            (Some(id), Some(code), Some(price)) => Some(ItemRef {
+                id,
+                code,
+                name: b.covers_name.clone(),
+                group_id: b.item_group,
+                regular_price: Money(decimal(&price)?),
+                units: units.clone(),
+            }),
+            _ => None,
+        };
+        let display = BenefitDisplay { benefit_id: b.id, covers_name: b.covers_name, units, yearly, item };
         by_sub.entry(b.subscription_id).or_default().push((balance, display));
     }
     subs.into_iter()
         .map(|s| {
             let (balances, displays) = by_sub.remove(&s.id).unwrap_or_default().into_iter().unzip();
+            let kind = PlanKind::from_code(&s.kind).ok_or_else(|| bad("plan kind", &s.kind))?;
+            let pack_facts = (kind != PlanKind::WellnessPlan).then(|| pack_facts(&s));
             Ok(PlanCard {
                 subscription: CoverageSubscription {
                     id: s.id,
                     plan_name: s.plan_name,
-                    kind: PlanKind::from_code(&s.kind).ok_or_else(|| bad("plan kind", &s.kind))?,
+                    kind,
                     patient_id: s.patient_id,
                     status: SubscriptionStatus::from_code(&s.status).ok_or_else(|| bad("status", &s.status))?,
                     starts_on: s.starts_on,
@@ -295,7 +318,17 @@ fn assemble(
                 },
                 patient_name: s.patient_name,
                 benefits: displays,
+                pack_facts,
             })
         })
         .collect()
+}
+
+fn pack_facts(s: &SqlSubscription) -> PackFacts {
+    let authorisation = s.authorised_by.as_deref().and_then(Authoriser::from_code).map(|by| Authorisation {
+        by,
+        name: s.authoriser_name.clone().unwrap_or_default(),
+        reference: s.authorisation_ref.clone().unwrap_or_default(),
+    });
+    PackFacts { carried_over: s.origin == "carried_over", use_note: s.use_note.clone(), authorisation }
 }

@@ -161,12 +161,12 @@ impl Store {
     }
 }
 
-fn source_words(kind: &str, invoice_number: Option<&str>) -> String {
+pub(crate) fn source_words(kind: &str, invoice_number: Option<&str>) -> String {
     match (kind, invoice_number) {
         ("invoice_line", Some(n)) => format!("Invoice {n}"),
         ("invoice_void", Some(n)) => format!("Invoice {n} voided"),
         ("import_line", _) => "Imported from the practice system".into(),
-        ("opening_balance", _) => "Opening balance".into(),
+        ("opening_balance", _) => "Carried over: used before, in the previous system".into(),
         ("manual_adjustment", _) => "Manual adjustment".into(),
         ("reversal", _) => "Removed from history".into(),
         ("transfer", _) => "Transfer".into(),

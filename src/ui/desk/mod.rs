@@ -5,6 +5,7 @@ pub mod autosave;
 #[cfg(feature = "hydrate")]
 pub mod leaving;
 pub mod lines;
+pub mod open_packs;
 pub mod pending;
 pub mod picker;
 pub mod saver;

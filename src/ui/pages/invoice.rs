@@ -11,6 +11,7 @@ use crate::api::invoices::{InvoiceSave, invoice_correct, invoice_finalize, invoi
 use crate::domain::{Currency, LineInput, Money};
 use crate::ui::desk::autosave::{SaveIndicator, autosave};
 use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
+use crate::ui::desk::open_packs::OpenPacks;
 use crate::ui::desk::pending::drafts_saved;
 use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
@@ -161,6 +162,8 @@ fn DraftInvoice(
                 </label>
                 <SaveIndicator status=save.status/>
             </div>
+            <OpenPacks state plans=view.plans.clone() date_of_draft=view.invoice_date
+                past_due_usable=view.clinic.past_due_usable patient_id=new_line_pet/>
             <CatalogPicker state currency=currency.clone() patient_id=new_line_pet/>
             <LineTable state currency=currency.clone() columns=LineColumns { patients: view.patients.clone(), discount: true }/>
             <PromotionsNote promotions=view.promotions.clone()/>

@@ -1,10 +1,12 @@
 //! One module per page.
 
 pub mod account;
+pub mod client_packs;
 pub mod home;
 pub mod invoice;
 pub mod invoice_final;
 pub mod lists;
+pub mod pack_forms;
 pub mod patient;
 pub mod patient_deceased;
 pub mod patient_desk;

@@ -70,6 +70,9 @@ fn PatientView(page: Page) -> impl IntoView {
                     {patient.client_email.clone().map(|e| view! { <span class="muted">" · " {e}</span> })}
                     <InviteOwner client_id=patient.client_id/>
                 </p>
+                <p class="small no-print">
+                    <a href=format!("/clients/{}/packs", patient.client_id) data-test="client-packs-link">"Packages and session packs of the household"</a>
+                </p>
             </div>
         </section>
         <DeathPanel patient_id=patient.id name=patient.name.clone() deceased_on=patient.deceased_on today held/>

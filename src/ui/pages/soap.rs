@@ -11,6 +11,7 @@ use crate::api::soap::{SoapSave, SoapView, soap_load};
 use crate::ui::badges::{MemberTag, PetAvatar};
 use crate::ui::desk::autosave::{SaveIndicator, autosave};
 use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
+use crate::ui::desk::open_packs::OpenPacks;
 use crate::ui::desk::pending::drafts_saved;
 use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
@@ -86,7 +87,11 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
             </p>
         })}
         <section class="panel desk">
-            {open.then(|| view! { <CatalogPicker state currency=view.clinic.currency.clone() patient_id=Signal::stored(patient_id)/> })}
+            {open.then(|| view! {
+                <OpenPacks state plans=view.plans.clone() date_of_draft=view.visit_date
+                    past_due_usable=view.clinic.past_due_usable patient_id=Signal::stored(patient_id)/>
+                <CatalogPicker state currency=view.clinic.currency.clone() patient_id=Signal::stored(patient_id)/>
+            })}
             <LineTable state currency=view.clinic.currency.clone() columns=LineColumns { patients: vec![], discount: false }/>
             <PromotionsNote promotions=view.promotions.clone()/>
         </section>

@@ -1,0 +1,70 @@
+//! A client's packages and session packs: the Packs tab, carrying a pack
+//! over from another system and changing one. The types live in
+//! [`crate::wire::packs`].
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use super::error::AppError;
+pub use crate::wire::packs::*;
+
+/// The client's Packs tab.
+#[server(prefix = "/api", endpoint = "client/packs")]
+pub async fn client_packs_page(client_id: i64) -> Result<ClientPacks, AppError> {
+    use crate::domain::{Permission, allows};
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
+            let role = state.viewer().await?.role;
+            let rows = state.store.client_packs(&clinic, client_id).await?;
+            Ok(ClientPacks {
+                clinic,
+                client: rows.client,
+                pets: rows.pets,
+                packs: rows.packs,
+                templates: rows.templates,
+                may_adjust: allows(role, Permission::AdjustPacks),
+                may_sell: allows(role, Permission::SellPlans),
+            })
+        }
+        .await,
+    )
+}
+
+/// Brings a client's pack over from another system; returns the new pack.
+#[server(prefix = "/api", endpoint = "client/carry-over", input = Json)]
+pub async fn carry_over_pack(client_id: i64, form: CarryOverForm) -> Result<i64, AppError> {
+    use crate::domain::Permission;
+    use crate::server::store::carry_over::CarryOver;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::AdjustPacks).await?;
+            let (template_id, left, ends_on) = form.parse().map_err(AppError::Invalid)?;
+            let carry = CarryOver { template_id, left, ends_on, use_note: &form.use_note, reason: &form.reason };
+            state.store.carry_over(&clinic, client_id, &carry, &actor).await
+        }
+        .await,
+    )
+}
+
+/// Sets what is left of a pack, or its end date, with a note.
+#[server(prefix = "/api", endpoint = "pack/change", input = Json)]
+pub async fn change_pack(subscription_id: i64, form: PackChangeForm) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::store::pack_changes::PackChange;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::AdjustPacks).await?;
+            let (left, ends_on) = form.parse().map_err(AppError::Invalid)?;
+            let change = PackChange { left: Some(left), ends_on: Some(ends_on), note: &form.note };
+            state.store.change_pack(&clinic, subscription_id, &change, &actor).await
+        }
+        .await,
+    )
+}
