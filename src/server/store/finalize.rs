@@ -100,6 +100,7 @@ impl Store {
             .await?;
         super::over_usage::tell(&mut tx, &clinic, &number, &desk_lines, &coverage).await?;
         tx.commit().await?;
+        self.follow_after_use(&clinic, Some(invoice.client_id)).await;
         let changes = describe_changes(&desk_lines, &coverage, preview);
         Ok(FinalizeOutcome { number, changes })
     }

@@ -65,7 +65,10 @@ impl Store {
         let clinic = self.clinic_of(organisation_id, None, now).await?;
         self.expire_ended(organisation_id, clinic.today, report).await?;
         self.mark_past_due(organisation_id, clinic.today, report).await?;
-        self.renew_due(&clinic, now, report).await
+        self.renew_due(&clinic, now, report).await?;
+        let followed = self.follow_packs(&clinic, None, &automatic()).await?;
+        report.renewed.extend(followed);
+        Ok(())
     }
 
     async fn expire_ended(
@@ -156,6 +159,7 @@ impl Store {
             "SELECT s.id, s.clinic_id, t.renews_into_template_id FROM subscriptions s
              JOIN plan_templates t ON t.id = s.template_id
              WHERE s.organisation_id = ? AND s.status = ? AND t.auto_renew = 1 AND s.ends_on <= ?
+               AND s.kind = 'wellness'
                AND NOT EXISTS (SELECT 1 FROM subscriptions n WHERE n.renews_subscription_id = s.id
                                AND n.status <> 'cancelled')
                AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'subscription' AND a.entity_id = s.id

@@ -27,6 +27,7 @@ pub mod lists;
 pub mod outbox;
 pub mod over_usage;
 pub mod pack_changes;
+pub mod pack_follow;
 pub mod patients;
 pub mod payments;
 pub mod plan_state;

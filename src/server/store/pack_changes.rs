@@ -130,6 +130,7 @@ impl Store {
         .write(&mut tx, clinic.organisation_id, actor)
         .await?;
         tx.commit().await?;
+        self.follow_after_use(clinic, None).await;
         Ok(())
     }
 }

@@ -98,6 +98,7 @@ impl Store {
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
         tx.commit().await?;
+        self.follow_after_use(&clinic, None).await;
         self.sync_run(batch.organisation_id, run).await
     }
 
@@ -234,6 +235,7 @@ impl Store {
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
         tx.commit().await?;
+        self.follow_after_use(&clinic, None).await;
         self.sync_run(batch.organisation_id, run).await
     }
 }

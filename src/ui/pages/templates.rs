@@ -201,7 +201,11 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
                     }}).collect_view()}
                 </fieldset>
                 <label class="check"><input type="checkbox" prop:checked=move || auto_renew.get() on:change=move |ev| auto_renew.set(event_target_checked(&ev))/>
-                    <span>"Renews automatically before the end"</span></label>
+                    <span>{move || if kind.get() == "wellness" {
+                        "Renews automatically before the end"
+                    } else {
+                        "Next pack made automatically when one is used up or expires"
+                    }}</span></label>
                 <label class="check"><input type="checkbox" data-test="t-active" prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev))/>
                     <span>"On sale"</span></label>
             </div>
