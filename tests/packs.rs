@@ -234,3 +234,58 @@ fn merge(client: i64, form: &serde_json::Value, field: &str, value: &str) -> ser
     form[field] = json!(value);
     json!({ "client_id": client, "form": form })
 }
+
+#[test]
+fn a_pack_sold_on_an_invoice_exists_after_finalize_and_not_after_void() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = dog_without_package(&app).await;
+        let daycare = template_id(&app, "Daycare 10-day pack").await;
+        let pack_item = app.item_id(&format!("PACK-{daycare}")).await;
+        let packs_of = || {
+            app.scalar(
+                "SELECT count(*) FROM subscriptions WHERE client_id = ? AND kind <> 'wellness' AND status = 'active'",
+                client,
+            )
+        };
+        assert_eq!(packs_of().await, 0);
+        let invoice = app.new_invoice(client).await;
+        let line = json!({ "patient_id": dog, "item_id": pack_item, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        let (status, body) = app.call_json("invoice/save", json!({ "id": invoice, "lines": [line.clone()] })).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(packs_of().await, 0, "a draft sells nothing");
+        let (status, body) = app.finalize(invoice, json!([line]), "sell-pack").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(packs_of().await, 1, "finalizing made the pack");
+        let (pack, price, sold_on): (i64, String, Option<i64>) = sqlx::query_as(
+            "SELECT id, price, sold_on_invoice_id FROM subscriptions WHERE client_id = ? AND kind <> 'wellness'",
+        )
+        .bind(client)
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        let charged = text(&app, "SELECT net FROM invoice_lines WHERE invoice_id = ?", invoice).await.unwrap();
+        assert_eq!((price, sold_on), (charged, Some(invoice)), "paid on the invoice, at what the line charged");
+        assert_eq!(left_of(&app, pack).await, 10);
+
+        // A use of the pack on another invoice stops the void that sold it.
+        let day = app.item_id("DAYCARE").await;
+        let used = app.new_invoice(client).await;
+        let use_line =
+            json!({ "patient_id": dog, "item_id": day, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        assert_eq!(app.finalize(used, json!([use_line]), "use-sold").await.0, 200);
+        assert_eq!(left_of(&app, pack).await, 9);
+        let (status, body) = app.call("invoice/void", &format!("id={invoice}&reason=sold+by+mistake")).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.contains("has 1 day used already"), "{body}");
+        assert_eq!(packs_of().await, 1, "nothing changed");
+
+        let (status, body) = app.call("invoice/void", &format!("id={used}&reason=not+given")).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app.call("invoice/void", &format!("id={invoice}&reason=sold+by+mistake")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(packs_of().await, 0, "voiding the sale cancelled the pack");
+        let status = text(&app, "SELECT status FROM subscriptions WHERE id = ?", pack).await;
+        assert_eq!(status.as_deref(), Some("cancelled"), "kept, as cancelled, never deleted");
+    });
+}

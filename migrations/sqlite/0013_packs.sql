@@ -13,3 +13,8 @@ ALTER TABLE catalog_items ADD COLUMN sells_template_id INTEGER REFERENCES plan_t
 -- Two desks using the last session at once make one successor, not two.
 CREATE UNIQUE INDEX subscriptions_one_successor ON subscriptions(renews_subscription_id)
     WHERE renews_subscription_id IS NOT NULL AND status <> 'cancelled';
+-- Each package and session pack template already made gets its item.
+INSERT INTO catalog_items (organisation_id, code, name, kind, unit_name, regular_price, active, sells_template_id)
+SELECT organisation_id, 'PACK-' || id, name, 'service', 'pack', price, active, id
+FROM plan_templates WHERE kind <> 'wellness'
+ON CONFLICT (organisation_id, code) DO NOTHING;

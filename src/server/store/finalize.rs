@@ -78,6 +78,7 @@ impl Store {
         let number = next_number(&mut tx, organisation_id, &invoice).await?;
         let finalizing = Finalizing { invoice: &invoice, number: &number, minor_digits: clinic.currency.minor_digits };
         post_lines(&mut tx, &finalizing, &line_ids, &desk_lines, &coverage, actor).await?;
+        super::pack_sale::sell_packs(&mut tx, &clinic, &invoice, &number.text, &desk_lines, &coverage, actor).await?;
         sqlx::query(
             "UPDATE invoices SET status = 'finalized', invoice_number = ?, number_year = ?, number_seq = ?,
                     finalize_key = ?, coverage_json = ?, finalized_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),

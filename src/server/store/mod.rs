@@ -28,6 +28,7 @@ pub mod outbox;
 pub mod over_usage;
 pub mod pack_changes;
 pub mod pack_follow;
+pub(crate) mod pack_sale;
 pub mod patients;
 pub mod payments;
 pub mod plan_state;

@@ -169,6 +169,7 @@ impl Store {
             };
             detail = format!("{detail}; price changed from {old}, {locked}");
         }
+        super::pack_sale::sync_pack_item(&mut tx, id).await?;
         Audit { action: "template", entity: "plan_template", entity_id: id, detail: &detail, note: None }
             .write(&mut tx, org, actor)
             .await?;

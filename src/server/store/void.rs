@@ -61,6 +61,7 @@ impl Store {
                 corrections.join(", ")
             )));
         }
+        super::pack_sale::cancel_sold_packs(&mut tx, &clinic, &invoice, reason, actor).await?;
         let number = invoice.number.clone().unwrap_or_default();
         let note = format!("Invoice {number} voided: {reason}");
         // Its own uses go back first: a correction that returned an exam and

@@ -148,6 +148,7 @@ async fn seed_catalog(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx:
             .execute(&mut **tx)
             .await?;
         }
+        crate::server::store::pack_sale::sync_pack_item(tx, t as i64 + 1).await?;
     }
     Ok(())
 }

@@ -1,0 +1,151 @@
+//! Packs sold on an invoice. Every package and session pack template has a
+//! catalog item that stands for it (code `PACK-<template>`), kept in step
+//! with the template's name, price and sale state. Put on an invoice, it is
+//! priced like any item; finalizing the invoice makes the pack, and voiding
+//! the invoice cancels it again, as long as nothing of it was used.
+
+use sqlx::SqliteConnection;
+
+use super::audit::Audit;
+use super::invoice_row::SqlInvoice;
+use super::selling::copy_benefits;
+use super::template_row::template_on_sale;
+use crate::domain::{Coverage, DeskLine, plural, term_end};
+use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+
+/// The most packs one invoice line may sell.
+const MAX_PER_LINE: i64 = 10;
+
+/// Keeps the catalog item of a template in step with it: a package or
+/// session pack has one, on sale while the template is; a wellness plan's
+/// is taken off sale (a template's kind may change).
+pub(crate) async fn sync_pack_item(conn: &mut SqliteConnection, template_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO catalog_items (organisation_id, code, name, kind, unit_name, regular_price, active,
+                                    sells_template_id)
+         SELECT organisation_id, 'PACK-' || id, name, 'service', 'pack', price, active, id
+         FROM plan_templates WHERE id = ? AND kind <> 'wellness'
+         ON CONFLICT (organisation_id, code) DO UPDATE SET
+             name = excluded.name, regular_price = excluded.regular_price, active = excluded.active,
+             sells_template_id = excluded.sells_template_id",
+    )
+    .bind(template_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE catalog_items SET active = 0
+         WHERE sells_template_id = ? AND (SELECT kind FROM plan_templates WHERE id = ?) = 'wellness'",
+    )
+    .bind(template_id)
+    .bind(template_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Makes the packs a finalizing invoice sells: one per unit of each line
+/// whose item stands for a pack template, for the whole household, from
+/// the invoice date, paid on the invoice. Returns the new packs.
+pub(crate) async fn sell_packs(
+    tx: &mut SqliteConnection,
+    clinic: &ClinicInfo,
+    invoice: &SqlInvoice,
+    number: &str,
+    lines: &[DeskLine],
+    coverage: &Coverage,
+    actor: &Actor,
+) -> Result<Vec<i64>, AppError> {
+    let mut made = Vec::new();
+    for (position, (line, priced)) in lines.iter().zip(&coverage.lines).enumerate() {
+        let sells: Option<i64> = sqlx::query_scalar("SELECT sells_template_id FROM catalog_items WHERE id = ?")
+            .bind(line.item.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let Some(template_id) = sells else { continue };
+        let count = priced.quantity.0;
+        if !(1..=MAX_PER_LINE).contains(&count) {
+            return Err(AppError::Invalid(format!(
+                "Line {} ({}): an invoice sells 1 to {MAX_PER_LINE} packs a line, not {count}. A pack sold on an \
+                 earlier invoice is taken back by voiding that invoice.",
+                position + 1,
+                line.item.name
+            )));
+        }
+        let template = template_on_sale(&mut *tx, clinic.organisation_id, template_id).await?;
+        let ends_on = template.term_months.and_then(|m| term_end(invoice.invoice_date, m as u32));
+        let each = (priced.net.0 / rust_decimal::Decimal::from(count)).round_dp(clinic.currency.minor_digits);
+        for _ in 0..count {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name,
+                                            kind, status, starts_on, ends_on, price, member_discount_percent, billing,
+                                            enrollment_fee, sold_on_invoice_id)
+                 VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?, ?, ?, 'manual', '0', ?) RETURNING id",
+            )
+            .bind(clinic.organisation_id)
+            .bind(invoice.clinic_id)
+            .bind(template.id)
+            .bind(invoice.client_id)
+            .bind(&template.name)
+            .bind(&template.kind)
+            .bind(invoice.invoice_date)
+            .bind(ends_on)
+            .bind(each.to_string())
+            .bind(&template.member_discount_percent)
+            .bind(invoice.id)
+            .fetch_one(&mut *tx)
+            .await?;
+            copy_benefits(&mut *tx, id, template.id).await?;
+            let detail = format!("Sold {} on invoice {number}", template.name);
+            Audit { action: "sell", entity: "subscription", entity_id: id, detail: &detail, note: None }
+                .write(&mut *tx, clinic.organisation_id, actor)
+                .await?;
+            made.push(id);
+        }
+    }
+    Ok(made)
+}
+
+/// Cancels the packs a voided invoice sold. A pack already used is not
+/// taken away silently: the void is refused in words.
+pub(crate) async fn cancel_sold_packs(
+    tx: &mut SqliteConnection,
+    clinic: &ClinicInfo,
+    invoice: &SqlInvoice,
+    reason: &str,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let sold: Vec<(i64, String, i64, String)> = sqlx::query_as(
+        "SELECT s.id, s.plan_name,
+                COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l JOIN subscription_benefits b
+                          ON b.id = l.subscription_benefit_id WHERE b.subscription_id = s.id), 0),
+                COALESCE((SELECT COALESCE(i.subunit_name, i.unit_name) FROM subscription_benefits b
+                          JOIN catalog_items i ON i.id = b.item_id
+                          WHERE b.subscription_id = s.id AND b.limit_quantity IS NOT NULL), 'session')
+         FROM subscriptions s WHERE s.sold_on_invoice_id = ? AND s.status <> 'cancelled' ORDER BY s.id",
+    )
+    .bind(invoice.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    if let Some((_, name, used, unit)) = sold.iter().find(|(_, _, used, _)| *used != 0) {
+        return Err(AppError::Conflict(format!(
+            "The {name} sold on {} has {used} {} used already, so the invoice cannot be voided. Remove those uses \
+             from the pack's history first, or make a correction invoice for what was wrong.",
+            invoice.number.as_deref().unwrap_or("this invoice"),
+            plural(unit, *used)
+        )));
+    }
+    for (id, name, _, _) in sold {
+        sqlx::query("UPDATE subscriptions SET status = 'cancelled', cancelled_on = ? WHERE id = ?")
+            .bind(clinic.today)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!("{name} cancelled: the invoice that sold it was voided");
+        Audit { action: "cancel", entity: "subscription", entity_id: id, detail: &detail, note: Some(reason) }
+            .write(&mut *tx, clinic.organisation_id, actor)
+            .await?;
+    }
+    Ok(())
+}
