@@ -55,7 +55,9 @@ pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
-            state.store.invoice_view(clinic.organisation_id, id).await
+            let role = state.viewer().await?.role;
+            let view = state.store.invoice_view(clinic.organisation_id, id).await?;
+            Ok(InvoiceView { may_override: crate::domain::allows(role, Permission::AdjustPacks), ..view })
         }
         .await,
     )
@@ -79,12 +81,15 @@ pub async fn invoice_save(id: i64, lines: Vec<LineInput>) -> Result<SaveReceipt,
 
 /// Finalizes: the server counts again inside one transaction and posts the
 /// covered units. `preview` is the covered quantity per line the desk saw.
+/// `override_note` is a manager's reason to finalize sessions beyond an
+/// authorisation.
 #[server(prefix = "/api", endpoint = "invoice/finalize", input = Json)]
 pub async fn invoice_finalize(
     id: i64,
     lines: Vec<LineInput>,
     preview: Vec<i64>,
     key: String,
+    #[server(default)] override_note: Option<String>,
 ) -> Result<FinalizeOutcome, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -94,8 +99,11 @@ pub async fn invoice_finalize(
                 return Err(AppError::Invalid("The request key is missing; reload the page and try again.".into()));
             }
             let state = app_state()?;
-            let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
-            state.store.finalize_invoice(clinic.organisation_id, id, &lines, &preview, &key, &actor).await
+            let note = override_note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+            // Only a manager goes beyond what a referrer or insurer authorised.
+            let needed = if note.is_some() { Permission::AdjustPacks } else { Permission::ClinicDesk };
+            let (clinic, actor) = state.staff(needed).await?;
+            state.store.finalize_invoice_with(clinic.organisation_id, id, &lines, &preview, &key, note, &actor).await
         }
         .await,
     )

@@ -68,3 +68,19 @@ pub async fn change_pack(subscription_id: i64, form: PackChangeForm) -> Result<(
         .await,
     )
 }
+
+/// Records a referral or insurer authorisation as a session pack.
+#[server(prefix = "/api", endpoint = "client/authorise", input = Json)]
+pub async fn record_authorisation(client_id: i64, form: AuthorisationForm) -> Result<i64, AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::SellPlans).await?;
+            let input = form.parse().map_err(AppError::Invalid)?;
+            state.store.record_authorisation(&clinic, client_id, &input, &actor).await
+        }
+        .await,
+    )
+}

@@ -5,6 +5,7 @@
 //! the very function the server runs when it finalizes an invoice.
 
 pub mod access;
+pub mod authorised_use;
 pub mod badge;
 pub mod benefit;
 pub mod coverage;
@@ -33,6 +34,8 @@ pub mod text;
 pub mod tracker;
 
 #[cfg(test)]
+mod authorised_use_laws;
+#[cfg(test)]
 mod examples;
 #[cfg(test)]
 mod fixtures;
@@ -46,6 +49,7 @@ mod pack_laws;
 mod sync_laws;
 
 pub use access::{Permission, Role, allows};
+pub use authorised_use::{AskedLine, AuthorisedPack, beyond_authorisation};
 pub use badge::{BadgeState, badge_for_balance, badge_for_draft, left_text, out_of_text};
 pub use benefit::{BenefitBalance, BenefitId, Covers, GroupId, ItemId, Limit, Remaining, remaining};
 pub use coverage::{

@@ -104,6 +104,9 @@ pub struct InvoiceView {
     pub frozen: Option<Coverage>,
     /// Promotions running on the invoice date.
     pub promotions: Vec<Promotion>,
+    /// The viewer may finalize sessions beyond an authorisation with a note.
+    #[serde(default)]
+    pub may_override: bool,
 }
 
 impl InvoiceView {

@@ -162,3 +162,74 @@ mod tests {
         assert_eq!(change.parse(), Ok((0, NaiveDate::from_ymd_opt(2027, 1, 31))));
     }
 }
+
+/// A referral or insurer authorisation as typed: it becomes a session pack
+/// of that many sessions between the two dates.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorisationForm {
+    /// The session pack template, as chosen.
+    pub template_id: String,
+    /// Sessions authorised, as typed.
+    pub sessions: String,
+    /// First day, as typed.
+    pub starts_on: String,
+    /// Last day, as typed.
+    pub ends_on: String,
+    /// "referrer" or "insurer".
+    pub by: String,
+    /// Who: the referring practice or the insurer.
+    pub name: String,
+    /// Their reference number.
+    pub reference: String,
+}
+
+/// An [`AuthorisationForm`] read: what to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthorisationInput {
+    /// The template.
+    pub template_id: i64,
+    /// Sessions authorised.
+    pub sessions: i64,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day.
+    pub ends_on: NaiveDate,
+    /// Who authorised it, and their reference.
+    pub authorisation: crate::domain::Authorisation,
+}
+
+impl AuthorisationForm {
+    /// The authorisation, or what to fix.
+    pub fn parse(&self) -> Result<AuthorisationInput, String> {
+        let template_id = self.template_id.trim().parse::<i64>().map_err(|_| "Choose the session pack it is for.")?;
+        let sessions = self.sessions.trim().parse::<i64>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(|| {
+            format!("Sessions is a whole number from 1 to 100, not \u{201c}{}\u{201d}.", self.sessions.trim())
+        })?;
+        let day = |text: &str, what: &str| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("{what} is a date such as 2027-03-31, not \u{201c}{}\u{201d}.", text.trim()))
+        };
+        let starts_on = day(&self.starts_on, "From")?;
+        let ends_on = day(&self.ends_on, "Until")?;
+        if ends_on < starts_on {
+            return Err(format!("Until ({ends_on}) is before From ({starts_on})."));
+        }
+        let by = crate::domain::Authoriser::from_code(self.by.trim())
+            .ok_or("Say whether a referrer or an insurer authorised it.")?;
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 120 {
+            return Err("Give who authorised it (up to 120 characters): the referring practice or the insurer.".into());
+        }
+        let reference = self.reference.trim();
+        if reference.is_empty() || reference.chars().count() > 60 {
+            return Err("Give their reference number (up to 60 characters).".into());
+        }
+        Ok(AuthorisationInput {
+            template_id,
+            sessions,
+            starts_on,
+            ends_on,
+            authorisation: crate::domain::Authorisation { by, name: name.into(), reference: reference.into() },
+        })
+    }
+}

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::clinic::ClinicInfo;
 use crate::domain::{
-    Authorisation, BenefitId, CoverageSubscription, ItemRef, PackBalance, Quantity, SubscriptionStatus, UnitSpec,
-    in_force, pack_benefit, pack_of,
+    AskedLine, Authorisation, AuthorisedPack, BenefitId, CoverageSubscription, DeskLine, ItemRef, LineCoverage,
+    PackBalance, Quantity, SubscriptionStatus, UnitSpec, beyond_authorisation, in_force, pack_benefit, pack_of,
 };
 
 /// One patient in the clinic's list.
@@ -118,6 +118,25 @@ pub struct PlanCard {
     pub pack_facts: Option<PackFacts>,
 }
 
+/// What of a draft goes beyond an authorisation of the household's packs,
+/// line by line: the desk shows it live and finalizing refuses it unless a
+/// manager overrides.
+pub fn authorisation_refusals(
+    plans: &[PlanCard],
+    lines: &[(DeskLine, Option<&LineCoverage>)],
+    on: chrono::NaiveDate,
+) -> Vec<String> {
+    let packs: Vec<AuthorisedPack> = plans.iter().filter_map(PlanCard::authorised).collect();
+    if packs.is_empty() {
+        return Vec::new();
+    }
+    let asked: Vec<(AskedLine, Option<&LineCoverage>)> = lines
+        .iter()
+        .map(|(l, c)| (AskedLine { patient: l.input.patient_id, item: l.item.id, group: l.item.group_id }, *c))
+        .collect();
+    beyond_authorisation(&packs, &asked, on)
+}
+
 /// What a package or session pack carries besides its counts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackFacts {
@@ -134,6 +153,18 @@ impl PlanCard {
     /// the shared rules; `held` is what is booked and not yet drawn.
     pub fn pack(&self, held: Quantity) -> Option<PackBalance> {
         pack_of(&self.subscription, held, self.pack_facts.as_ref().and_then(|f| f.authorisation.clone()))
+    }
+
+    /// The authorisation this pack stands for, as the check of a draft's
+    /// sessions needs it.
+    pub fn authorised(&self) -> Option<AuthorisedPack> {
+        let authorisation = self.pack_facts.as_ref()?.authorisation.clone()?;
+        Some(AuthorisedPack {
+            subscription: self.subscription.clone(),
+            balance: self.pack(Quantity(0))?,
+            authorisation,
+            unit: self.pack_unit()?.to_string(),
+        })
     }
 
     /// The unit the pack counts in ("session", "day"), from its benefit.

@@ -20,6 +20,7 @@ use crate::wire::clinic::ClinicInfo;
 use crate::wire::desk::DeskLine;
 use crate::wire::error::AppError;
 use crate::wire::invoice_view::{FinalizeOutcome, InvoiceStatus};
+use crate::wire::patients::authorisation_refusals;
 
 impl Store {
     /// Saves the lines and finalizes: recomputes coverage with the shared
@@ -34,6 +35,24 @@ impl Store {
         lines: &[LineInput],
         preview: &[i64],
         key: &str,
+        actor: &Actor,
+    ) -> Result<FinalizeOutcome, AppError> {
+        self.finalize_invoice_with(organisation_id, invoice_id, lines, preview, key, None, actor).await
+    }
+
+    /// [`Store::finalize_invoice`] with a manager's note that overrides the
+    /// authorisations a line goes beyond (past their end, or beyond the
+    /// sessions they stand for). Without it such an invoice is refused in
+    /// words; the caller checks that the note is a manager's.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn finalize_invoice_with(
+        &self,
+        organisation_id: i64,
+        invoice_id: i64,
+        lines: &[LineInput],
+        preview: &[i64],
+        key: &str,
+        override_note: Option<&str>,
         actor: &Actor,
     ) -> Result<FinalizeOutcome, AppError> {
         let mut tx = self.begin_write().await?;
@@ -73,8 +92,20 @@ impl Store {
         }
         let line_ids = replace_lines(&mut tx, organisation_id, &invoice, lines).await?;
         let desk_lines = desk_lines(&mut tx, organisation_id, lines).await?;
-        let (pricing, _) = invoice_pricing(&mut tx, &clinic, &invoice).await?;
+        let (pricing, plans) = invoice_pricing(&mut tx, &clinic, &invoice).await?;
         let coverage = price_draft(&pricing, &desk_lines).finalizable(&desk_lines).map_err(AppError::Invalid)?;
+        let asked: Vec<_> = desk_lines.iter().cloned().zip(coverage.lines.iter().map(Some)).collect();
+        let beyond = authorisation_refusals(&plans, &asked, invoice.invoice_date);
+        let overridden = match (beyond.is_empty(), override_note.map(str::trim).filter(|n| !n.is_empty())) {
+            (true, _) => None,
+            (false, Some(note)) => Some((beyond.join(" "), note)),
+            (false, None) => {
+                return Err(AppError::Conflict(format!(
+                    "{} Nothing was finalized; a manager may finalize it with a note that says why.",
+                    beyond.join(" ")
+                )));
+            }
+        };
         let number = next_number(&mut tx, organisation_id, &invoice).await?;
         let finalizing = Finalizing { invoice: &invoice, number: &number, minor_digits: clinic.currency.minor_digits };
         post_lines(&mut tx, &finalizing, &line_ids, &desk_lines, &coverage, actor).await?;
@@ -99,6 +130,18 @@ impl Store {
         Audit { action: "finalize", entity: "invoice", entity_id: invoice.id, detail: &detail, note: None }
             .write(&mut tx, organisation_id, actor)
             .await?;
+        if let Some((beyond, note)) = overridden {
+            let detail = format!("Finalized {number} beyond an authorisation: {beyond}");
+            Audit {
+                action: "authorisation_override",
+                entity: "invoice",
+                entity_id: invoice.id,
+                detail: &detail,
+                note: Some(note),
+            }
+            .write(&mut tx, organisation_id, actor)
+            .await?;
+        }
         super::over_usage::tell(&mut tx, &clinic, &number, &desk_lines, &coverage).await?;
         tx.commit().await?;
         self.follow_after_use(&clinic, Some(invoice.client_id)).await;

@@ -240,6 +240,7 @@ impl Store {
             }),
             frozen,
             promotions: pricing.promotions,
+            may_override: false,
         })
     }
 

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod authorisations;
 pub mod carry_over;
 pub mod catalog;
 pub mod client_packs;

@@ -1,6 +1,7 @@
 //! The clinic desk's shared parts: line editor, catalog picker, tracker,
 //! and the autosave that keeps drafts.
 
+pub mod authorisation;
 pub mod autosave;
 #[cfg(feature = "hydrate")]
 pub mod leaving;

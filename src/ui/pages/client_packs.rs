@@ -9,6 +9,7 @@ use crate::api::packs::{ClientPacks, PackRow, PackUse, client_packs_page};
 use crate::domain::{PackState, Quantity, pack_badge};
 use crate::ui::badges::{BenefitBadge, StatusPill};
 use crate::ui::format::date;
+use crate::ui::pages::authorisation_form::AuthorisationPanel;
 use crate::ui::pages::pack_forms::{CarryOverPanel, ChangePackForm};
 use crate::ui::route::{loaded, route_id};
 
@@ -53,6 +54,7 @@ fn PacksView(page: ClientPacks, version: RwSignal<u32>) -> impl IntoView {
             }).collect_view()}
             <a href=format!("/clients/{}/packs", client.id) aria-current="page" data-test="packs-tab">"Packs"</a>
         </nav>
+        {may_sell.then(|| view! { <AuthorisationPanel client_id=client.id templates=templates.clone() version/> })}
         {may_adjust.then(|| view! { <CarryOverPanel client_id=client.id templates version/> })}
         <section class="packs">
             {current.is_empty().then(|| view! {

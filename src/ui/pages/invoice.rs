@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::invoice_view::{FinalizeOutcome, InvoiceStatus, InvoiceView};
 use crate::api::invoices::{InvoiceSave, invoice_correct, invoice_finalize, invoice_load, invoice_void};
 use crate::domain::{Currency, LineInput, Money};
+use crate::ui::desk::authorisation::AuthorisationCheck;
 use crate::ui::desk::autosave::{SaveIndicator, autosave};
 use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
 use crate::ui::desk::open_packs::OpenPacks;
@@ -116,6 +117,7 @@ fn DraftInvoice(
     let new_line_pet = RwSignal::new(default_pet);
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let override_note = RwSignal::new(String::new());
     let finalize = move |_| {
         let lines = state.inputs();
         let preview = state.preview();
@@ -123,7 +125,8 @@ fn DraftInvoice(
         busy.set(true);
         problem.set(None);
         spawn_local(async move {
-            match invoice_finalize(id, lines, preview, key).await {
+            let note = Some(override_note.get_untracked()).filter(|n| !n.trim().is_empty());
+            match invoice_finalize(id, lines, preview, key, note).await {
                 Ok(result) => {
                     // Finalizing sent these lines; the draft has nothing left to save.
                     save.discard();
@@ -170,6 +173,8 @@ fn DraftInvoice(
             <Totals totals currency=currency.clone()/>
         </section>
         <TrackerTable tracker currency=currency.clone() plans=view.plans.clone()/>
+        <AuthorisationCheck state plans=view.plans.clone() date_of_draft=view.invoice_date
+            may_override=view.may_override override_note/>
         {move || problem.get().map(|p| view! { <p class="banner error" role="alert" data-test="invoice-problem">{p}</p> })}
         <div class="actions">
             <button class="button" data-test="finalize" disabled=move || busy.get() on:click=finalize>

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod authorisation_form;
 pub mod client_packs;
 pub mod home;
 pub mod invoice;

@@ -1,0 +1,93 @@
+//! Referral and insurer authorisations: a session pack of N sessions between
+//! two dates; a session past its end or beyond N is refused in words unless
+//! a manager overrides with a note.
+
+mod support;
+
+use chrono::{Days, Utc};
+use serde_json::json;
+use support::*;
+
+#[test]
+fn an_authorisation_refuses_sessions_beyond_n_and_after_its_end_unless_a_manager_overrides() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client): (i64, i64) = sqlx::query_as(
+            "SELECT p.id, p.client_id FROM patients p WHERE p.species = 'dog' AND NOT EXISTS
+               (SELECT 1 FROM subscriptions s WHERE s.client_id = p.client_id AND s.kind <> 'wellness')
+             ORDER BY p.id LIMIT 1",
+        )
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        let today = app.store.clinic_of(1, None, Utc::now()).await.unwrap().today;
+        let physio = template_id(&app, "Physio 6-session pack").await;
+        let receptionist = app.client_for(RECEPTIONIST).await;
+        let form = |sessions: &str, until: chrono::NaiveDate| {
+            json!({ "client_id": client, "form": {
+                "template_id": physio.to_string(), "sessions": sessions, "starts_on": (today - Days::new(10)).to_string(),
+                "ends_on": until.to_string(), "by": "referrer", "name": "Dr Okafor, Riverside Referrals",
+                "reference": "RR-2291" } })
+        };
+        let (status, body) = app.call_as_json(&receptionist, "client/authorise", form("two", today)).await;
+        assert_eq!(status, 422);
+        assert!(body.contains("Sessions is a whole number"), "{body}");
+        let (status, body) =
+            app.call_as_json(&receptionist, "client/authorise", form("2", today + Days::new(20))).await;
+        assert_eq!(status, 200, "{body}");
+        let pack: i64 = body.trim().parse().unwrap();
+        let size = app
+            .scalar("SELECT limit_quantity FROM subscription_benefits WHERE subscription_id = ? AND limit_quantity IS NOT NULL", pack)
+            .await;
+        assert_eq!(size, 2, "the pack stands for the sessions authorised");
+
+        let session = app.item_id("PHYSIO").await;
+        let lines = |n: &str| json!([{ "patient_id": dog, "item_id": session, "quantity_text": n, "unit": "Unit", "discount_text": "" }]);
+        let app = &app;
+        let finalize = |who: &reqwest::Client, invoice: i64, n: &str, note: Option<&str>, key: &str| {
+            let body = json!({ "id": invoice, "lines": lines(n), "preview": [], "key": key, "override_note": note });
+            let who = who.clone();
+            async move { app.call_as_json(&who, "invoice/finalize", body).await }
+        };
+        let invoice = app.new_invoice(client).await;
+        let (status, body) = finalize(&receptionist, invoice, "3", None, "three").await;
+        assert_eq!(status, 409, "{body}");
+        assert!(
+            body.contains("Line 1: Physio 6-session pack (authorised by Dr Okafor, Riverside Referrals, ref. RR-2291) has 0 sessions available; 1 asked"),
+            "{body}"
+        );
+        let used = || {
+            app.scalar("SELECT COALESCE(SUM(l.quantity), 0) FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id WHERE b.subscription_id = ?", pack)
+        };
+        assert_eq!(used().await, 0, "nothing was finalized");
+        let (status, _) = finalize(&receptionist, invoice, "3", Some("the referrer said yes"), "three-r").await;
+        assert_eq!(status, 403, "only a manager overrides");
+        let manager = app.client.clone();
+        let (status, body) = finalize(&manager, invoice, "3", Some("Referrer extended by phone"), "three-m").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(used().await, 2, "the two authorised sessions counted; the third is charged");
+        let said =
+            text(app, "SELECT note FROM audit_log WHERE action = 'authorisation_override' AND entity_id = ?", invoice)
+                .await;
+        assert_eq!(said.as_deref(), Some("Referrer extended by phone"));
+
+        // Past its end, a session is refused too.
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE subscriptions SET ends_on = ? WHERE id = ?")
+            .bind(today - Days::new(1))
+            .bind(pack)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE subscription_benefits SET limit_quantity = 6 WHERE subscription_id = ?")
+            .bind(pack)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let late = app.new_invoice(client).await;
+        let (status, body) = finalize(&receptionist, late, "1", None, "late").await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.contains(&format!("ended on {}", today - Days::new(1))), "{body}");
+    });
+}
