@@ -84,6 +84,15 @@ fn staff_calls() -> Vec<Call> {
                     "reason": "old system" } }),
         ),
         json_call(
+            "client/authorise",
+            json!({ "client_id": 1, "form": { "template_id": "5", "sessions": "3", "starts_on": "2026-11-01",
+                    "ends_on": "2027-01-31", "by": "insurer", "name": "PetCover", "reference": "PC-1" } }),
+        ),
+        json_call(
+            "carry-over/file",
+            json!({ "csv": "client,pack,left,reason\n1,Daycare 10-day pack,3,old\n", "apply": true }),
+        ),
+        json_call(
             "pack/change",
             json!({ "subscription_id": 1, "form": { "left": "3", "ends_on": "", "note": "fix" } }),
         ),

@@ -289,3 +289,56 @@ fn a_pack_sold_on_an_invoice_exists_after_finalize_and_not_after_void() {
         assert_eq!(status.as_deref(), Some("cancelled"), "kept, as cancelled, never deleted");
     });
 }
+
+#[test]
+fn a_carry_over_file_with_one_bad_line_applies_nothing_and_a_preview_changes_nothing() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let emails: Vec<String> =
+            sqlx::query_scalar("SELECT email FROM clients WHERE email IS NOT NULL ORDER BY id LIMIT 3")
+                .fetch_all(app.store.reader())
+                .await
+                .unwrap();
+        let packs = || app.scalar("SELECT count(*) + ? FROM subscriptions WHERE origin = 'carried_over'", 0);
+        let ledger = || app.scalar("SELECT count(*) + ? FROM usage_ledger", 0);
+        let (packs_before, ledger_before) = (packs().await, ledger().await);
+        let good = format!(
+            "client,pack,left,ends_on,note,reason\n\
+             {},Daycare 10-day pack,7,,\"Paid, old system\",Moving over\n\
+             {},physio 6-session pack,2,2099-01-31,,Moving over\n",
+            emails[0], emails[1]
+        );
+        let bad = format!(
+            "{good}{},Grooming deluxe,3,,,Moving over\nnobody@example.com,Daycare 10-day pack,4,,,Moving over\n",
+            emails[2]
+        );
+        let (status, body) = app.call_json("carry-over/file", json!({ "csv": bad, "apply": true })).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("Nothing of this file was applied"), "{body}");
+        assert!(
+            body.contains("line 4, pack: no package or session pack on sale is called \\\"Grooming deluxe\\\""),
+            "{body}"
+        );
+        assert!(body.contains("line 5, client: no client has the email or number"), "{body}");
+        assert_eq!((packs().await, ledger().await), (packs_before, ledger_before), "nothing was applied");
+
+        let (status, body) = app.call_json("carry-over/file", json!({ "csv": good, "apply": false })).await;
+        assert_eq!(status, 200, "{body}");
+        let preview: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(preview["applied"], false);
+        assert_eq!(preview["rows"].as_array().unwrap().len(), 2);
+        assert_eq!(preview["rows"][0]["pack_name"], "Daycare 10-day pack");
+        assert_eq!(preview["rows"][0]["note"], "Paid, old system");
+        assert_eq!(preview["rows"][1]["pack_name"], "Physio 6-session pack", "matched whatever the case");
+        assert_eq!((packs().await, ledger().await), (packs_before, ledger_before), "a preview applies nothing");
+
+        let (status, body) = app.call_json("carry-over/file", json!({ "csv": good, "apply": true })).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(packs().await, packs_before + 2, "both applied once confirmed");
+        let receptionist = app.client_for(RECEPTIONIST).await;
+        let (status, _) =
+            app.call_as_json(&receptionist, "carry-over/file", json!({ "csv": good, "apply": true })).await;
+        assert_eq!(status, 403, "only managers carry packs over");
+        assert_eq!(packs().await, packs_before + 2);
+    });
+}

@@ -16,6 +16,7 @@ use leptos_router::{SsrMode, path};
 
 use layout::{AppHeader, NotFound};
 use pages::account::{ForgotPage, LoginPage, ResetPage};
+use pages::carry_over_file::CarryOverFilePage;
 use pages::client_packs::ClientPacksPage;
 use pages::home::HomePage;
 use pages::invoice::InvoicePage;
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/patients/:id") view=PatientPage ssr=SsrMode::Async/>
                     <Route path=path!("/clients/:id/packs") view=ClientPacksPage ssr=SsrMode::Async/>
+                    <Route path=path!("/carry-over") view=CarryOverFilePage/>
                     <Route path=path!("/lists") view=ListsPage ssr=SsrMode::Async/>
                     <Route path=path!("/patients/:id/sell") view=SellPlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/soap/:id") view=SoapPage ssr=SsrMode::Async/>

@@ -233,3 +233,31 @@ impl AuthorisationForm {
         })
     }
 }
+
+/// What one line of a carry-over file becomes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarryPreviewRow {
+    /// Its line number in the file.
+    pub line: u64,
+    /// The client it was matched to.
+    pub client_id: i64,
+    /// Their name.
+    pub client_name: String,
+    /// The template it becomes.
+    pub pack_name: String,
+    /// Sessions or days left.
+    pub left: i64,
+    /// The last day, when it expires.
+    pub ends_on: Option<NaiveDate>,
+    /// Shown at each use.
+    pub note: String,
+}
+
+/// A carry-over file's preview, or what was applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarryOverFile {
+    /// Every line, in file order.
+    pub rows: Vec<CarryPreviewRow>,
+    /// True once applied; false for a preview.
+    pub applied: bool,
+}

@@ -102,19 +102,19 @@ fn empty_file() -> String {
 
 /// Physical line numbers from byte offsets: the reader's own count does not
 /// see a Windows line end as one.
-struct LineCounter<'a> {
+pub(crate) struct LineCounter<'a> {
     bytes: &'a [u8],
     at: usize,
     line: u64,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
         LineCounter { bytes, at: 0, line: 1 }
     }
 
     /// The line holding byte `offset`; offsets only grow.
-    fn line_of(&mut self, offset: u64) -> u64 {
+    pub(crate) fn line_of(&mut self, offset: u64) -> u64 {
         let mut offset = usize::try_from(offset).unwrap_or(usize::MAX).min(self.bytes.len());
         // After a Windows line end the reader places a record on its "\n".
         while self.bytes.get(offset).is_some_and(|b| *b == b'\r' || *b == b'\n') {
@@ -128,7 +128,7 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-fn csv_problem(e: &csv::Error, line: u64) -> LineProblem {
+pub(crate) fn csv_problem(e: &csv::Error, line: u64) -> LineProblem {
     let message = match e.kind() {
         csv::ErrorKind::Io(_) => "the file could not be read to the end".into(),
         _ => "this line is not valid CSV (check its quotes)".into(),

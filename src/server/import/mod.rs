@@ -1,6 +1,7 @@
 //! Usage sync from a practice system: a CSV export read whole, then applied
 //! as one batch; the `carecount import` command.
 
+pub mod carry_over_csv;
 pub mod command;
 pub mod csv_lines;
 pub mod folder;

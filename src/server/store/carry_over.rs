@@ -47,109 +47,122 @@ impl Store {
         carry: &CarryOver<'_>,
         actor: &Actor,
     ) -> Result<i64, AppError> {
-        let reason = required_note(carry.reason, "why this balance is carried over").map_err(AppError::Invalid)?;
-        let use_note = carry.use_note.trim();
-        within("The note shown at each use", use_note, USE_NOTE_MAX).map_err(AppError::Invalid)?;
-        if !(1..=MAX_LEFT).contains(&carry.left) {
-            return Err(AppError::Invalid(format!(
-                "Number left must be between 1 and {MAX_LEFT}; a used-up pack need not be carried over."
-            )));
-        }
-        if let Some(end) = carry.ends_on.filter(|end| *end < clinic.today) {
-            return Err(AppError::Invalid(format!(
-                "The end date {end} has passed; give a date from today on, or leave it empty if it does not expire."
-            )));
-        }
         let mut tx = self.begin_write().await?;
-        require_client(&mut tx, clinic.organisation_id, client_id).await?;
-        let template = template_on_sale(&mut tx, clinic.organisation_id, carry.template_id).await?;
-        let kind = PlanKind::from_code(&template.kind).ok_or(AppError::Internal)?;
-        if kind == PlanKind::WellnessPlan {
-            return Err(AppError::Invalid(format!(
-                "{} is a wellness plan; carry-over brings packages and session packs. Choose one of those.",
-                template.name
-            )));
-        }
-        let counted: Vec<(i64, Option<i64>, i64)> = sqlx::query_as(
-            "SELECT id, item_id, limit_quantity FROM template_benefits
-             WHERE template_id = ? AND limit_quantity IS NOT NULL ORDER BY position",
+        let id = carry_over_on(&mut tx, clinic, client_id, carry, actor).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+/// [`Store::carry_over`] inside a caller's write transaction: a file of
+/// carry-overs applies whole or not at all.
+pub(crate) async fn carry_over_on(
+    tx: &mut sqlx::SqliteConnection,
+    clinic: &ClinicInfo,
+    client_id: i64,
+    carry: &CarryOver<'_>,
+    actor: &Actor,
+) -> Result<i64, AppError> {
+    let reason = required_note(carry.reason, "why this balance is carried over").map_err(AppError::Invalid)?;
+    let use_note = carry.use_note.trim();
+    within("The note shown at each use", use_note, USE_NOTE_MAX).map_err(AppError::Invalid)?;
+    if !(1..=MAX_LEFT).contains(&carry.left) {
+        return Err(AppError::Invalid(format!(
+            "Number left must be between 1 and {MAX_LEFT}; a used-up pack need not be carried over."
+        )));
+    }
+    if let Some(end) = carry.ends_on.filter(|end| *end < clinic.today) {
+        return Err(AppError::Invalid(format!(
+            "The end date {end} has passed; give a date from today on, or leave it empty if it does not expire."
+        )));
+    }
+    require_client(&mut *tx, clinic.organisation_id, client_id).await?;
+    let template = template_on_sale(&mut *tx, clinic.organisation_id, carry.template_id).await?;
+    let kind = PlanKind::from_code(&template.kind).ok_or(AppError::Internal)?;
+    if kind == PlanKind::WellnessPlan {
+        return Err(AppError::Invalid(format!(
+            "{} is a wellness plan; carry-over brings packages and session packs. Choose one of those.",
+            template.name
+        )));
+    }
+    let counted: Vec<(i64, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT id, item_id, limit_quantity FROM template_benefits
+         WHERE template_id = ? AND limit_quantity IS NOT NULL ORDER BY position",
+    )
+    .bind(template.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let [(_, _, size)] = counted.as_slice() else {
+        return Err(AppError::Invalid(format!(
+            "{} counts {} things; carry-over needs a pack that counts one (sessions or days).",
+            template.name,
+            counted.len()
+        )));
+    };
+    let subscription_id: i64 = sqlx::query_scalar(
+        "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
+                                    status, starts_on, ends_on, price, member_discount_percent, billing,
+                                    enrollment_fee, origin, use_note)
+         VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?, '0', ?, 'manual', '0', 'carried_over', ?) RETURNING id",
+    )
+    .bind(clinic.organisation_id)
+    .bind(clinic.id)
+    .bind(template.id)
+    .bind(client_id)
+    .bind(&template.name)
+    .bind(&template.kind)
+    .bind(clinic.today)
+    .bind(carry.ends_on)
+    .bind(&template.member_discount_percent)
+    .bind(use_note)
+    .fetch_one(&mut *tx)
+    .await?;
+    copy_benefits(&mut *tx, subscription_id, template.id).await?;
+    // What was used in the other system, as the entry that leaves a new
+    // pack with what is left (below zero when more is left than it holds).
+    let fresh = PackBalance {
+        size: Quantity(*size),
+        used: Quantity(0),
+        held: Quantity(0),
+        starts_on: clinic.today,
+        ends_on: carry.ends_on,
+        authorisation: None,
+    };
+    let used_before = fresh.entry_to_leave(Quantity(carry.left)).0;
+    if used_before != 0 {
+        let (benefit_id, item_id): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT id, item_id FROM subscription_benefits
+             WHERE subscription_id = ? AND limit_quantity IS NOT NULL",
         )
-        .bind(template.id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let [(_, _, size)] = counted.as_slice() else {
-            return Err(AppError::Invalid(format!(
-                "{} counts {} things; carry-over needs a pack that counts one (sessions or days).",
-                template.name,
-                counted.len()
-            )));
-        };
-        let subscription_id: i64 = sqlx::query_scalar(
-            "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
-                                        status, starts_on, ends_on, price, member_discount_percent, billing,
-                                        enrollment_fee, origin, use_note)
-             VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?, '0', ?, 'manual', '0', 'carried_over', ?) RETURNING id",
-        )
-        .bind(clinic.organisation_id)
-        .bind(clinic.id)
-        .bind(template.id)
-        .bind(client_id)
-        .bind(&template.name)
-        .bind(&template.kind)
-        .bind(clinic.today)
-        .bind(carry.ends_on)
-        .bind(&template.member_discount_percent)
-        .bind(use_note)
+        .bind(subscription_id)
         .fetch_one(&mut *tx)
         .await?;
-        copy_benefits(&mut tx, subscription_id, template.id).await?;
-        // What was used in the other system, as the entry that leaves a new
-        // pack with what is left (below zero when more is left than it holds).
-        let fresh = PackBalance {
-            size: Quantity(*size),
-            used: Quantity(0),
-            held: Quantity(0),
-            starts_on: clinic.today,
-            ends_on: carry.ends_on,
-            authorisation: None,
+        let entry = NewEntry {
+            benefit_id,
+            patient_id: None,
+            item_id,
+            quantity: used_before,
+            source_kind: "opening_balance",
+            source_key: format!("carry-over:{subscription_id}"),
+            reversal_of: None,
+            invoice_line_id: None,
+            note: reason.to_string(),
+            used_on: clinic.today,
+            savings: Money::default(),
+            owner_reason: None,
         };
-        let used_before = fresh.entry_to_leave(Quantity(carry.left)).0;
-        if used_before != 0 {
-            let (benefit_id, item_id): (i64, Option<i64>) = sqlx::query_as(
-                "SELECT id, item_id FROM subscription_benefits
-                 WHERE subscription_id = ? AND limit_quantity IS NOT NULL",
-            )
-            .bind(subscription_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let entry = NewEntry {
-                benefit_id,
-                patient_id: None,
-                item_id,
-                quantity: used_before,
-                source_kind: "opening_balance",
-                source_key: format!("carry-over:{subscription_id}"),
-                reversal_of: None,
-                invoice_line_id: None,
-                note: reason.to_string(),
-                used_on: clinic.today,
-                savings: Money::default(),
-                owner_reason: None,
-            };
-            append(&mut tx, entry, actor).await?;
-        }
-        let ends = carry.ends_on.map_or_else(|| "no end date".to_string(), |end| format!("ends {end}"));
-        let detail = format!("Carried over {}: {} of {size} left, {ends}", template.name, carry.left);
-        Audit {
-            action: "carry_over",
-            entity: "subscription",
-            entity_id: subscription_id,
-            detail: &detail,
-            note: Some(reason),
-        }
-        .write(&mut tx, clinic.organisation_id, actor)
-        .await?;
-        tx.commit().await?;
-        Ok(subscription_id)
+        append(&mut *tx, entry, actor).await?;
     }
+    let ends = carry.ends_on.map_or_else(|| "no end date".to_string(), |end| format!("ends {end}"));
+    let detail = format!("Carried over {}: {} of {size} left, {ends}", template.name, carry.left);
+    Audit {
+        action: "carry_over",
+        entity: "subscription",
+        entity_id: subscription_id,
+        detail: &detail,
+        note: Some(reason),
+    }
+    .write(&mut *tx, clinic.organisation_id, actor)
+    .await?;
+    Ok(subscription_id)
 }

@@ -10,6 +10,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod authorisations;
 pub mod carry_over;
+pub mod carry_over_file;
 pub mod catalog;
 pub mod client_packs;
 pub mod clinic;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod authorisation_form;
+pub mod carry_over_file;
 pub mod client_packs;
 pub mod home;
 pub mod invoice;

@@ -64,7 +64,8 @@ pub fn CarryOverPanel(client_id: i64, templates: Vec<PackTemplateChoice>, versio
             <summary class="panel-title">"Carry over a pack from another system"</summary>
             <p class="muted small panel-note">
                 "For a package or pack the client already had before CareCount: no sale, no payment. "
-                "What was used before is recorded as a carried-over balance, with your reason."
+                "What was used before is recorded as a carried-over balance, with your reason. "
+                <a href="/carry-over" data-test="carry-over-file-link">"Many clients? Carry them over from a file."</a>
             </p>
             <form class="form-grid" on:submit=submit>
                 <label class="field"><span>"Becomes"</span>
