@@ -180,3 +180,32 @@ fn a_carried_over_pack_reads_as_staff_say_it() {
         "Daycare 10 has 7 days available; 8 asked. A manager may override with a note."
     );
 }
+
+proptest! {
+    /// A pack read off its subscription leaves what the coverage rules say
+    /// its benefit has left (never below zero), so the desk's pack list and
+    /// a line's badge always agree.
+    #[test]
+    fn a_pack_leaves_what_its_benefit_leaves(size in 0i64..20, used in -3i64..25, unlimited_too in any::<bool>()) {
+        use super::benefit::{BenefitBalance, Covers, Limit};
+        use super::money::Percent;
+        use super::subscription::{CoverageSubscription, PlanKind, SubscriptionStatus};
+        let counted = BenefitBalance {
+            id: 1, label: "Days".into(), covers: Covers::Item(9), limit: Limit::Counted(Quantity(size)),
+            discount: Percent::FULL, used: Quantity(used),
+        };
+        let mut benefits = vec![counted.clone()];
+        if unlimited_too {
+            benefits.push(BenefitBalance { id: 2, limit: Limit::Unlimited, ..counted.clone() });
+        }
+        let sub = CoverageSubscription {
+            id: 4, plan_name: "Daycare".into(), kind: PlanKind::Package, patient_id: None,
+            status: SubscriptionStatus::Active, starts_on: day(0), ends_on: None, member_discount: None, benefits,
+        };
+        let pack = super::pack_view::pack_of(&sub, Quantity(0), None).expect("one counted benefit");
+        let left = counted.remaining().available().map(|q| q.0);
+        prop_assert_eq!(Some(pack.left().0), left);
+        let wellness = CoverageSubscription { kind: PlanKind::WellnessPlan, patient_id: Some(1), ..sub };
+        prop_assert!(super::pack_view::pack_of(&wellness, Quantity(0), None).is_none(), "a wellness plan is no pack");
+    }
+}

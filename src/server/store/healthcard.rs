@@ -38,6 +38,9 @@ fn words(u: SqlUse) -> Option<UsageWords> {
     let pet = u.patient_name.unwrap_or_else(|| "Your pet".into());
     let text = match (u.source_kind.as_str(), u.quantity > 0) {
         ("transfer", _) => u.note.clone(),
+        // Nobody's pet in particular: what the earlier system had counted.
+        ("opening_balance", true) => format!("{amount} of {item} used before"),
+        ("opening_balance", false) => format!("{amount} of {item} added to the balance"),
         (_, true) => format!("{pet} used {amount} of {item}"),
         (_, false) => format!("{amount} of {item} given back to the plan"),
     };
@@ -51,6 +54,7 @@ fn words(u: SqlUse) -> Option<UsageWords> {
         },
         ("transfer", _) => "the plan moved after a pet died".into(),
         ("opening_balance" | "import_line", _) => "carried over from the clinic's earlier system".into(),
+        ("manual_adjustment", _) => "balance set by the clinic".into(),
         _ => "recorded by the clinic".into(),
     };
     Some(UsageWords { on, text, source })

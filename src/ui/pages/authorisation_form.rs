@@ -7,10 +7,11 @@ use leptos::task::spawn_local;
 
 use crate::api::packs::{AuthorisationForm, PackTemplateChoice, record_authorisation};
 use crate::domain::PlanKind;
+use crate::ui::pages::client_packs::Changed;
 
 /// The authorisation form, for the session pack templates.
 #[component]
-pub fn AuthorisationPanel(client_id: i64, templates: Vec<PackTemplateChoice>, version: RwSignal<u32>) -> impl IntoView {
+pub fn AuthorisationPanel(client_id: i64, templates: Vec<PackTemplateChoice>, changed: Changed) -> impl IntoView {
     let packs: Vec<PackTemplateChoice> = templates.into_iter().filter(|t| t.kind == PlanKind::SessionPack).collect();
     let form = RwSignal::new(AuthorisationForm {
         template_id: packs.first().map(|t| t.id.to_string()).unwrap_or_default(),
@@ -18,7 +19,6 @@ pub fn AuthorisationPanel(client_id: i64, templates: Vec<PackTemplateChoice>, ve
         ..Default::default()
     });
     let problem = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed = form.get_untracked();
@@ -28,22 +28,11 @@ pub fn AuthorisationPanel(client_id: i64, templates: Vec<PackTemplateChoice>, ve
         }
         spawn_local(async move {
             match record_authorisation(client_id, typed.clone()).await {
-                Ok(_) => {
-                    done.set(Some(format!(
-                        "{} sessions authorised by {} recorded.",
-                        typed.sessions.trim(),
-                        typed.name.trim()
-                    )));
-                    problem.set(None);
-                    form.update(|f| {
-                        *f = AuthorisationForm {
-                            template_id: f.template_id.clone(),
-                            by: f.by.clone(),
-                            ..Default::default()
-                        }
-                    });
-                    version.update(|v| *v += 1);
-                }
+                Ok(_) => changed.done(format!(
+                    "{} sessions authorised by {} recorded.",
+                    typed.sessions.trim(),
+                    typed.name.trim()
+                )),
                 Err(e) => problem.set(Some(e.to_string())),
             }
         });
@@ -82,7 +71,6 @@ pub fn AuthorisationPanel(client_id: i64, templates: Vec<PackTemplateChoice>, ve
                 {field("From", "auth-from", "date", |f| &f.starts_on, |f, v| f.starts_on = v)}
                 {field("Until", "auth-until", "date", |f| &f.ends_on, |f, v| f.ends_on = v)}
                 {move || problem.get().map(|p| view! { <p class="banner error" role="alert" data-test="auth-problem">{p}</p> })}
-                {move || done.get().map(|d| view! { <p class="banner success" role="status">{d}</p> })}
                 <div class="actions"><button class="button" type="submit" data-test="auth-submit">"Record authorisation"</button></div>
             </form>
         </details>

@@ -70,7 +70,7 @@ fn PreviewTable(
     let count = file.rows.len();
     let applied = file.applied;
     view! {
-        <section class="panel" data-test="carry-file-preview">
+        <section class="panel carry-file" data-test="carry-file-preview">
             {if applied {
                 view! { <p class="banner success" role="status" data-test="carry-file-applied">{format!("{count} packs carried over.")}</p> }.into_any()
             } else {

@@ -19,16 +19,35 @@ pub fn ClientPacksPage() -> impl IntoView {
     let id = route_id("A client");
     // Bumped after a carry-over or a change, to read the packs again.
     let version = RwSignal::new(0u32);
+    // What the last form did: it outlives the page being read again.
+    let notice = RwSignal::new(None::<String>);
     let page = Resource::new(move || (id(), version.get()), |(id, _)| async move { client_packs_page(id?).await });
+    let changed = Changed { version, notice };
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading packs…"</p> }>
-            {move || Suspend::new(async move { loaded(page.await, move |page| view! { <PacksView page version/> }) })}
-        </Suspense>
+        <Transition fallback=|| view! { <p class="loading">"Loading packs…"</p> }>
+            {move || Suspend::new(async move { loaded(page.await, move |page| view! { <PacksView page changed/> }) })}
+        </Transition>
+    }
+}
+
+/// How a form tells the page it changed something: the packs are read
+/// again and the notice says what was done.
+#[derive(Clone, Copy)]
+pub struct Changed {
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+}
+
+impl Changed {
+    /// Reads the packs again and says `what` above them.
+    pub fn done(&self, what: String) {
+        self.notice.set(Some(what));
+        self.version.update(|v| *v += 1);
     }
 }
 
 #[component]
-fn PacksView(page: ClientPacks, version: RwSignal<u32>) -> impl IntoView {
+fn PacksView(page: ClientPacks, changed: Changed) -> impl IntoView {
     let ClientPacks { clinic, client, pets, packs, templates, may_adjust, may_sell } = page;
     let today = clinic.today;
     let (current, past): (Vec<PackRow>, Vec<PackRow>) = packs.into_iter().partition(|p| {
@@ -54,18 +73,19 @@ fn PacksView(page: ClientPacks, version: RwSignal<u32>) -> impl IntoView {
             }).collect_view()}
             <a href=format!("/clients/{}/packs", client.id) aria-current="page" data-test="packs-tab">"Packs"</a>
         </nav>
-        {may_sell.then(|| view! { <AuthorisationPanel client_id=client.id templates=templates.clone() version/> })}
-        {may_adjust.then(|| view! { <CarryOverPanel client_id=client.id templates version/> })}
+        {move || changed.notice.get().map(|n| view! { <p class="banner success" role="status" data-test="packs-notice">{n}</p> })}
+        {may_sell.then(|| view! { <AuthorisationPanel client_id=client.id templates=templates.clone() changed/> })}
+        {may_adjust.then(|| view! { <CarryOverPanel client_id=client.id templates changed/> })}
         <section class="packs">
             {current.is_empty().then(|| view! {
                 <p class="panel empty">"No open package or session pack. Packs sold or carried over show here."</p>
             })}
-            {current.into_iter().map(|row| view! { <PackPanel row today may_adjust version/> }).collect_view()}
+            {current.into_iter().map(|row| view! { <PackPanel row today may_adjust changed/> }).collect_view()}
         </section>
         {(!past.is_empty()).then(|| view! {
             <section class="packs past">
                 <h2>"Ended packs"</h2>
-                {past.into_iter().map(|row| view! { <PackPanel row today may_adjust=false version/> }).collect_view()}
+                {past.into_iter().map(|row| view! { <PackPanel row today may_adjust=false changed/> }).collect_view()}
             </section>
         })}
     }
@@ -73,7 +93,7 @@ fn PacksView(page: ClientPacks, version: RwSignal<u32>) -> impl IntoView {
 
 /// One pack: its counter, dates, warnings, note and history.
 #[component]
-fn PackPanel(row: PackRow, today: chrono::NaiveDate, may_adjust: bool, version: RwSignal<u32>) -> impl IntoView {
+fn PackPanel(row: PackRow, today: chrono::NaiveDate, may_adjust: bool, changed: Changed) -> impl IntoView {
     let PackRow { card, uses } = row;
     let sub = card.subscription.clone();
     let facts = card.pack_facts.clone().unwrap_or_default();
@@ -128,7 +148,7 @@ fn PackPanel(row: PackRow, today: chrono::NaiveDate, may_adjust: bool, version: 
             })}
             <p class="small muted">{format!("{used_count} used of {}", pack.size.0)}</p>
             <UsesTable uses unit=unit.clone()/>
-            {may_adjust.then(|| view! { <ChangePackForm subscription_id=sub.id left ends_on version/> })}
+            {may_adjust.then(|| view! { <ChangePackForm subscription_id=sub.id name=sub.plan_name.clone() left ends_on changed/> })}
         </article>
     }
     .into_any()

@@ -8,18 +8,18 @@ use leptos::task::spawn_local;
 
 use crate::api::packs::{CarryOverForm, PackChangeForm, PackTemplateChoice, carry_over_pack, change_pack};
 use crate::domain::plural;
+use crate::ui::pages::client_packs::Changed;
 
 /// Brings a client's pack over: template, number left, end date, the note
 /// shown at each use, and the reason (required).
 #[component]
-pub fn CarryOverPanel(client_id: i64, templates: Vec<PackTemplateChoice>, version: RwSignal<u32>) -> impl IntoView {
+pub fn CarryOverPanel(client_id: i64, templates: Vec<PackTemplateChoice>, changed: Changed) -> impl IntoView {
     let template_id = RwSignal::new(templates.first().map(|t| t.id.to_string()).unwrap_or_default());
     let left = RwSignal::new(String::new());
     let ends_on = RwSignal::new(String::new());
     let use_note = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let names = StoredValue::new(templates.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -43,16 +43,7 @@ pub fn CarryOverPanel(client_id: i64, templates: Vec<PackTemplateChoice>, versio
                     let name = names.with_value(|t| {
                         t.iter().find(|t| t.id.to_string() == form.template_id).map(|t| t.name.clone())
                     });
-                    done.set(Some(format!(
-                        "{} carried over with {} left.",
-                        name.unwrap_or_default(),
-                        form.left.trim()
-                    )));
-                    problem.set(None);
-                    for field in [left, ends_on, use_note, reason] {
-                        field.set(String::new());
-                    }
-                    version.update(|v| *v += 1);
+                    changed.done(format!("{} carried over with {} left.", name.unwrap_or_default(), form.left.trim()));
                 }
                 Err(e) => problem.set(Some(e.to_string())),
             }
@@ -95,7 +86,6 @@ pub fn CarryOverPanel(client_id: i64, templates: Vec<PackTemplateChoice>, versio
                         prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
                 </label>
                 {move || problem.get().map(|p| view! { <p class="banner error" role="alert" data-test="carry-problem">{p}</p> })}
-                {move || done.get().map(|d| view! { <p class="banner success" role="status">{d}</p> })}
                 <div class="actions">
                     <button class="button" type="submit" data-test="carry-submit" disabled=move || busy.get()>"Carry over"</button>
                 </div>
@@ -109,9 +99,10 @@ pub fn CarryOverPanel(client_id: i64, templates: Vec<PackTemplateChoice>, versio
 #[component]
 pub fn ChangePackForm(
     subscription_id: i64,
+    name: String,
     left: i64,
     ends_on: Option<NaiveDate>,
-    version: RwSignal<u32>,
+    changed: Changed,
 ) -> impl IntoView {
     let left_text = RwSignal::new(left.to_string());
     let end_text = RwSignal::new(ends_on.map(|d| d.to_string()).unwrap_or_default());
@@ -128,9 +119,10 @@ pub fn ChangePackForm(
             problem.set(Some(why));
             return;
         }
+        let name = name.clone();
         spawn_local(async move {
             match change_pack(subscription_id, form).await {
-                Ok(()) => version.update(|v| *v += 1),
+                Ok(()) => changed.done(format!("{name} changed.")),
                 Err(e) => problem.set(Some(e.to_string())),
             }
         });

@@ -280,6 +280,15 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
             }
         }
     }
+    // One physio pack stands for a referral, as session packs often do.
+    sqlx::query(
+        "UPDATE subscriptions SET authorised_by = 'referrer', authoriser_name = 'Dr Okafor, Riverside Referrals',
+                authorisation_ref = 'RR-2291'
+         WHERE client_id = ? AND kind = 'session_pack'",
+    )
+    .bind(PACKS[3].0 as i64 + 1)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

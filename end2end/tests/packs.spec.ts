@@ -1,0 +1,133 @@
+import { test, expect } from "./fixtures";
+import { Page } from "@playwright/test";
+import { hydrated, signIn, snapshot, MANAGER, RECEPTIONIST, OWNER } from "./helpers";
+
+type PatientRow = { id: number; name: string; species: string; client_id: number; client_name: string; plans: { plan_name: string }[] };
+
+/** The demo's patients as the patient list reads them. */
+async function patients(page: Page): Promise<PatientRow[]> {
+  const response = await page.request.post("/api/patients", { form: {} });
+  expect(response.status()).toBe(200);
+  return (await response.json()).patients;
+}
+
+/** A dog whose household has no package or session pack yet. */
+async function dogWithoutPack(page: Page): Promise<PatientRow> {
+  const all = await patients(page);
+  const packed = new Set(
+    all.filter((p) => p.plans.some((plan) => /pack/i.test(plan.plan_name))).map((p) => p.client_id),
+  );
+  const dog = all.find((p) => p.species === "dog" && !packed.has(p.client_id));
+  expect(dog, "a demo dog whose household has no pack").toBeTruthy();
+  return dog!;
+}
+
+/** Carries a pack over on the client's Packs tab. */
+async function carryOver(page: Page, clientId: number, template: string, left: string, note: string, ends = "") {
+  await page.goto(`/clients/${clientId}/packs`);
+  await hydrated(page);
+  const form = page.locator('[data-test="carry-over"]');
+  await form.locator("summary").click();
+  await form.locator('[data-test="carry-template"]').selectOption({ label: template });
+  await form.locator('[data-test="carry-left"]').fill(left);
+  if (ends) await form.locator('[data-test="carry-ends"]').fill(ends);
+  await form.locator('[data-test="carry-note"]').fill(note);
+  // Without a reason it is refused, and what was typed stays.
+  await form.locator('[data-test="carry-submit"]').click();
+  await expect(form.locator('[data-test="carry-problem"]')).toContainText("why this balance is carried over");
+  await expect(form.locator('[data-test="carry-left"]')).toHaveValue(left);
+  await form.locator('[data-test="carry-reason"]').fill("Moving from the previous practice system");
+  await form.locator('[data-test="carry-submit"]').click();
+  await expect(page.locator('[data-test="packs-notice"]')).toContainText(`carried over with ${left} left.`);
+}
+
+test("a manager carries over 7 daycare days and a receptionist uses one from the open packs: 6 left", async ({ page }) => {
+  await signIn(page, MANAGER);
+  const dog = await dogWithoutPack(page);
+  await carryOver(page, dog.client_id, "Daycare 10-day pack (10 days)", "7", "Paid in full in the old system");
+  const pack = page.locator('[data-test="pack"][data-pack="Daycare 10-day pack"]');
+  await expect(pack).toContainText("7 of 10 days left");
+  await expect(pack.locator('[data-test="carried-over"]')).toBeVisible();
+  await expect(pack.locator('[data-test="use-note"]')).toContainText("Paid in full in the old system");
+  await expect(pack.locator('[data-test="pack-use"]')).toContainText("Carried over");
+
+  await signIn(page, RECEPTIONIST);
+  await page.goto(`/patients/${dog.id}`);
+  await hydrated(page);
+  await page.locator('[data-test="new-invoice"]').click();
+  await expect(page).toHaveURL(/\/invoices\/\d+\?pet=\d+$/);
+  await hydrated(page);
+  const open = page.locator('[data-test="open-pack"][data-pack="Daycare 10-day pack"]');
+  await expect(open.locator('[data-test="open-pack-left"]')).toHaveText("7 of 10 days left");
+  await expect(open.locator('[data-test="use-note"]')).toContainText("Paid in full in the old system");
+  await open.locator('[data-test="use-pack"]').click();
+  // Counted in the browser at once: the line draws the day from the pack.
+  await expect(open.locator('[data-test="open-pack-left"]')).toHaveText("6 of 10 days left");
+  await expect(page.locator('[data-test="lines"]')).toContainText("Daycare day");
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await snapshot(page, "invoice-open-packs-1024");
+  await page.locator('[data-test="finalize"]').click();
+  await expect(page.locator('[data-test="invoice-status"]')).toHaveText("Finalized");
+
+  await page.goto(`/clients/${dog.client_id}/packs`);
+  await hydrated(page);
+  await expect(pack).toContainText("6 of 10 days left");
+  await expect(pack.locator('[data-test="pack-use"]').first()).toContainText(/Invoice INV-\d{4}-\d{5}/);
+  await expect(pack.locator('[data-test="pack-change"]')).toHaveCount(0);
+  await snapshot(page, "packs-tab-1024");
+});
+
+test("a file of carry-overs with one bad line is previewed with the line and field, and applies nothing", async ({ page }) => {
+  await signIn(page, MANAGER);
+  const all = await patients(page);
+  const emails: string[] = [];
+  for (const p of all) {
+    const response = await page.request.post("/api/client/packs", { form: { client_id: String(p.client_id) } });
+    const email = (await response.json()).client.email;
+    if (email && !emails.includes(email)) emails.push(email);
+    if (emails.length === 2) break;
+  }
+  const file = [
+    "client,pack,left,ends_on,note,reason",
+    `${emails[0]},Daycare 10-day pack,4,,"Paid, old system",Moving over`,
+    `${emails[1]},Physio 6-session pack,three,,,Moving over`,
+  ].join("\r\n");
+  await page.goto("/carry-over");
+  await hydrated(page);
+  await page
+    .locator('[data-test="carry-file"]')
+    .setInputFiles({ name: "packs.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
+  await expect(page.locator('[data-test="carry-csv"]')).toHaveValue(/Daycare 10-day pack/);
+  await page.locator('[data-test="carry-preview"]').click();
+  const problem = page.locator('[data-test="carry-file-problem"]');
+  await expect(problem).toContainText("Nothing of this file was applied");
+  await expect(problem).toContainText('line 3, left: "three" is not a whole number');
+  await snapshot(page, "carry-over-file-refused");
+
+  // Fixed, it is previewed first; only the confirmation applies it.
+  await page.locator('[data-test="carry-csv"]').fill(file.replace(",three,", ",3,"));
+  await page.locator('[data-test="carry-preview"]').click();
+  await expect(page.locator('[data-test="carry-file-row"]')).toHaveCount(2);
+  await snapshot(page, "carry-over-file-preview");
+  await page.locator('[data-test="carry-confirm"]').click();
+  await expect(page.locator('[data-test="carry-file-applied"]')).toHaveText("2 packs carried over.");
+});
+
+test("an owner sees the household's packs on the portal, as N of M left with the expiry", async ({ page }) => {
+  await signIn(page, MANAGER);
+  const emma = (await patients(page)).find((p) => p.client_name === "Emma de Vries");
+  expect(emma).toBeTruthy();
+  const ends = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+  await carryOver(page, emma!.client_id, "Physio 6-session pack (6 sessions)", "3", "", ends);
+  await signIn(page, OWNER);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/portal");
+  await hydrated(page);
+  const card = page.locator('[data-test="hc-plan"][data-plan="Physio 6-session pack"]').first();
+  await expect(card.locator('[data-test="pack-left"]')).toHaveText("3 of 6 sessions left");
+  await expect(card.locator('[data-test="hc-pack"]')).toContainText("Use by");
+  await expect(page.locator('[data-test="hc-plan"][data-plan="Daycare 10-day pack"] [data-test="pack-left"]')).toHaveText(/of 10 days left/);
+  await card.locator("summary").click();
+  await expect(card).toContainText("What was used");
+  await snapshot(page, "portal-packs-390");
+});
