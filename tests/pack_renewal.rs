@@ -23,7 +23,14 @@ async fn renewing_physio(app: &TestApp, left: i64, ends_on: Option<chrono::Naive
     let physio = template_id(app, "Physio 6-session pack").await;
     write(app, "UPDATE plan_templates SET auto_renew = 1 WHERE id = ?", physio, None).await;
     let clinic = app.store.clinic_of(1, None, Utc::now()).await.unwrap();
-    let carry = CarryOver { template_id: physio, left, ends_on, use_note: "", reason: "Referral from the old system" };
+    let carry = CarryOver {
+        template_id: physio,
+        left,
+        ends_on,
+        use_note: "",
+        reason: "Referral from the old system",
+        patient_id: None,
+    };
     let pack = app.store.carry_over(&clinic, client, &carry, &Actor::clinic_desk()).await.unwrap();
     (dog, client, pack)
 }

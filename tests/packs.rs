@@ -51,6 +51,7 @@ fn seven_carried_over_daycare_days_become_six_after_one_is_invoiced() {
             ends_on: Some(ends),
             use_note: "Paid in full in the old system",
             reason: "Moving from the old practice system",
+            patient_id: None,
         };
         let pack = app.store.carry_over(&clinic, client, &carry, &Actor::clinic_desk()).await.expect("carried over");
         assert_eq!(left_of(&app, pack).await, 7);
@@ -95,7 +96,14 @@ fn a_carry_over_without_a_reason_or_with_a_wrong_pack_is_refused_and_writes_noth
         let clinic = clinic(&app).await;
         let daycare = template_id(&app, "Daycare 10-day pack").await;
         let wellness = template_id(&app, "Adult Dog Plan").await;
-        let good = CarryOver { template_id: daycare, left: 4, ends_on: None, use_note: "", reason: "Old system" };
+        let good = CarryOver {
+            template_id: daycare,
+            left: 4,
+            ends_on: None,
+            use_note: "",
+            reason: "Old system",
+            patient_id: None,
+        };
         let subscriptions = || app.scalar("SELECT count(*) + ? FROM subscriptions", 0);
         let before = subscriptions().await;
         for (carry, says) in [
@@ -125,7 +133,14 @@ fn changing_a_packs_balance_or_end_date_needs_a_note_and_is_kept_as_an_entry() {
         let (_, client) = dog_without_package(&app).await;
         let clinic = clinic(&app).await;
         let daycare = template_id(&app, "Daycare 10-day pack").await;
-        let carry = CarryOver { template_id: daycare, left: 7, ends_on: None, use_note: "", reason: "Old system" };
+        let carry = CarryOver {
+            template_id: daycare,
+            left: 7,
+            ends_on: None,
+            use_note: "",
+            reason: "Old system",
+            patient_id: None,
+        };
         let pack = app.store.carry_over(&clinic, client, &carry, &Actor::clinic_desk()).await.unwrap();
         let entries = || app.scalar("SELECT count(*) + ? FROM usage_ledger", 0);
         let before = entries().await;
@@ -340,5 +355,49 @@ fn a_carry_over_file_with_one_bad_line_applies_nothing_and_a_preview_changes_not
             app.call_as_json(&receptionist, "carry-over/file", json!({ "csv": good, "apply": true })).await;
         assert_eq!(status, 403, "only managers carry packs over");
         assert_eq!(packs().await, packs_before + 2);
+    });
+}
+
+#[test]
+fn a_pack_made_for_one_pet_needs_the_pet_and_covers_only_that_pet() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (first, second, client): (i64, i64, i64) = sqlx::query_as(
+            "SELECT MIN(p.id), MAX(p.id), p.client_id FROM patients p WHERE p.deceased_on IS NULL AND NOT EXISTS
+               (SELECT 1 FROM subscriptions s WHERE s.client_id = p.client_id AND s.kind <> 'wellness')
+             GROUP BY p.client_id HAVING count(*) >= 2 ORDER BY p.client_id LIMIT 1",
+        )
+        .fetch_one(app.store.reader())
+        .await
+        .expect("a household of two pets without a pack");
+        let daycare = template_id(&app, "Daycare 10-day pack").await;
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE plan_templates SET one_pet = 1 WHERE id = ?")
+            .bind(daycare)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let clinic = clinic(&app).await;
+        let household = CarryOver {
+            template_id: daycare,
+            left: 5,
+            ends_on: None,
+            use_note: "",
+            reason: "Old system",
+            patient_id: None,
+        };
+        match app.store.carry_over(&clinic, client, &household, &Actor::clinic_desk()).await {
+            Err(AppError::Invalid(message)) => assert!(message.contains("is for one pet"), "{message}"),
+            other => panic!("a one-pet pack without its pet must be refused: {other:?}"),
+        }
+        let for_first = CarryOver { patient_id: Some(first), ..household };
+        let pack = app.store.carry_over(&clinic, client, &for_first, &Actor::clinic_desk()).await.unwrap();
+        let day = app.item_id("DAYCARE").await;
+        let invoice = app.new_invoice(client).await;
+        let for_pet = |pet: i64| json!({ "patient_id": pet, "item_id": day, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        let (status, body) = app.finalize(invoice, json!([for_pet(second), for_pet(first)]), "one-pet").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(left_of(&app, pack).await, 4, "only the day of the pet it was made for came from it");
     });
 }

@@ -18,3 +18,6 @@ INSERT INTO catalog_items (organisation_id, code, name, kind, unit_name, regular
 SELECT organisation_id, 'PACK-' || id, name, 'service', 'pack', price, active, id
 FROM plan_templates WHERE kind <> 'wellness'
 ON CONFLICT (organisation_id, code) DO NOTHING;
+-- A package for one pet of the household (a grooming package for the
+-- poodle), rather than for any of them.
+ALTER TABLE plan_templates ADD COLUMN one_pet INTEGER NOT NULL DEFAULT 0;

@@ -43,8 +43,9 @@ pub async fn carry_over_pack(client_id: i64, form: CarryOverForm) -> Result<i64,
         async {
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::AdjustPacks).await?;
-            let (template_id, left, ends_on) = form.parse().map_err(AppError::Invalid)?;
-            let carry = CarryOver { template_id, left, ends_on, use_note: &form.use_note, reason: &form.reason };
+            let (template_id, left, ends_on, patient_id) = form.parse().map_err(AppError::Invalid)?;
+            let carry =
+                CarryOver { template_id, left, ends_on, use_note: &form.use_note, reason: &form.reason, patient_id };
             state.store.carry_over(&clinic, client_id, &carry, &actor).await
         }
         .await,
@@ -107,7 +108,9 @@ pub async fn carry_over_from_file(csv: String, apply: bool) -> Result<CarryOverF
                     line: l.line,
                     client: &l.client,
                     pack: &l.pack,
+                    pet: &l.pet,
                     carry: CarryOver {
+                        patient_id: None,
                         template_id: 0,
                         left: l.left,
                         ends_on: l.ends_on,

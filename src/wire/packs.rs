@@ -56,6 +56,8 @@ pub struct PackTemplateChoice {
     pub unit: String,
     /// Months it lasts from the sale, when it expires.
     pub term_months: Option<i64>,
+    /// Made for one pet rather than the household.
+    pub one_pet: bool,
 }
 
 /// The client's Packs tab.
@@ -90,6 +92,9 @@ pub struct CarryOverForm {
     pub use_note: String,
     /// Why it is carried over (required).
     pub reason: String,
+    /// The pet's id, for a pack made for one pet; empty for the household.
+    #[serde(default)]
+    pub pet: String,
 }
 
 /// A change to a pack's number left or end date, as typed.
@@ -127,10 +132,15 @@ pub fn parse_end(text: &str) -> Result<Option<NaiveDate>, String> {
 }
 
 impl CarryOverForm {
-    /// The template, the number left and the end date, or what to fix.
-    pub fn parse(&self) -> Result<(i64, i64, Option<NaiveDate>), String> {
+    /// The template, the number left, the end date and the pet (none for
+    /// the household), or what to fix.
+    pub fn parse(&self) -> Result<(i64, i64, Option<NaiveDate>, Option<i64>), String> {
         let template = self.template_id.trim().parse::<i64>().map_err(|_| "Choose the package or pack it becomes.")?;
-        Ok((template, parse_left(&self.left)?, parse_end(&self.ends_on)?))
+        let pet = match self.pet.trim() {
+            "" => None,
+            id => Some(id.parse::<i64>().map_err(|_| "Choose the pet from the list.")?),
+        };
+        Ok((template, parse_left(&self.left)?, parse_end(&self.ends_on)?, pet))
     }
 }
 
@@ -148,7 +158,7 @@ mod tests {
     #[test]
     fn forms_say_what_to_fix() {
         let mut form = CarryOverForm { template_id: "4".into(), left: "7".into(), ..Default::default() };
-        assert_eq!(form.parse(), Ok((4, 7, None)));
+        assert_eq!(form.parse(), Ok((4, 7, None, None)));
         form.left = "seven".into();
         assert!(form.parse().unwrap_err().contains("\u{201c}seven\u{201d}"));
         form.left = "7".into();

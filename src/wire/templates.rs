@@ -67,6 +67,10 @@ pub struct TemplateDraft {
     pub term_months: String,
     /// Renews by itself ahead of the end.
     pub auto_renew: bool,
+    /// A package or session pack for the one pet it is sold for, rather
+    /// than any pet of the household (wellness plans always are).
+    #[serde(default)]
+    pub one_pet: bool,
     /// The template a renewal moves into; `None` for the same one.
     pub renews_into: Option<i64>,
     /// Percent off other items for members; empty for none.

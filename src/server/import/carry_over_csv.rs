@@ -9,7 +9,7 @@ use super::csv_lines::{LineCounter, LineProblem, Refused, csv_problem};
 /// Columns a carry-over file must have, as its first line names them.
 pub const COLUMNS: [&str; 4] = ["client", "pack", "left", "reason"];
 /// Columns it may have.
-pub const OPTIONAL: [&str; 2] = ["ends_on", "note"];
+pub const OPTIONAL: [&str; 3] = ["ends_on", "note", "pet"];
 /// At most this many problems are listed.
 const SHOWN: usize = 20;
 
@@ -30,6 +30,8 @@ pub struct CarryLine {
     pub note: String,
     /// Why it is carried over.
     pub reason: String,
+    /// The pet's name, for a pack made for one pet.
+    pub pet: String,
 }
 
 /// Reads a whole carry-over file.
@@ -52,7 +54,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<CarryLine>, Refused> {
     for (slot, name) in required.iter_mut().zip(COLUMNS) {
         *slot = at(name).ok_or_else(|| refuse(missing(name)))?;
     }
-    let (ends_at, note_at) = (at("ends_on"), at("note"));
+    let (ends_at, note_at, pet_at) = (at("ends_on"), at("note"), at("pet"));
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     let mut total = 0;
@@ -66,7 +68,11 @@ pub fn read(bytes: &[u8]) -> Result<Vec<CarryLine>, Refused> {
                 if record.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
-                read_line(line, |name| field(names.iter().position(|n| n == name)), [ends_at, note_at].map(field))
+                read_line(
+                    line,
+                    |name| field(names.iter().position(|n| n == name)),
+                    [ends_at, note_at, pet_at].map(field),
+                )
             }
         };
         match outcome {
@@ -95,7 +101,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<CarryLine>, Refused> {
 fn read_line<'a>(
     line: u64,
     field: impl Fn(&str) -> &'a str,
-    [ends_on, note]: [&'a str; 2],
+    [ends_on, note, pet]: [&'a str; 3],
 ) -> Result<CarryLine, LineProblem> {
     let problem = |name: &str, message: String| LineProblem { line, field: Some(name.into()), message };
     let needed = |name: &str, what: &str| match field(name) {
@@ -115,7 +121,7 @@ fn read_line<'a>(
         })?),
     };
     let reason = needed("reason", "why the balance is carried over")?;
-    Ok(CarryLine { line, client, pack, left, ends_on, note: note.to_string(), reason })
+    Ok(CarryLine { line, client, pack, left, ends_on, note: note.to_string(), reason, pet: pet.to_string() })
 }
 
 fn missing(name: &str) -> LineProblem {

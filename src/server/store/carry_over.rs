@@ -36,6 +36,8 @@ pub struct CarryOver<'a> {
     pub use_note: &'a str,
     /// Why it is carried over; required, kept in the audit log.
     pub reason: &'a str,
+    /// The pet, for a template made for one pet; `None` for the household.
+    pub patient_id: Option<i64>,
 }
 
 impl Store {
@@ -85,6 +87,24 @@ pub(crate) async fn carry_over_on(
             template.name
         )));
     }
+    // A pack made for one pet needs the pet; one for the household takes none.
+    let patient_id = match (template.one_pet, carry.patient_id) {
+        (true, None) => {
+            return Err(AppError::Invalid(format!("{} is for one pet; choose which pet it is for.", template.name)));
+        }
+        (false, _) => None,
+        (true, Some(pet)) => {
+            let living: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM patients WHERE id = ? AND client_id = ? AND deceased_on IS NULL")
+                    .bind(pet)
+                    .bind(client_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            Some(living.ok_or_else(|| {
+                AppError::Invalid("Choose one of this client's living pets for the pack.".to_string())
+            })?)
+        }
+    };
     let counted: Vec<(i64, Option<i64>, i64)> = sqlx::query_as(
         "SELECT id, item_id, limit_quantity FROM template_benefits
          WHERE template_id = ? AND limit_quantity IS NOT NULL ORDER BY position",
@@ -103,12 +123,13 @@ pub(crate) async fn carry_over_on(
         "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                     status, starts_on, ends_on, price, member_discount_percent, billing,
                                     enrollment_fee, origin, use_note)
-         VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?, '0', ?, 'manual', '0', 'carried_over', ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, '0', ?, 'manual', '0', 'carried_over', ?) RETURNING id",
     )
     .bind(clinic.organisation_id)
     .bind(clinic.id)
     .bind(template.id)
     .bind(client_id)
+    .bind(patient_id)
     .bind(&template.name)
     .bind(&template.kind)
     .bind(clinic.today)

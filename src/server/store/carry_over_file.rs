@@ -19,6 +19,8 @@ pub struct FileLine<'a> {
     pub client: &'a str,
     /// The template's name.
     pub pack: &'a str,
+    /// The pet's name, for a pack made for one pet; empty otherwise.
+    pub pet: &'a str,
     /// Everything else, with `template_id` still 0.
     pub carry: CarryOver<'a>,
 }
@@ -86,7 +88,27 @@ impl Store {
                 ));
                 continue;
             };
-            let carry = CarryOver { template_id, ..l.carry.clone() };
+            let pet: Option<i64> = if l.pet.is_empty() {
+                None
+            } else {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM patients WHERE client_id = ? AND deceased_on IS NULL AND lower(name) = lower(?)",
+                )
+                .bind(client_id)
+                .bind(l.pet)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if found.is_none() {
+                    refusals.push((
+                        l.line,
+                        Some("pet"),
+                        format!("{client_name} has no living pet called \"{}\"", l.pet),
+                    ));
+                    continue;
+                }
+                found
+            };
+            let carry = CarryOver { template_id, patient_id: pet, ..l.carry.clone() };
             match carry_over_on(&mut tx, clinic, client_id, &carry, actor).await {
                 Ok(_) => rows.push(CarryPreviewRow {
                     line: l.line,

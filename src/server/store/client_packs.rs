@@ -38,6 +38,7 @@ struct SqlChoice {
     size: i64,
     unit: String,
     term_months: Option<i64>,
+    one_pet: bool,
 }
 
 /// Everything the Packs tab shows, apart from the clinic and the viewer.
@@ -115,7 +116,7 @@ impl Store {
         packs.sort_by_key(|p| !p.card.subscription.status.is_running());
         let templates = sqlx::query_as::<_, SqlChoice>(
             "SELECT t.id, t.name, t.kind, b.limit_quantity AS size,
-                    COALESCE(i.subunit_name, i.unit_name, g.unit_name) AS unit, t.term_months
+                    COALESCE(i.subunit_name, i.unit_name, g.unit_name) AS unit, t.term_months, t.one_pet
              FROM plan_templates t
              JOIN template_benefits b ON b.template_id = t.id AND b.limit_quantity IS NOT NULL
              LEFT JOIN catalog_items i ON i.id = b.item_id
@@ -137,6 +138,7 @@ impl Store {
                 size: t.size,
                 unit: t.unit,
                 term_months: t.term_months,
+                one_pet: t.one_pet,
             })
         })
         .collect();

@@ -81,12 +81,14 @@ pub(crate) async fn sell_packs(
                 "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name,
                                             kind, status, starts_on, ends_on, price, member_discount_percent, billing,
                                             enrollment_fee, sold_on_invoice_id)
-                 VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?, ?, ?, 'manual', '0', ?) RETURNING id",
+                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, 'manual', '0', ?) RETURNING id",
             )
             .bind(clinic.organisation_id)
             .bind(invoice.clinic_id)
             .bind(template.id)
             .bind(invoice.client_id)
+            // A pack made for one pet is the line's pet's.
+            .bind(template.one_pet.then_some(line.input.patient_id))
             .bind(&template.name)
             .bind(&template.kind)
             .bind(invoice.invoice_date)

@@ -203,7 +203,8 @@ pub(crate) async fn write_sale(
         Billing::Monthly | Billing::Advance => SubscriptionStatus::Pending,
         Billing::ThirdParty | Billing::Manual => SubscriptionStatus::Active,
     };
-    let wellness = template.kind == "wellness";
+    // A wellness plan, and a pack made for one pet, belong to that pet.
+    let for_the_pet = template.kind == "wellness" || template.one_pet;
     let (price, _) = sale_price(&mut *tx, clinic, template, patient, renews).await?;
     let subscription_id: i64 = sqlx::query_scalar(
         "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
@@ -215,7 +216,7 @@ pub(crate) async fn write_sale(
     .bind(clinic.id)
     .bind(template.id)
     .bind(patient.client_id)
-    .bind(wellness.then_some(patient.id))
+    .bind(for_the_pet.then_some(patient.id))
     .bind(&template.name)
     .bind(&template.kind)
     .bind(status.code())

@@ -22,6 +22,7 @@ pub(crate) struct SqlTemplate {
     pub(crate) available_until: Option<NaiveDate>,
     pub(crate) multi_pet_discount_percent: Option<String>,
     pub(crate) billing_options: String,
+    pub(crate) one_pet: bool,
 }
 
 impl SqlTemplate {
@@ -33,8 +34,8 @@ impl SqlTemplate {
 
 pub(crate) const TEMPLATE_COLUMNS: &str =
     "id, name, kind, species, life_stage, description, price, enrollment_fee, term_months,
-     member_discount_percent, available_from, available_until, multi_pet_discount_percent, billing_options
-     FROM plan_templates";
+     member_discount_percent, available_from, available_until, multi_pet_discount_percent, billing_options,
+     one_pet FROM plan_templates";
 
 /// A template that may be sold now, or a clear "not on sale".
 pub(crate) async fn template_on_sale(

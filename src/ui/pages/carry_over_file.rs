@@ -41,7 +41,7 @@ pub fn CarryOverFilePage() -> impl IntoView {
         </div></section>
         <section class="panel form-panel">
             <p class="small">"Columns: "<code>"client"</code>" (email or CareCount number), "<code>"pack"</code>" (the template's name), "
-                <code>"left"</code>", "<code>"reason"</code>"; optional "<code>"ends_on"</code>" (2027-03-31) and "<code>"note"</code>" (shown at each use)."</p>
+                <code>"left"</code>", "<code>"reason"</code>"; optional "<code>"ends_on"</code>" (2027-03-31), "<code>"note"</code>" (shown at each use) and "<code>"pet"</code>" (the pet's name, for a pack made for one pet)."</p>
             <div class="form-grid">
                 <label class="field wide-field"><span>"CSV file"</span>
                     <input type="file" accept=".csv,text/csv" data-test="carry-file" on:change=move |ev| read_file(ev, csv)/>

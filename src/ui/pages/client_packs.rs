@@ -75,7 +75,7 @@ fn PacksView(page: ClientPacks, changed: Changed) -> impl IntoView {
         </nav>
         {move || changed.notice.get().map(|n| view! { <p class="banner success" role="status" data-test="packs-notice">{n}</p> })}
         {may_sell.then(|| view! { <AuthorisationPanel client_id=client.id templates=templates.clone() changed/> })}
-        {may_adjust.then(|| view! { <CarryOverPanel client_id=client.id templates changed/> })}
+        {may_adjust.then(|| view! { <CarryOverPanel client_id=client.id templates pets=pets.clone() changed/> })}
         <section class="packs">
             {current.is_empty().then(|| view! {
                 <p class="panel empty">"No open package or session pack. Packs sold or carried over show here."</p>

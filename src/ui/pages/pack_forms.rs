@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::desk::PatientBrief;
 use crate::api::packs::{CarryOverForm, PackChangeForm, PackTemplateChoice, carry_over_pack, change_pack};
 use crate::domain::plural;
 use crate::ui::pages::client_packs::Changed;
@@ -13,15 +14,25 @@ use crate::ui::pages::client_packs::Changed;
 /// Brings a client's pack over: template, number left, end date, the note
 /// shown at each use, and the reason (required).
 #[component]
-pub fn CarryOverPanel(client_id: i64, templates: Vec<PackTemplateChoice>, changed: Changed) -> impl IntoView {
+pub fn CarryOverPanel(
+    client_id: i64,
+    templates: Vec<PackTemplateChoice>,
+    pets: Vec<PatientBrief>,
+    changed: Changed,
+) -> impl IntoView {
     let template_id = RwSignal::new(templates.first().map(|t| t.id.to_string()).unwrap_or_default());
     let left = RwSignal::new(String::new());
     let ends_on = RwSignal::new(String::new());
     let use_note = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
+    let pet = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let names = StoredValue::new(templates.clone());
+    // A pack made for one pet asks which pet.
+    let for_one_pet =
+        move || names.with_value(|t| t.iter().any(|t| t.one_pet && t.id.to_string() == template_id.get()));
+    let pets = StoredValue::new(pets);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let form = CarryOverForm {
@@ -30,6 +41,7 @@ pub fn CarryOverPanel(client_id: i64, templates: Vec<PackTemplateChoice>, change
             ends_on: ends_on.get_untracked(),
             use_note: use_note.get_untracked(),
             reason: reason.get_untracked(),
+            pet: pet.get_untracked(),
         };
         // Said at once when the numbers cannot be read; the server says the rest.
         if let Err(why) = form.parse() {
@@ -69,6 +81,14 @@ pub fn CarryOverPanel(client_id: i64, templates: Vec<PackTemplateChoice>, change
                         }).collect_view()}
                     </select>
                 </label>
+                <Show when=for_one_pet>
+                    <label class="field"><span>"For"</span>
+                        <select data-test="carry-pet" on:change=move |ev| pet.set(event_target_value(&ev))>
+                            <option value="">"Choose the pet"</option>
+                            {pets.get_value().into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
+                        </select>
+                    </label>
+                </Show>
                 <label class="field"><span>"Number left"</span>
                     <input inputmode="numeric" data-test="carry-left" placeholder="7" prop:value=move || left.get()
                         on:input=move |ev| left.set(event_target_value(&ev))/>

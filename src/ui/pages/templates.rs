@@ -87,6 +87,7 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
     let fee = RwSignal::new(d.enrollment_fee);
     let term = RwSignal::new(d.term_months);
     let auto_renew = RwSignal::new(d.auto_renew);
+    let one_pet = RwSignal::new(d.one_pet);
     let renews_into = RwSignal::new(d.renews_into.map(|i| i.to_string()).unwrap_or_default());
     let member = RwSignal::new(d.member_discount);
     let multi_pet = RwSignal::new(d.multi_pet_discount);
@@ -112,6 +113,7 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
         enrollment_fee: fee.get(),
         term_months: term.get(),
         auto_renew: auto_renew.get(),
+        one_pet: one_pet.get(),
         renews_into: renews_into.get().parse().ok(),
         member_discount: member.get(),
         multi_pet_discount: multi_pet.get(),
@@ -206,6 +208,11 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
                     } else {
                         "Next pack made automatically when one is used up or expires"
                     }}</span></label>
+                <Show when=move || kind.get() != "wellness">
+                    <label class="check"><input type="checkbox" data-test="t-one-pet" prop:checked=move || one_pet.get()
+                        on:change=move |ev| one_pet.set(event_target_checked(&ev))/>
+                        <span>"For one pet only (the pet it is sold for), not any pet of the household"</span></label>
+                </Show>
                 <label class="check"><input type="checkbox" data-test="t-active" prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev))/>
                     <span>"On sale"</span></label>
             </div>
