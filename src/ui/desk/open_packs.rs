@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use super::state::DeskState;
-use crate::domain::{PackBalance, Quantity, listed_for, pack_badge, pack_benefit, plural};
+use crate::domain::{PackBalance, Quantity, listed_for, pack_badge, pack_benefit, pack_covers, plural};
 use crate::ui::badges::BenefitBadge;
 use crate::ui::format::date;
 use crate::wire::patients::PlanCard;
@@ -21,6 +21,42 @@ struct Offered {
     benefit_id: i64,
     item: Option<crate::domain::ItemRef>,
     unit: String,
+}
+
+/// What a catalog result would draw from: the first open pack of the
+/// household that covers the item for the pet, with what is left after the
+/// draft as it stands ("Daycare 10-day pack: 6 left").
+pub fn pack_hint(
+    plans: &[PlanCard],
+    state: &DeskState,
+    item: &crate::domain::ItemRef,
+    pet: i64,
+    on: NaiveDate,
+    past_due_usable: bool,
+) -> Option<String> {
+    plans.iter().find_map(|card| {
+        let before = card.pack(Quantity(0))?;
+        let sub = &card.subscription;
+        if !listed_for(sub, &before, pet, on, past_due_usable) || !pack_covers(sub, item.id, item.group_id) {
+            return None;
+        }
+        let drawn = drawn_from(state, sub.id);
+        let left = (before.left().0 - drawn).max(0);
+        Some(format!("{}: {left} left", sub.plan_name))
+    })
+}
+
+/// What the draft as it stands draws from a subscription.
+fn drawn_from(state: &DeskState, subscription_id: i64) -> i64 {
+    state.computed.with_untracked(|c| {
+        c.lines
+            .iter()
+            .flatten()
+            .flat_map(|l| &l.allocations)
+            .filter(|a| a.subscription_id == subscription_id)
+            .map(|a| a.quantity.0)
+            .sum()
+    })
 }
 
 /// The open packs that cover the pet new lines are for.

@@ -16,6 +16,10 @@ pub fn CatalogPicker(
     /// The pet new lines are for.
     #[prop(into)]
     patient_id: Signal<i64>,
+    /// What a result draws from, when an open pack covers it ("Daycare
+    /// 10-day pack: 6 left").
+    #[prop(optional)]
+    hint: Option<Callback<ItemRef, Option<String>>>,
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let results = RwSignal::new(Vec::<ItemRef>::new());
@@ -70,11 +74,13 @@ pub fn CatalogPicker(
                     <For each=move || results.get() key=|item| item.id let:item>
                         {
                             let shown = item.clone();
+                            let from_pack = hint.and_then(|h| h.run(item.clone()));
                             view! {
                                 <li role="option">
                                     <button type="button" data-test="catalog-result" on:click=move |_| pick(item.clone())>
                                         <span class="item-name">{shown.name.clone()}</span>
                                         <span class="muted small">{format!(" {} · {}", shown.code, currency.with_value(|c| shown.regular_price.format(c)))}</span>
+                                        {from_pack.map(|text| view! { <span class="pill pill-good small pack-hint" data-test="pack-hint">{text}</span> })}
                                     </button>
                                 </li>
                             }

@@ -12,7 +12,7 @@ use crate::domain::{Currency, LineInput, Money};
 use crate::ui::desk::authorisation::AuthorisationCheck;
 use crate::ui::desk::autosave::{SaveIndicator, autosave};
 use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
-use crate::ui::desk::open_packs::OpenPacks;
+use crate::ui::desk::open_packs::{OpenPacks, pack_hint};
 use crate::ui::desk::pending::drafts_saved;
 use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
@@ -149,6 +149,12 @@ fn DraftInvoice(
         })
     });
     let pets = view.patients.clone();
+    let hint = {
+        let (plans, date, past_due) = (view.plans.clone(), view.invoice_date, view.clinic.past_due_usable);
+        Callback::new(move |item: crate::domain::ItemRef| {
+            pack_hint(&plans, &state, &item, new_line_pet.get_untracked(), date, past_due)
+        })
+    };
     view! {
         <section class="panel desk">
             <div class="desk-bar">
@@ -167,7 +173,7 @@ fn DraftInvoice(
             </div>
             <OpenPacks state plans=view.plans.clone() date_of_draft=view.invoice_date
                 past_due_usable=view.clinic.past_due_usable patient_id=new_line_pet/>
-            <CatalogPicker state currency=currency.clone() patient_id=new_line_pet/>
+            <CatalogPicker state currency=currency.clone() patient_id=new_line_pet hint=hint/>
             <LineTable state currency=currency.clone() columns=LineColumns { patients: view.patients.clone(), discount: true }/>
             <PromotionsNote promotions=view.promotions.clone()/>
             <Totals totals currency=currency.clone()/>

@@ -11,7 +11,7 @@ use crate::api::soap::{SoapSave, SoapView, soap_load};
 use crate::ui::badges::{MemberTag, PetAvatar};
 use crate::ui::desk::autosave::{SaveIndicator, autosave};
 use crate::ui::desk::lines::{LineColumns, LineTable, PromotionsNote};
-use crate::ui::desk::open_packs::OpenPacks;
+use crate::ui::desk::open_packs::{OpenPacks, pack_hint};
 use crate::ui::desk::pending::drafts_saved;
 use crate::ui::desk::picker::CatalogPicker;
 use crate::ui::desk::state::DeskState;
@@ -64,6 +64,10 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
         });
     };
     let tracker = Signal::derive(move || state.computed.with(|c| c.tracker.clone()));
+    let hint = {
+        let (plans, date, past_due) = (view.plans.clone(), view.visit_date, view.clinic.past_due_usable);
+        Callback::new(move |item: crate::domain::ItemRef| pack_hint(&plans, &state, &item, patient_id, date, past_due))
+    };
     view! {
         <Title text=format!("SOAP plan · {}", patient.name)/>
         <nav class="crumbs">
@@ -90,7 +94,7 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
             {open.then(|| view! {
                 <OpenPacks state plans=view.plans.clone() date_of_draft=view.visit_date
                     past_due_usable=view.clinic.past_due_usable patient_id=Signal::stored(patient_id)/>
-                <CatalogPicker state currency=view.clinic.currency.clone() patient_id=Signal::stored(patient_id)/>
+                <CatalogPicker state currency=view.clinic.currency.clone() patient_id=Signal::stored(patient_id) hint/>
             })}
             <LineTable state currency=view.clinic.currency.clone() columns=LineColumns { patients: vec![], discount: false }/>
             <PromotionsNote promotions=view.promotions.clone()/>
