@@ -71,6 +71,11 @@ test("a manager carries over 7 daycare days and a receptionist uses one from the
   const open = page.locator('[data-test="open-pack"][data-pack="Daycare 10-day pack"]');
   await expect(open.locator('[data-test="open-pack-left"]')).toHaveText("7 of 10 days left");
   await expect(open.locator('[data-test="use-note"]')).toContainText("Paid in full in the old system");
+  // The catalog search says which results the pack covers.
+  await page.locator('[data-test="catalog-search"]').fill("daycare");
+  const result = page.locator('[data-test="catalog-result"]', { hasText: "Daycare day" });
+  await expect(result.locator('[data-test="pack-hint"]')).toHaveText("Daycare 10-day pack: 7 left");
+  await page.locator('[data-test="catalog-search"]').fill("");
   await open.locator('[data-test="use-pack"]').click();
   // Counted in the browser at once: the line draws the day from the pack.
   await expect(open.locator('[data-test="open-pack-left"]')).toHaveText("6 of 10 days left");
