@@ -27,7 +27,7 @@ fn an_authorisation_refuses_sessions_beyond_n_and_after_its_end_unless_a_manager
             json!({ "client_id": client, "form": {
                 "template_id": physio.to_string(), "sessions": sessions, "starts_on": (today - Days::new(10)).to_string(),
                 "ends_on": until.to_string(), "by": "referrer", "name": "Dr Okafor, Riverside Referrals",
-                "reference": "RR-2291" } })
+                "reference": "RR-2291", "pet": dog.to_string() } })
         };
         let (status, body) = app.call_as_json(&receptionist, "client/authorise", form("two", today)).await;
         assert_eq!(status, 422);
@@ -65,7 +65,7 @@ fn an_authorisation_refuses_sessions_beyond_n_and_after_its_end_unless_a_manager
         let manager = app.client.clone();
         let (status, body) = finalize(&manager, invoice, "3", Some("Referrer extended by phone"), "three-m").await;
         assert_eq!(status, 200, "{body}");
-        assert_eq!(used().await, 2, "the two authorised sessions counted; the third is charged");
+        assert_eq!(used().await, 3, "overridden, all three count on the authorisation, one beyond it");
         let said =
             text(app, "SELECT note FROM audit_log WHERE action = 'authorisation_override' AND entity_id = ?", invoice)
                 .await;
@@ -89,5 +89,21 @@ fn an_authorisation_refuses_sessions_beyond_n_and_after_its_end_unless_a_manager
         let (status, body) = finalize(&receptionist, late, "1", None, "late").await;
         assert_eq!(status, 409, "{body}");
         assert!(body.contains(&format!("ended on {}", today - Days::new(1))), "{body}");
+        let (status, body) =
+            finalize(&manager, late, "1", Some("Insurer extended the claim by a week"), "late-m").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(used().await, 4, "the late session counted on the authorisation it was overridden for");
+
+        // An authorisation is never renewed by itself: the next one is authorised anew.
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE plan_templates SET auto_renew = 1 WHERE id = ?")
+            .bind(physio)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        app.store.run_plan_jobs(Utc::now()).await.unwrap();
+        let followed = app.scalar("SELECT count(*) FROM subscriptions WHERE renews_subscription_id = ?", pack).await;
+        assert_eq!(followed, 0);
     });
 }

@@ -88,6 +88,23 @@ fn two_desks_using_the_last_sessions_at_once_make_exactly_one_new_pack() {
             .scalar("SELECT limit_quantity FROM subscription_benefits WHERE subscription_id = ? AND limit_quantity IS NOT NULL", new_pack)
             .await;
         assert_eq!(size, 6, "the new pack is a whole pack of its template");
+        let (status, billing): (String, String) =
+            sqlx::query_as("SELECT status, billing FROM subscriptions WHERE id = ?")
+                .bind(new_pack)
+                .fetch_one(app.store.reader())
+                .await
+                .unwrap();
+        assert_eq!(
+            (status.as_str(), billing.as_str()),
+            ("pending", "advance"),
+            "the client pays for the next pack, though the first was carried over"
+        );
+
+        // Staff cancel the new pack the client did not want: it is not made again.
+        write(&app, "UPDATE subscriptions SET status = 'cancelled' WHERE id = ?", new_pack, None).await;
+        app.store.run_plan_jobs(Utc::now()).await.unwrap();
+        assert!(app.store.follow_packs(&clinic, Some(client), &desk).await.unwrap().is_empty());
+        assert_eq!(successors(&app, pack).await.len(), 1, "a cancelled successor is not made again");
     });
 }
 

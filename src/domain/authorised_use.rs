@@ -1,12 +1,13 @@
 //! Sessions a referral or an insurer did not authorise. A session pack may
 //! stand for N sessions between two dates; a draft that asks for a session
 //! of what it covers past its end date, before its start, or beyond N is
-//! refused in words, unless a manager overrides it with a note. The desk
-//! shows the same words live, before anyone presses Finalize.
+//! refused in words, unless a manager overrides it with a note; then the
+//! authorisation covers them anyway, counted beyond it. The desk shows the
+//! same words live, before anyone presses Finalize.
 
 use chrono::NaiveDate;
 
-use super::benefit::{GroupId, ItemId};
+use super::benefit::{GroupId, ItemId, Limit};
 use super::coverage_types::LineCoverage;
 use super::pack_view::pack_covers;
 use super::packs::{Authorisation, PackBalance};
@@ -80,4 +81,27 @@ pub fn beyond_authorisation(
         }
     }
     refusals
+}
+
+/// What a manager's override lets a draft do: each authorised pack that
+/// the check watches on `on` may be drawn that day as if it were in date
+/// and had room, so the sessions go on the authorisation (and show as used
+/// beyond it) instead of being charged as if nobody had authorised them.
+pub fn stretch_for_override(subscriptions: &mut [CoverageSubscription], packs: &[AuthorisedPack], on: NaiveDate) {
+    for sub in subscriptions.iter_mut() {
+        let watched = packs.iter().any(|p| {
+            p.subscription.id == sub.id && p.balance.ends_on.is_none_or(|end| (on - end).num_days() <= WATCH_DAYS)
+        });
+        if !watched || sub.status == SubscriptionStatus::Cancelled {
+            continue;
+        }
+        sub.starts_on = sub.starts_on.min(on);
+        sub.ends_on = sub.ends_on.map(|end| end.max(on));
+        if sub.status == SubscriptionStatus::Expired {
+            sub.status = SubscriptionStatus::Active;
+        }
+        for benefit in sub.benefits.iter_mut().filter(|b| matches!(b.limit, Limit::Counted(_))) {
+            benefit.limit = Limit::Unlimited;
+        }
+    }
 }

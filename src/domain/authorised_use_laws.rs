@@ -4,7 +4,7 @@
 use chrono::Days;
 use proptest::prelude::*;
 
-use super::authorised_use::{AskedLine, AuthorisedPack, WATCH_DAYS, beyond_authorisation};
+use super::authorised_use::{AskedLine, AuthorisedPack, WATCH_DAYS, beyond_authorisation, stretch_for_override};
 use super::fixtures::{benefit, day, item, line, plan, rules};
 use super::*;
 
@@ -43,6 +43,11 @@ proptest! {
         let end = pack.balance.ends_on.expect("dated");
         if (date - end).num_days() <= WATCH_DAYS {
             prop_assert_eq!(refusals.len(), short, "{:?}", refusals);
+            // A manager's override puts every session on the authorisation.
+            let mut stretched = vec![pack.subscription.clone()];
+            stretch_for_override(&mut stretched, std::slice::from_ref(&pack), date);
+            let overridden = cover(&CoverageRules { date, ..rules() }, &stretched, &[], &draft);
+            prop_assert!(overridden.lines.iter().all(|c| c.excess.0 == 0));
         } else {
             prop_assert!(refusals.is_empty());
         }

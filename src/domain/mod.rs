@@ -49,7 +49,7 @@ mod pack_laws;
 mod sync_laws;
 
 pub use access::{Permission, Role, allows};
-pub use authorised_use::{AskedLine, AuthorisedPack, beyond_authorisation};
+pub use authorised_use::{AskedLine, AuthorisedPack, beyond_authorisation, stretch_for_override};
 pub use badge::{BadgeState, badge_for_balance, badge_for_draft, left_text, out_of_text};
 pub use benefit::{BenefitBalance, BenefitId, Covers, GroupId, ItemId, Limit, Remaining, remaining};
 pub use coverage::{

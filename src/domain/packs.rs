@@ -200,7 +200,9 @@ impl UseRefusal {
             None => pack.to_string(),
         };
         match self {
-            UseRefusal::NotStarted(day) => format!("{whose} starts on {day}; it cannot be used before then."),
+            UseRefusal::NotStarted(day) => {
+                format!("{whose} starts on {day}; a manager may override with a note.")
+            }
             UseRefusal::PastEnd(day) => format!("{whose} ended on {day}; a manager may override with a note."),
             UseRefusal::BeyondAvailable { asked, available } => format!(
                 "{whose} has {} {} available; {} asked. A manager may override with a note.",

@@ -191,6 +191,9 @@ pub struct AuthorisationForm {
     pub name: String,
     /// Their reference number.
     pub reference: String,
+    /// The pet it is for, as chosen (a referral or a claim is for one animal).
+    #[serde(default)]
+    pub pet: String,
 }
 
 /// An [`AuthorisationForm`] read: what to store.
@@ -206,12 +209,15 @@ pub struct AuthorisationInput {
     pub ends_on: NaiveDate,
     /// Who authorised it, and their reference.
     pub authorisation: crate::domain::Authorisation,
+    /// The pet it is for.
+    pub patient_id: i64,
 }
 
 impl AuthorisationForm {
     /// The authorisation, or what to fix.
     pub fn parse(&self) -> Result<AuthorisationInput, String> {
         let template_id = self.template_id.trim().parse::<i64>().map_err(|_| "Choose the session pack it is for.")?;
+        let patient_id = self.pet.trim().parse::<i64>().map_err(|_| "Choose the pet it is for.")?;
         let sessions = self.sessions.trim().parse::<i64>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(|| {
             format!("Sessions is a whole number from 1 to 100, not \u{201c}{}\u{201d}.", self.sessions.trim())
         })?;
@@ -240,6 +246,7 @@ impl AuthorisationForm {
             starts_on,
             ends_on,
             authorisation: crate::domain::Authorisation { by, name: name.into(), reference: reference.into() },
+            patient_id,
         })
     }
 }
@@ -261,6 +268,9 @@ pub struct CarryPreviewRow {
     pub ends_on: Option<NaiveDate>,
     /// Shown at each use.
     pub note: String,
+    /// The client already had this pack carried over (before this line):
+    /// a file applied twice shows it on every line.
+    pub already: bool,
 }
 
 /// A carry-over file's preview, or what was applied.

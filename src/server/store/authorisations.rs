@@ -49,17 +49,26 @@ impl Store {
                 template.name
             )));
         }
+        let living: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM patients WHERE id = ? AND client_id = ? AND deceased_on IS NULL")
+                .bind(input.patient_id)
+                .bind(client_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let patient_id = living
+            .ok_or_else(|| AppError::Invalid("Choose one of this client's living pets: the one referred.".into()))?;
         let a = &input.authorisation;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                         status, starts_on, ends_on, price, member_discount_percent, billing,
                                         enrollment_fee, authorised_by, authoriser_name, authorisation_ref)
-             VALUES (?, ?, ?, ?, NULL, ?, ?, 'active', ?, ?, '0', NULL, 'third_party', '0', ?, ?, ?) RETURNING id",
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, '0', NULL, 'third_party', '0', ?, ?, ?) RETURNING id",
         )
         .bind(clinic.organisation_id)
         .bind(clinic.id)
         .bind(template.id)
         .bind(client_id)
+        .bind(patient_id)
         .bind(&template.name)
         .bind(&template.kind)
         .bind(input.starts_on)

@@ -109,6 +109,14 @@ impl Store {
                 found
             };
             let carry = CarryOver { template_id, patient_id: pet, ..l.carry.clone() };
+            let already: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM subscriptions WHERE client_id = ? AND template_id = ? AND origin = 'carried_over'
+                   AND status <> 'cancelled'",
+            )
+            .bind(client_id)
+            .bind(template_id)
+            .fetch_one(&mut *tx)
+            .await?;
             match carry_over_on(&mut tx, clinic, client_id, &carry, actor).await {
                 Ok(_) => rows.push(CarryPreviewRow {
                     line: l.line,
@@ -118,6 +126,7 @@ impl Store {
                     left: carry.left,
                     ends_on: carry.ends_on,
                     note: carry.use_note.trim().to_string(),
+                    already: already > 0,
                 }),
                 Err(AppError::Invalid(why) | AppError::Conflict(why) | AppError::NotFound(why)) => {
                     refusals.push((l.line, None, why));

@@ -14,7 +14,7 @@ use super::coverage_record;
 use super::invoices::{SqlInvoice, invoice_row, replace_lines};
 use super::ledger::{Adjustment, NewEntry, append, give_back, posting_of_line};
 use super::pricing::invoice_pricing;
-use crate::domain::{Coverage, LineInput, plural, price_draft};
+use crate::domain::{Coverage, LineInput, plural, price_draft, stretch_for_override};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::desk::DeskLine;
@@ -92,13 +92,19 @@ impl Store {
         }
         let line_ids = replace_lines(&mut tx, organisation_id, &invoice, lines).await?;
         let desk_lines = desk_lines(&mut tx, organisation_id, lines).await?;
-        let (pricing, plans) = invoice_pricing(&mut tx, &clinic, &invoice).await?;
-        let coverage = price_draft(&pricing, &desk_lines).finalizable(&desk_lines).map_err(AppError::Invalid)?;
+        let (mut pricing, plans) = invoice_pricing(&mut tx, &clinic, &invoice).await?;
+        let mut coverage = price_draft(&pricing, &desk_lines).finalizable(&desk_lines).map_err(AppError::Invalid)?;
         let asked: Vec<_> = desk_lines.iter().cloned().zip(coverage.lines.iter().map(Some)).collect();
         let beyond = authorisation_refusals(&plans, &asked, invoice.invoice_date);
         let overridden = match (beyond.is_empty(), override_note.map(str::trim).filter(|n| !n.is_empty())) {
             (true, _) => None,
-            (false, Some(note)) => Some((beyond.join(" "), note)),
+            (false, Some(note)) => {
+                // Overridden: the authorisation covers the sessions anyway.
+                let packs: Vec<_> = plans.iter().filter_map(|p| p.authorised()).collect();
+                stretch_for_override(&mut pricing.subscriptions, &packs, invoice.invoice_date);
+                coverage = price_draft(&pricing, &desk_lines).finalizable(&desk_lines).map_err(AppError::Invalid)?;
+                Some((beyond.join(" "), note))
+            }
             (false, None) => {
                 return Err(AppError::Conflict(format!(
                     "{} Nothing was finalized; a manager may finalize it with a note that says why.",

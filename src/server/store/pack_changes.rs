@@ -44,13 +44,14 @@ impl Store {
             return Err(AppError::Invalid(format!("Number left must be between 0 and {MAX_LEFT}, not {left}.")));
         }
         let mut tx = self.begin_write().await?;
-        let pack: Option<(String, String, Option<NaiveDate>)> =
-            sqlx::query_as("SELECT plan_name, kind, ends_on FROM subscriptions WHERE id = ? AND organisation_id = ?")
-                .bind(subscription_id)
-                .bind(clinic.organisation_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((name, kind, ends_on)) = pack else {
+        let pack: Option<(String, String, Option<NaiveDate>, i64)> = sqlx::query_as(
+            "SELECT plan_name, kind, ends_on, client_id FROM subscriptions WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(subscription_id)
+        .bind(clinic.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((name, kind, ends_on, client_id)) = pack else {
             return Err(AppError::NotFound(format!("There is no pack number {subscription_id} in this clinic.")));
         };
         if PlanKind::from_code(&kind) == Some(PlanKind::WellnessPlan) {
@@ -130,7 +131,7 @@ impl Store {
         .write(&mut tx, clinic.organisation_id, actor)
         .await?;
         tx.commit().await?;
-        self.follow_after_use(clinic, None).await;
+        self.follow_after_use(clinic, Some(client_id)).await;
         Ok(())
     }
 }

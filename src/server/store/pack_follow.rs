@@ -4,6 +4,12 @@
 //! every pack; whichever comes first makes the new one, and a unique index
 //! on "what it follows" makes a second one impossible even when two desks
 //! use the last session at once.
+//!
+//! A pack is followed once: a successor cancelled by staff is not made
+//! again. Only packs used up or ended in the last week are followed, so
+//! switching renewal on does not renew a clinic's whole history, and a
+//! pack that stands for a referral or an insurer's authorisation is never
+//! followed (the next one is authorised anew).
 
 use chrono::NaiveDate;
 
@@ -16,10 +22,15 @@ use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 
+/// How long after a pack is used up or ends it is still followed.
+const RECENT_DAYS: i64 = 7;
+
 /// A pack set to renew with no successor yet, and what counting needs.
 #[derive(sqlx::FromRow)]
 struct Candidate {
     id: i64,
+    clinic_id: i64,
+    last_used: Option<NaiveDate>,
     template_id: i64,
     client_id: i64,
     patient_id: Option<i64>,
@@ -31,21 +42,32 @@ struct Candidate {
 }
 
 const CANDIDATES: &str = "
-    SELECT s.id, s.template_id, s.client_id, s.patient_id, s.billing, s.starts_on, s.ends_on,
+    SELECT s.id, s.clinic_id, s.template_id, s.client_id, s.patient_id, s.billing, s.starts_on, s.ends_on,
            b.limit_quantity AS size,
-           COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0) AS used
+           COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0) AS used,
+           (SELECT MAX(l.used_on) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id) AS last_used
     FROM subscriptions s
     JOIN plan_templates t ON t.id = s.template_id
     JOIN subscription_benefits b ON b.subscription_id = s.id AND b.limit_quantity IS NOT NULL
-    WHERE s.organisation_id = ? AND s.kind <> 'wellness' AND t.auto_renew = 1
+    WHERE s.organisation_id = ? AND s.kind <> 'wellness' AND t.auto_renew = 1 AND s.authorised_by IS NULL
       AND s.status IN ('active', 'past_due', 'expired')
       AND (SELECT count(*) FROM subscription_benefits c
            WHERE c.subscription_id = s.id AND c.limit_quantity IS NOT NULL) = 1
-      AND NOT EXISTS (SELECT 1 FROM subscriptions n WHERE n.renews_subscription_id = s.id AND n.status <> 'cancelled')
+      AND NOT EXISTS (SELECT 1 FROM subscriptions n WHERE n.renews_subscription_id = s.id)
       AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'subscription' AND a.entity_id = s.id
                       AND a.action = 'renew_refused')";
 
 impl Candidate {
+    /// Whether it should be followed on `today`: used up or ended, and
+    /// that recently.
+    fn due(&self, today: NaiveDate) -> bool {
+        let recent = |day: NaiveDate| (today - day).num_days() <= RECENT_DAYS;
+        let balance = self.balance();
+        let ended = balance.ends_on.is_some_and(|end| today > end && recent(end));
+        let used_up = balance.left().0 == 0 && self.last_used.is_some_and(recent);
+        balance.needs_successor(today) && (ended || used_up)
+    }
+
     fn balance(&self) -> PackBalance {
         PackBalance {
             size: Quantity(self.size),
@@ -86,7 +108,7 @@ impl Store {
             .fetch_all(self.reader())
             .await?
             .into_iter()
-            .filter(|c| c.balance().needs_successor(clinic.today))
+            .filter(|c| c.due(clinic.today))
             .map(|c| c.id)
             .collect();
         for id in candidates {
@@ -122,9 +144,12 @@ impl Store {
         let sql = format!("{CANDIDATES} AND s.id = ?");
         let candidate: Option<Candidate> =
             sqlx::query_as(&sql).bind(clinic.organisation_id).bind(id).fetch_optional(&mut *tx).await?;
-        let Some(pack) = candidate.filter(|c| c.balance().needs_successor(clinic.today)) else {
+        let Some(pack) = candidate else { return Ok(None) };
+        // The new pack is its own clinic's sale, on that clinic's calendar.
+        let clinic = &self.clinic_of(clinic.organisation_id, Some(pack.clinic_id), chrono::Utc::now()).await?;
+        if !pack.due(clinic.today) {
             return Ok(None);
-        };
+        }
         let template = template_on_sale(&mut tx, clinic.organisation_id, pack.template_id).await?;
         let patient_id = match pack.patient_id {
             Some(p) => p,
@@ -137,11 +162,15 @@ impl Store {
             .ok_or_else(|| AppError::Conflict("No pet of this household is alive any more.".into()))?,
         };
         let patient = self.patient(clinic.organisation_id, patient_id).await?.ok_or(AppError::Internal)?;
+        // The client pays for the next pack, whatever paid for this one (an
+        // invoice, another system): it starts once paid.
         let offered = template.billings();
-        let billing = Billing::from_code(&pack.billing)
-            .filter(|b| offered.contains(b))
+        let billing = [Billing::Advance, Billing::Monthly]
+            .into_iter()
+            .find(|b| offered.contains(b))
+            .or(Billing::from_code(&pack.billing).filter(|b| offered.contains(b)))
             .or(offered.first().copied())
-            .unwrap_or(Billing::Manual);
+            .unwrap_or(Billing::Advance);
         let new_id = write_sale(&mut tx, clinic, &template, &patient, clinic.today, billing, Some(id)).await?;
         let why = if pack.balance().left().0 == 0 { "used up" } else { "expired" };
         let detail = format!("Pack {why}: followed by pack {new_id} ({}) from {}", template.name, clinic.today);

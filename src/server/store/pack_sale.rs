@@ -10,7 +10,7 @@ use super::audit::Audit;
 use super::invoice_row::SqlInvoice;
 use super::selling::copy_benefits;
 use super::template_row::template_on_sale;
-use crate::domain::{Coverage, DeskLine, plural, term_end};
+use crate::domain::{Coverage, DeskLine, plural, split_rounded, term_end};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -75,8 +75,11 @@ pub(crate) async fn sell_packs(
         }
         let template = template_on_sale(&mut *tx, clinic.organisation_id, template_id).await?;
         let ends_on = template.term_months.and_then(|m| term_end(invoice.invoice_date, m as u32));
-        let each = (priced.net.0 / rust_decimal::Decimal::from(count)).round_dp(clinic.currency.minor_digits);
-        for _ in 0..count {
+        // The line's charge shared out exactly: three packs for 100.00 are
+        // 33.34, 33.33 and 33.33, never 99.99 in all.
+        let exact = vec![priced.net.0 / rust_decimal::Decimal::from(count); count as usize];
+        let prices = split_rounded(priced.net, &exact, clinic.currency.minor_digits);
+        for each in prices {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name,
                                             kind, status, starts_on, ends_on, price, member_discount_percent, billing,
@@ -93,7 +96,7 @@ pub(crate) async fn sell_packs(
             .bind(&template.kind)
             .bind(invoice.invoice_date)
             .bind(ends_on)
-            .bind(each.to_string())
+            .bind(each.0.to_string())
             .bind(&template.member_discount_percent)
             .bind(invoice.id)
             .fetch_one(&mut *tx)
@@ -118,19 +121,25 @@ pub(crate) async fn cancel_sold_packs(
     reason: &str,
     actor: &Actor,
 ) -> Result<(), AppError> {
-    let sold: Vec<(i64, String, i64, String)> = sqlx::query_as(
+    // Uses count what the desk or an import took; a manager's change of the
+    // balance is not a use, but it too stops the void.
+    let sold: Vec<(i64, String, i64, String, i64)> = sqlx::query_as(
         "SELECT s.id, s.plan_name,
                 COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l JOIN subscription_benefits b
-                          ON b.id = l.subscription_benefit_id WHERE b.subscription_id = s.id), 0),
+                          ON b.id = l.subscription_benefit_id WHERE b.subscription_id = s.id
+                          AND l.source_kind <> 'manual_adjustment'), 0),
                 COALESCE((SELECT COALESCE(i.subunit_name, i.unit_name) FROM subscription_benefits b
                           JOIN catalog_items i ON i.id = b.item_id
                           WHERE b.subscription_id = s.id AND b.limit_quantity IS NOT NULL), 'session')
+                (SELECT count(*) FROM usage_ledger l JOIN subscription_benefits b
+                 ON b.id = l.subscription_benefit_id WHERE b.subscription_id = s.id
+                 AND l.source_kind = 'manual_adjustment')
          FROM subscriptions s WHERE s.sold_on_invoice_id = ? AND s.status <> 'cancelled' ORDER BY s.id",
     )
     .bind(invoice.id)
     .fetch_all(&mut *tx)
     .await?;
-    if let Some((_, name, used, unit)) = sold.iter().find(|(_, _, used, _)| *used != 0) {
+    if let Some((_, name, used, unit, _)) = sold.iter().find(|(_, _, used, _, _)| *used != 0) {
         return Err(AppError::Conflict(format!(
             "The {name} sold on {} has {used} {} used already, so the invoice cannot be voided. Remove those uses \
              from the pack's history first, or make a correction invoice for what was wrong.",
@@ -138,7 +147,14 @@ pub(crate) async fn cancel_sold_packs(
             plural(unit, *used)
         )));
     }
-    for (id, name, _, _) in sold {
+    if let Some((_, name, ..)) = sold.iter().find(|(.., changed)| *changed > 0) {
+        return Err(AppError::Conflict(format!(
+            "A manager changed what is left of the {name} sold on {}, so voiding cannot take it back cleanly. \
+             Make a correction invoice for what was wrong, or cancel the pack on its plan page.",
+            invoice.number.as_deref().unwrap_or("this invoice")
+        )));
+    }
+    for (id, name, ..) in sold {
         sqlx::query("UPDATE subscriptions SET status = 'cancelled', cancelled_on = ? WHERE id = ?")
             .bind(clinic.today)
             .bind(id)

@@ -37,7 +37,7 @@ pub fn AuthorisationCheck(
                 {if may_override {
                     view! {
                         <label class="field">
-                            <span>"To finalize anyway, say why (kept in the history)"</span>
+                            <span>"To count them on the authorisation anyway, say why (kept in the history)"</span>
                             <input data-test="override-note" maxlength="500" placeholder="Insurer extended the claim by phone"
                                 prop:value=move || override_note.get() on:input=move |ev| override_note.set(event_target_value(&ev))/>
                         </label>

@@ -5,17 +5,25 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::desk::PatientBrief;
 use crate::api::packs::{AuthorisationForm, PackTemplateChoice, record_authorisation};
 use crate::domain::PlanKind;
 use crate::ui::pages::client_packs::Changed;
 
 /// The authorisation form, for the session pack templates.
 #[component]
-pub fn AuthorisationPanel(client_id: i64, templates: Vec<PackTemplateChoice>, changed: Changed) -> impl IntoView {
+pub fn AuthorisationPanel(
+    client_id: i64,
+    templates: Vec<PackTemplateChoice>,
+    pets: Vec<PatientBrief>,
+    changed: Changed,
+) -> impl IntoView {
     let packs: Vec<PackTemplateChoice> = templates.into_iter().filter(|t| t.kind == PlanKind::SessionPack).collect();
     let form = RwSignal::new(AuthorisationForm {
         template_id: packs.first().map(|t| t.id.to_string()).unwrap_or_default(),
         by: "referrer".into(),
+        // A household of one pet needs no choosing.
+        pet: if pets.len() == 1 { pets[0].id.to_string() } else { String::new() },
         ..Default::default()
     });
     let problem = RwSignal::new(None::<String>);
@@ -57,6 +65,16 @@ pub fn AuthorisationPanel(client_id: i64, templates: Vec<PackTemplateChoice>, ch
                 <label class="field"><span>"Session pack"</span>
                     <select data-test="auth-template" on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.template_id = v) }>
                         {packs.iter().map(|t| view! { <option value=t.id.to_string()>{t.name.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field"><span>"For"</span>
+                    <select data-test="auth-pet" on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.pet = v) }>
+                        <option value="" selected=move || form.with(|f| f.pet.is_empty())>"Choose the pet"</option>
+                        {pets.iter().map(|p| {
+                            let id = p.id.to_string();
+                            let selected = { let id = id.clone(); move || form.with(|f| f.pet == id) };
+                            view! { <option value=id selected=selected>{p.name.clone()}</option> }
+                        }).collect_view()}
                     </select>
                 </label>
                 <label class="field"><span>"Authorised by"</span>

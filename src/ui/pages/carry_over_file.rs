@@ -13,16 +13,28 @@ use crate::ui::format::date;
 #[component]
 pub fn CarryOverFilePage() -> impl IntoView {
     let csv = RwSignal::new(String::new());
-    let preview = RwSignal::new(None::<CarryOverFile>);
+    // The preview and the very text it was made from: confirming sends
+    // that text, never a file chosen since.
+    let preview = RwSignal::new(None::<(CarryOverFile, String)>);
+    // Any change to the text makes the preview stale.
+    Effect::new(move |_| {
+        csv.track();
+        preview.set(None);
+    });
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let send = move |apply: bool| {
+        let text = match (apply, preview.get_untracked()) {
+            (true, Some((_, previewed))) => previewed,
+            (true, None) => return,
+            (false, _) => csv.get_untracked(),
+        };
         busy.set(true);
         spawn_local(async move {
-            match carry_over_from_file(csv.get_untracked(), apply).await {
+            match carry_over_from_file(text.clone(), apply).await {
                 Ok(file) => {
                     problem.set(None);
-                    preview.set(Some(file));
+                    preview.set(Some((file, text)));
                 }
                 Err(e) => {
                     preview.set(None);
@@ -48,7 +60,7 @@ pub fn CarryOverFilePage() -> impl IntoView {
                 </label>
                 <label class="field wide-field"><span>"…or paste it here"</span>
                     <textarea rows="6" data-test="carry-csv" prop:value=move || csv.get()
-                        on:input=move |ev| { csv.set(event_target_value(&ev)); preview.set(None); }></textarea>
+                        on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
                 </label>
                 <div class="actions">
                     <button class="button secondary" data-test="carry-preview" disabled=move || busy.get() || csv.with(String::is_empty)
@@ -57,7 +69,7 @@ pub fn CarryOverFilePage() -> impl IntoView {
             </div>
         </section>
         {move || problem.get().map(|p| view! { <p class="banner error" role="alert" data-test="carry-file-problem">{p}</p> })}
-        {move || preview.get().map(|file| view! { <PreviewTable file busy confirm=move || send(true)/> })}
+        {move || preview.get().map(|(file, _)| view! { <PreviewTable file busy confirm=move || send(true)/> })}
     }
 }
 
@@ -86,7 +98,12 @@ fn PreviewTable(
                             <td>{r.pack_name}</td>
                             <td class="right">{r.left}</td>
                             <td>{r.ends_on.map_or_else(|| "No end".to_string(), date)}</td>
-                            <td class="muted small">{r.note}</td>
+                            <td class="muted small">
+                                {r.note}
+                                {r.already.then(|| view! {
+                                    <span class="pill pill-warn small" data-test="carry-file-again">"Carried over for this client before"</span>
+                                })}
+                            </td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -74,7 +74,7 @@ fn PacksView(page: ClientPacks, changed: Changed) -> impl IntoView {
             <a href=format!("/clients/{}/packs", client.id) aria-current="page" data-test="packs-tab">"Packs"</a>
         </nav>
         {move || changed.notice.get().map(|n| view! { <p class="banner success" role="status" data-test="packs-notice">{n}</p> })}
-        {may_sell.then(|| view! { <AuthorisationPanel client_id=client.id templates=templates.clone() changed/> })}
+        {may_sell.then(|| view! { <AuthorisationPanel client_id=client.id templates=templates.clone() pets=pets.clone() changed/> })}
         {may_adjust.then(|| view! { <CarryOverPanel client_id=client.id templates pets=pets.clone() changed/> })}
         <section class="packs">
             {current.is_empty().then(|| view! {

@@ -72,7 +72,11 @@ pub fn CarryOverPanel(
             </p>
             <form class="form-grid" on:submit=submit>
                 <label class="field"><span>"Becomes"</span>
-                    <select data-test="carry-template" on:change=move |ev| template_id.set(event_target_value(&ev))>
+                    <select data-test="carry-template" on:change=move |ev| {
+                        template_id.set(event_target_value(&ev));
+                        // A pet chosen for another template is not this one's.
+                        pet.set(String::new());
+                    }>
                         {templates.iter().map(|t| {
                             let id = t.id.to_string();
                             let shown = format!("{} ({} {})", t.name, t.size, plural(&t.unit, t.size));
@@ -84,8 +88,12 @@ pub fn CarryOverPanel(
                 <Show when=for_one_pet>
                     <label class="field"><span>"For"</span>
                         <select data-test="carry-pet" on:change=move |ev| pet.set(event_target_value(&ev))>
-                            <option value="">"Choose the pet"</option>
-                            {pets.get_value().into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
+                            <option value="" selected=move || pet.get().is_empty()>"Choose the pet"</option>
+                            {pets.get_value().into_iter().map(|p| {
+                                let id = p.id.to_string();
+                                let selected = { let id = id.clone(); move || pet.get() == id };
+                                view! { <option value=id selected=selected>{p.name}</option> }
+                            }).collect_view()}
                         </select>
                     </label>
                 </Show>
