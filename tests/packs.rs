@@ -401,3 +401,23 @@ fn a_pack_made_for_one_pet_needs_the_pet_and_covers_only_that_pet() {
         assert_eq!(left_of(&app, pack).await, 4, "only the day of the pet it was made for came from it");
     });
 }
+
+#[test]
+fn a_pack_whose_balance_a_manager_changed_is_not_taken_back_by_voiding_its_sale() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = dog_without_package(&app).await;
+        let daycare = template_id(&app, "Daycare 10-day pack").await;
+        let pack_item = app.item_id(&format!("PACK-{daycare}")).await;
+        let invoice = app.new_invoice(client).await;
+        let line = json!({ "patient_id": dog, "item_id": pack_item, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        assert_eq!(app.finalize(invoice, json!([line]), "sell-then-change").await.0, 200);
+        let pack = app.scalar("SELECT id FROM subscriptions WHERE sold_on_invoice_id = ?", invoice).await;
+        let change = PackChange { left: Some(12), ends_on: None, note: "Two free days for the trouble" };
+        app.store.change_pack(&clinic(&app).await, pack, &change, &Actor::clinic_desk()).await.unwrap();
+        let (status, body) = app.call("invoice/void", &format!("id={invoice}&reason=wrong+client")).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.contains("A manager changed what is left of the Daycare 10-day pack"), "{body}");
+        assert_eq!(left_of(&app, pack).await, 12, "nothing changed");
+    });
+}

@@ -130,7 +130,7 @@ pub(crate) async fn cancel_sold_packs(
                           AND l.source_kind <> 'manual_adjustment'), 0),
                 COALESCE((SELECT COALESCE(i.subunit_name, i.unit_name) FROM subscription_benefits b
                           JOIN catalog_items i ON i.id = b.item_id
-                          WHERE b.subscription_id = s.id AND b.limit_quantity IS NOT NULL), 'session')
+                          WHERE b.subscription_id = s.id AND b.limit_quantity IS NOT NULL), 'session'),
                 (SELECT count(*) FROM usage_ledger l JOIN subscription_benefits b
                  ON b.id = l.subscription_benefit_id WHERE b.subscription_id = s.id
                  AND l.source_kind = 'manual_adjustment')
