@@ -12,14 +12,7 @@ use support::*;
 fn an_authorisation_refuses_sessions_beyond_n_and_after_its_end_unless_a_manager_overrides() {
     support::run(async {
         let app = TestApp::start().await;
-        let (dog, client): (i64, i64) = sqlx::query_as(
-            "SELECT p.id, p.client_id FROM patients p WHERE p.species = 'dog' AND NOT EXISTS
-               (SELECT 1 FROM subscriptions s WHERE s.client_id = p.client_id AND s.kind <> 'wellness')
-             ORDER BY p.id LIMIT 1",
-        )
-        .fetch_one(app.store.reader())
-        .await
-        .unwrap();
+        let (dog, client) = app.dog_without_pack().await;
         let today = app.store.clinic_of(1, None, Utc::now()).await.unwrap().today;
         let physio = template_id(&app, "Physio 6-session pack").await;
         let receptionist = app.client_for(RECEPTIONIST).await;

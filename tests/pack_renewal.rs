@@ -12,14 +12,7 @@ use support::*;
 /// A household with no pack, a dog of it, and a carried-over renewing
 /// physio pack with `left` sessions ending on `ends_on`.
 async fn renewing_physio(app: &TestApp, left: i64, ends_on: Option<chrono::NaiveDate>) -> (i64, i64, i64) {
-    let (dog, client): (i64, i64) = sqlx::query_as(
-        "SELECT p.id, p.client_id FROM patients p WHERE p.species = 'dog' AND NOT EXISTS
-           (SELECT 1 FROM subscriptions s WHERE s.client_id = p.client_id AND s.kind <> 'wellness')
-         ORDER BY p.id LIMIT 1",
-    )
-    .fetch_one(app.store.reader())
-    .await
-    .unwrap();
+    let (dog, client) = app.dog_without_pack().await;
     let physio = template_id(app, "Physio 6-session pack").await;
     write(app, "UPDATE plan_templates SET auto_renew = 1 WHERE id = ?", physio, None).await;
     let clinic = app.store.clinic_of(1, None, Utc::now()).await.unwrap();

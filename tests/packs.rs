@@ -10,18 +10,6 @@ use chrono::{Days, Utc};
 use serde_json::json;
 use support::*;
 
-/// A dog whose household has no package yet, and its client.
-async fn dog_without_package(app: &TestApp) -> (i64, i64) {
-    sqlx::query_as(
-        "SELECT p.id, p.client_id FROM patients p WHERE p.species = 'dog' AND NOT EXISTS
-           (SELECT 1 FROM subscriptions s WHERE s.client_id = p.client_id AND s.kind <> 'wellness')
-         ORDER BY p.id LIMIT 1",
-    )
-    .fetch_one(app.store.reader())
-    .await
-    .expect("a demo dog without a package")
-}
-
 async fn clinic(app: &TestApp) -> carecount::wire::clinic::ClinicInfo {
     app.store.clinic_of(1, None, Utc::now()).await.unwrap()
 }
@@ -41,7 +29,7 @@ async fn left_of(app: &TestApp, subscription: i64) -> i64 {
 fn seven_carried_over_daycare_days_become_six_after_one_is_invoiced() {
     support::run(async {
         let app = TestApp::start().await;
-        let (dog, client) = dog_without_package(&app).await;
+        let (dog, client) = app.dog_without_pack().await;
         let daycare = template_id(&app, "Daycare 10-day pack").await;
         let clinic = clinic(&app).await;
         let ends = clinic.today + Days::new(90);
@@ -92,7 +80,7 @@ fn seven_carried_over_daycare_days_become_six_after_one_is_invoiced() {
 fn a_carry_over_without_a_reason_or_with_a_wrong_pack_is_refused_and_writes_nothing() {
     support::run(async {
         let app = TestApp::start().await;
-        let (_, client) = dog_without_package(&app).await;
+        let (_, client) = app.dog_without_pack().await;
         let clinic = clinic(&app).await;
         let daycare = template_id(&app, "Daycare 10-day pack").await;
         let wellness = template_id(&app, "Adult Dog Plan").await;
@@ -130,7 +118,7 @@ fn a_carry_over_without_a_reason_or_with_a_wrong_pack_is_refused_and_writes_noth
 fn changing_a_packs_balance_or_end_date_needs_a_note_and_is_kept_as_an_entry() {
     support::run(async {
         let app = TestApp::start().await;
-        let (_, client) = dog_without_package(&app).await;
+        let (_, client) = app.dog_without_pack().await;
         let clinic = clinic(&app).await;
         let daycare = template_id(&app, "Daycare 10-day pack").await;
         let carry = CarryOver {
@@ -182,7 +170,7 @@ fn changing_a_packs_balance_or_end_date_needs_a_note_and_is_kept_as_an_entry() {
 fn a_manager_carries_over_on_the_packs_tab_and_the_desk_counts_it_down() {
     support::run(async {
         let app = TestApp::start().await;
-        let (dog, client) = dog_without_package(&app).await;
+        let (dog, client) = app.dog_without_pack().await;
         let daycare = template_id(&app, "Daycare 10-day pack").await;
         let form = json!({ "template_id": daycare.to_string(), "left": "7", "ends_on": "",
                            "use_note": "Paid in the old system", "reason": "Moving from the old system" });
@@ -254,7 +242,7 @@ fn merge(client: i64, form: &serde_json::Value, field: &str, value: &str) -> ser
 fn a_pack_sold_on_an_invoice_exists_after_finalize_and_not_after_void() {
     support::run(async {
         let app = TestApp::start().await;
-        let (dog, client) = dog_without_package(&app).await;
+        let (dog, client) = app.dog_without_pack().await;
         let daycare = template_id(&app, "Daycare 10-day pack").await;
         let pack_item = app.item_id(&format!("PACK-{daycare}")).await;
         let packs_of = || {
@@ -406,7 +394,7 @@ fn a_pack_made_for_one_pet_needs_the_pet_and_covers_only_that_pet() {
 fn a_pack_whose_balance_a_manager_changed_is_not_taken_back_by_voiding_its_sale() {
     support::run(async {
         let app = TestApp::start().await;
-        let (dog, client) = dog_without_package(&app).await;
+        let (dog, client) = app.dog_without_pack().await;
         let daycare = template_id(&app, "Daycare 10-day pack").await;
         let pack_item = app.item_id(&format!("PACK-{daycare}")).await;
         let invoice = app.new_invoice(client).await;

@@ -162,6 +162,19 @@ impl TestApp {
         (status, response.text().await.expect("body"))
     }
 
+    /// A dog whose household has no package or session pack yet, and its
+    /// client: a household the packs tests may change freely.
+    pub async fn dog_without_pack(&self) -> (i64, i64) {
+        sqlx::query_as(
+            "SELECT p.id, p.client_id FROM patients p WHERE p.species = 'dog' AND NOT EXISTS
+               (SELECT 1 FROM subscriptions s WHERE s.client_id = p.client_id AND s.kind <> 'wellness')
+             ORDER BY p.id LIMIT 1",
+        )
+        .fetch_one(self.store.reader())
+        .await
+        .expect("a demo dog without a pack")
+    }
+
     /// A number from a SQL query.
     pub async fn scalar(&self, sql: &str, bind: i64) -> i64 {
         sqlx::query_scalar(sql).bind(bind).fetch_one(self.store.reader()).await.expect("query")

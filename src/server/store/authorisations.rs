@@ -5,9 +5,9 @@
 use super::Store;
 use super::audit::Audit;
 use super::invoices::require_client;
-use super::selling::copy_benefits;
+use super::pack_row::NewPack;
 use super::template_row::template_on_sale;
-use crate::domain::PlanKind;
+use crate::domain::{Billing, Money, PlanKind};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -58,27 +58,23 @@ impl Store {
         let patient_id = living
             .ok_or_else(|| AppError::Invalid("Choose one of this client's living pets: the one referred.".into()))?;
         let a = &input.authorisation;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
-                                        status, starts_on, ends_on, price, member_discount_percent, billing,
-                                        enrollment_fee, authorised_by, authoriser_name, authorisation_ref)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, '0', NULL, 'third_party', '0', ?, ?, ?) RETURNING id",
-        )
-        .bind(clinic.organisation_id)
-        .bind(clinic.id)
-        .bind(template.id)
-        .bind(client_id)
-        .bind(patient_id)
-        .bind(&template.name)
-        .bind(&template.kind)
-        .bind(input.starts_on)
-        .bind(input.ends_on)
-        .bind(a.by.code())
-        .bind(&a.name)
-        .bind(&a.reference)
-        .fetch_one(&mut *tx)
+        let id = NewPack {
+            organisation_id: clinic.organisation_id,
+            clinic_id: clinic.id,
+            template: &template,
+            client_id,
+            patient_id: Some(patient_id),
+            starts_on: input.starts_on,
+            ends_on: Some(input.ends_on),
+            price: Money::default(),
+            billing: Billing::ThirdParty,
+            carried_over: false,
+            use_note: "",
+            authorisation: Some(a),
+            sold_on_invoice_id: None,
+        }
+        .insert(&mut tx)
         .await?;
-        copy_benefits(&mut tx, id, template.id).await?;
         // The pack stands for the sessions authorised, not the template's size.
         sqlx::query("UPDATE subscription_benefits SET limit_quantity = ? WHERE subscription_id = ? AND limit_quantity IS NOT NULL")
             .bind(input.sessions)

@@ -10,10 +10,10 @@ use super::Store;
 use super::audit::Audit;
 use super::invoices::require_client;
 use super::ledger::{NewEntry, append};
-use super::selling::copy_benefits;
+use super::pack_row::NewPack;
 use super::template_row::template_on_sale;
 use crate::domain::text::{required_note, within};
-use crate::domain::{Money, PackBalance, PlanKind, Quantity};
+use crate::domain::{Billing, Money, PackBalance, PlanKind, Quantity};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -119,26 +119,23 @@ pub(crate) async fn carry_over_on(
             counted.len()
         )));
     };
-    let subscription_id: i64 = sqlx::query_scalar(
-        "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
-                                    status, starts_on, ends_on, price, member_discount_percent, billing,
-                                    enrollment_fee, origin, use_note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, '0', ?, 'manual', '0', 'carried_over', ?) RETURNING id",
-    )
-    .bind(clinic.organisation_id)
-    .bind(clinic.id)
-    .bind(template.id)
-    .bind(client_id)
-    .bind(patient_id)
-    .bind(&template.name)
-    .bind(&template.kind)
-    .bind(clinic.today)
-    .bind(carry.ends_on)
-    .bind(&template.member_discount_percent)
-    .bind(use_note)
-    .fetch_one(&mut *tx)
+    let subscription_id = NewPack {
+        organisation_id: clinic.organisation_id,
+        clinic_id: clinic.id,
+        template: &template,
+        client_id,
+        patient_id,
+        starts_on: clinic.today,
+        ends_on: carry.ends_on,
+        price: Money::default(),
+        billing: Billing::Manual,
+        carried_over: true,
+        use_note,
+        authorisation: None,
+        sold_on_invoice_id: None,
+    }
+    .insert(&mut *tx)
     .await?;
-    copy_benefits(&mut *tx, subscription_id, template.id).await?;
     // What was used in the other system, as the entry that leaves a new
     // pack with what is left (below zero when more is left than it holds).
     let fresh = PackBalance {

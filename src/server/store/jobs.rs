@@ -177,22 +177,29 @@ impl Store {
                 // Not renewable any more (template withdrawn, pet no longer
                 // eligible): say so once in the plan's history for staff.
                 Err(AppError::Invalid(why) | AppError::NotFound(why) | AppError::Conflict(why)) => {
-                    let mut tx = self.begin_write().await?;
-                    let detail = format!("Automatic renewal not possible: {why}");
-                    Audit {
-                        action: "renew_refused",
-                        entity: "subscription",
-                        entity_id: id,
-                        detail: &detail,
-                        note: None,
-                    }
-                    .write(&mut tx, organisation_id, &automatic())
-                    .await?;
-                    tx.commit().await?;
+                    self.renewal_refused(organisation_id, id, &why, &automatic()).await?;
                 }
                 Err(other) => return Err(other),
             }
         }
+        Ok(())
+    }
+
+    /// Says once, in a plan's or pack's history, why it could not be
+    /// renewed by itself; the jobs do not try it again.
+    pub(crate) async fn renewal_refused(
+        &self,
+        organisation_id: i64,
+        id: i64,
+        why: &str,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        let detail = format!("Automatic renewal not possible: {why}");
+        Audit { action: "renew_refused", entity: "subscription", entity_id: id, detail: &detail, note: None }
+            .write(&mut tx, organisation_id, actor)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 

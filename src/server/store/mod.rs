@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod over_usage;
 pub mod pack_changes;
 pub mod pack_follow;
+pub(crate) mod pack_row;
 pub(crate) mod pack_sale;
 pub mod patients;
 pub mod payments;

@@ -118,18 +118,7 @@ impl Store {
                 // Not renewable any more (template withdrawn, no pet left):
                 // said once in the pack's history, for staff.
                 Err(AppError::Invalid(why) | AppError::NotFound(why) | AppError::Conflict(why)) => {
-                    let mut tx = self.begin_write().await?;
-                    let detail = format!("Automatic renewal not possible: {why}");
-                    Audit {
-                        action: "renew_refused",
-                        entity: "subscription",
-                        entity_id: id,
-                        detail: &detail,
-                        note: None,
-                    }
-                    .write(&mut tx, clinic.organisation_id, actor)
-                    .await?;
-                    tx.commit().await?;
+                    self.renewal_refused(clinic.organisation_id, id, &why, actor).await?;
                 }
                 Err(other) => return Err(other),
             }

@@ -8,9 +8,9 @@ use sqlx::SqliteConnection;
 
 use super::audit::Audit;
 use super::invoice_row::SqlInvoice;
-use super::selling::copy_benefits;
+use super::pack_row::NewPack;
 use super::template_row::template_on_sale;
-use crate::domain::{Coverage, DeskLine, plural, split_rounded, term_end};
+use crate::domain::{Billing, Coverage, DeskLine, plural, split_rounded, term_end};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -80,28 +80,24 @@ pub(crate) async fn sell_packs(
         let exact = vec![priced.net.0 / rust_decimal::Decimal::from(count); count as usize];
         let prices = split_rounded(priced.net, &exact, clinic.currency.minor_digits);
         for each in prices {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name,
-                                            kind, status, starts_on, ends_on, price, member_discount_percent, billing,
-                                            enrollment_fee, sold_on_invoice_id)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, 'manual', '0', ?) RETURNING id",
-            )
-            .bind(clinic.organisation_id)
-            .bind(invoice.clinic_id)
-            .bind(template.id)
-            .bind(invoice.client_id)
-            // A pack made for one pet is the line's pet's.
-            .bind(template.one_pet.then_some(line.input.patient_id))
-            .bind(&template.name)
-            .bind(&template.kind)
-            .bind(invoice.invoice_date)
-            .bind(ends_on)
-            .bind(each.0.to_string())
-            .bind(&template.member_discount_percent)
-            .bind(invoice.id)
-            .fetch_one(&mut *tx)
+            let id = NewPack {
+                organisation_id: clinic.organisation_id,
+                clinic_id: invoice.clinic_id,
+                template: &template,
+                client_id: invoice.client_id,
+                // A pack made for one pet is the line's pet's.
+                patient_id: template.one_pet.then_some(line.input.patient_id),
+                starts_on: invoice.invoice_date,
+                ends_on,
+                price: each,
+                billing: Billing::Manual,
+                carried_over: false,
+                use_note: "",
+                authorisation: None,
+                sold_on_invoice_id: Some(invoice.id),
+            }
+            .insert(&mut *tx)
             .await?;
-            copy_benefits(&mut *tx, id, template.id).await?;
             let detail = format!("Sold {} on invoice {number}", template.name);
             Audit { action: "sell", entity: "subscription", entity_id: id, detail: &detail, note: None }
                 .write(&mut *tx, clinic.organisation_id, actor)
