@@ -92,45 +92,13 @@ pub async fn record_authorisation(client_id: i64, form: AuthorisationForm) -> Re
 #[server(prefix = "/api", endpoint = "carry-over/file", input = Json)]
 pub async fn carry_over_from_file(csv: String, apply: bool) -> Result<CarryOverFile, AppError> {
     use crate::domain::Permission;
-    use crate::server::import::carry_over_csv;
-    use crate::server::import::csv_lines::{LineProblem, Refused};
-    use crate::server::store::carry_over::CarryOver;
-    use crate::server::store::carry_over_file::FileLine;
+    use crate::server::import::carry_over_csv::carry_over_file;
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::AdjustPacks).await?;
-            let read = carry_over_csv::read(csv.as_bytes()).map_err(|r| AppError::Invalid(r.to_string()))?;
-            let lines: Vec<FileLine> = read
-                .iter()
-                .map(|l| FileLine {
-                    line: l.line,
-                    client: &l.client,
-                    pack: &l.pack,
-                    pet: &l.pet,
-                    carry: CarryOver {
-                        patient_id: None,
-                        template_id: 0,
-                        left: l.left,
-                        ends_on: l.ends_on,
-                        use_note: &l.note,
-                        reason: &l.reason,
-                    },
-                })
-                .collect();
-            match state.store.carry_over_file(&clinic, &lines, apply, &actor).await? {
-                Ok(rows) => Ok(CarryOverFile { rows, applied: apply }),
-                Err(refusals) => {
-                    let total = refusals.len();
-                    let problems = refusals
-                        .into_iter()
-                        .take(20)
-                        .map(|(line, field, message)| LineProblem { line, field: field.map(str::to_string), message })
-                        .collect();
-                    Err(AppError::Invalid(Refused { problems, total }.to_string()))
-                }
-            }
+            carry_over_file(&state.store, &clinic, csv.as_bytes(), apply, &actor).await
         }
         .await,
     )

@@ -5,13 +5,18 @@
 use chrono::NaiveDate;
 
 use super::csv_lines::{LineCounter, LineProblem, Refused, csv_problem};
+use crate::server::actor::Actor;
+use crate::server::store::Store;
+use crate::server::store::carry_over::CarryOver;
+use crate::server::store::carry_over_file::FileLine;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+use crate::wire::packs::CarryOverFile;
 
 /// Columns a carry-over file must have, as its first line names them.
 pub const COLUMNS: [&str; 4] = ["client", "pack", "left", "reason"];
 /// Columns it may have.
 pub const OPTIONAL: [&str; 3] = ["ends_on", "note", "pet"];
-/// At most this many problems are listed.
-const SHOWN: usize = 20;
 
 /// One line of the file, read but not yet matched to a client or template.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +37,46 @@ pub struct CarryLine {
     pub reason: String,
     /// The pet's name, for a pack made for one pet.
     pub pet: String,
+}
+
+/// Reads a carry-over file and matches every line: a preview that changes
+/// nothing, or, with `apply`, every line applied at once. A bad line
+/// applies nothing, and every bad line is named with its field.
+pub async fn carry_over_file(
+    store: &Store,
+    clinic: &ClinicInfo,
+    bytes: &[u8],
+    apply: bool,
+    actor: &Actor,
+) -> Result<CarryOverFile, AppError> {
+    let read = read(bytes).map_err(|r| AppError::Invalid(r.to_string()))?;
+    let lines: Vec<FileLine> = read
+        .iter()
+        .map(|l| FileLine {
+            line: l.line,
+            client: &l.client,
+            pack: &l.pack,
+            pet: &l.pet,
+            carry: CarryOver {
+                patient_id: None,
+                template_id: 0,
+                left: l.left,
+                ends_on: l.ends_on,
+                use_note: &l.note,
+                reason: &l.reason,
+            },
+        })
+        .collect();
+    match store.carry_over_file(clinic, &lines, apply, actor).await? {
+        Ok(rows) => Ok(CarryOverFile { rows, applied: apply }),
+        Err(refusals) => {
+            let mut refused = Refused::none();
+            for (line, field, message) in refusals {
+                refused.add(LineProblem { line, field: field.map(str::to_string), message });
+            }
+            Err(AppError::Invalid(refused.to_string()))
+        }
+    }
 }
 
 /// Reads a whole carry-over file.
@@ -56,8 +101,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<CarryLine>, Refused> {
     }
     let (ends_at, note_at, pet_at) = (at("ends_on"), at("note"), at("pet"));
     let mut lines = Vec::new();
-    let mut problems = Vec::new();
-    let mut total = 0;
+    let mut refused = Refused::none();
     let mut counter = LineCounter::new(bytes);
     for record in records {
         let outcome = match record {
@@ -77,17 +121,10 @@ pub fn read(bytes: &[u8]) -> Result<Vec<CarryLine>, Refused> {
         };
         match outcome {
             Ok(line) => lines.push(line),
-            Err(problem) => {
-                total += 1;
-                if problems.len() < SHOWN {
-                    problems.push(problem);
-                }
-            }
+            Err(problem) => refused.add(problem),
         }
     }
-    if total > 0 {
-        return Err(Refused { problems, total });
-    }
+    let lines = refused.or(lines)?;
     if lines.is_empty() {
         return Err(refuse(LineProblem {
             line: 2,

@@ -41,6 +41,26 @@ pub struct Refused {
     pub total: usize,
 }
 
+impl Refused {
+    /// No problems yet.
+    pub fn none() -> Refused {
+        Refused { problems: Vec::new(), total: 0 }
+    }
+
+    /// Counts a problem, and keeps it when fewer than a screenful are kept.
+    pub fn add(&mut self, problem: LineProblem) {
+        self.total += 1;
+        if self.problems.len() < SHOWN {
+            self.problems.push(problem);
+        }
+    }
+
+    /// `value` when nothing was refused, else the refusal.
+    pub fn or<T>(self, value: T) -> Result<T, Refused> {
+        if self.total == 0 { Ok(value) } else { Err(self) }
+    }
+}
+
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Nothing of this file was applied. ")?;
@@ -68,8 +88,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SourceLine>, Refused> {
     };
     let columns = Columns::find(&header).map_err(refuse)?;
     let mut lines = Vec::new();
-    let mut problems = Vec::new();
-    let mut total = 0;
+    let mut refused = Refused::none();
     let mut lines_at = LineCounter::new(bytes);
     for record in records {
         let outcome = match record {
@@ -82,18 +101,10 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SourceLine>, Refused> {
         match outcome {
             Ok(Some(line)) => lines.push(line),
             Ok(None) => {}
-            Err(problem) => {
-                total += 1;
-                if problems.len() < SHOWN {
-                    problems.push(problem);
-                }
-            }
+            Err(problem) => refused.add(problem),
         }
     }
-    if total > 0 {
-        return Err(Refused { problems, total });
-    }
-    Ok(lines)
+    refused.or(lines)
 }
 
 fn empty_file() -> String {
