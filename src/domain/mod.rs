@@ -27,11 +27,13 @@ pub mod quantity;
 pub mod returns;
 pub mod schedule;
 pub mod settlement;
+pub mod slots;
 pub mod subscription;
 pub mod sync;
 pub mod term;
 pub mod text;
 pub mod tracker;
+pub mod visits;
 
 #[cfg(test)]
 mod authorised_use_laws;
@@ -47,6 +49,8 @@ mod lifecycle_laws;
 mod pack_laws;
 #[cfg(test)]
 mod sync_laws;
+#[cfg(test)]
+mod visit_laws;
 
 pub use access::{Permission, Role, allows};
 pub use authorised_use::{AskedLine, AuthorisedPack, beyond_authorisation, stretch_for_override};
@@ -60,7 +64,7 @@ pub use eligibility::{LifeStage, Offer, eligible, life_stage};
 pub use lifecycle::{Change, Hold, PlanState, Step, next_status, transition};
 pub use line_parts::parts_of;
 pub use money::{Currency, Money, MoneyError, Percent, PercentError, split_rounded};
-pub use pack_view::{listed_for, pack_badge, pack_benefit, pack_covers, pack_of};
+pub use pack_view::{listed_for, pack_badge, pack_benefit, pack_covers, pack_of, reserve_held};
 pub use packs::{Authorisation, Authoriser, PackBalance, PackState, PackWarning, UseRefusal};
 pub use plan_rules::PlanRules;
 pub use pricing::{DeskLine, PricedDraft, PricingContext, price_draft};
@@ -69,6 +73,8 @@ pub use quantity::{Quantity, QuantityError, Subunit, UnitChoice, UnitSpec, plura
 pub use returns::{InvoiceLineId, MovedUse, Return, ReturnablePart, subtract_returned, take_returns};
 pub use schedule::{Billing, Instalment, schedule};
 pub use settlement::{Outcome, Settlement, SettlementInput, SettlementOption, UsedValue, settle};
+pub use slots::{Hours, SLOT_MINUTES, Span, parse_length, week_of};
 pub use subscription::{CoverageSubscription, PatientId, PlanKind, SubscriptionId, SubscriptionStatus, in_force};
 pub use term::{Reset, extend_for_hold, plan_year_start, renewal_start, term_end};
 pub use tracker::{Tracker, TrackerRow};
+pub use visits::{NoShowRule, VisitAction, VisitKind, VisitStatus, next_visit_status};

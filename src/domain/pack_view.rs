@@ -66,3 +66,19 @@ pub fn pack_badge(pack: &PackBalance, on: NaiveDate) -> BadgeState {
         PackState::Upcoming => BadgeState::Unlimited,
     }
 }
+
+/// The subscription as coverage must count it while `held` of its pack's
+/// units are booked on the schedule: held units count as used, so a walk-in
+/// at the desk never takes a session someone else booked. A visit being
+/// billed now is not in `held` (its own hold is what it draws).
+pub fn reserve_held(sub: &CoverageSubscription, held: Quantity) -> CoverageSubscription {
+    let mut counted = sub.clone();
+    if held.0 <= 0 {
+        return counted;
+    }
+    let Some(benefit_id) = pack_benefit(sub).map(|b| b.id) else { return counted };
+    if let Some(benefit) = counted.benefits.iter_mut().find(|b| b.id == benefit_id) {
+        benefit.used = Quantity(benefit.used.0 + held.0);
+    }
+    counted
+}

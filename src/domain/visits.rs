@@ -1,0 +1,162 @@
+//! Appointments and daycare days: what state a visit is in, what may be
+//! done to it next, and whether it holds a session of its pack.
+//!
+//! A visit attached to a pack holds one unit from booking (or check-in)
+//! until it is checked out or let go. Checking out moves that unit onto the
+//! client's draft invoice, which draws it when finalized; cancelling
+//! releases it; a no-show draws or releases it by the pack's rule.
+
+use serde::{Deserialize, Serialize};
+
+/// A booked appointment or a daycare day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum VisitKind {
+    /// A service at a time, with a member of staff.
+    Appointment,
+    /// A day of daycare: checked in in the morning, out in the evening.
+    Daycare,
+}
+
+/// Where a visit stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum VisitStatus {
+    /// On the schedule, not yet arrived.
+    Booked,
+    /// A daycare pet that is here now.
+    CheckedIn,
+    /// Done: the session is on the client's invoice.
+    CheckedOut,
+    /// Called off; the session went back to the pack.
+    Cancelled,
+    /// The pet did not come.
+    NoShow,
+}
+
+/// What staff do to a visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum VisitAction {
+    /// Give it another time or member of staff.
+    Move,
+    /// Call it off.
+    Cancel,
+    /// Record that the pet did not come.
+    NoShow,
+    /// A daycare pet arrives.
+    CheckIn,
+    /// The visit is done: bill it.
+    CheckOut,
+}
+
+/// What a pack's no-show does with the session a visit held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NoShowRule {
+    /// The session is used, as if the pet had come.
+    Draw,
+    /// The session goes back to the pack.
+    Release,
+}
+
+impl VisitKind {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            VisitKind::Appointment => "appointment",
+            VisitKind::Daycare => "daycare",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<VisitKind> {
+        [VisitKind::Appointment, VisitKind::Daycare].into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl VisitStatus {
+    const ALL: [VisitStatus; 5] = [
+        VisitStatus::Booked,
+        VisitStatus::CheckedIn,
+        VisitStatus::CheckedOut,
+        VisitStatus::Cancelled,
+        VisitStatus::NoShow,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            VisitStatus::Booked => "booked",
+            VisitStatus::CheckedIn => "checked_in",
+            VisitStatus::CheckedOut => "checked_out",
+            VisitStatus::Cancelled => "cancelled",
+            VisitStatus::NoShow => "no_show",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<VisitStatus> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// What staff read on the schedule.
+    pub fn label(self) -> &'static str {
+        match self {
+            VisitStatus::Booked => "Booked",
+            VisitStatus::CheckedIn => "Here now",
+            VisitStatus::CheckedOut => "Checked out",
+            VisitStatus::Cancelled => "Cancelled",
+            VisitStatus::NoShow => "No-show",
+        }
+    }
+
+    /// Whether a visit in this state holds a unit of its pack: from booking
+    /// until it is checked out, cancelled or marked a no-show.
+    pub fn holds(self) -> bool {
+        matches!(self, VisitStatus::Booked | VisitStatus::CheckedIn)
+    }
+}
+
+impl NoShowRule {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            NoShowRule::Draw => "draw",
+            NoShowRule::Release => "release",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<NoShowRule> {
+        [NoShowRule::Draw, NoShowRule::Release].into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// The state `action` leaves a `kind` visit in, or why it may not be done.
+/// A visit that is over (checked out, cancelled, a no-show) takes no action:
+/// a second check-out is refused, so a session is billed once.
+pub fn next_visit_status(kind: VisitKind, status: VisitStatus, action: VisitAction) -> Result<VisitStatus, String> {
+    use VisitAction as A;
+    use VisitStatus as S;
+    let next = match (kind, status, action) {
+        (_, S::Booked, A::Move) => S::Booked,
+        (_, S::Booked, A::Cancel) => S::Cancelled,
+        (_, S::Booked, A::NoShow) => S::NoShow,
+        (VisitKind::Daycare, S::Booked, A::CheckIn) => S::CheckedIn,
+        (VisitKind::Appointment, S::Booked, A::CheckOut) => S::CheckedOut,
+        (VisitKind::Daycare, S::CheckedIn, A::CheckOut) => S::CheckedOut,
+        (VisitKind::Daycare, S::CheckedIn, A::Cancel) => S::Cancelled,
+        (_, S::CheckedOut, A::CheckOut) => {
+            return Err("This visit is already checked out; its session is on the client's invoice.".into());
+        }
+        (_, S::CheckedIn, A::CheckIn) => return Err("This pet is already checked in.".into()),
+        (VisitKind::Appointment, _, A::CheckIn) => {
+            return Err("Appointments are checked out, not in; check-in is for daycare.".into());
+        }
+        (VisitKind::Daycare, S::Booked, A::CheckOut) => {
+            return Err("Check the pet in before checking it out.".into());
+        }
+        (_, S::CheckedIn, _) => return Err("The pet is here now: check it out, or cancel the day.".into()),
+        (_, over, _) => {
+            return Err(format!("This visit is {}; nothing more can be done to it.", over.label().to_lowercase()));
+        }
+    };
+    Ok(next)
+}
