@@ -15,6 +15,7 @@ pub mod packs;
 pub mod patients;
 pub mod plans;
 pub mod portal;
+pub mod schedule;
 pub mod selling;
 pub mod settings;
 pub mod soap;

@@ -90,7 +90,7 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency, today: chron
     let counted: Vec<_> = sub.benefits.iter().filter(|b| !matches!(b.remaining(), Remaining::Unlimited)).collect();
     let some_left = counted.iter().filter(|b| matches!(b.remaining(), Remaining::Counted(q) if q.0 > 0)).count();
     // A package or session pack reads as one counter: "3 of 10 sessions left".
-    let pack = plan.card.pack(crate::domain::Quantity(0)).map(|pack| {
+    let pack = plan.card.pack().map(|pack| {
         let unit = plan.card.pack_unit().unwrap_or("session").to_string();
         let ends = match (pack.state(today), pack.ends_on) {
             (crate::domain::PackState::Expired, Some(end)) => format!("Expired on {}", date(end)),

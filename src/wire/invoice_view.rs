@@ -124,9 +124,10 @@ impl InvoiceView {
         }
     }
 
-    /// The subscriptions coverage draws on.
+    /// The subscriptions coverage draws on, with what other visits hold
+    /// reserved.
     pub fn subscriptions(&self) -> Vec<CoverageSubscription> {
-        self.plans.iter().map(|p| p.subscription.clone()).collect()
+        self.plans.iter().map(|p| p.counted(Some(self.id))).collect()
     }
 
     /// Everything the draft is priced against.

@@ -7,6 +7,7 @@ use super::clinic::ClinicInfo;
 use crate::domain::{
     AskedLine, Authorisation, AuthorisedPack, BenefitId, CoverageSubscription, DeskLine, ItemRef, LineCoverage,
     PackBalance, Quantity, SubscriptionStatus, UnitSpec, beyond_authorisation, in_force, pack_benefit, pack_of,
+    reserve_held,
 };
 
 /// One patient in the clinic's list.
@@ -125,8 +126,9 @@ pub fn authorisation_refusals(
     plans: &[PlanCard],
     lines: &[(DeskLine, Option<&LineCoverage>)],
     on: chrono::NaiveDate,
+    invoice: Option<i64>,
 ) -> Vec<String> {
-    let packs: Vec<AuthorisedPack> = plans.iter().filter_map(PlanCard::authorised).collect();
+    let packs: Vec<AuthorisedPack> = plans.iter().filter_map(|p| p.authorised(invoice)).collect();
     if packs.is_empty() {
         return Vec::new();
     }
@@ -146,22 +148,48 @@ pub struct PackFacts {
     pub use_note: String,
     /// The referral or insurer authorisation it stands for.
     pub authorisation: Option<Authorisation>,
+    /// Units booked on the schedule (or checked out onto a draft invoice)
+    /// and not yet drawn.
+    #[serde(default)]
+    pub held: Quantity,
+    /// The draft invoice of each checked-out visit among `held`.
+    #[serde(default)]
+    pub held_on_drafts: Vec<i64>,
 }
 
 impl PlanCard {
     /// The pack this card stands for (none for a wellness plan), counted by
-    /// the shared rules; `held` is what is booked and not yet drawn.
-    pub fn pack(&self, held: Quantity) -> Option<PackBalance> {
-        pack_of(&self.subscription, held, self.pack_facts.as_ref().and_then(|f| f.authorisation.clone()))
+    /// the shared rules, with what is booked and not yet drawn held.
+    pub fn pack(&self) -> Option<PackBalance> {
+        self.pack_on(None)
+    }
+
+    /// The pack as a draft (`invoice`, or a SOAP plan: `None`) counts it:
+    /// the visits checked out onto that very invoice draw their own hold.
+    fn pack_on(&self, invoice: Option<i64>) -> Option<PackBalance> {
+        let authorisation = self.pack_facts.as_ref().and_then(|f| f.authorisation.clone());
+        pack_of(&self.subscription, self.held_by_others(invoice), authorisation)
+    }
+
+    fn held_by_others(&self, invoice: Option<i64>) -> Quantity {
+        Quantity(self.pack_facts.as_ref().map_or(0, |f| {
+            f.held.0 - f.held_on_drafts.iter().filter(|d| Some(**d) == invoice).count() as i64
+        }))
+    }
+
+    /// The subscription as coverage counts it on `invoice` (or on a SOAP
+    /// plan, `None`): units other visits hold count as used.
+    pub fn counted(&self, invoice: Option<i64>) -> CoverageSubscription {
+        reserve_held(&self.subscription, self.held_by_others(invoice))
     }
 
     /// The authorisation this pack stands for, as the check of a draft's
     /// sessions needs it.
-    pub fn authorised(&self) -> Option<AuthorisedPack> {
+    pub fn authorised(&self, invoice: Option<i64>) -> Option<AuthorisedPack> {
         let authorisation = self.pack_facts.as_ref()?.authorisation.clone()?;
         Some(AuthorisedPack {
             subscription: self.subscription.clone(),
-            balance: self.pack(Quantity(0))?,
+            balance: self.pack_on(invoice)?,
             authorisation,
             unit: self.pack_unit()?.to_string(),
         })

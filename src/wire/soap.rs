@@ -47,7 +47,7 @@ impl SoapView {
     pub fn pricing(&self) -> PricingContext {
         PricingContext {
             rules: self.rules(),
-            subscriptions: self.plans.iter().map(|p| p.subscription.clone()).collect(),
+            subscriptions: self.plans.iter().map(|p| p.counted(None)).collect(),
             promotions: self.promotions.clone(),
             returnable: None,
         }

@@ -95,12 +95,12 @@ impl Store {
         let (mut pricing, plans) = invoice_pricing(&mut tx, &clinic, &invoice).await?;
         let mut coverage = price_draft(&pricing, &desk_lines).finalizable(&desk_lines).map_err(AppError::Invalid)?;
         let asked: Vec<_> = desk_lines.iter().cloned().zip(coverage.lines.iter().map(Some)).collect();
-        let beyond = authorisation_refusals(&plans, &asked, invoice.invoice_date);
+        let beyond = authorisation_refusals(&plans, &asked, invoice.invoice_date, Some(invoice.id));
         let overridden = match (beyond.is_empty(), override_note.map(str::trim).filter(|n| !n.is_empty())) {
             (true, _) => None,
             (false, Some(note)) => {
                 // Overridden: the authorisation covers the sessions anyway.
-                let packs: Vec<_> = plans.iter().filter_map(|p| p.authorised()).collect();
+                let packs: Vec<_> = plans.iter().filter_map(|p| p.authorised(Some(invoice.id))).collect();
                 stretch_for_override(&mut pricing.subscriptions, &packs, invoice.invoice_date);
                 coverage = price_draft(&pricing, &desk_lines).finalizable(&desk_lines).map_err(AppError::Invalid)?;
                 Some((beyond.join(" "), note))

@@ -256,7 +256,7 @@ impl Store {
     }
 }
 
-async fn insert_invoice(
+pub(crate) async fn insert_invoice(
     conn: &mut SqliteConnection,
     clinic: &ClinicInfo,
     client_id: i64,

@@ -58,6 +58,10 @@ pub mod template_save;
 pub mod templates;
 pub mod transfer_follow;
 pub mod usage;
+pub(crate) mod visit_holds;
+pub mod visits;
+pub mod visit_checkout;
+pub mod schedule;
 pub mod void;
 
 use std::path::Path;

@@ -38,7 +38,7 @@ pub(crate) async fn invoice_pricing(
         Some(corrected) => Some(returnable(conn, corrected, invoice.invoice_date, rules.minor_digits).await?),
         None => None,
     };
-    let subscriptions = plans.iter().map(|p| p.subscription.clone()).collect();
+    let subscriptions = plans.iter().map(|p| p.counted(Some(invoice.id))).collect();
     Ok((PricingContext { rules, subscriptions, promotions, returnable }, plans))
 }
 

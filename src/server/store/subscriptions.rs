@@ -7,6 +7,7 @@ use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::Store;
 use super::clinic::decimal;
+use super::visit_holds::{Hold, holds_of_clients};
 use crate::domain::{
     Authorisation, Authoriser, BenefitBalance, CoverageSubscription, Covers, ItemRef, Limit, Money, Percent, PlanKind,
     Quantity, Reset, SubscriptionStatus, Subunit, UnitSpec, plan_year_start,
@@ -112,6 +113,7 @@ pub(crate) struct ClientPlanRows {
     subs: Vec<SqlSubscription>,
     benefits: Vec<SqlBenefit>,
     usage: Vec<SqlUsage>,
+    holds: Vec<Hold>,
 }
 
 /// Reads a client's [`ClientPlanRows`], to be asked on `from` or later.
@@ -182,6 +184,7 @@ pub(crate) async fn client_plan_rows_many(
         in_clients(&mut usage, chunk);
         usage.push(" GROUP BY l.subscription_benefit_id, l.used_on");
         let usage: Vec<ClientUsage> = usage.build_query_as().fetch_all(&mut *conn).await?;
+        let holds = holds_of_clients(conn, chunk).await?;
         for client in chunk {
             found.insert(*client, ClientPlanRows::empty(from));
         }
@@ -194,6 +197,9 @@ pub(crate) async fn client_plan_rows_many(
         }
         for row in usage {
             found.entry(row.client_id).or_insert_with(empty).usage.push(row.usage);
+        }
+        for (client, hold) in holds {
+            found.entry(client).or_insert_with(empty).holds.push(hold);
         }
     }
     Ok(found)
@@ -217,7 +223,7 @@ fn in_clients(query: &mut QueryBuilder<'_, Sqlite>, clients: &[i64]) {
 
 impl ClientPlanRows {
     fn empty(from: NaiveDate) -> ClientPlanRows {
-        ClientPlanRows { from, subs: Vec::new(), benefits: Vec::new(), usage: Vec::new() }
+        ClientPlanRows { from, subs: Vec::new(), benefits: Vec::new(), usage: Vec::new(), holds: Vec::new() }
     }
 
     /// The day before which use is read as one sum per benefit, for rows
@@ -244,7 +250,7 @@ impl ClientPlanRows {
             .iter()
             .filter(|u| counted_from.get(&u.subscription_benefit_id).is_none_or(|from| u.used_on >= *from))
             .cloned();
-        assemble(self.subs.clone(), self.benefits.clone(), usage)
+        assemble(self.subs.clone(), self.benefits.clone(), usage, &self.holds)
     }
 
     /// Records a use appended to the ledger for one of these plans.
@@ -257,6 +263,7 @@ fn assemble(
     subs: Vec<SqlSubscription>,
     benefits: Vec<SqlBenefit>,
     usage: impl Iterator<Item = SqlUsage>,
+    holds: &[Hold],
 ) -> Result<Vec<PlanCard>, sqlx::Error> {
     let mut used_by_benefit: HashMap<i64, i64> = HashMap::new();
     for u in usage {
@@ -303,7 +310,7 @@ fn assemble(
         .map(|s| {
             let (balances, displays) = by_sub.remove(&s.id).unwrap_or_default().into_iter().unzip();
             let kind = PlanKind::from_code(&s.kind).ok_or_else(|| bad("plan kind", &s.kind))?;
-            let pack_facts = (kind != PlanKind::WellnessPlan).then(|| pack_facts(&s));
+            let pack_facts = (kind != PlanKind::WellnessPlan).then(|| pack_facts(&s, holds));
             Ok(PlanCard {
                 subscription: CoverageSubscription {
                     id: s.id,
@@ -324,11 +331,18 @@ fn assemble(
         .collect()
 }
 
-fn pack_facts(s: &SqlSubscription) -> PackFacts {
+fn pack_facts(s: &SqlSubscription, holds: &[Hold]) -> PackFacts {
+    let mine = holds.iter().filter(|h| h.subscription_id == s.id);
     let authorisation = s.authorised_by.as_deref().and_then(Authoriser::from_code).map(|by| Authorisation {
         by,
         name: s.authoriser_name.clone().unwrap_or_default(),
         reference: s.authorisation_ref.clone().unwrap_or_default(),
     });
-    PackFacts { carried_over: s.origin == "carried_over", use_note: s.use_note.clone(), authorisation }
+    PackFacts {
+        carried_over: s.origin == "carried_over",
+        use_note: s.use_note.clone(),
+        authorisation,
+        held: Quantity(mine.clone().count() as i64),
+        held_on_drafts: mine.filter_map(|h| h.draft_invoice_id).collect(),
+    }
 }

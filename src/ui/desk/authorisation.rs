@@ -15,6 +15,8 @@ pub fn AuthorisationCheck(
     state: DeskState,
     plans: Vec<PlanCard>,
     date_of_draft: NaiveDate,
+    /// The invoice: its own checked-out visits draw their holds.
+    invoice_id: i64,
     may_override: bool,
     /// What a manager writes to finalize anyway; sent with Finalize.
     override_note: RwSignal<String>,
@@ -26,7 +28,7 @@ pub fn AuthorisationCheck(
             .with(|lines| lines.iter().map(|l| DeskLine { input: l.input(), item: l.item.clone() }).collect());
         state.computed.with(|c| {
             let asked: Vec<_> = typed.into_iter().zip(c.lines.iter().map(|l| l.as_ref().ok())).collect();
-            plans.with_value(|p| authorisation_refusals(p, &asked, date_of_draft))
+            plans.with_value(|p| authorisation_refusals(p, &asked, date_of_draft, Some(invoice_id)))
         })
     });
     view! {

@@ -35,7 +35,7 @@ pub fn pack_hint(
     past_due_usable: bool,
 ) -> Option<String> {
     plans.iter().find_map(|card| {
-        let before = card.pack(Quantity(0))?;
+        let before = card.pack()?;
         let sub = &card.subscription;
         if !listed_for(sub, &before, pet, on, past_due_usable) || !pack_covers(sub, item.id, item.group_id) {
             return None;
@@ -72,7 +72,7 @@ pub fn OpenPacks(
     let offered: Vec<Offered> = plans
         .into_iter()
         .filter_map(|card| {
-            let before = card.pack(Quantity(0))?;
+            let before = card.pack()?;
             let benefit = pack_benefit(&card.subscription)?;
             let shown = card.benefits.iter().find(|d| d.benefit_id == benefit.id)?;
             let (benefit_id, item, unit) = (benefit.id, shown.item.clone(), shown.units.smallest_name().to_string());

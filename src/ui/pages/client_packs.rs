@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::packs::{ClientPacks, PackRow, PackUse, client_packs_page};
-use crate::domain::{PackState, Quantity, pack_badge};
+use crate::domain::{PackState, pack_badge};
 use crate::ui::badges::{BenefitBadge, StatusPill};
 use crate::ui::format::date;
 use crate::ui::pages::authorisation_form::AuthorisationPanel;
@@ -52,7 +52,7 @@ fn PacksView(page: ClientPacks, changed: Changed) -> impl IntoView {
     let today = clinic.today;
     let (current, past): (Vec<PackRow>, Vec<PackRow>) = packs.into_iter().partition(|p| {
         p.card.subscription.status.is_running()
-            && p.card.pack(Quantity(0)).is_none_or(|b| !matches!(b.state(today), PackState::Expired))
+            && p.card.pack().is_none_or(|b| !matches!(b.state(today), PackState::Expired))
     });
     let sell_link = pets.first().filter(|_| may_sell).map(|pet| format!("/patients/{}/sell", pet.id));
     let contact = [client.phone.clone(), client.email.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
@@ -98,7 +98,7 @@ fn PackPanel(row: PackRow, today: chrono::NaiveDate, may_adjust: bool, changed: 
     let sub = card.subscription.clone();
     let facts = card.pack_facts.clone().unwrap_or_default();
     let unit = card.pack_unit().unwrap_or("session").to_string();
-    let Some(pack) = card.pack(Quantity(0)) else {
+    let Some(pack) = card.pack() else {
         return view! {
             <article class="panel pack" data-test="pack" data-pack=sub.plan_name.clone()>
                 <h3>{sub.plan_name.clone()}</h3>

@@ -180,7 +180,7 @@ fn DraftInvoice(
         </section>
         <TrackerTable tracker currency=currency.clone() plans=view.plans.clone()/>
         <AuthorisationCheck state plans=view.plans.clone() date_of_draft=view.invoice_date
-            may_override=view.may_override override_note/>
+            invoice_id=view.id may_override=view.may_override override_note/>
         {move || problem.get().map(|p| view! { <p class="banner error" role="alert" data-test="invoice-problem">{p}</p> })}
         <div class="actions">
             <button class="button" data-test="finalize" disabled=move || busy.get() on:click=finalize>

@@ -1,0 +1,96 @@
+//! Checking a daycare pet in, and checking a visit out onto the client's
+//! draft invoice. The visit keeps holding its pack's unit while that draft
+//! is open; finalizing it draws the unit through the invoice line, and the
+//! draft's own coverage counts that hold as its own. A visit is checked out
+//! once: a second check-out is refused, so a session is billed once.
+
+use sqlx::SqliteConnection;
+
+use super::Store;
+use super::invoice_row::invoice_row;
+use super::invoices::{insert_invoice, invoice_lines_on, replace_lines};
+use super::visits::visit_on;
+use crate::domain::{LineInput, UnitChoice, VisitAction};
+use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+use crate::wire::schedule::VisitOutcome;
+
+/// The client's open draft invoice at this clinic (not a correction), made
+/// when there is none.
+async fn draft_of_client(
+    conn: &mut SqliteConnection,
+    clinic: &ClinicInfo,
+    client_id: i64,
+    actor: &Actor,
+) -> Result<i64, AppError> {
+    let open: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM invoices WHERE client_id = ? AND clinic_id = ? AND status = 'draft'
+           AND corrects_invoice_id IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(client_id)
+    .bind(clinic.id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match open {
+        Some(id) => Ok(id),
+        None => insert_invoice(conn, clinic, client_id, None, actor).await,
+    }
+}
+
+impl Store {
+    /// A daycare pet arrives.
+    pub async fn check_in_visit(&self, clinic: &ClinicInfo, visit_id: i64) -> Result<String, AppError> {
+        let mut tx = self.begin_write().await?;
+        let visit = visit_on(&mut tx, clinic.organisation_id, visit_id).await?;
+        let next = visit.next(VisitAction::CheckIn)?;
+        sqlx::query("UPDATE appointments SET status = ?, checked_in_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
+            .bind(next.code())
+            .bind(visit.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok("Checked in".to_string())
+    }
+
+    /// Checks a visit out: its service goes onto the client's draft invoice
+    /// (made if needed), where the pack's coverage shows as on the desk.
+    pub async fn check_out_visit(
+        &self,
+        clinic: &ClinicInfo,
+        visit_id: i64,
+        actor: &Actor,
+    ) -> Result<VisitOutcome, AppError> {
+        let mut tx = self.begin_write().await?;
+        let visit = visit_on(&mut tx, clinic.organisation_id, visit_id).await?;
+        let next = visit.next(VisitAction::CheckOut)?;
+        let clinic = &ClinicInfo { id: visit.clinic_id, ..clinic.clone() };
+        let invoice_id = draft_of_client(&mut tx, clinic, visit.client_id, actor).await?;
+        let invoice = invoice_row(&mut tx, clinic.organisation_id, invoice_id).await?;
+        let mut lines = invoice_lines_on(&mut tx, invoice_id).await?;
+        lines.push(LineInput {
+            patient_id: visit.patient_id,
+            item_id: visit.item_id,
+            quantity_text: "1".into(),
+            unit: UnitChoice::Unit,
+            discount_text: String::new(),
+        });
+        replace_lines(&mut tx, clinic.organisation_id, &invoice, &lines).await?;
+        sqlx::query(
+            "UPDATE appointments SET status = ?, invoice_id = ?, closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                    closed_by_name = ?
+             WHERE id = ?",
+        )
+        .bind(next.code())
+        .bind(invoice_id)
+        .bind(&actor.name)
+        .bind(visit.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(VisitOutcome {
+            notice: format!("Checked out: the service is on {}.", invoice.name().to_lowercase().replacen("this ", "the client's ", 1)),
+            invoice_id: Some(invoice_id),
+        })
+    }
+}

@@ -1,0 +1,370 @@
+//! Booking, moving, cancelling and no-shows on the schedule. Each runs in
+//! one `BEGIN IMMEDIATE` transaction that counts the pack with every hold
+//! and then writes, so two desks booking the last session cannot both win.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use sqlx::{FromRow, SqliteConnection};
+
+use super::Store;
+use super::ledger::{NewEntry, append};
+use super::subscriptions::client_plans_on;
+use crate::domain::text::required_note;
+use crate::domain::{
+    Hours, Money, NoShowRule, PackBalance, Quantity, Span, SubscriptionStatus, VisitAction, VisitKind, VisitStatus,
+    next_visit_status, pack_covers,
+};
+use crate::server::actor::Actor;
+use crate::wire::clinic::ClinicInfo;
+use crate::wire::error::AppError;
+use crate::wire::patients::PlanCard;
+
+/// A visit as the store reads it back.
+#[derive(Clone, Debug, FromRow)]
+pub(crate) struct SqlVisit {
+    pub id: i64,
+    pub clinic_id: i64,
+    pub kind: String,
+    pub client_id: i64,
+    pub patient_id: i64,
+    pub item_id: i64,
+    pub starts_at: NaiveDateTime,
+    pub minutes: i64,
+    pub status: String,
+    pub subscription_id: Option<i64>,
+}
+
+impl SqlVisit {
+    pub fn kind(&self) -> VisitKind {
+        VisitKind::from_code(&self.kind).unwrap_or(VisitKind::Appointment)
+    }
+
+    pub fn status(&self) -> VisitStatus {
+        VisitStatus::from_code(&self.status).unwrap_or(VisitStatus::Cancelled)
+    }
+
+    pub fn span(&self) -> Span {
+        Span { start: self.starts_at, minutes: u32::try_from(self.minutes).unwrap_or(30) }
+    }
+
+    /// The state `action` leaves it in, or why not (a conflict).
+    pub fn next(&self, action: VisitAction) -> Result<VisitStatus, AppError> {
+        next_visit_status(self.kind(), self.status(), action).map_err(AppError::Conflict)
+    }
+}
+
+/// A visit of this organisation, or not found in words.
+pub(crate) async fn visit_on(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    visit_id: i64,
+) -> Result<SqlVisit, AppError> {
+    sqlx::query_as(
+        "SELECT id, clinic_id, kind, client_id, patient_id, item_id, starts_at, minutes, status,
+                subscription_id
+         FROM appointments WHERE id = ? AND organisation_id = ?",
+    )
+    .bind(visit_id)
+    .bind(organisation_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::NotFound(format!("There is no appointment number {visit_id}.")))
+}
+
+/// What a new visit is, checked and ready to write.
+pub struct NewVisit<'a> {
+    /// Appointment or daycare day.
+    pub kind: VisitKind,
+    /// The pet.
+    pub patient_id: i64,
+    /// The service.
+    pub item_id: i64,
+    /// When and how long.
+    pub span: Span,
+    /// Who sees the pet.
+    pub staff_id: Option<i64>,
+    /// The pack it holds a unit of.
+    pub pack: Option<i64>,
+    /// A manager's note to book beyond the pack (empty: none).
+    pub override_note: &'a str,
+    /// Booked (appointments, daycare days ahead) or checked in now.
+    pub status: VisitStatus,
+}
+
+/// The pack a visit may hold a unit of, counted with every hold, and why
+/// not: another client's pack, one that does not cover the service or the
+/// pet, or one that was cancelled or has ended.
+pub(crate) async fn pack_for_visit(
+    conn: &mut SqliteConnection,
+    client_id: i64,
+    patient_id: i64,
+    item: (i64, Option<i64>),
+    pack_id: i64,
+    on: NaiveDate,
+) -> Result<(PlanCard, PackBalance), AppError> {
+    let plans = client_plans_on(conn, client_id, on).await?;
+    let card = plans
+        .into_iter()
+        .find(|p| p.subscription.id == pack_id)
+        .ok_or_else(|| AppError::Invalid("That pack is not one of this client's; pick the pack again.".into()))?;
+    let name = card.subscription.plan_name.clone();
+    let balance = card.pack().ok_or_else(|| AppError::Invalid(format!("{name} is not a package or session pack.")))?;
+    if !matches!(card.subscription.status, SubscriptionStatus::Active | SubscriptionStatus::Pending) {
+        return Err(AppError::Conflict(format!("{name} is {}; pick another pack.", card.subscription.status.label().to_lowercase())));
+    }
+    if !pack_covers(&card.subscription, item.0, item.1) {
+        return Err(AppError::Invalid(format!("{name} does not cover this service; pick another pack or none.")));
+    }
+    if !card.subscription.applies_to(patient_id) {
+        return Err(AppError::Invalid(format!("{name} is for another pet of the household.")));
+    }
+    Ok((card, balance))
+}
+
+/// Refuses a visit that clashes with another of the same member of staff
+/// or the same pet, in words.
+async fn refuse_clash(
+    conn: &mut SqliteConnection,
+    clinic_id: i64,
+    span: &Span,
+    staff_id: Option<i64>,
+    patient_id: i64,
+    except: i64,
+) -> Result<(), AppError> {
+    let day = span.start.date();
+    let others: Vec<(NaiveDateTime, i64, Option<i64>, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT a.starts_at, a.minutes, a.staff_user_id, a.patient_id, p.name, u.display_name
+         FROM appointments a JOIN patients p ON p.id = a.patient_id LEFT JOIN users u ON u.id = a.staff_user_id
+         WHERE a.clinic_id = ? AND a.kind = 'appointment' AND a.status IN ('booked', 'checked_in')
+           AND a.id <> ? AND date(a.starts_at) = ?",
+    )
+    .bind(clinic_id)
+    .bind(except)
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (start, minutes, staff, patient, pet, staff_name) in others {
+        let other = Span { start, minutes: u32::try_from(minutes).unwrap_or(0) };
+        if !other.overlaps(span) {
+            continue;
+        }
+        if staff.is_some() && staff == staff_id {
+            return Err(AppError::Conflict(format!(
+                "{} already sees {pet} at {}; pick another time or member of staff.",
+                staff_name.unwrap_or_default(),
+                other.hours_text()
+            )));
+        }
+        if patient == patient_id {
+            return Err(AppError::Conflict(format!(
+                "{pet} is already booked at {}; move that appointment instead.",
+                other.hours_text()
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Books a visit (or checks a daycare pet in); returns it. A pack's unit
+    /// is held from now on; beyond what the pack allows (used up, past its
+    /// or its authorisation's end) the booking is refused in words unless
+    /// `may_override` and a note are given.
+    pub async fn book_visit(
+        &self,
+        clinic: &ClinicInfo,
+        visit: &NewVisit<'_>,
+        may_override: bool,
+        actor: &Actor,
+    ) -> Result<i64, AppError> {
+        if visit.kind == VisitKind::Appointment && !Hours::default().contains(&visit.span) {
+            let hours = Hours::default();
+            return Err(AppError::Invalid(format!(
+                "Appointments are booked between {} and {}; {} is outside.",
+                hours.opens.format("%H:%M"),
+                hours.closes.format("%H:%M"),
+                visit.span.hours_text()
+            )));
+        }
+        let mut tx = self.begin_write().await?;
+        let client_id: Option<i64> = sqlx::query_scalar(
+            "SELECT p.client_id FROM patients p JOIN clients c ON c.id = p.client_id
+             WHERE p.id = ? AND c.organisation_id = ? AND p.deceased_on IS NULL",
+        )
+        .bind(visit.patient_id)
+        .bind(clinic.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let client_id = client_id.ok_or_else(|| AppError::Invalid("Pick the pet again: it was not found.".into()))?;
+        let item: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT id, group_id FROM catalog_items WHERE id = ? AND organisation_id = ? AND active = 1
+               AND sells_template_id IS NULL",
+        )
+        .bind(visit.item_id)
+        .bind(clinic.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let item = item.ok_or_else(|| AppError::Invalid("Pick the service again: it is not in the catalog.".into()))?;
+        if let Some(staff) = visit.staff_id {
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM users WHERE id = ? AND organisation_id = ? AND role <> 'owner' AND active = 1",
+            )
+            .bind(staff)
+            .bind(clinic.organisation_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            found.ok_or_else(|| AppError::Invalid("Pick the member of staff again.".into()))?;
+        }
+        if visit.kind == VisitKind::Appointment {
+            refuse_clash(&mut tx, clinic.id, &visit.span, visit.staff_id, visit.patient_id, 0).await?;
+        }
+        let mut override_note = String::new();
+        if let Some(pack_id) = visit.pack {
+            let on = visit.span.start.date();
+            let (card, balance) = pack_for_visit(&mut tx, client_id, visit.patient_id, item, pack_id, on).await?;
+            if let Err(refusal) = balance.check_use(on, Quantity(1), Quantity(0)) {
+                let unit = card.pack_unit().unwrap_or("session").to_string();
+                let words = refusal.words(&card.subscription.plan_name, &unit, balance.authorisation.as_ref());
+                match (may_override, required_note(visit.override_note, "why")) {
+                    (true, Ok(note)) => override_note = format!("{words} Overridden: {note}"),
+                    _ => return Err(AppError::Conflict(words)),
+                }
+            }
+        }
+        let checked_in = (visit.status == VisitStatus::CheckedIn).then(|| clinic.today.to_string());
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO appointments (organisation_id, clinic_id, kind, client_id, patient_id, item_id, staff_user_id,
+                                       starts_at, minutes, status, subscription_id, override_note, created_by_name,
+                                       checked_in_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(clinic.organisation_id)
+        .bind(clinic.id)
+        .bind(visit.kind.code())
+        .bind(client_id)
+        .bind(visit.patient_id)
+        .bind(visit.item_id)
+        .bind(visit.staff_id)
+        .bind(visit.span.start)
+        .bind(i64::from(visit.span.minutes))
+        .bind(visit.status.code())
+        .bind(visit.pack)
+        .bind(&override_note)
+        .bind(&actor.name)
+        .bind(checked_in)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Moves a booked appointment to another time or member of staff. A
+    /// pack's hold moves with it, refused past the pack's end.
+    pub async fn move_visit(
+        &self,
+        clinic: &ClinicInfo,
+        visit_id: i64,
+        starts_at: NaiveDateTime,
+        staff_id: Option<i64>,
+    ) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        let visit = visit_on(&mut tx, clinic.organisation_id, visit_id).await?;
+        visit.next(VisitAction::Move)?;
+        let span = Span { start: starts_at, ..visit.span() };
+        if visit.kind() == VisitKind::Appointment {
+            if !Hours::default().contains(&span) {
+                return Err(AppError::Invalid(format!("{} is outside the clinic's hours.", span.hours_text())));
+            }
+            refuse_clash(&mut tx, visit.clinic_id, &span, staff_id, visit.patient_id, visit.id).await?;
+        }
+        if let Some(pack_id) = visit.subscription_id {
+            let item: (i64, Option<i64>) = sqlx::query_as("SELECT id, group_id FROM catalog_items WHERE id = ?")
+                .bind(visit.item_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let on = starts_at.date();
+            let (card, balance) = pack_for_visit(&mut tx, visit.client_id, visit.patient_id, item, pack_id, on).await?;
+            if let Err(refusal) = balance.check_use(on, Quantity(1), Quantity(1)) {
+                let unit = card.pack_unit().unwrap_or("session").to_string();
+                return Err(AppError::Conflict(refusal.words(
+                    &card.subscription.plan_name,
+                    &unit,
+                    balance.authorisation.as_ref(),
+                )));
+            }
+        }
+        sqlx::query("UPDATE appointments SET starts_at = ?, staff_user_id = ? WHERE id = ?")
+            .bind(starts_at)
+            .bind(staff_id)
+            .bind(visit.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Cancels a visit, or marks it a no-show: the held unit goes back to
+    /// the pack, or (a no-show under a pack whose rule is to draw) is used,
+    /// once, by a ledger entry keyed by the visit.
+    pub async fn close_visit(
+        &self,
+        clinic: &ClinicInfo,
+        visit_id: i64,
+        action: VisitAction,
+        actor: &Actor,
+    ) -> Result<String, AppError> {
+        let mut tx = self.begin_write().await?;
+        let visit = visit_on(&mut tx, clinic.organisation_id, visit_id).await?;
+        let next = visit.next(action)?;
+        if !matches!(next, VisitStatus::Cancelled | VisitStatus::NoShow) {
+            return Err(AppError::Invalid("Only a cancellation or a no-show closes a visit here.".into()));
+        }
+        let mut notice = format!("{} \u{2014} the session went back to its pack.", next.label());
+        if visit.subscription_id.is_none() {
+            notice = next.label().to_string();
+        }
+        if let (VisitStatus::NoShow, Some(pack)) = (next, visit.subscription_id) {
+            let rule: String = sqlx::query_scalar(
+                "SELECT t.no_show FROM subscriptions s JOIN plan_templates t ON t.id = s.template_id WHERE s.id = ?",
+            )
+            .bind(pack)
+            .fetch_one(&mut *tx)
+            .await?;
+            if NoShowRule::from_code(&rule) == Some(NoShowRule::Draw) {
+                let benefit_id: i64 = sqlx::query_scalar(
+                    "SELECT id FROM subscription_benefits WHERE subscription_id = ? AND limit_quantity IS NOT NULL
+                     ORDER BY position LIMIT 1",
+                )
+                .bind(pack)
+                .fetch_one(&mut *tx)
+                .await?;
+                let entry = NewEntry {
+                    benefit_id,
+                    patient_id: Some(visit.patient_id),
+                    item_id: Some(visit.item_id),
+                    quantity: 1,
+                    source_kind: "manual_adjustment",
+                    source_key: format!("no-show:{}", visit.id),
+                    reversal_of: None,
+                    invoice_line_id: None,
+                    note: format!("No-show on {}", visit.starts_at.format("%Y-%m-%d %H:%M")),
+                    used_on: visit.starts_at.date(),
+                    savings: Money::default(),
+                    owner_reason: None,
+                };
+                append(&mut tx, entry, actor).await?;
+                notice = "No-show \u{2014} the pack's rule uses the session.".to_string();
+            }
+        }
+        sqlx::query(
+            "UPDATE appointments SET status = ?, closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), closed_by_name = ?
+             WHERE id = ?",
+        )
+        .bind(next.code())
+        .bind(&actor.name)
+        .bind(visit.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(notice)
+    }
+}
