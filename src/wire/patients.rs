@@ -172,9 +172,11 @@ impl PlanCard {
     }
 
     fn held_by_others(&self, invoice: Option<i64>) -> Quantity {
-        Quantity(self.pack_facts.as_ref().map_or(0, |f| {
-            f.held.0 - f.held_on_drafts.iter().filter(|d| Some(**d) == invoice).count() as i64
-        }))
+        Quantity(
+            self.pack_facts
+                .as_ref()
+                .map_or(0, |f| f.held.0 - f.held_on_drafts.iter().filter(|d| Some(**d) == invoice).count() as i64),
+        )
     }
 
     /// The subscription as coverage counts it on `invoice` (or on a SOAP

@@ -72,20 +72,22 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let pack = r.subscription_id.and_then(|id| cards.iter().find(|c| c.subscription.id == id)).map(|card| {
-                    let facts = card.pack_facts.clone().unwrap_or_default();
-                    let unit = card.pack_unit().unwrap_or("session").to_string();
-                    let counts = card.pack().map_or_else(String::new, |p| {
-                        let booked = if p.held.0 > 0 { format!(" \u{b7} {} booked", p.held.0) } else { String::new() };
-                        format!("{}{booked}", p.left_text(&unit))
+                let pack =
+                    r.subscription_id.and_then(|id| cards.iter().find(|c| c.subscription.id == id)).map(|card| {
+                        let facts = card.pack_facts.clone().unwrap_or_default();
+                        let unit = card.pack_unit().unwrap_or("session").to_string();
+                        let counts = card.pack().map_or_else(String::new, |p| {
+                            let booked =
+                                if p.held.0 > 0 { format!(" \u{b7} {} booked", p.held.0) } else { String::new() };
+                            format!("{}{booked}", p.left_text(&unit))
+                        });
+                        VisitPack {
+                            subscription_id: card.subscription.id,
+                            name: card.subscription.plan_name.clone(),
+                            counts,
+                            use_note: facts.use_note,
+                        }
                     });
-                    VisitPack {
-                        subscription_id: card.subscription.id,
-                        name: card.subscription.plan_name.clone(),
-                        counts,
-                        use_note: facts.use_note,
-                    }
-                });
                 VisitRow {
                     id: r.id,
                     kind: VisitKind::from_code(&r.kind).unwrap_or(VisitKind::Appointment),

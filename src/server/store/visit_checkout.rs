@@ -44,11 +44,13 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let visit = visit_on(&mut tx, clinic.organisation_id, visit_id).await?;
         let next = visit.next(VisitAction::CheckIn)?;
-        sqlx::query("UPDATE appointments SET status = ?, checked_in_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
-            .bind(next.code())
-            .bind(visit.id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE appointments SET status = ?, checked_in_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+        )
+        .bind(next.code())
+        .bind(visit.id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok("Checked in".to_string())
     }
@@ -89,7 +91,10 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(VisitOutcome {
-            notice: format!("Checked out: the service is on {}.", invoice.name().to_lowercase().replacen("this ", "the client's ", 1)),
+            notice: format!(
+                "Checked out: the service is on {}.",
+                invoice.name().to_lowercase().replacen("this ", "the client's ", 1)
+            ),
             invoice_id: Some(invoice_id),
         })
     }

@@ -109,7 +109,10 @@ pub(crate) async fn pack_for_visit(
     let name = card.subscription.plan_name.clone();
     let balance = card.pack().ok_or_else(|| AppError::Invalid(format!("{name} is not a package or session pack.")))?;
     if !matches!(card.subscription.status, SubscriptionStatus::Active | SubscriptionStatus::Pending) {
-        return Err(AppError::Conflict(format!("{name} is {}; pick another pack.", card.subscription.status.label().to_lowercase())));
+        return Err(AppError::Conflict(format!(
+            "{name} is {}; pick another pack.",
+            card.subscription.status.label().to_lowercase()
+        )));
     }
     if !pack_covers(&card.subscription, item.0, item.1) {
         return Err(AppError::Invalid(format!("{name} does not cover this service; pick another pack or none.")));

@@ -1,0 +1,264 @@
+//! Appointments and daycare days that hold, draw and release pack sessions.
+
+mod support;
+
+use carecount::domain::{Span, VisitAction, VisitKind, VisitStatus};
+use carecount::server::actor::Actor;
+use carecount::server::store::carry_over::CarryOver;
+use carecount::server::store::visits::NewVisit;
+use carecount::wire::clinic::ClinicInfo;
+use carecount::wire::error::AppError;
+use chrono::{Days, NaiveDate, NaiveTime, Utc};
+use serde_json::json;
+use support::*;
+
+async fn clinic(app: &TestApp) -> ClinicInfo {
+    app.store.clinic_of(1, None, Utc::now()).await.unwrap()
+}
+
+/// A physio pack of the household with `left` sessions, ending on `ends`.
+async fn physio_pack(app: &TestApp, client: i64, left: i64, ends: Option<NaiveDate>) -> i64 {
+    let carry = CarryOver {
+        template_id: template_id(app, "Physio 6-session pack").await,
+        left,
+        ends_on: ends,
+        use_note: "",
+        reason: "Brought over for the schedule tests",
+        patient_id: None,
+    };
+    app.store.carry_over(&clinic(app).await, client, &carry, &Actor::clinic_desk()).await.expect("pack made")
+}
+
+async fn write(app: &TestApp, sql: &str, id: i64) {
+    let mut tx = app.store.begin_write().await.unwrap();
+    sqlx::query(sql).bind(id).execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn at(day: NaiveDate, hour: u32) -> Span {
+    Span { start: day.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap()), minutes: 30 }
+}
+
+fn visit(dog: i64, service: i64, span: Span, pack: Option<i64>) -> NewVisit<'static> {
+    NewVisit {
+        kind: VisitKind::Appointment,
+        patient_id: dog,
+        item_id: service,
+        span,
+        staff_id: None,
+        pack,
+        override_note: "",
+        status: VisitStatus::Booked,
+    }
+}
+
+/// Sessions neither used nor held.
+async fn available(app: &TestApp, pack: i64) -> i64 {
+    let cards = app
+        .store
+        .client_plans(
+            app.scalar("SELECT client_id FROM subscriptions WHERE id = ?", pack).await,
+            clinic(app).await.today,
+        )
+        .await
+        .unwrap();
+    cards.iter().find(|c| c.subscription.id == pack).and_then(|c| c.pack()).expect("a pack").available().0
+}
+
+#[test]
+fn two_desks_booking_the_last_session_at_once_give_it_to_exactly_one() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let pack = physio_pack(&app, client, 1, None).await;
+        let physio = app.item_id("PHYSIO").await;
+        let clinic = clinic(&app).await;
+        let desk = Actor::clinic_desk();
+        let first = visit(dog, physio, at(clinic.today, 9), Some(pack));
+        let second = visit(dog, physio, at(clinic.today, 14), Some(pack));
+        let (a, b) = tokio::join!(
+            app.store.book_visit(&clinic, &first, false, &desk),
+            app.store.book_visit(&clinic, &second, false, &desk)
+        );
+        let refused = match (&a, &b) {
+            (Ok(_), Err(e)) | (Err(e), Ok(_)) => e.to_string(),
+            other => panic!("exactly one booking must win: {other:?}"),
+        };
+        assert!(refused.contains("has 0 sessions available; 1 asked"), "{refused}");
+        assert_eq!(available(&app, pack).await, 0);
+        let booked = app.scalar("SELECT count(*) FROM appointments WHERE subscription_id = ?", pack).await;
+        assert_eq!(booked, 1);
+    });
+}
+
+#[test]
+fn cancelling_gives_the_session_back_and_a_walk_in_never_takes_a_booked_one() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let pack = physio_pack(&app, client, 2, None).await;
+        let physio = app.item_id("PHYSIO").await;
+        let clinic = clinic(&app).await;
+        let desk = Actor::clinic_desk();
+        let tomorrow = clinic.today + Days::new(1);
+        let one = app
+            .store
+            .book_visit(&clinic, &visit(dog, physio, at(tomorrow, 9), Some(pack)), false, &desk)
+            .await
+            .unwrap();
+        app.store.book_visit(&clinic, &visit(dog, physio, at(tomorrow, 11), Some(pack)), false, &desk).await.unwrap();
+        assert_eq!(available(&app, pack).await, 0, "both sessions are held");
+
+        // A walk-in today is charged in full: both sessions are booked.
+        let invoice = app.new_invoice(client).await;
+        let line =
+            json!({ "patient_id": dog, "item_id": physio, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        let (status, body) = app.finalize(invoice, json!([line]), "walk-in").await;
+        assert_eq!(status, 200, "{body}");
+        let covered = app.scalar("SELECT covered_quantity FROM invoice_lines WHERE invoice_id = ?", invoice).await;
+        assert_eq!(covered, 0, "the walk-in did not take a booked session");
+
+        let notice = app.store.close_visit(&clinic, one, VisitAction::Cancel, &desk).await.unwrap();
+        assert!(notice.contains("went back to its pack"), "{notice}");
+        assert_eq!(available(&app, pack).await, 1, "cancelling gave exactly one back");
+        let again = app.store.close_visit(&clinic, one, VisitAction::Cancel, &desk).await.unwrap_err();
+        assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
+        assert_eq!(available(&app, pack).await, 1, "a second cancel gives nothing more");
+    });
+}
+
+#[test]
+fn checking_out_twice_bills_and_counts_the_session_once() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let pack = physio_pack(&app, client, 3, None).await;
+        let physio = app.item_id("PHYSIO").await;
+        let clinic = clinic(&app).await;
+        let desk = Actor::clinic_desk();
+        let booked = app
+            .store
+            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 10), Some(pack)), false, &desk)
+            .await
+            .unwrap();
+        let first = app.store.check_out_visit(&clinic, booked, &desk).await.expect("checked out");
+        let second = app.store.check_out_visit(&clinic, booked, &desk).await.unwrap_err();
+        assert!(second.to_string().contains("already checked out"), "{second}");
+        let invoice = first.invoice_id.expect("a draft invoice");
+        let lines = app.scalar("SELECT count(*) FROM invoice_lines WHERE invoice_id = ?", invoice).await;
+        assert_eq!(lines, 1, "one line for one check-out");
+        assert_eq!(available(&app, pack).await, 2, "still held while the invoice is a draft");
+
+        // The draft's own coverage counts the visit's held session as its own.
+        let view = app.store.invoice_view(1, invoice).await.unwrap();
+        let coverage = view.coverage().expect("finalizable");
+        assert_eq!(coverage.lines[0].covered.0, 1, "the pack covers the checked-out session");
+        let line =
+            json!({ "patient_id": dog, "item_id": physio, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        let (status, body) = app.finalize(invoice, json!([line]), "check-out").await;
+        assert_eq!(status, 200, "{body}");
+        let used = app
+            .scalar(
+                "SELECT COALESCE(SUM(l.quantity), 0) FROM usage_ledger l JOIN subscription_benefits b
+               ON b.id = l.subscription_benefit_id WHERE b.subscription_id = ? AND l.source_kind = 'invoice_line'",
+                pack,
+            )
+            .await;
+        assert_eq!(used, 1, "drawn once");
+        assert_eq!(available(&app, pack).await, 2, "drawn, no longer held: 3 − 1");
+    });
+}
+
+#[test]
+fn a_no_show_draws_or_releases_by_the_pack_rule() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let pack = physio_pack(&app, client, 4, None).await;
+        let physio = app.item_id("PHYSIO").await;
+        let clinic = clinic(&app).await;
+        let desk = Actor::clinic_desk();
+        let template = template_id(&app, "Physio 6-session pack").await;
+
+        let released = app
+            .store
+            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 9), Some(pack)), false, &desk)
+            .await
+            .unwrap();
+        app.store.close_visit(&clinic, released, VisitAction::NoShow, &desk).await.unwrap();
+        assert_eq!(available(&app, pack).await, 4, "the default rule gives the session back");
+
+        write(&app, "UPDATE plan_templates SET no_show = 'draw' WHERE id = ?", template).await;
+        let drawn = app
+            .store
+            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 10), Some(pack)), false, &desk)
+            .await
+            .unwrap();
+        let notice = app.store.close_visit(&clinic, drawn, VisitAction::NoShow, &desk).await.unwrap();
+        assert!(notice.contains("uses the session"), "{notice}");
+        assert_eq!(available(&app, pack).await, 3, "the no-show used one session");
+        assert!(app.store.close_visit(&clinic, drawn, VisitAction::NoShow, &desk).await.is_err(), "once");
+        assert_eq!(available(&app, pack).await, 3);
+    });
+}
+
+#[test]
+fn an_authorisation_refuses_a_booking_after_its_end_unless_a_manager_overrides() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let clinic = clinic(&app).await;
+        let ends = clinic.today + Days::new(5);
+        let pack = physio_pack(&app, client, 4, Some(ends)).await;
+        write(
+            &app,
+            "UPDATE subscriptions SET authorised_by = 'referrer', authoriser_name = 'Dr Okafor',
+                    authorisation_ref = 'RR-7' WHERE id = ?",
+            pack,
+        )
+        .await;
+        let physio = app.item_id("PHYSIO").await;
+        let desk = Actor::clinic_desk();
+        let late = visit(dog, physio, at(clinic.today + Days::new(10), 9), Some(pack));
+        let refused = app.store.book_visit(&clinic, &late, false, &desk).await.unwrap_err();
+        let words = refused.to_string();
+        assert!(
+            words.contains("authorised by Dr Okafor, ref. RR-7") && words.contains(&format!("ended on {ends}")),
+            "{words}"
+        );
+        let no_note = app.store.book_visit(&clinic, &late, true, &desk).await.unwrap_err();
+        assert!(matches!(no_note, AppError::Conflict(_)), "a manager still needs a note");
+        assert_eq!(app.scalar("SELECT count(*) FROM appointments WHERE subscription_id = ?", pack).await, 0);
+        let overridden = NewVisit { override_note: "Referrer extended by phone", ..late };
+        let id = app.store.book_visit(&clinic, &overridden, true, &desk).await.expect("overridden");
+        let note = text(&app, "SELECT override_note FROM appointments WHERE id = ?", id).await.unwrap_or_default();
+        assert!(note.contains("Referrer extended by phone"), "{note}");
+    });
+}
+
+#[test]
+fn a_member_of_staff_cannot_be_booked_twice_at_once() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, _) = app.dog_without_pack().await;
+        let physio = app.item_id("PHYSIO").await;
+        let clinic = clinic(&app).await;
+        let desk = Actor::clinic_desk();
+        let vet = app.scalar("SELECT id FROM users WHERE role = 'vet' ORDER BY id LIMIT ?", 1).await;
+        let other_dog =
+            app.scalar("SELECT id FROM patients WHERE species = 'dog' AND id <> ? ORDER BY id LIMIT 1", dog).await;
+        let first = NewVisit { staff_id: Some(vet), ..visit(dog, physio, at(clinic.today, 9), None) };
+        app.store.book_visit(&clinic, &first, false, &desk).await.unwrap();
+        let mut clash =
+            NewVisit { staff_id: Some(vet), patient_id: other_dog, ..visit(dog, physio, at(clinic.today, 9), None) };
+        clash.span.start += chrono::TimeDelta::minutes(15);
+        let refused = app.store.book_visit(&clinic, &clash, false, &desk).await.unwrap_err();
+        assert!(refused.to_string().contains("already sees"), "{refused}");
+        let late = NewVisit {
+            span: Span { minutes: 30, ..at(clinic.today, 19) },
+            ..visit(dog, physio, at(clinic.today, 9), None)
+        };
+        let outside = app.store.book_visit(&clinic, &late, false, &desk).await.unwrap_err();
+        assert!(outside.to_string().contains("between 08:00 and 19:00"), "{outside}");
+    });
+}
