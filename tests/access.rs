@@ -96,6 +96,21 @@ fn staff_calls() -> Vec<Call> {
             "pack/change",
             json!({ "subscription_id": 1, "form": { "left": "3", "ends_on": "", "note": "fix" } }),
         ),
+        form("schedule/view", "week=true"),
+        form("daycare/day", ""),
+        form("schedule/find", "query=Rex"),
+        form("schedule/choices", "client_id=1"),
+        json_call(
+            "schedule/book",
+            json!({ "form": { "kind": "Appointment", "patient_id": 1, "item_id": 1, "starts_at": "2026-12-02T10:00",
+                    "minutes": "30", "staff_id": null, "pack": "NoPack", "override_note": "" } }),
+        ),
+        json_call(
+            "schedule/move",
+            json!({ "visit_id": 1, "form": { "starts_at": "2026-12-02T11:00", "staff_id": null } }),
+        ),
+        json_call("schedule/close", json!({ "visit_id": 1, "action": "Cancel" })),
+        json_call("client/preferred-pack", json!({ "client_id": 1, "pack": null })),
         form("staff", ""),
         form("staff/invite", "email=new%40maple.example&name=New&role=vet"),
         form("staff/update", "user_id=2&role=vet&active=false"),
@@ -118,6 +133,7 @@ async fn writes(app: &TestApp) -> Vec<i64> {
         "plan_templates",
         "clinics",
         "settings",
+        "appointments",
     ] {
         counts.push(
             sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(app.store.reader()).await.unwrap(),

@@ -27,6 +27,7 @@ pub async fn client_packs_page(client_id: i64) -> Result<ClientPacks, AppError> 
                 templates: rows.templates,
                 may_adjust: allows(role, Permission::AdjustPacks),
                 may_sell: allows(role, Permission::SellPlans),
+                preferred_pack: state.store.preferred_pack(client_id).await?,
             })
         }
         .await,

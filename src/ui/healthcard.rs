@@ -100,6 +100,12 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency, today: chron
         let class = if pack.left().0 > 0 { "counter counter-left" } else { "counter counter-out" };
         (pack.left_text(&unit), ends, class)
     });
+    // What the owner has booked: "Next: Wed 2 Dec 15:00, Fri 4 Dec 15:00".
+    let booked = plan.card.pack_facts.as_ref().map(|f| f.next_booked.clone()).unwrap_or_default();
+    let next = (!booked.is_empty()).then(|| {
+        let times: Vec<String> = booked.iter().take(3).map(|t| t.format("%a %-d %b %H:%M").to_string()).collect();
+        format!("Booked: {}", times.join(", "))
+    });
     let summary = format!("{some_left} of {} benefits with some left", counted.len());
     view! {
         <details class="panel hc-plan" data-test="hc-plan" data-plan=sub.plan_name.clone()>
@@ -113,6 +119,7 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency, today: chron
                         <div class="hc-side" data-test="hc-pack">
                             <span class=class data-test="pack-left">{left}</span>
                             <span class="small muted">{ends}</span>
+                            {next.clone().map(|n| view! { <span class="small hc-next" data-test="pack-next-booked">{n}</span> })}
                         </div>
                     }.into_any(),
                     None => view! { <div class="hc-side"><StatusPill status=sub.status/><span class="small muted">{summary}</span></div> }.into_any(),

@@ -32,6 +32,8 @@ pub fn AppHeader() -> impl IntoView {
                                 {owner.then(|| view! { <A href="/portal">"My pets' plans"</A> })}
                                 {(!owner).then(|| view! {
                                     <A href="/" exact=true>"Patients"</A>
+                                    <A href="/schedule">"Schedule"</A>
+                                    <A href="/daycare">"Daycare"</A>
                                     <A href="/lists">"Plans & payments"</A>
                                 })}
                                 {manager.then(|| view! {

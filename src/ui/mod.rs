@@ -18,6 +18,7 @@ use layout::{AppHeader, NotFound};
 use pages::account::{ForgotPage, LoginPage, ResetPage};
 use pages::carry_over_file::CarryOverFilePage;
 use pages::client_packs::ClientPacksPage;
+use pages::daycare::DaycarePage;
 use pages::home::HomePage;
 use pages::invoice::InvoicePage;
 use pages::invoice_final::InvoicePrintPage;
@@ -25,6 +26,7 @@ use pages::lists::ListsPage;
 use pages::patient::PatientPage;
 use pages::plan::PlanPage;
 use pages::portal::PortalPage;
+use pages::schedule::SchedulePage;
 use pages::sell::SellPlanPage;
 use pages::settings::SettingsPage;
 use pages::soap::SoapPage;
@@ -76,6 +78,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients/:id/packs") view=ClientPacksPage ssr=SsrMode::Async/>
                     <Route path=path!("/carry-over") view=CarryOverFilePage/>
                     <Route path=path!("/lists") view=ListsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/schedule") view=SchedulePage ssr=SsrMode::Async/>
+                    <Route path=path!("/daycare") view=DaycarePage ssr=SsrMode::Async/>
                     <Route path=path!("/patients/:id/sell") view=SellPlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/soap/:id") view=SoapPage ssr=SsrMode::Async/>
                     <Route path=path!("/invoices/:id") view=InvoicePage ssr=SsrMode::Async/>

@@ -77,6 +77,9 @@ pub struct ClientPacks {
     pub may_adjust: bool,
     /// The viewer may sell a pack.
     pub may_sell: bool,
+    /// The pack the client's new appointments take.
+    #[serde(default)]
+    pub preferred_pack: Option<i64>,
 }
 
 /// The carry-over form as typed: text, so a refusal keeps it all.

@@ -155,6 +155,9 @@ pub struct PackFacts {
     /// The draft invoice of each checked-out visit among `held`.
     #[serde(default)]
     pub held_on_drafts: Vec<i64>,
+    /// When the booked sessions among `held` are, soonest first.
+    #[serde(default)]
+    pub next_booked: Vec<chrono::NaiveDateTime>,
 }
 
 impl PlanCard {

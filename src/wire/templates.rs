@@ -71,6 +71,9 @@ pub struct TemplateDraft {
     /// than any pet of the household (wellness plans always are).
     #[serde(default)]
     pub one_pet: bool,
+    /// A no-show uses the session it booked, rather than giving it back.
+    #[serde(default)]
+    pub no_show_draws: bool,
     /// The template a renewal moves into; `None` for the same one.
     pub renews_into: Option<i64>,
     /// Percent off other items for members; empty for none.

@@ -343,6 +343,11 @@ fn pack_facts(s: &SqlSubscription, holds: &[Hold]) -> PackFacts {
         use_note: s.use_note.clone(),
         authorisation,
         held: Quantity(mine.clone().count() as i64),
-        held_on_drafts: mine.filter_map(|h| h.draft_invoice_id).collect(),
+        held_on_drafts: mine.clone().filter_map(|h| h.draft_invoice_id).collect(),
+        next_booked: {
+            let mut booked: Vec<_> = mine.filter(|h| h.booked).map(|h| h.starts_at).collect();
+            booked.sort_unstable();
+            booked
+        },
     }
 }

@@ -50,13 +50,13 @@ impl Store {
         let mut query = sqlx::query_scalar(if draft.id == 0 {
             "INSERT INTO plan_templates (name, kind, species, life_stage, description, price, enrollment_fee,
                  term_months, auto_renew, renews_into_template_id, member_discount_percent, multi_pet_discount_percent,
-                 available_from, available_until, billing_options, active, one_pet, organisation_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+                 available_from, available_until, billing_options, active, one_pet, no_show, organisation_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
         } else {
             "UPDATE plan_templates SET name = ?, kind = ?, species = ?, life_stage = ?, description = ?, price = ?,
                  enrollment_fee = ?, term_months = ?, auto_renew = ?, renews_into_template_id = ?,
                  member_discount_percent = ?, multi_pet_discount_percent = ?, available_from = ?, available_until = ?,
-                 billing_options = ?, active = ?, one_pet = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                 billing_options = ?, active = ?, one_pet = ?, no_show = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
              WHERE organisation_id = ? AND id = ? RETURNING id"
         })
         .bind(&t.name)
@@ -76,6 +76,7 @@ impl Store {
         .bind(t.billing_options.join(","))
         .bind(draft.active)
         .bind(draft.one_pet && t.kind != crate::domain::PlanKind::WellnessPlan)
+        .bind(if draft.no_show_draws { "draw" } else { "release" })
         .bind(org);
         if draft.id != 0 {
             query = query.bind(draft.id);

@@ -24,6 +24,7 @@ struct SqlTemplateRow {
     term_months: Option<i64>,
     auto_renew: bool,
     one_pet: bool,
+    no_show: String,
     renews_into_template_id: Option<i64>,
     member_discount_percent: Option<String>,
     multi_pet_discount_percent: Option<String>,
@@ -48,7 +49,7 @@ struct SqlBenefitRow {
 fn template_row() -> String {
     format!(
         "SELECT t.id, t.name, t.kind, t.species, t.life_stage, t.description, t.price, t.enrollment_fee,
-            t.term_months, t.auto_renew, t.one_pet, t.renews_into_template_id, t.member_discount_percent,
+            t.term_months, t.auto_renew, t.one_pet, t.no_show, t.renews_into_template_id, t.member_discount_percent,
             t.multi_pet_discount_percent, t.available_from, t.available_until, t.billing_options, t.active,
             (SELECT count(*) FROM subscriptions s WHERE s.template_id = t.id AND s.status IN {}) AS running
          FROM plan_templates t",
@@ -150,6 +151,7 @@ impl Store {
                 term_months: t.term_months.map(|m| m.to_string()).unwrap_or_default(),
                 auto_renew: t.auto_renew,
                 one_pet: t.one_pet,
+                no_show_draws: t.no_show == "draw",
                 renews_into: t.renews_into_template_id,
                 member_discount: t.member_discount_percent.unwrap_or_default(),
                 multi_pet_discount: t.multi_pet_discount_percent.unwrap_or_default(),

@@ -12,6 +12,10 @@ pub(crate) struct Hold {
     /// The draft invoice a checked-out visit waits on; `None` while the
     /// visit is booked or the pet is here.
     pub draft_invoice_id: Option<i64>,
+    /// When the visit is (was) on the schedule.
+    pub starts_at: chrono::NaiveDateTime,
+    /// Still to come: booked, not yet here.
+    pub booked: bool,
 }
 
 /// Which visits hold a unit, written once for every reader.
@@ -31,7 +35,8 @@ pub(crate) async fn holds_of_clients(
     }
     let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT s.client_id, a.subscription_id,
-                CASE WHEN a.status = 'checked_out' THEN a.invoice_id END AS draft_invoice_id
+                CASE WHEN a.status = 'checked_out' THEN a.invoice_id END AS draft_invoice_id,
+                a.starts_at, a.status = 'booked' AS booked
          FROM appointments a JOIN subscriptions s ON s.id = a.subscription_id
          WHERE ",
     );

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::packs::{ClientPacks, PackRow, PackUse, client_packs_page};
+use crate::api::schedule::set_preferred_pack;
 use crate::domain::{PackState, pack_badge};
 use crate::ui::badges::{BenefitBadge, StatusPill};
 use crate::ui::format::date;
@@ -48,7 +49,7 @@ impl Changed {
 
 #[component]
 fn PacksView(page: ClientPacks, changed: Changed) -> impl IntoView {
-    let ClientPacks { clinic, client, pets, packs, templates, may_adjust, may_sell } = page;
+    let ClientPacks { clinic, client, pets, packs, templates, may_adjust, may_sell, preferred_pack } = page;
     let today = clinic.today;
     let (current, past): (Vec<PackRow>, Vec<PackRow>) = packs.into_iter().partition(|p| {
         p.card.subscription.status.is_running()
@@ -80,12 +81,15 @@ fn PacksView(page: ClientPacks, changed: Changed) -> impl IntoView {
             {current.is_empty().then(|| view! {
                 <p class="panel empty">"No open package or session pack. Packs sold or carried over show here."</p>
             })}
-            {current.into_iter().map(|row| view! { <PackPanel row today may_adjust changed/> }).collect_view()}
+            {current.into_iter().map(|row| {
+                let preferred = preferred_pack == Some(row.card.subscription.id);
+                view! { <PackPanel row today may_adjust client_id=client.id preferred changed/> }
+            }).collect_view()}
         </section>
         {(!past.is_empty()).then(|| view! {
             <section class="packs past">
                 <h2>"Ended packs"</h2>
-                {past.into_iter().map(|row| view! { <PackPanel row today may_adjust=false changed/> }).collect_view()}
+                {past.into_iter().map(|row| view! { <PackPanel row today may_adjust=false client_id=client.id preferred=false changed/> }).collect_view()}
             </section>
         })}
     }
@@ -93,7 +97,14 @@ fn PacksView(page: ClientPacks, changed: Changed) -> impl IntoView {
 
 /// One pack: its counter, dates, warnings, note and history.
 #[component]
-fn PackPanel(row: PackRow, today: chrono::NaiveDate, may_adjust: bool, changed: Changed) -> impl IntoView {
+fn PackPanel(
+    row: PackRow,
+    today: chrono::NaiveDate,
+    may_adjust: bool,
+    client_id: i64,
+    preferred: bool,
+    changed: Changed,
+) -> impl IntoView {
     let PackRow { card, uses } = row;
     let sub = card.subscription.clone();
     let facts = card.pack_facts.clone().unwrap_or_default();
@@ -121,6 +132,8 @@ fn PackPanel(row: PackRow, today: chrono::NaiveDate, may_adjust: bool, changed: 
         (_, None) => "No end date".to_string(),
     };
     let used_count = pack.used.0;
+    let running = sub.status.is_running();
+    let preferred_toggle = running.then(|| view! { <PreferredToggle client_id pack_id=sub.id preferred changed/> });
     let (left, ends_on) = (pack.left().0, pack.ends_on);
     view! {
         <article class="panel pack" data-test="pack" data-pack=sub.plan_name.clone()>
@@ -146,12 +159,43 @@ fn PackPanel(row: PackRow, today: chrono::NaiveDate, may_adjust: bool, changed: 
             {(!facts.use_note.is_empty()).then(|| view! {
                 <p class="banner info small" data-test="use-note">{format!("Note at each use: {}", facts.use_note)}</p>
             })}
-            <p class="small muted">{format!("{used_count} used of {}", pack.size.0)}</p>
+            <div class="pack-allocation" data-test="pack-allocation">
+                <span>"Used "<b data-test="pack-used">{used_count}</b></span>
+                <span>"Booked "<b data-test="pack-booked">{pack.held.0}</b></span>
+                <span>"Available "<b data-test="pack-available">{pack.available().0}</b>{format!(" of {}", pack.size.0)}</span>
+                {preferred_toggle}
+            </div>
+            {(!facts.next_booked.is_empty()).then(|| view! {
+                <p class="pack-next" data-test="pack-next">{format!("Booked: {}", facts.next_booked.iter().take(4)
+                    .map(|t| t.format("%a %-d %b %H:%M").to_string()).collect::<Vec<_>>().join(" · "))}</p>
+            })}
             <UsesTable uses unit=unit.clone()/>
             {may_adjust.then(|| view! { <ChangePackForm subscription_id=sub.id name=sub.plan_name.clone() left ends_on changed/> })}
         </article>
     }
     .into_any()
+}
+
+/// Makes a pack the one the client's new appointments take, or not.
+#[component]
+fn PreferredToggle(client_id: i64, pack_id: i64, preferred: bool, changed: Changed) -> impl IntoView {
+    let toggle = move |_| {
+        let pack = (!preferred).then_some(pack_id);
+        leptos::task::spawn_local(async move {
+            match set_preferred_pack(client_id, pack).await {
+                Ok(()) if pack.is_some() => changed.done("New appointments now take this pack.".into()),
+                Ok(()) => changed.done("New appointments no longer take a pack by default.".into()),
+                Err(e) => changed.done(e.to_string()),
+            }
+        });
+    };
+    view! {
+        <span class="grow"></span>
+        {preferred.then(|| view! { <span class="pill pill-good" data-test="preferred-pack">"Preferred for bookings"</span> })}
+        <button class="button ghost small" type="button" data-test="prefer-pack" on:click=toggle>
+            {if preferred { "Stop preferring" } else { "Prefer for bookings" }}
+        </button>
+    }
 }
 
 /// Each session or day used, given back or carried over, newest first.

@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod authorisation_form;
+pub mod booking_form;
 pub mod carry_over_file;
 pub mod client_packs;
+pub mod daycare;
 pub mod home;
 pub mod invoice;
 pub mod invoice_final;
@@ -16,6 +18,7 @@ pub mod plan;
 pub mod plan_lifecycle;
 pub mod plan_money;
 pub mod portal;
+pub mod schedule;
 pub mod sell;
 pub mod settings;
 pub mod soap;
@@ -25,3 +28,4 @@ pub mod sync_folder;
 pub mod sync_mappings;
 pub mod sync_tokens;
 pub mod templates;
+pub mod visit_panel;

@@ -88,6 +88,7 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
     let term = RwSignal::new(d.term_months);
     let auto_renew = RwSignal::new(d.auto_renew);
     let one_pet = RwSignal::new(d.one_pet);
+    let no_show_draws = RwSignal::new(d.no_show_draws);
     let renews_into = RwSignal::new(d.renews_into.map(|i| i.to_string()).unwrap_or_default());
     let member = RwSignal::new(d.member_discount);
     let multi_pet = RwSignal::new(d.multi_pet_discount);
@@ -114,6 +115,7 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
         term_months: term.get(),
         auto_renew: auto_renew.get(),
         one_pet: one_pet.get(),
+        no_show_draws: no_show_draws.get(),
         renews_into: renews_into.get().parse().ok(),
         member_discount: member.get(),
         multi_pet_discount: multi_pet.get(),
@@ -212,6 +214,9 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
                     <label class="check"><input type="checkbox" data-test="t-one-pet" prop:checked=move || one_pet.get()
                         on:change=move |ev| one_pet.set(event_target_checked(&ev))/>
                         <span>"For one pet only (the pet it is sold for), not any pet of the household"</span></label>
+                    <label class="check"><input type="checkbox" data-test="t-no-show-draws" prop:checked=move || no_show_draws.get()
+                        on:change=move |ev| no_show_draws.set(event_target_checked(&ev))/>
+                        <span>"A no-show uses the booked session (otherwise it goes back to the pack)"</span></label>
                 </Show>
                 <label class="check"><input type="checkbox" data-test="t-active" prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev))/>
                     <span>"On sale"</span></label>

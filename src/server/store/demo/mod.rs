@@ -10,6 +10,7 @@ use crate::domain::Role;
 use data::{CLIENTS, ITEMS, PACKS, PATIENTS, STAFF, SUBSCRIPTIONS, TEMPLATES, Template};
 
 mod data;
+mod visits;
 
 /// A small deterministic generator: the demo is the same on every machine.
 struct Dice(u64);
@@ -70,6 +71,7 @@ impl Store {
         seed_people(&mut tx).await?;
         seed_subscriptions(&mut tx, today).await?;
         seed_accounts(&mut tx).await?;
+        visits::seed_visits(&mut tx, today).await?;
         // The practice system's codes and patient ids: "WP-EXAM" for EXAM,
         // "PMS-1001" for patient 1, so an export can be imported at once.
         sqlx::query(

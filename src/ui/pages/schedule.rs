@@ -1,0 +1,183 @@
+//! The schedule: a clinic's day by member of staff, or its week by day.
+//! A free slot opens the booking form at that time; a visit opens what can
+//! be done with it.
+
+use chrono::{Days, NaiveDate, NaiveDateTime};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::schedule::{ScheduleView, VisitRow, schedule_page};
+use crate::domain::{SLOT_MINUTES, VisitStatus};
+use crate::ui::format::date;
+use crate::ui::pages::booking_form::BookingPanel;
+use crate::ui::pages::visit_panel::VisitPanel;
+use crate::ui::route::loaded;
+
+/// Where the booking form opens: a time, and the column's member of staff.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slot {
+    /// When.
+    pub start: NaiveDateTime,
+    /// The column's member of staff, if the column is one.
+    pub staff: Option<i64>,
+}
+
+/// What the schedule's panels share: the open slot or visit, and how to
+/// read the schedule again after a change.
+#[derive(Clone, Copy)]
+pub struct Board {
+    /// The slot the booking form is open at.
+    pub slot: RwSignal<Option<Slot>>,
+    /// The visit whose panel is open.
+    pub selected: RwSignal<Option<VisitRow>>,
+    /// What the last change did.
+    pub notice: RwSignal<Option<String>>,
+    version: RwSignal<u32>,
+}
+
+impl Board {
+    /// Reads the schedule again, closes the panels and says `what`.
+    pub fn done(&self, what: String) {
+        self.notice.set(Some(what));
+        self.slot.set(None);
+        self.selected.set(None);
+        self.version.update(|v| *v += 1);
+    }
+}
+
+/// Route `/schedule` (`?day=2026-12-02&view=week`).
+#[component]
+pub fn SchedulePage() -> impl IntoView {
+    let query = use_query_map();
+    let day = move || query.read().get("day");
+    let week = move || query.read().get("view").as_deref() == Some("week");
+    let board = Board {
+        slot: RwSignal::new(None),
+        selected: RwSignal::new(None),
+        notice: RwSignal::new(None),
+        version: RwSignal::new(0),
+    };
+    let page = Resource::new(move || (day(), week(), board.version.get()), |(day, week, _)| schedule_page(day, week));
+    view! {
+        <Title text="Schedule"/>
+        <Transition fallback=|| view! { <p class="loading">"Loading the schedule…"</p> }>
+            {move || Suspend::new(async move {
+                let week = week();
+                loaded(page.await, move |page| view! { <ScheduleBoard page week board/> })
+            })}
+        </Transition>
+    }
+}
+
+fn link(day: NaiveDate, week: bool) -> String {
+    format!("/schedule?day={day}{}", if week { "&view=week" } else { "" })
+}
+
+#[component]
+fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView {
+    let first = page.days[0];
+    let step = if week { 7 } else { 1 };
+    let title = if week { format!("Week of {}", date(first)) } else { first.format("%A %-d %B %Y").to_string() };
+    let columns: Vec<(String, Option<i64>, NaiveDate, bool)> = if week {
+        page.days.iter().map(|d| (d.format("%a %-d %b").to_string(), None, *d, *d == page.clinic.today)).collect()
+    } else {
+        let mut cols: Vec<_> = page
+            .staff
+            .iter()
+            .map(|s| (if s.me { format!("{} (you)", s.name) } else { s.name.clone() }, Some(s.id), first, s.me))
+            .collect();
+        cols.push(("Anyone".to_string(), None, first, false));
+        cols
+    };
+    let column_count = columns.len();
+    let slots = page.hours.slots();
+    let rows = slots.len();
+    let visits = StoredValue::new(page.visits.clone());
+    let services = page.services.clone();
+    let staff = StoredValue::new(page.staff.clone());
+    let clinic = page.clinic.clone();
+    let may_override = page.may_override;
+    view! {
+        <section class="page-head">
+            <div>
+                <p class="eyebrow">{format!("Schedule · {}", clinic.name)}</p>
+                <h1 data-test="schedule-title">{title}</h1>
+            </div>
+            <div class="toolbar">
+                <a class="button secondary" href=link(first - Days::new(step), week) aria-label="Earlier">"‹"</a>
+                <a class="button secondary" href=link(clinic.today, week)>"Today"</a>
+                <a class="button secondary" href=link(first + Days::new(step), week) aria-label="Later">"›"</a>
+                <nav class="segmented" aria-label="View">
+                    <a href=link(first, false) aria-current=(!week).then_some("page") data-test="day-view">"Day"</a>
+                    <a href=link(first, true) aria-current=week.then_some("page") data-test="week-view">"Week"</a>
+                </nav>
+                <a class="button secondary" href="/daycare">"Daycare"</a>
+            </div>
+        </section>
+        {move || board.notice.get().map(|n| view! { <p class="banner success" role="status" data-test="schedule-notice">{n}</p> })}
+        <div class="schedule-layout">
+            <div class="schedule" style=format!("--columns: {column_count}; --rows: {rows}") data-test="schedule">
+                <div class="schedule-times" aria-hidden="true">
+                    <div class="schedule-head"></div>
+                    {slots.iter().enumerate().map(|(i, t)| view! {
+                        <div class="schedule-time" style=format!("grid-row: {}", i + 2)>
+                            {(t.format("%M").to_string() == "00").then(|| t.format("%H:%M").to_string())}
+                        </div>
+                    }).collect_view()}
+                </div>
+                {columns.into_iter().map(|(label, staff_id, day, mine)| {
+                    let here: Vec<VisitRow> = visits.with_value(|v| v.iter().filter(|v| {
+                        v.span.start.date() == day && (week || v.staff_id == staff_id)
+                    }).cloned().collect());
+                    let hours = page.hours;
+                    view! {
+                        <div class=if mine { "schedule-column mine" } else { "schedule-column" } data-test="schedule-column">
+                            <div class="schedule-head">{label}</div>
+                            {slots.iter().enumerate().map(|(i, t)| {
+                                let start = day.and_time(*t);
+                                let slot_staff = if week { None } else { staff_id };
+                                view! {
+                                    <button class="slot" type="button" style=format!("grid-row: {}", i + 2)
+                                        data-test="free-slot" data-start=start.format("%Y-%m-%dT%H:%M").to_string()
+                                        aria-label=format!("Book at {}", start.format("%H:%M"))
+                                        on:click=move |_| {
+                                            board.selected.set(None);
+                                            board.slot.set(Some(Slot { start, staff: slot_staff.or(if week { None } else { staff_id }) }));
+                                        }></button>
+                                }
+                            }).collect_view()}
+                            {here.into_iter().filter_map(|v| {
+                                let row = hours.row_of(v.span.start.time())?;
+                                let span = (v.span.minutes as usize).div_ceil(SLOT_MINUTES as usize).max(1);
+                                let class = format!("visit {}", match v.status {
+                                    VisitStatus::Booked | VisitStatus::CheckedIn => "booked",
+                                    VisitStatus::CheckedOut => "done",
+                                    VisitStatus::Cancelled | VisitStatus::NoShow => "off",
+                                });
+                                let shown = v.clone();
+                                Some(view! {
+                                    <button type="button" class=class data-test="visit"
+                                        style=format!("grid-row: {} / span {span}", row + 2)
+                                        on:click=move |_| { board.slot.set(None); board.selected.set(Some(shown.clone())); }>
+                                        <strong>{v.span.start.format("%H:%M").to_string()}" "{v.patient_name.clone()}</strong>
+                                        <span>{v.service_name.clone()}</span>
+                                        {v.pack.as_ref().map(|p| view! { <span class="visit-pack">{p.name.clone()}</span> })}
+                                        {(week).then(|| v.staff_name.clone()).flatten().map(|s| view! { <span class="muted">{s}</span> })}
+                                        {(!v.status.holds()).then(|| view! { <span class="visit-status">{v.status.label()}</span> })}
+                                    </button>
+                                })
+                            }).collect_view()}
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            {move || board.slot.get().map(|slot| view! {
+                <BookingPanel at=slot services=services.clone() staff=staff.get_value() may_override board/>
+            })}
+            {move || board.selected.get().map(|visit| view! {
+                <VisitPanel visit staff=staff.get_value() board/>
+            })}
+        </div>
+    }
+}
