@@ -74,8 +74,8 @@ fn two_desks_booking_the_last_session_at_once_give_it_to_exactly_one() {
         let physio = app.item_id("PHYSIO").await;
         let clinic = clinic(&app).await;
         let desk = Actor::clinic_desk();
-        let first = visit(dog, physio, at(clinic.today, 9), Some(pack));
-        let second = visit(dog, physio, at(clinic.today, 14), Some(pack));
+        let first = visit(dog, physio, at(clinic.today, 16), Some(pack));
+        let second = visit(dog, physio, at(clinic.today, 17), Some(pack));
         let (a, b) = tokio::join!(
             app.store.book_visit(&clinic, &first, false, &desk),
             app.store.book_visit(&clinic, &second, false, &desk)
@@ -138,7 +138,7 @@ fn checking_out_twice_bills_and_counts_the_session_once() {
         let desk = Actor::clinic_desk();
         let booked = app
             .store
-            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 10), Some(pack)), false, &desk)
+            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 17), Some(pack)), false, &desk)
             .await
             .unwrap();
         let first = app.store.check_out_visit(&clinic, booked, &desk).await.expect("checked out");
@@ -182,7 +182,7 @@ fn a_no_show_draws_or_releases_by_the_pack_rule() {
 
         let released = app
             .store
-            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 9), Some(pack)), false, &desk)
+            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 16), Some(pack)), false, &desk)
             .await
             .unwrap();
         app.store.close_visit(&clinic, released, VisitAction::NoShow, &desk).await.unwrap();
@@ -191,7 +191,7 @@ fn a_no_show_draws_or_releases_by_the_pack_rule() {
         write(&app, "UPDATE plan_templates SET no_show = 'draw' WHERE id = ?", template).await;
         let drawn = app
             .store
-            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 10), Some(pack)), false, &desk)
+            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 17), Some(pack)), false, &desk)
             .await
             .unwrap();
         let notice = app.store.close_visit(&clinic, drawn, VisitAction::NoShow, &desk).await.unwrap();
@@ -247,18 +247,48 @@ fn a_member_of_staff_cannot_be_booked_twice_at_once() {
         let vet = app.scalar("SELECT id FROM users WHERE role = 'vet' ORDER BY id LIMIT ?", 1).await;
         let other_dog =
             app.scalar("SELECT id FROM patients WHERE species = 'dog' AND id <> ? ORDER BY id LIMIT 1", dog).await;
-        let first = NewVisit { staff_id: Some(vet), ..visit(dog, physio, at(clinic.today, 9), None) };
+        let first = NewVisit { staff_id: Some(vet), ..visit(dog, physio, at(clinic.today, 16), None) };
         app.store.book_visit(&clinic, &first, false, &desk).await.unwrap();
         let mut clash =
-            NewVisit { staff_id: Some(vet), patient_id: other_dog, ..visit(dog, physio, at(clinic.today, 9), None) };
+            NewVisit { staff_id: Some(vet), patient_id: other_dog, ..visit(dog, physio, at(clinic.today, 16), None) };
         clash.span.start += chrono::TimeDelta::minutes(15);
         let refused = app.store.book_visit(&clinic, &clash, false, &desk).await.unwrap_err();
         assert!(refused.to_string().contains("already sees"), "{refused}");
         let late = NewVisit {
             span: Span { minutes: 30, ..at(clinic.today, 19) },
-            ..visit(dog, physio, at(clinic.today, 9), None)
+            ..visit(dog, physio, at(clinic.today, 16), None)
         };
         let outside = app.store.book_visit(&clinic, &late, false, &desk).await.unwrap_err();
         assert!(outside.to_string().contains("between 08:00 and 19:00"), "{outside}");
+    });
+}
+
+#[test]
+fn a_new_pack_started_from_the_booking_form_holds_the_session_booked() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let physio = app.item_id("PHYSIO").await;
+        let template = template_id(&app, "Physio 6-session pack").await;
+        let day = clinic(&app).await.today + Days::new(2);
+        let form = json!({ "form": {
+            "kind": "Appointment", "patient_id": dog, "item_id": physio, "starts_at": format!("{day}T16:30"),
+            "minutes": "45", "staff_id": null, "pack": { "NewFrom": template }, "override_note": ""
+        } });
+        let (status, body) = app.call_json("schedule/book", form.clone()).await;
+        assert_eq!(status, 200, "{body}");
+        let visit: i64 = body.parse().expect("the visit");
+        let pack = app.scalar("SELECT subscription_id FROM appointments WHERE id = ?", visit).await;
+        let owner = app.scalar("SELECT client_id FROM subscriptions WHERE id = ?", pack).await;
+        assert_eq!(owner, client, "the new pack is the household's");
+        assert_eq!(available(&app, pack).await, 5, "six sessions, one held by the booking");
+
+        // A length that is not minutes is refused in words.
+        let mut bad = form.clone();
+        bad["form"]["minutes"] = json!("an hour");
+        bad["form"]["pack"] = json!({ "Pack": pack });
+        let (status, body) = app.call_json("schedule/book", bad).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("not a number of minutes"), "{body}");
     });
 }

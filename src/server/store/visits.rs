@@ -134,8 +134,17 @@ async fn refuse_clash(
     except: i64,
 ) -> Result<(), AppError> {
     let day = span.start.date();
-    let others: Vec<(NaiveDateTime, i64, Option<i64>, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT a.starts_at, a.minutes, a.staff_user_id, a.patient_id, p.name, u.display_name
+    #[derive(FromRow)]
+    struct Other {
+        starts_at: NaiveDateTime,
+        minutes: i64,
+        staff_user_id: Option<i64>,
+        patient_id: i64,
+        pet: String,
+        staff_name: Option<String>,
+    }
+    let others: Vec<Other> = sqlx::query_as(
+        "SELECT a.starts_at, a.minutes, a.staff_user_id, a.patient_id, p.name AS pet, u.display_name AS staff_name
          FROM appointments a JOIN patients p ON p.id = a.patient_id LEFT JOIN users u ON u.id = a.staff_user_id
          WHERE a.clinic_id = ? AND a.kind = 'appointment' AND a.status IN ('booked', 'checked_in')
            AND a.id <> ? AND date(a.starts_at) = ?",
@@ -145,8 +154,8 @@ async fn refuse_clash(
     .bind(day)
     .fetch_all(&mut *conn)
     .await?;
-    for (start, minutes, staff, patient, pet, staff_name) in others {
-        let other = Span { start, minutes: u32::try_from(minutes).unwrap_or(0) };
+    for Other { starts_at, minutes, staff_user_id: staff, patient_id: patient, pet, staff_name } in others {
+        let other = Span { start: starts_at, minutes: u32::try_from(minutes).unwrap_or(0) };
         if !other.overlaps(span) {
             continue;
         }
