@@ -90,9 +90,7 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
         cols.push(("Anyone".to_string(), None, first, false));
         cols
     };
-    let column_count = columns.len();
     let slots = page.hours.slots();
-    let rows = slots.len();
     let visits = StoredValue::new(page.visits.clone());
     let services = page.services.clone();
     let staff = StoredValue::new(page.staff.clone());
@@ -117,11 +115,11 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
         </section>
         {move || board.notice.get().map(|n| view! { <p class="banner success" role="status" data-test="schedule-notice">{n}</p> })}
         <div class="schedule-layout">
-            <div class="schedule" style=format!("--columns: {column_count}; --rows: {rows}") data-test="schedule">
+            <div class="schedule" data-test="schedule">
                 <div class="schedule-times" aria-hidden="true">
                     <div class="schedule-head"></div>
                     {slots.iter().enumerate().map(|(i, t)| view! {
-                        <div class="schedule-time" style=format!("grid-row: {}", i + 2)>
+                        <div class=format!("schedule-time at-{}", i + 2)>
                             {(t.format("%M").to_string() == "00").then(|| t.format("%H:%M").to_string())}
                         </div>
                     }).collect_view()}
@@ -138,7 +136,7 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                                 let start = day.and_time(*t);
                                 let slot_staff = if week { None } else { staff_id };
                                 view! {
-                                    <button class="slot" type="button" style=format!("grid-row: {}", i + 2)
+                                    <button class=format!("slot at-{}", i + 2) type="button"
                                         data-test="free-slot" data-start=start.format("%Y-%m-%dT%H:%M").to_string()
                                         aria-label=format!("Book at {}", start.format("%H:%M"))
                                         on:click=move |_| {
@@ -150,7 +148,7 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                             {here.into_iter().filter_map(|v| {
                                 let row = hours.row_of(v.span.start.time())?;
                                 let span = (v.span.minutes as usize).div_ceil(SLOT_MINUTES as usize).max(1);
-                                let class = format!("visit {}", match v.status {
+                                let class = format!("visit at-{} len-{span} {}", row + 2, match v.status {
                                     VisitStatus::Booked | VisitStatus::CheckedIn => "booked",
                                     VisitStatus::CheckedOut => "done",
                                     VisitStatus::Cancelled | VisitStatus::NoShow => "off",
@@ -158,7 +156,6 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                                 let shown = v.clone();
                                 Some(view! {
                                     <button type="button" class=class data-test="visit"
-                                        style=format!("grid-row: {} / span {span}", row + 2)
                                         on:click=move |_| { board.slot.set(None); board.selected.set(Some(shown.clone())); }>
                                         <strong>{v.span.start.format("%H:%M").to_string()}" "{v.patient_name.clone()}</strong>
                                         <span>{v.service_name.clone()}</span>
