@@ -87,6 +87,17 @@ test("an owner sees the household's packs on the portal, as N of M left with the
   expect(emma).toBeTruthy();
   const ends = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
   await carryOver(page, emma!.client_id, "Physio 6-session pack (6 sessions)", "3", "", ends);
+  // The front desk books Rex a session on it tomorrow.
+  const view = await (await page.request.post("/api/schedule/view", { form: { week: "false" } })).json();
+  const physio = view.services.find((s: { name: string }) => s.name === "Physiotherapy session").id;
+  const choices = await (await page.request.post("/api/schedule/choices", { form: { client_id: String(emma!.client_id) } })).json();
+  const pack = choices.packs.find((c: { subscription: { plan_name: string; status: string } }) =>
+    c.subscription.plan_name === "Physio 6-session pack" && c.subscription.status === "Active").subscription.id;
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const booked = await page.request.post("/api/schedule/book", { data: { form: {
+    kind: "Appointment", patient_id: emma!.id, item_id: physio, starts_at: `${tomorrow}T16:30`, minutes: "30",
+    staff_id: null, pack: { Pack: pack }, override_note: "" } } });
+  expect(booked.status(), await booked.text()).toBe(200);
   await signIn(page, OWNER);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/portal");
@@ -94,6 +105,7 @@ test("an owner sees the household's packs on the portal, as N of M left with the
   const card = page.locator('[data-test="hc-plan"][data-plan="Physio 6-session pack"]').first();
   await expect(card.locator('[data-test="pack-left"]')).toHaveText("3 of 6 sessions left");
   await expect(card.locator('[data-test="hc-pack"]')).toContainText("Use by");
+  await expect(card.locator('[data-test="pack-next-booked"]')).toContainText("16:30");
   await expect(page.locator('[data-test="hc-plan"][data-plan="Daycare 10-day pack"] [data-test="pack-left"]')).toHaveText(/of 10 days left/);
   await card.locator("summary").click();
   await expect(card).toContainText("What was used");

@@ -201,6 +201,12 @@ pub fn BookingPanel(
                         }).collect_view())}
                     </select>
                 </label>
+                {move || {
+                    let chosen = pack.get();
+                    let id = chosen.strip_prefix("p:").and_then(|id| id.parse::<i64>().ok())?;
+                    let label = options.get().into_iter().find(|(o, _)| *o == id)?.1;
+                    Some(view! { <p class="small pack-detail" data-test="booking-pack-detail">{label}</p> })
+                }}
                 {may_override.then(|| view! {
                     <label class="field"><span>"Override note (manager)"</span>
                         <input data-test="booking-override" placeholder="Only to book beyond what the pack allows" prop:value=override_note
