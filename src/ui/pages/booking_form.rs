@@ -7,9 +7,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::schedule::{
-    BookingChoices, BookingForm, PackPick, PetMatch, ServiceChoice, StaffColumn, book_visit, booking_options, find_pets,
+    BookingChoices, BookingForm, PackPick, PetMatch, ServiceChoice, StaffColumn, book_visit, booking_options,
 };
 use crate::domain::{VisitKind, pack_covers};
+use crate::ui::pages::pet_finder::PetFinder;
 use crate::ui::pages::schedule::{Board, Slot};
 use crate::wire::patients::PlanCard;
 
@@ -51,7 +52,6 @@ pub fn BookingPanel(
     board: Board,
 ) -> impl IntoView {
     let search = RwSignal::new(String::new());
-    let found = RwSignal::new(Vec::<PetMatch>::new());
     let choices = RwSignal::new(None::<BookingChoices>);
     let pet = RwSignal::new(String::new());
     let service = RwSignal::new(String::new());
@@ -64,19 +64,9 @@ pub fn BookingPanel(
     let busy = RwSignal::new(false);
     let services = StoredValue::new(services);
 
-    let look = move |_| {
-        let query = search.get_untracked();
-        spawn_local(async move {
-            match find_pets(query).await {
-                Ok(list) => found.set(list),
-                Err(e) => problem.set(Some(e.to_string())),
-            }
-        });
-    };
     // Picking a pet reads the household's packs and chooses the preferred
     // one (and the service it covers).
-    let pick = move |m: PetMatch| {
-        found.set(Vec::new());
+    let pick = Callback::new(move |m: PetMatch| {
         search.set(format!("{} ({})", m.patient_name, m.client_name));
         pet.set(m.patient_id.to_string());
         spawn_local(async move {
@@ -93,7 +83,7 @@ pub fn BookingPanel(
                 Err(e) => problem.set(Some(e.to_string())),
             }
         });
-    };
+    });
     let options = Memo::new(move |_| {
         let (Ok(pet), Some(day)) = (pet.get().parse::<i64>(), starts_at.get().get(..10).and_then(|d| d.parse().ok()))
         else {
@@ -147,20 +137,9 @@ pub fn BookingPanel(
                 <button class="button ghost" type="button" on:click=move |_| board.slot.set(None)>"Close"</button>
             </div>
             <form class="form-stack" on:submit=submit>
-                <label class="field"><span>"Pet or client"</span>
-                    <div class="inline">
-                        <input type="search" data-test="booking-search" placeholder="Name of pet or client" prop:value=search
-                            on:input=move |ev| search.set(event_target_value(&ev))
-                            on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); look(()); }/>
-                        <button class="button secondary" type="button" on:click=move |_| look(())>"Find"</button>
-                    </div>
-                </label>
-                <ul class="picker-results">
-                    {move || found.get().into_iter().map(|m| {
-                        let shown = format!("{} · {} ({})", m.patient_name, m.client_name, m.species);
-                        view! { <li><button type="button" class="link" data-test="booking-pet" on:click=move |_| pick(m.clone())>{shown}</button></li> }
-                    }).collect_view()}
-                </ul>
+                <div class="field"><span>"Pet or client"</span>
+                    <PetFinder search on_pick=pick problem test="booking"/>
+                </div>
                 {move || choices.get().map(|c| view! {
                     <label class="field"><span>"Pet"</span>
                         <select data-test="booking-pet-select" prop:value=move || pet.get()

@@ -10,11 +10,11 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::schedule::{
     BookingChoices, BookingForm, DaycareDay, PackPick, PetMatch, VisitRow, book_visit, booking_options, daycare_page,
-    find_pets,
 };
 use crate::domain::{VisitAction, VisitKind, VisitStatus};
 use crate::ui::format::date;
 use crate::ui::pages::booking_form::pack_options;
+use crate::ui::pages::pet_finder::PetFinder;
 use crate::ui::pages::visit_panel::act;
 use crate::ui::route::loaded;
 
@@ -104,22 +104,11 @@ fn CheckInForm(
     done: Callback<String>,
 ) -> impl IntoView {
     let search = RwSignal::new(String::new());
-    let found = RwSignal::new(Vec::<PetMatch>::new());
     let chosen = RwSignal::new(None::<(PetMatch, BookingChoices)>);
     let pack = RwSignal::new("none".to_string());
     let problem = RwSignal::new(None::<String>);
     let item = StoredValue::new(item);
-    let look = move || {
-        let query = search.get_untracked();
-        spawn_local(async move {
-            match find_pets(query).await {
-                Ok(list) => found.set(list),
-                Err(e) => problem.set(Some(e.to_string())),
-            }
-        });
-    };
-    let pick = move |m: PetMatch| {
-        found.set(Vec::new());
+    let pick = Callback::new(move |m: PetMatch| {
         spawn_local(async move {
             match booking_options(m.client_id).await {
                 Ok(c) => {
@@ -132,7 +121,7 @@ fn CheckInForm(
                 Err(e) => problem.set(Some(e.to_string())),
             }
         });
-    };
+    });
     let check_in = move |_| {
         let Some((m, _)) = chosen.get_untracked() else { return };
         let form = BookingForm {
@@ -159,18 +148,7 @@ fn CheckInForm(
     view! {
         <section class="panel form-panel" data-test="daycare-check-in-form">
             <h2 class="panel-title">"Check a pet in"</h2>
-            <div class="inline">
-                <input type="search" data-test="daycare-search" placeholder="Name of pet or client" prop:value=search
-                    on:input=move |ev| search.set(event_target_value(&ev))
-                    on:keydown=move |ev| if ev.key() == "Enter" { look(); }/>
-                <button class="button secondary" type="button" on:click=move |_| look()>"Find"</button>
-            </div>
-            <ul class="picker-results">
-                {move || found.get().into_iter().map(|m| {
-                    let shown = format!("{} · {}", m.patient_name, m.client_name);
-                    view! { <li><button type="button" class="link" data-test="daycare-pet" on:click=move |_| pick(m.clone())>{shown}</button></li> }
-                }).collect_view()}
-            </ul>
+            <PetFinder search on_pick=pick problem test="daycare"/>
             {move || chosen.get().map(|(m, c)| {
                 let options = item.with_value(|i| pack_options(&c.packs, m.patient_id, Some(i), day));
                 let note = c.packs.iter().filter_map(|p| p.pack_facts.as_ref()).map(|f| f.use_note.clone()).find(|n| !n.is_empty());

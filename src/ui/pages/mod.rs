@@ -14,6 +14,7 @@ pub mod pack_forms;
 pub mod patient;
 pub mod patient_deceased;
 pub mod patient_desk;
+pub mod pet_finder;
 pub mod plan;
 pub mod plan_lifecycle;
 pub mod plan_money;
