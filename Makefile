@@ -27,7 +27,7 @@ help:
 	@echo "make run    build and start CareCount with the demo clinic"
 	@echo "make test   every test: lint, unit, property, integration, end-to-end"
 	@echo "make bench  counting-core and server benchmarks"
-	@echo "make soak   the ledger's model-based test, twenty times longer"
+	@echo "make soak   the ledger's and the schedule's model-based tests, far longer"
 
 ## ---- tools: each step checks first, installs only when missing ----
 
@@ -134,6 +134,7 @@ bench: tools chromium e2e-deps
 # from a fresh random seed each run.
 soak:
 	CARECOUNT_MODEL_CASES=6000 cargo test --features ssr --test ledger_model -- --nocapture
+	CARECOUNT_VISIT_CASES=2000 cargo test --features ssr --test visit_model -- --nocapture
 
 clean:
 	cargo clean
