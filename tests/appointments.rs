@@ -8,6 +8,7 @@ use carecount::server::store::carry_over::CarryOver;
 use carecount::server::store::visits::NewVisit;
 use carecount::wire::clinic::ClinicInfo;
 use carecount::wire::error::AppError;
+use carecount::wire::schedule::PackPick;
 use chrono::{Days, NaiveDate, NaiveTime, Utc};
 use serde_json::json;
 use support::*;
@@ -46,7 +47,7 @@ fn visit(dog: i64, service: i64, span: Span, pack: Option<i64>) -> NewVisit<'sta
         item_id: service,
         span,
         staff_id: None,
-        pack,
+        pack: pack.map_or(PackPick::NoPack, PackPick::Pack),
         override_note: "",
         status: VisitStatus::Booked,
     }
@@ -153,6 +154,10 @@ fn checking_out_twice_bills_and_counts_the_session_once() {
         let view = app.store.invoice_view(1, invoice).await.unwrap();
         let coverage = view.coverage().expect("finalizable");
         assert_eq!(coverage.lines[0].covered.0, 1, "the pack covers the checked-out session");
+        // A desk that opened the draft before the check-out cannot save it without the visit.
+        let (status, body) = app.call_json("invoice/save", json!({ "id": invoice, "lines": [] })).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.contains("was checked out onto this invoice from the schedule"), "{body}");
         let line =
             json!({ "patient_id": dog, "item_id": physio, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
         let (status, body) = app.finalize(invoice, json!([line]), "check-out").await;
@@ -198,7 +203,11 @@ fn a_no_show_draws_or_releases_by_the_pack_rule() {
         assert!(notice.contains("uses the session"), "{notice}");
         assert_eq!(available(&app, pack).await, 3, "the no-show used one session");
         assert!(app.store.close_visit(&clinic, drawn, VisitAction::NoShow, &desk).await.is_err(), "once");
-        assert_eq!(available(&app, pack).await, 3);
+        let next_week = visit(dog, physio, at(clinic.today + Days::new(7), 16), Some(pack));
+        let ahead = app.store.book_visit(&clinic, &next_week, false, &desk).await.unwrap();
+        let early = app.store.close_visit(&clinic, ahead, VisitAction::NoShow, &desk).await.unwrap_err();
+        assert!(early.to_string().contains("a no-show is recorded on or after its day"), "{early}");
+        assert_eq!(available(&app, pack).await, 2, "the no-show used one, next week's visit holds one");
     });
 }
 
@@ -290,5 +299,38 @@ fn a_new_pack_started_from_the_booking_form_holds_the_session_booked() {
         let (status, body) = app.call_json("schedule/book", bad).await;
         assert_eq!(status, 422, "{body}");
         assert!(body.contains("not a number of minutes"), "{body}");
+    });
+}
+
+#[test]
+fn a_daycare_pet_is_checked_in_once_a_day() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let carry = CarryOver {
+            template_id: template_id(&app, "Daycare 10-day pack").await,
+            left: 5,
+            ends_on: None,
+            use_note: "",
+            reason: "Brought over for the daycare test",
+            patient_id: None,
+        };
+        let clinic = clinic(&app).await;
+        let desk = Actor::clinic_desk();
+        let pack = app.store.carry_over(&clinic, client, &carry, &desk).await.unwrap();
+        let day = NewVisit {
+            kind: VisitKind::Daycare,
+            item_id: app.item_id("DAYCARE").await,
+            status: VisitStatus::CheckedIn,
+            ..visit(dog, 0, Span { minutes: 480, ..at(clinic.today, 8) }, Some(pack))
+        };
+        let first = app.store.book_visit(&clinic, &day, false, &desk).await.expect("checked in");
+        let twice = app.store.book_visit(&clinic, &day, false, &desk).await.unwrap_err();
+        assert!(twice.to_string().contains("already has a daycare day"), "{twice}");
+        assert_eq!(available(&app, pack).await, 4, "one day held");
+        let out = app.store.check_out_visit(&clinic, first, &desk).await.unwrap();
+        assert!(out.invoice_id.is_some());
+        let checked_in_at = text(&app, "SELECT checked_in_at FROM appointments WHERE id = ?", first).await.unwrap();
+        assert!(checked_in_at.ends_with('Z'), "a time, not a date: {checked_in_at}");
     });
 }

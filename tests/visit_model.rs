@@ -11,6 +11,7 @@ use carecount::domain::{Span, VisitAction, VisitKind, VisitStatus};
 use carecount::server::actor::Actor;
 use carecount::server::store::carry_over::CarryOver;
 use carecount::server::store::visits::NewVisit;
+use carecount::wire::schedule::PackPick;
 use chrono::{Days, NaiveTime, Utc};
 use proptest::prelude::*;
 use serde_json::json;
@@ -90,7 +91,7 @@ async fn run_sequence(left: i64, steps: Vec<Step>) -> Result<(), TestCaseError> 
                     item_id: physio,
                     span: Span { start, minutes: 30 },
                     staff_id: None,
-                    pack: Some(pack),
+                    pack: PackPick::Pack(pack),
                     override_note: "",
                     status: VisitStatus::Booked,
                 };

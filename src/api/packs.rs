@@ -19,6 +19,7 @@ pub async fn client_packs_page(client_id: i64) -> Result<ClientPacks, AppError> 
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             let role = state.viewer().await?.role;
             let rows = state.store.client_packs(&clinic, client_id).await?;
+            let preferred_pack = state.store.preferred_pack(clinic.organisation_id, client_id).await?;
             Ok(ClientPacks {
                 clinic,
                 client: rows.client,
@@ -27,7 +28,7 @@ pub async fn client_packs_page(client_id: i64) -> Result<ClientPacks, AppError> 
                 templates: rows.templates,
                 may_adjust: allows(role, Permission::AdjustPacks),
                 may_sell: allows(role, Permission::SellPlans),
-                preferred_pack: state.store.preferred_pack(client_id).await?,
+                preferred_pack,
             })
         }
         .await,
@@ -100,6 +101,21 @@ pub async fn carry_over_from_file(csv: String, apply: bool) -> Result<CarryOverF
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::AdjustPacks).await?;
             carry_over_file(&state.store, &clinic, csv.as_bytes(), apply, &actor).await
+        }
+        .await,
+    )
+}
+
+/// Sets or clears the pack a client's new appointments take.
+#[server(prefix = "/api", endpoint = "client/preferred-pack", input = Json)]
+pub async fn set_preferred_pack(client_id: i64, pack: Option<i64>) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
+            state.store.set_preferred_pack(clinic.organisation_id, client_id, pack).await
         }
         .await,
     )

@@ -27,6 +27,7 @@ pub async fn schedule_page(day: Option<String>, week: bool) -> Result<ScheduleVi
                 staff: state.store.staff_columns(clinic.organisation_id, Some(viewer.user_id)).await?,
                 services: state.store.bookable_services(clinic.organisation_id).await?,
                 may_override: allows(viewer.role, Permission::AdjustPacks),
+                may_sell: allows(viewer.role, Permission::SellPlans),
                 hours: Hours::default(),
                 days,
                 clinic,
@@ -93,7 +94,7 @@ pub async fn booking_options(client_id: i64) -> Result<BookingChoices, AppError>
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             let rows = state.store.client_packs(&clinic, client_id).await?;
             Ok(BookingChoices {
-                preferred_pack: state.store.preferred_pack(client_id).await?,
+                preferred_pack: state.store.preferred_pack(clinic.organisation_id, client_id).await?,
                 client: rows.client,
                 pets: rows.pets,
                 packs: rows.packs.into_iter().map(|r| r.card).collect(),
@@ -108,7 +109,7 @@ pub async fn booking_options(client_id: i64) -> Result<BookingChoices, AppError>
 /// now); returns the visit.
 #[server(prefix = "/api", endpoint = "schedule/book", input = Json)]
 pub async fn book_visit(form: BookingForm) -> Result<i64, AppError> {
-    use crate::domain::{Billing, Permission, Span, VisitKind, VisitStatus, allows, parse_length};
+    use crate::domain::{Permission, Span, VisitKind, VisitStatus, allows, parse_length};
     use crate::server::store::visits::NewVisit;
     use crate::server::{error::reply, state::app_state};
     reply(
@@ -118,26 +119,10 @@ pub async fn book_visit(form: BookingForm) -> Result<i64, AppError> {
             let role = state.viewer().await?.role;
             let start = parse_starts_at(&form.starts_at).map_err(AppError::Invalid)?;
             let minutes = parse_length(&form.minutes).map_err(AppError::Invalid)?;
-            let pack = match form.pack {
-                PackPick::NoPack => None,
-                PackPick::Pack(id) => Some(id),
-                PackPick::NewFrom(template) => {
-                    if !allows(role, Permission::SellPlans) {
-                        return Err(AppError::Forbidden);
-                    }
-                    let on = start.date().max(clinic.today);
-                    let sold = state.store.sell_plan(&clinic, form.patient_id, template, on, Billing::Advance, &actor);
-                    match sold.await {
-                        Err(AppError::Invalid(why)) if why.contains("is not billed by") => Some(
-                            state
-                                .store
-                                .sell_plan(&clinic, form.patient_id, template, on, Billing::Monthly, &actor)
-                                .await?,
-                        ),
-                        other => Some(other?),
-                    }
-                }
-            };
+            // Starting a new pack sells one: only staff who sell plans.
+            if matches!(form.pack, PackPick::NewFrom(_)) && !allows(role, Permission::SellPlans) {
+                return Err(AppError::Forbidden);
+            }
             let status = match form.kind {
                 VisitKind::Daycare if start.date() == clinic.today => VisitStatus::CheckedIn,
                 _ => VisitStatus::Booked,
@@ -148,7 +133,7 @@ pub async fn book_visit(form: BookingForm) -> Result<i64, AppError> {
                 item_id: form.item_id,
                 span: Span { start, minutes },
                 staff_id: form.staff_id,
-                pack,
+                pack: form.pack.clone(),
                 override_note: &form.override_note,
                 status,
             };
@@ -193,21 +178,6 @@ pub async fn act_on_visit(visit_id: i64, action: VisitAction) -> Result<VisitOut
                 VisitAction::Move => return Err(AppError::Invalid("Move a visit with a new time.".into())),
             };
             Ok(VisitOutcome { notice, invoice_id: None })
-        }
-        .await,
-    )
-}
-
-/// Sets or clears the pack a client's new appointments take.
-#[server(prefix = "/api", endpoint = "client/preferred-pack", input = Json)]
-pub async fn set_preferred_pack(client_id: i64, pack: Option<i64>) -> Result<(), AppError> {
-    use crate::domain::Permission;
-    use crate::server::{error::reply, state::app_state};
-    reply(
-        async {
-            let state = app_state()?;
-            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
-            state.store.set_preferred_pack(clinic.organisation_id, client_id, pack).await
         }
         .await,
     )

@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::subscription::SubscriptionStatus;
+
 /// A booked appointment or a daycare day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum VisitKind {
@@ -159,4 +161,16 @@ pub fn next_visit_status(kind: VisitKind, status: VisitStatus, action: VisitActi
         }
     };
     Ok(next)
+}
+
+/// Whether a pack in this state may hold a booked session: a running pack,
+/// one awaiting its first payment (it is paid at the desk), or one past due
+/// where the clinic lets past-due plans be used. On hold, cancelled and
+/// ended packs may not.
+pub fn may_hold(status: SubscriptionStatus, past_due_usable: bool) -> bool {
+    match status {
+        SubscriptionStatus::Active | SubscriptionStatus::Pending => true,
+        SubscriptionStatus::PastDue => past_due_usable,
+        _ => false,
+    }
 }

@@ -101,7 +101,11 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency, today: chron
         (pack.left_text(&unit), ends, class)
     });
     // What the owner has booked: "Next: Wed 2 Dec 15:00, Fri 4 Dec 15:00".
-    let booked = plan.card.pack_facts.as_ref().map(|f| f.next_booked.clone()).unwrap_or_default();
+    let booked: Vec<_> = plan
+        .card
+        .pack_facts
+        .as_ref()
+        .map_or_else(Vec::new, |f| f.next_booked.iter().filter(|t| t.date() >= today).copied().collect());
     let next = (!booked.is_empty()).then(|| {
         let times: Vec<String> = booked.iter().take(3).map(|t| t.format("%a %-d %b %H:%M").to_string()).collect();
         format!("Booked: {}", times.join(", "))

@@ -169,7 +169,7 @@ impl PlanCard {
 
     /// The pack as a draft (`invoice`, or a SOAP plan: `None`) counts it:
     /// the visits checked out onto that very invoice draw their own hold.
-    fn pack_on(&self, invoice: Option<i64>) -> Option<PackBalance> {
+    pub fn pack_on(&self, invoice: Option<i64>) -> Option<PackBalance> {
         let authorisation = self.pack_facts.as_ref().and_then(|f| f.authorisation.clone());
         pack_of(&self.subscription, self.held_by_others(invoice), authorisation)
     }

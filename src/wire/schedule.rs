@@ -96,6 +96,9 @@ pub struct ScheduleView {
     pub services: Vec<ServiceChoice>,
     /// The viewer may book beyond a pack with a note.
     pub may_override: bool,
+    /// The viewer may start a new pack from the booking form.
+    #[serde(default)]
+    pub may_sell: bool,
 }
 
 /// A pet found by the booking search, with its household.

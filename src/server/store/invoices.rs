@@ -8,6 +8,7 @@ use super::coverage_record;
 pub(crate) use super::invoice_row::{SqlInvoice, invoice_row};
 use super::pricing::invoice_pricing;
 use super::soap::{check_lines, load_soap_on, unit_code, unit_from_code};
+use super::visit_checkout::refuse_dropping_visits;
 use crate::domain::LineInput;
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
@@ -51,6 +52,7 @@ pub(crate) async fn replace_lines(
         })
     })
     .await?;
+    refuse_dropping_visits(conn, invoice.id, lines).await?;
     sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = ?").bind(invoice.id).execute(&mut *conn).await?;
     let mut ids = Vec::with_capacity(lines.len());
     for (position, line) in lines.iter().enumerate() {

@@ -1,6 +1,6 @@
 //! What the schedule, the daycare list and the booking form read: visits
-//! of some days with their packs counted now, staff, services, pets found
-//! by name, and a client's preferred pack.
+//! of some days with their packs counted now, staff, services, and pets
+//! found by name.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use sqlx::FromRow;
@@ -158,48 +158,5 @@ impl Store {
         .bind(&like)
         .fetch_all(self.reader())
         .await?)
-    }
-
-    /// The pack a client's new appointments take.
-    pub async fn preferred_pack(&self, client_id: i64) -> Result<Option<i64>, AppError> {
-        Ok(sqlx::query_scalar("SELECT preferred_pack_id FROM clients WHERE id = ?")
-            .bind(client_id)
-            .fetch_optional(self.reader())
-            .await?
-            .flatten())
-    }
-
-    /// Sets (or clears) the pack a client's new appointments take: one of
-    /// the client's own packages or session packs.
-    pub async fn set_preferred_pack(
-        &self,
-        organisation_id: i64,
-        client_id: i64,
-        pack: Option<i64>,
-    ) -> Result<(), AppError> {
-        let mut tx = self.begin_write().await?;
-        if let Some(pack) = pack {
-            let mine: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM subscriptions WHERE id = ? AND client_id = ? AND organisation_id = ?
-                   AND kind <> 'wellness'",
-            )
-            .bind(pack)
-            .bind(client_id)
-            .bind(organisation_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            mine.ok_or_else(|| AppError::Invalid("That pack is not one of this client's packs.".into()))?;
-        }
-        let changed = sqlx::query("UPDATE clients SET preferred_pack_id = ? WHERE id = ? AND organisation_id = ?")
-            .bind(pack)
-            .bind(client_id)
-            .bind(organisation_id)
-            .execute(&mut *tx)
-            .await?;
-        if changed.rows_affected() == 0 {
-            return Err(AppError::NotFound(format!("There is no client number {client_id}.")));
-        }
-        tx.commit().await?;
-        Ok(())
     }
 }

@@ -121,24 +121,7 @@ impl Store {
             return Err(AppError::Invalid("A plan starts within a month before or a year after today.".into()));
         }
         let mut tx = self.begin_write().await?;
-        let template = template_on_sale(&mut tx, clinic.organisation_id, template_id).await?;
-        if let Some(why) = refusal(&mut tx, clinic, &template, &patient, None).await? {
-            return Err(AppError::Conflict(why));
-        }
-        eligible(&offer(&template), &patient.name, &patient.species, patient.birth_date, starts_on)
-            .map_err(AppError::Invalid)?;
-        if !template.billings().contains(&billing) {
-            return Err(AppError::Invalid(format!(
-                "{} is not billed by {}; choose one of the ways offered.",
-                template.name,
-                billing.label().to_lowercase()
-            )));
-        }
-        let subscription_id = write_sale(&mut tx, clinic, &template, &patient, starts_on, billing, None).await?;
-        let detail = format!("Sold {} to {} ({})", template.name, patient.name, billing.code());
-        Audit { action: "sell", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
-            .write(&mut tx, clinic.organisation_id, actor)
-            .await?;
+        let subscription_id = sell_on(&mut tx, clinic, &patient, template_id, starts_on, Some(billing), actor).await?;
         tx.commit().await?;
         Ok(subscription_id)
     }
@@ -182,6 +165,49 @@ impl Store {
         tx.commit().await?;
         Ok(settlement)
     }
+}
+
+/// [`Store::sell_plan`] inside a write transaction the caller holds, so a
+/// sale can be one step of something larger (a booking that starts a new
+/// pack: both happen or neither). `billing: None` takes the template's
+/// first way to bill, paying in advance first.
+pub(crate) async fn sell_on(
+    tx: &mut SqliteConnection,
+    clinic: &ClinicInfo,
+    patient: &PatientInfo,
+    template_id: i64,
+    starts_on: NaiveDate,
+    billing: Option<Billing>,
+    actor: &Actor,
+) -> Result<i64, AppError> {
+    let template = template_on_sale(tx, clinic.organisation_id, template_id).await?;
+    if let Some(why) = refusal(tx, clinic, &template, patient, None).await? {
+        return Err(AppError::Conflict(why));
+    }
+    eligible(&offer(&template), &patient.name, &patient.species, patient.birth_date, starts_on)
+        .map_err(AppError::Invalid)?;
+    let offered = template.billings();
+    let billing = match billing {
+        Some(billing) => billing,
+        None => Billing::ALL
+            .into_iter()
+            .filter(|b| offered.contains(b))
+            .min_by_key(|b| *b != Billing::Advance)
+            .ok_or_else(|| AppError::Invalid(format!("{} has no way to bill set.", template.name)))?,
+    };
+    if !offered.contains(&billing) {
+        return Err(AppError::Invalid(format!(
+            "{} is not billed by {}; choose one of the ways offered.",
+            template.name,
+            billing.label().to_lowercase()
+        )));
+    }
+    let subscription_id = write_sale(tx, clinic, &template, patient, starts_on, billing, None).await?;
+    let detail = format!("Sold {} to {} ({})", template.name, patient.name, billing.code());
+    Audit { action: "sell", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
+        .write(tx, clinic.organisation_id, actor)
+        .await?;
+    Ok(subscription_id)
 }
 
 /// Writes a sold subscription: the contract, its copied benefits, its

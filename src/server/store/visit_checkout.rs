@@ -38,6 +38,35 @@ async fn draft_of_client(
     }
 }
 
+/// Refuses new lines for an invoice that leave out a visit checked out onto
+/// it: a desk that opened the draft before the check-out would otherwise
+/// save it without that visit's line, and the session would be neither
+/// billed nor drawn.
+pub(crate) async fn refuse_dropping_visits(
+    conn: &mut SqliteConnection,
+    invoice_id: i64,
+    lines: &[LineInput],
+) -> Result<(), AppError> {
+    let visits: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT a.patient_id, a.item_id, p.name, i.name, count(*)
+         FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN catalog_items i ON i.id = a.item_id
+         WHERE a.invoice_id = ? AND a.status = 'checked_out' GROUP BY a.patient_id, a.item_id",
+    )
+    .bind(invoice_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (patient, item, pet, service, visits) in visits {
+        let kept = lines.iter().filter(|l| l.patient_id == patient && l.item_id == item).count() as i64;
+        if kept < visits {
+            return Err(AppError::Conflict(format!(
+                "{pet}'s {service} was checked out onto this invoice from the schedule, so its line stays. \
+                 Reload the invoice to see it."
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// A daycare pet arrives.
     pub async fn check_in_visit(&self, clinic: &ClinicInfo, visit_id: i64) -> Result<String, AppError> {

@@ -6,17 +6,17 @@ use chrono::{NaiveDate, NaiveDateTime};
 use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
-use super::ledger::{NewEntry, append};
+use super::selling::sell_on;
 use super::subscriptions::client_plans_on;
 use crate::domain::text::required_note;
 use crate::domain::{
-    Hours, Money, NoShowRule, PackBalance, Quantity, Span, SubscriptionStatus, VisitAction, VisitKind, VisitStatus,
-    next_visit_status, pack_covers,
+    Hours, PackBalance, Quantity, Span, VisitAction, VisitKind, VisitStatus, may_hold, next_visit_status, pack_covers,
 };
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::patients::PlanCard;
+use crate::wire::schedule::PackPick;
 
 /// A visit as the store reads it back.
 #[derive(Clone, Debug, FromRow)]
@@ -31,6 +31,7 @@ pub(crate) struct SqlVisit {
     pub minutes: i64,
     pub status: String,
     pub subscription_id: Option<i64>,
+    pub override_note: String,
 }
 
 impl SqlVisit {
@@ -60,7 +61,7 @@ pub(crate) async fn visit_on(
 ) -> Result<SqlVisit, AppError> {
     sqlx::query_as(
         "SELECT id, clinic_id, kind, client_id, patient_id, item_id, starts_at, minutes, status,
-                subscription_id
+                subscription_id, override_note
          FROM appointments WHERE id = ? AND organisation_id = ?",
     )
     .bind(visit_id)
@@ -82,8 +83,9 @@ pub struct NewVisit<'a> {
     pub span: Span,
     /// Who sees the pet.
     pub staff_id: Option<i64>,
-    /// The pack it holds a unit of.
-    pub pack: Option<i64>,
+    /// The pack it holds a unit of: none, one of the client's, or a new
+    /// one sold from a template in the same transaction as the booking.
+    pub pack: PackPick,
     /// A manager's note to book beyond the pack (empty: none).
     pub override_note: &'a str,
     /// Booked (appointments, daycare days ahead) or checked in now.
@@ -100,6 +102,7 @@ pub(crate) async fn pack_for_visit(
     item: (i64, Option<i64>),
     pack_id: i64,
     on: NaiveDate,
+    past_due_usable: bool,
 ) -> Result<(PlanCard, PackBalance), AppError> {
     let plans = client_plans_on(conn, client_id, on).await?;
     let card = plans
@@ -108,7 +111,7 @@ pub(crate) async fn pack_for_visit(
         .ok_or_else(|| AppError::Invalid("That pack is not one of this client's; pick the pack again.".into()))?;
     let name = card.subscription.plan_name.clone();
     let balance = card.pack().ok_or_else(|| AppError::Invalid(format!("{name} is not a package or session pack.")))?;
-    if !matches!(card.subscription.status, SubscriptionStatus::Active | SubscriptionStatus::Pending) {
+    if !may_hold(card.subscription.status, past_due_usable) {
         return Err(AppError::Conflict(format!(
             "{name} is {}; pick another pack.",
             card.subscription.status.label().to_lowercase()
@@ -121,6 +124,19 @@ pub(crate) async fn pack_for_visit(
         return Err(AppError::Invalid(format!("{name} is for another pet of the household.")));
     }
     Ok((card, balance))
+}
+
+/// Refuses a member of staff who is not an active colleague here.
+async fn require_staff(conn: &mut SqliteConnection, organisation_id: i64, staff: Option<i64>) -> Result<(), AppError> {
+    let Some(staff) = staff else { return Ok(()) };
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE id = ? AND organisation_id = ? AND role <> 'owner' AND active = 1",
+    )
+    .bind(staff)
+    .bind(organisation_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    found.map(|_| ()).ok_or_else(|| AppError::Invalid("Pick the member of staff again.".into()))
 }
 
 /// Refuses a visit that clashes with another of the same member of staff
@@ -176,6 +192,27 @@ async fn refuse_clash(
     Ok(())
 }
 
+/// Refuses a second daycare day for a pet that already has one that day.
+async fn refuse_second_day(conn: &mut SqliteConnection, clinic_id: i64, visit: &NewVisit<'_>) -> Result<(), AppError> {
+    let taken: Option<String> = sqlx::query_scalar(
+        "SELECT p.name FROM appointments a JOIN patients p ON p.id = a.patient_id
+         WHERE a.clinic_id = ? AND a.kind = 'daycare' AND a.patient_id = ? AND date(a.starts_at) = ?
+           AND a.status IN ('booked', 'checked_in', 'checked_out') LIMIT 1",
+    )
+    .bind(clinic_id)
+    .bind(visit.patient_id)
+    .bind(visit.span.start.date())
+    .fetch_optional(&mut *conn)
+    .await?;
+    match taken {
+        Some(pet) => Err(AppError::Conflict(format!(
+            "{pet} already has a daycare day on {}; check that one in or out instead.",
+            visit.span.start.date()
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl Store {
     /// Books a visit (or checks a daycare pet in); returns it. A pack's unit
     /// is held from now on; beyond what the pack allows (used up, past its
@@ -216,23 +253,26 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let item = item.ok_or_else(|| AppError::Invalid("Pick the service again: it is not in the catalog.".into()))?;
-        if let Some(staff) = visit.staff_id {
-            let found: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM users WHERE id = ? AND organisation_id = ? AND role <> 'owner' AND active = 1",
-            )
-            .bind(staff)
-            .bind(clinic.organisation_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            found.ok_or_else(|| AppError::Invalid("Pick the member of staff again.".into()))?;
-        }
+        require_staff(&mut tx, clinic.organisation_id, visit.staff_id).await?;
         if visit.kind == VisitKind::Appointment {
             refuse_clash(&mut tx, clinic.id, &visit.span, visit.staff_id, visit.patient_id, 0).await?;
+        } else {
+            refuse_second_day(&mut tx, clinic.id, visit).await?;
         }
+        let pack = match visit.pack {
+            PackPick::NoPack => None,
+            PackPick::Pack(id) => Some(id),
+            PackPick::NewFrom(template) => {
+                let patient = self.find_patient(clinic.organisation_id, visit.patient_id).await?;
+                let starts = clinic.today.min(visit.span.start.date());
+                Some(sell_on(&mut tx, clinic, &patient, template, starts, None, actor).await?)
+            }
+        };
         let mut override_note = String::new();
-        if let Some(pack_id) = visit.pack {
+        if let Some(pack_id) = pack {
             let on = visit.span.start.date();
-            let (card, balance) = pack_for_visit(&mut tx, client_id, visit.patient_id, item, pack_id, on).await?;
+            let (card, balance) =
+                pack_for_visit(&mut tx, client_id, visit.patient_id, item, pack_id, on, clinic.past_due_usable).await?;
             if let Err(refusal) = balance.check_use(on, Quantity(1), Quantity(0)) {
                 let unit = card.pack_unit().unwrap_or("session").to_string();
                 let words = refusal.words(&card.subscription.plan_name, &unit, balance.authorisation.as_ref());
@@ -242,12 +282,13 @@ impl Store {
                 }
             }
         }
-        let checked_in = (visit.status == VisitStatus::CheckedIn).then(|| clinic.today.to_string());
+        let checked_in = visit.status == VisitStatus::CheckedIn;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO appointments (organisation_id, clinic_id, kind, client_id, patient_id, item_id, staff_user_id,
                                        starts_at, minutes, status, subscription_id, override_note, created_by_name,
                                        checked_in_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                     CASE WHEN ? THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END) RETURNING id",
         )
         .bind(clinic.organisation_id)
         .bind(clinic.id)
@@ -259,7 +300,7 @@ impl Store {
         .bind(visit.span.start)
         .bind(i64::from(visit.span.minutes))
         .bind(visit.status.code())
-        .bind(visit.pack)
+        .bind(pack)
         .bind(&override_note)
         .bind(&actor.name)
         .bind(checked_in)
@@ -282,26 +323,29 @@ impl Store {
         let visit = visit_on(&mut tx, clinic.organisation_id, visit_id).await?;
         visit.next(VisitAction::Move)?;
         let span = Span { start: starts_at, ..visit.span() };
+        require_staff(&mut tx, clinic.organisation_id, staff_id).await?;
         if visit.kind() == VisitKind::Appointment {
             if !Hours::default().contains(&span) {
                 return Err(AppError::Invalid(format!("{} is outside the clinic's hours.", span.hours_text())));
             }
             refuse_clash(&mut tx, visit.clinic_id, &span, staff_id, visit.patient_id, visit.id).await?;
         }
-        if let Some(pack_id) = visit.subscription_id {
+        // A booking a manager overrode keeps its override when it moves.
+        if let Some(pack_id) = visit.subscription_id.filter(|_| visit.override_note.is_empty()) {
             let item: (i64, Option<i64>) = sqlx::query_as("SELECT id, group_id FROM catalog_items WHERE id = ?")
                 .bind(visit.item_id)
                 .fetch_one(&mut *tx)
                 .await?;
             let on = starts_at.date();
-            let (card, balance) = pack_for_visit(&mut tx, visit.client_id, visit.patient_id, item, pack_id, on).await?;
+            let (card, balance) =
+                pack_for_visit(&mut tx, visit.client_id, visit.patient_id, item, pack_id, on, clinic.past_due_usable)
+                    .await?;
             if let Err(refusal) = balance.check_use(on, Quantity(1), Quantity(1)) {
                 let unit = card.pack_unit().unwrap_or("session").to_string();
-                return Err(AppError::Conflict(refusal.words(
-                    &card.subscription.plan_name,
-                    &unit,
-                    balance.authorisation.as_ref(),
-                )));
+                let words = refusal.words(&card.subscription.plan_name, &unit, balance.authorisation.as_ref());
+                let words = words.replace("; a manager may override with a note.", ".");
+                let words = words.replace(" A manager may override with a note.", "");
+                return Err(AppError::Conflict(format!("It cannot move to {}: {words}", span.hours_text())));
             }
         }
         sqlx::query("UPDATE appointments SET starts_at = ?, staff_user_id = ? WHERE id = ?")
@@ -312,71 +356,5 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Cancels a visit, or marks it a no-show: the held unit goes back to
-    /// the pack, or (a no-show under a pack whose rule is to draw) is used,
-    /// once, by a ledger entry keyed by the visit.
-    pub async fn close_visit(
-        &self,
-        clinic: &ClinicInfo,
-        visit_id: i64,
-        action: VisitAction,
-        actor: &Actor,
-    ) -> Result<String, AppError> {
-        let mut tx = self.begin_write().await?;
-        let visit = visit_on(&mut tx, clinic.organisation_id, visit_id).await?;
-        let next = visit.next(action)?;
-        if !matches!(next, VisitStatus::Cancelled | VisitStatus::NoShow) {
-            return Err(AppError::Invalid("Only a cancellation or a no-show closes a visit here.".into()));
-        }
-        let mut notice = format!("{} \u{2014} the session went back to its pack.", next.label());
-        if visit.subscription_id.is_none() {
-            notice = next.label().to_string();
-        }
-        if let (VisitStatus::NoShow, Some(pack)) = (next, visit.subscription_id) {
-            let rule: String = sqlx::query_scalar(
-                "SELECT t.no_show FROM subscriptions s JOIN plan_templates t ON t.id = s.template_id WHERE s.id = ?",
-            )
-            .bind(pack)
-            .fetch_one(&mut *tx)
-            .await?;
-            if NoShowRule::from_code(&rule) == Some(NoShowRule::Draw) {
-                let benefit_id: i64 = sqlx::query_scalar(
-                    "SELECT id FROM subscription_benefits WHERE subscription_id = ? AND limit_quantity IS NOT NULL
-                     ORDER BY position LIMIT 1",
-                )
-                .bind(pack)
-                .fetch_one(&mut *tx)
-                .await?;
-                let entry = NewEntry {
-                    benefit_id,
-                    patient_id: Some(visit.patient_id),
-                    item_id: Some(visit.item_id),
-                    quantity: 1,
-                    source_kind: "manual_adjustment",
-                    source_key: format!("no-show:{}", visit.id),
-                    reversal_of: None,
-                    invoice_line_id: None,
-                    note: format!("No-show on {}", visit.starts_at.format("%Y-%m-%d %H:%M")),
-                    used_on: visit.starts_at.date(),
-                    savings: Money::default(),
-                    owner_reason: None,
-                };
-                append(&mut tx, entry, actor).await?;
-                notice = "No-show \u{2014} the pack's rule uses the session.".to_string();
-            }
-        }
-        sqlx::query(
-            "UPDATE appointments SET status = ?, closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), closed_by_name = ?
-             WHERE id = ?",
-        )
-        .bind(next.code())
-        .bind(&actor.name)
-        .bind(visit.id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(notice)
     }
 }

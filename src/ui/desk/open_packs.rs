@@ -33,9 +33,10 @@ pub fn pack_hint(
     pet: i64,
     on: NaiveDate,
     past_due_usable: bool,
+    invoice: Option<i64>,
 ) -> Option<String> {
     plans.iter().find_map(|card| {
-        let before = card.pack()?;
+        let before = card.pack_on(invoice)?;
         let sub = &card.subscription;
         if !listed_for(sub, &before, pet, on, past_due_usable) || !pack_covers(sub, item.id, item.group_id) {
             return None;
@@ -67,12 +68,16 @@ pub fn OpenPacks(
     /// The draft's date: packs are open or not on this day.
     date_of_draft: NaiveDate,
     past_due_usable: bool,
+    /// The invoice (none on a SOAP plan): its own checked-out visits draw
+    /// their holds.
+    #[prop(optional)]
+    invoice_id: Option<i64>,
     #[prop(into)] patient_id: Signal<i64>,
 ) -> impl IntoView {
     let offered: Vec<Offered> = plans
         .into_iter()
         .filter_map(|card| {
-            let before = card.pack()?;
+            let before = card.pack_on(invoice_id)?;
             let benefit = pack_benefit(&card.subscription)?;
             let shown = card.benefits.iter().find(|d| d.benefit_id == benefit.id)?;
             let (benefit_id, item, unit) = (benefit.id, shown.item.clone(), shown.units.smallest_name().to_string());

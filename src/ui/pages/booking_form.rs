@@ -9,29 +9,34 @@ use leptos::task::spawn_local;
 use crate::api::schedule::{
     BookingChoices, BookingForm, PackPick, PetMatch, ServiceChoice, StaffColumn, book_visit, booking_options,
 };
-use crate::domain::{VisitKind, pack_covers};
+use crate::domain::{VisitKind, may_hold, pack_covers};
 use crate::ui::pages::pet_finder::PetFinder;
 use crate::ui::pages::schedule::{Board, Slot};
 use crate::wire::patients::PlanCard;
 
 /// The packs a booking may draw on for a pet and a service on a day: open
-/// ones (expired and used-up packs are hidden), with what is available.
+/// ones (expired and used-up packs are hidden), with what is available. A
+/// manager (`with_override`) also sees the others, marked, since booking
+/// beyond a pack is what an override is for.
 pub fn pack_options(
     packs: &[PlanCard],
     pet: i64,
     service: Option<&ServiceChoice>,
     on: chrono::NaiveDate,
+    with_override: bool,
 ) -> Vec<(i64, String)> {
     let Some(service) = service else { return Vec::new() };
     packs
         .iter()
         .filter(|c| c.subscription.applies_to(pet) && pack_covers(&c.subscription, service.id, service.group_id))
+        .filter(|c| may_hold(c.subscription.status, true))
         .filter_map(|c| {
-            let pack = c.pack().filter(|p| p.is_open(on))?;
+            let pack = c.pack().filter(|p| with_override || p.is_open(on))?;
+            let closed = if pack.is_open(on) { "" } else { OVERRIDE_ONLY };
             let unit = c.pack_unit().unwrap_or("session");
             let booked = if pack.held.0 > 0 { format!(", {} booked", pack.held.0) } else { String::new() };
             let label = format!(
-                "{} — {} of {} {} available{booked}",
+                "{} — {} of {} {} available{booked}{closed}",
                 c.subscription.plan_name,
                 pack.available().0,
                 pack.size.0,
@@ -42,6 +47,9 @@ pub fn pack_options(
         .collect()
 }
 
+/// Marks a pack only a manager's override can book.
+const OVERRIDE_ONLY: &str = " — needs an override";
+
 /// The booking form beside the schedule.
 #[component]
 pub fn BookingPanel(
@@ -49,6 +57,8 @@ pub fn BookingPanel(
     services: Vec<ServiceChoice>,
     staff: Vec<StaffColumn>,
     may_override: bool,
+    /// Templates are offered to start a new pack (staff who sell plans).
+    may_sell: bool,
     board: Board,
 ) -> impl IntoView {
     let search = RwSignal::new(String::new());
@@ -78,7 +88,7 @@ pub fn BookingPanel(
                         service.set(item.to_string());
                     }
                     choices.set(Some(c));
-                    choose_pack(choices, pet, service, starts_at, services, pack);
+                    choose_pack(choices, pet, service, starts_at, services, pack, may_override);
                 }
                 Err(e) => problem.set(Some(e.to_string())),
             }
@@ -92,7 +102,8 @@ pub fn BookingPanel(
         let id = service.get().parse::<i64>().ok();
         choices.with(|c| {
             c.as_ref().map_or_else(Vec::new, |c| {
-                services.with_value(|s| pack_options(&c.packs, pet, s.iter().find(|s| Some(s.id) == id), day))
+                services
+                    .with_value(|s| pack_options(&c.packs, pet, s.iter().find(|s| Some(s.id) == id), day, may_override))
             })
         })
     });
@@ -143,14 +154,14 @@ pub fn BookingPanel(
                 {move || choices.get().map(|c| view! {
                     <label class="field"><span>"Pet"</span>
                         <select data-test="booking-pet-select" prop:value=move || pet.get()
-                            on:change=move |ev| { pet.set(event_target_value(&ev)); choose_pack(choices, pet, service, starts_at, services, pack); }>
+                            on:change=move |ev| { pet.set(event_target_value(&ev)); choose_pack(choices, pet, service, starts_at, services, pack, may_override); }>
                             {c.pets.iter().map(|p| view! { <option value=p.id.to_string()>{p.name.clone()}</option> }).collect_view()}
                         </select>
                     </label>
                 })}
                 <label class="field"><span>"Service"</span>
                     <select data-test="booking-service" prop:value=move || service.get()
-                        on:change=move |ev| { service.set(event_target_value(&ev)); choose_pack(choices, pet, service, starts_at, services, pack); }>
+                        on:change=move |ev| { service.set(event_target_value(&ev)); choose_pack(choices, pet, service, starts_at, services, pack, may_override); }>
                         <option value="">"Choose a service"</option>
                         {services.with_value(|s| s.iter().map(|s| view! { <option value=s.id.to_string()>{s.name.clone()}</option> }).collect_view())}
                     </select>
@@ -175,7 +186,7 @@ pub fn BookingPanel(
                     <select data-test="booking-pack" prop:value=move || pack.get() on:change=move |ev| pack.set(event_target_value(&ev))>
                         <option value="none">"No pack: bill the service"</option>
                         {move || options.get().into_iter().map(|(id, label)| view! { <option value=format!("p:{id}")>{label}</option> }).collect_view()}
-                        {move || choices.get().map(|c| c.templates.into_iter().map(|t| view! {
+                        {move || choices.get().filter(|_| may_sell).map(|c| c.templates.into_iter().map(|t| view! {
                             <option value=format!("t:{}", t.id)>{format!("New pack: {} ({} {})", t.name, t.size, crate::domain::plural(&t.unit, t.size))}</option>
                         }).collect_view())}
                     </select>
@@ -208,6 +219,7 @@ fn choose_pack(
     starts_at: RwSignal<String>,
     services: StoredValue<Vec<ServiceChoice>>,
     pack: RwSignal<String>,
+    may_override: bool,
 ) {
     let (Ok(pet), Some(day)) =
         (pet.get_untracked().parse::<i64>(), starts_at.get_untracked().get(..10).and_then(|d| d.parse().ok()))
@@ -217,9 +229,12 @@ fn choose_pack(
     let id = service.get_untracked().parse::<i64>().ok();
     choices.with_untracked(|c| {
         let Some(c) = c else { return };
-        let options = services.with_value(|s| pack_options(&c.packs, pet, s.iter().find(|s| Some(s.id) == id), day));
-        let preferred = c.preferred_pack.filter(|p| options.iter().any(|(id, _)| id == p));
-        let chosen = preferred.or(options.first().map(|(id, _)| *id));
+        let options = services
+            .with_value(|s| pack_options(&c.packs, pet, s.iter().find(|s| Some(s.id) == id), day, may_override));
+        let usable: Vec<i64> =
+            options.iter().filter(|(_, label)| !label.ends_with(OVERRIDE_ONLY)).map(|(id, _)| *id).collect();
+        let preferred = c.preferred_pack.filter(|p| usable.contains(p));
+        let chosen = preferred.or(usable.first().copied());
         pack.set(chosen.map_or_else(|| "none".to_string(), |id| format!("p:{id}")));
     });
 }

@@ -5,8 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::packs::{ClientPacks, PackRow, PackUse, client_packs_page};
-use crate::api::schedule::set_preferred_pack;
+use crate::api::packs::{ClientPacks, PackRow, PackUse, client_packs_page, set_preferred_pack};
 use crate::domain::{PackState, pack_badge};
 use crate::ui::badges::{BenefitBadge, StatusPill};
 use crate::ui::format::date;
@@ -165,8 +164,8 @@ fn PackPanel(
                 <span>"Available "<b data-test="pack-available">{pack.available().0}</b>{format!(" of {}", pack.size.0)}</span>
                 {preferred_toggle}
             </div>
-            {(!facts.next_booked.is_empty()).then(|| view! {
-                <p class="pack-next" data-test="pack-next">{format!("Booked: {}", facts.next_booked.iter().take(4)
+            {facts.next_booked.iter().any(|t| t.date() >= today).then(|| view! {
+                <p class="pack-next" data-test="pack-next">{format!("Booked: {}", facts.next_booked.iter().filter(|t| t.date() >= today).take(4)
                     .map(|t| t.format("%a %-d %b %H:%M").to_string()).collect::<Vec<_>>().join(" · "))}</p>
             })}
             <UsesTable uses unit=unit.clone()/>

@@ -40,7 +40,16 @@ fn DaycareView(page: DaycareDay, version: RwSignal<u32>, notice: RwSignal<Option
         version.update(|v| *v += 1);
     });
     let here = page.visits.iter().filter(|v| v.status == VisitStatus::CheckedIn).count();
-    let daycare_item = page.services.iter().find(|s| s.name.to_lowercase().contains("daycare")).cloned();
+    // The day's service: the one named for daycare, else staff pick it.
+    let daycare_item = page
+        .services
+        .iter()
+        .find(|s| {
+            let name = s.name.to_lowercase();
+            name.contains("daycare") || name.contains("day care")
+        })
+        .or(page.services.first())
+        .map(|s| s.id);
     view! {
         <section class="page-head">
             <div>
@@ -51,7 +60,9 @@ fn DaycareView(page: DaycareDay, version: RwSignal<u32>, notice: RwSignal<Option
             <a class="button secondary" href="/schedule">"Schedule"</a>
         </section>
         {move || notice.get().map(|n| view! { <p class="banner success" role="status" data-test="daycare-notice">{n}</p> })}
-        {(page.day == page.clinic.today).then(|| daycare_item.map(|item| view! { <CheckInForm day=page.day item done/> }))}
+        {(page.day == page.clinic.today).then(|| daycare_item.map(|item| view! {
+            <CheckInForm day=page.day item services=page.services.clone() done/>
+        }))}
         <section class="panel">
             <table class="table daycare" data-test="daycare-list">
                 <thead><tr><th>"Pet"</th><th>"Client"</th><th>"Package"</th><th>"Status"</th><th></th></tr></thead>
@@ -100,19 +111,24 @@ fn DaycareRow(visit: VisitRow, done: Callback<String>) -> impl IntoView {
 #[component]
 fn CheckInForm(
     day: chrono::NaiveDate,
-    item: crate::api::schedule::ServiceChoice,
+    /// The service preselected.
+    item: i64,
+    services: Vec<crate::api::schedule::ServiceChoice>,
     done: Callback<String>,
 ) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let chosen = RwSignal::new(None::<(PetMatch, BookingChoices)>);
     let pack = RwSignal::new("none".to_string());
     let problem = RwSignal::new(None::<String>);
-    let item = StoredValue::new(item);
+    let item = RwSignal::new(item);
+    let services = StoredValue::new(services);
+    // The service as the catalog has it, for the packs that cover it.
+    let service = move || services.with_value(|s| s.iter().find(|s| s.id == item.get()).cloned());
     let pick = Callback::new(move |m: PetMatch| {
         spawn_local(async move {
             match booking_options(m.client_id).await {
                 Ok(c) => {
-                    let options = item.with_value(|i| pack_options(&c.packs, m.patient_id, Some(i), day));
+                    let options = pack_options(&c.packs, m.patient_id, service().as_ref(), day, false);
                     let preferred = c.preferred_pack.filter(|p| options.iter().any(|(id, _)| id == p));
                     let first = preferred.or(options.first().map(|(id, _)| *id));
                     pack.set(first.map_or_else(|| "none".into(), |id| id.to_string()));
@@ -127,7 +143,7 @@ fn CheckInForm(
         let form = BookingForm {
             kind: VisitKind::Daycare,
             patient_id: m.patient_id,
-            item_id: item.with_value(|i| i.id),
+            item_id: item.get_untracked(),
             starts_at: format!("{day}T08:00"),
             minutes: "480".into(),
             staff_id: None,
@@ -150,11 +166,23 @@ fn CheckInForm(
             <h2 class="panel-title">"Check a pet in"</h2>
             <PetFinder search on_pick=pick problem test="daycare"/>
             {move || chosen.get().map(|(m, c)| {
-                let options = item.with_value(|i| pack_options(&c.packs, m.patient_id, Some(i), day));
-                let note = c.packs.iter().filter_map(|p| p.pack_facts.as_ref()).map(|f| f.use_note.clone()).find(|n| !n.is_empty());
+                let options = pack_options(&c.packs, m.patient_id, service().as_ref(), day, false);
+                // The note of the package chosen, as staff see it at every use.
+                let packs = c.packs.clone();
+                let note = move || {
+                    let chosen: i64 = pack.get().parse().ok()?;
+                    let facts = packs.iter().find(|p| p.subscription.id == chosen)?.pack_facts.as_ref()?;
+                    (!facts.use_note.is_empty()).then(|| facts.use_note.clone())
+                };
                 view! {
                     <div class="form-row">
                         <p><strong>{m.patient_name.clone()}</strong>" · "{m.client_name.clone()}</p>
+                        <label class="field"><span>"Service"</span>
+                            <select data-test="daycare-service" prop:value=move || item.get().to_string()
+                                on:change=move |ev| if let Ok(id) = event_target_value(&ev).parse() { item.set(id) }>
+                                {services.with_value(|s| s.iter().map(|s| view! { <option value=s.id.to_string()>{s.name.clone()}</option> }).collect_view())}
+                            </select>
+                        </label>
                         <label class="field"><span>"Package"</span>
                             <select data-test="daycare-package" prop:value=move || pack.get() on:change=move |ev| pack.set(event_target_value(&ev))>
                                 <option value="none">"No package: bill the day"</option>
@@ -163,7 +191,7 @@ fn CheckInForm(
                         </label>
                         <button class="button" type="button" data-test="daycare-check-in-now" on:click=check_in>"Check in"</button>
                     </div>
-                    {note.map(|n| view! { <p class="use-note" data-test="daycare-note">{n}</p> })}
+                    {move || note().map(|n| view! { <p class="use-note" data-test="daycare-note">{n}</p> })}
                 }
             })}
             {move || problem.get().map(|p| view! { <p class="banner error" role="alert" data-test="daycare-problem">{p}</p> })}

@@ -150,9 +150,10 @@ fn DraftInvoice(
     });
     let pets = view.patients.clone();
     let hint = {
-        let (plans, date, past_due) = (view.plans.clone(), view.invoice_date, view.clinic.past_due_usable);
+        let (plans, date, past_due, invoice_id) =
+            (view.plans.clone(), view.invoice_date, view.clinic.past_due_usable, view.id);
         Callback::new(move |item: crate::domain::ItemRef| {
-            pack_hint(&plans, &state, &item, new_line_pet.get_untracked(), date, past_due)
+            pack_hint(&plans, &state, &item, new_line_pet.get_untracked(), date, past_due, Some(invoice_id))
         })
     };
     view! {
@@ -172,7 +173,7 @@ fn DraftInvoice(
                 <SaveIndicator status=save.status/>
             </div>
             <OpenPacks state plans=view.plans.clone() date_of_draft=view.invoice_date
-                past_due_usable=view.clinic.past_due_usable patient_id=new_line_pet/>
+                past_due_usable=view.clinic.past_due_usable invoice_id=view.id patient_id=new_line_pet/>
             <CatalogPicker state currency=currency.clone() patient_id=new_line_pet hint=hint/>
             <LineTable state currency=currency.clone() columns=LineColumns { patients: view.patients.clone(), discount: true }/>
             <PromotionsNote promotions=view.promotions.clone()/>

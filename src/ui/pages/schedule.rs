@@ -92,10 +92,11 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
     };
     let slots = page.hours.slots();
     let visits = StoredValue::new(page.visits.clone());
+    let staff_ids: Vec<i64> = page.staff.iter().map(|s| s.id).collect();
     let services = page.services.clone();
     let staff = StoredValue::new(page.staff.clone());
     let clinic = page.clinic.clone();
-    let may_override = page.may_override;
+    let (may_override, may_sell) = (page.may_override, page.may_sell);
     view! {
         <section class="page-head">
             <div>
@@ -125,9 +126,12 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                     }).collect_view()}
                 </div>
                 {columns.into_iter().map(|(label, staff_id, day, mine)| {
+                    // "Anyone" also shows visits of staff without a column.
                     let here: Vec<VisitRow> = visits.with_value(|v| v.iter().filter(|v| {
-                        v.span.start.date() == day && (week || v.staff_id == staff_id)
+                        let column = v.staff_id.filter(|s| staff_ids.contains(s));
+                        v.span.start.date() == day && (week || column == staff_id)
                     }).cloned().collect());
+                    let lanes = lanes(&here);
                     let hours = page.hours;
                     view! {
                         <div class=if mine { "schedule-column mine" } else { "schedule-column" } data-test="schedule-column">
@@ -145,10 +149,10 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                                         }></button>
                                 }
                             }).collect_view()}
-                            {here.into_iter().filter_map(|v| {
+                            {here.into_iter().zip(lanes).filter_map(|(v, lane)| {
                                 let row = hours.row_of(v.span.start.time())?;
                                 let span = (v.span.minutes as usize).div_ceil(SLOT_MINUTES as usize).max(1);
-                                let class = format!("visit at-{} len-{span} {}", row + 2, match v.status {
+                                let class = format!("visit at-{} len-{span} {lane} {}", row + 2, match v.status {
                                     VisitStatus::Booked | VisitStatus::CheckedIn => "booked",
                                     VisitStatus::CheckedOut => "done",
                                     VisitStatus::Cancelled | VisitStatus::NoShow => "off",
@@ -170,11 +174,35 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                 }).collect_view()}
             </div>
             {move || board.slot.get().map(|slot| view! {
-                <BookingPanel at=slot services=services.clone() staff=staff.get_value() may_override board/>
+                <BookingPanel at=slot services=services.clone() staff=staff.get_value() may_override may_sell board/>
             })}
             {move || board.selected.get().map(|visit| view! {
                 <VisitPanel visit staff=staff.get_value() board/>
             })}
         </div>
     }
+}
+
+/// The lane class of each visit of a column: visits that overlap another
+/// live visit share the width side by side ("half lane-0", "half lane-1"),
+/// so none hides another; cancelled ones and no-shows never take a lane.
+fn lanes(visits: &[VisitRow]) -> Vec<&'static str> {
+    visits
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let live = |o: &VisitRow| o.status.holds() || o.status == VisitStatus::CheckedOut;
+            if !live(v) {
+                return "";
+            }
+            let overlapping = |o: &&VisitRow| live(o) && o.span.overlaps(&v.span);
+            let before = visits[..i].iter().filter(overlapping).count();
+            let after = visits[i + 1..].iter().filter(overlapping).count();
+            match (before + after, before % 2) {
+                (0, _) => "",
+                (_, 0) => "half lane-0",
+                _ => "half lane-1",
+            }
+        })
+        .collect()
 }

@@ -66,7 +66,9 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
     let tracker = Signal::derive(move || state.computed.with(|c| c.tracker.clone()));
     let hint = {
         let (plans, date, past_due) = (view.plans.clone(), view.visit_date, view.clinic.past_due_usable);
-        Callback::new(move |item: crate::domain::ItemRef| pack_hint(&plans, &state, &item, patient_id, date, past_due))
+        Callback::new(move |item: crate::domain::ItemRef| {
+            pack_hint(&plans, &state, &item, patient_id, date, past_due, None)
+        })
     };
     view! {
         <Title text=format!("SOAP plan · {}", patient.name)/>
