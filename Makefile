@@ -95,8 +95,12 @@ PROPTEST_SEED ?= 20261123
 unit:
 	PROPTEST_RNG_SEED=$(PROPTEST_SEED) timeout 1800 cargo test --features ssr
 
+# A build that fails says how much disk was left: a full disk is the one
+# cause that no compiler message names.
+LEPTOS_BUILD := cargo leptos build || { echo "cargo leptos build failed; disk left:"; df -h . /tmp; exit 1; }
+
 e2e: tools chromium e2e-deps
-	cargo leptos build
+	$(LEPTOS_BUILD)
 	rm -rf end2end/test-results
 	cd end2end && CHROMIUM_PATH=$(CHROMIUM) timeout 900 npx playwright test
 	@cd end2end && node summary.cjs
@@ -104,7 +108,7 @@ e2e: tools chromium e2e-deps
 # The integration API against its own OpenAPI document: no 5xx, and no
 # answer that breaks the document (run against the build `e2e` made).
 api-schema: schemathesis
-	cargo leptos build
+	$(LEPTOS_BUILD)
 	timeout 600 ./tools/schemathesis.sh
 
 test: tools chromium e2e-deps lint unit e2e api-schema bench-smoke

@@ -150,18 +150,21 @@ pub(crate) async fn client_plan_rows_many(
         .fetch_all(&mut *conn)
         .await?;
         // Use older than the floor, summed per benefit in the ledger's
-        // (benefit, day) index: no sort, however long the history.
+        // (benefit, day) index: no sort, however long the history. A benefit
+        // that resets yearly counts none of it (see `assemble`), so its
+        // years of history are not read at all.
         let mut benefits: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT s.client_id, b.id, b.subscription_id, b.label, b.item_id, b.group_id, b.limit_quantity,
                     b.discount_percent, COALESCE(i.name, g.name) AS covers_name,
                     COALESCE(i.unit_name, g.unit_name) AS unit_name,
                     i.subunit_name, i.subunit_per_unit, b.resets, s.starts_on,
                     i.code AS item_code, i.regular_price AS item_price, i.group_id AS item_group,
-                    COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l
-                              WHERE l.subscription_benefit_id = b.id AND l.used_on < ",
+                    CASE WHEN b.resets = 'year' THEN 0
+                         ELSE COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l
+                                        WHERE l.subscription_benefit_id = b.id AND l.used_on < ",
         );
         benefits.push_bind(floor).push(
-            "), 0) AS used_before
+            "), 0) END AS used_before
              FROM subscription_benefits b
              JOIN subscriptions s ON s.id = b.subscription_id
              LEFT JOIN catalog_items i ON i.id = b.item_id

@@ -17,11 +17,16 @@ pub(crate) fn posting_key_prefix(organisation_id: i64, invoice_ref: &str, patien
 /// The postings whose key starts with `prefix` (see [`posting_key_prefix`]),
 /// oldest first, with what each still holds.
 pub(crate) async fn import_postings(conn: &mut SqliteConnection, prefix: &str) -> Result<Vec<Posting>, AppError> {
+    // Keys starting with the prefix (which ends in `:`) sort from it up to
+    // the same text ending in `;`, the next character: a range of the
+    // ledger's unique key index instead of a scan of every import posting.
+    let upper = format!("{};", prefix.strip_suffix(':').ok_or(AppError::Internal)?);
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM usage_ledger WHERE source_kind = 'import_line' AND reversal_of IS NULL
-           AND substr(source_key, 1, length(?1)) = ?1 ORDER BY id",
+           AND source_key >= ?1 AND source_key < ?2 ORDER BY id",
     )
     .bind(prefix)
+    .bind(upper)
     .fetch_all(&mut *conn)
     .await?;
     let mut postings = Vec::new();
