@@ -224,6 +224,42 @@ fn vets_have_the_desk_only_and_the_readme_says_the_same() {
     });
 }
 
+/// A page's policy is its own even while bundle files are served beside
+/// it: a browser opening a page while the last page's code still loads
+/// must not get the policy for files, which would block the page's scripts.
+#[test]
+fn pages_keep_their_policy_while_files_are_served_beside_them() {
+    support::run(async {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+        std::fs::write(site.path().join("pkg/chunk.wasm"), vec![0u8; 64 * 1024]).unwrap();
+        let root = site.path().to_string_lossy().to_string();
+        let app = TestApp::start_with(|c| c.site_root = root).await;
+        let mut pages = Vec::new();
+        let mut files = Vec::new();
+        for _ in 0..40 {
+            pages.push(tokio::spawn(app.client.get(app.url("/login")).send()));
+            for _ in 0..5 {
+                files.push(tokio::spawn(app.client.get(app.url("/pkg/chunk.wasm")).send()));
+            }
+        }
+        for file in files {
+            let response = file.await.unwrap().unwrap();
+            assert_eq!(response.status(), 200);
+            let policy = response.headers()["content-security-policy"].to_str().unwrap().to_string();
+            assert!(policy.starts_with("default-src 'none'"), "a file may run nothing: {policy}");
+        }
+        for page in pages {
+            let response = page.await.unwrap().unwrap();
+            let policy = response.headers()["content-security-policy"].to_str().unwrap().to_string();
+            let html = response.text().await.unwrap();
+            let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next());
+            let nonce = nonce.unwrap_or_else(|| panic!("a page went out with the policy for files: {policy}"));
+            assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry its policy's nonce");
+        }
+    });
+}
+
 #[test]
 fn pages_carry_a_content_security_policy_with_their_own_nonce() {
     support::run(async {

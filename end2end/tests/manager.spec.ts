@@ -73,6 +73,8 @@ test("when a pet dies its plan holds, and what is left moves to the household's 
   await signIn(page, MANAGER);
   await page.goto("/");
   await page.getByRole("link", { name: "Loki", exact: true }).click();
+  // The home page is hydrated too: wait for the patient page's own marker.
+  await expect(page).toHaveURL(/\/patients\/\d+$/);
   await hydrated(page);
   await page.locator(".death-panel summary").click();
   await page.locator('[data-test="record-death"]').click();
@@ -83,6 +85,8 @@ test("when a pet dies its plan holds, and what is left moves to the household's 
   await snapshot(page, "patient-deceased");
   await page.locator('[data-test="transfer-go"]').click();
   await expect(page).toHaveURL(/\/plans\/\d+$/);
+  // The patient page stays until the plan page's code and data are in.
+  await expect(page.locator('[data-test="history"]')).toBeVisible();
   await expect(page.locator('[data-test="plan-card"]')).toContainText("Wellness plan for Saar");
   await expect(page.locator('[data-test="history"]')).toContainText("Transfer");
   await snapshot(page, "plan-transferred");

@@ -2,7 +2,10 @@
 //! only our own scripts run, and the headers that stop framing, MIME
 //! sniffing and leaking addresses to other sites.
 
+use std::sync::{Arc, OnceLock};
+
 use axum::extract::Request;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -23,22 +26,35 @@ pub fn page_policy(nonce: &str) -> String {
 /// downloads): nothing in it may run or be framed.
 const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/// Called while a page renders: puts the page's policy, with the nonce
-/// Leptos gave its hydration scripts, on the response.
+/// Where a page's render leaves its policy for [`security_headers`]: one
+/// slot per request, put in the request's extensions before the handler
+/// runs. Leptos' `ResponseOptions` would be the obvious carrier, but its
+/// headers can be taken by another request's answer: a bundle file served
+/// while a page renders on the same thread copies them onto itself, and
+/// the page then went out with the policy for files, which blocks its own
+/// scripts.
+#[derive(Clone, Default)]
+struct PagePolicy(Arc<OnceLock<String>>);
+
+/// Called while a page renders: leaves the page's policy, with the nonce
+/// Leptos gave its hydration scripts, in the request's slot.
 pub fn set_page_policy() {
     let nonce = leptos::nonce::use_nonce();
-    let options = use_context::<leptos_axum::ResponseOptions>();
-    if let (Some(nonce), Some(options)) = (nonce, options)
-        && let Ok(value) = HeaderValue::from_str(&page_policy(&nonce))
-    {
-        options.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    let slot = use_context::<Parts>().and_then(|parts| parts.extensions.get::<PagePolicy>().cloned());
+    if let (Some(nonce), Some(slot)) = (nonce, slot) {
+        let _ = slot.0.set(page_policy(&nonce));
     }
 }
 
 /// Middleware: the headers every answer carries. `https` adds HSTS (a
 /// browser that once reached the clinic over https never falls back).
-pub async fn security_headers(https: bool, request: Request, next: Next) -> Response {
+pub async fn security_headers(https: bool, mut request: Request, next: Next) -> Response {
+    let slot = PagePolicy::default();
+    request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
+    if let Some(value) = slot.0.get().and_then(|policy| HeaderValue::from_str(policy).ok()) {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+    }
     add(response.headers_mut(), https);
     response
 }
