@@ -64,13 +64,8 @@ e2e-deps:
 
 ## ---- run ----
 
-# Every page's code is its own WASM file, loaded when the page opens
-# (`#[lazy_route]`); `--split` cuts the bundle along those lines. A build
-# without it leaves the lazy imports unresolved, so every build passes it.
-LEPTOS := cargo leptos build --split
-
 build: tools
-	$(LEPTOS) --release --precompress
+	cargo leptos build --release --precompress
 
 run: build
 	@echo
@@ -102,7 +97,7 @@ unit:
 
 # A build that fails says how much disk was left: a full disk is the one
 # cause that no compiler message names.
-LEPTOS_BUILD := $(LEPTOS) || { echo "cargo leptos build failed; disk left:"; df -h . /tmp; exit 1; }
+LEPTOS_BUILD := cargo leptos build || { echo "cargo leptos build failed; disk left:"; df -h . /tmp; exit 1; }
 
 e2e: tools chromium e2e-deps
 	$(LEPTOS_BUILD)
@@ -123,7 +118,7 @@ test: tools chromium e2e-deps lint unit e2e api-schema bench-smoke
 # build that `e2e` made.
 bench-smoke: tools chromium e2e-deps
 	timeout 900 cargo test --features ssr --benches
-	$(LEPTOS_BUILD)
+	cargo leptos build
 	@# The page-type benchmark (bench/pages.spec.ts) runs in `make bench` only
 	@# for now: its patient-page filter probe timed out once on a clean clone.
 	cd end2end && BENCH_SMOKE=1 CHROMIUM_PATH=$(CHROMIUM) timeout 600 npx playwright test --config bench.config.ts soap-recompute
@@ -134,7 +129,7 @@ bench-smoke: tools chromium e2e-deps
 # type under a throttled line, and Lighthouse.
 bench: tools chromium e2e-deps
 	cargo bench --features ssr
-	$(LEPTOS) --release --precompress
+	cargo leptos build --release --precompress
 	@./tools/bundle-size.sh target/site/pkg
 	cd end2end && E2E_PROFILE=release CHROMIUM_PATH=$(CHROMIUM) npx playwright test --config bench.config.ts
 	cd end2end && E2E_PROFILE=release CHROMIUM_PATH=$(CHROMIUM) node lighthouse.cjs

@@ -12,7 +12,7 @@ pub mod route;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode, path};
+use leptos_router::{SsrMode, path};
 
 use layout::{AppHeader, NotFound};
 use pages::account::{ForgotPage, LoginPage, ResetPage};
@@ -60,33 +60,40 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser, after hydration: mark the page so
+    // tests (and curious people) can tell the WASM is in charge.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Title formatter=|page: String| if page.is_empty() { "CareCount".to_string() } else { format!("{page} · CareCount") }/>
         <Router>
             <AppHeader/>
             <main class="page">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view={Lazy::<HomePage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/patients/:id") view={Lazy::<PatientPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/clients/:id/packs") view={Lazy::<ClientPacksPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/carry-over") view={Lazy::<CarryOverFilePage>::new()}/>
-                    <Route path=path!("/lists") view={Lazy::<ListsPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/schedule") view={Lazy::<SchedulePage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/daycare") view={Lazy::<DaycarePage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/patients/:id/sell") view={Lazy::<SellPlanPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/soap/:id") view={Lazy::<SoapPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/invoices/:id") view={Lazy::<InvoicePage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/invoices/:id/print") view={Lazy::<InvoicePrintPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/plans/:id") view={Lazy::<PlanPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view={Lazy::<LoginPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/forgot") view={Lazy::<ForgotPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/reset/:token") view={Lazy::<ResetPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/settings") view={Lazy::<SettingsPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/templates") view={Lazy::<TemplatesPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/staff") view={Lazy::<StaffPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/sync") view={Lazy::<SyncPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/portal") view={Lazy::<PortalPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/templates/:id") view={Lazy::<TemplateEditorPage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/patients/:id") view=PatientPage ssr=SsrMode::Async/>
+                    <Route path=path!("/clients/:id/packs") view=ClientPacksPage ssr=SsrMode::Async/>
+                    <Route path=path!("/carry-over") view=CarryOverFilePage/>
+                    <Route path=path!("/lists") view=ListsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/schedule") view=SchedulePage ssr=SsrMode::Async/>
+                    <Route path=path!("/daycare") view=DaycarePage ssr=SsrMode::Async/>
+                    <Route path=path!("/patients/:id/sell") view=SellPlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/soap/:id") view=SoapPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invoices/:id") view=InvoicePage ssr=SsrMode::Async/>
+                    <Route path=path!("/invoices/:id/print") view=InvoicePrintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:id") view=PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sync") view=SyncPage ssr=SsrMode::Async/>
+                    <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/templates/:id") view=TemplateEditorPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

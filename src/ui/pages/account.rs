@@ -5,114 +5,86 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::account::{ForgotPassword, ResetPassword, SignIn, check_link};
 
 /// Route `/login`.
-pub struct LoginPage;
-
-#[lazy_route]
-impl LazyRoute for LoginPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_route: Self) -> AnyView {
-        let sign_in = ServerAction::<SignIn>::new();
-        let next = move || use_query_map().read().get("next").unwrap_or_default();
-        let problem = move || sign_in.value().get().and_then(|r| r.err()).map(|e| e.to_string());
-        view! {
-            <Title text="Sign in"/>
-            <section class="auth-card panel">
-                <h1>"Sign in to CareCount"</h1>
-                <p class="lede">"Clinic staff and pet owners sign in here."</p>
-                <ActionForm action=sign_in attr:class="auth-form">
-                    <input type="hidden" name="next" value=next/>
-                    <label class="field"><span>"Email"</span>
-                        <input type="email" name="email" autocomplete="username" required maxlength="254" data-test="email"/>
-                    </label>
-                    <label class="field"><span>"Password"</span>
-                        <input type="password" name="password" autocomplete="current-password" required maxlength="128" data-test="password"/>
-                    </label>
-                    {move || problem().map(|p| view! { <p class="banner error" role="alert" data-test="sign-in-error">{p}</p> })}
-                    <button class="button wide" type="submit" data-test="sign-in" disabled=move || sign_in.pending().get()>"Sign in"</button>
-                </ActionForm>
-                <p class="small"><a href="/forgot">"Forgot your password?"</a></p>
-            </section>
-        }
-        .into_any()
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let sign_in = ServerAction::<SignIn>::new();
+    let next = move || use_query_map().read().get("next").unwrap_or_default();
+    let problem = move || sign_in.value().get().and_then(|r| r.err()).map(|e| e.to_string());
+    view! {
+        <Title text="Sign in"/>
+        <section class="auth-card panel">
+            <h1>"Sign in to CareCount"</h1>
+            <p class="lede">"Clinic staff and pet owners sign in here."</p>
+            <ActionForm action=sign_in attr:class="auth-form">
+                <input type="hidden" name="next" value=next/>
+                <label class="field"><span>"Email"</span>
+                    <input type="email" name="email" autocomplete="username" required maxlength="254" data-test="email"/>
+                </label>
+                <label class="field"><span>"Password"</span>
+                    <input type="password" name="password" autocomplete="current-password" required maxlength="128" data-test="password"/>
+                </label>
+                {move || problem().map(|p| view! { <p class="banner error" role="alert" data-test="sign-in-error">{p}</p> })}
+                <button class="button wide" type="submit" data-test="sign-in" disabled=move || sign_in.pending().get()>"Sign in"</button>
+            </ActionForm>
+            <p class="small"><a href="/forgot">"Forgot your password?"</a></p>
+        </section>
     }
 }
 
 /// Route `/forgot`.
-pub struct ForgotPage;
-
-#[lazy_route]
-impl LazyRoute for ForgotPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_route: Self) -> AnyView {
-        let forgot = ServerAction::<ForgotPassword>::new();
-        let problem = move || forgot.value().get().and_then(|r| r.err()).map(|e| e.to_string());
-        let sent = move || matches!(forgot.value().get(), Some(Ok(())));
-        view! {
-            <Title text="Reset your password"/>
-            <section class="auth-card panel">
-                <h1>"Reset your password"</h1>
-                <p class="lede">"We email you a link to choose a new password. It works once, for one hour."</p>
-                <Show when=sent fallback=move || view! {
-                    <ActionForm action=forgot attr:class="auth-form">
-                        <label class="field"><span>"Email"</span>
-                            <input type="email" name="email" autocomplete="username" required maxlength="254" data-test="email"/>
-                        </label>
-                        {move || problem().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
-                        <button class="button wide" type="submit" data-test="send-link">"Email me a link"</button>
-                    </ActionForm>
-                }>
-                    <p class="banner success" role="status" data-test="link-sent">
-                        "If that address has a CareCount account, a link is on its way. Check your inbox (and spam folder)."
-                    </p>
-                </Show>
-                <p class="small"><a href="/login">"Back to sign in"</a></p>
-            </section>
-        }
-        .into_any()
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let forgot = ServerAction::<ForgotPassword>::new();
+    let problem = move || forgot.value().get().and_then(|r| r.err()).map(|e| e.to_string());
+    let sent = move || matches!(forgot.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Reset your password"/>
+        <section class="auth-card panel">
+            <h1>"Reset your password"</h1>
+            <p class="lede">"We email you a link to choose a new password. It works once, for one hour."</p>
+            <Show when=sent fallback=move || view! {
+                <ActionForm action=forgot attr:class="auth-form">
+                    <label class="field"><span>"Email"</span>
+                        <input type="email" name="email" autocomplete="username" required maxlength="254" data-test="email"/>
+                    </label>
+                    {move || problem().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
+                    <button class="button wide" type="submit" data-test="send-link">"Email me a link"</button>
+                </ActionForm>
+            }>
+                <p class="banner success" role="status" data-test="link-sent">
+                    "If that address has a CareCount account, a link is on its way. Check your inbox (and spam folder)."
+                </p>
+            </Show>
+            <p class="small"><a href="/login">"Back to sign in"</a></p>
+        </section>
     }
 }
 
-/// Route `/reset/:token`.
-pub struct ResetPage;
-
-#[lazy_route]
-impl LazyRoute for ResetPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_route: Self) -> AnyView {
-        let token = move || use_params_map().read().get("token").unwrap_or_default();
-        let info = Resource::new(token, check_link);
-        view! {
-            <Title text="Choose a password"/>
-            <section class="auth-card panel">
-                <Suspense fallback=|| view! { <p class="loading">"Checking the link…"</p> }>
-                    {move || Suspend::new(async move {
-                        match info.await {
-                            Ok(link) => view! { <ResetForm token=token() invitation=link.invitation email=link.email name=link.name/> }.into_any(),
-                            Err(e) => view! {
-                                <h1>"This link does not work"</h1>
-                                <p class="banner error" role="alert" data-test="link-problem">{e.to_string()}</p>
-                                <p><a class="button" href="/forgot">"Ask for a new link"</a></p>
-                            }.into_any(),
-                        }
-                    })}
-                </Suspense>
-            </section>
-        }
-        .into_any()
+/// Route `/reset/:token`: choose a password after a reset or invitation.
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let token = move || use_params_map().read().get("token").unwrap_or_default();
+    let info = Resource::new(token, check_link);
+    view! {
+        <Title text="Choose a password"/>
+        <section class="auth-card panel">
+            <Suspense fallback=|| view! { <p class="loading">"Checking the link…"</p> }>
+                {move || Suspend::new(async move {
+                    match info.await {
+                        Ok(link) => view! { <ResetForm token=token() invitation=link.invitation email=link.email name=link.name/> }.into_any(),
+                        Err(e) => view! {
+                            <h1>"This link does not work"</h1>
+                            <p class="banner error" role="alert" data-test="link-problem">{e.to_string()}</p>
+                            <p><a class="button" href="/forgot">"Ask for a new link"</a></p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -5,81 +5,71 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::packs::{CarryOverFile, carry_over_from_file};
 use crate::ui::format::date;
 
 /// Route `/carry-over`.
-pub struct CarryOverFilePage;
-
-#[lazy_route]
-impl LazyRoute for CarryOverFilePage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_route: Self) -> AnyView {
-        let csv = RwSignal::new(String::new());
-        // The preview and the very text it was made from: confirming sends
-        // that text, never a file chosen since.
-        let preview = RwSignal::new(None::<(CarryOverFile, String)>);
-        // Any change to the text makes the preview stale.
-        Effect::new(move |_| {
-            csv.track();
-            preview.set(None);
-        });
-        let problem = RwSignal::new(None::<String>);
-        let busy = RwSignal::new(false);
-        let send = move |apply: bool| {
-            let text = match (apply, preview.get_untracked()) {
-                (true, Some((_, previewed))) => previewed,
-                (true, None) => return,
-                (false, _) => csv.get_untracked(),
-            };
-            busy.set(true);
-            spawn_local(async move {
-                match carry_over_from_file(text.clone(), apply).await {
-                    Ok(file) => {
-                        problem.set(None);
-                        preview.set(Some((file, text)));
-                    }
-                    Err(e) => {
-                        preview.set(None);
-                        problem.set(Some(e.to_string()));
-                    }
-                }
-                busy.set(false);
-            });
+#[component]
+pub fn CarryOverFilePage() -> impl IntoView {
+    let csv = RwSignal::new(String::new());
+    // The preview and the very text it was made from: confirming sends
+    // that text, never a file chosen since.
+    let preview = RwSignal::new(None::<(CarryOverFile, String)>);
+    // Any change to the text makes the preview stale.
+    Effect::new(move |_| {
+        csv.track();
+        preview.set(None);
+    });
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let send = move |apply: bool| {
+        let text = match (apply, preview.get_untracked()) {
+            (true, Some((_, previewed))) => previewed,
+            (true, None) => return,
+            (false, _) => csv.get_untracked(),
         };
-        view! {
-            <Title text="Carry packs over from a file"/>
-            <nav class="crumbs"><a href="/">"Patients"</a>" / "<span>"Carry packs over"</span></nav>
-            <section class="page-head"><div>
-                <h1>"Carry packs over from a file"</h1>
-                <p class="lede">"Bring many clients' packages and session packs over from your previous system at once. Nothing is applied until you confirm the preview."</p>
-            </div></section>
-            <section class="panel form-panel">
-                <p class="small">"Columns: "<code>"client"</code>" (email or CareCount number), "<code>"pack"</code>" (the template's name), "
-                    <code>"left"</code>", "<code>"reason"</code>"; optional "<code>"ends_on"</code>" (2027-03-31), "<code>"note"</code>" (shown at each use) and "<code>"pet"</code>" (the pet's name, for a pack made for one pet)."</p>
-                <div class="form-grid">
-                    <label class="field wide-field"><span>"CSV file"</span>
-                        <input type="file" accept=".csv,text/csv" data-test="carry-file" on:change=move |ev| read_file(ev, csv)/>
-                    </label>
-                    <label class="field wide-field"><span>"…or paste it here"</span>
-                        <textarea rows="6" data-test="carry-csv" prop:value=move || csv.get()
-                            on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
-                    </label>
-                    <div class="actions">
-                        <button class="button secondary" data-test="carry-preview" disabled=move || busy.get() || csv.with(String::is_empty)
-                            on:click=move |_| send(false)>"Preview"</button>
-                    </div>
+        busy.set(true);
+        spawn_local(async move {
+            match carry_over_from_file(text.clone(), apply).await {
+                Ok(file) => {
+                    problem.set(None);
+                    preview.set(Some((file, text)));
+                }
+                Err(e) => {
+                    preview.set(None);
+                    problem.set(Some(e.to_string()));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Title text="Carry packs over from a file"/>
+        <nav class="crumbs"><a href="/">"Patients"</a>" / "<span>"Carry packs over"</span></nav>
+        <section class="page-head"><div>
+            <h1>"Carry packs over from a file"</h1>
+            <p class="lede">"Bring many clients' packages and session packs over from your previous system at once. Nothing is applied until you confirm the preview."</p>
+        </div></section>
+        <section class="panel form-panel">
+            <p class="small">"Columns: "<code>"client"</code>" (email or CareCount number), "<code>"pack"</code>" (the template's name), "
+                <code>"left"</code>", "<code>"reason"</code>"; optional "<code>"ends_on"</code>" (2027-03-31), "<code>"note"</code>" (shown at each use) and "<code>"pet"</code>" (the pet's name, for a pack made for one pet)."</p>
+            <div class="form-grid">
+                <label class="field wide-field"><span>"CSV file"</span>
+                    <input type="file" accept=".csv,text/csv" data-test="carry-file" on:change=move |ev| read_file(ev, csv)/>
+                </label>
+                <label class="field wide-field"><span>"…or paste it here"</span>
+                    <textarea rows="6" data-test="carry-csv" prop:value=move || csv.get()
+                        on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
+                </label>
+                <div class="actions">
+                    <button class="button secondary" data-test="carry-preview" disabled=move || busy.get() || csv.with(String::is_empty)
+                        on:click=move |_| send(false)>"Preview"</button>
                 </div>
-            </section>
-            {move || problem.get().map(|p| view! { <p class="banner error" role="alert" data-test="carry-file-problem">{p}</p> })}
-            {move || preview.get().map(|(file, _)| view! { <PreviewTable file busy confirm=move || send(true)/> })}
-        }
-        .into_any()
+            </div>
+        </section>
+        {move || problem.get().map(|p| view! { <p class="banner error" role="alert" data-test="carry-file-problem">{p}</p> })}
+        {move || preview.get().map(|(file, _)| view! { <PreviewTable file busy confirm=move || send(true)/> })}
     }
 }
 

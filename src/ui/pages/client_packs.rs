@@ -4,9 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::error::AppError;
 use crate::api::packs::{ClientPacks, PackRow, PackUse, client_packs_page, set_preferred_pack};
 use crate::domain::{PackState, pack_badge};
 use crate::ui::badges::{BenefitBadge, StatusPill};
@@ -15,34 +13,20 @@ use crate::ui::pages::authorisation_form::AuthorisationPanel;
 use crate::ui::pages::pack_forms::{CarryOverPanel, ChangePackForm};
 use crate::ui::route::{loaded, route_id};
 
-/// Route `/clients/:id/packs`, the packs loading while the page's code does.
-pub struct ClientPacksPage {
-    version: RwSignal<u32>,
-    notice: RwSignal<Option<String>>,
-    page: Resource<Result<ClientPacks, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for ClientPacksPage {
-    fn data() -> Self {
-        let id = route_id("A client");
-        // Bumped after a carry-over or a change, to read the packs again.
-        let version = RwSignal::new(0u32);
-        // What the last form did: it outlives the page being read again.
-        let notice = RwSignal::new(None::<String>);
-        let page = Resource::new(move || (id(), version.get()), |(id, _)| async move { client_packs_page(id?).await });
-        Self { version, notice, page }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let ClientPacksPage { version, notice, page } = this;
-        let changed = Changed { version, notice };
-        view! {
-            <Transition fallback=|| view! { <p class="loading">"Loading packs…"</p> }>
-                {move || Suspend::new(async move { loaded(page.await, move |page| view! { <PacksView page changed/> }) })}
-            </Transition>
-        }
-        .into_any()
+/// Route `/clients/:id/packs`.
+#[component]
+pub fn ClientPacksPage() -> impl IntoView {
+    let id = route_id("A client");
+    // Bumped after a carry-over or a change, to read the packs again.
+    let version = RwSignal::new(0u32);
+    // What the last form did: it outlives the page being read again.
+    let notice = RwSignal::new(None::<String>);
+    let page = Resource::new(move || (id(), version.get()), |(id, _)| async move { client_packs_page(id?).await });
+    let changed = Changed { version, notice };
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading packs…"</p> }>
+            {move || Suspend::new(async move { loaded(page.await, move |page| view! { <PacksView page changed/> }) })}
+        </Transition>
     }
 }
 

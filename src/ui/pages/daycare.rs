@@ -7,9 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::error::AppError;
 use crate::api::schedule::{
     BookingChoices, BookingForm, DaycareDay, PackPick, PetMatch, VisitRow, book_visit, booking_options, daycare_page,
 };
@@ -20,32 +18,18 @@ use crate::ui::pages::pet_finder::PetFinder;
 use crate::ui::pages::visit_panel::act;
 use crate::ui::route::loaded;
 
-/// Route `/daycare`, the day loading while the page's code does.
-pub struct DaycarePage {
-    version: RwSignal<u32>,
-    notice: RwSignal<Option<String>>,
-    page: Resource<Result<DaycareDay, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for DaycarePage {
-    fn data() -> Self {
-        let query = use_query_map();
-        let version = RwSignal::new(0u32);
-        let notice = RwSignal::new(None::<String>);
-        let page = Resource::new(move || (query.read().get("day"), version.get()), |(day, _)| daycare_page(day));
-        Self { version, notice, page }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let DaycarePage { version, notice, page } = this;
-        view! {
-            <Title text="Daycare"/>
-            <Transition fallback=|| view! { <p class="loading">"Loading daycare…"</p> }>
-                {move || Suspend::new(async move { loaded(page.await, move |page| view! { <DaycareView page version notice/> }) })}
-            </Transition>
-        }
-        .into_any()
+/// Route `/daycare` (`?day=2026-12-02`).
+#[component]
+pub fn DaycarePage() -> impl IntoView {
+    let query = use_query_map();
+    let version = RwSignal::new(0u32);
+    let notice = RwSignal::new(None::<String>);
+    let page = Resource::new(move || (query.read().get("day"), version.get()), |(day, _)| daycare_page(day));
+    view! {
+        <Title text="Daycare"/>
+        <Transition fallback=|| view! { <p class="loading">"Loading daycare…"</p> }>
+            {move || Suspend::new(async move { loaded(page.await, move |page| view! { <DaycareView page version notice/> }) })}
+        </Transition>
     }
 }
 

@@ -3,39 +3,25 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::error::AppError;
 use crate::api::patients::{PatientList, PatientRow, list_patients};
 use crate::ui::badges::{MemberTag, PetAvatar, StatusPill};
 use crate::ui::layout::ErrorPanel;
 
-/// Route `/`: the patient list, loading while the page's code does.
-pub struct HomePage {
-    patients: Resource<Result<PatientList, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for HomePage {
-    fn data() -> Self {
-        let patients = Resource::new(|| (), |_| list_patients());
-        Self { patients }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let HomePage { patients } = this;
-        view! {
-            <Title text="Patients"/>
-            <Suspense fallback=|| view! { <p class="loading">"Loading patients…"</p> }>
-                {move || Suspend::new(async move {
-                    match patients.await {
-                        Ok(list) => view! { <PatientDirectory list/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        }
-        .into_any()
+/// The patient list.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let patients = Resource::new(|| (), |_| list_patients());
+    view! {
+        <Title text="Patients"/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading patients…"</p> }>
+            {move || Suspend::new(async move {
+                match patients.await {
+                    Ok(list) => view! { <PatientDirectory list/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -5,9 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::error::AppError;
 use crate::api::invoice_view::{FinalizeOutcome, InvoiceStatus, InvoiceView};
 use crate::api::invoices::{InvoiceSave, invoice_correct, invoice_finalize, invoice_load, invoice_void};
 use crate::domain::{Currency, LineInput, Money};
@@ -23,47 +21,33 @@ use crate::ui::format::{date, stamp};
 use crate::ui::pages::invoice_final::FinalLines;
 use crate::ui::route::{loaded, route_id};
 
-/// Route `/invoices/:id`, the invoice loading while the page's code does.
-pub struct InvoicePage {
-    version: RwSignal<u32>,
-    invoice: Resource<Result<InvoiceView, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for InvoicePage {
-    fn data() -> Self {
-        let id = route_id("An invoice");
-        let version = RwSignal::new(0u32);
-        let invoice = Resource::new(
-            move || (id(), version.get()),
-            |(id, _)| async move {
-                // Coming back before the last page's save finished: load what it saved.
-                drafts_saved().await;
-                invoice_load(id?).await
-            },
-        );
-        Self { version, invoice }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let InvoicePage { version, invoice } = this;
-        let id = route_id("An invoice");
-        let outcome = RwSignal::new(None::<FinalizeOutcome>);
-        // Moving from an invoice to its correction keeps this page: the banner
-        // of the invoice finalized before belongs to that invoice only.
-        Effect::new(move |previous: Option<Option<i64>>| {
-            let current = id().ok();
-            if previous.is_some_and(|p| p != current) {
-                outcome.set(None);
-            }
-            current
-        });
-        view! {
-            <Transition fallback=|| view! { <p class="loading">"Loading invoice…"</p> }>
-                {move || Suspend::new(async move { loaded(invoice.await, |view| view! { <InvoiceScreen view version outcome/> }) })}
-            </Transition>
+/// Route `/invoices/:id`.
+#[component]
+pub fn InvoicePage() -> impl IntoView {
+    let id = route_id("An invoice");
+    let version = RwSignal::new(0u32);
+    let invoice = Resource::new(
+        move || (id(), version.get()),
+        |(id, _)| async move {
+            // Coming back before the last page's save finished: load what it saved.
+            drafts_saved().await;
+            invoice_load(id?).await
+        },
+    );
+    let outcome = RwSignal::new(None::<FinalizeOutcome>);
+    // Moving from an invoice to its correction keeps this page: the banner
+    // of the invoice finalized before belongs to that invoice only.
+    Effect::new(move |previous: Option<Option<i64>>| {
+        let current = id().ok();
+        if previous.is_some_and(|p| p != current) {
+            outcome.set(None);
         }
-        .into_any()
+        current
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading invoice…"</p> }>
+            {move || Suspend::new(async move { loaded(invoice.await, |view| view! { <InvoiceScreen view version outcome/> }) })}
+        </Transition>
     }
 }
 

@@ -3,9 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::error::AppError;
 use crate::api::invoice_view::{InvoiceStatus, InvoiceView};
 use crate::api::invoices::invoice_load;
 use crate::domain::{Coverage, Money, plural};
@@ -47,26 +45,14 @@ pub fn FinalLines(view: InvoiceView, coverage: Coverage) -> impl IntoView {
     }
 }
 
-/// Route `/invoices/:id/print`, the invoice loading while the page's code does.
-pub struct InvoicePrintPage {
-    invoice: Resource<Result<InvoiceView, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for InvoicePrintPage {
-    fn data() -> Self {
-        let invoice = Resource::new(route_id("An invoice"), |id| async move { invoice_load(id?).await });
-        Self { invoice }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let InvoicePrintPage { invoice } = this;
-        view! {
-            <Suspense fallback=|| view! { <p class="loading">"Loading invoice…"</p> }>
-                {move || Suspend::new(async move { loaded(invoice.await, |view| view! { <PrintedInvoice view/> }) })}
-            </Suspense>
-        }
-        .into_any()
+/// Route `/invoices/:id/print`: the invoice as the owner receives it.
+#[component]
+pub fn InvoicePrintPage() -> impl IntoView {
+    let invoice = Resource::new(route_id("An invoice"), |id| async move { invoice_load(id?).await });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading invoice…"</p> }>
+            {move || Suspend::new(async move { loaded(invoice.await, |view| view! { <PrintedInvoice view/> }) })}
+        </Suspense>
     }
 }
 

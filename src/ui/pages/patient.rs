@@ -3,9 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::error::AppError;
 use crate::api::patients::{BenefitDisplay, PatientDetail as Page, PlanCard, patient_page};
 use crate::api::portal::household_plans;
 use crate::api::staff::invite_owner;
@@ -17,26 +15,14 @@ use crate::ui::pages::patient_deceased::{DeathPanel, HeldPlan};
 use crate::ui::pages::patient_desk::DeskPanel;
 use crate::ui::route::{loaded, route_id};
 
-/// Route `/patients/:id`, its data loading while the page's code does.
-pub struct PatientPage {
-    page: Resource<Result<Page, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for PatientPage {
-    fn data() -> Self {
-        let page = Resource::new(route_id("A patient"), |id| async move { patient_page(id?).await });
-        Self { page }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let PatientPage { page } = this;
-        view! {
-            <Suspense fallback=|| view! { <p class="loading">"Loading patient…"</p> }>
-                {move || Suspend::new(async move { loaded(page.await, |page| view! { <PatientView page/> }) })}
-            </Suspense>
-        }
-        .into_any()
+/// Route `/patients/:id`.
+#[component]
+pub fn PatientPage() -> impl IntoView {
+    let page = Resource::new(route_id("A patient"), |id| async move { patient_page(id?).await });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading patient…"</p> }>
+            {move || Suspend::new(async move { loaded(page.await, |page| view! { <PatientView page/> }) })}
+        </Suspense>
     }
 }
 

@@ -4,69 +4,54 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::error::AppError;
-use crate::api::plans::{LedgerRow, PlanPageData, RemovalReason, plan_page, usage_remove};
+use crate::api::plans::{LedgerRow, RemovalReason, plan_page, usage_remove};
 use crate::ui::format::stamp;
 use crate::ui::pages::patient::PlanCardView;
 use crate::ui::pages::plan_lifecycle::LifecyclePanel;
 use crate::ui::pages::plan_money::{CancelPanel, Payments, SettlementView};
 use crate::ui::route::{loaded, route_id};
 
-/// Route `/plans/:id`, the plan loading while the page's code does.
-pub struct PlanPage {
-    version: RwSignal<u32>,
-    plan: Resource<Result<PlanPageData, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for PlanPage {
-    fn data() -> Self {
-        let id = route_id("A plan");
-        let version = RwSignal::new(0u32);
-        let plan = Resource::new(move || (id(), version.get()), |(id, _)| async move { plan_page(id?).await });
-        Self { version, plan }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let PlanPage { version, plan } = this;
-        view! {
-            <Transition fallback=|| view! { <p class="loading">"Loading plan…"</p> }>
-                {move || Suspend::new(async move {
-                    loaded(plan.await, |page| {
-                            let detail = page.detail.clone();
-                            let running = detail.card.subscription.status.is_running();
-                            let name = detail.card.subscription.plan_name.clone();
-                            view! {
-                                <Title text=name.clone()/>
-                                <nav class="crumbs"><a href="/">"Patients"</a>" / "<span>{detail.client_name.clone()}</span>" / "<span>{name}</span></nav>
-                                {detail.transferred_to.map(|to| view! {
-                                    <p class="banner info" data-test="transferred">"What was left of this plan moved to another pet after a death. "
-                                        <a href=format!("/plans/{to}")>"Open the plan that took it over"</a></p>
-                                })}
-                                <PlanCardView card=detail.card.clone() link=false/>
-                                {detail.settlement.clone().map(|s| view! {
-                                    <section class="panel"><h3 class="panel-title">"Cancellation settlement"</h3><SettlementView settlement=s/></section>
-                                })}
-                                <Payments payments=detail.payments.clone() currency=page.clinic.currency.clone() version may_record=page.may_sell/>
-                                {page.may_sell.then(|| view! { <LifecyclePanel subscription_id=detail.card.subscription.id state=page.lifecycle version/> })}
-                                {(running && page.may_sell).then(|| view! { <CancelPanel subscription_id=detail.card.subscription.id version may_waive=page.may_waive/> })}
-                                <section class="panel history" data-test="history">
-                                    <h3 class="panel-title">"Usage history"</h3>
-                                    <table class="table">
-                                        <thead><tr><th>"When"</th><th>"Benefit"</th><th>"Pet · item"</th><th class="right">"Units"</th><th>"Source"</th><th>"By · note"</th><th></th></tr></thead>
-                                        <tbody>
-                                            {detail.history.into_iter().map(|row| view! { <HistoryRow row version/> }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </section>
-                            }
-                    })
-                })}
-            </Transition>
-        }
-        .into_any()
+/// Route `/plans/:id`.
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    let id = route_id("A plan");
+    let version = RwSignal::new(0u32);
+    let plan = Resource::new(move || (id(), version.get()), |(id, _)| async move { plan_page(id?).await });
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading plan…"</p> }>
+            {move || Suspend::new(async move {
+                loaded(plan.await, |page| {
+                        let detail = page.detail.clone();
+                        let running = detail.card.subscription.status.is_running();
+                        let name = detail.card.subscription.plan_name.clone();
+                        view! {
+                            <Title text=name.clone()/>
+                            <nav class="crumbs"><a href="/">"Patients"</a>" / "<span>{detail.client_name.clone()}</span>" / "<span>{name}</span></nav>
+                            {detail.transferred_to.map(|to| view! {
+                                <p class="banner info" data-test="transferred">"What was left of this plan moved to another pet after a death. "
+                                    <a href=format!("/plans/{to}")>"Open the plan that took it over"</a></p>
+                            })}
+                            <PlanCardView card=detail.card.clone() link=false/>
+                            {detail.settlement.clone().map(|s| view! {
+                                <section class="panel"><h3 class="panel-title">"Cancellation settlement"</h3><SettlementView settlement=s/></section>
+                            })}
+                            <Payments payments=detail.payments.clone() currency=page.clinic.currency.clone() version may_record=page.may_sell/>
+                            {page.may_sell.then(|| view! { <LifecyclePanel subscription_id=detail.card.subscription.id state=page.lifecycle version/> })}
+                            {(running && page.may_sell).then(|| view! { <CancelPanel subscription_id=detail.card.subscription.id version may_waive=page.may_waive/> })}
+                            <section class="panel history" data-test="history">
+                                <h3 class="panel-title">"Usage history"</h3>
+                                <table class="table">
+                                    <thead><tr><th>"When"</th><th>"Benefit"</th><th>"Pet · item"</th><th class="right">"Units"</th><th>"Source"</th><th>"By · note"</th><th></th></tr></thead>
+                                    <tbody>
+                                        {detail.history.into_iter().map(|row| view! { <HistoryRow row version/> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </section>
+                        }
+                })
+            })}
+        </Transition>
     }
 }
 

@@ -6,7 +6,6 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::schedule::{ScheduleView, VisitRow, schedule_page};
 use crate::domain::{SLOT_MINUTES, VisitStatus};
@@ -47,37 +46,27 @@ impl Board {
     }
 }
 
-/// Route `/schedule`.
-pub struct SchedulePage;
-
-#[lazy_route]
-impl LazyRoute for SchedulePage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_route: Self) -> AnyView {
-        let query = use_query_map();
-        let day = move || query.read().get("day");
-        let week = move || query.read().get("view").as_deref() == Some("week");
-        let board = Board {
-            slot: RwSignal::new(None),
-            selected: RwSignal::new(None),
-            notice: RwSignal::new(None),
-            version: RwSignal::new(0),
-        };
-        let page =
-            Resource::new(move || (day(), week(), board.version.get()), |(day, week, _)| schedule_page(day, week));
-        view! {
-            <Title text="Schedule"/>
-            <Transition fallback=|| view! { <p class="loading">"Loading the schedule…"</p> }>
-                {move || Suspend::new(async move {
-                    let week = week();
-                    loaded(page.await, move |page| view! { <ScheduleBoard page week board/> })
-                })}
-            </Transition>
-        }
-        .into_any()
+/// Route `/schedule` (`?day=2026-12-02&view=week`).
+#[component]
+pub fn SchedulePage() -> impl IntoView {
+    let query = use_query_map();
+    let day = move || query.read().get("day");
+    let week = move || query.read().get("view").as_deref() == Some("week");
+    let board = Board {
+        slot: RwSignal::new(None),
+        selected: RwSignal::new(None),
+        notice: RwSignal::new(None),
+        version: RwSignal::new(0),
+    };
+    let page = Resource::new(move || (day(), week(), board.version.get()), |(day, week, _)| schedule_page(day, week));
+    view! {
+        <Title text="Schedule"/>
+        <Transition fallback=|| view! { <p class="loading">"Loading the schedule…"</p> }>
+            {move || Suspend::new(async move {
+                let week = week();
+                loaded(page.await, move |page| view! { <ScheduleBoard page week board/> })
+            })}
+        </Transition>
     }
 }
 

@@ -4,38 +4,24 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
-use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::error::AppError;
-use crate::api::selling::{SellPage as SellOptions, TemplateOffer, sell_options, sell_plan};
+use crate::api::selling::{SellPage, TemplateOffer, sell_options, sell_plan};
 use crate::domain::Billing;
 use crate::ui::route::{loaded, route_id};
 
-/// Route `/patients/:id/sell`, the offers loading while the page's code does.
-pub struct SellPlanPage {
-    options: Resource<Result<SellOptions, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for SellPlanPage {
-    fn data() -> Self {
-        let options = Resource::new(route_id("A patient"), |id| async move { sell_options(id?).await });
-        Self { options }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let SellPlanPage { options } = this;
-        view! {
-            <Suspense fallback=|| view! { <p class="loading">"Loading plans…"</p> }>
-                {move || Suspend::new(async move { loaded(options.await, |page| view! { <SellForm page/> }) })}
-            </Suspense>
-        }
-        .into_any()
+/// Route `/patients/:id/sell`.
+#[component]
+pub fn SellPlanPage() -> impl IntoView {
+    let options = Resource::new(route_id("A patient"), |id| async move { sell_options(id?).await });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading plans…"</p> }>
+            {move || Suspend::new(async move { loaded(options.await, |page| view! { <SellForm page/> }) })}
+        </Suspense>
     }
 }
 
 #[component]
-fn SellForm(page: SellOptions) -> impl IntoView {
+fn SellForm(page: SellPage) -> impl IntoView {
     let patient = page.patient.clone();
     let picked = RwSignal::new(page.templates.iter().find(|t| t.ineligible.is_none()).map(|t| t.id));
     let starts_on = RwSignal::new(page.clinic.today.to_string());

@@ -4,56 +4,41 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::error::AppError;
-use crate::api::settings::{ClinicSettings, PlanRules, SaveClinic, SaveRules, SettingsPage as Settings, load_settings};
+use crate::api::settings::{ClinicSettings, PlanRules, SaveClinic, SaveRules, load_settings};
 use crate::ui::route::loaded;
 
-/// Route `/settings`, the settings loading while the page's code does.
-pub struct SettingsPage {
-    added: RwSignal<u32>,
-    page: Resource<Result<Settings, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for SettingsPage {
-    fn data() -> Self {
-        // Reloaded only when a clinic is added: a rejected form must keep
-        // what was typed, and saved forms already show what they hold.
-        let added = RwSignal::new(0u32);
-        let page = Resource::new(move || added.get(), |_| load_settings());
-        Self { added, page }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let SettingsPage { added, page } = this;
-        view! {
-            <Title text="Settings"/>
-            <section class="page-head"><div>
-                <p class="eyebrow">"Manager"</p>
-                <h1>"Settings"</h1>
-                <p class="lede">"Clinics, currency and time zone, and the rules every plan follows."</p>
-            </div></section>
-            <Suspense fallback=|| view! { <p class="loading">"Loading settings…"</p> }>
-                {move || Suspend::new(async move {
-                    loaded(page.await, move |page| view! {
-                        <h2 class="section-title">{page.organisation_name.clone()}" · clinics"</h2>
-                        {page.clinics.into_iter().map(|c| view! { <ClinicForm clinic=c added/> }).collect_view()}
-                        <details class="panel form-panel">
-                            <summary class="panel-title">"Add a clinic"</summary>
-                            <ClinicFields clinic=ClinicSettings {
-                                currency: "EUR".into(), time_zone: "Europe/Amsterdam".into(),
-                                member_tag_label: "Plan member".into(), import_code_prefix: "WP".into(), ..Default::default()
-                            } added label="Add clinic"/>
-                        </details>
-                        <h2 class="section-title">"Plan rules"</h2>
-                        <RulesForm rules=page.rules/>
-                    })
-                })}
-            </Suspense>
-        }
-        .into_any()
+/// Route `/settings`.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    // Reloaded only when a clinic is added: a rejected form must keep
+    // what was typed, and saved forms already show what they hold.
+    let added = RwSignal::new(0u32);
+    let page = Resource::new(move || added.get(), |_| load_settings());
+    view! {
+        <Title text="Settings"/>
+        <section class="page-head"><div>
+            <p class="eyebrow">"Manager"</p>
+            <h1>"Settings"</h1>
+            <p class="lede">"Clinics, currency and time zone, and the rules every plan follows."</p>
+        </div></section>
+        <Suspense fallback=|| view! { <p class="loading">"Loading settings…"</p> }>
+            {move || Suspend::new(async move {
+                loaded(page.await, move |page| view! {
+                    <h2 class="section-title">{page.organisation_name.clone()}" · clinics"</h2>
+                    {page.clinics.into_iter().map(|c| view! { <ClinicForm clinic=c added/> }).collect_view()}
+                    <details class="panel form-panel">
+                        <summary class="panel-title">"Add a clinic"</summary>
+                        <ClinicFields clinic=ClinicSettings {
+                            currency: "EUR".into(), time_zone: "Europe/Amsterdam".into(),
+                            member_tag_label: "Plan member".into(), import_code_prefix: "WP".into(), ..Default::default()
+                        } added label="Add clinic"/>
+                    </details>
+                    <h2 class="section-title">"Plan rules"</h2>
+                    <RulesForm rules=page.rules/>
+                })
+            })}
+        </Suspense>
     }
 }
 

@@ -5,9 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
-use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::error::AppError;
 use crate::api::invoices::invoice_start;
 use crate::api::soap::{SoapSave, SoapView, soap_load};
 use crate::ui::badges::{MemberTag, PetAvatar};
@@ -21,30 +19,18 @@ use crate::ui::desk::tracker::TrackerTable;
 use crate::ui::format::date;
 use crate::ui::route::{loaded, route_id};
 
-/// Route `/soap/:id`, its plan loading while the page's code does.
-pub struct SoapPage {
-    soap: Resource<Result<SoapView, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for SoapPage {
-    fn data() -> Self {
-        let soap = Resource::new(route_id("A SOAP plan"), |id| async move {
-            // Coming back before the last page's save finished: load what it saved.
-            drafts_saved().await;
-            soap_load(id?).await
-        });
-        Self { soap }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let SoapPage { soap } = this;
-        view! {
-            <Suspense fallback=|| view! { <p class="loading">"Loading SOAP plan…"</p> }>
-                {move || Suspend::new(async move { loaded(soap.await, |view| view! { <SoapEditor view/> }) })}
-            </Suspense>
-        }
-        .into_any()
+/// Route `/soap/:id`.
+#[component]
+pub fn SoapPage() -> impl IntoView {
+    let soap = Resource::new(route_id("A SOAP plan"), |id| async move {
+        // Coming back before the last page's save finished: load what it saved.
+        drafts_saved().await;
+        soap_load(id?).await
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading SOAP plan…"</p> }>
+            {move || Suspend::new(async move { loaded(soap.await, |view| view! { <SoapEditor view/> }) })}
+        </Suspense>
     }
 }
 

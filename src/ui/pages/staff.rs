@@ -5,7 +5,6 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::staff::{InviteStaff, StaffMember, staff_list, update_staff};
 use crate::domain::Role;
@@ -13,58 +12,49 @@ use crate::ui::format::stamp;
 use crate::ui::route::loaded;
 
 /// Route `/staff`.
-pub struct StaffPage;
-
-#[lazy_route]
-impl LazyRoute for StaffPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_route: Self) -> AnyView {
-        let invite = ServerAction::<InviteStaff>::new();
-        let changed = RwSignal::new(0u32);
-        let invited = RwSignal::new(0u32);
-        Effect::new(move |_| {
-            if let Some(Ok(_)) = invite.value().get() {
-                invited.update(|n| *n += 1);
-            }
-        });
-        let list = Resource::new(move || (changed.get(), invited.get()), |_| staff_list());
-        view! {
-            <Title text="Staff"/>
-            <section class="page-head"><div><p class="eyebrow">"Manager"</p><h1>"Staff"</h1>
-                <p class="lede">"Managers set up templates and settings and may waive settlements; vets and receptionists work the desk."</p></div></section>
-            <Suspense fallback=|| view! { <p class="loading">"Loading staff…"</p> }>
-                {move || Suspend::new(async move {
-                    loaded(list.await, move |rows| view! {
-                        <section class="panel">
-                            <table class="table staff" data-test="staff">
-                                <thead><tr><th>"Name"</th><th>"Role"</th><th>"Status"</th><th>"Last sign-in"</th><th></th></tr></thead>
-                                <tbody>{rows.into_iter().map(|m| view! { <StaffRow member=m changed/> }).collect_view()}</tbody>
-                            </table>
-                        </section>
-                    })
-                })}
-            </Suspense>
-            <section class="panel form-panel">
-                <h3 class="panel-title">"Invite a colleague"</h3>
-                <ActionForm action=invite attr:class="form-grid">
-                    <label class="field"><span>"Name"</span><input name="name" required maxlength="80" data-test="invite-name"/></label>
-                    <label class="field"><span>"Email"</span><input name="email" type="email" required maxlength="254" data-test="invite-email"/></label>
-                    <label class="field"><span>"Role"</span><select name="role" data-test="invite-role">
-                        <option value="receptionist">"Receptionist"</option><option value="vet">"Vet"</option><option value="manager">"Manager"</option>
-                    </select></label>
-                    <div class="actions"><button class="button" type="submit" data-test="invite">"Send invitation"</button></div>
-                    {move || match invite.value().get() {
-                        Some(Ok(_)) => Some(view! { <p class="banner success" role="status">"Invitation sent. The link works for 7 days."</p> }.into_any()),
-                        Some(Err(e)) => Some(view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any()),
-                        None => None,
-                    }}
-                </ActionForm>
-            </section>
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let invite = ServerAction::<InviteStaff>::new();
+    let changed = RwSignal::new(0u32);
+    let invited = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = invite.value().get() {
+            invited.update(|n| *n += 1);
         }
-        .into_any()
+    });
+    let list = Resource::new(move || (changed.get(), invited.get()), |_| staff_list());
+    view! {
+        <Title text="Staff"/>
+        <section class="page-head"><div><p class="eyebrow">"Manager"</p><h1>"Staff"</h1>
+            <p class="lede">"Managers set up templates and settings and may waive settlements; vets and receptionists work the desk."</p></div></section>
+        <Suspense fallback=|| view! { <p class="loading">"Loading staff…"</p> }>
+            {move || Suspend::new(async move {
+                loaded(list.await, move |rows| view! {
+                    <section class="panel">
+                        <table class="table staff" data-test="staff">
+                            <thead><tr><th>"Name"</th><th>"Role"</th><th>"Status"</th><th>"Last sign-in"</th><th></th></tr></thead>
+                            <tbody>{rows.into_iter().map(|m| view! { <StaffRow member=m changed/> }).collect_view()}</tbody>
+                        </table>
+                    </section>
+                })
+            })}
+        </Suspense>
+        <section class="panel form-panel">
+            <h3 class="panel-title">"Invite a colleague"</h3>
+            <ActionForm action=invite attr:class="form-grid">
+                <label class="field"><span>"Name"</span><input name="name" required maxlength="80" data-test="invite-name"/></label>
+                <label class="field"><span>"Email"</span><input name="email" type="email" required maxlength="254" data-test="invite-email"/></label>
+                <label class="field"><span>"Role"</span><select name="role" data-test="invite-role">
+                    <option value="receptionist">"Receptionist"</option><option value="vet">"Vet"</option><option value="manager">"Manager"</option>
+                </select></label>
+                <div class="actions"><button class="button" type="submit" data-test="invite">"Send invitation"</button></div>
+                {move || match invite.value().get() {
+                    Some(Ok(_)) => Some(view! { <p class="banner success" role="status">"Invitation sent. The link works for 7 days."</p> }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any()),
+                    None => None,
+                }}
+            </ActionForm>
+        </section>
     }
 }
 

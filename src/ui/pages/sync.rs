@@ -6,81 +6,71 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-use leptos_router::{LazyRoute, lazy_route};
 
 use super::sync_folder::FolderPanel;
 use super::sync_mappings::MappingsPanel;
 use super::sync_tokens::TokensPanel;
 use crate::api::sync::{
-    Choice, ExceptionRow, OverUsageFilter, OverUsageRow, SyncPage as SyncData, SyncRun, decide_over_usage,
-    load_sync_page, map_sync_code, map_sync_patient, retry_sync,
+    Choice, ExceptionRow, OverUsageFilter, OverUsageRow, SyncPage, SyncRun, decide_over_usage, load_sync_page,
+    map_sync_code, map_sync_patient, retry_sync,
 };
 use crate::ui::format::stamp;
 use crate::ui::route::loaded;
 
 /// Route `/sync`.
-pub struct SyncPage;
-
-#[lazy_route]
-impl LazyRoute for SyncPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_route: Self) -> AnyView {
-        let query = use_query_map();
-        let changed = RwSignal::new(0u32);
-        let page = Resource::new(
-            move || (query.get(), changed.get()),
-            |(q, _)| {
-                let run = q.get("run").and_then(|r| r.parse().ok());
-                let filter = OverUsageFilter {
-                    from: q.get("from"),
-                    until: q.get("until"),
-                    plan: q.get("plan").and_then(|p| p.parse().ok()),
-                    all: q.get("all").is_some_and(|a| a == "on"),
-                };
-                load_sync_page(run, filter)
-            },
-        );
-        let problem = move || query.get().get("problem");
-        // What a panel reports after reloading the page's data lives out here:
-        // the panels are made anew by the reload.
-        let folder_notice = RwSignal::new(None::<Result<String, String>>);
-        let retry_notice = RwSignal::new(None::<Result<SyncRun, String>>);
-        let token_notice = RwSignal::new(None::<Result<String, String>>);
-        view! {
-            <Title text="Practice system sync"/>
-            <Suspense fallback=|| view! { <p class="loading">"Loading sync…"</p> }>
-                {move || Suspend::new(async move {
-                    loaded(page.await, move |data: SyncData| view! {
-                        <section class="page-head"><div><p class="eyebrow">"Manager · " {data.clinic_name.clone()}</p>
-                            <h1>"Practice system sync"</h1>
-                            <p class="lede">"Invoice lines from your practice system count toward plans when their code starts with "
-                                <strong>{data.prefix.clone()}</strong>". Each line counts once however often it arrives; a changed line posts the difference, and voids and corrections give uses back."</p></div></section>
-                        <section class="panel form-panel">
-                            <h3 class="panel-title">"Import an export"</h3>
-                            <form method="post" action="/sync/upload" enctype="multipart/form-data" class="form-grid upload">
-                                <label class="field"><span>"CSV file"</span>
-                                    <input type="file" name="file" accept=".csv,text/csv" required data-test="sync-file"/></label>
-                                <div class="actions"><button class="button" type="submit" data-test="sync-import">"Import"</button></div>
-                            </form>
-                            <p class="muted small">"Columns: invoice_id, line_id, invoice_date (2026-11-23), patient_id, code, quantity; status (final, deleted or void) and description may follow. Up to "
-                                {data.max_file_mib}" MiB. A file with a mistake applies nothing and says which line to fix."</p>
-                            {problem().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
-                            {data.shown_run.clone().map(|run| view! { <RunBanner run/> })}
-                        </section>
-                        <FolderPanel folder=data.folder.clone() changed message=folder_notice/>
-                        <OverUsagePanel rows=data.over_usage.clone() plans=data.plans.clone() changed/>
-                        <ExceptionsPanel rows=data.exceptions.clone() items=data.items.clone() patients=data.patients.clone() changed outcome=retry_notice/>
-                        <MappingsPanel items=data.items.clone() patients=data.patients.clone()/>
-                        <HistoryPanel runs=data.runs.clone()/>
-                        <TokensPanel tokens=data.tokens.clone() changed made=token_notice/>
-                    })
-                })}
-            </Suspense>
-        }
-        .into_any()
+#[component]
+pub fn SyncPage() -> impl IntoView {
+    let query = use_query_map();
+    let changed = RwSignal::new(0u32);
+    let page = Resource::new(
+        move || (query.get(), changed.get()),
+        |(q, _)| {
+            let run = q.get("run").and_then(|r| r.parse().ok());
+            let filter = OverUsageFilter {
+                from: q.get("from"),
+                until: q.get("until"),
+                plan: q.get("plan").and_then(|p| p.parse().ok()),
+                all: q.get("all").is_some_and(|a| a == "on"),
+            };
+            load_sync_page(run, filter)
+        },
+    );
+    let problem = move || query.get().get("problem");
+    // What a panel reports after reloading the page's data lives out here:
+    // the panels are made anew by the reload.
+    let folder_notice = RwSignal::new(None::<Result<String, String>>);
+    let retry_notice = RwSignal::new(None::<Result<SyncRun, String>>);
+    let token_notice = RwSignal::new(None::<Result<String, String>>);
+    view! {
+        <Title text="Practice system sync"/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading sync…"</p> }>
+            {move || Suspend::new(async move {
+                loaded(page.await, move |data: SyncPage| view! {
+                    <section class="page-head"><div><p class="eyebrow">"Manager · " {data.clinic_name.clone()}</p>
+                        <h1>"Practice system sync"</h1>
+                        <p class="lede">"Invoice lines from your practice system count toward plans when their code starts with "
+                            <strong>{data.prefix.clone()}</strong>". Each line counts once however often it arrives; a changed line posts the difference, and voids and corrections give uses back."</p></div></section>
+                    <section class="panel form-panel">
+                        <h3 class="panel-title">"Import an export"</h3>
+                        <form method="post" action="/sync/upload" enctype="multipart/form-data" class="form-grid upload">
+                            <label class="field"><span>"CSV file"</span>
+                                <input type="file" name="file" accept=".csv,text/csv" required data-test="sync-file"/></label>
+                            <div class="actions"><button class="button" type="submit" data-test="sync-import">"Import"</button></div>
+                        </form>
+                        <p class="muted small">"Columns: invoice_id, line_id, invoice_date (2026-11-23), patient_id, code, quantity; status (final, deleted or void) and description may follow. Up to "
+                            {data.max_file_mib}" MiB. A file with a mistake applies nothing and says which line to fix."</p>
+                        {problem().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
+                        {data.shown_run.clone().map(|run| view! { <RunBanner run/> })}
+                    </section>
+                    <FolderPanel folder=data.folder.clone() changed message=folder_notice/>
+                    <OverUsagePanel rows=data.over_usage.clone() plans=data.plans.clone() changed/>
+                    <ExceptionsPanel rows=data.exceptions.clone() items=data.items.clone() patients=data.patients.clone() changed outcome=retry_notice/>
+                    <MappingsPanel items=data.items.clone() patients=data.patients.clone()/>
+                    <HistoryPanel runs=data.runs.clone()/>
+                    <TokensPanel tokens=data.tokens.clone() changed made=token_notice/>
+                })
+            })}
+        </Suspense>
     }
 }
 

@@ -5,85 +5,57 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
-use leptos_router::{LazyRoute, lazy_route};
 
-use crate::api::error::AppError;
-use crate::api::templates::{
-    BenefitDraft, TemplateEditor, TemplateSummary, load_template, save_template, template_list,
-};
+use crate::api::templates::{BenefitDraft, TemplateEditor, load_template, save_template, template_list};
 use crate::domain::Billing;
 use crate::ui::route::{loaded, route_id};
 
-/// Route `/templates`, the list loading while the page's code does.
-pub struct TemplatesPage {
-    list: Resource<Result<Vec<TemplateSummary>, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for TemplatesPage {
-    fn data() -> Self {
-        let list = Resource::new(|| (), |_| template_list());
-        Self { list }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let TemplatesPage { list } = this;
-        view! {
-            <Title text="Plan templates"/>
-            <section class="page-head">
-                <div><p class="eyebrow">"Manager"</p><h1>"Plan templates"</h1>
-                    <p class="lede">"What the desk can sell. Editing a template never changes plans already sold."</p></div>
-                <a class="button" href="/templates/0" data-test="new-template">"New template"</a>
-            </section>
-            <Suspense fallback=|| view! { <p class="loading">"Loading templates…"</p> }>
-                {move || Suspend::new(async move {
-                    loaded(list.await, |rows| view! {
-                        <section class="panel">
-                            <table class="table" data-test="templates">
-                                <thead><tr><th>"Template"</th><th>"For"</th><th class="right">"Price"</th><th>"Term"</th><th class="right">"Running"</th><th>"Status"</th></tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|t| view! {
-                                        <tr data-test="template-row">
-                                            <td><a href=format!("/templates/{}", t.id)><strong>{t.name.clone()}</strong></a>
-                                                <div class="muted small">{t.kind.clone()}{t.window.clone().map(|w| format!(" · {w}"))}</div></td>
-                                            <td>{t.audience.clone()}</td>
-                                            <td class="right">{t.price.0.to_string()}</td>
-                                            <td>{t.term_months.map_or("Open-ended".to_string(), |m| format!("{m} months"))}</td>
-                                            <td class="right">{t.running}</td>
-                                            <td>{if t.active { view! { <span class="pill pill-good">"On sale"</span> } } else { view! { <span class="pill pill-muted">"Withdrawn"</span> } }}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </section>
-                    })
-                })}
-            </Suspense>
-        }
-        .into_any()
+/// Route `/templates`.
+#[component]
+pub fn TemplatesPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| template_list());
+    view! {
+        <Title text="Plan templates"/>
+        <section class="page-head">
+            <div><p class="eyebrow">"Manager"</p><h1>"Plan templates"</h1>
+                <p class="lede">"What the desk can sell. Editing a template never changes plans already sold."</p></div>
+            <a class="button" href="/templates/0" data-test="new-template">"New template"</a>
+        </section>
+        <Suspense fallback=|| view! { <p class="loading">"Loading templates…"</p> }>
+            {move || Suspend::new(async move {
+                loaded(list.await, |rows| view! {
+                    <section class="panel">
+                        <table class="table" data-test="templates">
+                            <thead><tr><th>"Template"</th><th>"For"</th><th class="right">"Price"</th><th>"Term"</th><th class="right">"Running"</th><th>"Status"</th></tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|t| view! {
+                                    <tr data-test="template-row">
+                                        <td><a href=format!("/templates/{}", t.id)><strong>{t.name.clone()}</strong></a>
+                                            <div class="muted small">{t.kind.clone()}{t.window.clone().map(|w| format!(" · {w}"))}</div></td>
+                                        <td>{t.audience.clone()}</td>
+                                        <td class="right">{t.price.0.to_string()}</td>
+                                        <td>{t.term_months.map_or("Open-ended".to_string(), |m| format!("{m} months"))}</td>
+                                        <td class="right">{t.running}</td>
+                                        <td>{if t.active { view! { <span class="pill pill-good">"On sale"</span> } } else { view! { <span class="pill pill-muted">"Withdrawn"</span> } }}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }
 
-/// Route `/templates/:id`, the template loading while the page's code does.
-pub struct TemplateEditorPage {
-    editor: Resource<Result<TemplateEditor, AppError>>,
-}
-
-#[lazy_route]
-impl LazyRoute for TemplateEditorPage {
-    fn data() -> Self {
-        let editor = Resource::new(route_id("A template"), |id| async move { load_template(id?).await });
-        Self { editor }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let TemplateEditorPage { editor } = this;
-        view! {
-            <Suspense fallback=|| view! { <p class="loading">"Loading the template…"</p> }>
-                {move || Suspend::new(async move { loaded(editor.await, |editor| view! { <EditorForm editor/> }) })}
-            </Suspense>
-        }
-        .into_any()
+/// Route `/templates/:id`.
+#[component]
+pub fn TemplateEditorPage() -> impl IntoView {
+    let editor = Resource::new(route_id("A template"), |id| async move { load_template(id?).await });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the template…"</p> }>
+            {move || Suspend::new(async move { loaded(editor.await, |editor| view! { <EditorForm editor/> }) })}
+        </Suspense>
     }
 }
 
