@@ -85,7 +85,7 @@ test("when a pet dies its plan holds, and what is left moves to the household's 
   await snapshot(page, "patient-deceased");
   await page.locator('[data-test="transfer-go"]').click();
   await expect(page).toHaveURL(/\/plans\/\d+$/);
-  // The patient page stays until the plan page's code and data are in.
+  // The address changes before the plan page has loaded: wait for the page itself.
   await expect(page.locator('[data-test="history"]')).toBeVisible();
   await expect(page.locator('[data-test="plan-card"]')).toContainText("Wellness plan for Saar");
   await expect(page.locator('[data-test="history"]')).toContainText("Transfer");
