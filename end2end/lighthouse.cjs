@@ -109,7 +109,15 @@ function lighthouse(page, url, cookie) {
     lcpMs: Math.round(audits["largest-contentful-paint"].numericValue),
     tbtMs: Math.round(audits["total-blocking-time"].numericValue),
     bytes: Math.round(audits["total-byte-weight"].numericValue),
+    lcpElement: lcpElement(audits),
   };
+}
+
+/** Which element Lighthouse took as the largest paint, to know what to make faster. */
+function lcpElement(audits) {
+  const items = audits["largest-contentful-paint-element"]?.details?.items ?? [];
+  const node = items.flatMap((item) => item.items ?? [item]).find((item) => item.node)?.node;
+  return node ? `${node.nodeLabel ?? ""} (${node.selector ?? "?"})`.slice(0, 120) : "unknown";
 }
 
 async function main() {
@@ -139,7 +147,7 @@ async function main() {
       console.log(
         `lighthouse ${page.name.padEnd(10)} ${page.preset.padEnd(8)} performance ${r.score}, LCP ${(r.lcpMs / 1000).toFixed(
           2,
-        )} s, TBT ${r.tbtMs} ms, ${(r.bytes / 1024).toFixed(0)} KB`,
+        )} s, TBT ${r.tbtMs} ms, ${(r.bytes / 1024).toFixed(0)} KB; largest paint: ${r.lcpElement}`,
       );
     }
   } finally {
