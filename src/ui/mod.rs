@@ -46,7 +46,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet id="leptos" options=options.clone()/>
-                <HydrationScripts options/>
+                // The WASM is preloaded at low priority and hydrates when the
+                // browser is idle: on a slow line the CSS and the first paint
+                // go first. (Not preloading at all pleased Lighthouse's model
+                // but made pages interactive a second later in a throttled
+                // Chromium, for the same first paint.)
+                <HydrationScripts options defer=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -61,11 +66,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // Effects run only in the browser, after hydration: mark the page so
-    // tests (and curious people) can tell the WASM is in charge.
+    // tests (and curious people) can tell the WASM is in charge. The mark
+    // waits one frame, so the pages' suspended parts (whose data came with
+    // the HTML, resolved in the tasks hydration queued) have their handlers
+    // too: a click right after the mark is never lost.
     Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
+        request_animation_frame(|| {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        });
     });
     view! {
         <Title formatter=|page: String| if page.is_empty() { "CareCount".to_string() } else { format!("{page} · CareCount") }/>
