@@ -69,7 +69,7 @@ pub fn App() -> impl IntoView {
     // tests (and curious people) can tell the WASM is in charge. The mark
     // waits one frame, so the pages' suspended parts (whose data came with
     // the HTML, resolved in the tasks hydration queued) have their handlers
-    // too: a click right after the mark is never lost.
+    // too: a click right after the mark is not lost to a part still hydrating.
     Effect::new(|_| {
         request_animation_frame(|| {
             if let Some(body) = document().body() {
