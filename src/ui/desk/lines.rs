@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::state::{DeskState, LineState};
 use crate::api::desk::PatientBrief;
-use crate::domain::{Currency, LineCoverage, Tracker, UnitChoice, left_text, plural};
+use crate::domain::{BadgeState, Currency, LineCoverage, Tracker, UnitChoice, left_text, plural};
 use crate::ui::badges::BenefitBadge;
 
 /// Which columns a page shows.
@@ -47,10 +47,12 @@ pub fn LineTable(state: DeskState, currency: Currency, columns: LineColumns) -> 
 #[component]
 fn LineRow(state: DeskState, line: LineState, columns: LineColumns, currency: Currency) -> impl IntoView {
     let key = line.key;
-    let outcome = move || {
+    // A keystroke counts the whole draft again, but through these memos only
+    // the rows whose outcome or badge changed touch the page.
+    let outcome = Memo::new(move |_| {
         let index = state.lines.with(|lines| lines.iter().position(|l| l.key == key));
         state.computed.with(|c| index.and_then(|i| c.lines.get(i).cloned()))
-    };
+    });
     let units = line.item.units.clone();
     let has_subunit = units.subunit.is_some();
     let unit_names = (plural(&units.unit, 2), units.subunit.as_ref().map(|s| plural(&s.name, 2)).unwrap_or_default());
@@ -58,14 +60,12 @@ fn LineRow(state: DeskState, line: LineState, columns: LineColumns, currency: Cu
     let code = item.code.clone();
     let patients = columns.patients.clone();
     let badge_units = units.clone();
-    let badge = move || {
-        let outcome = outcome();
-        let tracker = state.computed.with(|c| c.tracker.clone());
-        line_badge(outcome.as_ref(), &tracker, &badge_units)
-    };
+    let badge = Memo::new(move |_| {
+        outcome.with(|outcome| state.computed.with(|c| line_badge(outcome.as_ref(), &c.tracker, &badge_units)))
+    });
     let price_currency = currency.clone();
-    let price = move || outcome().and_then(Result::ok).map(|c| (c.gross, c.net, c.discount));
-    let note = move || match outcome() {
+    let price = move || outcome.get().and_then(Result::ok).map(|c| (c.gross, c.net, c.discount));
+    let note = move || match outcome.get() {
         Some(Ok(c)) => (c.explanation.clone(), false),
         Some(Err(message)) => (message, true),
         None => (String::new(), false),
@@ -135,7 +135,7 @@ fn LineRow(state: DeskState, line: LineState, columns: LineColumns, currency: Cu
                         />
                     </td>
                 })}
-                <td class="badge-cell" data-test="line-badge">{badge}</td>
+                <td class="badge-cell" data-test="line-badge">{move || badge_view(badge.get())}</td>
                 <td class="right price-cell" data-test="line-price">
                     {move || price().map(|(gross, net, off)| {
                         let show_gross = off.0 != rust_decimal::Decimal::ZERO;
@@ -159,30 +159,53 @@ fn LineRow(state: DeskState, line: LineState, columns: LineColumns, currency: Cu
     }
 }
 
+/// What a line's badge shows.
+#[derive(Clone, Debug, PartialEq)]
+enum LineBadge {
+    /// Nothing yet: the line has no outcome, or a problem.
+    Nothing,
+    /// No plan covers the item.
+    RegularPrice,
+    /// The first benefit it asked of, as it stands after the whole draft.
+    Plan { state: BadgeState, text: String, plan_name: String },
+}
+
 /// The line's badge: the first benefit it asked of, as it stands after the
 /// whole draft; or "Regular price" when no plan covers the item.
 fn line_badge(
     outcome: Option<&Result<LineCoverage, String>>,
     tracker: &Tracker,
     units: &crate::domain::UnitSpec,
-) -> AnyView {
-    let Some(Ok(line)) = outcome else { return ().into_any() };
+) -> LineBadge {
+    let Some(Ok(line)) = outcome else { return LineBadge::Nothing };
     let row = line
         .asked
         .first()
         .and_then(|(sub, benefit)| tracker.rows.iter().find(|r| r.subscription_id == *sub && r.benefit_id == *benefit));
     match row {
-        Some(row) => {
-            let text = left_text(row.limit, row.remaining_after, units);
+        Some(row) => LineBadge::Plan {
+            state: row.badge,
+            text: left_text(row.limit, row.remaining_after, units),
+            plan_name: row.plan_name.clone(),
+        },
+        None => LineBadge::RegularPrice,
+    }
+}
+
+fn badge_view(badge: LineBadge) -> AnyView {
+    match badge {
+        LineBadge::Nothing => ().into_any(),
+        LineBadge::RegularPrice => view! { <span class="muted small">"Regular price"</span> }.into_any(),
+        LineBadge::Plan { state, text, plan_name } => {
+            let title = plan_name.clone();
             view! {
-                <span class="line-plan" title=row.plan_name.clone()>
-                    <BenefitBadge state=row.badge text=text/>
-                    <span class="muted small plan-name">{row.plan_name.clone()}</span>
+                <span class="line-plan" title=title>
+                    <BenefitBadge state=state text=text/>
+                    <span class="muted small plan-name">{plan_name}</span>
                 </span>
             }
             .into_any()
         }
-        None => view! { <span class="muted small">"Regular price"</span> }.into_any(),
     }
 }
 
