@@ -65,7 +65,7 @@ e2e-deps:
 ## ---- run ----
 
 build: tools
-	cargo leptos build --release --precompress
+	./tools/build-site.sh --release
 
 run: build
 	@echo
@@ -86,6 +86,9 @@ lint:
 	cargo clippy --features ssr --all-targets -- -D warnings
 	@# The browser half, counting core included, must build for wasm32.
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+	@# So must the bundles of the other areas (src/ui/areas.rs).
+	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-portal -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-manager -- -D warnings
 
 # Outer time limits: a hang fails the run instead of stalling it. The
 # property and model tests draw from a fixed seed here, so a run is
@@ -95,9 +98,10 @@ PROPTEST_SEED ?= 20261123
 unit:
 	PROPTEST_RNG_SEED=$(PROPTEST_SEED) timeout 1800 cargo test --features ssr
 
-# A build that fails says how much disk was left: a full disk is the one
-# cause that no compiler message names.
-LEPTOS_BUILD := cargo leptos build || { echo "cargo leptos build failed; disk left:"; df -h . /tmp; exit 1; }
+# The site with one bundle per area of the product (tools/build-site.sh). A
+# build that fails says how much disk was left: a full disk is the one cause
+# that no compiler message names.
+LEPTOS_BUILD := ./tools/build-site.sh
 
 e2e: tools chromium e2e-deps
 	$(LEPTOS_BUILD)
@@ -118,7 +122,7 @@ test: tools chromium e2e-deps lint unit e2e api-schema bench-smoke
 # build that `e2e` made.
 bench-smoke: tools chromium e2e-deps
 	timeout 900 cargo test --features ssr --benches
-	cargo leptos build
+	$(LEPTOS_BUILD)
 	@# The page-type benchmark (bench/pages.spec.ts) runs in `make bench` only
 	@# for now: its patient-page filter probe timed out once on a clean clone.
 	cd end2end && BENCH_SMOKE=1 CHROMIUM_PATH=$(CHROMIUM) timeout 600 npx playwright test --config bench.config.ts soap-recompute
@@ -129,7 +133,7 @@ bench-smoke: tools chromium e2e-deps
 # type under a throttled line, and Lighthouse.
 bench: tools chromium e2e-deps
 	cargo bench --features ssr
-	cargo leptos build --release --precompress
+	./tools/build-site.sh --release
 	@./tools/bundle-size.sh target/site/pkg
 	cd end2end && E2E_PROFILE=release CHROMIUM_PATH=$(CHROMIUM) npx playwright test --config bench.config.ts
 	cd end2end && E2E_PROFILE=release CHROMIUM_PATH=$(CHROMIUM) node lighthouse.cjs

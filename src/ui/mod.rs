@@ -1,5 +1,6 @@
 //! Pages and components, rendered on the server and hydrated in the browser.
 
+pub mod areas;
 pub mod badges;
 pub mod debounce;
 pub mod desk;
@@ -8,31 +9,21 @@ pub mod healthcard;
 pub mod layout;
 pub mod pages;
 pub mod route;
+pub mod routes;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use areas::Area;
 use layout::{AppHeader, NotFound};
-use pages::account::{ForgotPage, LoginPage, ResetPage};
-use pages::carry_over_file::CarryOverFilePage;
-use pages::client_packs::ClientPacksPage;
-use pages::daycare::DaycarePage;
-use pages::home::HomePage;
-use pages::invoice::InvoicePage;
-use pages::invoice_final::InvoicePrintPage;
-use pages::lists::ListsPage;
-use pages::patient::PatientPage;
-use pages::plan::PlanPage;
-use pages::portal::PortalPage;
-use pages::schedule::SchedulePage;
-use pages::sell::SellPlanPage;
-use pages::settings::SettingsPage;
-use pages::soap::SoapPage;
-use pages::staff::StaffPage;
-use pages::sync::SyncPage;
-use pages::templates::{TemplateEditorPage, TemplatesPage};
+use routes::desk::{
+    ClientPacksPage, DaycarePage, HomePage, InvoicePage, InvoicePrintPage, ListsPage, PatientPage, PlanPage,
+    SchedulePage, SellPlanPage, SoapPage,
+};
+use routes::manager::{CarryOverFilePage, SettingsPage, StaffPage, SyncPage, TemplateEditorPage, TemplatesPage};
+use routes::portal::{ForgotPage, LoginPage, PortalPage, ResetPage};
 
 /// The HTML document around the app (server only renders it).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // go first. (Not preloading at all pleased Lighthouse's model
                 // but made pages interactive a second later in a throttled
                 // Chromium, for the same first paint.)
-                <HydrationScripts options defer=true/>
+                <HydrationScripts options=area_bundle(&options) defer=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -59,6 +50,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The options that point the hydration scripts at the bundle of the
+/// requested page's area (`areas.rs`).
+fn area_bundle(options: &LeptosOptions) -> LeptosOptions {
+    // The browser never renders the document around the app.
+    #[cfg(feature = "ssr")]
+    let area = use_context::<axum::http::request::Parts>().map_or(Area::Desk, |parts| Area::of_path(parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let area = Area::Desk;
+    let mut options = options.clone();
+    options.output_name = area.bundle_name().into();
+    options.hash_file = area.hash_file().into();
+    options
 }
 
 /// The application: header and routed pages.
@@ -82,6 +87,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <AppHeader/>
             <main class="page">
+                // One route tree for the server and every bundle; a bundle
+                // carries only its own area's pages (routes.rs).
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/patients/:id") view=PatientPage ssr=SsrMode::Async/>

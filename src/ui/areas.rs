@@ -1,0 +1,107 @@
+//! The browser's code comes in three bundles, one per area of the product,
+//! so an owner's phone never downloads the desk's counting or a manager's
+//! template editor, and the desk never downloads the manager's pages.
+//!
+//! The server renders every page; each bundle hydrates the pages of its own
+//! area. A link into another area is followed by a full page load, which
+//! brings the page with its data and the other bundle (cached after the
+//! first time). Which area a page belongs to is decided here, by its path,
+//! for both halves: the server picks the bundle with [`Area::of_path`], and
+//! the routes of each bundle are the ones of the same area
+//! (`src/ui/routes.rs`).
+
+/// An area of the product, with its own bundle of browser code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    /// Signing in and the owner's healthcard portal.
+    Portal,
+    /// Patients, the SOAP note and the invoice with live counting, the
+    /// schedule, daycare, packs and plans.
+    Desk,
+    /// Templates, staff, settings, sync and carry-over files.
+    Manager,
+}
+
+/// Every area, in the order their bundles are built.
+pub const AREAS: [Area; 3] = [Area::Desk, Area::Portal, Area::Manager];
+
+impl Area {
+    /// The area a page belongs to, by its path. An unknown path belongs to
+    /// the desk, whose bundle then shows "not found".
+    pub fn of_path(path: &str) -> Area {
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        match first {
+            "portal" | "login" | "forgot" | "reset" => Area::Portal,
+            "templates" | "staff" | "settings" | "sync" | "carry-over" => Area::Manager,
+            _ => Area::Desk,
+        }
+    }
+
+    /// The bundle's file name, before its content hash: `carecount.….wasm`.
+    pub fn bundle_name(self) -> &'static str {
+        match self {
+            Area::Desk => "carecount",
+            Area::Portal => "carecount-portal",
+            Area::Manager => "carecount-manager",
+        }
+    }
+
+    /// The file beside the server that holds the bundle's content hashes.
+    pub fn hash_file(self) -> &'static str {
+        match self {
+            Area::Desk => "hash.txt",
+            Area::Portal => "hash-portal.txt",
+            Area::Manager => "hash-manager.txt",
+        }
+    }
+
+    /// Whether this build carries the pages of the area: the server carries
+    /// all; a browser bundle only its own (`area-portal`, `area-manager`
+    /// features; without either, the desk's).
+    pub const fn is_built_in(self) -> bool {
+        if cfg!(feature = "ssr") {
+            return true;
+        }
+        matches!(
+            (self, cfg!(feature = "area-portal"), cfg!(feature = "area-manager")),
+            (Area::Portal, true, _) | (Area::Manager, _, true) | (Area::Desk, false, false)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Area;
+
+    #[test]
+    fn each_page_belongs_to_the_area_of_its_people() {
+        for path in ["/portal", "/login", "/forgot", "/reset/abc"] {
+            assert_eq!(Area::of_path(path), Area::Portal, "{path}");
+        }
+        for path in ["/templates", "/templates/3", "/staff", "/settings", "/sync", "/carry-over"] {
+            assert_eq!(Area::of_path(path), Area::Manager, "{path}");
+        }
+        for path in [
+            "/",
+            "/patients/1",
+            "/patients/1/sell",
+            "/clients/2/packs",
+            "/soap/4",
+            "/invoices/5",
+            "/invoices/5/print",
+            "/plans/6",
+            "/lists",
+            "/schedule",
+            "/daycare",
+            "/nowhere",
+        ] {
+            assert_eq!(Area::of_path(path), Area::Desk, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_prefix_of_an_area_word_is_not_that_area() {
+        assert_eq!(Area::of_path("/portals"), Area::Desk);
+        assert_eq!(Area::of_path("/sync-later"), Area::Desk);
+    }
+}
