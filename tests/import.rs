@@ -48,6 +48,12 @@ async fn used(app: &TestApp, patient: &str, code: &str) -> i64 {
         .unwrap()
 }
 
+/// The date on the practice system's invoice lines: today, which every demo
+/// plan that is active covers (the demo is seeded relative to today).
+fn visit_day() -> String {
+    chrono::Utc::now().date_naive().to_string()
+}
+
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(app.store.reader()).await.unwrap()
 }
@@ -66,10 +72,11 @@ async fn footprint(app: &TestApp) -> [i64; 4] {
 #[test]
 fn the_same_file_imported_twice_changes_nothing_the_second_time() {
     support::run(async {
+        let day = visit_day();
         let app = TestApp::start().await;
         let rex = pims(&app, "Rex").await;
         let file = format!(
-            "{HEADER}INV-7001,1,2026-11-02,{rex},WP-EXAM,1,,Exam\nINV-7001,2,2026-11-02,{rex},WP-VAC-RAB,1,,\"Rabies, 3y\"\nINV-7001,3,2026-11-02,{rex},FOOD-12,2,,Not a plan code\n"
+            "{HEADER}INV-7001,1,{day},{rex},WP-EXAM,1,,Exam\nINV-7001,2,{day},{rex},WP-VAC-RAB,1,,\"Rabies, 3y\"\nINV-7001,3,{day},{rex},FOOD-12,2,,Not a plan code\n"
         );
         let (exam, rabies) = (used(&app, "Rex", "EXAM").await, used(&app, "Rex", "VAC-RAB").await);
         let first = import(&app, &file).await.unwrap();
@@ -88,16 +95,16 @@ fn the_same_file_imported_twice_changes_nothing_the_second_time() {
 #[test]
 fn a_void_the_next_day_and_an_invoice_for_the_other_pet_end_with_the_right_counts() {
     support::run(async {
+        let day = visit_day();
         let app = TestApp::start().await;
         // Rex and Bella live in one household in the demo.
         let (rex, bella) = (pims(&app, "Rex").await, pims(&app, "Bella").await);
         let (rex_before, bella_before) = (used(&app, "Rex", "EXAM").await, used(&app, "Bella", "EXAM").await);
-        import(&app, &format!("{HEADER}INV-7100,1,2026-11-02,{rex},WP-EXAM,1,,\n")).await.unwrap();
+        import(&app, &format!("{HEADER}INV-7100,1,{day},{rex},WP-EXAM,1,,\n")).await.unwrap();
         assert_eq!(used(&app, "Rex", "EXAM").await, rex_before + 1);
 
-        let next_day = format!(
-            "{HEADER}INV-7100,1,2026-11-02,{rex},WP-EXAM,1,void,Wrong pet\nINV-7101,1,2026-11-03,{bella},WP-EXAM,1,,\n"
-        );
+        let next_day =
+            format!("{HEADER}INV-7100,1,{day},{rex},WP-EXAM,1,void,Wrong pet\nINV-7101,1,{day},{bella},WP-EXAM,1,,\n");
         let run = import(&app, &next_day).await.unwrap();
         assert_eq!((run.applied, run.reversed), (1, 1), "{run:?}");
         assert_eq!(used(&app, "Rex", "EXAM").await, rex_before, "the void gave Rex's exam back");
@@ -108,17 +115,18 @@ fn a_void_the_next_day_and_an_invoice_for_the_other_pet_end_with_the_right_count
 #[test]
 fn a_provider_correction_of_minus_one_and_plus_one_nets_to_one_use() {
     support::run(async {
+        let day = visit_day();
         let app = TestApp::start().await;
         let rex = pims(&app, "Rex").await;
         let before = used(&app, "Rex", "EXAM").await;
-        import(&app, &format!("{HEADER}INV-7200,1,2026-11-02,{rex},WP-EXAM,1,,Dr. Jansen\n")).await.unwrap();
+        import(&app, &format!("{HEADER}INV-7200,1,{day},{rex},WP-EXAM,1,,Dr. Jansen\n")).await.unwrap();
         let corrected = format!(
-            "{HEADER}INV-7200,1,2026-11-02,{rex},WP-EXAM,1,,Dr. Jansen\nINV-7200,2,2026-11-02,{rex},WP-EXAM,-1,,Dr. Jansen\nINV-7200,3,2026-11-02,{rex},WP-EXAM,1,,Dr. Bakker\n"
+            "{HEADER}INV-7200,1,{day},{rex},WP-EXAM,1,,Dr. Jansen\nINV-7200,2,{day},{rex},WP-EXAM,-1,,Dr. Jansen\nINV-7200,3,{day},{rex},WP-EXAM,1,,Dr. Bakker\n"
         );
         let run = import(&app, &corrected).await.unwrap();
         assert_eq!((run.applied, run.unchanged), (2, 1), "{run:?}");
         assert_eq!(used(&app, "Rex", "EXAM").await, before + 1, "one exam, not three");
-        let changed = format!("{HEADER}INV-7200,3,2026-11-02,{rex},WP-EXAM,2,,Dr. Bakker\n");
+        let changed = format!("{HEADER}INV-7200,3,{day},{rex},WP-EXAM,2,,Dr. Bakker\n");
         import(&app, &changed).await.unwrap();
         let posted_or_over = used(&app, "Rex", "EXAM").await - before
             + count(&app, "SELECT COALESCE(SUM(quantity), 0) FROM over_usage WHERE invoice_ref = 'INV-7200'").await;
@@ -129,19 +137,20 @@ fn a_provider_correction_of_minus_one_and_plus_one_nets_to_one_use() {
 #[test]
 fn a_malformed_file_is_refused_by_line_and_field_and_applies_nothing() {
     support::run(async {
+        let day = visit_day();
         let app = TestApp::start().await;
         let rex = pims(&app, "Rex").await;
-        let good = format!("INV-7300,1,2026-11-02,{rex},WP-EXAM,1,,\n");
+        let good = format!("INV-7300,1,{day},{rex},WP-EXAM,1,,\n");
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             (
                 "missing column",
-                format!("invoice_id,line_id,invoice_date,patient_id,code\nINV-7300,1,2026-11-02,{rex},WP-EXAM\n")
+                format!("invoice_id,line_id,invoice_date,patient_id,code\nINV-7300,1,{day},{rex},WP-EXAM\n")
                     .into_bytes(),
                 "line 1, quantity",
             ),
             (
                 "bad number",
-                format!("{HEADER}{good}INV-7300,2,2026-11-02,{rex},WP-EXAM,1x,,\n").into_bytes(),
+                format!("{HEADER}{good}INV-7300,2,{day},{rex},WP-EXAM,1x,,\n").into_bytes(),
                 "line 3, quantity",
             ),
             (
@@ -151,8 +160,7 @@ fn a_malformed_file_is_refused_by_line_and_field_and_applies_nothing() {
             ),
             (
                 "not UTF-8",
-                [format!("{HEADER}{good}").into_bytes(), b"INV-7300,2,2026-11-02,P\xe9,WP-EXAM,1,,\n".to_vec()]
-                    .concat(),
+                [format!("{HEADER}{good}INV-7300,2,{day},").into_bytes(), b"P\xe9,WP-EXAM,1,,\n".to_vec()].concat(),
                 "line 3, patient_id",
             ),
         ];
@@ -169,7 +177,7 @@ fn a_malformed_file_is_refused_by_line_and_field_and_applies_nothing() {
 
         // A BOM, Windows line ends and quoted commas are a valid file.
         let header = HEADER.replace('\n', "\r\n");
-        let windows = format!("\u{feff}{header}INV-7300,1,2026-11-02,{rex},WP-EXAM,1,,\"Exam, annual\"\r\n");
+        let windows = format!("\u{feff}{header}INV-7300,1,{day},{rex},WP-EXAM,1,,\"Exam, annual\"\r\n");
         let run = import(&app, &windows).await.unwrap();
         assert_eq!(run.applied, 1, "{run:?}");
     })
@@ -178,12 +186,11 @@ fn a_malformed_file_is_refused_by_line_and_field_and_applies_nothing() {
 #[test]
 fn unknown_codes_and_patients_wait_for_a_mapping_then_apply_once() {
     support::run(async {
+        let day = visit_day();
         let app = TestApp::start().await;
         let rex = pims(&app, "Rex").await;
         let before = used(&app, "Rex", "EXAM").await;
-        let file = format!(
-            "{HEADER}INV-7400,1,2026-11-02,{rex},WP-CHECKUP,1,,\nINV-7401,1,2026-11-02,PMS-99999,WP-EXAM,1,,\n"
-        );
+        let file = format!("{HEADER}INV-7400,1,{day},{rex},WP-CHECKUP,1,,\nINV-7401,1,{day},PMS-99999,WP-EXAM,1,,\n");
         let run = import(&app, &file).await.unwrap();
         assert_eq!(run.exceptions, 2, "{run:?}");
         assert!(run.digest.contains("WP-CHECKUP") && run.digest.contains("PMS-99999"), "{}", run.digest);
@@ -212,6 +219,7 @@ fn unknown_codes_and_patients_wait_for_a_mapping_then_apply_once() {
 #[test]
 fn the_digest_of_a_run_arrives_at_a_real_smtp_server() {
     support::run(async {
+        let day = visit_day();
         let smtp = SmtpServer::start(Mode::Plain, None).await;
         let url = format!("smtp://127.0.0.1:{}", smtp.port);
         let app = TestApp::start_with(|config| config.smtp_url = Some(url)).await;
@@ -220,8 +228,7 @@ fn the_digest_of_a_run_arrives_at_a_real_smtp_server() {
         tx.commit().await.unwrap();
         let rex = pims(&app, "Rex").await;
         // More exams than any plan holds: over-usage, and one unknown code.
-        let file =
-            format!("{HEADER}INV-7500,1,2026-11-02,{rex},WP-EXAM,9,,\nINV-7500,2,2026-11-02,{rex},WP-UNKNOWN,1,,\n");
+        let file = format!("{HEADER}INV-7500,1,{day},{rex},WP-EXAM,9,,\nINV-7500,2,{day},{rex},WP-UNKNOWN,1,,\n");
         let run = import(&app, &file).await.unwrap();
         assert_eq!((run.over_usage, run.exceptions), (1, 1), "{run:?}");
         let mut waited = 0;
@@ -236,14 +243,17 @@ fn the_digest_of_a_run_arrives_at_a_real_smtp_server() {
     })
 }
 
-/// Patients whose plans cover an exam, with their practice-system ids.
-async fn exam_patients(app: &TestApp) -> Vec<String> {
+/// Patients whose plans cover an exam on `day`, with their practice-system ids.
+async fn exam_patients(app: &TestApp, day: &str) -> Vec<String> {
     let exam = app.item_id("EXAM").await;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT s.patient_id FROM subscriptions s JOIN subscription_benefits b ON b.subscription_id = s.id
-         WHERE b.item_id = ? AND s.status = 'active' AND s.patient_id IS NOT NULL ORDER BY s.patient_id",
+         WHERE b.item_id = ? AND s.status = 'active' AND s.patient_id IS NOT NULL
+           AND s.starts_on <= ? AND (s.ends_on IS NULL OR s.ends_on >= ?) ORDER BY s.patient_id",
     )
     .bind(exam)
+    .bind(day)
+    .bind(day)
     .fetch_all(app.store.reader())
     .await
     .unwrap();
@@ -253,13 +263,14 @@ async fn exam_patients(app: &TestApp) -> Vec<String> {
 #[test]
 fn an_import_killed_in_the_middle_leaves_nothing_and_a_rerun_counts_each_line_once() {
     support::run(async {
+        let day = visit_day();
         let app = TestApp::start().await;
-        let patients = exam_patients(&app).await;
+        let patients = exam_patients(&app, &day).await;
         // Large enough that applying takes seconds, even optimised.
         const LINES: usize = 60_000;
         let mut file = String::from(HEADER);
         for n in 0..LINES {
-            file.push_str(&format!("INV-8{n:05},1,2026-11-02,{},WP-EXAM,1,,\n", patients[n % patients.len()]));
+            file.push_str(&format!("INV-8{n:05},1,{day},{},WP-EXAM,1,,\n", patients[n % patients.len()]));
         }
         let path = app.dir.path().join("big.csv");
         std::fs::write(&path, file).unwrap();
@@ -314,11 +325,11 @@ async fn upload(app: &TestApp, client: &reqwest::Client, file: &str) -> (u16, St
 #[test]
 fn a_manager_uploads_an_export_and_decides_about_its_over_usage_with_a_note() {
     support::run(async {
+        let day = visit_day();
         let app = TestApp::start().await;
         let rex = pims(&app, "Rex").await;
         let before = used(&app, "Rex", "EXAM").await;
-        let file =
-            format!("{HEADER}INV-7600,1,2026-11-02,{rex},WP-EXAM,9,,\nINV-7601,1,2026-11-02,{rex},WP-EXAM,9,,\n");
+        let file = format!("{HEADER}INV-7600,1,{day},{rex},WP-EXAM,9,,\nINV-7601,1,{day},{rex},WP-EXAM,9,,\n");
         let (status, location) = upload(&app, &app.client, &file).await;
         assert_eq!(status, 303);
         assert!(location.starts_with("/sync?run="), "{location}");
@@ -362,6 +373,7 @@ fn a_manager_uploads_an_export_and_decides_about_its_over_usage_with_a_note() {
 #[test]
 fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
     support::run(async {
+        let day = visit_day();
         let app = TestApp::start().await;
         let folder = app.dir.path().join("pims-exports");
         let (status, body) = app.call("sync/now", "").await;
@@ -376,7 +388,7 @@ fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
 
         let rex = pims(&app, "Rex").await;
         let before = used(&app, "Rex", "VAC-RAB").await;
-        std::fs::write(folder.join("a-monday.csv"), format!("{HEADER}INV-7700,1,2026-11-02,{rex},WP-VAC-RAB,1,,\n"))
+        std::fs::write(folder.join("a-monday.csv"), format!("{HEADER}INV-7700,1,{day},{rex},WP-VAC-RAB,1,,\n"))
             .unwrap();
         std::fs::write(folder.join("b-broken.csv"), format!("{HEADER}INV-7701,1,yesterday,{rex},WP-VAC-RAB,1,,\n"))
             .unwrap();
@@ -393,7 +405,7 @@ fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
         assert!(folder.join("notes.txt").exists(), "only CSV files are read");
 
         // A file dropped again (a crash before it was moved) counts nothing twice.
-        std::fs::write(folder.join("a-monday.csv"), format!("{HEADER}INV-7700,1,2026-11-02,{rex},WP-VAC-RAB,1,,\n"))
+        std::fs::write(folder.join("a-monday.csv"), format!("{HEADER}INV-7700,1,{day},{rex},WP-VAC-RAB,1,,\n"))
             .unwrap();
         let (_, body) = app.call("sync/now", "").await;
         let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
@@ -405,15 +417,16 @@ fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
 #[test]
 fn invoice_ids_with_colons_keep_their_uses_apart() {
     support::run(async {
+        let day = visit_day();
         let app = TestApp::start().await;
         let rex = pims(&app, "Rex").await;
         let id = app.patient_id("Rex").await;
         let exam = app.item_id("EXAM").await;
         // Without escaping, "A" for patient `id` and "A:<id>" would share a key prefix.
-        let file = format!("{HEADER}A,1,2026-11-02,{rex},WP-EXAM,1,,\nA:{id},1,2026-11-02,{rex},WP-EXAM,1,,\n");
+        let file = format!("{HEADER}A,1,{day},{rex},WP-EXAM,1,,\nA:{id},1,{day},{rex},WP-EXAM,1,,\n");
         import(&app, &file).await.unwrap();
         let before = used(&app, "Rex", "EXAM").await;
-        import(&app, &format!("{HEADER}A,1,2026-11-02,{rex},WP-EXAM,1,void,\n")).await.unwrap();
+        import(&app, &format!("{HEADER}A,1,{day},{rex},WP-EXAM,1,void,\n")).await.unwrap();
         let given_back = before - used(&app, "Rex", "EXAM").await;
         let over_a: i64 = sqlx::query_scalar(
             "SELECT COALESCE(SUM(quantity), 0) FROM over_usage WHERE invoice_ref = 'A' AND item_id = ?",
@@ -435,6 +448,7 @@ fn invoice_ids_with_colons_keep_their_uses_apart() {
 #[test]
 fn a_manager_finds_changes_and_removes_mappings() {
     support::run(async {
+        let day = visit_day();
         let app = TestApp::start().await;
         let (status, body) = app.call("sync/mappings", "search=nexgard").await;
         assert_eq!(status, 200, "{body}");
@@ -452,14 +466,14 @@ fn a_manager_finds_changes_and_removes_mappings() {
         let (status, body) = app.call("sync/map-code", &format!("code=WP-EXAM&item_id={groom}")).await;
         assert_eq!(status, 200, "{body}");
         let exams = used(&app, "Rex", "EXAM").await;
-        import(&app, &format!("{HEADER}INV-7800,1,2026-11-02,{rex},WP-EXAM,1,,\n")).await.unwrap();
+        import(&app, &format!("{HEADER}INV-7800,1,{day},{rex},WP-EXAM,1,,\n")).await.unwrap();
         assert_eq!(used(&app, "Rex", "EXAM").await, exams, "WP-EXAM is a nail trim now");
 
         let (status, body) = app.call("sync/unmap", "kind=code&key=wp-exam").await;
         assert_eq!(status, 200, "{body}");
         let (status, body) = app.call("sync/unmap", "kind=code&key=WP-EXAM").await;
         assert_eq!(status, 404, "{body}");
-        let run = import(&app, &format!("{HEADER}INV-7801,1,2026-11-02,{rex},WP-EXAM,1,,\n")).await.unwrap();
+        let run = import(&app, &format!("{HEADER}INV-7801,1,{day},{rex},WP-EXAM,1,,\n")).await.unwrap();
         assert_eq!(run.exceptions, 1, "an unmapped code waits for a person: {run:?}");
         let (status, body) = app.call("sync/unmap", "kind=pet&key=x").await;
         assert_eq!(status, 422, "{body}");
@@ -469,31 +483,31 @@ fn a_manager_finds_changes_and_removes_mappings() {
 #[test]
 fn a_line_recoded_away_from_the_plan_prefix_and_a_void_on_any_line_give_the_use_back() {
     support::run(async {
+        let day = visit_day();
         let app = TestApp::start().await;
         let rex = pims(&app, "Rex").await;
         let before = used(&app, "Rex", "VAC-RAB").await;
-        import(&app, &format!("{HEADER}INV-7900,1,2026-11-02,{rex},WP-VAC-RAB,1,,\n")).await.unwrap();
+        import(&app, &format!("{HEADER}INV-7900,1,{day},{rex},WP-VAC-RAB,1,,\n")).await.unwrap();
         assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 1);
         // The practice system recoded the line to a product outside the plans.
-        let run = import(&app, &format!("{HEADER}INV-7900,1,2026-11-02,{rex},RAB-SHOT,1,,\n")).await.unwrap();
+        let run = import(&app, &format!("{HEADER}INV-7900,1,{day},{rex},RAB-SHOT,1,,\n")).await.unwrap();
         assert_eq!((run.reversed, run.skipped), (1, 0), "{run:?}");
         assert_eq!(used(&app, "Rex", "VAC-RAB").await, before, "the recoded line counts no more");
-        let run = import(&app, &format!("{HEADER}INV-7900,1,2026-11-02,{rex},RAB-SHOT,1,,\n")).await.unwrap();
+        let run = import(&app, &format!("{HEADER}INV-7900,1,{day},{rex},RAB-SHOT,1,,\n")).await.unwrap();
         assert_eq!(run.skipped, 1, "{run:?}");
 
-        import(&app, &format!("{HEADER}INV-7901,1,2026-11-02,{rex},WP-VAC-RAB,1,,\n")).await.unwrap();
+        import(&app, &format!("{HEADER}INV-7901,1,{day},{rex},WP-VAC-RAB,1,,\n")).await.unwrap();
         assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 1);
         // The void arrives on the invoice's food line only.
-        import(&app, &format!("{HEADER}INV-7901,2,2026-11-02,{rex},FOOD-12,1,void,\n")).await.unwrap();
+        import(&app, &format!("{HEADER}INV-7901,2,{day},{rex},FOOD-12,1,void,\n")).await.unwrap();
         assert_eq!(used(&app, "Rex", "VAC-RAB").await, before, "a void on any line voids the invoice");
         // The voided line sent again as final, then another line: still void.
-        import(&app, &format!("{HEADER}INV-7901,2,2026-11-02,{rex},WP-VAC-RAB,1,,\n")).await.unwrap();
-        import(&app, &format!("{HEADER}INV-7901,3,2026-11-02,{rex},FOOD-12,1,,\n")).await.unwrap();
+        import(&app, &format!("{HEADER}INV-7901,2,{day},{rex},WP-VAC-RAB,1,,\n")).await.unwrap();
+        import(&app, &format!("{HEADER}INV-7901,3,{day},{rex},FOOD-12,1,,\n")).await.unwrap();
         assert_eq!(used(&app, "Rex", "VAC-RAB").await, before, "a voided invoice stays void");
 
         // Sent and recoded within one file: the later sending wins there too.
-        let file =
-            format!("{HEADER}INV-7902,1,2026-11-02,{rex},WP-VAC-RAB,1,,\nINV-7902,1,2026-11-02,{rex},RAB-SHOT,1,,\n");
+        let file = format!("{HEADER}INV-7902,1,{day},{rex},WP-VAC-RAB,1,,\nINV-7902,1,{day},{rex},RAB-SHOT,1,,\n");
         import(&app, &file).await.unwrap();
         assert_eq!(used(&app, "Rex", "VAC-RAB").await, before, "a line recoded in the same file counts nothing");
     })
