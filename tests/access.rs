@@ -54,7 +54,6 @@ fn staff_calls() -> Vec<Call> {
         form("plan/renew", "id=1"),
         form("household", "patient_id=1"),
         form("patient/deceased", "patient_id=1&died_on=2026-11-01"),
-        form("patient/siblings", "patient_id=1"),
         form("plan/transfer", "subscription_id=1&to_patient_id=2"),
         form("owner/invite", "client_id=2"),
         form("templates", ""),

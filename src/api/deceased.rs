@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 
 use super::error::AppError;
-use super::portal::Pet;
 
 /// Records that a patient died; its wellness plans go on hold.
 #[server(prefix = "/api", endpoint = "patient/deceased")]
@@ -17,23 +16,6 @@ pub async fn record_death(patient_id: i64, died_on: String) -> Result<usize, App
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
             state.store.record_death(&clinic, patient_id, died_on, &actor).await
-        }
-        .await,
-    )
-}
-
-/// The household's other living pets a plan could move to.
-#[server(prefix = "/api", endpoint = "patient/siblings")]
-pub async fn transfer_targets(patient_id: i64) -> Result<Vec<Pet>, AppError> {
-    use crate::domain::Permission;
-    use crate::server::{error::reply, state::app_state};
-    reply(
-        async {
-            let state = app_state()?;
-            let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
-            let patient = state.store.find_patient(clinic.organisation_id, patient_id).await?;
-            let card = state.store.healthcard(clinic, patient.client_id).await?;
-            Ok(card.pets.into_iter().filter(|p| p.id != patient_id && p.deceased_on.is_none()).collect())
         }
         .await,
     )

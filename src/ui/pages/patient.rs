@@ -4,30 +4,43 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::error::AppError;
 use crate::api::patients::{BenefitDisplay, PatientDetail as Page, PlanCard, patient_page};
-use crate::api::portal::household_plans;
+use crate::api::portal::{Healthcard, household_plans};
 use crate::api::staff::invite_owner;
 use crate::domain::{BenefitBalance, Percent, badge_for_balance, left_text};
 use crate::ui::badges::{BenefitBadge, MemberTag, PetAvatar, StatusPill};
 use crate::ui::format::{age, date, period};
 use crate::ui::healthcard::HealthcardView;
 use crate::ui::pages::patient_deceased::{DeathPanel, HeldPlan};
-use crate::ui::pages::patient_desk::DeskPanel;
+use crate::ui::pages::patient_desk::{DeskPanel, DeskResource, desk_resource};
 use crate::ui::route::{loaded, route_id};
 
 /// Route `/patients/:id`.
 #[component]
 pub fn PatientPage() -> impl IntoView {
-    let page = Resource::new(route_id("A patient"), |id| async move { patient_page(id?).await });
+    let id = route_id("A patient");
+    let page = Resource::new(id, |id| async move { patient_page(id?).await });
+    // The panels' resources are created here, once, and not in the panels:
+    // the server may build the view inside the Suspend twice, and resources
+    // created there were created twice, the first ones cancelled ("not signed
+    // in") and serialised under the ids the browser reads when it hydrates.
+    let desk = desk_resource(id);
+    let household = Resource::new(id, |id| async move { household_plans(id?).await });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading patient…"</p> }>
-            {move || Suspend::new(async move { loaded(page.await, |page| view! { <PatientView page/> }) })}
+            {move || Suspend::new(async move {
+                loaded(page.await, |page| view! { <PatientView page desk household/> })
+            })}
         </Suspense>
     }
 }
 
+/// The household's healthcard, as the owner sees it on the portal.
+type HouseholdResource = Resource<Result<Healthcard, AppError>>;
+
 #[component]
-fn PatientView(page: Page) -> impl IntoView {
+fn PatientView(page: Page, desk: DeskResource, household: HouseholdResource) -> impl IntoView {
     let member = page.is_member();
     let Page { clinic, patient, plans } = page;
     let today = clinic.today;
@@ -75,8 +88,8 @@ fn PatientView(page: Page) -> impl IntoView {
                 </p>
             </div>
         </section>
-        <DeathPanel patient_id=patient.id name=patient.name.clone() deceased_on=patient.deceased_on today held/>
-        {patient.deceased_on.is_none().then(|| view! { <DeskPanel patient_id=patient.id/> })}
+        <DeathPanel patient_id=patient.id name=patient.name.clone() deceased_on=patient.deceased_on today held household/>
+        {patient.deceased_on.is_none().then(|| view! { <DeskPanel patient_id=patient.id desk/> })}
         <section class="plans">
             <h2>"Plans"</h2>
             {current.is_empty().then(|| view! {
@@ -84,7 +97,7 @@ fn PatientView(page: Page) -> impl IntoView {
             })}
             {current.into_iter().map(|card| view! { <PlanCardView card/> }).collect_view()}
         </section>
-        <HouseholdPlans patient_id=patient.id/>
+        <HouseholdPlans patient_id=patient.id card=household/>
         {(!past.is_empty()).then(|| view! {
             <section class="plans past">
                 <h2>"Earlier plans"</h2>
@@ -128,8 +141,7 @@ fn InviteOwner(client_id: i64) -> impl IntoView {
 /// Every plan of the patient's household, as the owner sees it on the
 /// portal, filterable by pet and status.
 #[component]
-fn HouseholdPlans(patient_id: i64) -> impl IntoView {
-    let card = Resource::new(move || patient_id, household_plans);
+fn HouseholdPlans(patient_id: i64, card: HouseholdResource) -> impl IntoView {
     view! {
         <section class="plans household">
             <h2>"Household overview"</h2>

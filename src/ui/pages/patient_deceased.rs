@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::deceased::{record_death, transfer_plan, transfer_targets};
+use crate::api::deceased::{record_death, transfer_plan};
+use crate::api::error::AppError;
+use crate::api::portal::{Healthcard, Pet};
 use crate::ui::format::date;
 
 /// A wellness plan on hold that could move.
@@ -27,6 +29,8 @@ pub fn DeathPanel(
     deceased_on: Option<NaiveDate>,
     today: NaiveDate,
     held: Vec<HeldPlan>,
+    /// The household, whose other living pets a held plan can move to.
+    household: Resource<Result<Healthcard, AppError>>,
 ) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     match deceased_on {
@@ -58,7 +62,6 @@ pub fn DeathPanel(
             .into_any()
         }
         Some(died_on) => {
-            let targets = Resource::new(move || patient_id, transfer_targets);
             view! {
                 <section class="panel death-panel" data-test="deceased">
                     <p class="banner info">{format!("{name} died on {}. We are sorry for the loss.", date(died_on))}</p>
@@ -67,7 +70,7 @@ pub fn DeathPanel(
                             {move || {
                                 let plan = plan.clone();
                                 Suspend::new(async move {
-                                    let pets = targets.await.unwrap_or_default();
+                                    let pets = household.await.map(|card| others_alive(card, patient_id)).unwrap_or_default();
                                     view! { <TransferForm plan pets/> }
                                 })
                             }}
@@ -80,8 +83,13 @@ pub fn DeathPanel(
     }
 }
 
+/// The household's other living pets.
+fn others_alive(card: Healthcard, patient_id: i64) -> Vec<Pet> {
+    card.pets.into_iter().filter(|p| p.id != patient_id && p.deceased_on.is_none()).collect()
+}
+
 #[component]
-fn TransferForm(plan: HeldPlan, pets: Vec<crate::api::portal::Pet>) -> impl IntoView {
+fn TransferForm(plan: HeldPlan, pets: Vec<Pet>) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let to = RwSignal::new(pets.first().map(|p| p.id));
     let navigate = use_navigate();

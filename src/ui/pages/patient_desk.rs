@@ -5,22 +5,28 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+use crate::api::error::AppError;
 use crate::api::invoices::{DeskOverview, client_desk, invoice_start};
 use crate::api::soap::soap_start;
 use crate::ui::desk::pending::drafts_saved;
 use crate::ui::format::date;
 
+/// What the desk panel shows, loaded for the patient of the route.
+pub type DeskResource = Resource<Result<DeskOverview, AppError>>;
+
+/// Loads the desk panel's open SOAP plans and invoices for the route's
+/// patient. The page creates it, not the panel: see `PatientPage`.
+pub fn desk_resource(patient: impl Fn() -> Result<i64, AppError> + Send + Sync + 'static) -> DeskResource {
+    Resource::new(patient, |id| async move {
+        // Open SOAP plans and drafts as the last page left them, saves included.
+        drafts_saved().await;
+        client_desk(id?).await
+    })
+}
+
 /// Buttons and lists for the clinic desk.
 #[component]
-pub fn DeskPanel(patient_id: i64) -> impl IntoView {
-    // Open SOAP plans and drafts as the last page left them, saves included.
-    let desk = Resource::new(
-        move || patient_id,
-        |id| async move {
-            drafts_saved().await;
-            client_desk(id).await
-        },
-    );
+pub fn DeskPanel(patient_id: i64, desk: DeskResource) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

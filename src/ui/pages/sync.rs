@@ -8,7 +8,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::sync_folder::FolderPanel;
-use super::sync_mappings::MappingsPanel;
+use super::sync_mappings::{MappingsPanel, MappingsQuery};
 use super::sync_tokens::TokensPanel;
 use crate::api::sync::{
     Choice, ExceptionRow, OverUsageFilter, OverUsageRow, SyncPage, SyncRun, decide_over_usage, load_sync_page,
@@ -41,6 +41,7 @@ pub fn SyncPage() -> impl IntoView {
     let folder_notice = RwSignal::new(None::<Result<String, String>>);
     let retry_notice = RwSignal::new(None::<Result<SyncRun, String>>);
     let token_notice = RwSignal::new(None::<Result<String, String>>);
+    let mappings = MappingsQuery::new();
     view! {
         <Title text="Practice system sync"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading sync…"</p> }>
@@ -65,7 +66,7 @@ pub fn SyncPage() -> impl IntoView {
                     <FolderPanel folder=data.folder.clone() changed message=folder_notice/>
                     <OverUsagePanel rows=data.over_usage.clone() plans=data.plans.clone() changed/>
                     <ExceptionsPanel rows=data.exceptions.clone() items=data.items.clone() patients=data.patients.clone() changed outcome=retry_notice/>
-                    <MappingsPanel items=data.items.clone() patients=data.patients.clone()/>
+                    <MappingsPanel items=data.items.clone() patients=data.patients.clone() query=mappings/>
                     <HistoryPanel runs=data.runs.clone()/>
                     <TokensPanel tokens=data.tokens.clone() changed made=token_notice/>
                 })

@@ -5,16 +5,43 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::error::AppError;
 use crate::api::sync::{Choice, Mappings, map_sync_code, map_sync_patient, sync_mappings, unmap_sync};
+
+/// What the panel lists: the search, a counter that lists again after a
+/// change, and the mappings found.
+#[derive(Clone, Copy)]
+pub struct MappingsQuery {
+    search: RwSignal<String>,
+    refresh: RwSignal<u32>,
+    found: Resource<Result<Mappings, AppError>>,
+}
+
+impl MappingsQuery {
+    /// Made by the page, outside its Suspend: a resource created in a view
+    /// the server may build twice would be created twice, and the browser
+    /// would hydrate from the first, cancelled one. It also keeps the search
+    /// when the page's data loads again.
+    pub fn new() -> Self {
+        let search = RwSignal::new(String::new());
+        let refresh = RwSignal::new(0u32);
+        let found = Resource::new(move || (search.get(), refresh.get()), |(s, _)| sync_mappings(s));
+        MappingsQuery { search, refresh, found }
+    }
+}
+
+impl Default for MappingsQuery {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 /// Finds and edits the mappings.
 #[component]
-pub fn MappingsPanel(items: Vec<Choice>, patients: Vec<Choice>) -> impl IntoView {
-    let typed = RwSignal::new(String::new());
-    let search = RwSignal::new(String::new());
-    let refresh = RwSignal::new(0u32);
+pub fn MappingsPanel(items: Vec<Choice>, patients: Vec<Choice>, query: MappingsQuery) -> impl IntoView {
+    let MappingsQuery { search, refresh, found } = query;
+    let typed = RwSignal::new(search.get_untracked());
     let problem = RwSignal::new(None::<String>);
-    let found = Resource::new(move || (search.get(), refresh.get()), |(s, _)| sync_mappings(s));
     // Every change reports its outcome the same way and lists again.
     let done = move |result: Result<(), String>| match result {
         Ok(()) => {
