@@ -123,9 +123,7 @@ test: tools chromium e2e-deps lint unit e2e api-schema bench-smoke
 bench-smoke: tools chromium e2e-deps
 	timeout 900 cargo test --features ssr --benches
 	$(LEPTOS_BUILD)
-	@# The page-type benchmark (bench/pages.spec.ts) runs in `make bench` only
-	@# for now: its patient-page filter probe timed out once on a clean clone.
-	cd end2end && BENCH_SMOKE=1 CHROMIUM_PATH=$(CHROMIUM) timeout 600 npx playwright test --config bench.config.ts soap-recompute
+	cd end2end && BENCH_SMOKE=1 CHROMIUM_PATH=$(CHROMIUM) timeout 600 npx playwright test --config bench.config.ts soap-recompute pages
 	cd end2end && E2E_PROFILE=debug CHROMIUM_PATH=$(CHROMIUM) timeout 600 node lighthouse.cjs --smoke
 
 # Counting core (criterion), finalize on SQLite, then against the release
