@@ -19,7 +19,7 @@ fn pending_ids(html: &str) -> Vec<u32> {
 /// Each resolved resource's serialised value.
 fn resolved_values(html: &str) -> Vec<&str> {
     html.split("__RESOLVED_RESOURCES[")
-        .skip(2) // the page's own declaration of the array, then one per resource
+        .skip(1) // what comes before the first resource (the array is declared as `=[]`)
         .map(|rest| rest.split_once("] = ").map_or("", |(_, value)| value.split(";__").next().unwrap_or("")))
         .collect()
 }
@@ -36,7 +36,9 @@ async fn assert_steady(app: &TestApp, client: &reqwest::Client, path: &str) {
         unique.dedup();
         assert_eq!(ids, unique, "{path}: each resource once");
         assert_eq!(&ids, first.get_or_insert_with(|| ids.clone()), "{path}: the same resources on every request");
-        for value in resolved_values(&html) {
+        let values = resolved_values(&html);
+        assert_eq!(values.len(), ids.len(), "{path}: a value for every resource");
+        for value in values {
             assert!(!value.contains("Unauthorized"), "{path}: a cancelled load was sent: {value}");
         }
     }
