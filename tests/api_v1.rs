@@ -73,7 +73,7 @@ fn calls_without_a_live_token_of_this_organisation_are_refused_as_problems() {
         .await;
         assert_eq!(status, 200, "{run}");
         assert_eq!(run["applied"], 1);
-        let ours: i64 = app.scalar("SELECT count(*) FROM pims_lines WHERE organisation_id = ?", 1).await;
+        let ours: i64 = app.scalar("SELECT count(*) FROM pims_invoices WHERE organisation_id = ?", 1).await;
         assert_eq!(ours, 0, "nothing of it reached this organisation");
     })
 }

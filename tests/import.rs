@@ -63,7 +63,7 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 async fn footprint(app: &TestApp) -> [i64; 4] {
     [
         count(app, "SELECT count(*) FROM usage_ledger").await,
-        count(app, "SELECT count(*) FROM pims_lines").await,
+        count(app, "SELECT count(*) FROM pims_invoices").await,
         count(app, "SELECT count(*) FROM over_usage").await,
         count(app, "SELECT count(*) FROM sync_exceptions").await,
     ]
@@ -299,7 +299,9 @@ fn an_import_killed_in_the_middle_leaves_nothing_and_a_rerun_counts_each_line_on
 
         let output = command().output().unwrap();
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let counted = count(&app, "SELECT count(*) FROM pims_applied WHERE applied = 1").await;
+        let counted =
+            count(&app, "SELECT count(*) FROM pims_invoices i, json_each(i.applied) a WHERE a.value ->> 'applied' = 1")
+                .await;
         assert_eq!(counted, LINES as i64, "every line counted exactly once");
         let posted = count(
             &app,
@@ -436,11 +438,13 @@ fn invoice_ids_with_colons_keep_their_uses_apart() {
         .await
         .unwrap();
         assert_eq!(given_back + over_a, 1, "voiding A gives back A's exam only, not A:{id}'s");
-        let still: i64 = sqlx::query_scalar("SELECT applied FROM pims_applied WHERE invoice_ref = ?")
-            .bind(format!("A:{id}"))
-            .fetch_one(app.store.reader())
-            .await
-            .unwrap();
+        let still: i64 = sqlx::query_scalar(
+            "SELECT a.value ->> 'applied' FROM pims_invoices i, json_each(i.applied) a WHERE i.invoice_ref = ?",
+        )
+        .bind(format!("A:{id}"))
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
         assert_eq!(still, 1);
     })
 }

@@ -94,6 +94,11 @@ impl InvoiceLines {
         changed
     }
 
+    /// Voids the invoice: it asks nothing of the plans from now on.
+    pub fn void(&mut self) {
+        self.voided = true;
+    }
+
     /// Whether the invoice was voided.
     pub fn voided(&self) -> bool {
         self.voided
@@ -122,6 +127,17 @@ impl InvoiceLines {
             *asked.entry((line.patient_ref.clone(), line.code.clone())).or_insert(0) += line.quantity;
         }
         asked
+    }
+}
+
+impl FromIterator<SourceLine> for InvoiceLines {
+    /// The lines received in order: a void among them voids the invoice.
+    fn from_iter<T: IntoIterator<Item = SourceLine>>(lines: T) -> InvoiceLines {
+        let mut invoice = InvoiceLines::default();
+        for line in lines {
+            invoice.receive(line);
+        }
+        invoice
     }
 }
 

@@ -10,7 +10,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{FromRow, SqliteConnection};
 
 use super::clinic::decimal;
 use crate::domain::{Money, Reset, plan_year_start};
@@ -59,41 +59,6 @@ pub(crate) async fn append(conn: &mut SqliteConnection, entry: NewEntry<'_>, act
     .bind(entry.owner_reason)
     .fetch_one(&mut *conn)
     .await?)
-}
-
-/// Appends entries in one statement, in order (their ids rise in the same
-/// order); a batch's way of writing many uses at once.
-pub(crate) async fn append_many(
-    conn: &mut SqliteConnection,
-    entries: &[NewEntry<'_>],
-    actor: &Actor,
-) -> Result<(), AppError> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
-                                   reversal_of, invoice_line_id, actor_user_id, actor_name, note, used_on, savings,
-                                   owner_reason) ",
-    );
-    insert.push_values(entries, |mut row, entry| {
-        row.push_bind(entry.benefit_id)
-            .push_bind(entry.patient_id)
-            .push_bind(entry.item_id)
-            .push_bind(entry.quantity)
-            .push_bind(entry.source_kind)
-            .push_bind(&entry.source_key)
-            .push_bind(entry.reversal_of)
-            .push_bind(entry.invoice_line_id)
-            .push_bind(actor.user_id)
-            .push_bind(&actor.name)
-            .push_bind(&entry.note)
-            .push_bind(entry.used_on)
-            .push_bind(entry.savings.0.to_string())
-            .push_bind(entry.owner_reason);
-    });
-    insert.build().execute(&mut *conn).await?;
-    Ok(())
 }
 
 /// A posting with what it still holds.

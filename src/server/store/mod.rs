@@ -51,6 +51,7 @@ pub(crate) mod sync_batch;
 pub(crate) mod sync_batch_write;
 pub(crate) mod sync_digest;
 pub(crate) mod sync_exceptions;
+pub(crate) mod sync_invoices;
 pub mod sync_mappings;
 pub(crate) mod sync_postings;
 pub mod sync_report;

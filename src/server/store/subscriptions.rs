@@ -239,21 +239,37 @@ impl ClientPlanRows {
     /// The plans as of `today` (on or after [`ClientPlanRows::from`]): a
     /// benefit that resets yearly counts only this plan year's use.
     pub(crate) fn on(&self, today: NaiveDate) -> Result<Vec<PlanCard>, sqlx::Error> {
+        let used = self.used_on(today)?;
+        assemble(self.subs.clone(), self.benefits.clone(), &used, &self.holds)
+    }
+
+    /// What each benefit has used as of `today`: a benefit that resets
+    /// yearly counts this plan year's use, a lasting one all of it.
+    pub(crate) fn used_on(&self, today: NaiveDate) -> Result<HashMap<i64, i64>, sqlx::Error> {
         if today < self.from {
             return Err(sqlx::Error::Protocol(format!("plans read from {} asked for {today}", self.from)));
         }
-        let counted_from: HashMap<i64, NaiveDate> = self
+        // (benefit, counted from, used): a plan has a handful of benefits,
+        // and this runs for every day a batch counts on.
+        let mut used: Vec<(i64, Option<NaiveDate>, i64)> = self
             .benefits
             .iter()
-            .filter(|b| Reset::from_code(&b.resets) == Reset::Year)
-            .map(|b| (b.id, plan_year_start(b.starts_on, today)))
+            .map(|b| match Reset::from_code(&b.resets) {
+                // Use before the floor is in no plan year asked for.
+                Reset::Year => (b.id, Some(plan_year_start(b.starts_on, today)), 0),
+                // A benefit that never resets counts it all the same.
+                _ => (b.id, None, b.used_before),
+            })
             .collect();
-        let usage = self
-            .usage
-            .iter()
-            .filter(|u| counted_from.get(&u.subscription_benefit_id).is_none_or(|from| u.used_on >= *from))
-            .cloned();
-        assemble(self.subs.clone(), self.benefits.clone(), usage, &self.holds)
+        for u in &self.usage {
+            match used.iter_mut().find(|(id, _, _)| *id == u.subscription_benefit_id) {
+                Some((_, Some(from), _)) if u.used_on < *from => {}
+                Some((_, _, sum)) => *sum += u.used,
+                None => used.push((u.subscription_benefit_id, None, u.used)),
+            }
+        }
+        let used = used.into_iter().map(|(id, _, sum)| (id, sum)).collect();
+        Ok(used)
     }
 
     /// Records a use appended to the ledger for one of these plans.
@@ -265,18 +281,11 @@ impl ClientPlanRows {
 fn assemble(
     subs: Vec<SqlSubscription>,
     benefits: Vec<SqlBenefit>,
-    usage: impl Iterator<Item = SqlUsage>,
+    used: &HashMap<i64, i64>,
     holds: &[Hold],
 ) -> Result<Vec<PlanCard>, sqlx::Error> {
-    let mut used_by_benefit: HashMap<i64, i64> = HashMap::new();
-    for u in usage {
-        *used_by_benefit.entry(u.subscription_benefit_id).or_default() += u.used;
-    }
     let mut by_sub: HashMap<i64, Vec<(BenefitBalance, BenefitDisplay)>> = HashMap::new();
     for b in benefits {
-        // Use before the floor is in no plan year asked for; a benefit that
-        // never resets counts it all the same.
-        let lasting_before = if Reset::from_code(&b.resets) == Reset::Year { 0 } else { b.used_before };
         let covers = match (b.item_id, b.group_id) {
             (Some(item), _) => Covers::Item(item),
             (None, Some(group)) => Covers::Group(group),
@@ -288,7 +297,7 @@ fn assemble(
             covers,
             limit: b.limit_quantity.map_or(Limit::Unlimited, |n| Limit::Counted(Quantity(n))),
             discount: percent(&b.discount_percent)?,
-            used: Quantity(used_by_benefit.get(&b.id).copied().unwrap_or_default() + lasting_before),
+            used: Quantity(used.get(&b.id).copied().unwrap_or_default()),
         };
         let units = UnitSpec {
             unit: b.unit_name,

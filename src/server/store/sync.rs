@@ -2,7 +2,7 @@
 //! transaction, so a crash leaves nothing half-applied and running the same
 //! batch again completes it; the run's counts and digest; the mappings.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
@@ -10,7 +10,7 @@ use sqlx::SqliteConnection;
 use super::Store;
 use super::sync_apply::{InvoiceWork, Tally, reconcile};
 use super::sync_batch::BatchState;
-use crate::domain::sync::{InvoiceLines, LineStatus, SourceLine, counts_toward_plans};
+use crate::domain::sync::{LineStatus, SourceLine, counts_toward_plans};
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
 use crate::wire::sync::{SyncRun, SyncSource};
@@ -47,53 +47,37 @@ impl Store {
         // Each invoice counts on its latest line's date, never before this.
         let from = lines.iter().map(|l| l.invoice_date).min().unwrap_or(clinic.today).min(clinic.today);
         let mut state = BatchState::load(&mut tx, batch.organisation_id, &named, from).await?;
-        let mut invoices: HashMap<String, InvoiceLines> = HashMap::new();
         let mut touched: Vec<String> = Vec::new();
-        for line in lines {
+        let mut first_seen: HashSet<&str> = HashSet::new();
+        for sent in lines {
             // A line that is not (or no longer) a plan code still voids its
             // invoice, and takes back what it counted while it was one (as
             // last seen: earlier in this file, or in an earlier run).
-            let line = if counts_toward_plans(&prefix, &line.code) || line.status == LineStatus::Void {
-                line.clone()
-            } else if match invoices.get(&line.invoice_id) {
-                Some(now) => now.is_live(&line.line_id),
-                None => state.was_live(&line.invoice_id, &line.line_id),
-            } {
-                SourceLine { status: LineStatus::Deleted, ..line.clone() }
+            let line = if counts_toward_plans(&prefix, &sent.code) || sent.status == LineStatus::Void {
+                sent.clone()
+            } else if state.is_live(&sent.invoice_id, &sent.line_id) {
+                SourceLine { status: LineStatus::Deleted, ..sent.clone() }
             } else {
                 tally.skipped += 1;
                 continue;
             };
-            let line = &line;
-            if !invoices.contains_key(&line.invoice_id) {
-                invoices.insert(line.invoice_id.clone(), state.known_lines(&line.invoice_id));
-                touched.push(line.invoice_id.clone());
+            if first_seen.insert(sent.invoice_id.as_str()) {
+                touched.push(sent.invoice_id.clone());
             }
-            let invoice = invoices.get_mut(&line.invoice_id).ok_or(AppError::Internal)?;
-            if !invoice.receive(line.clone()) {
+            let status = line.status;
+            if !state.receive(line) {
                 tally.unchanged += 1;
                 continue;
             }
-            // A void is for good: a line of a voided invoice is kept as
-            // void, so sending it again later can never bring the invoice back.
-            if invoice.voided() {
-                state.save_line(&SourceLine { status: LineStatus::Void, ..line.clone() });
-            } else {
-                state.save_line(line);
-            }
-            match line.status {
+            match status {
                 LineStatus::Final => tally.applied += 1,
                 LineStatus::Deleted | LineStatus::Void => tally.reversed += 1,
             }
         }
         let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
-        let patients: Vec<i64> = invoices
-            .values()
-            .flat_map(|invoice| invoice.lines().filter_map(|l| state.mapped_patient(&l.patient_ref)))
-            .collect();
-        state.read_plans_of(&mut tx, patients).await?;
+        state.read_plans_of(&mut tx, state.patients_of(&touched)).await?;
         for invoice_ref in &touched {
-            reconcile(&mut tx, &work, &mut state, invoice_ref, &invoices[invoice_ref], &mut tally).await?;
+            reconcile(&mut tx, &work, &mut state, invoice_ref, &mut tally).await?;
         }
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
@@ -219,7 +203,7 @@ impl Store {
         let mut tally = Tally::default();
         let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
         let earliest: Option<NaiveDate> = sqlx::query_scalar(
-            "SELECT MIN(invoice_date) FROM pims_lines WHERE organisation_id = ? AND invoice_ref IN
+            "SELECT MIN(counts_on) FROM pims_invoices WHERE organisation_id = ? AND invoice_ref IN
                (SELECT invoice_ref FROM sync_exceptions WHERE organisation_id = ? AND resolved_run_id IS NULL)",
         )
         .bind(batch.organisation_id)
@@ -229,8 +213,7 @@ impl Store {
         let from = earliest.unwrap_or(clinic.today).min(clinic.today);
         let mut state = BatchState::load(&mut tx, batch.organisation_id, &open, from).await?;
         for invoice_ref in &open {
-            let lines = state.known_lines(invoice_ref);
-            reconcile(&mut tx, &work, &mut state, invoice_ref, &lines, &mut tally).await?;
+            reconcile(&mut tx, &work, &mut state, invoice_ref, &mut tally).await?;
         }
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;

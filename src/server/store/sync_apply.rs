@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
-use super::ledger::{Adjustment, NewEntry, give_back};
+use super::ledger::{Adjustment, give_back};
 use super::sync_batch::BatchState;
+use super::sync_batch_write::ImportPosting;
 use super::sync_exceptions::{Problem, record_problems};
 use super::sync_postings::{import_postings, posting_key_prefix};
-use crate::domain::sync::{Difference, InvoiceLines, difference, plan_give_back};
+use crate::domain::sync::{Difference, difference, plan_give_back};
 use crate::domain::{CoverageRules, DeskLine, ItemRef, LineInput, UnitChoice};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
@@ -54,14 +55,14 @@ pub(crate) async fn reconcile(
     work: &InvoiceWork<'_>,
     state: &mut BatchState,
     invoice_ref: &str,
-    lines: &InvoiceLines,
     tally: &mut Tally,
 ) -> Result<(), AppError> {
-    let date = lines.lines().map(|l| l.invoice_date).max().unwrap_or(work.clinic.today);
+    let (counts_on, requests) = state.requests_of(invoice_ref);
+    let date = counts_on.unwrap_or(work.clinic.today);
     let mut problems = BTreeSet::new();
     let mut asked: BTreeMap<(i64, i64), Asked> = BTreeMap::new();
     let mut items: BTreeMap<i64, ItemRef> = BTreeMap::new();
-    for ((patient_ref, code), quantity) in lines.requests() {
+    for ((patient_ref, code), quantity) in requests {
         let problem = |kind, detail: String| Problem {
             patient_ref: patient_ref.clone(),
             code: code.clone(),
@@ -192,19 +193,15 @@ async fn draw(
     let note = format!("Practice system invoice {}: {}", target.invoice_ref, target.item.name);
     let prefix = target.key_prefix(work.organisation_id);
     for allocation in coverage.allocations.iter().filter(|a| a.quantity.0 > 0) {
-        state.post(NewEntry {
+        state.post(ImportPosting {
             benefit_id: allocation.benefit_id,
-            patient_id: Some(target.patient_id),
-            item_id: Some(target.item.id),
+            patient_id: target.patient_id,
+            item_id: target.item.id,
             quantity: allocation.quantity.0,
-            source_kind: "import_line",
             source_key: format!("{prefix}{}:{}", target.draw, allocation.benefit_id),
-            reversal_of: None,
-            invoice_line_id: None,
             note: note.clone(),
             used_on: target.date,
             savings: allocation.savings,
-            owner_reason: None,
         })?;
     }
     let beyond = units - coverage.covered.0;

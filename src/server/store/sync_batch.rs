@@ -10,27 +10,24 @@
 //! what waits ([`BatchState::flush`]) and then forgets the plans.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use super::catalog::items_by_id;
-use super::ledger::{NewEntry, append_many};
 use super::subscriptions::{ClientPlanRows, client_plan_rows, client_plan_rows_many};
-use super::sync_batch_write::{OverUsage, write_applied, write_lines, write_over_usage};
-use crate::domain::sync::{InvoiceLines, LineStatus, SourceLine};
+use super::sync_batch_write::{ImportPosting, OverUsage, write_over_usage, write_postings};
+use super::sync_invoices::{KeptInvoice, counts_on, read_invoices, write_invoices};
+use crate::domain::sync::SourceLine;
 use crate::domain::{
-    CoverageRules, CoverageSubscription, DeskLine, ItemRef, LineCoverage, PricingContext, price_draft,
+    CoverageRules, CoverageSubscription, DeskLine, ItemRef, LineCoverage, PricingContext, Quantity, price_draft,
 };
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
 
 /// (applied, draws) per (patient, item) of an invoice, in smallest units.
 pub(crate) type Applied = BTreeMap<(i64, i64), (i64, i64)>;
-
-/// Invoices per statement when reading.
-const ROWS_PER_STATEMENT: usize = 500;
 
 /// A batch's reads, kept, and its writes, waiting.
 pub(crate) struct BatchState {
@@ -42,19 +39,27 @@ pub(crate) struct BatchState {
     client_of: HashMap<i64, i64>,
     items: HashMap<i64, ItemRef>,
     plans: HashMap<i64, ClientPlanRows>,
-    /// Each client's plans as of one date, as pricing reads them.
-    cards: HashMap<i64, (NaiveDate, Vec<CoverageSubscription>)>,
-    known: HashMap<String, InvoiceLines>,
-    applied: HashMap<String, Applied>,
+    /// Each client's plans as pricing reads them.
+    cards: HashMap<i64, Card>,
+    /// The batch's invoices as now seen (this batch's lines included).
+    invoices: HashMap<String, KeptInvoice>,
     open_exceptions: HashSet<String>,
     pending: Pending,
 }
 
+/// A client's plans as pricing reads them, counted as of one day.
+struct Card {
+    /// The day `used` is counted for; none once a use on another day may
+    /// have changed it.
+    on: Option<NaiveDate>,
+    subscriptions: Vec<CoverageSubscription>,
+}
+
 #[derive(Default)]
 struct Pending {
-    ledger: Vec<NewEntry<'static>>,
-    lines: Vec<SourceLine>,
-    applied: BTreeMap<(String, i64, i64), (i64, i64)>,
+    ledger: Vec<ImportPosting>,
+    /// The invoices changed since the last flush, in key order.
+    invoices: BTreeSet<String>,
     over_usage: BTreeMap<(String, i64, i64), OverUsage>,
 }
 
@@ -91,7 +96,7 @@ impl BatchState {
         .bind(organisation_id)
         .fetch_all(&mut *conn)
         .await?;
-        let mut state = BatchState {
+        let state = BatchState {
             organisation_id,
             from,
             codes: codes.into_iter().collect(),
@@ -100,58 +105,35 @@ impl BatchState {
             items,
             plans: HashMap::new(),
             cards: HashMap::new(),
-            known: HashMap::new(),
-            applied: HashMap::new(),
+            invoices: read_invoices(conn, organisation_id, invoices).await?,
             open_exceptions: open_exceptions.into_iter().collect(),
             pending: Pending::default(),
         };
-        for chunk in invoices.chunks(ROWS_PER_STATEMENT) {
-            state.load_invoices(conn, chunk).await?;
-        }
         Ok(state)
     }
 
-    async fn load_invoices(&mut self, conn: &mut SqliteConnection, invoices: &[String]) -> Result<(), AppError> {
-        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT invoice_ref, line_ref, invoice_date, patient_ref, code, quantity, status FROM pims_lines
-             WHERE organisation_id = ",
-        );
-        query.push_bind(self.organisation_id).push(" AND invoice_ref IN ");
-        in_list(&mut query, invoices);
-        query.push(" ORDER BY invoice_ref, line_ref");
-        let rows: Vec<SqlLine> = query.build_query_as().fetch_all(&mut *conn).await?;
-        for row in rows {
-            let status = LineStatus::parse(&row.status).ok_or(AppError::Internal)?;
-            self.known.entry(row.invoice_ref.clone()).or_default().receive(SourceLine {
-                invoice_id: row.invoice_ref,
-                line_id: row.line_ref,
-                invoice_date: row.invoice_date,
-                patient_ref: row.patient_ref,
-                code: row.code,
-                quantity: row.quantity,
-                status,
-            });
+    /// The day an invoice counts on and what it asks per (patient, code),
+    /// as now seen.
+    pub(crate) fn requests_of(&self, invoice_ref: &str) -> (Option<NaiveDate>, BTreeMap<(String, String), i64>) {
+        match self.invoices.get(invoice_ref) {
+            Some(kept) => (counts_on(&kept.lines), kept.lines.requests()),
+            None => (None, BTreeMap::new()),
         }
-        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT invoice_ref, patient_id, item_id, applied, draws FROM pims_applied WHERE organisation_id = ",
-        );
-        query.push_bind(self.organisation_id).push(" AND invoice_ref IN ");
-        in_list(&mut query, invoices);
-        let rows: Vec<(String, i64, i64, i64, i64)> = query.build_query_as().fetch_all(&mut *conn).await?;
-        for (invoice, patient, item, applied, draws) in rows {
-            self.applied.entry(invoice).or_default().insert((patient, item), (applied, draws));
-        }
-        Ok(())
     }
 
-    /// The invoice's lines as last seen before this batch.
-    pub(crate) fn known_lines(&self, invoice_ref: &str) -> InvoiceLines {
-        self.known.get(invoice_ref).cloned().unwrap_or_default()
+    /// Whether a line, as now seen, is live.
+    pub(crate) fn is_live(&self, invoice_ref: &str, line_id: &str) -> bool {
+        self.invoices.get(invoice_ref).is_some_and(|kept| kept.lines.is_live(line_id))
     }
 
-    /// Whether a line was live before this batch.
-    pub(crate) fn was_live(&self, invoice_ref: &str, line_id: &str) -> bool {
-        self.known.get(invoice_ref).is_some_and(|known| known.is_live(line_id))
+    /// Takes in a sending of a line; returns whether its invoice changed.
+    pub(crate) fn receive(&mut self, line: SourceLine) -> bool {
+        let invoice_ref = line.invoice_id.clone();
+        let changed = self.invoices.entry(invoice_ref.clone()).or_default().lines.receive(line);
+        if changed {
+            self.pending.invoices.insert(invoice_ref);
+        }
+        changed
     }
 
     /// The catalog item a practice-system code is mapped to.
@@ -177,23 +159,27 @@ impl BatchState {
 
     /// What an invoice has applied so far (this batch's changes included).
     pub(crate) fn applied_of(&self, invoice_ref: &str) -> Applied {
-        self.applied.get(invoice_ref).cloned().unwrap_or_default()
+        self.invoices.get(invoice_ref).map(|kept| kept.applied.clone()).unwrap_or_default()
     }
 
     /// Sets what an invoice has applied for a (patient, item).
     pub(crate) fn set_applied(&mut self, invoice_ref: &str, key: (i64, i64), applied: i64, draws: i64) {
-        self.applied.entry(invoice_ref.to_string()).or_default().insert(key, (applied, draws));
-        self.pending.applied.insert((invoice_ref.to_string(), key.0, key.1), (applied, draws));
-    }
-
-    /// Keeps a line as now seen.
-    pub(crate) fn save_line(&mut self, line: &SourceLine) {
-        self.pending.lines.push(line.clone());
+        self.invoices.entry(invoice_ref.to_string()).or_default().applied.insert(key, (applied, draws));
+        self.pending.invoices.insert(invoice_ref.to_string());
     }
 
     /// Whether an invoice may have open exceptions to close.
     pub(crate) fn has_open_exceptions(&self, invoice_ref: &str) -> bool {
         self.open_exceptions.contains(invoice_ref)
+    }
+
+    /// The mapped patients on these invoices' lines.
+    pub(crate) fn patients_of(&self, invoices: &[String]) -> Vec<i64> {
+        invoices
+            .iter()
+            .filter_map(|invoice_ref| self.invoices.get(invoice_ref))
+            .flat_map(|kept| kept.lines.lines().filter_map(|l| self.mapped_patient(&l.patient_ref)))
+            .collect()
     }
 
     /// Reads at once the plans of the owners of these patients, unless kept.
@@ -232,23 +218,33 @@ impl BatchState {
         if let Entry::Vacant(slot) = self.plans.entry(client) {
             slot.insert(client_plan_rows(conn, client, self.from).await?);
         }
-        if self.cards.get(&client).is_none_or(|(on, _)| *on != date) {
-            let rows = self.plans.get(&client).ok_or(AppError::Internal)?;
-            let subscriptions = rows.on(date)?.into_iter().map(|card| card.subscription).collect();
-            self.cards.insert(client, (date, subscriptions));
+        let rows = self.plans.get(&client).ok_or(AppError::Internal)?;
+        match self.cards.get_mut(&client) {
+            Some(card) if card.on == Some(date) => {}
+            // The plans stay as they are; only what each benefit has used
+            // as of this day is counted again.
+            Some(card) => {
+                let used = rows.used_on(date)?;
+                for benefit in card.subscriptions.iter_mut().flat_map(|s| s.benefits.iter_mut()) {
+                    benefit.used = Quantity(used.get(&benefit.id).copied().unwrap_or_default());
+                }
+                card.on = Some(date);
+            }
+            None => {
+                let subscriptions = rows.on(date)?.into_iter().map(|card| card.subscription).collect();
+                self.cards.insert(client, Card { on: Some(date), subscriptions });
+            }
         }
         // The plans are lent to the pricing and put back: a line costs no copy.
-        let (_, subscriptions) = self.cards.get_mut(&client).ok_or(AppError::Internal)?;
+        let card = self.cards.get_mut(&client).ok_or(AppError::Internal)?;
         let context = PricingContext {
             rules,
-            subscriptions: std::mem::take(subscriptions),
+            subscriptions: std::mem::take(&mut card.subscriptions),
             promotions: Vec::new(),
             returnable: None,
         };
         let priced = price_draft(&context, std::slice::from_ref(line));
-        if let Some((_, subscriptions)) = self.cards.get_mut(&client) {
-            *subscriptions = context.subscriptions;
-        }
+        card.subscriptions = context.subscriptions;
         priced.lines.into_iter().next().ok_or(AppError::Internal)?.map_err(AppError::Invalid)
     }
 
@@ -267,22 +263,21 @@ impl BatchState {
     /// Appends a use of a patient's plans (written at the next flush) and
     /// counts it in the plans kept here. [`BatchState::cover`] was asked for
     /// the patient on the entry's date just before.
-    pub(crate) fn post(&mut self, entry: NewEntry<'static>) -> Result<(), AppError> {
-        let patient = entry.patient_id.ok_or(AppError::Internal)?;
-        let client = *self.client_of.get(&patient).ok_or(AppError::Internal)?;
+    pub(crate) fn post(&mut self, entry: ImportPosting) -> Result<(), AppError> {
+        let client = *self.client_of.get(&entry.patient_id).ok_or(AppError::Internal)?;
         let rows = self.plans.get_mut(&client).ok_or(AppError::Internal)?;
         rows.record_use(entry.benefit_id, entry.used_on, entry.quantity);
-        match self.cards.get_mut(&client) {
-            Some((on, subscriptions)) if *on == entry.used_on => {
-                let benefit = subscriptions
+        if let Some(card) = self.cards.get_mut(&client) {
+            if card.on == Some(entry.used_on) {
+                let benefit = card
+                    .subscriptions
                     .iter_mut()
                     .flat_map(|subscription| subscription.benefits.iter_mut())
                     .find(|b| b.id == entry.benefit_id)
                     .ok_or(AppError::Internal)?;
-                benefit.used = crate::domain::Quantity(benefit.used.0 + entry.quantity);
-            }
-            _ => {
-                self.cards.remove(&client);
+                benefit.used = Quantity(benefit.used.0 + entry.quantity);
+            } else {
+                card.on = None;
             }
         }
         self.pending.ledger.push(entry);
@@ -323,33 +318,15 @@ impl BatchState {
         actor: &Actor,
     ) -> Result<(), AppError> {
         let pending = std::mem::take(&mut self.pending);
-        for chunk in pending.ledger.chunks(ROWS_PER_STATEMENT) {
-            append_many(conn, chunk, actor).await?;
-        }
+        write_postings(conn, &pending.ledger, actor).await?;
         let org = self.organisation_id;
-        write_lines(conn, org, clinic_id, run, &pending.lines).await?;
-        write_applied(conn, org, pending.applied.into_iter().collect()).await?;
+        let invoices: Vec<(&str, &KeptInvoice)> = pending
+            .invoices
+            .iter()
+            .filter_map(|invoice_ref| Some((invoice_ref.as_str(), self.invoices.get(invoice_ref)?)))
+            .collect();
+        write_invoices(conn, org, clinic_id, run, &invoices).await?;
         write_over_usage(conn, org, clinic_id, run, pending.over_usage.into_iter().collect()).await?;
         Ok(())
     }
-}
-
-fn in_list(query: &mut QueryBuilder<Sqlite>, values: &[String]) {
-    query.push("(");
-    let mut list = query.separated(", ");
-    for value in values {
-        list.push_bind(value.clone());
-    }
-    query.push(")");
-}
-
-#[derive(sqlx::FromRow)]
-struct SqlLine {
-    invoice_ref: String,
-    line_ref: String,
-    invoice_date: NaiveDate,
-    patient_ref: String,
-    code: String,
-    quantity: i64,
-    status: String,
 }

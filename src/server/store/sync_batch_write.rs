@@ -1,86 +1,66 @@
-//! How a sync batch writes what waits: a few hundred rows per statement,
-//! each an upsert, so a line or an invoice sent again replaces what it was.
+//! How a sync batch writes its postings and its over-usage: a few hundred
+//! rows per statement.
 
 use chrono::NaiveDate;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use crate::domain::sync::SourceLine;
+use crate::domain::Money;
+use crate::server::actor::Actor;
 use crate::wire::error::AppError;
 
 /// Rows per statement: well below SQLite's limit on bound parameters.
 const ROWS_PER_STATEMENT: usize = 500;
+
+/// A use an import counts: a posting of the ledger, waiting to be written.
+pub(crate) struct ImportPosting {
+    pub benefit_id: i64,
+    pub patient_id: i64,
+    pub item_id: i64,
+    pub quantity: i64,
+    pub source_key: String,
+    pub note: String,
+    pub used_on: NaiveDate,
+    pub savings: Money,
+}
+
+/// Appends an import's postings, in order (their ids rise in the same
+/// order). What every posting of a batch shares (its kind, who imported) is
+/// bound once per statement rather than once per row: a batch writes tens
+/// of thousands of them.
+pub(crate) async fn write_postings(
+    conn: &mut SqliteConnection,
+    postings: &[ImportPosting],
+    actor: &Actor,
+) -> Result<(), AppError> {
+    for chunk in postings.chunks(ROWS_PER_STATEMENT) {
+        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO usage_ledger (actor_user_id, actor_name, source_kind, subscription_benefit_id, patient_id,
+                                       item_id, quantity, source_key, note, used_on, savings)
+             SELECT ",
+        );
+        insert.push_bind(actor.user_id).push(", ").push_bind(&actor.name);
+        insert.push(", 'import_line', column1, column2, column3, column4, column5, column6, column7, column8 FROM (");
+        insert.push_values(chunk, |mut row, posting| {
+            row.push_bind(posting.benefit_id)
+                .push_bind(posting.patient_id)
+                .push_bind(posting.item_id)
+                .push_bind(posting.quantity)
+                .push_bind(&posting.source_key)
+                .push_bind(&posting.note)
+                .push_bind(posting.used_on)
+                .push_bind(posting.savings.0.to_string());
+        });
+        insert.push(")");
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
 
 /// Over-usage waiting to be written for an (invoice, patient, item).
 pub(crate) struct OverUsage {
     pub plan: Option<i64>,
     pub units: i64,
     pub used_on: NaiveDate,
-}
-
-/// (invoice, patient, item) and its (applied, draws).
-type AppliedRow = ((String, i64, i64), (i64, i64));
-
-/// Keeps the lines as now seen.
-pub(crate) async fn write_lines(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    clinic_id: i64,
-    run: i64,
-    lines: &[SourceLine],
-) -> Result<(), AppError> {
-    for chunk in lines.chunks(ROWS_PER_STATEMENT) {
-        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO pims_lines (organisation_id, clinic_id, invoice_ref, line_ref, invoice_date, patient_ref,
-                                     code, quantity, status, run_id) ",
-        );
-        insert.push_values(chunk, |mut row, line| {
-            row.push_bind(organisation_id)
-                .push_bind(clinic_id)
-                .push_bind(&line.invoice_id)
-                .push_bind(&line.line_id)
-                .push_bind(line.invoice_date)
-                .push_bind(&line.patient_ref)
-                .push_bind(&line.code)
-                .push_bind(line.quantity)
-                .push_bind(line.status.code())
-                .push_bind(run);
-        });
-        // A later sending of the same line in one file replaces it.
-        insert.push(
-            " ON CONFLICT (organisation_id, invoice_ref, line_ref) DO UPDATE SET
-                 invoice_date = excluded.invoice_date, patient_ref = excluded.patient_ref, code = excluded.code,
-                 quantity = excluded.quantity, status = excluded.status, run_id = excluded.run_id",
-        );
-        insert.build().execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// Sets what each (invoice, patient, item) has applied.
-pub(crate) async fn write_applied(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    applied: Vec<AppliedRow>,
-) -> Result<(), AppError> {
-    for chunk in applied.chunks(ROWS_PER_STATEMENT) {
-        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO pims_applied (organisation_id, invoice_ref, patient_id, item_id, applied, draws) ",
-        );
-        insert.push_values(chunk, |mut row, ((invoice, patient, item), (applied, draws))| {
-            row.push_bind(organisation_id)
-                .push_bind(invoice)
-                .push_bind(*patient)
-                .push_bind(*item)
-                .push_bind(*applied)
-                .push_bind(*draws);
-        });
-        insert.push(
-            " ON CONFLICT (organisation_id, invoice_ref, patient_id, item_id)
-              DO UPDATE SET applied = excluded.applied, draws = excluded.draws",
-        );
-        insert.build().execute(&mut *conn).await?;
-    }
-    Ok(())
 }
 
 /// Adds over-usage; more of the same kind is open again for a person.

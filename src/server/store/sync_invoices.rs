@@ -1,0 +1,168 @@
+//! The practice-system invoices as last seen: one row per invoice, holding
+//! its lines and what it applied per (patient, item). An invoice is what an
+//! import reads and reconciles as a whole, so it is kept as one: a batch
+//! writes a row per invoice it changed instead of a row per line and
+//! another per applied amount (three times fewer rows for a usual export).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use super::sync_batch::Applied;
+use crate::domain::sync::{InvoiceLines, LineStatus, SourceLine};
+use crate::wire::error::AppError;
+
+/// Invoices per statement: well below SQLite's limit on bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// An invoice as last seen, and what it applied.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct KeptInvoice {
+    pub lines: InvoiceLines,
+    pub applied: Applied,
+}
+
+/// A line as kept in the invoice's `lines` column.
+#[derive(Serialize, Deserialize)]
+struct KeptLine {
+    line: String,
+    date: NaiveDate,
+    patient: String,
+    code: String,
+    quantity: i64,
+    status: String,
+}
+
+/// An applied amount as kept in the invoice's `applied` column.
+#[derive(Serialize, Deserialize)]
+struct KeptApplied {
+    patient: i64,
+    item: i64,
+    applied: i64,
+    draws: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SqlInvoice {
+    invoice_ref: String,
+    voided: bool,
+    lines: String,
+    applied: String,
+}
+
+impl SqlInvoice {
+    fn into_kept(self) -> Result<(String, KeptInvoice), AppError> {
+        let lines: Vec<KeptLine> = serde_json::from_str(&self.lines).map_err(|_| AppError::Internal)?;
+        let applied: Vec<KeptApplied> = serde_json::from_str(&self.applied).map_err(|_| AppError::Internal)?;
+        let mut lines = lines
+            .into_iter()
+            .map(|kept| {
+                Ok(SourceLine {
+                    invoice_id: self.invoice_ref.clone(),
+                    line_id: kept.line,
+                    invoice_date: kept.date,
+                    patient_ref: kept.patient,
+                    code: kept.code,
+                    quantity: kept.quantity,
+                    status: LineStatus::parse(&kept.status).ok_or(AppError::Internal)?,
+                })
+            })
+            .collect::<Result<InvoiceLines, AppError>>()?;
+        if self.voided {
+            lines.void();
+        }
+        let applied = applied.into_iter().map(|a| ((a.patient, a.item), (a.applied, a.draws))).collect();
+        Ok((self.invoice_ref, KeptInvoice { lines, applied }))
+    }
+}
+
+/// Reads the kept invoices among `invoices`.
+pub(crate) async fn read_invoices(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    invoices: &[String],
+) -> Result<HashMap<String, KeptInvoice>, AppError> {
+    let mut found = HashMap::new();
+    for chunk in invoices.chunks(ROWS_PER_STATEMENT) {
+        let mut query: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT invoice_ref, voided, lines, applied FROM pims_invoices WHERE organisation_id = ");
+        query.push_bind(organisation_id).push(" AND invoice_ref IN (");
+        let mut list = query.separated(", ");
+        for invoice in chunk {
+            list.push_bind(invoice);
+        }
+        query.push(")");
+        for row in query.build_query_as::<SqlInvoice>().fetch_all(&mut *conn).await? {
+            let (invoice_ref, kept) = row.into_kept()?;
+            found.insert(invoice_ref, kept);
+        }
+    }
+    Ok(found)
+}
+
+/// Keeps these invoices as they are now, replacing what was kept.
+pub(crate) async fn write_invoices(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    clinic_id: i64,
+    run: i64,
+    invoices: &[(&str, &KeptInvoice)],
+) -> Result<(), AppError> {
+    for chunk in invoices.chunks(ROWS_PER_STATEMENT) {
+        let rows = chunk
+            .iter()
+            .map(|(invoice_ref, kept)| Ok((*invoice_ref, counts_on(&kept.lines), kept.lines.voided(), as_json(kept)?)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO pims_invoices (organisation_id, clinic_id, run_id, invoice_ref, counts_on, voided, lines,
+                                        applied) ",
+        );
+        insert.push_values(rows, |mut row, (invoice_ref, counts_on, voided, (lines, applied))| {
+            row.push_bind(organisation_id)
+                .push_bind(clinic_id)
+                .push_bind(run)
+                .push_bind(invoice_ref)
+                .push_bind(counts_on)
+                .push_bind(voided)
+                .push_bind(lines)
+                .push_bind(applied);
+        });
+        insert.push(
+            " ON CONFLICT (organisation_id, invoice_ref) DO UPDATE SET
+                 clinic_id = excluded.clinic_id, run_id = excluded.run_id, counts_on = excluded.counts_on,
+                 voided = excluded.voided, lines = excluded.lines, applied = excluded.applied",
+        );
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The day an invoice's uses are counted on: its latest line's date.
+pub(crate) fn counts_on(lines: &InvoiceLines) -> Option<NaiveDate> {
+    lines.lines().map(|l| l.invoice_date).max()
+}
+
+fn as_json(kept: &KeptInvoice) -> Result<(String, String), AppError> {
+    let lines: Vec<KeptLine> = kept
+        .lines
+        .lines()
+        .map(|l| KeptLine {
+            line: l.line_id.clone(),
+            date: l.invoice_date,
+            patient: l.patient_ref.clone(),
+            code: l.code.clone(),
+            quantity: l.quantity,
+            status: l.status.code().to_string(),
+        })
+        .collect();
+    let applied: Vec<KeptApplied> = kept
+        .applied
+        .iter()
+        .map(|(&(patient, item), &(applied, draws))| KeptApplied { patient, item, applied, draws })
+        .collect();
+    let lines = serde_json::to_string(&lines).map_err(|_| AppError::Internal)?;
+    let applied = serde_json::to_string(&applied).map_err(|_| AppError::Internal)?;
+    Ok((lines, applied))
+}
