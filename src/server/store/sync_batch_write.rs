@@ -47,7 +47,8 @@ pub(crate) async fn write_postings(
                 .push_bind(posting.quantity)
                 .push_bind(&posting.source_key)
                 .push_bind(&posting.note)
-                .push_bind(posting.used_on)
+                // A date's own Display, not the driver's strftime pattern.
+                .push_bind(posting.used_on.to_string())
                 .push_bind(posting.savings.0.to_string());
         });
         insert.push(")");

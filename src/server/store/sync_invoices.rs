@@ -115,20 +115,24 @@ pub(crate) async fn write_invoices(
             .iter()
             .map(|(invoice_ref, kept)| Ok((*invoice_ref, counts_on(&kept.lines), kept.lines.voided(), as_json(kept)?)))
             .collect::<Result<Vec<_>, AppError>>()?;
+        // The run's organisation, clinic and id are bound once per statement.
         let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO pims_invoices (organisation_id, clinic_id, run_id, invoice_ref, counts_on, voided, lines,
-                                        applied) ",
+                                        applied)
+             SELECT ",
         );
+        insert.push_bind(organisation_id).push(", ").push_bind(clinic_id).push(", ").push_bind(run);
+        insert.push(", column1, column2, column3, column4, column5 FROM (");
         insert.push_values(rows, |mut row, (invoice_ref, counts_on, voided, (lines, applied))| {
-            row.push_bind(organisation_id)
-                .push_bind(clinic_id)
-                .push_bind(run)
-                .push_bind(invoice_ref)
-                .push_bind(counts_on)
+            // A date's own Display, not the driver's strftime pattern.
+            row.push_bind(invoice_ref)
+                .push_bind(counts_on.map(|day| day.to_string()))
                 .push_bind(voided)
                 .push_bind(lines)
                 .push_bind(applied);
         });
+        // SQLite reads `ON` after a bare FROM subquery as a join constraint.
+        insert.push(") WHERE true");
         insert.push(
             " ON CONFLICT (organisation_id, invoice_ref) DO UPDATE SET
                  clinic_id = excluded.clinic_id, run_id = excluded.run_id, counts_on = excluded.counts_on,
