@@ -39,9 +39,12 @@ pub(crate) async fn write_postings(
              SELECT ",
         );
         insert.push_bind(actor.user_id).push(", ").push_bind(&actor.name);
-        insert.push(", 'import_line', column1, column2, column3, column4, column5, column6, column7, column8 FROM (");
-        insert.push_values(chunk, |mut row, posting| {
-            row.push_bind(posting.benefit_id)
+        insert.push(", 'import_line', column2, column3, column4, column5, column6, column7, column8, column9 FROM (");
+        // Each row leads with its place, and the rows are inserted in that
+        // order: a SELECT promises no order without ORDER BY.
+        insert.push_values(chunk.iter().enumerate(), |mut row, (place, posting)| {
+            row.push(place.to_string())
+                .push_bind(posting.benefit_id)
                 .push_bind(posting.patient_id)
                 .push_bind(posting.item_id)
                 .push_bind(posting.quantity)
@@ -51,7 +54,7 @@ pub(crate) async fn write_postings(
                 .push_bind(posting.used_on.to_string())
                 .push_bind(posting.savings.0.to_string());
         });
-        insert.push(")");
+        insert.push(") ORDER BY column1");
         insert.build().execute(&mut *conn).await?;
     }
     Ok(())
