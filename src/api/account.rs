@@ -6,7 +6,7 @@ use super::error::AppError;
 pub use crate::wire::account::*;
 
 /// The signed-in person, if any.
-#[server(prefix = "/api", endpoint = "me")]
+#[server(prefix = "/api", endpoint = "me", output = crate::api::codec::JsonText)]
 pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     use crate::server::{auth::current_viewer, state::*};
     let state = app_state()?;
@@ -24,7 +24,7 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
 }
 
 /// Switches the clinic a staff member works in for this session.
-#[server(prefix = "/api", endpoint = "clinic/switch")]
+#[server(prefix = "/api", endpoint = "clinic/switch", output = crate::api::codec::JsonText)]
 pub async fn switch_clinic(clinic_id: i64) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{auth::choose_clinic, error::reply, state::*};
@@ -46,7 +46,7 @@ pub async fn switch_clinic(clinic_id: i64) -> Result<(), AppError> {
 /// Signs in and goes on to `next` (or the person's home). Wrong password
 /// and unknown email get the same words; repeated failures, per email and
 /// per client address, pause sign-in.
-#[server(prefix = "/api", endpoint = "sign-in")]
+#[server(prefix = "/api", endpoint = "sign-in", output = crate::api::codec::JsonText)]
 pub async fn sign_in(email: String, password: String, next: String) -> Result<(), AppError> {
     use crate::server::auth::{credentials, guard::home_for, start_session};
     use crate::server::{error::reply, state::*};
@@ -69,7 +69,7 @@ pub async fn sign_in(email: String, password: String, next: String) -> Result<()
 }
 
 /// Ends the session and returns to the sign-in page.
-#[server(prefix = "/api", endpoint = "sign-out")]
+#[server(prefix = "/api", endpoint = "sign-out", output = crate::api::codec::JsonText)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::{auth::end_session, state::current_session};
     if let Ok(session) = current_session().await {
@@ -81,7 +81,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 /// Emails a reset link if the address has an account. The answer is the
 /// same either way.
-#[server(prefix = "/api", endpoint = "forgot")]
+#[server(prefix = "/api", endpoint = "forgot", output = crate::api::codec::JsonText)]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     use crate::server::auth::throttle::Limit;
     use crate::server::store::accounts::clean_email;
@@ -106,7 +106,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 }
 
 /// What a link is for, or why it no longer works.
-#[server(prefix = "/api", endpoint = "link")]
+#[server(prefix = "/api", endpoint = "link", output = crate::api::codec::JsonText)]
 pub async fn check_link(token: String) -> Result<LinkInfo, AppError> {
     use crate::server::{error::reply, state::app_state};
     reply(
@@ -119,7 +119,7 @@ pub async fn check_link(token: String) -> Result<LinkInfo, AppError> {
 }
 
 /// Sets a new password through a link, then signs in.
-#[server(prefix = "/api", endpoint = "reset")]
+#[server(prefix = "/api", endpoint = "reset", output = crate::api::codec::JsonText)]
 pub async fn reset_password(token: String, password: String, repeat: String) -> Result<(), AppError> {
     use crate::server::auth::{guard::home_for, password as pw, start_session};
     use crate::server::{error::reply, state::*};

@@ -6,7 +6,7 @@ use super::error::AppError;
 use crate::domain::ItemRef;
 
 /// Items whose name or code contains `query` (at most 12).
-#[server(prefix = "/api", endpoint = "catalog/search")]
+#[server(prefix = "/api", endpoint = "catalog/search", output = crate::api::codec::JsonText)]
 pub async fn search_catalog(query: String) -> Result<Vec<ItemRef>, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::error::AppError;
 
 /// Records that a patient died; its wellness plans go on hold.
-#[server(prefix = "/api", endpoint = "patient/deceased")]
+#[server(prefix = "/api", endpoint = "patient/deceased", output = crate::api::codec::JsonText)]
 pub async fn record_death(patient_id: i64, died_on: String) -> Result<usize, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -22,7 +22,7 @@ pub async fn record_death(patient_id: i64, died_on: String) -> Result<usize, App
 }
 
 /// Moves a deceased patient's plan to another pet; returns the new plan.
-#[server(prefix = "/api", endpoint = "plan/transfer")]
+#[server(prefix = "/api", endpoint = "plan/transfer", output = crate::api::codec::JsonText)]
 pub async fn transfer_plan(subscription_id: i64, to_patient_id: i64) -> Result<i64, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

@@ -3,13 +3,13 @@
 //! The type lives in [`crate::wire::error`]; here it learns to travel as a
 //! server function's error.
 
-use leptos::server_fn::codec::JsonEncoding;
+use crate::api::codec::JsonTextEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 pub use crate::wire::error::*;
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = JsonTextEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         // Decoders echo what they could not read; a 10 kB value does not

@@ -10,7 +10,7 @@ use crate::domain::LineInput;
 pub use crate::wire::invoices::*;
 
 /// Open SOAP plans and invoices of the client who owns `patient_id`.
-#[server(prefix = "/api", endpoint = "desk")]
+#[server(prefix = "/api", endpoint = "desk", output = crate::api::codec::JsonText)]
 pub async fn client_desk(patient_id: i64) -> Result<DeskOverview, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -32,7 +32,7 @@ pub async fn client_desk(patient_id: i64) -> Result<DeskOverview, AppError> {
 }
 
 /// Starts a draft invoice for a client from the given SOAP plans (or none).
-#[server(prefix = "/api", endpoint = "invoice/start", input = Json)]
+#[server(prefix = "/api", endpoint = "invoice/start", input = Json, output = crate::api::codec::JsonText)]
 pub async fn invoice_start(client_id: i64, soap_ids: Vec<i64>) -> Result<i64, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -47,7 +47,7 @@ pub async fn invoice_start(client_id: i64, soap_ids: Vec<i64>) -> Result<i64, Ap
 }
 
 /// An invoice with the client's plans.
-#[server(prefix = "/api", endpoint = "invoice/load")]
+#[server(prefix = "/api", endpoint = "invoice/load", output = crate::api::codec::JsonText)]
 pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -64,7 +64,7 @@ pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
 }
 
 /// Saves a draft invoice as it is on screen. Touches no count.
-#[server(prefix = "/api", endpoint = "invoice/save", input = Json)]
+#[server(prefix = "/api", endpoint = "invoice/save", input = Json, output = crate::api::codec::JsonText)]
 pub async fn invoice_save(id: i64, lines: Vec<LineInput>) -> Result<SaveReceipt, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -83,7 +83,7 @@ pub async fn invoice_save(id: i64, lines: Vec<LineInput>) -> Result<SaveReceipt,
 /// covered units. `preview` is the covered quantity per line the desk saw.
 /// `override_note` is a manager's reason to finalize sessions beyond an
 /// authorisation.
-#[server(prefix = "/api", endpoint = "invoice/finalize", input = Json)]
+#[server(prefix = "/api", endpoint = "invoice/finalize", input = Json, output = crate::api::codec::JsonText)]
 pub async fn invoice_finalize(
     id: i64,
     lines: Vec<LineInput>,
@@ -110,7 +110,7 @@ pub async fn invoice_finalize(
 }
 
 /// Voids a finalized invoice; every count it used comes back.
-#[server(prefix = "/api", endpoint = "invoice/void")]
+#[server(prefix = "/api", endpoint = "invoice/void", output = crate::api::codec::JsonText)]
 pub async fn invoice_void(id: i64, reason: String) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -125,7 +125,7 @@ pub async fn invoice_void(id: i64, reason: String) -> Result<(), AppError> {
 }
 
 /// Starts a correction invoice for a finalized invoice; returns its id.
-#[server(prefix = "/api", endpoint = "invoice/correct")]
+#[server(prefix = "/api", endpoint = "invoice/correct", output = crate::api::codec::JsonText)]
 pub async fn invoice_correct(id: i64) -> Result<i64, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

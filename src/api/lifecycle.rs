@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::error::AppError;
 
 /// Puts a plan on hold; a note says why.
-#[server(prefix = "/api", endpoint = "plan/hold")]
+#[server(prefix = "/api", endpoint = "plan/hold", output = crate::api::codec::JsonText)]
 pub async fn hold_plan(id: i64, note: String) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -20,7 +20,7 @@ pub async fn hold_plan(id: i64, note: String) -> Result<(), AppError> {
 }
 
 /// Ends a hold; the term is extended by the days held.
-#[server(prefix = "/api", endpoint = "plan/resume")]
+#[server(prefix = "/api", endpoint = "plan/resume", output = crate::api::codec::JsonText)]
 pub async fn resume_plan(id: i64) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -35,7 +35,7 @@ pub async fn resume_plan(id: i64) -> Result<(), AppError> {
 }
 
 /// Renews a plan into the same template, or another; returns the new plan.
-#[server(prefix = "/api", endpoint = "plan/renew")]
+#[server(prefix = "/api", endpoint = "plan/renew", output = crate::api::codec::JsonText)]
 pub async fn renew_plan(id: i64, template_id: Option<i64>) -> Result<i64, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

@@ -7,7 +7,7 @@ use super::error::AppError;
 pub use crate::wire::lists::*;
 
 /// The clinic's lists, the plans filtered by status code and template.
-#[server(prefix = "/api", endpoint = "lists")]
+#[server(prefix = "/api", endpoint = "lists", output = crate::api::codec::JsonText)]
 pub async fn clinic_lists(
     status: Option<String>,
     template_id: Option<i64>,

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod catalog;
 pub mod clinic;
+pub mod codec;
 pub mod deceased;
 pub mod desk;
 pub mod error;

@@ -9,7 +9,7 @@ use super::error::AppError;
 pub use crate::wire::packs::*;
 
 /// The client's Packs tab.
-#[server(prefix = "/api", endpoint = "client/packs")]
+#[server(prefix = "/api", endpoint = "client/packs", output = crate::api::codec::JsonText)]
 pub async fn client_packs_page(client_id: i64) -> Result<ClientPacks, AppError> {
     use crate::domain::{Permission, allows};
     use crate::server::{error::reply, state::app_state};
@@ -36,7 +36,7 @@ pub async fn client_packs_page(client_id: i64) -> Result<ClientPacks, AppError> 
 }
 
 /// Brings a client's pack over from another system; returns the new pack.
-#[server(prefix = "/api", endpoint = "client/carry-over", input = Json)]
+#[server(prefix = "/api", endpoint = "client/carry-over", input = Json, output = crate::api::codec::JsonText)]
 pub async fn carry_over_pack(client_id: i64, form: CarryOverForm) -> Result<i64, AppError> {
     use crate::domain::Permission;
     use crate::server::store::carry_over::CarryOver;
@@ -55,7 +55,7 @@ pub async fn carry_over_pack(client_id: i64, form: CarryOverForm) -> Result<i64,
 }
 
 /// Sets what is left of a pack, or its end date, with a note.
-#[server(prefix = "/api", endpoint = "pack/change", input = Json)]
+#[server(prefix = "/api", endpoint = "pack/change", input = Json, output = crate::api::codec::JsonText)]
 pub async fn change_pack(subscription_id: i64, form: PackChangeForm) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::store::pack_changes::PackChange;
@@ -73,7 +73,7 @@ pub async fn change_pack(subscription_id: i64, form: PackChangeForm) -> Result<(
 }
 
 /// Records a referral or insurer authorisation as a session pack.
-#[server(prefix = "/api", endpoint = "client/authorise", input = Json)]
+#[server(prefix = "/api", endpoint = "client/authorise", input = Json, output = crate::api::codec::JsonText)]
 pub async fn record_authorisation(client_id: i64, form: AuthorisationForm) -> Result<i64, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -91,7 +91,7 @@ pub async fn record_authorisation(client_id: i64, form: AuthorisationForm) -> Re
 /// Reads a file of packs to carry over: with `apply` false, a preview that
 /// changes nothing; with `apply` true, every line applied at once. One bad
 /// line applies nothing and every bad line is named with its field.
-#[server(prefix = "/api", endpoint = "carry-over/file", input = Json)]
+#[server(prefix = "/api", endpoint = "carry-over/file", input = Json, output = crate::api::codec::JsonText)]
 pub async fn carry_over_from_file(csv: String, apply: bool) -> Result<CarryOverFile, AppError> {
     use crate::domain::Permission;
     use crate::server::import::carry_over_csv::carry_over_file;
@@ -107,7 +107,7 @@ pub async fn carry_over_from_file(csv: String, apply: bool) -> Result<CarryOverF
 }
 
 /// Sets or clears the pack a client's new appointments take.
-#[server(prefix = "/api", endpoint = "client/preferred-pack", input = Json)]
+#[server(prefix = "/api", endpoint = "client/preferred-pack", input = Json, output = crate::api::codec::JsonText)]
 pub async fn set_preferred_pack(client_id: i64, pack: Option<i64>) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

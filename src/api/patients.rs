@@ -7,7 +7,7 @@ use super::error::AppError;
 pub use crate::wire::patients::*;
 
 /// The clinic's patients with their plans.
-#[server(prefix = "/api", endpoint = "patients")]
+#[server(prefix = "/api", endpoint = "patients", output = crate::api::codec::JsonText)]
 pub async fn list_patients() -> Result<PatientList, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -23,7 +23,7 @@ pub async fn list_patients() -> Result<PatientList, AppError> {
 }
 
 /// One patient with every plan that applies to it.
-#[server(prefix = "/api", endpoint = "patient")]
+#[server(prefix = "/api", endpoint = "patient", output = crate::api::codec::JsonText)]
 pub async fn patient_page(id: i64) -> Result<PatientDetail, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

@@ -6,7 +6,7 @@ use super::error::AppError;
 pub use crate::wire::plans::*;
 
 /// A plan with its usage history.
-#[server(prefix = "/api", endpoint = "plan")]
+#[server(prefix = "/api", endpoint = "plan", output = crate::api::codec::JsonText)]
 pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -27,7 +27,7 @@ pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
 
 /// Removes a use from a plan's history by appending its reversal: `reason`
 /// (a [`RemovalReason`] code) is what the owner reads, `note` is internal.
-#[server(prefix = "/api", endpoint = "usage/remove")]
+#[server(prefix = "/api", endpoint = "usage/remove", output = crate::api::codec::JsonText)]
 pub async fn usage_remove(entry_id: i64, reason: String, note: String) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

@@ -7,7 +7,7 @@ use super::error::AppError;
 pub use crate::wire::portal::*;
 
 /// The signed-in owner's healthcard.
-#[server(prefix = "/api", endpoint = "healthcard")]
+#[server(prefix = "/api", endpoint = "healthcard", output = crate::api::codec::JsonText)]
 pub async fn my_healthcard() -> Result<Healthcard, AppError> {
     use crate::server::{error::reply, state::app_state};
     reply(
@@ -21,7 +21,7 @@ pub async fn my_healthcard() -> Result<Healthcard, AppError> {
 }
 
 /// The healthcard of a patient's household, for staff.
-#[server(prefix = "/api", endpoint = "household")]
+#[server(prefix = "/api", endpoint = "household", output = crate::api::codec::JsonText)]
 pub async fn household_plans(patient_id: i64) -> Result<Healthcard, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

@@ -10,7 +10,7 @@ use crate::domain::VisitAction;
 pub use crate::wire::schedule::*;
 
 /// A clinic's schedule: `week` shows the week of `day` from its Monday.
-#[server(prefix = "/api", endpoint = "schedule/view")]
+#[server(prefix = "/api", endpoint = "schedule/view", output = crate::api::codec::JsonText)]
 pub async fn schedule_page(day: Option<String>, week: bool) -> Result<ScheduleView, AppError> {
     use crate::domain::{Hours, Permission, VisitKind, allows, week_of};
     use crate::server::{error::reply, state::app_state};
@@ -38,7 +38,7 @@ pub async fn schedule_page(day: Option<String>, week: bool) -> Result<ScheduleVi
 }
 
 /// A clinic's daycare day.
-#[server(prefix = "/api", endpoint = "daycare/day")]
+#[server(prefix = "/api", endpoint = "daycare/day", output = crate::api::codec::JsonText)]
 pub async fn daycare_page(day: Option<String>) -> Result<DaycareDay, AppError> {
     use crate::domain::{Permission, VisitKind};
     use crate::server::{error::reply, state::app_state};
@@ -69,7 +69,7 @@ fn parse_day(day: Option<&str>, today: chrono::NaiveDate) -> Result<chrono::Naiv
 }
 
 /// Pets whose name or whose client's name contains `query`.
-#[server(prefix = "/api", endpoint = "schedule/find")]
+#[server(prefix = "/api", endpoint = "schedule/find", output = crate::api::codec::JsonText)]
 pub async fn find_pets(query: String) -> Result<Vec<PetMatch>, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -84,7 +84,7 @@ pub async fn find_pets(query: String) -> Result<Vec<PetMatch>, AppError> {
 }
 
 /// What booking for a client offers: pets, packs, the preferred pack.
-#[server(prefix = "/api", endpoint = "schedule/choices")]
+#[server(prefix = "/api", endpoint = "schedule/choices", output = crate::api::codec::JsonText)]
 pub async fn booking_options(client_id: i64) -> Result<BookingChoices, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -107,7 +107,7 @@ pub async fn booking_options(client_id: i64) -> Result<BookingChoices, AppError>
 
 /// Books an appointment or a daycare day (or checks a daycare pet in
 /// now); returns the visit.
-#[server(prefix = "/api", endpoint = "schedule/book", input = Json)]
+#[server(prefix = "/api", endpoint = "schedule/book", input = Json, output = crate::api::codec::JsonText)]
 pub async fn book_visit(form: BookingForm) -> Result<i64, AppError> {
     use crate::domain::{Permission, Span, VisitKind, VisitStatus, allows, parse_length};
     use crate::server::store::visits::NewVisit;
@@ -144,7 +144,7 @@ pub async fn book_visit(form: BookingForm) -> Result<i64, AppError> {
 }
 
 /// Moves a booked appointment to another time or member of staff.
-#[server(prefix = "/api", endpoint = "schedule/move", input = Json)]
+#[server(prefix = "/api", endpoint = "schedule/move", input = Json, output = crate::api::codec::JsonText)]
 pub async fn move_visit(visit_id: i64, form: MoveForm) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -160,7 +160,7 @@ pub async fn move_visit(visit_id: i64, form: MoveForm) -> Result<(), AppError> {
 }
 
 /// Cancels, marks a no-show, checks in or checks out a visit.
-#[server(prefix = "/api", endpoint = "schedule/close", input = Json)]
+#[server(prefix = "/api", endpoint = "schedule/close", input = Json, output = crate::api::codec::JsonText)]
 pub async fn act_on_visit(visit_id: i64, action: VisitAction) -> Result<VisitOutcome, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

@@ -7,7 +7,7 @@ use crate::domain::{Billing, Settlement, SettlementOption};
 pub use crate::wire::selling::*;
 
 /// The sell page's options for a patient.
-#[server(prefix = "/api", endpoint = "sell/options")]
+#[server(prefix = "/api", endpoint = "sell/options", output = crate::api::codec::JsonText)]
 pub async fn sell_options(patient_id: i64) -> Result<SellPage, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -24,7 +24,7 @@ pub async fn sell_options(patient_id: i64) -> Result<SellPage, AppError> {
 }
 
 /// Sells a plan; returns the new subscription's id.
-#[server(prefix = "/api", endpoint = "sell")]
+#[server(prefix = "/api", endpoint = "sell", output = crate::api::codec::JsonText)]
 pub async fn sell_plan(
     patient_id: i64,
     template_id: i64,
@@ -46,7 +46,7 @@ pub async fn sell_plan(
 }
 
 /// Records a payment received (cash, card or transfer with a reference).
-#[server(prefix = "/api", endpoint = "payment/record")]
+#[server(prefix = "/api", endpoint = "payment/record", output = crate::api::codec::JsonText)]
 pub async fn record_payment(payment_id: i64, method: String, reference: String) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -62,7 +62,7 @@ pub async fn record_payment(payment_id: i64, method: String, reference: String) 
 
 /// Records that a due payment failed (card declined, debit returned). The
 /// plan turns past due once the clinic's grace period has passed.
-#[server(prefix = "/api", endpoint = "payment/failed")]
+#[server(prefix = "/api", endpoint = "payment/failed", output = crate::api::codec::JsonText)]
 pub async fn record_failed_payment(payment_id: i64, reason: String) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -77,7 +77,7 @@ pub async fn record_failed_payment(payment_id: i64, reason: String) -> Result<()
 }
 
 /// The settlement a cancellation would make, with its working.
-#[server(prefix = "/api", endpoint = "plan/settlement")]
+#[server(prefix = "/api", endpoint = "plan/settlement", output = crate::api::codec::JsonText)]
 pub async fn preview_settlement(subscription_id: i64, option: SettlementOption) -> Result<Settlement, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -93,7 +93,7 @@ pub async fn preview_settlement(subscription_id: i64, option: SettlementOption) 
 }
 
 /// Cancels a plan with the chosen settlement; a note is required.
-#[server(prefix = "/api", endpoint = "plan/cancel")]
+#[server(prefix = "/api", endpoint = "plan/cancel", output = crate::api::codec::JsonText)]
 pub async fn cancel_plan(subscription_id: i64, option: SettlementOption, note: String) -> Result<Settlement, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

@@ -6,7 +6,7 @@ use super::error::AppError;
 pub use crate::wire::settings::*;
 
 /// The settings page's data.
-#[server(prefix = "/api", endpoint = "settings")]
+#[server(prefix = "/api", endpoint = "settings", output = crate::api::codec::JsonText)]
 pub async fn load_settings() -> Result<SettingsPage, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -21,7 +21,7 @@ pub async fn load_settings() -> Result<SettingsPage, AppError> {
 }
 
 /// Saves a clinic's settings, or adds a clinic when `id` is 0.
-#[server(prefix = "/api", endpoint = "settings/clinic")]
+#[server(prefix = "/api", endpoint = "settings/clinic", output = crate::api::codec::JsonText)]
 pub async fn save_clinic(
     id: i64,
     name: String,
@@ -53,7 +53,7 @@ pub async fn save_clinic(
 }
 
 /// Saves the organisation's plan rules.
-#[server(prefix = "/api", endpoint = "settings/rules")]
+#[server(prefix = "/api", endpoint = "settings/rules", output = crate::api::codec::JsonText)]
 pub async fn save_rules(
     cancellation_fee: String,
     cooling_off_days: String,

@@ -9,7 +9,7 @@ use crate::domain::LineInput;
 pub use crate::wire::soap::*;
 
 /// Opens a new SOAP plan for a patient; returns its id.
-#[server(prefix = "/api", endpoint = "soap/start")]
+#[server(prefix = "/api", endpoint = "soap/start", output = crate::api::codec::JsonText)]
 pub async fn soap_start(patient_id: i64) -> Result<i64, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -24,7 +24,7 @@ pub async fn soap_start(patient_id: i64) -> Result<i64, AppError> {
 }
 
 /// A SOAP plan with its patient's plans.
-#[server(prefix = "/api", endpoint = "soap/load")]
+#[server(prefix = "/api", endpoint = "soap/load", output = crate::api::codec::JsonText)]
 pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -65,7 +65,7 @@ pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
 }
 
 /// Saves a SOAP draft as it is on screen. Touches no count.
-#[server(prefix = "/api", endpoint = "soap/save", input = Json)]
+#[server(prefix = "/api", endpoint = "soap/save", input = Json, output = crate::api::codec::JsonText)]
 pub async fn soap_save(id: i64, plan_notes: String, lines: Vec<LineInput>) -> Result<SaveReceipt, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

@@ -15,7 +15,7 @@ fn role_from(code: &str) -> Result<Role, AppError> {
 }
 
 /// The organisation's staff.
-#[server(prefix = "/api", endpoint = "staff")]
+#[server(prefix = "/api", endpoint = "staff", output = crate::api::codec::JsonText)]
 pub async fn staff_list() -> Result<Vec<StaffMember>, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -30,7 +30,7 @@ pub async fn staff_list() -> Result<Vec<StaffMember>, AppError> {
 }
 
 /// Invites a staff member by email; they choose their own password.
-#[server(prefix = "/api", endpoint = "staff/invite")]
+#[server(prefix = "/api", endpoint = "staff/invite", output = crate::api::codec::JsonText)]
 pub async fn invite_staff(email: String, name: String, role: String) -> Result<i64, AppError> {
     use crate::domain::Permission;
     use crate::server::store::links::Invitation;
@@ -48,7 +48,7 @@ pub async fn invite_staff(email: String, name: String, role: String) -> Result<i
 }
 
 /// Changes a staff member's role, or switches the account off or on.
-#[server(prefix = "/api", endpoint = "staff/update")]
+#[server(prefix = "/api", endpoint = "staff/update", output = crate::api::codec::JsonText)]
 pub async fn update_staff(user_id: i64, role: String, active: bool) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -64,7 +64,7 @@ pub async fn update_staff(user_id: i64, role: String, active: bool) -> Result<()
 }
 
 /// Invites a client to the healthcard portal at the email on file.
-#[server(prefix = "/api", endpoint = "owner/invite")]
+#[server(prefix = "/api", endpoint = "owner/invite", output = crate::api::codec::JsonText)]
 pub async fn invite_owner(client_id: i64) -> Result<String, AppError> {
     use crate::domain::Permission;
     use crate::server::store::links::Invitation;

@@ -7,7 +7,7 @@ use super::error::AppError;
 pub use crate::wire::sync::*;
 
 /// The sync page: the run just made, the history, over-usage and exceptions.
-#[server(prefix = "/api", endpoint = "sync")]
+#[server(prefix = "/api", endpoint = "sync", output = crate::api::codec::JsonText)]
 pub async fn load_sync_page(run: Option<i64>, filter: OverUsageFilter) -> Result<SyncPage, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -55,7 +55,7 @@ pub async fn load_sync_page(run: Option<i64>, filter: OverUsageFilter) -> Result
 }
 
 /// Maps a practice-system code to a catalog item.
-#[server(prefix = "/api", endpoint = "sync/map-code")]
+#[server(prefix = "/api", endpoint = "sync/map-code", output = crate::api::codec::JsonText)]
 pub async fn map_sync_code(code: String, item_id: i64) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -70,7 +70,7 @@ pub async fn map_sync_code(code: String, item_id: i64) -> Result<(), AppError> {
 }
 
 /// Maps a practice-system patient id to a patient.
-#[server(prefix = "/api", endpoint = "sync/map-patient")]
+#[server(prefix = "/api", endpoint = "sync/map-patient", output = crate::api::codec::JsonText)]
 pub async fn map_sync_patient(pims_id: String, patient_id: i64) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -85,7 +85,7 @@ pub async fn map_sync_patient(pims_id: String, patient_id: i64) -> Result<(), Ap
 }
 
 /// Applies again every line that waited for a mapping.
-#[server(prefix = "/api", endpoint = "sync/retry")]
+#[server(prefix = "/api", endpoint = "sync/retry", output = crate::api::codec::JsonText)]
 pub async fn retry_sync() -> Result<SyncRun, AppError> {
     use crate::domain::Permission;
     use crate::server::store::sync::Batch;
@@ -109,7 +109,7 @@ pub async fn retry_sync() -> Result<SyncRun, AppError> {
 
 /// Marks over-usage addressed: `approve` keeps the use, `remove` gives it
 /// back; both with a note.
-#[server(prefix = "/api", endpoint = "sync/over-usage")]
+#[server(prefix = "/api", endpoint = "sync/over-usage", output = crate::api::codec::JsonText)]
 pub async fn decide_over_usage(id: i64, decision: String, note: String) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::store::sync_report::Decision;
@@ -130,7 +130,7 @@ pub async fn decide_over_usage(id: i64, decision: String, note: String) -> Resul
 }
 
 /// Sets the folder on the server this clinic's exports are pulled from.
-#[server(prefix = "/api", endpoint = "sync/folder")]
+#[server(prefix = "/api", endpoint = "sync/folder", output = crate::api::codec::JsonText)]
 pub async fn save_sync_folder(folder: String) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, import::folder::check_folder, state::app_state};
@@ -146,7 +146,7 @@ pub async fn save_sync_folder(folder: String) -> Result<(), AppError> {
 }
 
 /// Pulls the clinic's folder now rather than at the next round.
-#[server(prefix = "/api", endpoint = "sync/now")]
+#[server(prefix = "/api", endpoint = "sync/now", output = crate::api::codec::JsonText)]
 pub async fn sync_now() -> Result<Vec<SyncRun>, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, import::folder::pull, state::app_state};
@@ -168,7 +168,7 @@ pub async fn sync_now() -> Result<Vec<SyncRun>, AppError> {
 
 /// Makes a token for the integration API; the answer is the only time the
 /// token is shown.
-#[server(prefix = "/api", endpoint = "sync/token")]
+#[server(prefix = "/api", endpoint = "sync/token", output = crate::api::codec::JsonText)]
 pub async fn create_api_token(name: String) -> Result<String, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -183,7 +183,7 @@ pub async fn create_api_token(name: String) -> Result<String, AppError> {
 }
 
 /// Revokes a token of the integration API.
-#[server(prefix = "/api", endpoint = "sync/token/revoke")]
+#[server(prefix = "/api", endpoint = "sync/token/revoke", output = crate::api::codec::JsonText)]
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -198,7 +198,7 @@ pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
 }
 
 /// Mappings whose code, id or name holds `search`.
-#[server(prefix = "/api", endpoint = "sync/mappings")]
+#[server(prefix = "/api", endpoint = "sync/mappings", output = crate::api::codec::JsonText)]
 pub async fn sync_mappings(search: String) -> Result<Mappings, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -213,7 +213,7 @@ pub async fn sync_mappings(search: String) -> Result<Mappings, AppError> {
 }
 
 /// Removes a code's or a patient id's mapping (`kind` is code or patient).
-#[server(prefix = "/api", endpoint = "sync/unmap")]
+#[server(prefix = "/api", endpoint = "sync/unmap", output = crate::api::codec::JsonText)]
 pub async fn unmap_sync(kind: String, key: String) -> Result<(), AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

@@ -7,7 +7,7 @@ use super::error::AppError;
 pub use crate::wire::templates::*;
 
 /// Every template of the organisation.
-#[server(prefix = "/api", endpoint = "templates")]
+#[server(prefix = "/api", endpoint = "templates", output = crate::api::codec::JsonText)]
 pub async fn template_list() -> Result<Vec<TemplateSummary>, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -22,7 +22,7 @@ pub async fn template_list() -> Result<Vec<TemplateSummary>, AppError> {
 }
 
 /// The editor for a template, or for a new one when `id` is 0.
-#[server(prefix = "/api", endpoint = "templates/editor")]
+#[server(prefix = "/api", endpoint = "templates/editor", output = crate::api::codec::JsonText)]
 pub async fn load_template(id: i64) -> Result<TemplateEditor, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -38,7 +38,7 @@ pub async fn load_template(id: i64) -> Result<TemplateEditor, AppError> {
 
 /// Saves a template; returns its id. Plans already sold keep their copy;
 /// `apply_price_to_renewals` says whether their next term pays a new price.
-#[server(prefix = "/api", endpoint = "templates/save", input = Json)]
+#[server(prefix = "/api", endpoint = "templates/save", input = Json, output = crate::api::codec::JsonText)]
 pub async fn save_template(draft: TemplateDraft, apply_price_to_renewals: bool) -> Result<i64, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};

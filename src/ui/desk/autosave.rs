@@ -9,6 +9,7 @@ use leptos::server_fn::codec::Json;
 use leptos::server_fn::{Http, ServerFn};
 use serde::Serialize;
 
+use crate::api::codec::JsonText;
 use crate::api::desk::SaveReceipt;
 use crate::api::error::AppError;
 use crate::ui::debounce::{Debouncer, sleep};
@@ -59,7 +60,7 @@ pub fn autosave<T, R, A>(snapshot: Memo<T>, request: R) -> Autosave
 where
     T: Clone + PartialEq + Send + Sync + 'static,
     R: Fn(T) -> A + Send + Sync + 'static,
-    A: ServerFn<Output = SaveReceipt, Error = AppError, Protocol = Http<Json, Json>> + Serialize + 'static,
+    A: ServerFn<Output = SaveReceipt, Error = AppError, Protocol = Http<Json, JsonText>> + Serialize + 'static,
 {
     let status = RwSignal::new(SaveStatus::Saved(None));
     let saver = DraftSaver::new(request, status);

@@ -10,6 +10,7 @@ use leptos::server_fn::{Encodes, Http, ServerFn};
 use leptos::task::spawn_local;
 use serde::Serialize;
 
+use crate::api::codec::JsonText;
 use crate::api::desk::SaveReceipt;
 use crate::api::error::AppError;
 use crate::ui::debounce::sleep;
@@ -87,7 +88,7 @@ impl<T, R, A> DraftSaver<T, R>
 where
     T: Clone + PartialEq + Send + Sync + 'static,
     R: Fn(T) -> A + Send + Sync + 'static,
-    A: ServerFn<Output = SaveReceipt, Error = AppError, Protocol = Http<Json, Json>> + Serialize + 'static,
+    A: ServerFn<Output = SaveReceipt, Error = AppError, Protocol = Http<Json, JsonText>> + Serialize + 'static,
 {
     /// A saver reporting to `status`, with nothing unsaved.
     pub fn new(request: R, status: RwSignal<SaveStatus>) -> Arc<Self> {
@@ -194,7 +195,7 @@ impl<T, R, A> PendingDraft for DraftSaver<T, R>
 where
     T: Clone + PartialEq + Send + Sync + 'static,
     R: Fn(T) -> A + Send + Sync + 'static,
-    A: ServerFn<Output = SaveReceipt, Error = AppError, Protocol = Http<Json, Json>> + Serialize + 'static,
+    A: ServerFn<Output = SaveReceipt, Error = AppError, Protocol = Http<Json, JsonText>> + Serialize + 'static,
 {
     fn flush(&self) {
         let mut state = self.state();
