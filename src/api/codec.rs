@@ -77,4 +77,30 @@ mod tests {
         let not_json = <JsonTextEncoding as Decodes<Vec<i64>>>::decode(Bytes::from_static(b"[1,"));
         assert!(not_json.is_err());
     }
+
+    /// A server function left on `server_fn`'s own JSON codec would bring
+    /// the second copy of its answer's reader back into the bundle.
+    #[test]
+    fn every_server_function_answers_through_this_codec() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (number, line) in text.lines().enumerate() {
+                // A function's attribute starts its line; `#[server(default)]`
+                // on an argument is indented.
+                if line.starts_with("#[server(") {
+                    checked += 1;
+                    assert!(
+                        line.contains("output = crate::api::codec::JsonText"),
+                        "{}:{}: give the server function `output = crate::api::codec::JsonText`",
+                        path.display(),
+                        number + 1
+                    );
+                }
+            }
+        }
+        assert!(checked > 50, "only {checked} server functions found under {}", folder.display());
+    }
 }
