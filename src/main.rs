@@ -1,5 +1,6 @@
 //! The CareCount server binary; `carecount import FILE.csv` applies a
-//! practice system's export and exits.
+//! practice system's export and exits; `carecount demo [--scale group]`
+//! fills a new database with the demo.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
@@ -7,6 +8,7 @@ async fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("import") => carecount::server::import::command::run(&args[1..]).await,
+        Some("demo") => carecount::server::demo_command::run(&args[1..]).await,
         _ => carecount::server::startup::run().await,
     }
 }

@@ -5,23 +5,39 @@ test.beforeEach(async ({ page }) => {
   await signIn(page, MANAGER);
 });
 
-test("the clinic home lists every patient and filters as you type", async ({ page }) => {
+test("the clinic home lists every patient and the server searches as you type", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Patients" })).toBeVisible();
   const rows = page.locator('[data-test="patient-row"]');
   await expect(rows).toHaveCount(30);
+  await expect(page.locator('[data-test="page-place"]')).toHaveText("1–30 of 30");
+  await expect(page.locator('[data-test="patient-summary"]')).toContainText("30 patients");
   await hydrated(page);
   await snapshot(page, "home");
 
   await page.locator('[data-test="patient-search"]').fill("senior cat");
-  await expect(rows.first()).toBeVisible();
+  // The search is in the address: it can be reloaded, shared, gone back to.
+  await expect(page).toHaveURL(/\/\?q=senior\+cat$/);
+  await expect(page.locator('[data-test="page-place"]')).toContainText("matching");
   const count = await rows.count();
   expect(count).toBeGreaterThan(0);
   expect(count).toBeLessThan(30);
   for (const text of await rows.allInnerTexts()) {
     expect(text).toContain("Senior Cat Plan");
   }
+  await page.reload();
+  await expect(page.locator('[data-test="patient-search"]')).toHaveValue("senior cat");
+  await expect(rows).toHaveCount(count);
+  // From a pet found and back, the search is as it was.
+  await hydrated(page);
+  await rows.first().locator("a.patient-link").click();
+  await expect(page).toHaveURL(/\/patients\/\d+$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/\?q=senior\+cat$/);
+  await expect(page.locator('[data-test="patient-search"]')).toHaveValue("senior cat");
+  await expect(rows).toHaveCount(count);
 
+  await hydrated(page);
   await page.locator('[data-test="patient-search"]').fill("nobody-by-this-name");
   await expect(rows).toHaveCount(0);
   await expect(page.getByText("No patient matches")).toBeVisible();

@@ -62,9 +62,16 @@ test("the lists filter plans by status and offer the filtered CSV", async ({ pag
   await page.goto("/lists");
   await hydrated(page);
   await page.locator('[data-test="filter-status"]').selectOption("past_due");
+  // The filter is in the address, so the filtered list can be shared.
+  await expect(page).toHaveURL(/\/lists\?status=past_due$/);
   const rows = page.locator('[data-test="plan-list"] [data-test="list-row"]');
-  await expect(rows.first()).toContainText("Past due");
-  for (const text of await rows.allInnerTexts()) expect(text).toContain("Past due");
+  await expect
+    .poll(async () => {
+      const texts = await rows.allInnerTexts();
+      return texts.length > 0 && texts.every((text) => text.includes("Past due"));
+    })
+    .toBe(true);
+  await expect(page.locator('[data-test="filter-status"]')).toHaveValue("past_due");
   await expect(page.locator('[data-test="export-plans"]')).toHaveAttribute("href", "/exports/plans.csv?status=past_due");
   await expect(page.locator('[data-test="payments-due"]')).toContainText("failed");
   await snapshot(page, "lists");

@@ -53,6 +53,18 @@ test("a manager imports an export, approves the over-usage, maps the unknown cod
   await expect(mappings.locator('[data-test="code-mapping"]')).toHaveCount(1);
   await expect(mappings.locator('[data-test="code-mapping"] option:checked')).toHaveText("Wellness exam (EXAM)");
   await expect(mappings.locator('[data-test="code-mapping"]')).toContainText("WP-CHECKUP");
+  // A new patient id is mapped to a pet found by name, not picked from a
+  // list of every patient (a group has a hundred thousand).
+  await mappings.locator('[data-test="new-pims"]').fill("PMS-NEW-7");
+  await mappings.locator('[data-test="new-pims-search"]').fill("Rex");
+  await mappings.locator('[data-test="new-pims-search"]').press("Enter");
+  await mappings.locator('[data-test="new-pims-pet"]', { hasText: "Rex" }).first().click();
+  await expect(mappings.locator('[data-test="new-pims-chosen"]')).toContainText("Chosen: Rex");
+  await mappings.locator('[data-test="add-pims"]').click();
+  await mappings.locator('[data-test="mapping-search"]').fill("PMS-NEW-7");
+  await mappings.locator('button[type="submit"]').click();
+  await expect(mappings.locator('[data-test="patient-mapping"]')).toHaveCount(1);
+  await expect(mappings.locator('[data-test="patient-mapping"]')).toContainText("Rex");
   await page.locator('[data-test="apply-again"]').click();
   await expect(page.locator('[data-test="exception-row"]')).toHaveCount(0);
   const mapped = page.locator('[data-test="over-usage-row"]', { hasText: "PMS-9002" });

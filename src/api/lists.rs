@@ -12,6 +12,7 @@ pub async fn clinic_lists(
     status: Option<String>,
     template_id: Option<i64>,
     clinic_id: Option<i64>,
+    #[server(default)] page: u32,
 ) -> Result<Lists, AppError> {
     let filter = PlanFilter { status, template_id, clinic_id };
     use crate::domain::Permission;
@@ -20,7 +21,8 @@ pub async fn clinic_lists(
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
-            state.store.lists(clinic, &filter).await
+            let portion = crate::server::store::lists::Portion::Page(page);
+            state.store.lists(clinic, &filter, portion).await
         }
         .await,
     )

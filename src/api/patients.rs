@@ -6,17 +6,37 @@ use leptos::prelude::*;
 use super::error::AppError;
 pub use crate::wire::patients::*;
 
-/// The clinic's patients with their plans.
+/// A page of the clinic's patients with their plans, matching `search`
+/// (a pet's or owner's name, a breed or a plan; blank for all).
 #[server(prefix = "/api", endpoint = "patients", output = crate::api::codec::JsonText)]
-pub async fn list_patients() -> Result<PatientList, AppError> {
+pub async fn list_patients(
+    #[server(default)] search: String,
+    #[server(default)] page: u32,
+) -> Result<PatientList, AppError> {
     use crate::domain::Permission;
+    use crate::server::store::patient_list::ListAsk;
     use crate::server::{error::reply, state::app_state};
+    use crate::wire::paging::PER_PAGE;
     reply(
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
-            let patients = state.store.list_patients(clinic.organisation_id).await?;
-            Ok(PatientList { clinic, patients })
+            let ask = ListAsk {
+                search: &search,
+                page,
+                per_page: PER_PAGE,
+                today: clinic.today,
+                past_due_usable: clinic.past_due_usable,
+            };
+            let listing = state.store.patient_list(clinic.organisation_id, &ask).await?;
+            Ok(PatientList {
+                clinic,
+                search,
+                patients: listing.rows,
+                paging: listing.paging,
+                total: listing.total,
+                members: listing.members,
+            })
         }
         .await,
     )

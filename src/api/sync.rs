@@ -33,7 +33,7 @@ pub async fn load_sync_page(run: Option<i64>, filter: OverUsageFilter) -> Result
                 Some(id) => Some(store.sync_run(org, id).await?),
                 None => None,
             };
-            let [items, patients, plans] = store.sync_choices(org).await?;
+            let [items, plans] = store.sync_choices(org).await?;
             let (prefix, folder) = store.import_settings(clinic.id).await?;
             Ok(SyncPage {
                 clinic_name: clinic.name.clone(),
@@ -45,7 +45,6 @@ pub async fn load_sync_page(run: Option<i64>, filter: OverUsageFilter) -> Result
                 over_usage: store.over_usage(org, clinic.id, &filter).await?,
                 exceptions: store.sync_exceptions(org, clinic.id).await?,
                 items,
-                patients,
                 plans,
                 tokens: store.api_tokens(org).await?,
             })

@@ -87,6 +87,17 @@ impl SubscriptionStatus {
         SubscriptionStatus::PastDue,
     ];
 
+    /// Statuses whose benefits may be drawn: active, and past due where the
+    /// clinic lets a late payer keep using the plan. [`in_force`] and the
+    /// store's SQL lists both read this one rule.
+    pub fn usable(past_due_usable: bool) -> &'static [SubscriptionStatus] {
+        if past_due_usable {
+            &[SubscriptionStatus::Active, SubscriptionStatus::PastDue]
+        } else {
+            &[SubscriptionStatus::Active]
+        }
+    }
+
     /// True while the plan has not ended (see [`SubscriptionStatus::RUNNING`]).
     pub fn is_running(self) -> bool {
         SubscriptionStatus::RUNNING.contains(&self)
@@ -130,12 +141,9 @@ pub fn in_force(
     date: NaiveDate,
     past_due_usable: bool,
 ) -> bool {
-    let status_ok = match status {
-        SubscriptionStatus::Active => true,
-        SubscriptionStatus::PastDue => past_due_usable,
-        _ => false,
-    };
-    status_ok && starts_on <= date && ends_on.is_none_or(|end| date <= end)
+    SubscriptionStatus::usable(past_due_usable).contains(&status)
+        && starts_on <= date
+        && ends_on.is_none_or(|end| date <= end)
 }
 
 /// One subscription's state as input to coverage.

@@ -8,6 +8,7 @@ use tower_sessions::Session;
 
 use super::state::AppState;
 use crate::domain::Permission;
+use crate::server::store::lists::Portion;
 use crate::wire::error::AppError;
 use crate::wire::lists::PlanFilter;
 
@@ -44,7 +45,7 @@ fn text_cell(text: &str) -> String {
 
 async fn build(state: &AppState, session: &Session, name: &str, filter: &PlanFilter) -> Result<Vec<u8>, AppError> {
     let (clinic, _) = state.staff_in(session, Permission::ClinicDesk).await?;
-    let lists = state.store.lists(clinic, filter).await?;
+    let lists = state.store.lists(clinic, filter, Portion::All).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| {
         tracing::error!(error = %e, "csv export");

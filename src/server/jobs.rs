@@ -27,6 +27,9 @@ pub async fn run_forever(store: Store, mailer: Mailer, plan_jobs: bool) {
             if let Err(e) = store.delete_expired_sessions().await {
                 tracing::error!(error = %e, "session clean-up failed");
             }
+            if let Err(e) = store.optimize().await {
+                tracing::error!(error = %e, "gathering the query planner's statistics failed");
+            }
         }
         if let Err(e) = mailer.deliver(&store).await {
             tracing::error!(error = %e, "outbox delivery failed");

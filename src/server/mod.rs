@@ -13,6 +13,7 @@ pub mod auth;
 pub mod body_limit;
 pub mod config;
 pub mod delivery;
+pub mod demo_command;
 pub mod error;
 pub mod export;
 pub mod headers;

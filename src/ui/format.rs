@@ -42,6 +42,19 @@ pub fn age(birth: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+/// A count with thousands grouped ("100,000").
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    grouped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +64,14 @@ mod tests {
         assert_eq!(stamp("2026-11-22T22:41:25Z"), "22 Nov 2026, 22:41 UTC");
         assert_eq!(stamp("2026-06-23T10:29:00.123Z"), "23 Jun 2026, 10:29 UTC");
         assert_eq!(stamp("yesterday"), "yesterday");
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(super::count(0), "0");
+        assert_eq!(super::count(999), "999");
+        assert_eq!(super::count(1_000), "1,000");
+        assert_eq!(super::count(100_000), "100,000");
+        assert_eq!(super::count(2_000_000), "2,000,000");
     }
 }

@@ -7,6 +7,7 @@ pub mod desk;
 pub mod format;
 pub mod healthcard;
 pub mod layout;
+pub mod pager;
 pub mod pages;
 pub mod route;
 pub mod routes;

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::clinic::ClinicInfo;
+use super::paging::Paging;
 
 /// One plan in the list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,12 +67,21 @@ pub struct Lists {
     pub clinic: ClinicInfo,
     /// Templates to filter by (id, name).
     pub templates: Vec<(i64, String)>,
-    /// Plans matching the filter.
+    /// Plans matching the filter: one page of them on the page, all of
+    /// them in a download.
     pub plans: Vec<PlanListRow>,
-    /// Instalments due within 30 days, or failed.
+    /// Where the page of plans is among those matching.
+    pub plans_paging: Paging,
+    /// Instalments due within 30 days, or failed, soonest first: the first
+    /// page's worth on the page, all of them in a download.
     pub payments_due: Vec<PaymentDueRow>,
-    /// Running plans ending within 60 days and not renewed.
+    /// How many instalments are due or failed in all.
+    pub payments_due_total: u64,
+    /// Running plans ending within 60 days and not renewed, soonest first
+    /// (as many as the payments).
     pub renewals: Vec<PlanListRow>,
+    /// How many plans are up for renewal in all.
+    pub renewals_total: u64,
     /// The organisation's clinics, for the filter.
     pub clinics: Vec<(i64, String)>,
 }

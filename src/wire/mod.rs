@@ -15,6 +15,7 @@ pub mod invoice_view;
 pub mod invoices;
 pub mod lists;
 pub mod packs;
+pub mod paging;
 pub mod patients;
 pub mod plans;
 pub mod portal;

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::clinic::ClinicInfo;
+use super::paging::Paging;
 use crate::domain::{
     AskedLine, Authorisation, AuthorisedPack, BenefitId, CoverageSubscription, DeskLine, ItemRef, LineCoverage,
     PackBalance, Quantity, SubscriptionStatus, UnitSpec, beyond_authorisation, in_force, pack_benefit, pack_of,
@@ -51,13 +52,23 @@ impl PatientRow {
     }
 }
 
-/// The patient list with the clinic it belongs to.
+/// One page of the clinic's patient list, as searched, with the clinic it
+/// belongs to. A group holds a hundred thousand patients: the server
+/// searches and pages; the browser never holds the whole list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PatientList {
     /// The clinic.
     pub clinic: ClinicInfo,
-    /// Patients by name.
+    /// What was searched for, as typed; empty for every patient.
+    pub search: String,
+    /// This page's patients, by name.
     pub patients: Vec<PatientRow>,
+    /// Where this page is among the patients that match the search.
+    pub paging: Paging,
+    /// Every patient of the organisation.
+    pub total: u64,
+    /// Patients a plan covers today.
+    pub members: u64,
 }
 
 /// A patient and owner, for the patient page.

@@ -137,7 +137,6 @@ pub struct SyncPage {
     pub over_usage: Vec<OverUsageRow>,
     pub exceptions: Vec<ExceptionRow>,
     pub items: Vec<Choice>,
-    pub patients: Vec<Choice>,
     /// Plan templates, for the report's filter.
     pub plans: Vec<Choice>,
     /// The integration API's tokens, newest first.

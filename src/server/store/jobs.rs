@@ -112,10 +112,13 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let grace = plan_rules(&mut tx, organisation_id).await?.past_due_grace_days;
         let cutoff = today - Days::new(grace.max(0) as u64);
+        // A plan's own few payments are looked up by plan: walking every
+        // late payment for each plan instead took minutes for a group.
         let overdue: Vec<i64> = sqlx::query_scalar(&format!(
             "SELECT id FROM subscriptions
              WHERE organisation_id = ? AND status IN {} AND billing <> 'third_party'
-               AND EXISTS (SELECT 1 FROM payments p WHERE p.subscription_id = subscriptions.id
+               AND EXISTS (SELECT 1 FROM payments p INDEXED BY payments_subscription
+                           WHERE p.subscription_id = subscriptions.id
                            AND p.status IN ('due', 'failed') AND p.due_on < ?)
              ORDER BY id",
             running()

@@ -24,6 +24,7 @@ pub mod invoices;
 pub mod jobs;
 pub mod ledger;
 pub mod lifecycle;
+mod like;
 pub mod links;
 pub mod lists;
 pub mod outbox;
@@ -32,6 +33,7 @@ pub mod pack_changes;
 pub mod pack_follow;
 pub(crate) mod pack_row;
 pub(crate) mod pack_sale;
+pub mod patient_list;
 pub mod patients;
 pub mod payments;
 pub mod plan_state;
@@ -127,9 +129,12 @@ impl Store {
             .run(&write)
             .await
             .map_err(|e| OpenError::Migrate { path: shown.clone(), reason: e.to_string() })?;
+        optimize(&write, true).await.map_err(not_sqlite)?;
+        // Readers map the file rather than copy pages into each connection's
+        // own cache: a group's lists read the same indexes on every page.
         let read = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options.clone().read_only(true))
+            .connect_with(options.clone().read_only(true).pragma("mmap_size", "268435456"))
             .await
             .map_err(not_sqlite)?;
         // Sessions have their own small pool: loading one never waits for
@@ -162,6 +167,27 @@ impl Store {
     pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         self.write.begin_with("BEGIN IMMEDIATE").await
     }
+}
+
+impl Store {
+    /// Brings the query planner's statistics up to date (the background
+    /// jobs call it every few minutes): tables grow from a demo clinic to a
+    /// group's hundred thousand patients.
+    pub async fn optimize(&self) -> Result<(), sqlx::Error> {
+        optimize(&self.write, false).await
+    }
+}
+
+/// The query planner chooses among indexes by their statistics; with none,
+/// or with those of a table a hundred times smaller, it may walk a large
+/// index once per row of another table. SQLite's own advice: gather them
+/// (from a sample of each index) on open and now and then; `all` on open
+/// looks at every table, later only at those that changed much.
+async fn optimize(write: &SqlitePool, all: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("PRAGMA analysis_limit = 400").execute(write).await?;
+    let pragma = if all { "PRAGMA optimize = 0x10002" } else { "PRAGMA optimize" };
+    sqlx::query(pragma).execute(write).await?;
+    Ok(())
 }
 
 fn short(err: &sqlx::Error) -> String {

@@ -23,6 +23,17 @@ pub(crate) fn running() -> String {
     status_list(SubscriptionStatus::RUNNING)
 }
 
+/// The SQL condition "plan `alias` is in force on the day bound as
+/// `day_param`" (such as `?2`): the domain's [`crate::domain::in_force`],
+/// for reads that count plans across a whole organisation.
+pub(crate) fn in_force_condition(alias: &str, day_param: &str, past_due_usable: bool) -> String {
+    let statuses = status_list(SubscriptionStatus::usable(past_due_usable).iter().copied());
+    format!(
+        "({alias}.status IN {statuses} AND {alias}.starts_on <= {day_param}
+          AND ({alias}.ends_on IS NULL OR {day_param} <= {alias}.ends_on))"
+    )
+}
+
 /// A plan's lifecycle state; `None` when there is no such plan.
 pub(crate) async fn load_state(conn: &mut SqliteConnection, id: i64) -> Result<Option<PlanState>, AppError> {
     let row: Option<(String, Option<String>, bool)> =

@@ -3,6 +3,7 @@
 //! search, changed, or removed.
 
 use super::Store;
+use super::like::like_pattern;
 use crate::wire::error::AppError;
 use crate::wire::sync::{CodeMapping, Mappings, PatientMapping};
 
@@ -15,7 +16,7 @@ impl Store {
     pub async fn sync_mappings(&self, organisation_id: i64, search: &str) -> Result<Mappings, AppError> {
         let search = search.trim();
         crate::domain::text::within("The search", search, 100).map_err(AppError::Invalid)?;
-        let like = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let like = like_pattern(search);
         let codes: Vec<CodeMapping> = sqlx::query_as(
             "SELECT m.code, m.item_id, i.name || ' (' || i.code || ')' AS item_label
              FROM pims_codes m JOIN catalog_items i ON i.id = m.item_id

@@ -164,17 +164,11 @@ impl Store {
         .await?)
     }
 
-    /// What a code, a patient id and the report's plan filter may point at.
-    pub async fn sync_choices(&self, organisation_id: i64) -> Result<[Vec<Choice>; 3], AppError> {
+    /// What a code and the report's plan filter may point at. A patient id
+    /// is mapped to a pet found by name: a group has too many for a list.
+    pub async fn sync_choices(&self, organisation_id: i64) -> Result<[Vec<Choice>; 2], AppError> {
         let items = sqlx::query_as(
             "SELECT id, name || ' (' || code || ')' AS label FROM catalog_items WHERE organisation_id = ? ORDER BY name",
-        )
-        .bind(organisation_id)
-        .fetch_all(self.reader())
-        .await?;
-        let patients = sqlx::query_as(
-            "SELECT p.id, p.name || ' (' || c.first_name || ' ' || c.last_name || ')' AS label
-             FROM patients p JOIN clients c ON c.id = p.client_id WHERE c.organisation_id = ? ORDER BY p.name, c.last_name",
         )
         .bind(organisation_id)
         .fetch_all(self.reader())
@@ -184,7 +178,7 @@ impl Store {
                 .bind(organisation_id)
                 .fetch_all(self.reader())
                 .await?;
-        Ok([items, patients, plans])
+        Ok([items, plans])
     }
 
     /// The clinic's code prefix and the folder it pulls from.

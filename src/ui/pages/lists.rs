@@ -3,80 +3,102 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::lists::{PlanFilter, PlanListRow, clinic_lists};
 use crate::domain::SubscriptionStatus;
-use crate::ui::format::{date, period};
+use crate::ui::format::{count, date, period};
+use crate::ui::pager::{pager, with_query};
 use crate::ui::route::loaded;
 
-/// The lists page.
+/// The lists page. The filters and the page of plans are in the address
+/// (`/lists?status=past_due&page=2`): a group lists tens of thousands of
+/// plans, a page at a time, and a filtered list can be shared or gone back to.
 #[component]
 pub fn ListsPage() -> impl IntoView {
-    let status = RwSignal::new(String::new());
-    let template = RwSignal::new(String::new());
-    let clinic = RwSignal::new(String::new());
-    let filter = move || PlanFilter {
-        status: Some(status.get()).filter(|s| !s.is_empty()),
-        template_id: template.get().parse().ok(),
-        clinic_id: clinic.get().parse().ok(),
+    let query = use_query_map();
+    let param = move |name: &str| query.with(|q| q.get(name).filter(|v| !v.is_empty()));
+    let filter = Memo::new(move |_| PlanFilter {
+        status: param("status"),
+        template_id: param("template_id").and_then(|t| t.parse().ok()),
+        clinic_id: param("clinic_id").and_then(|c| c.parse().ok()),
+    });
+    let page = Memo::new(move |_| param("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
+    let lists = Resource::new(
+        move || (filter.get(), page.get()),
+        |(f, page)| clinic_lists(f.status, f.template_id, f.clinic_id, page),
+    );
+    let navigate = use_navigate();
+    // A changed filter shows its first page.
+    let set = move |name: &'static str, value: String| {
+        let mut f = filter.get_untracked();
+        match name {
+            "status" => f.status = Some(value).filter(|v| !v.is_empty()),
+            "template_id" => f.template_id = value.parse().ok(),
+            _ => f.clinic_id = value.parse().ok(),
+        }
+        navigate(&lists_href("/lists", &f, 1), NavigateOptions { scroll: false, ..Default::default() });
     };
-    let lists = Resource::new(filter, |f| clinic_lists(f.status, f.template_id, f.clinic_id));
-    let query = move || {
-        let f = filter();
-        let parts: Vec<String> = [
-            f.status.map(|s| format!("status={s}")),
-            f.template_id.map(|t| format!("template_id={t}")),
-            f.clinic_id.map(|c| format!("clinic_id={c}")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
-    };
+    let set_status = set.clone();
+    let query = move || lists_href("", &filter.get(), 1);
     view! {
         <Title text="Lists"/>
         <section class="page-head"><div><h1>"Plans, payments and renewals"</h1></div></section>
         <section class="panel filters">
             <label class="inline-field"><span class="muted small">"Status"</span>
-                <select data-test="filter-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                <select data-test="filter-status" on:change=move |ev| set_status("status", event_target_value(&ev))>
                     <option value="">"All"</option>
-                    {SubscriptionStatus::ALL.iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
+                    {SubscriptionStatus::ALL.iter().map(|s| view! {
+                        <option value=s.code() selected=move || filter.with(|f| f.status.as_deref() == Some(s.code()))>{s.label()}</option>
+                    }).collect_view()}
                 </select>
             </label>
             <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || {
+                    // The filters are drawn again with each answer, each with its own copy.
+                    let (set_template, set_clinic) = (set.clone(), set.clone());
+                    Suspend::new(async move {
                     loaded(lists.await, move |l| view! {
                         <label class="inline-field"><span class="muted small">"Plan"</span>
-                            <select data-test="filter-template" on:change=move |ev| template.set(event_target_value(&ev))>
+                            <select data-test="filter-template" on:change=move |ev| set_template("template_id", event_target_value(&ev))>
                                 <option value="">"All"</option>
                                 {l.templates.iter().map(|(id, name)| view! {
-                                    <option value=id.to_string() selected=template.get_untracked() == id.to_string()>{name.clone()}</option>
+                                    <option value=id.to_string() selected=filter.get_untracked().template_id == Some(*id)>{name.clone()}</option>
                                 }).collect_view()}
                             </select>
                         </label>
                         {(l.clinics.len() > 1).then(|| view! {
                             <label class="inline-field"><span class="muted small">"Clinic"</span>
-                                <select data-test="filter-clinic" on:change=move |ev| clinic.set(event_target_value(&ev))>
+                                <select data-test="filter-clinic" on:change={
+                                    let set = set_clinic.clone();
+                                    move |ev| set("clinic_id", event_target_value(&ev))
+                                }>
                                     <option value="">"All"</option>
                                     {l.clinics.iter().map(|(id, name)| view! {
-                                        <option value=id.to_string() selected=clinic.get_untracked() == id.to_string()>{name.clone()}</option>
+                                        <option value=id.to_string() selected=filter.get_untracked().clinic_id == Some(*id)>{name.clone()}</option>
                                     }).collect_view()}
                                 </select>
                             </label>
                         })}
                     })
-                })}
+                    })
+                }}
             </Transition>
             <a class="button secondary small" data-test="export-plans" href=move || format!("/exports/plans.csv{}", query())>"Download CSV"</a>
         </section>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                loaded(lists.await, |l| {
+                loaded(lists.await, move |l| {
                     let currency = l.clinic.currency.clone();
+                    let shown_filter = filter.get_untracked();
+                    let plans_pager = pager(l.plans_paging, l.plans.len(), false, move |page| lists_href("/lists", &shown_filter, page));
                     view! {
-                        <section class="panel"><h3 class="panel-title">{format!("Plans ({})", l.plans.len())}</h3>
-                            <PlanTable rows=l.plans.clone() test="plan-list"/></section>
+                        <section class="panel"><h3 class="panel-title">{format!("Plans ({})", count(l.plans_paging.matching))}</h3>
+                            <PlanTable rows=l.plans.clone() test="plan-list"/>
+                            {plans_pager}</section>
                         <section class="panel"><h3 class="panel-title">"Payments due in 30 days or failed"
+                            {first_of(l.payments_due.len(), l.payments_due_total)}
                             <a class="small export" href="/exports/payments-due.csv">" CSV"</a></h3>
                             <table class="table" data-test="payments-due"><tbody>
                                 {l.payments_due.iter().map(|p| view! {
@@ -89,6 +111,7 @@ pub fn ListsPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody></table></section>
                         <section class="panel"><h3 class="panel-title">"Renewals in the next 60 days"
+                            {first_of(l.renewals.len(), l.renewals_total)}
                             <a class="small export" href="/exports/renewals.csv">" CSV"</a></h3>
                             <PlanTable rows=l.renewals.clone() test="renewals"/></section>
                     }
@@ -96,6 +119,28 @@ pub fn ListsPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// The lists' address for a filter and a page of plans.
+fn lists_href(path: &str, filter: &PlanFilter, page: u32) -> String {
+    let text = |value: Option<String>| value.unwrap_or_default();
+    let page = if page > 1 { page.to_string() } else { String::new() };
+    with_query(
+        path,
+        &[
+            ("status", text(filter.status.clone())),
+            ("template_id", text(filter.template_id.map(|t| t.to_string()))),
+            ("clinic_id", text(filter.clinic_id.map(|c| c.to_string()))),
+            ("page", page),
+        ],
+    )
+}
+
+/// "the first 50 of 1,234" beside a list cut short (the download holds all).
+fn first_of(shown: usize, total: u64) -> Option<impl IntoView> {
+    (total > shown as u64).then(|| {
+        view! { <span class="muted small" data-test="first-of">{format!(" · the first {shown} of {}", count(total))}</span> }
+    })
 }
 
 #[component]

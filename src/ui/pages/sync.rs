@@ -8,7 +8,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::sync_folder::FolderPanel;
-use super::sync_mappings::{MappingsPanel, MappingsQuery};
+use super::sync_mappings::{ChoosePet, MappingsPanel, MappingsQuery};
 use super::sync_tokens::TokensPanel;
 use crate::api::sync::{
     Choice, ExceptionRow, OverUsageFilter, OverUsageRow, SyncPage, SyncRun, decide_over_usage, load_sync_page,
@@ -65,8 +65,8 @@ pub fn SyncPage() -> impl IntoView {
                     </section>
                     <FolderPanel folder=data.folder.clone() changed message=folder_notice/>
                     <OverUsagePanel rows=data.over_usage.clone() plans=data.plans.clone() changed/>
-                    <ExceptionsPanel rows=data.exceptions.clone() items=data.items.clone() patients=data.patients.clone() changed outcome=retry_notice/>
-                    <MappingsPanel items=data.items.clone() patients=data.patients.clone() query=mappings/>
+                    <ExceptionsPanel rows=data.exceptions.clone() items=data.items.clone() changed outcome=retry_notice/>
+                    <MappingsPanel items=data.items.clone() query=mappings/>
                     <HistoryPanel runs=data.runs.clone()/>
                     <TokensPanel tokens=data.tokens.clone() changed made=token_notice/>
                 })
@@ -170,7 +170,6 @@ fn OverUsageLine(row: OverUsageRow, changed: RwSignal<u32>) -> impl IntoView {
 fn ExceptionsPanel(
     rows: Vec<ExceptionRow>,
     items: Vec<Choice>,
-    patients: Vec<Choice>,
     changed: RwSignal<u32>,
     outcome: RwSignal<Option<Result<SyncRun, String>>>,
 ) -> impl IntoView {
@@ -200,8 +199,7 @@ fn ExceptionsPanel(
                     <table class="table">
                         <thead><tr><th>"Invoice"</th><th>"Patient id"</th><th>"Code"</th><th>"Qty"</th><th>"Problem"</th><th>"Map"</th></tr></thead>
                         <tbody>{rows.into_iter().map(|row| {
-                            let choices = if row.kind == "unknown_patient" { patients.clone() } else { items.clone() };
-                            view! { <ExceptionLine row choices/> }
+                            view! { <ExceptionLine row choices=items.clone()/> }
                         }).collect_view()}</tbody>
                     </table>
                 }.into_any()
@@ -237,10 +235,16 @@ fn ExceptionLine(row: ExceptionRow, choices: Vec<Choice>) -> impl IntoView {
             <td><span class="pill pill-warn">{kind_label(&row.kind)}</span><div class="muted small">{row.detail.clone()}</div></td>
             <td>{mappable.then(|| view! {
                 <div class="decide">
-                    <select data-test="map-choice" on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
-                        <option value="">{if patient { "Choose the patient…" } else { "Choose the item…" }}</option>
-                        {choices.into_iter().map(|c| view! { <option value=c.id>{c.label}</option> }).collect_view()}
-                    </select>
+                    {if patient {
+                        view! { <ChoosePet chosen test="map-pet"/> }.into_any()
+                    } else {
+                        view! {
+                            <select data-test="map-choice" on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+                                <option value="">"Choose the item…"</option>
+                                {choices.clone().into_iter().map(|c| view! { <option value=c.id>{c.label}</option> }).collect_view()}
+                            </select>
+                        }.into_any()
+                    }}
                     <button class="button secondary small" data-test="map" on:click=map.clone()>"Map"</button>
                 </div>
                 {move || state.get().map(|s| match s {

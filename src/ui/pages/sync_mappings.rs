@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::error::AppError;
+use crate::api::schedule::PetMatch;
 use crate::api::sync::{Choice, Mappings, map_sync_code, map_sync_patient, sync_mappings, unmap_sync};
+use crate::ui::pages::pet_finder::PetFinder;
 
 /// What the panel lists: the search, a counter that lists again after a
 /// change, and the mappings found.
@@ -38,7 +40,7 @@ impl Default for MappingsQuery {
 
 /// Finds and edits the mappings.
 #[component]
-pub fn MappingsPanel(items: Vec<Choice>, patients: Vec<Choice>, query: MappingsQuery) -> impl IntoView {
+pub fn MappingsPanel(items: Vec<Choice>, query: MappingsQuery) -> impl IntoView {
     let MappingsQuery { search, refresh, found } = query;
     let typed = RwSignal::new(search.get_untracked());
     let problem = RwSignal::new(None::<String>);
@@ -51,7 +53,6 @@ pub fn MappingsPanel(items: Vec<Choice>, patients: Vec<Choice>, query: MappingsQ
         Err(e) => problem.set(Some(e)),
     };
     let items = StoredValue::new(items);
-    let patients = StoredValue::new(patients);
     let (new_code, new_item) = (RwSignal::new(String::new()), RwSignal::new(None::<i64>));
     let (new_pims, new_patient) = (RwSignal::new(String::new()), RwSignal::new(None::<i64>));
     let add_code = move |_| {
@@ -83,7 +84,7 @@ pub fn MappingsPanel(items: Vec<Choice>, patients: Vec<Choice>, query: MappingsQ
     view! {
         <section class="panel form-panel" data-test="mappings">
             <h3 class="panel-title">"Mappings"</h3>
-            <p class="muted small">"Which practice-system code counts as which item, and which patient id is which pet. Changing one applies from the next sync of each invoice."</p>
+            <p class="muted small">"Which practice-system code counts as which item, and which patient id is which pet. Changing one applies from the next sync of each invoice; to point a patient id at another pet, map it again below."</p>
             <form class="filters" on:submit=move |ev| { ev.prevent_default(); search.set(typed.get_untracked()); }>
                 <label class="field"><span>"Find"</span><input placeholder="Code, patient id or name" maxlength="100" data-test="mapping-search"
                     prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/></label>
@@ -117,15 +118,10 @@ pub fn MappingsPanel(items: Vec<Choice>, patients: Vec<Choice>, query: MappingsQ
                                 <table class="table" data-test="patient-mappings">
                                     <thead><tr><th>"Patient id"</th><th>"Is"</th><th></th></tr></thead>
                                     <tbody>{ids.into_iter().map(|m| {
-                                        let (pims, again) = (m.pims_id.clone(), m.pims_id.clone());
+                                        let again = m.pims_id.clone();
                                         view! { <tr data-test="patient-mapping">
                                             <td>{m.pims_id.clone()}</td>
-                                            <td><select on:change=move |ev| {
-                                                let pims = pims.clone();
-                                                if let Ok(patient) = event_target_value(&ev).parse() {
-                                                    spawn_local(async move { done(map_sync_patient(pims, patient).await.map_err(|e| e.to_string())) });
-                                                }
-                                            }>{patients.get_value().into_iter().map(|c| view! { <option value=c.id selected=c.id == m.patient_id>{c.label}</option> }).collect_view()}</select></td>
+                                            <td><a href=format!("/patients/{}", m.patient_id)>{m.patient_label.clone()}</a></td>
                                             <td><button class="button secondary small" on:click=move |_| {
                                                 let pims = again.clone();
                                                 spawn_local(async move { done(unmap_sync("patient".into(), pims).await.map_err(|e| e.to_string())) });
@@ -152,13 +148,40 @@ pub fn MappingsPanel(items: Vec<Choice>, patients: Vec<Choice>, query: MappingsQ
                 <div class="decide">
                     <input placeholder="New patient id" maxlength="100" data-test="new-pims"
                         prop:value=move || new_pims.get() on:input=move |ev| new_pims.set(event_target_value(&ev))/>
-                    <select data-test="new-pims-patient" on:change=move |ev| new_patient.set(event_target_value(&ev).parse().ok())>
-                        <option value="">"Is…"</option>
-                        {patients.get_value().into_iter().map(|c| view! { <option value=c.id>{c.label}</option> }).collect_view()}
-                    </select>
+                    <ChoosePet chosen=new_patient test="new-pims"/>
                     <button class="button small" data-test="add-pims" on:click=add_patient>"Map patient"</button>
                 </div>
             </div>
         </section>
+    }
+}
+
+/// Finds a pet by its or its owner's name and keeps its id in `chosen`: a
+/// group has too many patients for a list to choose from.
+#[component]
+pub fn ChoosePet(chosen: RwSignal<Option<i64>>, test: &'static str) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    // The pet picked: its name as put in the box, and how it is shown.
+    let picked = RwSignal::new(None::<(String, String)>);
+    let on_pick = Callback::new(move |pet: PetMatch| {
+        search.set(pet.patient_name.clone());
+        picked.set(Some((pet.patient_name.clone(), format!("{} · {}", pet.patient_name, pet.client_name))));
+        chosen.set(Some(pet.patient_id));
+    });
+    // Typing another name forgets the pet picked before.
+    Effect::new(move |_| {
+        let typed = search.get();
+        if picked.with_untracked(|p| p.as_ref().is_some_and(|(name, _)| *name != typed)) {
+            picked.set(None);
+            chosen.set(None);
+        }
+    });
+    view! {
+        <div class="choose-pet">
+            <PetFinder search on_pick problem test/>
+            {move || picked.get().map(|(_, p)| view! { <p class="small success-text" data-test=format!("{test}-chosen")>{format!("Chosen: {p}")}</p> })}
+            {move || problem.get().map(|p| view! { <p class="small error-text" role="alert">{p}</p> })}
+        </div>
     }
 }

@@ -10,6 +10,7 @@ use crate::domain::Role;
 use data::{CLIENTS, ITEMS, PACKS, PATIENTS, STAFF, SUBSCRIPTIONS, TEMPLATES, Template};
 
 mod data;
+pub mod group;
 mod visits;
 
 /// A small deterministic generator: the demo is the same on every machine.

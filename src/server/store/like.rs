@@ -1,0 +1,27 @@
+//! Searching text typed in a box with SQL's LIKE.
+
+/// A LIKE pattern (with `ESCAPE '\\'`) finding `search` anywhere: `%` and
+/// `_` typed in the box are searched for as themselves.
+pub(crate) fn like_pattern(search: &str) -> String {
+    let mut pattern = String::with_capacity(search.len() + 2);
+    pattern.push('%');
+    for ch in search.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn typed_wildcards_are_searched_for_as_themselves() {
+        assert_eq!(like_pattern("senior cat"), "%senior cat%");
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}
