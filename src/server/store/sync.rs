@@ -8,9 +8,11 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::Store;
-use super::sync_apply::{InvoiceWork, Tally, reconcile};
+use super::subscriptions::client_plan_rows_many;
+use super::sync_apply::{InvoiceWork, Tally};
 use super::sync_batch::BatchState;
-use crate::domain::sync::{LineStatus, SourceLine, counts_toward_plans};
+use super::sync_pipeline::{receive_all, reconcile_all};
+use crate::domain::sync::SourceLine;
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
 use crate::wire::sync::{SyncRun, SyncSource};
@@ -47,38 +49,16 @@ impl Store {
         // Each invoice counts on its latest line's date, never before this.
         let from = lines.iter().map(|l| l.invoice_date).min().unwrap_or(clinic.today).min(clinic.today);
         let mut state = BatchState::load(&mut tx, batch.organisation_id, &named, from).await?;
-        let mut touched: Vec<String> = Vec::new();
-        let mut first_seen: HashSet<&str> = HashSet::new();
-        for sent in lines {
-            // A line that is not (or no longer) a plan code still voids its
-            // invoice, and takes back what it counted while it was one (as
-            // last seen: earlier in this file, or in an earlier run).
-            let line = if counts_toward_plans(&prefix, &sent.code) || sent.status == LineStatus::Void {
-                sent.clone()
-            } else if state.is_live(&sent.invoice_id, &sent.line_id) {
-                SourceLine { status: LineStatus::Deleted, ..sent.clone() }
-            } else {
-                tally.skipped += 1;
-                continue;
-            };
-            if first_seen.insert(sent.invoice_id.as_str()) {
-                touched.push(sent.invoice_id.clone());
-            }
-            let status = line.status;
-            if !state.receive(line) {
-                tally.unchanged += 1;
-                continue;
-            }
-            match status {
-                LineStatus::Final => tally.applied += 1,
-                LineStatus::Deleted | LineStatus::Void => tally.reversed += 1,
-            }
-        }
+        // The plans of every owner the file may count for are read while
+        // its lines are taken in.
+        let clients = state.clients_to_read(&mut tx, state.patients_named(&named, lines)).await?;
+        let (plans, touched) = tokio::join!(
+            client_plan_rows_many(&mut tx, &clients, from),
+            receive_all(&mut state, &prefix, lines, &mut tally)
+        );
+        state.keep_plans(plans?);
         let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
-        state.read_plans_of(&mut tx, state.patients_of(&touched)).await?;
-        for invoice_ref in &touched {
-            reconcile(&mut tx, &work, &mut state, invoice_ref, &mut tally).await?;
-        }
+        reconcile_all(&mut tx, &work, &mut state, &touched, &mut tally).await?;
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
         tx.commit().await?;
@@ -212,9 +192,7 @@ impl Store {
         .await?;
         let from = earliest.unwrap_or(clinic.today).min(clinic.today);
         let mut state = BatchState::load(&mut tx, batch.organisation_id, &open, from).await?;
-        for invoice_ref in &open {
-            reconcile(&mut tx, &work, &mut state, invoice_ref, &mut tally).await?;
-        }
+        reconcile_all(&mut tx, &work, &mut state, &open, &mut tally).await?;
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
         tx.commit().await?;

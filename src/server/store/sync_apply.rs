@@ -11,6 +11,7 @@ use sqlx::SqliteConnection;
 use super::ledger::{Adjustment, give_back};
 use super::sync_batch::BatchState;
 use super::sync_batch_write::ImportPosting;
+use super::sync_db::Db;
 use super::sync_exceptions::{Problem, record_problems};
 use super::sync_postings::{import_postings, posting_key_prefix};
 use crate::domain::sync::{Difference, difference, plan_give_back};
@@ -49,14 +50,28 @@ struct Asked {
     code: String,
 }
 
-/// Brings the ledger in line with what the invoice asks now.
+/// Whether an invoice was reconciled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reconciled {
+    Done,
+    /// Offline, it needs the database: nothing of it was done.
+    NeedsDb,
+}
+
+/// Brings the ledger in line with what the invoice asks now. Offline (see
+/// [`Db::Offline`]), an invoice that needs the database (to give a use
+/// back, to read what is not kept, to close an exception) is left as it was.
 pub(crate) async fn reconcile(
-    conn: &mut SqliteConnection,
+    db: &mut Db<'_>,
     work: &InvoiceWork<'_>,
     state: &mut BatchState,
     invoice_ref: &str,
     tally: &mut Tally,
-) -> Result<(), AppError> {
+) -> Result<Reconciled, AppError> {
+    let offline = matches!(db, Db::Offline);
+    if offline && state.has_open_exceptions(invoice_ref) {
+        return Ok(Reconciled::NeedsDb);
+    }
     let (counts_on, requests) = state.requests_of(invoice_ref);
     let date = counts_on.unwrap_or(work.clinic.today);
     let mut problems = BTreeSet::new();
@@ -95,7 +110,7 @@ pub(crate) async fn reconcile(
                 continue;
             }
         };
-        let known = state.item(conn, item).await?;
+        let Some(known) = state.item(db, item).await? else { return Ok(Reconciled::NeedsDb) };
         let per = i64::from(known.units.per_unit());
         items.insert(item, known);
         let entry = asked.entry((patient, item)).or_insert(Asked { smallest: 0, patient_ref, code });
@@ -103,16 +118,29 @@ pub(crate) async fn reconcile(
     }
     let applied = state.applied_of(invoice_ref);
     let keys: BTreeSet<(i64, i64)> = asked.keys().copied().chain(applied.keys().copied()).collect();
+    let moves = |key: &(i64, i64)| {
+        let now = asked.get(key).map_or(0, |a| a.smallest);
+        let (before, draws) = applied.get(key).copied().unwrap_or((0, 0));
+        (before, draws, difference(before, now))
+    };
+    // Everything that could need the database is checked before anything changes.
+    let counts_offline = |key: &(i64, i64)| match moves(key).2 {
+        Difference::Same => true,
+        Difference::Draw(_) => state.keeps_plans_of(key.0),
+        Difference::GiveBack(_) => false,
+    };
+    if offline && !keys.iter().all(counts_offline) {
+        return Ok(Reconciled::NeedsDb);
+    }
     for key in keys {
-        let now = asked.get(&key).map_or(0, |a| a.smallest);
-        let (before, draws) = applied.get(&key).copied().unwrap_or((0, 0));
-        match difference(before, now) {
+        let (before, draws, difference) = moves(&key);
+        match difference {
             Difference::Same => {}
             Difference::Draw(units) => {
                 let Some(wanted) = asked.get(&key) else { continue };
                 let item = items.get(&key.1).cloned().ok_or(AppError::Internal)?;
                 let target = Target { invoice_ref, patient_id: key.0, item, date, draw: draws + 1 };
-                match draw(conn, work, state, &target, units, tally).await? {
+                match draw(db, work, state, &target, units, tally).await? {
                     true => state.set_applied(invoice_ref, key, before + units, target.draw),
                     false => {
                         let detail = format!("{} is not in any of this pet's plans", target.item.name);
@@ -127,7 +155,8 @@ pub(crate) async fn reconcile(
                 }
             }
             Difference::GiveBack(units) => {
-                let item = state.item(conn, key.1).await?;
+                let conn = db.conn()?;
+                let item = state.item(&mut Db::Online(&mut *conn), key.1).await?.ok_or(AppError::Internal)?;
                 let target = Target { invoice_ref, patient_id: key.0, item, date, draw: draws };
                 // Giving back reads the ledger and the over-usage as stored,
                 // and may move a use to another owner's plan.
@@ -138,10 +167,15 @@ pub(crate) async fn reconcile(
             }
         }
     }
+    state.reconciled(invoice_ref);
     if problems.is_empty() && !state.has_open_exceptions(invoice_ref) {
-        return Ok(());
+        return Ok(Reconciled::Done);
     }
-    record_problems(conn, work, invoice_ref, date, &problems, tally).await
+    match db {
+        Db::Online(conn) => record_problems(conn, work, invoice_ref, date, &problems, tally).await?,
+        Db::Offline => state.defer_problems(invoice_ref, date, problems, tally),
+    }
+    Ok(Reconciled::Done)
 }
 
 /// The (invoice, patient, item) being moved, and the number of its draw.
@@ -163,7 +197,7 @@ impl Target<'_> {
 /// Draws `units` (smallest) from the pet's plans as the desk would; what is
 /// beyond the limits is over-usage. False when no plan covers the item.
 async fn draw(
-    conn: &mut SqliteConnection,
+    db: &mut Db<'_>,
     work: &InvoiceWork<'_>,
     state: &mut BatchState,
     target: &Target<'_>,
@@ -186,7 +220,7 @@ async fn draw(
         },
         item: target.item.clone(),
     };
-    let coverage = state.cover(conn, rules, &line).await?;
+    let coverage = state.cover(db, rules, &line).await?;
     if coverage.asked.is_empty() {
         return Ok(false);
     }

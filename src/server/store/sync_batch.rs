@@ -16,9 +16,12 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::catalog::items_by_id;
-use super::subscriptions::{ClientPlanRows, client_plan_rows, client_plan_rows_many};
-use super::sync_batch_write::{ImportPosting, OverUsage, write_over_usage, write_postings};
-use super::sync_invoices::{KeptInvoice, counts_on, read_invoices, write_invoices};
+use super::subscriptions::{ClientPlanRows, client_plan_rows};
+use super::sync_apply::Tally;
+use super::sync_batch_write::{ImportPosting, OverUsage, Writes};
+use super::sync_db::Db;
+use super::sync_exceptions::{NewException, Problem, tell};
+use super::sync_invoices::{KeptInvoice, counts_on, invoice_rows, read_invoices};
 use crate::domain::sync::SourceLine;
 use crate::domain::{
     CoverageRules, CoverageSubscription, DeskLine, ItemRef, LineCoverage, PricingContext, Quantity, price_draft,
@@ -43,6 +46,8 @@ pub(crate) struct BatchState {
     cards: HashMap<i64, Card>,
     /// The batch's invoices as now seen (this batch's lines included).
     invoices: HashMap<String, KeptInvoice>,
+    /// Invoices whose lines changed and that are not reconciled yet.
+    changed: BTreeSet<String>,
     open_exceptions: HashSet<String>,
     pending: Pending,
 }
@@ -58,9 +63,10 @@ struct Card {
 #[derive(Default)]
 struct Pending {
     ledger: Vec<ImportPosting>,
-    /// The invoices changed since the last flush, in key order.
+    /// The reconciled invoices changed since the last write, in key order.
     invoices: BTreeSet<String>,
     over_usage: BTreeMap<(String, i64, i64), OverUsage>,
+    exceptions: Vec<NewException>,
 }
 
 impl BatchState {
@@ -106,6 +112,7 @@ impl BatchState {
             plans: HashMap::new(),
             cards: HashMap::new(),
             invoices: read_invoices(conn, organisation_id, invoices).await?,
+            changed: BTreeSet::new(),
             open_exceptions: open_exceptions.into_iter().collect(),
             pending: Pending::default(),
         };
@@ -131,9 +138,16 @@ impl BatchState {
         let invoice_ref = line.invoice_id.clone();
         let changed = self.invoices.entry(invoice_ref.clone()).or_default().lines.receive(line);
         if changed {
-            self.pending.invoices.insert(invoice_ref);
+            self.changed.insert(invoice_ref);
         }
         changed
+    }
+
+    /// An invoice was reconciled: as now seen, it waits to be written.
+    pub(crate) fn reconciled(&mut self, invoice_ref: &str) {
+        if self.changed.remove(invoice_ref) {
+            self.pending.invoices.insert(invoice_ref.to_string());
+        }
     }
 
     /// The catalog item a practice-system code is mapped to.
@@ -146,15 +160,23 @@ impl BatchState {
         self.patients.get(pims.trim()).copied()
     }
 
-    /// A catalog item of the organisation.
-    pub(crate) async fn item(&mut self, conn: &mut SqliteConnection, id: i64) -> Result<ItemRef, AppError> {
+    /// A catalog item of the organisation; none when it is not kept and
+    /// the database is offline.
+    pub(crate) async fn item(&mut self, db: &mut Db<'_>, id: i64) -> Result<Option<ItemRef>, AppError> {
         if let Some(item) = self.items.get(&id) {
-            return Ok(item.clone());
+            return Ok(Some(item.clone()));
         }
+        let Db::Online(conn) = db else { return Ok(None) };
         let found = items_by_id(conn, self.organisation_id, &[id]).await?;
         let item = found.get(&id).cloned().ok_or(AppError::Internal)?;
         self.items.insert(id, item.clone());
-        Ok(item)
+        Ok(Some(item))
+    }
+
+    /// Whether a patient's plans are kept, so that a use of them can be
+    /// counted without the database.
+    pub(crate) fn keeps_plans_of(&self, patient_id: i64) -> bool {
+        self.client_of.get(&patient_id).is_some_and(|client| self.plans.contains_key(client))
     }
 
     /// What an invoice has applied so far (this batch's changes included).
@@ -173,50 +195,54 @@ impl BatchState {
         self.open_exceptions.contains(invoice_ref)
     }
 
-    /// The mapped patients on these invoices' lines.
-    pub(crate) fn patients_of(&self, invoices: &[String]) -> Vec<i64> {
-        invoices
-            .iter()
-            .filter_map(|invoice_ref| self.invoices.get(invoice_ref))
-            .flat_map(|kept| kept.lines.lines().filter_map(|l| self.mapped_patient(&l.patient_ref)))
-            .collect()
+    /// The mapped patients of these invoices as kept and of `lines`: every
+    /// patient a batch of them may count for.
+    pub(crate) fn patients_named(&self, invoices: &[String], lines: &[SourceLine]) -> Vec<i64> {
+        let kept = invoices.iter().filter_map(|invoice_ref| self.invoices.get(invoice_ref));
+        let refs = kept.flat_map(|kept| kept.lines.lines()).chain(lines).map(|line| line.patient_ref.as_str());
+        let patients: BTreeSet<i64> = refs.filter_map(|patient_ref| self.mapped_patient(patient_ref)).collect();
+        patients.into_iter().collect()
     }
 
-    /// Reads at once the plans of the owners of these patients, unless kept.
-    pub(crate) async fn read_plans_of(
+    /// The owners of these patients whose plans are not kept yet, each once.
+    pub(crate) async fn clients_to_read(
         &mut self,
         conn: &mut SqliteConnection,
         patients: impl IntoIterator<Item = i64>,
-    ) -> Result<(), AppError> {
+    ) -> Result<Vec<i64>, AppError> {
         let mut clients: Vec<i64> = Vec::new();
         let mut seen: HashSet<i64> = HashSet::new();
         for patient in patients {
-            let client = self.client(conn, patient).await?;
+            let client = self.client(&mut Db::Online(&mut *conn), patient).await?;
             if !self.plans.contains_key(&client) && seen.insert(client) {
                 clients.push(client);
             }
         }
-        self.plans.extend(client_plan_rows_many(conn, &clients, self.from).await?);
-        Ok(())
+        Ok(clients)
+    }
+
+    /// Keeps owners' plans as read (see [`BatchState::clients_to_read`]).
+    pub(crate) fn keep_plans(&mut self, plans: HashMap<i64, ClientPlanRows>) {
+        self.plans.extend(plans);
     }
 
     /// Covers one line with the plans of the patient's owner on `date`, as
     /// the desk would, with every use of this batch counted.
     pub(crate) async fn cover(
         &mut self,
-        conn: &mut SqliteConnection,
+        db: &mut Db<'_>,
         rules: CoverageRules,
         line: &DeskLine,
     ) -> Result<LineCoverage, AppError> {
         let date = rules.date;
-        let client = self.client(conn, line.input.patient_id).await?;
+        let client = self.client(db, line.input.patient_id).await?;
         if date < self.from {
             // The batch was loaded to count from a later day: a bug, and
             // counting on would read plan years wrongly.
             return Err(AppError::Internal);
         }
         if let Entry::Vacant(slot) = self.plans.entry(client) {
-            slot.insert(client_plan_rows(conn, client, self.from).await?);
+            slot.insert(client_plan_rows(db.conn()?, client, self.from).await?);
         }
         let rows = self.plans.get(&client).ok_or(AppError::Internal)?;
         match self.cards.get_mut(&client) {
@@ -248,13 +274,13 @@ impl BatchState {
         priced.lines.into_iter().next().ok_or(AppError::Internal)?.map_err(AppError::Invalid)
     }
 
-    async fn client(&mut self, conn: &mut SqliteConnection, patient_id: i64) -> Result<i64, AppError> {
+    async fn client(&mut self, db: &mut Db<'_>, patient_id: i64) -> Result<i64, AppError> {
         if let Some(client) = self.client_of.get(&patient_id) {
             return Ok(*client);
         }
         let client: i64 = sqlx::query_scalar("SELECT client_id FROM patients WHERE id = ?")
             .bind(patient_id)
-            .fetch_one(&mut *conn)
+            .fetch_one(db.conn()?)
             .await?;
         self.client_of.insert(patient_id, client);
         Ok(client)
@@ -309,6 +335,42 @@ impl BatchState {
         self.cards.clear();
     }
 
+    /// Keeps new exceptions of an invoice to open at the next write (see
+    /// [`Db::Offline`]); the invoice had none open.
+    pub(crate) fn defer_problems(
+        &mut self,
+        invoice_ref: &str,
+        date: NaiveDate,
+        problems: BTreeSet<Problem>,
+        tally: &mut Tally,
+    ) {
+        for problem in problems {
+            let opened = NewException { invoice_ref: invoice_ref.to_string(), date, problem };
+            tell(tally, &opened);
+            self.pending.exceptions.push(opened);
+        }
+    }
+
+    /// Takes out what waits to be written: what was counted, and with
+    /// `Portion::All` also the invoices received but not reconciled yet.
+    pub(crate) fn take_writes(&mut self, portion: Portion) -> Result<Writes, AppError> {
+        let mut pending = std::mem::take(&mut self.pending);
+        if portion == Portion::All {
+            pending.invoices.extend(std::mem::take(&mut self.changed));
+        }
+        let invoices: Vec<(&str, &KeptInvoice)> = pending
+            .invoices
+            .iter()
+            .filter_map(|invoice_ref| Some((invoice_ref.as_str(), self.invoices.get(invoice_ref)?)))
+            .collect();
+        Ok(Writes {
+            ledger: pending.ledger,
+            invoices: invoice_rows(&invoices)?,
+            over_usage: pending.over_usage.into_iter().collect(),
+            exceptions: pending.exceptions,
+        })
+    }
+
     /// Writes everything that waits, in the order it was asked.
     pub(crate) async fn flush(
         &mut self,
@@ -317,16 +379,15 @@ impl BatchState {
         run: i64,
         actor: &Actor,
     ) -> Result<(), AppError> {
-        let pending = std::mem::take(&mut self.pending);
-        write_postings(conn, &pending.ledger, actor).await?;
-        let org = self.organisation_id;
-        let invoices: Vec<(&str, &KeptInvoice)> = pending
-            .invoices
-            .iter()
-            .filter_map(|invoice_ref| Some((invoice_ref.as_str(), self.invoices.get(invoice_ref)?)))
-            .collect();
-        write_invoices(conn, org, clinic_id, run, &invoices).await?;
-        write_over_usage(conn, org, clinic_id, run, pending.over_usage.into_iter().collect()).await?;
-        Ok(())
+        self.take_writes(Portion::All)?.write(conn, (self.organisation_id, clinic_id, run), actor).await
     }
+}
+
+/// How much of what waits [`BatchState::take_writes`] takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Portion {
+    /// What reconciled invoices counted.
+    Counted,
+    /// Everything, invoices received but not reconciled included.
+    All,
 }

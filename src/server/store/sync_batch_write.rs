@@ -1,15 +1,42 @@
-//! How a sync batch writes its postings and its over-usage: a few hundred
-//! rows per statement.
+//! How a sync batch writes what it counted (postings, invoices as now seen,
+//! over-usage, exceptions): taken out whole, then a few hundred rows per
+//! statement.
 
 use chrono::NaiveDate;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
+use super::sync_exceptions::{NewException, insert_exceptions};
+use super::sync_invoices::{InvoiceRow, write_invoices};
 use crate::domain::Money;
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
 
 /// Rows per statement: well below SQLite's limit on bound parameters.
 const ROWS_PER_STATEMENT: usize = 500;
+
+/// What a batch counted and has not written yet. It owns its rows, so it
+/// can be written while the batch counts on.
+#[derive(Default)]
+pub(crate) struct Writes {
+    pub ledger: Vec<ImportPosting>,
+    pub invoices: Vec<InvoiceRow>,
+    pub over_usage: Vec<((String, i64, i64), OverUsage)>,
+    pub exceptions: Vec<NewException>,
+}
+
+/// The run a batch writes in: (organisation, clinic, run).
+pub(crate) type RunKey = (i64, i64, i64);
+
+impl Writes {
+    /// Writes it all, in the order it was counted.
+    pub(crate) async fn write(self, conn: &mut SqliteConnection, run: RunKey, actor: &Actor) -> Result<(), AppError> {
+        let (organisation_id, clinic_id, run_id) = run;
+        write_postings(conn, &self.ledger, actor).await?;
+        write_invoices(conn, organisation_id, clinic_id, run_id, &self.invoices).await?;
+        write_over_usage(conn, organisation_id, clinic_id, run_id, self.over_usage).await?;
+        insert_exceptions(conn, run, &self.exceptions).await
+    }
+}
 
 /// A use an import counts: a posting of the ledger, waiting to be written.
 pub(crate) struct ImportPosting {
@@ -27,7 +54,7 @@ pub(crate) struct ImportPosting {
 /// order). What every posting of a batch shares (its kind, who imported) is
 /// bound once per statement rather than once per row: a batch writes tens
 /// of thousands of them.
-pub(crate) async fn write_postings(
+async fn write_postings(
     conn: &mut SqliteConnection,
     postings: &[ImportPosting],
     actor: &Actor,
@@ -68,7 +95,7 @@ pub(crate) struct OverUsage {
 }
 
 /// Adds over-usage; more of the same kind is open again for a person.
-pub(crate) async fn write_over_usage(
+async fn write_over_usage(
     conn: &mut SqliteConnection,
     organisation_id: i64,
     clinic_id: i64,

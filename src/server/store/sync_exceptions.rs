@@ -5,10 +5,13 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use sqlx::SqliteConnection;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::sync_apply::{InvoiceWork, Tally};
 use crate::wire::error::AppError;
+
+/// Exceptions per statement: well below SQLite's limit on bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
 
 /// A line that cannot be counted until a person acts.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,28 +68,55 @@ pub(crate) async fn record_problems(
         .bind(&problem.code)
         .execute(&mut *conn)
         .await?;
-        sqlx::query(
+        let opened = NewException { invoice_ref: invoice_ref.to_string(), date, problem: problem.clone() };
+        insert_exceptions(conn, (work.organisation_id, work.clinic.id, work.run), std::slice::from_ref(&opened))
+            .await?;
+        tell(tally, &opened);
+    }
+    Ok(())
+}
+
+/// An exception waiting to be opened.
+pub(crate) struct NewException {
+    pub invoice_ref: String,
+    pub date: NaiveDate,
+    pub problem: Problem,
+}
+
+/// Counts an opened exception in the run and its digest.
+pub(crate) fn tell(tally: &mut Tally, opened: &NewException) {
+    let NewException { invoice_ref, problem, .. } = opened;
+    tally.exceptions += 1;
+    tally.told.push(format!(
+        "Needs a person: invoice {invoice_ref}, patient {}, code {}: {}",
+        problem.patient_ref, problem.code, problem.detail
+    ));
+}
+
+/// Opens exceptions in a run of (organisation, clinic, run).
+pub(crate) async fn insert_exceptions(
+    conn: &mut SqliteConnection,
+    (organisation_id, clinic_id, run): (i64, i64, i64),
+    opened: &[NewException],
+) -> Result<(), AppError> {
+    for chunk in opened.chunks(ROWS_PER_STATEMENT) {
+        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO sync_exceptions (organisation_id, clinic_id, run_id, invoice_ref, patient_ref, code, quantity,
-                                          invoice_date, kind, detail)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(work.organisation_id)
-        .bind(work.clinic.id)
-        .bind(work.run)
-        .bind(invoice_ref)
-        .bind(&problem.patient_ref)
-        .bind(&problem.code)
-        .bind(problem.quantity)
-        .bind(date)
-        .bind(problem.kind)
-        .bind(&problem.detail)
-        .execute(&mut *conn)
-        .await?;
-        tally.exceptions += 1;
-        tally.told.push(format!(
-            "Needs a person: invoice {invoice_ref}, patient {}, code {}: {}",
-            problem.patient_ref, problem.code, problem.detail
-        ));
+                                          invoice_date, kind, detail) ",
+        );
+        insert.push_values(chunk, |mut row, NewException { invoice_ref, date, problem }| {
+            row.push_bind(organisation_id)
+                .push_bind(clinic_id)
+                .push_bind(run)
+                .push_bind(invoice_ref)
+                .push_bind(&problem.patient_ref)
+                .push_bind(&problem.code)
+                .push_bind(problem.quantity)
+                .push_bind(*date)
+                .push_bind(problem.kind)
+                .push_bind(&problem.detail);
+        });
+        insert.build().execute(&mut *conn).await?;
     }
     Ok(())
 }

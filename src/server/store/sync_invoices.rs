@@ -103,19 +103,43 @@ pub(crate) async fn read_invoices(
     Ok(found)
 }
 
+/// An invoice as it will be kept: its key, day, whether voided, and its
+/// lines and applied amounts as JSON.
+pub(crate) struct InvoiceRow {
+    invoice_ref: String,
+    counts_on: Option<String>,
+    voided: bool,
+    lines: String,
+    applied: String,
+}
+
+/// These invoices as they will be kept (written by [`write_invoices`]).
+pub(crate) fn invoice_rows(invoices: &[(&str, &KeptInvoice)]) -> Result<Vec<InvoiceRow>, AppError> {
+    invoices
+        .iter()
+        .map(|(invoice_ref, kept)| {
+            let (lines, applied) = as_json(kept)?;
+            Ok(InvoiceRow {
+                invoice_ref: invoice_ref.to_string(),
+                // A date's own Display, not the driver's strftime pattern.
+                counts_on: counts_on(&kept.lines).map(|day| day.to_string()),
+                voided: kept.lines.voided(),
+                lines,
+                applied,
+            })
+        })
+        .collect()
+}
+
 /// Keeps these invoices as they are now, replacing what was kept.
 pub(crate) async fn write_invoices(
     conn: &mut SqliteConnection,
     organisation_id: i64,
     clinic_id: i64,
     run: i64,
-    invoices: &[(&str, &KeptInvoice)],
+    rows: &[InvoiceRow],
 ) -> Result<(), AppError> {
-    for chunk in invoices.chunks(ROWS_PER_STATEMENT) {
-        let rows = chunk
-            .iter()
-            .map(|(invoice_ref, kept)| Ok((*invoice_ref, counts_on(&kept.lines), kept.lines.voided(), as_json(kept)?)))
-            .collect::<Result<Vec<_>, AppError>>()?;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         // The run's organisation, clinic and id are bound once per statement.
         let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO pims_invoices (organisation_id, clinic_id, run_id, invoice_ref, counts_on, voided, lines,
@@ -124,13 +148,12 @@ pub(crate) async fn write_invoices(
         );
         insert.push_bind(organisation_id).push(", ").push_bind(clinic_id).push(", ").push_bind(run);
         insert.push(", column1, column2, column3, column4, column5 FROM (");
-        insert.push_values(rows, |mut row, (invoice_ref, counts_on, voided, (lines, applied))| {
-            // A date's own Display, not the driver's strftime pattern.
-            row.push_bind(invoice_ref)
-                .push_bind(counts_on.map(|day| day.to_string()))
-                .push_bind(voided)
-                .push_bind(lines)
-                .push_bind(applied);
+        insert.push_values(chunk, |mut row, invoice| {
+            row.push_bind(&invoice.invoice_ref)
+                .push_bind(&invoice.counts_on)
+                .push_bind(invoice.voided)
+                .push_bind(&invoice.lines)
+                .push_bind(&invoice.applied);
         });
         // SQLite reads `ON` after a bare FROM subquery as a join constraint.
         insert.push(") WHERE true");

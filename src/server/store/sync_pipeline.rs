@@ -1,0 +1,130 @@
+//! A batch's work, two things at a time. While the connection reads the
+//! owners' plans, the file's lines are taken in; and in reconciling the
+//! invoices in order, while the
+//! connection writes what the last stretch of invoices counted, the next
+//! stretch is counted against the plans the batch keeps. SQLite writes on
+//! its own thread, so on two cores a large import takes about as long as
+//! its writes instead of its counting plus its writes.
+//!
+//! Order is kept exactly: an invoice that needs the database (to give a use
+//! back, to read what is not kept, to close an exception) ends the stretch;
+//! what waits is written, and that invoice is reconciled on the connection
+//! before the next stretch starts.
+
+use std::collections::HashSet;
+
+use sqlx::SqliteConnection;
+
+use super::sync_apply::{InvoiceWork, Reconciled, Tally, reconcile};
+use super::sync_batch::{BatchState, Portion};
+use super::sync_db::Db;
+use crate::domain::sync::{LineStatus, SourceLine, counts_toward_plans};
+use crate::wire::error::AppError;
+
+/// Invoices counted while the last stretch is written, at most: enough that
+/// a stretch's writes take a while. The first stretch is counted with
+/// nothing to write beside it, so stretches start short and double.
+const STRETCH: usize = 1_024;
+const FIRST_STRETCH: usize = 4;
+
+/// Invoices counted between two looks at the writes: each look lets the
+/// connection start its next statement.
+const LOOK_EVERY: usize = 25;
+
+/// Lines taken in between two looks at the connection's reads.
+const LINES_BETWEEN_LOOKS: usize = 2_000;
+
+/// Takes in a file's lines; returns the invoices of its lines that count
+/// (plan codes, voids, and lines that no longer count but did), in the
+/// order first seen.
+pub(crate) async fn receive_all(
+    state: &mut BatchState,
+    prefix: &str,
+    lines: &[SourceLine],
+    tally: &mut Tally,
+) -> Vec<String> {
+    let mut touched: Vec<String> = Vec::new();
+    let mut first_seen: HashSet<&str> = HashSet::new();
+    for (n, sent) in lines.iter().enumerate() {
+        if n % LINES_BETWEEN_LOOKS == LINES_BETWEEN_LOOKS - 1 {
+            tokio::task::yield_now().await;
+        }
+        // A line that is not (or no longer) a plan code still voids its
+        // invoice, and takes back what it counted while it was one (as
+        // last seen: earlier in this file, or in an earlier run).
+        let line = if counts_toward_plans(prefix, &sent.code) || sent.status == LineStatus::Void {
+            sent.clone()
+        } else if state.is_live(&sent.invoice_id, &sent.line_id) {
+            SourceLine { status: LineStatus::Deleted, ..sent.clone() }
+        } else {
+            tally.skipped += 1;
+            continue;
+        };
+        if first_seen.insert(sent.invoice_id.as_str()) {
+            touched.push(sent.invoice_id.clone());
+        }
+        let status = line.status;
+        if !state.receive(line) {
+            tally.unchanged += 1;
+            continue;
+        }
+        match status {
+            LineStatus::Final => tally.applied += 1,
+            LineStatus::Deleted | LineStatus::Void => tally.reversed += 1,
+        }
+    }
+    touched
+}
+
+/// Reconciles `invoices` in order. What the last of them counted is left
+/// waiting in `state` (see [`BatchState::flush`]).
+pub(crate) async fn reconcile_all(
+    conn: &mut SqliteConnection,
+    work: &InvoiceWork<'_>,
+    state: &mut BatchState,
+    invoices: &[String],
+    tally: &mut Tally,
+) -> Result<(), AppError> {
+    let run = (work.organisation_id, work.clinic.id, work.run);
+    let (mut next, mut stretch) = (0, FIRST_STRETCH);
+    while next < invoices.len() {
+        let writes = state.take_writes(Portion::Counted)?;
+        let ahead = &invoices[next..invoices.len().min(next + stretch)];
+        stretch = (stretch * 2).min(STRETCH);
+        let (written, counted) =
+            tokio::join!(writes.write(&mut *conn, run, work.actor), count_offline(work, state, ahead, tally));
+        written?;
+        let counted = counted?;
+        next += counted;
+        if counted < ahead.len() {
+            // What was counted before it goes first, in order.
+            state.take_writes(Portion::Counted)?.write(&mut *conn, run, work.actor).await?;
+            let done = reconcile(&mut Db::Online(&mut *conn), work, state, &invoices[next], tally).await?;
+            if done != Reconciled::Done {
+                return Err(AppError::Internal);
+            }
+            next += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Reconciles invoices without the database until one needs it; returns
+/// how many were reconciled.
+async fn count_offline(
+    work: &InvoiceWork<'_>,
+    state: &mut BatchState,
+    invoices: &[String],
+    tally: &mut Tally,
+) -> Result<usize, AppError> {
+    for (done, invoice_ref) in invoices.iter().enumerate() {
+        if done % LOOK_EVERY == LOOK_EVERY - 1 {
+            // Counting never waits on its own: this is where the writes move on.
+            tokio::task::yield_now().await;
+        }
+        if reconcile(&mut Db::Offline, work, state, invoice_ref, tally).await? == Reconciled::NeedsDb {
+            return Ok(done);
+        }
+    }
+    Ok(invoices.len())
+}
