@@ -1,4 +1,5 @@
-//! Background work on a timer: the outbox every few seconds; plan
+//! Background work on a timer: the outbox and the database's checkpoint
+//! every few seconds; plan
 //! renewals, past-due checks and expiry, practice-system folders and old
 //! sessions, every few minutes. Each round is idempotent, so a restart simply runs it again.
 
@@ -30,6 +31,9 @@ pub async fn run_forever(store: Store, mailer: Mailer, plan_jobs: bool) {
             if let Err(e) = store.optimize().await {
                 tracing::error!(error = %e, "gathering the query planner's statistics failed");
             }
+        }
+        if let Err(e) = store.checkpoint().await {
+            tracing::error!(error = %e, "copying the write-ahead log into the database failed");
         }
         if let Err(e) = mailer.deliver(&store).await {
             tracing::error!(error = %e, "outbox delivery failed");

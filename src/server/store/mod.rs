@@ -115,7 +115,13 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // The background jobs copy the log into the file every few
+            // seconds (`Store::checkpoint`), so a commit does not: with
+            // SQLite's default a large import's commit also copied its 50 MB
+            // of pages, in the request. This is the limit where a commit
+            // still does it, for a process without the jobs.
+            .pragma("wal_autocheckpoint", WAL_PAGES_BEFORE_A_COMMIT_CHECKPOINTS);
         // The one writer keeps 64 MiB of pages: a large import touches the
         // ledger's indexes all over, and with SQLite's default 2 MiB it
         // spends most of its time re-reading and spilling the same pages.
@@ -171,7 +177,17 @@ impl Store {
     }
 }
 
+/// 64 Ki pages: 256 MiB of log.
+const WAL_PAGES_BEFORE_A_COMMIT_CHECKPOINTS: &str = "65536";
+
 impl Store {
+    /// Copies what the write-ahead log holds into the database file, as far
+    /// as open readers allow, without waiting for (or holding up) the
+    /// writer. The background jobs call it every few seconds.
+    pub async fn checkpoint(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&self.sessions).await.map(|_| ())
+    }
+
     /// Brings the query planner's statistics up to date (the background
     /// jobs call it every few minutes): tables grow from a demo clinic to a
     /// group's hundred thousand patients.
