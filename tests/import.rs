@@ -516,3 +516,44 @@ fn a_line_recoded_away_from_the_plan_prefix_and_a_void_on_any_line_give_the_use_
         assert_eq!(used(&app, "Rex", "VAC-RAB").await, before, "a line recoded in the same file counts nothing");
     })
 }
+
+#[test]
+fn the_over_usage_and_the_exceptions_page_through_every_row_once() {
+    support::run(async {
+        let day = visit_day();
+        let app = TestApp::start().await;
+        let rex = pims(&app, "Rex").await;
+        // Rex's exams go past his plan's limit on every invoice, and a code
+        // nobody mapped waits for a person on each.
+        let lines: String = (0..70)
+            .map(|n| format!("INV-9{n:03},1,{day},{rex},WP-EXAM,3,,\nINV-9{n:03},2,{day},{rex},WP-NEW-{n},1,,\n"))
+            .collect();
+        let run = import(&app, &format!("{HEADER}{lines}")).await.unwrap();
+        assert!(run.over_usage >= 60 && run.exceptions == 70, "{run:?}");
+        let over = count(&app, "SELECT count(*) FROM over_usage WHERE status = 'open' AND quantity > 0").await;
+
+        let filter = |page| carecount::wire::sync::OverUsageFilter { page, ..Default::default() };
+        let mut seen = Vec::new();
+        for page in 1..=2 {
+            let (rows, paging) = app.store.over_usage(1, 1, &filter(page), 50).await.unwrap();
+            assert_eq!((paging.page, paging.matching), (page, over as u64));
+            seen.extend(rows.into_iter().map(|r| r.id));
+        }
+        assert_eq!(seen.len() as i64, over, "each over-usage once over both pages");
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len() as i64, over);
+        let (_, past_the_end) = app.store.over_usage(1, 1, &filter(9), 50).await.unwrap();
+        assert_eq!(past_the_end.page, 2, "a page past the end shows the last");
+
+        let (first, paging) = app.store.sync_exceptions(1, 1, 1, 50).await.unwrap();
+        let (second, _) = app.store.sync_exceptions(1, 1, 2, 50).await.unwrap();
+        assert_eq!((first.len(), second.len(), paging.matching), (50, 20, 70));
+        assert!(first.last().unwrap().id < second[0].id, "oldest first, page after page");
+
+        let (status, html) = app.get("/sync?exceptions_page=2").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("51–70 of 70"), "the exceptions' pager says where the page is");
+        assert!(html.contains(&format!("1–50 of {over}")), "the over-usage stays on its first page");
+    })
+}

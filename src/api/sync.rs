@@ -8,9 +8,14 @@ pub use crate::wire::sync::*;
 
 /// The sync page: the run just made, the history, over-usage and exceptions.
 #[server(prefix = "/api", endpoint = "sync", output = crate::api::codec::JsonText)]
-pub async fn load_sync_page(run: Option<i64>, filter: OverUsageFilter) -> Result<SyncPage, AppError> {
+pub async fn load_sync_page(
+    run: Option<i64>,
+    filter: OverUsageFilter,
+    #[server(default)] exceptions_page: u32,
+) -> Result<SyncPage, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
+    use crate::wire::paging::PER_PAGE;
     reply(
         async {
             for (label, date) in [("From", &filter.from), ("Until", &filter.until)] {
@@ -34,6 +39,9 @@ pub async fn load_sync_page(run: Option<i64>, filter: OverUsageFilter) -> Result
                 None => None,
             };
             let [items, plans] = store.sync_choices(org).await?;
+            let (over_usage, over_usage_paging) = store.over_usage(org, clinic.id, &filter, PER_PAGE).await?;
+            let (exceptions, exceptions_paging) =
+                store.sync_exceptions(org, clinic.id, exceptions_page, PER_PAGE).await?;
             let (prefix, folder) = store.import_settings(clinic.id).await?;
             Ok(SyncPage {
                 clinic_name: clinic.name.clone(),
@@ -42,8 +50,10 @@ pub async fn load_sync_page(run: Option<i64>, filter: OverUsageFilter) -> Result
                 max_file_mib: crate::server::import::MAX_FILE_BYTES / (1024 * 1024),
                 shown_run,
                 runs: store.sync_runs(org, 50).await?,
-                over_usage: store.over_usage(org, clinic.id, &filter).await?,
-                exceptions: store.sync_exceptions(org, clinic.id).await?,
+                over_usage,
+                over_usage_paging,
+                exceptions,
+                exceptions_paging,
                 items,
                 plans,
                 tokens: store.api_tokens(org).await?,

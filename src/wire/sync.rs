@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::paging::Paging;
+
 /// Where an import came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SyncSource {
@@ -119,6 +121,9 @@ pub struct OverUsageFilter {
     pub plan: Option<i64>,
     /// Addressed ones too, not only the unaddressed.
     pub all: bool,
+    /// The page asked for, from 1.
+    #[serde(default)]
+    pub page: u32,
 }
 
 /// Everything the sync page shows.
@@ -134,8 +139,12 @@ pub struct SyncPage {
     /// The run just made, when the page was opened from an upload.
     pub shown_run: Option<SyncRun>,
     pub runs: Vec<SyncRun>,
+    /// A page of the over-usage report.
     pub over_usage: Vec<OverUsageRow>,
+    pub over_usage_paging: Paging,
+    /// A page of the open exceptions.
     pub exceptions: Vec<ExceptionRow>,
+    pub exceptions_paging: Paging,
     pub items: Vec<Choice>,
     /// Plan templates, for the report's filter.
     pub plans: Vec<Choice>,

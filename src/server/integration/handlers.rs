@@ -225,12 +225,26 @@ pub struct OverUsageQuery {
     /// Addressed ones too.
     #[serde(default)]
     pub all: bool,
+    /// The page, from 1; a page past the end gives the last.
+    pub page: Option<u32>,
 }
 
-/// Over-usage found by syncs, newest first: the unaddressed only unless `all`.
+/// Which page of a list.
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// The page, from 1; a page past the end gives the last.
+    pub page: Option<u32>,
+}
+
+/// Rows per page of the integration API's lists.
+pub const API_PER_PAGE: u32 = 500;
+
+/// Over-usage found by syncs, newest first, 500 a page: the unaddressed
+/// only unless `all`.
 #[utoipa::path(get, path = "/api/v1/over-usage", tag = "review", params(OverUsageQuery),
     responses((status = 200, description = "Over-usage", body = Vec<OverUsageRow>),
-              (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json")),
+              (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "A query parameter to fix", body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn over_usage(
     State(state): State<AppState>,
@@ -243,17 +257,29 @@ pub async fn over_usage(
         until: query.until.map(|d| d.to_string()),
         plan: None,
         all: query.all,
+        page: query.page.unwrap_or(1),
     };
-    Ok(Json(state.store.over_usage(caller.0.organisation_id, caller.0.clinic_id, &filter).await?))
+    let (rows, _) = state.store.over_usage(caller.0.organisation_id, caller.0.clinic_id, &filter, API_PER_PAGE).await?;
+    Ok(Json(rows))
 }
 
-/// Lines that need a person: unknown code or patient, not in any plan.
-#[utoipa::path(get, path = "/api/v1/exceptions", tag = "review",
+/// Lines that need a person (unknown code or patient, not in any plan),
+/// oldest first, 500 a page.
+#[utoipa::path(get, path = "/api/v1/exceptions", tag = "review", params(PageQuery),
     responses((status = 200, description = "Open exceptions", body = Vec<ExceptionRow>),
-              (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json")),
+              (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "A query parameter to fix", body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
-pub async fn exceptions(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<ExceptionRow>>, Problem> {
-    Ok(Json(state.store.sync_exceptions(caller.0.organisation_id, caller.0.clinic_id).await?))
+pub async fn exceptions(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<ExceptionRow>>, Problem> {
+    let Query(query) = query.map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()))?;
+    let page = query.page.unwrap_or(1);
+    let (rows, _) =
+        state.store.sync_exceptions(caller.0.organisation_id, caller.0.clinic_id, page, API_PER_PAGE).await?;
+    Ok(Json(rows))
 }
 
 /// Sync runs, newest first (the last 100).

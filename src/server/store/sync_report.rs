@@ -2,7 +2,8 @@
 //! plan) with what a manager decides about it, the exceptions, and what a
 //! mapping may point at.
 
-use sqlx::FromRow;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{FromRow, Row, Sqlite};
 
 use super::Store;
 use super::catalog::items_by_id;
@@ -12,6 +13,7 @@ use crate::domain::Quantity;
 use crate::domain::text::required_note;
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
+use crate::wire::paging::Paging;
 use crate::wire::sync::{Choice, ExceptionRow, OverUsageFilter, OverUsageRow};
 
 #[derive(FromRow)]
@@ -40,27 +42,14 @@ pub enum Decision {
     Remove,
 }
 
-impl Store {
-    /// The clinic's over-usage, newest first: the unaddressed only unless
-    /// the filter asks for all.
-    pub async fn over_usage(
-        &self,
-        organisation_id: i64,
-        clinic_id: i64,
-        filter: &OverUsageFilter,
-    ) -> Result<Vec<OverUsageRow>, AppError> {
-        let rows: Vec<SqlOver> = sqlx::query_as(
-            "SELECT o.id, o.used_on, o.invoice_ref, o.patient_id, p.name AS patient_name,
-                    c.first_name || ' ' || c.last_name AS client_name, o.item_id, o.quantity,
-                    o.subscription_id AS plan_id, s.plan_name, o.status, o.note, o.decided_by
-             FROM over_usage o JOIN patients p ON p.id = o.patient_id JOIN clients c ON c.id = p.client_id
-             LEFT JOIN subscriptions s ON s.id = o.subscription_id
-             WHERE o.organisation_id = ? AND o.clinic_id = ? AND o.quantity > 0
-               AND (? OR o.status = 'open')
-               AND (? IS NULL OR o.used_on >= ?) AND (? IS NULL OR o.used_on <= ?)
-               AND (? IS NULL OR s.template_id = ?)
-             ORDER BY o.used_on DESC, o.id DESC LIMIT 500",
-        )
+/// Binds what [`Store::over_usage`]'s condition asks, in its order.
+fn bind_filter<'q>(
+    sql: &'q str,
+    organisation_id: i64,
+    clinic_id: i64,
+    filter: &'q OverUsageFilter,
+) -> sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>> {
+    sqlx::query(sql)
         .bind(organisation_id)
         .bind(clinic_id)
         .bind(filter.all)
@@ -70,8 +59,44 @@ impl Store {
         .bind(&filter.until)
         .bind(filter.plan)
         .bind(filter.plan)
-        .fetch_all(self.reader())
-        .await?;
+}
+
+impl Store {
+    /// A page of the clinic's over-usage, newest first: the unaddressed
+    /// only unless the filter asks for all.
+    pub async fn over_usage(
+        &self,
+        organisation_id: i64,
+        clinic_id: i64,
+        filter: &OverUsageFilter,
+        per_page: u32,
+    ) -> Result<(Vec<OverUsageRow>, Paging), AppError> {
+        const PLAN: &str = "LEFT JOIN subscriptions s ON s.id = o.subscription_id";
+        const CONDITION: &str = "WHERE o.organisation_id = ? AND o.clinic_id = ? AND o.quantity > 0
+               AND (? OR o.status = 'open')
+               AND (? IS NULL OR o.used_on >= ?) AND (? IS NULL OR o.used_on <= ?)
+               AND (? IS NULL OR s.template_id = ?)";
+        // Patients and owners always exist (foreign keys): the count needs
+        // only the plan, for its template.
+        let count = format!("SELECT count(*) FROM over_usage o {PLAN} {CONDITION}");
+        let matching: i64 =
+            bind_filter(&count, organisation_id, clinic_id, filter).fetch_one(self.reader()).await?.get(0);
+        let paging = Paging::new(filter.page, per_page, matching as u64);
+        let page = format!(
+            "SELECT o.id, o.used_on, o.invoice_ref, o.patient_id, p.name AS patient_name,
+                    c.first_name || ' ' || c.last_name AS client_name, o.item_id, o.quantity,
+                    o.subscription_id AS plan_id, s.plan_name, o.status, o.note, o.decided_by
+             FROM over_usage o JOIN patients p ON p.id = o.patient_id JOIN clients c ON c.id = p.client_id {PLAN}
+             {CONDITION} ORDER BY o.used_on DESC, o.id DESC LIMIT ? OFFSET ?"
+        );
+        let rows: Vec<SqlOver> = bind_filter(&page, organisation_id, clinic_id, filter)
+            .bind(i64::from(paging.per_page))
+            .bind(paging.offset() as i64)
+            .fetch_all(self.reader())
+            .await?
+            .iter()
+            .map(SqlOver::from_row)
+            .collect::<Result<_, _>>()?;
         let ids: Vec<i64> = rows.iter().map(|r| r.item_id).collect();
         let items = items_by_id(&mut *self.reader().acquire().await?, organisation_id, &ids).await?;
         rows.into_iter()
@@ -93,7 +118,8 @@ impl Store {
                     decided_by: r.decided_by,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, AppError>>()
+            .map(|rows| (rows, paging))
     }
 
     /// Approves over-usage, or removes the use (its postings are given back
@@ -152,16 +178,33 @@ impl Store {
         Ok(())
     }
 
-    /// The clinic's open exceptions, oldest first.
-    pub async fn sync_exceptions(&self, organisation_id: i64, clinic_id: i64) -> Result<Vec<ExceptionRow>, AppError> {
-        Ok(sqlx::query_as(
-            "SELECT id, invoice_ref, invoice_date, patient_ref, code, quantity, kind, detail FROM sync_exceptions
-             WHERE organisation_id = ? AND clinic_id = ? AND resolved_run_id IS NULL ORDER BY id LIMIT 500",
-        )
+    /// A page of the clinic's open exceptions, oldest first.
+    pub async fn sync_exceptions(
+        &self,
+        organisation_id: i64,
+        clinic_id: i64,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Vec<ExceptionRow>, Paging), AppError> {
+        const MATCHING: &str =
+            "FROM sync_exceptions WHERE organisation_id = ? AND clinic_id = ? AND resolved_run_id IS NULL";
+        let matching: i64 = sqlx::query_scalar(&format!("SELECT count(*) {MATCHING}"))
+            .bind(organisation_id)
+            .bind(clinic_id)
+            .fetch_one(self.reader())
+            .await?;
+        let paging = Paging::new(page, per_page, matching as u64);
+        let rows = sqlx::query_as(&format!(
+            "SELECT id, invoice_ref, invoice_date, patient_ref, code, quantity, kind, detail {MATCHING}
+             ORDER BY id LIMIT ? OFFSET ?"
+        ))
         .bind(organisation_id)
         .bind(clinic_id)
+        .bind(i64::from(paging.per_page))
+        .bind(paging.offset() as i64)
         .fetch_all(self.reader())
-        .await?)
+        .await?;
+        Ok((rows, paging))
     }
 
     /// What a code and the report's plan filter may point at. A patient id

@@ -15,7 +15,9 @@ use crate::api::sync::{
     map_sync_code, map_sync_patient, retry_sync,
 };
 use crate::ui::format::stamp;
+use crate::ui::pager::{pager, with_query};
 use crate::ui::route::loaded;
+use crate::wire::paging::Paging;
 
 /// Route `/sync`.
 #[component]
@@ -31,8 +33,10 @@ pub fn SyncPage() -> impl IntoView {
                 until: q.get("until"),
                 plan: q.get("plan").and_then(|p| p.parse().ok()),
                 all: q.get("all").is_some_and(|a| a == "on"),
+                page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
             };
-            load_sync_page(run, filter)
+            let exceptions_page = q.get("exceptions_page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            load_sync_page(run, filter, exceptions_page)
         },
     );
     let problem = move || query.get().get("problem");
@@ -64,8 +68,8 @@ pub fn SyncPage() -> impl IntoView {
                         {data.shown_run.clone().map(|run| view! { <RunBanner run/> })}
                     </section>
                     <FolderPanel folder=data.folder.clone() changed message=folder_notice/>
-                    <OverUsagePanel rows=data.over_usage.clone() plans=data.plans.clone() changed/>
-                    <ExceptionsPanel rows=data.exceptions.clone() items=data.items.clone() changed outcome=retry_notice/>
+                    <OverUsagePanel rows=data.over_usage.clone() paging=data.over_usage_paging plans=data.plans.clone() changed/>
+                    <ExceptionsPanel rows=data.exceptions.clone() paging=data.exceptions_paging items=data.items.clone() changed outcome=retry_notice/>
                     <MappingsPanel items=data.items.clone() query=mappings/>
                     <HistoryPanel runs=data.runs.clone()/>
                     <TokensPanel tokens=data.tokens.clone() changed made=token_notice/>
@@ -94,10 +98,17 @@ fn RunBanner(run: SyncRun) -> impl IntoView {
 }
 
 #[component]
-fn OverUsagePanel(rows: Vec<OverUsageRow>, plans: Vec<Choice>, changed: RwSignal<u32>) -> impl IntoView {
+fn OverUsagePanel(
+    rows: Vec<OverUsageRow>,
+    paging: Paging,
+    plans: Vec<Choice>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
     let query = use_query_map();
     let chosen = move |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
     let plan = chosen("plan");
+    let filtered = ["from", "until", "plan", "all"].iter().any(|key| !chosen(key).is_empty());
+    let pages = pager(paging, rows.len(), filtered, move |page| sync_address(&chosen, ("page", page)));
     view! {
         <section class="panel" data-test="over-usage">
             <h3 class="panel-title">"Unaddressed over-usage"</h3>
@@ -122,8 +133,18 @@ fn OverUsagePanel(rows: Vec<OverUsageRow>, plans: Vec<Choice>, changed: RwSignal
                     </table>
                 }.into_any()
             }}
+            {pages}
         </section>
     }
+}
+
+/// The sync page's address with its filters and pages as now, one page changed.
+fn sync_address(chosen: &impl Fn(&str) -> String, (key, page): (&str, u32)) -> String {
+    let params: Vec<(&str, String)> = ["from", "until", "plan", "all", "page", "exceptions_page"]
+        .into_iter()
+        .map(|name| (name, if name == key { page.to_string() } else { chosen(name) }))
+        .collect();
+    with_query("/sync", &params)
 }
 
 #[component]
@@ -169,6 +190,7 @@ fn OverUsageLine(row: OverUsageRow, changed: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn ExceptionsPanel(
     rows: Vec<ExceptionRow>,
+    paging: Paging,
     items: Vec<Choice>,
     changed: RwSignal<u32>,
     outcome: RwSignal<Option<Result<SyncRun, String>>>,
@@ -183,6 +205,9 @@ fn ExceptionsPanel(
         })
     };
     let empty = rows.is_empty();
+    let query = use_query_map();
+    let chosen = move |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
+    let pages = pager(paging, rows.len(), false, move |page| sync_address(&chosen, ("exceptions_page", page)));
     view! {
         <section class="panel" data-test="exceptions">
             <div class="panel-head"><h3 class="panel-title">"Needs a person"</h3>
@@ -204,6 +229,7 @@ fn ExceptionsPanel(
                     </table>
                 }.into_any()
             }}
+            {pages}
         </section>
     }
 }
