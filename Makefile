@@ -95,7 +95,13 @@ lint:
 # reproducible; `make soak` draws fresh sequences every time, and each
 # failure it finds is kept in tests/*.proptest-regressions and replayed here.
 PROPTEST_SEED ?= 20261123
+# The suite's PostgreSQL half (tests/schema_in_step.rs) runs against the
+# server this names; unset, it is the one answering on 127.0.0.1:5432.
+TEST_POSTGRES_URL ?= $(shell (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && echo postgres://postgres@127.0.0.1:5432/test)
+export TEST_POSTGRES_URL
+
 unit:
+	@echo "PostgreSQL for the tests: $${TEST_POSTGRES_URL:-none answers on 127.0.0.1:5432, its half is skipped}"
 	PROPTEST_RNG_SEED=$(PROPTEST_SEED) timeout 1800 cargo test --features ssr
 
 # The site with one bundle per area of the product (tools/build-site.sh). A

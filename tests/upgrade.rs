@@ -13,37 +13,48 @@ mod support;
 
 /// Migrations up to (not including) the one that keeps invoices whole.
 const BEFORE_KEPT_INVOICES: i64 = 16;
+/// Migrations up to (not including) the one that rebuilds the ledger with
+/// its day required by the column.
+const BEFORE_LEDGER_DAY_COLUMN: i64 = 18;
+
+/// A ledger entry as read back: id, quantity, source key, what it reverses,
+/// note, when it was written and the day it counts on.
+type KeptEntry = (i64, i64, String, Option<i64>, String, String, String);
+
+/// A database brought up to (not including) migration `before`, holding
+/// what `rows` insert; foreign keys are not checked, as in an old file.
+async fn database_before(path: &Path, before: i64, rows: &[&str]) {
+    let mut migrator = Migrator::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite")).await.unwrap();
+    migrator.migrations = migrator.migrations.iter().filter(|m| m.version < before).cloned().collect();
+    let mut conn =
+        SqliteConnectOptions::new().filename(path).create_if_missing(true).foreign_keys(false).connect().await.unwrap();
+    migrator.run(&mut conn).await.unwrap();
+    for sql in rows {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+}
 
 #[test]
 fn an_upgrade_keeps_each_practice_system_invoice_with_its_lines_and_what_it_applied() {
     support::run(async {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("clinic.db");
-        let mut migrator =
-            Migrator::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite")).await.unwrap();
-        migrator.migrations =
-            migrator.migrations.iter().filter(|m| m.version < BEFORE_KEPT_INVOICES).cloned().collect();
-        let mut conn = SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true)
-            .foreign_keys(false)
-            .connect()
-            .await
-            .unwrap();
-        migrator.run(&mut conn).await.unwrap();
-        for sql in [
-            "INSERT INTO organisations (id, name) VALUES (1, 'Maple')",
-            "INSERT INTO clinics (id, organisation_id, name) VALUES (1, 1, 'Maple Street')",
-            "INSERT INTO sync_runs (id, organisation_id, clinic_id, source, file_name, actor_name)
+        database_before(
+            &path,
+            BEFORE_KEPT_INVOICES,
+            &[
+                "INSERT INTO organisations (id, name) VALUES (1, 'Maple')",
+                "INSERT INTO clinics (id, organisation_id, name) VALUES (1, 1, 'Maple Street')",
+                "INSERT INTO sync_runs (id, organisation_id, clinic_id, source, file_name, actor_name)
              VALUES (5, 1, 1, 'command', 'export.csv', 'Clinic desk')",
-            "INSERT INTO pims_lines VALUES (1, 1, 'INV-1', '1', '2026-11-01', 'PMS-1', 'WP-EXAM', 1, 'final', 5)",
-            "INSERT INTO pims_lines VALUES (1, 1, 'INV-1', '2', '2026-11-02', 'PMS-1', 'WP-VAC', 2, 'deleted', 5)",
-            "INSERT INTO pims_lines VALUES (1, 1, 'INV-2', '1', '2026-11-01', 'PMS-2', 'WP-EXAM', 1, 'void', 5)",
-            "INSERT INTO pims_applied VALUES (1, 'INV-1', 10, 20, 1, 1)",
-        ] {
-            sqlx::query(sql).execute(&mut conn).await.unwrap();
-        }
-        conn.close().await.unwrap();
+                "INSERT INTO pims_lines VALUES (1, 1, 'INV-1', '1', '2026-11-01', 'PMS-1', 'WP-EXAM', 1, 'final', 5)",
+                "INSERT INTO pims_lines VALUES (1, 1, 'INV-1', '2', '2026-11-02', 'PMS-1', 'WP-VAC', 2, 'deleted', 5)",
+                "INSERT INTO pims_lines VALUES (1, 1, 'INV-2', '1', '2026-11-01', 'PMS-2', 'WP-EXAM', 1, 'void', 5)",
+                "INSERT INTO pims_applied VALUES (1, 'INV-1', 10, 20, 1, 1)",
+            ],
+        )
+        .await;
 
         let store = Store::open(&path).await.unwrap();
         let kept: Vec<(String, Option<String>, bool, String, String)> = sqlx::query_as(
@@ -67,5 +78,68 @@ fn an_upgrade_keeps_each_practice_system_invoice_with_its_lines_and_what_it_appl
         let (invoice, _, voided, lines, applied) = &kept[1];
         assert_eq!((invoice.as_str(), *voided), ("INV-2", true), "a voided invoice stays void");
         assert_eq!((json(lines), json(applied)), (serde_json::json!([]), serde_json::json!([])));
+    })
+}
+
+#[test]
+fn an_upgrade_keeps_every_ledger_entry_and_the_ledger_stays_append_only() {
+    support::run(async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clinic.db");
+        let entry = |id: i64, quantity: i64, kind: &str, reversal_of: &str| {
+            format!(
+                "INSERT INTO usage_ledger (id, subscription_benefit_id, patient_id, item_id, quantity, source_kind,
+                     source_key, reversal_of, actor_name, note, created_at, used_on, savings)
+                 VALUES ({id}, 7, 3, 4, {quantity}, '{kind}', 'key-{id}', {reversal_of}, 'Pieter', 'note {id}',
+                     '2026-11-0{id}T10:00:00.000Z', '2026-11-0{id}', '12.50')"
+            )
+        };
+        let mut rows: Vec<String> = [
+            "INSERT INTO organisations (id, name) VALUES (1, 'Maple')",
+            "INSERT INTO clinics (id, organisation_id, name) VALUES (1, 1, 'Maple Street')",
+            "INSERT INTO clients (id, organisation_id, clinic_id, first_name, last_name) VALUES (2, 1, 1, 'Emma', 'de Vries')",
+            "INSERT INTO patients (id, client_id, name, species) VALUES (3, 2, 'Rex', 'dog')",
+            "INSERT INTO catalog_items (id, organisation_id, code, name, kind, unit_name, regular_price)
+             VALUES (4, 1, 'EXAM', 'Exam', 'service', 'exam', '45.00')",
+            "INSERT INTO plan_templates (id, organisation_id, name, kind, price) VALUES (5, 1, 'Puppy', 'package', '99')",
+            "INSERT INTO subscriptions (id, organisation_id, clinic_id, template_id, client_id, patient_id, plan_name,
+                 kind, status, starts_on, price)
+             VALUES (6, 1, 1, 5, 2, 3, 'Puppy', 'package', 'active', '2026-11-01', '99')",
+            "INSERT INTO subscription_benefits (id, subscription_id, label, item_id, limit_quantity, discount_percent)
+             VALUES (7, 6, 'Exams', 4, 3, '100')",
+        ]
+        .map(String::from)
+        .to_vec();
+        rows.extend([
+            entry(1, 2, "invoice_line", "NULL"),
+            entry(2, -2, "reversal", "1"),
+            entry(5, 1, "import_line", "NULL"),
+        ]);
+        database_before(&path, BEFORE_LEDGER_DAY_COLUMN, &rows.iter().map(String::as_str).collect::<Vec<_>>()).await;
+
+        let store = Store::open(&path).await.unwrap();
+        let kept: Vec<KeptEntry> = sqlx::query_as(
+            "SELECT id, quantity, source_key, reversal_of, note, created_at, used_on FROM usage_ledger ORDER BY id",
+        )
+        .fetch_all(store.reader())
+        .await
+        .unwrap();
+        let ids: Vec<i64> = kept.iter().map(|k| k.0).collect();
+        assert_eq!(ids, [1, 2, 5], "every entry keeps its id");
+        assert_eq!(
+            kept[1],
+            (2, -2, "key-2".into(), Some(1), "note 2".into(), "2026-11-02T10:00:00.000Z".into(), "2026-11-02".into())
+        );
+
+        let mut tx = store.begin_write().await.unwrap();
+        let update = sqlx::query("UPDATE usage_ledger SET quantity = 3 WHERE id = 5").execute(&mut *tx).await;
+        assert!(update.unwrap_err().to_string().contains("append-only"));
+        let no_day = sqlx::query(
+            "INSERT INTO usage_ledger (subscription_benefit_id, quantity, source_kind, source_key, actor_name)
+             VALUES (7, 1, 'invoice_line', 'key-6', 'Pieter')",
+        )
+        .execute(&mut *tx)
+        .await;
+        assert!(no_day.unwrap_err().to_string().contains("NOT NULL constraint failed: usage_ledger.used_on"));
     })
 }

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::LazyLock;
 
+pub mod postgres;
 pub mod smtp;
 
 use carecount::server::config::Config;

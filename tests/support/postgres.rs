@@ -1,0 +1,58 @@
+//! A fresh PostgreSQL database per test, on the server `TEST_POSTGRES_URL`
+//! names (`make test` sets it when one answers on 127.0.0.1:5432).
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection, PgConnection};
+
+/// The server the PostgreSQL half of the suite runs on, if one is set.
+pub fn server_url() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL").ok().filter(|url| !url.trim().is_empty())
+}
+
+/// A database of its own, created empty and dropped (whoever is still
+/// connected) by [`FreshDatabase::drop_now`].
+pub struct FreshDatabase {
+    server: PgConnectOptions,
+    /// The new database's name.
+    pub name: String,
+    /// How to connect to it.
+    pub options: PgConnectOptions,
+}
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+impl FreshDatabase {
+    /// Creates an empty database on the server `url` names.
+    pub async fn create(url: &str) -> FreshDatabase {
+        let server = PgConnectOptions::from_str(url).expect("TEST_POSTGRES_URL is a postgres:// address");
+        let name = format!(
+            "carecount_test_{}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+        );
+        let mut admin = server.connect().await.expect("connect to TEST_POSTGRES_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
+        admin.close().await.expect("close");
+        let options = server.clone().database(&name);
+        FreshDatabase { server, name, options }
+    }
+
+    /// A connection to the new database.
+    pub async fn connect(&self) -> PgConnection {
+        self.options.connect().await.expect("connect to the fresh database")
+    }
+
+    /// Drops the database, closing any connection still on it.
+    pub async fn drop_now(self) {
+        let mut admin = self.server.connect().await.expect("connect to TEST_POSTGRES_URL");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            .execute(&mut admin)
+            .await
+            .expect("drop database");
+        admin.close().await.expect("close");
+    }
+}
