@@ -1,44 +1,66 @@
 //! Background work on a timer: the outbox and the database's checkpoint
-//! every few seconds; plan
-//! renewals, past-due checks and expiry, practice-system folders and old
-//! sessions, every few minutes. Each round is idempotent, so a restart simply runs it again.
+//! every few seconds; plan renewals, past-due checks and expiry,
+//! practice-system folders and old sessions, every few minutes. Each round
+//! is idempotent, so a restart simply runs it again.
+//!
+//! Servers sharing one database share this work through leases
+//! (`store::leases`): one server at a time delivers the outbox, and each
+//! periodic round runs once per period, on whichever server comes first.
 
 use std::time::Duration;
 
 use super::mail::Mailer;
 use super::store::Store;
+use super::store::leases::Holder;
 
 const MAIL_EVERY: Duration = Duration::from_secs(3);
-/// Plan jobs run on start and then once per this many mail rounds (5 min).
-const PLAN_JOBS_EVERY: u32 = 100;
+/// Plan jobs, folder pulls and clean-up run once per this period.
+const PERIODIC_EVERY: Duration = Duration::from_secs(300);
+/// How long the outbox stays with a server that stopped renewing it: longer
+/// than a slow round of SMTP deliveries, so no other server starts sending
+/// the same messages while one is still at it.
+const OUTBOX_HOLD: Duration = Duration::from_secs(120);
 
 /// Runs until the server stops (the task is aborted).
 pub async fn run_forever(store: Store, mailer: Mailer, plan_jobs: bool) {
-    let mut round: u32 = 0;
+    let holder = Holder::new();
     loop {
-        if round.is_multiple_of(PLAN_JOBS_EVERY) {
-            if plan_jobs {
-                match store.run_plan_jobs(chrono::Utc::now()).await {
-                    Ok(report) if report.changed() => tracing::info!(?report, "plan jobs"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "plan jobs failed"),
-                }
-            }
-            super::import::folder::pull_all(&store).await;
-            if let Err(e) = store.delete_expired_sessions().await {
-                tracing::error!(error = %e, "session clean-up failed");
-            }
-            if let Err(e) = store.optimize().await {
-                tracing::error!(error = %e, "gathering the query planner's statistics failed");
-            }
+        match store.claim_period("periodic", &holder, chrono::Utc::now(), PERIODIC_EVERY).await {
+            Ok(true) => periodic(&store, plan_jobs).await,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "claiming the periodic jobs failed"),
         }
+        // The log is this machine's file, whoever else shares the work.
         if let Err(e) = store.checkpoint().await {
             tracing::error!(error = %e, "copying the write-ahead log into the database failed");
         }
-        if let Err(e) = mailer.deliver(&store).await {
-            tracing::error!(error = %e, "outbox delivery failed");
+        match store.hold_lease("outbox", &holder, chrono::Utc::now(), OUTBOX_HOLD).await {
+            Ok(true) => {
+                if let Err(e) = mailer.deliver(&store).await {
+                    tracing::error!(error = %e, "outbox delivery failed");
+                }
+            }
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "taking the outbox failed"),
         }
-        round = round.wrapping_add(1);
         tokio::time::sleep(MAIL_EVERY).await;
+    }
+}
+
+/// The work done once per period across all servers.
+async fn periodic(store: &Store, plan_jobs: bool) {
+    if plan_jobs {
+        match store.run_plan_jobs(chrono::Utc::now()).await {
+            Ok(report) if report.changed() => tracing::info!(?report, "plan jobs"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "plan jobs failed"),
+        }
+    }
+    super::import::folder::pull_all(store).await;
+    if let Err(e) = store.delete_expired_sessions().await {
+        tracing::error!(error = %e, "session clean-up failed");
+    }
+    if let Err(e) = store.optimize().await {
+        tracing::error!(error = %e, "gathering the query planner's statistics failed");
     }
 }

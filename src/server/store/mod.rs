@@ -22,6 +22,7 @@ pub mod healthcard;
 pub mod invoice_row;
 pub mod invoices;
 pub mod jobs;
+pub mod leases;
 pub mod ledger;
 pub mod lifecycle;
 mod like;

@@ -1,0 +1,110 @@
+//! Leases on background work, so that servers sharing one database never
+//! do it twice: the outbox is delivered by one server at a time, and a
+//! periodic job runs once per period, on whichever server asks first.
+//!
+//! A lease is one row per job, taken by one statement that the database
+//! runs atomically: an insert, or an update of a lease whose time is up.
+//! Two servers asking at once get one yes and one no.
+
+use std::fmt;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::Store;
+
+/// How a server names itself in the leases it holds: unique per process,
+/// so that a restarted server never takes its former self's lease for its
+/// own before that lease's time is up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holder(String);
+
+impl Holder {
+    /// A new name: the process id and 64 random bits.
+    pub fn new() -> Holder {
+        use rand::RngCore;
+        Holder(format!("{}-{:016x}", std::process::id(), rand::rngs::OsRng.next_u64()))
+    }
+}
+
+impl Default for Holder {
+    fn default() -> Holder {
+        Holder::new()
+    }
+}
+
+impl fmt::Display for Holder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether the holder of a lease whose time is not up may take it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Renew {
+    /// Work one server does continuously: its holder keeps it.
+    ByHolder,
+    /// Work done once per period: no one takes it before the period ends.
+    Never,
+}
+
+impl Store {
+    /// Takes or keeps the lease on continuous work (the outbox) for `hold`
+    /// from `now`. Yes when no one holds it, its holder's time is up, or
+    /// `holder` holds it already; the lease then runs until `now + hold`.
+    pub async fn hold_lease(
+        &self,
+        job: &str,
+        holder: &Holder,
+        now: DateTime<Utc>,
+        hold: Duration,
+    ) -> Result<bool, sqlx::Error> {
+        self.take_lease(job, holder, now, hold, Renew::ByHolder).await
+    }
+
+    /// Claims this period's run of a periodic job: yes for the first server
+    /// to ask once the previous run's `period` is over, no to everyone else
+    /// (its own asker included) until the next.
+    pub async fn claim_period(
+        &self,
+        job: &str,
+        holder: &Holder,
+        now: DateTime<Utc>,
+        period: Duration,
+    ) -> Result<bool, sqlx::Error> {
+        self.take_lease(job, holder, now, period, Renew::Never).await
+    }
+
+    async fn take_lease(
+        &self,
+        job: &str,
+        holder: &Holder,
+        now: DateTime<Utc>,
+        hold: Duration,
+        renew: Renew,
+    ) -> Result<bool, sqlx::Error> {
+        let until = chrono::Duration::from_std(hold)
+            .ok()
+            .and_then(|hold| now.checked_add_signed(hold))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let taken: Option<String> = sqlx::query_scalar(
+            "INSERT INTO job_leases (job, holder, expires_at) VALUES (?1, ?2, ?4)
+             ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+             WHERE job_leases.expires_at <= ?3 OR (?5 = 1 AND job_leases.holder = excluded.holder)
+             RETURNING holder",
+        )
+        .bind(job)
+        .bind(&holder.0)
+        .bind(lease_time(now))
+        .bind(lease_time(until))
+        .bind(i64::from(renew == Renew::ByHolder))
+        .fetch_optional(&self.write)
+        .await?;
+        Ok(taken.is_some())
+    }
+}
+
+/// A time as leases keep it: text that sorts as time does.
+fn lease_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
