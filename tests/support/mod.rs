@@ -37,7 +37,7 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub store: Store,
     pub client: reqwest::Client,
-    pub dir: TempDir,
+    pub dir: std::sync::Arc<TempDir>,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -56,6 +56,17 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
     }
+}
+
+/// Serves `store` on a port of its own until the returned task is aborted.
+async fn serve_in_background(config: Config, store: Store) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    let server = tokio::spawn(async move {
+        // No signal handler here: the test process stays killable.
+        serve(listener, store, &config, std::future::pending()).await.expect("serve");
+    });
+    (addr, server)
 }
 
 impl TestApp {
@@ -80,14 +91,21 @@ impl TestApp {
         configure(&mut config);
         let store = Store::open(&config.database_path).await.expect("open store");
         store.seed_demo(chrono::Utc::now().date_naive()).await.expect("seed demo");
-        let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind");
-        let addr = listener.local_addr().expect("local addr");
-        let served = store.clone();
-        let server = tokio::spawn(async move {
-            // No signal handler here: the test process stays killable.
-            serve(listener, served, &config, std::future::pending()).await.expect("serve");
-        });
-        TestApp { addr, store, client: new_client(), dir, server }
+        let (addr, server) = serve_in_background(config, store.clone()).await;
+        TestApp { addr, store, client: new_client(), dir: std::sync::Arc::new(dir), server }
+    }
+
+    /// A second server on this app's database, as a group of clinics runs
+    /// several behind a load balancer. Its client is this app's, with the
+    /// same cookies: a session begun on one server is sent to the other.
+    pub async fn second_server(&self) -> TestApp {
+        let mut config =
+            Config::for_database(self.dir.path().join("carecount.db"), "127.0.0.1:0".parse().expect("addr"));
+        config.plan_jobs = false;
+        config.outbox_dir = self.dir.path().join("outbox-second-server");
+        let store = Store::open(&config.database_path).await.expect("open store");
+        let (addr, server) = serve_in_background(config, store.clone()).await;
+        TestApp { addr, store, client: self.client.clone(), dir: self.dir.clone(), server }
     }
 
     /// Signs `client` in as the demo account with this email.

@@ -1,0 +1,86 @@
+//! Two CareCount servers on one database, as a group of clinics runs them
+//! behind a load balancer: any server serves any request of a session, two
+//! desks on different servers never cover the same last unit, and a
+//! finalize retried on the other server gets the first answer.
+
+use serde_json::{Value, json};
+
+mod support;
+use support::TestApp;
+
+fn line(patient: i64, item: i64, quantity: &str) -> Value {
+    json!({ "patient_id": patient, "item_id": item, "quantity_text": quantity, "unit": "Unit", "discount_text": "" })
+}
+
+#[test]
+fn a_session_begun_on_one_server_is_served_by_the_other() {
+    support::run(async {
+        let first = TestApp::start().await;
+        let second = first.second_server().await;
+        let rex = first.patient_id("Rex").await;
+        let (status, html) = second.get(&format!("/patients/{rex}")).await;
+        assert_eq!(status, 200, "the manager signed in on the first server: {html}");
+        assert!(html.contains("Rex"), "the second server shows the patient page");
+        let (status, _) = second.call("sign-out", "").await;
+        assert!(status < 400, "signed out on the second server: {status}");
+        let (status, _) = first.get(&format!("/patients/{rex}")).await;
+        assert_eq!(status, 303, "and so on the first: back to sign-in");
+    })
+}
+
+#[test]
+fn desks_on_two_servers_never_cover_more_than_is_left() {
+    support::run(async {
+        let first = TestApp::start().await;
+        let second = first.second_server().await;
+        let rex = first.patient_id("Rex").await;
+        let nexgard = first.item_id("PAR-NXG").await;
+        let (benefit, limit, used) = first.benefit(rex, "NexGard chewables").await;
+        let client = first.client_of(rex).await;
+        let desks = ((limit - used) / 6 + 4) as usize;
+        let mut invoices = Vec::new();
+        for _ in 0..desks {
+            invoices.push(first.new_invoice(client).await);
+        }
+        let results = futures::future::join_all(invoices.iter().enumerate().map(|(n, invoice)| {
+            let server = if n % 2 == 0 { &first } else { &second };
+            async move { server.finalize(*invoice, json!([line(rex, nexgard, "1")]), &format!("desk-{n}")).await }
+        }))
+        .await;
+        for (status, body) in &results {
+            assert_eq!(*status, 200, "every desk's invoice is finalized: {body}");
+        }
+        let (_, _, used_after) = first.benefit(rex, "NexGard chewables").await;
+        assert_eq!(used_after, limit, "every tablet left was used, none twice");
+        let covered: i64 = first
+            .scalar(
+                "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
+                 WHERE subscription_benefit_id = ? AND source_kind = 'invoice_line'",
+                benefit,
+            )
+            .await;
+        assert_eq!(covered, limit - used, "the two servers' desks together covered exactly what was left");
+    })
+}
+
+#[test]
+fn a_finalize_retried_on_the_other_server_gets_the_first_answer() {
+    support::run(async {
+        let first = TestApp::start().await;
+        let second = first.second_server().await;
+        let rex = first.patient_id("Rex").await;
+        let exam = first.item_id("EXAM").await;
+        let client = first.client_of(rex).await;
+        let invoice = first.new_invoice(client).await;
+        let (status, answer) = first.finalize(invoice, json!([line(rex, exam, "1")]), "front-desk-1").await;
+        assert_eq!(status, 200, "{answer}");
+        let entries: i64 = first.scalar("SELECT count(*) + ? FROM usage_ledger", 0).await;
+        // The load balancer sends the retry (the answer was lost) elsewhere.
+        let (status, retried) = second.finalize(invoice, json!([line(rex, exam, "1")]), "front-desk-1").await;
+        assert_eq!(status, 200, "{retried}");
+        assert_eq!(retried, answer, "the retry gets the first answer");
+        assert_eq!(first.scalar("SELECT count(*) + ? FROM usage_ledger", 0).await, entries, "nothing posted twice");
+        let (status, body) = second.finalize(invoice, json!([line(rex, exam, "2")]), "front-desk-2").await;
+        assert_eq!(status, 409, "another finalize of the same invoice is refused: {body}");
+    })
+}
