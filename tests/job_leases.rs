@@ -7,7 +7,7 @@ use std::time::Duration;
 use carecount::server::config::Config;
 use carecount::server::startup::serve;
 use carecount::server::store::Store;
-use carecount::server::store::leases::Holder;
+use carecount::server::store::leases::{Holder, KeptLease};
 use chrono::{TimeZone, Utc};
 
 mod support;
@@ -39,6 +39,26 @@ fn one_server_holds_the_outbox_until_it_stops_renewing() {
         // The first server stopped after 3 s: the other takes over once its time is up.
         assert!(b.hold_lease("outbox", &b_name, at(123), OUTBOX_HOLD).await.unwrap(), "its holder's time is up");
         assert!(!a.hold_lease("outbox", &a_name, at(124), OUTBOX_HOLD).await.unwrap(), "now the other's");
+    })
+}
+
+#[test]
+fn a_long_round_renews_its_lease_and_stops_when_it_was_taken_over() {
+    support::run(async {
+        let dir = tempfile::tempdir().unwrap();
+        let [(a, a_name), (b, b_name)] = two_servers(&dir).await;
+        // Held for a second only: renewing is what keeps it.
+        let hold = Duration::from_secs(1);
+        assert!(a.hold_lease("outbox", &a_name, Utc::now(), hold).await.unwrap());
+        let mut lease = KeptLease::new(&a, "outbox", &a_name, hold, Duration::ZERO);
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_millis(600)).await;
+            assert!(lease.still_ours().await, "renewed as the round goes");
+            assert!(!b.hold_lease("outbox", &b_name, Utc::now(), hold).await.unwrap(), "so the other waits");
+        }
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        assert!(b.hold_lease("outbox", &b_name, Utc::now(), OUTBOX_HOLD).await.unwrap(), "not renewed: taken over");
+        assert!(!lease.still_ours().await, "the first server's round stops");
     })
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use super::mail::Mailer;
 use super::store::Store;
-use super::store::leases::Holder;
+use super::store::leases::{Holder, KeptLease};
 
 const MAIL_EVERY: Duration = Duration::from_secs(3);
 /// Plan jobs, folder pulls and clean-up run once per this period.
@@ -20,6 +20,8 @@ const PERIODIC_EVERY: Duration = Duration::from_secs(300);
 /// than a slow round of SMTP deliveries, so no other server starts sending
 /// the same messages while one is still at it.
 const OUTBOX_HOLD: Duration = Duration::from_secs(120);
+/// During a round of deliveries, the lease is renewed this often.
+const RENEW_OUTBOX_EVERY: Duration = Duration::from_secs(20);
 
 /// Runs until the server stops (the task is aborted).
 pub async fn run_forever(store: Store, mailer: Mailer, plan_jobs: bool) {
@@ -36,7 +38,10 @@ pub async fn run_forever(store: Store, mailer: Mailer, plan_jobs: bool) {
         }
         match store.hold_lease("outbox", &holder, chrono::Utc::now(), OUTBOX_HOLD).await {
             Ok(true) => {
-                if let Err(e) = mailer.deliver(&store).await {
+                // A slow relay can make a round long: the lease is renewed
+                // as it goes, and the round stops if it was lost.
+                let mut lease = KeptLease::new(&store, "outbox", &holder, OUTBOX_HOLD, RENEW_OUTBOX_EVERY);
+                if let Err(e) = mailer.deliver_holding(&store, &mut lease).await {
                     tracing::error!(error = %e, "outbox delivery failed");
                 }
             }

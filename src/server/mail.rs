@@ -7,6 +7,7 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use super::config::Config;
 use super::mail_relay;
 use super::store::Store;
+use super::store::leases::KeptLease;
 use crate::wire::error::AppError;
 
 enum Transport {
@@ -52,8 +53,24 @@ impl Mailer {
     /// Sends what is waiting; each email's outcome is recorded, and a
     /// failure leaves it for the next round (up to a few attempts).
     pub async fn deliver(&self, store: &Store) -> Result<usize, AppError> {
+        self.deliver_within(store, None).await
+    }
+
+    /// Sends what is waiting while `lease` on the outbox stays this
+    /// server's: it is renewed as the round goes, and a lost lease stops
+    /// the round (another server has taken the outbox over).
+    pub async fn deliver_holding(&self, store: &Store, lease: &mut KeptLease<'_>) -> Result<usize, AppError> {
+        self.deliver_within(store, Some(lease)).await
+    }
+
+    async fn deliver_within(&self, store: &Store, mut lease: Option<&mut KeptLease<'_>>) -> Result<usize, AppError> {
         let mut sent = 0;
         for email in store.unsent_emails(50).await? {
+            if let Some(lease) = lease.as_deref_mut()
+                && !lease.still_ours().await
+            {
+                break;
+            }
             let outcome = match self.message(&email.to_address, &email.subject, email.body.clone()) {
                 Ok(message) => self.send(message).await,
                 Err(e) => Err(e),

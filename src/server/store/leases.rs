@@ -7,7 +7,7 @@
 //! Two servers asking at once get one yes and one no.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
@@ -101,6 +101,46 @@ impl Store {
         .fetch_optional(&self.write)
         .await?;
         Ok(taken.is_some())
+    }
+}
+
+/// A lease on continuous work, kept while a long round of it runs.
+pub struct KeptLease<'a> {
+    store: &'a Store,
+    job: &'static str,
+    holder: &'a Holder,
+    hold: Duration,
+    renew_every: Duration,
+    renewed: Instant,
+}
+
+impl<'a> KeptLease<'a> {
+    /// A lease just taken (by [`Store::hold_lease`]) for `hold`, to renew
+    /// every `renew_every` while the work goes on.
+    pub fn new(
+        store: &'a Store,
+        job: &'static str,
+        holder: &'a Holder,
+        hold: Duration,
+        renew_every: Duration,
+    ) -> KeptLease<'a> {
+        KeptLease { store, job, holder, hold, renew_every, renewed: Instant::now() }
+    }
+
+    /// Whether the work is still this server's, renewing the lease when
+    /// it is due; a database that does not answer counts as a no.
+    pub async fn still_ours(&mut self) -> bool {
+        if self.renewed.elapsed() < self.renew_every {
+            return true;
+        }
+        self.renewed = Instant::now();
+        match self.store.hold_lease(self.job, self.holder, Utc::now(), self.hold).await {
+            Ok(ours) => ours,
+            Err(e) => {
+                tracing::warn!(error = %e, job = self.job, "renewing a lease failed");
+                false
+            }
+        }
     }
 }
 
