@@ -1,0 +1,150 @@
+//! A server killed in the middle of the desks' work loses nothing that it
+//! acknowledged and posts nothing twice: the desks' finalizes go to two
+//! servers on one database, one of them (a real process) is killed with
+//! SIGKILL while its answers are on the way, and the desks retry what got
+//! no answer, with the same finalize keys, on its restarted self.
+
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+mod support;
+use support::TestApp;
+
+fn line(patient: i64, item: i64, quantity: &str) -> Value {
+    json!({ "patient_id": patient, "item_id": item, "quantity_text": quantity, "unit": "Unit", "discount_text": "" })
+}
+
+/// A CareCount server process on the app's database; its address.
+fn start_process(app: &TestApp) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carecount"))
+        .env("CARECOUNT_DATABASE", app.dir.path().join("carecount.db"))
+        .env("CARECOUNT_ADDR", "127.0.0.1:0")
+        .env("CARECOUNT_PLAN_JOBS", "0")
+        .env("CARECOUNT_OUTBOX_DIR", app.dir.path().join("outbox-process"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server process");
+    // Its output is read to the end on a thread of its own: a server
+    // writing to a pipe nobody reads would fail at its next line.
+    let out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let (tell, address) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for said in out.lines().map_while(Result::ok) {
+            if let Some(rest) = said.trim().strip_prefix("CareCount is running at ") {
+                let _ = tell.send(rest.trim_end_matches('/').to_string());
+            }
+        }
+    });
+    let address = address.recv().expect("the server process stopped before it listened");
+    (child, address)
+}
+
+async fn finalize(
+    client: &reqwest::Client,
+    base: &str,
+    invoice: i64,
+    lines: &Value,
+    key: &str,
+) -> Option<(u16, String)> {
+    let body = json!({ "id": invoice, "lines": lines, "preview": [], "key": key });
+    let response = client.post(format!("{base}/api/invoice/finalize")).json(&body).send().await.ok()?;
+    let status = response.status().as_u16();
+    Some((status, response.text().await.ok()?))
+}
+
+#[test]
+fn a_killed_server_loses_no_acknowledged_finalize_and_a_retry_posts_nothing_twice() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = app.patient_id("Rex").await;
+        let nexgard = app.item_id("PAR-NXG").await;
+        let (benefit, limit, used) = app.benefit(rex, "NexGard chewables").await;
+        let client = app.client_of(rex).await;
+        let desks = ((limit - used) / 6 + 12) as usize;
+        let mut invoices = Vec::new();
+        for _ in 0..desks {
+            invoices.push(app.new_invoice(client).await);
+        }
+        let lines = json!([line(rex, nexgard, "1")]);
+        let (mut process, process_url) = start_process(&app);
+        let in_process = app.url("");
+
+        // Every desk at once; two in three go to the process that is killed
+        // as soon as it has answered one of them.
+        let first_answer = Arc::new(Notify::new());
+        let tasks: Vec<_> = invoices
+            .iter()
+            .enumerate()
+            .map(|(n, invoice)| {
+                let (client, lines, first_answer) = (app.client.clone(), lines.clone(), first_answer.clone());
+                let (invoice, base) = (*invoice, if n % 3 == 0 { in_process.clone() } else { process_url.clone() });
+                let to_process = n % 3 != 0;
+                tokio::spawn(async move {
+                    let answer = finalize(&client, &base, invoice, &lines, &format!("desk-{n}")).await;
+                    if to_process && answer.is_some() {
+                        first_answer.notify_one();
+                    }
+                    answer
+                })
+            })
+            .collect();
+        tokio::time::timeout(std::time::Duration::from_secs(60), first_answer.notified())
+            .await
+            .expect("the process answered a desk");
+        process.kill().expect("SIGKILL");
+        process.wait().expect("reaped");
+        let answers: Vec<Option<(u16, String)>> =
+            futures::future::join_all(tasks).await.into_iter().map(Result::unwrap).collect();
+        let cut_off = answers.iter().filter(|a| a.is_none()).count();
+        assert!(cut_off > 0, "the kill cut off requests in flight");
+
+        // Every acknowledged finalize is in the database.
+        for (invoice, answer) in invoices.iter().zip(&answers) {
+            if let Some((status, body)) = answer {
+                assert_eq!(*status, 200, "{body}");
+                let finalized: i64 =
+                    app.scalar("SELECT count(*) FROM invoices WHERE id = ? AND status = 'finalized'", *invoice).await;
+                assert_eq!(finalized, 1, "invoice {invoice} was acknowledged, so it is finalized");
+            }
+        }
+
+        // The desks retry on the restarted process, with the same keys.
+        let (mut restarted, restarted_url) = start_process(&app);
+        for (n, (invoice, answer)) in invoices.iter().zip(&answers).enumerate() {
+            let retried = finalize(&app.client, &restarted_url, *invoice, &lines, &format!("desk-{n}"))
+                .await
+                .expect("the restarted server answers");
+            assert_eq!(retried.0, 200, "invoice {invoice}: {}", retried.1);
+            if let Some(first) = answer {
+                assert_eq!(&retried, first, "a retry of an acknowledged finalize gets the first answer");
+            }
+        }
+        restarted.kill().expect("stop");
+        restarted.wait().expect("reaped");
+
+        let (_, _, used_after) = app.benefit(rex, "NexGard chewables").await;
+        assert_eq!(used_after, limit, "every tablet left was used");
+        let covered: i64 = app
+            .scalar(
+                "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
+                 WHERE subscription_benefit_id = ? AND source_kind = 'invoice_line'",
+                benefit,
+            )
+            .await;
+        assert_eq!(covered, limit - used, "nothing covered twice");
+        let postings: i64 = app
+            .scalar(
+                "SELECT count(*) FROM usage_ledger l JOIN invoice_lines il ON il.id = l.invoice_line_id
+                 WHERE l.subscription_benefit_id = ? GROUP BY il.invoice_id ORDER BY count(*) DESC LIMIT 1",
+                benefit,
+            )
+            .await;
+        assert_eq!(postings, 1, "no invoice posted twice");
+    })
+}
