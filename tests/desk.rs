@@ -3,11 +3,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::TestApp;
-
-fn line(patient: i64, item: i64, quantity: &str) -> Value {
-    json!({ "patient_id": patient, "item_id": item, "quantity_text": quantity, "unit": "Unit", "discount_text": "" })
-}
+use support::{TestApp, desk_line as line};
 
 async fn ledger_rows(app: &TestApp) -> i64 {
     app.scalar("SELECT count(*) + ? FROM usage_ledger", 0).await
@@ -150,8 +146,7 @@ fn concurrent_desks_never_cover_more_than_is_left() {
         let (_, _, used_after) = app.benefit(rex, "NexGard chewables").await;
         assert!(used_after <= limit, "ledger {used_after} never exceeds the limit {limit}");
         assert_eq!(used_after, limit, "every tablet left was used, none twice");
-        let covered: i64 =
-        app.scalar("SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = ? AND source_kind = 'invoice_line'", benefit).await;
+        let covered = app.covered_on_invoices(benefit).await;
         assert_eq!(covered, limit - used, "the desks together covered exactly what was left");
     })
 }

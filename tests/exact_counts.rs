@@ -4,11 +4,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::TestApp;
-
-fn line(patient: i64, item: i64, quantity: &str) -> Value {
-    json!({ "patient_id": patient, "item_id": item, "quantity_text": quantity, "unit": "Unit", "discount_text": "" })
-}
+use support::{TestApp, desk_line as line};
 
 /// Finalizes a new invoice for the patient's household; returns its id.
 async fn invoice(app: &TestApp, patient: i64, lines: Value) -> i64 {

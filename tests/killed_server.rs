@@ -12,11 +12,7 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 mod support;
-use support::TestApp;
-
-fn line(patient: i64, item: i64, quantity: &str) -> Value {
-    json!({ "patient_id": patient, "item_id": item, "quantity_text": quantity, "unit": "Unit", "discount_text": "" })
-}
+use support::{TestApp, desk_line as line};
 
 /// A CareCount server process on the app's database; its address.
 fn start_process(app: &TestApp) -> (Child, String) {
@@ -130,13 +126,7 @@ fn a_killed_server_loses_no_acknowledged_finalize_and_a_retry_posts_nothing_twic
 
         let (_, _, used_after) = app.benefit(rex, "NexGard chewables").await;
         assert_eq!(used_after, limit, "every tablet left was used");
-        let covered: i64 = app
-            .scalar(
-                "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
-                 WHERE subscription_benefit_id = ? AND source_kind = 'invoice_line'",
-                benefit,
-            )
-            .await;
+        let covered = app.covered_on_invoices(benefit).await;
         assert_eq!(covered, limit - used, "nothing covered twice");
         let postings: i64 = app
             .scalar(

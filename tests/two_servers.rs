@@ -3,14 +3,10 @@
 //! desks on different servers never cover the same last unit, and a
 //! finalize retried on the other server gets the first answer.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 mod support;
-use support::TestApp;
-
-fn line(patient: i64, item: i64, quantity: &str) -> Value {
-    json!({ "patient_id": patient, "item_id": item, "quantity_text": quantity, "unit": "Unit", "discount_text": "" })
-}
+use support::{TestApp, desk_line as line};
 
 #[test]
 fn a_session_begun_on_one_server_is_served_by_the_other() {
@@ -52,13 +48,7 @@ fn desks_on_two_servers_never_cover_more_than_is_left() {
         }
         let (_, _, used_after) = first.benefit(rex, "NexGard chewables").await;
         assert_eq!(used_after, limit, "every tablet left was used, none twice");
-        let covered: i64 = first
-            .scalar(
-                "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
-                 WHERE subscription_benefit_id = ? AND source_kind = 'invoice_line'",
-                benefit,
-            )
-            .await;
+        let covered = first.covered_on_invoices(benefit).await;
         assert_eq!(covered, limit - used, "the two servers' desks together covered exactly what was left");
     })
 }

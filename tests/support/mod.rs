@@ -41,6 +41,13 @@ pub struct TestApp {
     server: tokio::task::JoinHandle<()>,
 }
 
+/// A line of an invoice as the desk sends it, in the item's whole units.
+pub fn desk_line(patient: i64, item: i64, quantity: &str) -> serde_json::Value {
+    serde_json::json!({
+        "patient_id": patient, "item_id": item, "quantity_text": quantity, "unit": "Unit", "discount_text": ""
+    })
+}
+
 /// A browser-like client: keeps cookies, never follows redirects (tests
 /// look at them), and gives up rather than hang.
 pub fn new_client() -> reqwest::Client {
@@ -221,6 +228,17 @@ impl TestApp {
         .fetch_one(self.store.reader())
         .await
         .expect("benefit exists")
+    }
+
+    /// What finalized invoices have counted against a benefit, net of
+    /// their corrections and voids' own entries.
+    pub async fn covered_on_invoices(&self, benefit: i64) -> i64 {
+        self.scalar(
+            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
+             WHERE subscription_benefit_id = ? AND source_kind = 'invoice_line'",
+            benefit,
+        )
+        .await
     }
 
     /// The client of a patient.
