@@ -266,3 +266,34 @@ fn a_running_promotion_applies_when_no_plan_covers_the_item() {
         assert_eq!(explanation, "Not included in a plan; the 15% promotion applies.");
     })
 }
+
+#[test]
+fn many_desks_opening_and_finalizing_invoices_at_once_are_all_answered() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = app.patient_id("Rex").await;
+        let exam = app.item_id("EXAM").await;
+        let client = app.client_of(rex).await;
+        let finalized = app.new_invoice(client).await;
+        assert_eq!(app.finalize(finalized, json!([line(rex, exam, "1")]), "open-me").await.0, 200);
+        let mut drafts = Vec::new();
+        for _ in 0..8 {
+            drafts.push(app.new_invoice(client).await);
+        }
+        // More desks than the server has read connections: opening an
+        // invoice once held one connection while it waited for another.
+        let open = format!("id={finalized}");
+        let keys: Vec<String> = (0..drafts.len()).map(|n| format!("busy-{n}")).collect();
+        let opens = (0..40).map(|_| app.call("invoice/load", &open));
+        let finalizes = drafts.iter().zip(&keys).map(|(d, key)| app.finalize(*d, json!([line(rex, exam, "1")]), key));
+        let all = async {
+            futures::future::join(futures::future::join_all(opens), futures::future::join_all(finalizes)).await
+        };
+        let (opened, finalized) = tokio::time::timeout(std::time::Duration::from_secs(20), all)
+            .await
+            .expect("every desk is answered within seconds, not after a pool's time-out");
+        for (status, body) in opened.iter().chain(&finalized) {
+            assert_eq!(*status, 200, "{body}");
+        }
+    })
+}

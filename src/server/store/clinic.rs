@@ -1,7 +1,7 @@
 //! The clinic a request acts for, and its settings.
 
 use rust_decimal::Decimal;
-use sqlx::FromRow;
+use sqlx::{FromRow, SqliteConnection};
 
 use super::Store;
 use crate::domain::Currency;
@@ -28,32 +28,43 @@ impl Store {
         preferred: Option<i64>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<ClinicInfo, sqlx::Error> {
-        let row: SqlClinic = sqlx::query_as(
-            "SELECT c.id, c.organisation_id, c.name, c.currency, c.minor_digits, c.member_tag_label, c.time_zone
-             FROM clinics c WHERE c.organisation_id = ? ORDER BY c.id = ? DESC, c.id LIMIT 1",
-        )
-        .bind(organisation_id)
-        .bind(preferred)
-        .fetch_one(self.reader())
-        .await?;
-        let rules = {
-            let mut conn = self.reader().acquire().await?;
-            super::settings::plan_rules(&mut conn, organisation_id).await?
-        };
-        // A zone that no longer parses (renamed in a tz update) falls back
-        // to UTC rather than refusing every page.
-        let zone = row.time_zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
-        let today = now.with_timezone(&zone).date_naive();
-        Ok(ClinicInfo {
-            id: row.id,
-            organisation_id: row.organisation_id,
-            name: row.name,
-            currency: Currency::new(&row.currency, row.minor_digits.clamp(0, 4) as u32),
-            member_tag_label: row.member_tag_label,
-            past_due_usable: rules.past_due_usable,
-            today,
-        })
+        let mut conn = self.reader().acquire().await?;
+        clinic_on(&mut conn, organisation_id, preferred, now).await
     }
+}
+
+/// [`Store::clinic_of`] on the caller's connection: inside a write, the
+/// clinic is read in the same transaction. Taking a second connection there
+/// would let requests holding the writer and requests holding readers wait
+/// on each other's pools until they time out.
+pub(crate) async fn clinic_on(
+    conn: &mut SqliteConnection,
+    organisation_id: i64,
+    preferred: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<ClinicInfo, sqlx::Error> {
+    let row: SqlClinic = sqlx::query_as(
+        "SELECT c.id, c.organisation_id, c.name, c.currency, c.minor_digits, c.member_tag_label, c.time_zone
+         FROM clinics c WHERE c.organisation_id = ? ORDER BY c.id = ? DESC, c.id LIMIT 1",
+    )
+    .bind(organisation_id)
+    .bind(preferred)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rules = super::settings::plan_rules(&mut *conn, organisation_id).await?;
+    // A zone that no longer parses (renamed in a tz update) falls back
+    // to UTC rather than refusing every page.
+    let zone = row.time_zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
+    let today = now.with_timezone(&zone).date_naive();
+    Ok(ClinicInfo {
+        id: row.id,
+        organisation_id: row.organisation_id,
+        name: row.name,
+        currency: Currency::new(&row.currency, row.minor_digits.clamp(0, 4) as u32),
+        member_tag_label: row.member_tag_label,
+        past_due_usable: rules.past_due_usable,
+        today,
+    })
 }
 
 impl Store {

@@ -59,7 +59,7 @@ impl Store {
         let invoice = invoice_row(&mut tx, organisation_id, invoice_id).await?;
         // Currency, rules and over-usage recipients are the invoice's own
         // clinic's, whichever clinic the desk has chosen.
-        let clinic = self.invoice_clinic(&invoice).await?;
+        let clinic = invoice_clinic(&mut tx, &invoice).await?;
         match invoice.status() {
             InvoiceStatus::Draft => {}
             InvoiceStatus::Finalized if invoice.finalize_key.as_deref() == Some(key) => {
@@ -154,12 +154,12 @@ impl Store {
         let changes = describe_changes(&desk_lines, &coverage, preview);
         Ok(FinalizeOutcome { number, changes })
     }
+}
 
-    /// The invoice's own clinic, with its currency and settings.
-    pub(crate) async fn invoice_clinic(&self, invoice: &SqlInvoice) -> Result<ClinicInfo, AppError> {
-        let clinic = self.clinic_of(invoice.organisation_id, Some(invoice.clinic_id), chrono::Utc::now()).await?;
-        Ok(clinic)
-    }
+/// The invoice's own clinic, with its currency and settings, read on the
+/// caller's connection (see [`super::clinic::clinic_on`]).
+pub(crate) async fn invoice_clinic(conn: &mut SqliteConnection, invoice: &SqlInvoice) -> Result<ClinicInfo, AppError> {
+    Ok(super::clinic::clinic_on(conn, invoice.organisation_id, Some(invoice.clinic_id), chrono::Utc::now()).await?)
 }
 
 async fn desk_lines(

@@ -143,7 +143,7 @@ impl Store {
         }
         // The correction belongs to the corrected invoice's clinic, dated
         // today as the desk sees it.
-        let clinic = &ClinicInfo { today: clinic.today, ..self.invoice_clinic(&original).await? };
+        let clinic = &ClinicInfo { today: clinic.today, ..super::finalize::invoice_clinic(&mut tx, &original).await? };
         let lines: Vec<LineInput> = invoice_lines_on(&mut tx, original.id)
             .await?
             .into_iter()
@@ -181,7 +181,7 @@ impl Store {
     pub async fn invoice_view(&self, organisation_id: i64, invoice_id: i64) -> Result<InvoiceView, AppError> {
         let mut conn = self.reader().acquire().await?;
         let invoice = invoice_row(&mut conn, organisation_id, invoice_id).await?;
-        let clinic = self.invoice_clinic(&invoice).await?;
+        let clinic = super::finalize::invoice_clinic(&mut conn, &invoice).await?;
         let client: (String, Option<String>, Option<String>) =
             sqlx::query_as("SELECT first_name || ' ' || last_name, email, phone FROM clients WHERE id = ?")
                 .bind(invoice.client_id)

@@ -35,7 +35,7 @@ impl Store {
         crate::domain::text::within("The reason", reason, crate::domain::text::NOTE_MAX).map_err(AppError::Invalid)?;
         let mut tx = self.begin_write().await?;
         let invoice = invoice_row(&mut tx, organisation_id, invoice_id).await?;
-        let clinic = self.invoice_clinic(&invoice).await?;
+        let clinic = super::finalize::invoice_clinic(&mut tx, &invoice).await?;
         match invoice.status() {
             InvoiceStatus::Finalized => {}
             InvoiceStatus::Voided => {
