@@ -21,7 +21,7 @@ export CARGO_INCREMENTAL := 0
 endif
 
 .PHONY: help run build test tools rust-target cargo-leptos wasm-bindgen wasm-opt chromium e2e-deps \
-        lint unit e2e api-schema schemathesis bench bench-smoke soak clean
+        lint unit e2e api-schema schemathesis bench bench-smoke load soak clean
 
 help:
 	@echo "make run    build and start CareCount with the demo clinic"
@@ -141,6 +141,12 @@ bench: tools chromium e2e-deps
 	@./tools/bundle-size.sh target/site/pkg
 	cd end2end && E2E_PROFILE=release CHROMIUM_PATH=$(CHROMIUM) npx playwright test --config bench.config.ts
 	cd end2end && E2E_PROFILE=release CHROMIUM_PATH=$(CHROMIUM) node lighthouse.cjs
+
+# The desks under load over HTTP: 50 clients for 60 s against one server on
+# SQLite, then two servers on one SQLite file; latencies, errors and the
+# ledger checked against what the clients were told.
+load:
+	cargo bench --features ssr --bench load
 
 # The model-based ledger test with twenty times the sequences of `make test`,
 # from a fresh random seed each run.
