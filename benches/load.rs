@@ -177,7 +177,7 @@ impl Work {
         seen: &Mutex<Seen>,
     ) {
         let n = client_no * 7919 + round;
-        let (client, patient, item) = if n % 4 == 0 {
+        let (client, patient, item) = if n.is_multiple_of(4) {
             self.race
         } else {
             let (client, patient) = self.pets[n % self.pets.len()];
