@@ -13,6 +13,10 @@ use super::mail::Mailer;
 use super::store::Store;
 use super::store::leases::{Holder, KeptLease};
 
+/// The leases' names: one for the outbox, one for the periodic round.
+const OUTBOX: &str = "outbox";
+const PERIODIC: &str = "periodic";
+
 const MAIL_EVERY: Duration = Duration::from_secs(3);
 /// Plan jobs, folder pulls and clean-up run once per this period.
 const PERIODIC_EVERY: Duration = Duration::from_secs(300);
@@ -27,7 +31,7 @@ const RENEW_OUTBOX_EVERY: Duration = Duration::from_secs(20);
 pub async fn run_forever(store: Store, mailer: Mailer, plan_jobs: bool) {
     let holder = Holder::new();
     loop {
-        match store.claim_period("periodic", &holder, chrono::Utc::now(), PERIODIC_EVERY).await {
+        match store.claim_period(PERIODIC, &holder, chrono::Utc::now(), PERIODIC_EVERY).await {
             Ok(true) => periodic(&store, plan_jobs).await,
             Ok(false) => {}
             Err(e) => tracing::error!(error = %e, "claiming the periodic jobs failed"),
@@ -36,11 +40,11 @@ pub async fn run_forever(store: Store, mailer: Mailer, plan_jobs: bool) {
         if let Err(e) = store.checkpoint().await {
             tracing::error!(error = %e, "copying the write-ahead log into the database failed");
         }
-        match store.hold_lease("outbox", &holder, chrono::Utc::now(), OUTBOX_HOLD).await {
+        match store.hold_lease(OUTBOX, &holder, chrono::Utc::now(), OUTBOX_HOLD).await {
             Ok(true) => {
                 // A slow relay can make a round long: the lease is renewed
                 // as it goes, and the round stops if it was lost.
-                let mut lease = KeptLease::new(&store, "outbox", &holder, OUTBOX_HOLD, RENEW_OUTBOX_EVERY);
+                let mut lease = KeptLease::new(&store, OUTBOX, &holder, OUTBOX_HOLD, RENEW_OUTBOX_EVERY);
                 if let Err(e) = mailer.deliver_holding(&store, &mut lease).await {
                     tracing::error!(error = %e, "outbox delivery failed");
                 }
