@@ -40,8 +40,10 @@ pub struct InvoiceSummary {
     /// draft, finalized or voided.
     pub status: String,
     /// Its date.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::wire::stored::Day"))]
     pub invoice_date: chrono::NaiveDate,
     /// True for a correction invoice.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::wire::stored::Flag"))]
     pub correction: bool,
 }
 

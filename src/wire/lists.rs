@@ -22,8 +22,10 @@ pub struct PlanListRow {
     /// Status code.
     pub status: String,
     /// First day.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::wire::stored::Day"))]
     pub starts_on: NaiveDate,
     /// Last day.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::wire::stored::MaybeDay"))]
     pub ends_on: Option<NaiveDate>,
     /// Billing code.
     pub billing: String,
@@ -42,6 +44,7 @@ pub struct PaymentDueRow {
     /// Instalment number.
     pub number: i64,
     /// Due date.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::wire::stored::Day"))]
     pub due_on: NaiveDate,
     /// Amount.
     pub amount: String,

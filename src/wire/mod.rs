@@ -5,7 +5,9 @@
 //! store can build them without reaching up into `api`: dependencies point
 //! one way, ui → api → server → wire and domain. A module here imports only
 //! the domain, serde, chrono, rust_decimal, thiserror and other wire modules,
-//! and compiles for both the server and the browser.
+//! and compiles for both the server and the browser. `stored` is the one
+//! server-only module: how the rows that derive `FromRow` here (and the
+//! store's own) keep days, times and flags in either database.
 
 pub mod account;
 pub mod clinic;
@@ -24,5 +26,7 @@ pub mod selling;
 pub mod settings;
 pub mod soap;
 pub mod staff;
+#[cfg(feature = "ssr")]
+pub mod stored;
 pub mod sync;
 pub mod templates;

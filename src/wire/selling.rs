@@ -54,12 +54,14 @@ pub struct PaymentRow {
     /// Its number in the schedule.
     pub number: i64,
     /// Due date.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::wire::stored::Day"))]
     pub due_on: NaiveDate,
     /// Amount as stored.
     pub amount: String,
     /// due, paid, failed or cancelled.
     pub status: String,
     /// When it was paid.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::wire::stored::MaybeDay"))]
     pub paid_on: Option<NaiveDate>,
     /// cash, card or transfer.
     pub method: Option<String>,

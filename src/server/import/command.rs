@@ -37,17 +37,13 @@ async fn import(args: &[String]) -> Result<SyncRun, String> {
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let config = Config::from_env()?;
     let store = Store::open(&config.database_path).await.map_err(|e| e.to_string())?;
-    let (organisation_id, clinic_id): (i64, i64) = match clinic {
-        Some(id) => sqlx::query_as("SELECT organisation_id, id FROM clinics WHERE id = ?").bind(id),
-        None => sqlx::query_as("SELECT organisation_id, id FROM clinics ORDER BY id LIMIT 1"),
-    }
-    .fetch_optional(store.reader())
-    .await
-    .map_err(|e| format!("cannot read the database: {e}"))?
-    .ok_or_else(|| match clinic {
-        Some(id) => format!("there is no clinic {id} in {}", config.database_path.display()),
-        None => format!("{} has no clinic yet", config.database_path.display()),
-    })?;
+    let (organisation_id, clinic_id) =
+        store.clinic_ids(clinic).await.map_err(|e| format!("cannot read the database: {e}"))?.ok_or_else(|| {
+            match clinic {
+                Some(id) => format!("there is no clinic {id} in {}", config.database_path.display()),
+                None => format!("{} has no clinic yet", config.database_path.display()),
+            }
+        })?;
     let actor = Actor { user_id: None, name: "Import command".into() };
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let batch = Batch { organisation_id, clinic_id, source: SyncSource::Command, file_name: &file_name, actor: &actor };

@@ -6,7 +6,9 @@ use super::Store;
 use super::audit::Audit;
 use crate::domain::Role;
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
+use crate::wire::stored::Flag;
 
 /// An account as the server sees it (never sent to a browser).
 #[derive(Clone, Debug, FromRow)]
@@ -26,6 +28,7 @@ pub struct SqlUser {
     /// For owners: the client whose pets they see.
     pub client_id: Option<i64>,
     /// Deactivated accounts cannot sign in.
+    #[sqlx(try_from = "crate::wire::stored::Flag")]
     pub active: bool,
 }
 
@@ -80,13 +83,14 @@ impl Store {
             display_name: String,
             email: String,
             role: String,
+            #[sqlx(try_from = "crate::wire::stored::Flag")]
             active: bool,
             password_hash: String,
             last_sign_in_at: Option<String>,
         }
         let rows: Vec<SqlStaff> = sqlx::query_as(
             "SELECT id, display_name, email, role, active, password_hash, last_sign_in_at FROM users
-             WHERE organisation_id = ? AND role <> 'owner'
+             WHERE organisation_id = $1 AND role <> 'owner'
              ORDER BY CASE role WHEN 'manager' THEN 0 WHEN 'vet' THEN 1 ELSE 2 END, display_name",
         )
         .bind(organisation_id)
@@ -115,7 +119,7 @@ impl Store {
         client_id: i64,
     ) -> Result<(String, Option<String>), AppError> {
         let row: Option<(String, Option<String>)> = sqlx::query_as(
-            "SELECT first_name || ' ' || last_name, email FROM clients WHERE id = ? AND organisation_id = ?",
+            "SELECT first_name || ' ' || last_name, email FROM clients WHERE id = $1 AND organisation_id = $2",
         )
         .bind(client_id)
         .bind(organisation_id)
@@ -126,7 +130,7 @@ impl Store {
 
     /// The account with this email (any case), if there is one.
     pub async fn user_by_email(&self, email: &str) -> Result<Option<SqlUser>, AppError> {
-        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE email = ?"))
+        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE email = $1"))
             .bind(email)
             .fetch_optional(self.reader())
             .await?)
@@ -134,7 +138,7 @@ impl Store {
 
     /// The account with this id.
     pub async fn user(&self, id: i64) -> Result<Option<SqlUser>, AppError> {
-        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE id = ?"))
+        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.reader())
             .await?)
@@ -143,7 +147,7 @@ impl Store {
     /// Notes a successful sign-in.
     pub async fn note_sign_in(&self, id: i64) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET last_sign_in_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
+        sqlx::query("UPDATE users SET last_sign_in_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -185,7 +189,7 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let current: Option<(String, String)> = sqlx::query_as(
-            "SELECT role, display_name FROM users WHERE id = ? AND organisation_id = ? AND role <> 'owner'",
+            "SELECT role, display_name FROM users WHERE id = $1 AND organisation_id = $2 AND role <> 'owner'",
         )
         .bind(user_id)
         .bind(organisation_id)
@@ -194,7 +198,7 @@ impl Store {
         let (old_role, name) = current.ok_or_else(|| AppError::NotFound("There is no such staff member.".into()))?;
         if old_role == "manager" && (role != Role::Manager || !active) {
             let managers: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM users WHERE organisation_id = ? AND role = 'manager' AND active = 1 AND id <> ?",
+                "SELECT count(*) FROM users WHERE organisation_id = $1 AND role = 'manager' AND active = 1 AND id <> $2",
             )
             .bind(organisation_id)
             .bind(user_id)
@@ -204,9 +208,9 @@ impl Store {
                 return Err(AppError::Conflict("The clinic needs at least one active manager.".into()));
             }
         }
-        sqlx::query("UPDATE users SET role = ?, active = ? WHERE id = ?")
+        sqlx::query("UPDATE users SET role = $1, active = $2 WHERE id = $3")
             .bind(role.code())
-            .bind(active)
+            .bind(Flag(active))
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
@@ -221,7 +225,7 @@ impl Store {
 
 /// Inserts an account; a taken email is a clear conflict.
 pub(crate) async fn insert_user(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     email: &str,
     name: &str,
@@ -230,13 +234,13 @@ pub(crate) async fn insert_user(
     password_hash: &str,
 ) -> Result<i64, AppError> {
     let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = ?").bind(email).fetch_optional(&mut *conn).await?;
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(&mut *conn).await?;
     if taken.is_some() {
         return Err(AppError::Conflict(format!("{email} already has an account.")));
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO users (organisation_id, email, display_name, role, password_hash, client_id)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(organisation_id)
     .bind(email)

@@ -45,7 +45,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO api_tokens (organisation_id, clinic_id, name, token_hash, shown_prefix, created_by)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(organisation_id)
         .bind(clinic_id)
@@ -63,7 +63,7 @@ impl Store {
     pub async fn api_tokens(&self, organisation_id: i64) -> Result<Vec<ApiToken>, AppError> {
         Ok(sqlx::query_as(
             "SELECT id, name, shown_prefix, created_by, created_at, last_used_at, revoked_at FROM api_tokens
-             WHERE organisation_id = ? ORDER BY id DESC",
+             WHERE organisation_id = $1 ORDER BY id DESC",
         )
         .bind(organisation_id)
         .fetch_all(self.reader())
@@ -75,7 +75,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-             WHERE id = ? AND organisation_id = ? AND revoked_at IS NULL",
+             WHERE id = $1 AND organisation_id = $2 AND revoked_at IS NULL",
         )
         .bind(id)
         .bind(organisation_id)
@@ -94,14 +94,14 @@ impl Store {
             return Ok(None);
         }
         let found: Option<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT id, organisation_id, clinic_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
+            "SELECT id, organisation_id, clinic_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(hash(token))
         .fetch_optional(self.reader())
         .await?;
         let Some((token_id, organisation_id, clinic_id)) = found else { return Ok(None) };
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
+        sqlx::query("UPDATE api_tokens SET last_used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $1")
             .bind(token_id)
             .execute(&mut *tx)
             .await?;

@@ -1,8 +1,7 @@
 //! The audit log: who changed what, with the note where one is required.
 
-use sqlx::SqliteConnection;
-
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
 
 /// One audit row, written in the same transaction as the change it records.
@@ -15,15 +14,10 @@ pub(crate) struct Audit<'a> {
 }
 
 impl Audit<'_> {
-    pub(crate) async fn write(
-        &self,
-        conn: &mut SqliteConnection,
-        organisation_id: i64,
-        actor: &Actor,
-    ) -> Result<(), AppError> {
+    pub(crate) async fn write(&self, conn: &mut Conn, organisation_id: i64, actor: &Actor) -> Result<(), AppError> {
         sqlx::query(
             "INSERT INTO audit_log (organisation_id, actor_user_id, actor_name, action, entity, entity_id, detail, note)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(organisation_id)
         .bind(actor.user_id)

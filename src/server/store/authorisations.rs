@@ -38,7 +38,7 @@ impl Store {
             )));
         }
         let counted: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM template_benefits WHERE template_id = ? AND limit_quantity IS NOT NULL",
+            "SELECT count(*) FROM template_benefits WHERE template_id = $1 AND limit_quantity IS NOT NULL",
         )
         .bind(template.id)
         .fetch_one(&mut *tx)
@@ -50,7 +50,7 @@ impl Store {
             )));
         }
         let living: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM patients WHERE id = ? AND client_id = ? AND deceased_on IS NULL")
+            sqlx::query_scalar("SELECT id FROM patients WHERE id = $1 AND client_id = $2 AND deceased_on IS NULL")
                 .bind(input.patient_id)
                 .bind(client_id)
                 .fetch_optional(&mut *tx)
@@ -76,7 +76,7 @@ impl Store {
         .insert(&mut tx)
         .await?;
         // The pack stands for the sessions authorised, not the template's size.
-        sqlx::query("UPDATE subscription_benefits SET limit_quantity = ? WHERE subscription_id = ? AND limit_quantity IS NOT NULL")
+        sqlx::query("UPDATE subscription_benefits SET limit_quantity = $1 WHERE subscription_id = $2 AND limit_quantity IS NOT NULL")
             .bind(input.sessions)
             .bind(id)
             .execute(&mut *tx)

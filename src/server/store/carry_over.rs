@@ -15,6 +15,7 @@ use super::template_row::template_on_sale;
 use crate::domain::text::{required_note, within};
 use crate::domain::{Billing, Money, PackBalance, PlanKind, Quantity};
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 
@@ -59,7 +60,7 @@ impl Store {
 /// [`Store::carry_over`] inside a caller's write transaction: a file of
 /// carry-overs applies whole or not at all.
 pub(crate) async fn carry_over_on(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Conn,
     clinic: &ClinicInfo,
     client_id: i64,
     carry: &CarryOver<'_>,
@@ -95,7 +96,7 @@ pub(crate) async fn carry_over_on(
         (false, _) => None,
         (true, Some(pet)) => {
             let living: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM patients WHERE id = ? AND client_id = ? AND deceased_on IS NULL")
+                sqlx::query_scalar("SELECT id FROM patients WHERE id = $1 AND client_id = $2 AND deceased_on IS NULL")
                     .bind(pet)
                     .bind(client_id)
                     .fetch_optional(&mut *tx)
@@ -107,7 +108,7 @@ pub(crate) async fn carry_over_on(
     };
     let counted: Vec<(i64, Option<i64>, i64)> = sqlx::query_as(
         "SELECT id, item_id, limit_quantity FROM template_benefits
-         WHERE template_id = ? AND limit_quantity IS NOT NULL ORDER BY position",
+         WHERE template_id = $1 AND limit_quantity IS NOT NULL ORDER BY position",
     )
     .bind(template.id)
     .fetch_all(&mut *tx)
@@ -150,7 +151,7 @@ pub(crate) async fn carry_over_on(
     if used_before != 0 {
         let (benefit_id, item_id): (i64, Option<i64>) = sqlx::query_as(
             "SELECT id, item_id FROM subscription_benefits
-             WHERE subscription_id = ? AND limit_quantity IS NOT NULL",
+             WHERE subscription_id = $1 AND limit_quantity IS NOT NULL",
         )
         .bind(subscription_id)
         .fetch_one(&mut *tx)

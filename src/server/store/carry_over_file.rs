@@ -46,7 +46,7 @@ impl Store {
         for l in lines {
             let client: Vec<(i64, String)> = sqlx::query_as(
                 "SELECT id, first_name || ' ' || last_name FROM clients
-                 WHERE organisation_id = ? AND (CAST(id AS TEXT) = ? OR lower(email) = lower(?)) ORDER BY id",
+                 WHERE organisation_id = $1 AND (CAST(id AS TEXT) = $2 OR lower(email) = lower($3)) ORDER BY id",
             )
             .bind(clinic.organisation_id)
             .bind(l.client)
@@ -74,7 +74,7 @@ impl Store {
             };
             let template: Option<(i64, String)> = sqlx::query_as(
                 "SELECT id, name FROM plan_templates
-                 WHERE organisation_id = ? AND active = 1 AND kind <> 'wellness' AND lower(name) = lower(?)",
+                 WHERE organisation_id = $1 AND active = 1 AND kind <> 'wellness' AND lower(name) = lower($2)",
             )
             .bind(clinic.organisation_id)
             .bind(l.pack)
@@ -92,7 +92,7 @@ impl Store {
                 None
             } else {
                 let found: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM patients WHERE client_id = ? AND deceased_on IS NULL AND lower(name) = lower(?)",
+                    "SELECT id FROM patients WHERE client_id = $1 AND deceased_on IS NULL AND lower(name) = lower($2)",
                 )
                 .bind(client_id)
                 .bind(l.pet)
@@ -110,7 +110,7 @@ impl Store {
             };
             let carry = CarryOver { template_id, patient_id: pet, ..l.carry.clone() };
             let already: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM subscriptions WHERE client_id = ? AND template_id = ? AND origin = 'carried_over'
+                "SELECT count(*) FROM subscriptions WHERE client_id = $1 AND template_id = $2 AND origin = 'carried_over'
                    AND status <> 'cancelled'",
             )
             .bind(client_id)

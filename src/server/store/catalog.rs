@@ -2,11 +2,12 @@
 
 use std::collections::HashMap;
 
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::Store;
 use super::clinic::decimal;
 use crate::domain::{ItemRef, Money, Subunit, UnitSpec};
+use crate::server::store::Conn;
 
 #[derive(FromRow)]
 struct SqlItem {
@@ -48,8 +49,8 @@ impl Store {
         let pattern = format!("%{}%", query.trim().replace(['%', '_'], ""));
         let prefix = format!("{}%", query.trim());
         let rows: Vec<SqlItem> = sqlx::query_as(&format!(
-            "SELECT {ITEM_COLUMNS} WHERE organisation_id = ? AND active = 1 AND (name LIKE ? OR code LIKE ?)
-             ORDER BY (name LIKE ? OR code LIKE ?) DESC, name COLLATE NOCASE LIMIT 12"
+            "SELECT {ITEM_COLUMNS} WHERE organisation_id = $1 AND active = 1 AND (name LIKE $2 OR code LIKE $3)
+             ORDER BY (name LIKE $4 OR code LIKE $5) DESC, name COLLATE NOCASE LIMIT 12"
         ))
         .bind(organisation_id)
         .bind(&pattern)
@@ -64,7 +65,7 @@ impl Store {
 
 /// The organisation's items with these ids (unknown ids are left out).
 pub(crate) async fn items_by_id(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     ids: &[i64],
 ) -> Result<HashMap<i64, ItemRef>, sqlx::Error> {
@@ -74,7 +75,7 @@ pub(crate) async fn items_by_id(
             continue;
         }
         let row: Option<SqlItem> =
-            sqlx::query_as(&format!("SELECT {ITEM_COLUMNS} WHERE id = ? AND organisation_id = ?"))
+            sqlx::query_as(&format!("SELECT {ITEM_COLUMNS} WHERE id = $1 AND organisation_id = $2"))
                 .bind(id)
                 .bind(organisation_id)
                 .fetch_optional(&mut *conn)

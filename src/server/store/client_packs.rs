@@ -20,6 +20,7 @@ use crate::wire::packs::{PackRow, PackTemplateChoice, PackUse};
 struct SqlUse {
     subscription_id: i64,
     id: i64,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     used_on: NaiveDate,
     patient_name: Option<String>,
     quantity: i64,
@@ -38,6 +39,7 @@ struct SqlChoice {
     size: i64,
     unit: String,
     term_months: Option<i64>,
+    #[sqlx(try_from = "crate::wire::stored::Flag")]
     one_pet: bool,
 }
 
@@ -58,7 +60,7 @@ impl Store {
     pub async fn client_packs(&self, clinic: &ClinicInfo, client_id: i64) -> Result<ClientPackRows, AppError> {
         let mut conn = self.reader().acquire().await?;
         let client: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT first_name || ' ' || last_name, email, phone FROM clients WHERE id = ? AND organisation_id = ?",
+            "SELECT first_name || ' ' || last_name, email, phone FROM clients WHERE id = $1 AND organisation_id = $2",
         )
         .bind(client_id)
         .bind(clinic.organisation_id)
@@ -67,7 +69,7 @@ impl Store {
         let (name, email, phone) = client
             .ok_or_else(|| AppError::NotFound(format!("There is no client number {client_id} in this clinic.")))?;
         let pets = sqlx::query_as::<_, (i64, String, String)>(
-            "SELECT id, name, species FROM patients WHERE client_id = ? AND deceased_on IS NULL ORDER BY name",
+            "SELECT id, name, species FROM patients WHERE client_id = $1 AND deceased_on IS NULL ORDER BY name",
         )
         .bind(client_id)
         .fetch_all(&mut *conn)
@@ -85,7 +87,7 @@ impl Store {
              LEFT JOIN patients p ON p.id = l.patient_id
              LEFT JOIN invoice_lines il ON il.id = l.invoice_line_id
              LEFT JOIN invoices inv ON inv.id = il.invoice_id
-             WHERE s.client_id = ? AND s.kind <> 'wellness'
+             WHERE s.client_id = $1 AND s.kind <> 'wellness'
              ORDER BY l.used_on DESC, l.id DESC",
         )
         .bind(client_id)
@@ -121,7 +123,7 @@ impl Store {
              JOIN template_benefits b ON b.template_id = t.id AND b.limit_quantity IS NOT NULL
              LEFT JOIN catalog_items i ON i.id = b.item_id
              LEFT JOIN item_groups g ON g.id = b.group_id
-             WHERE t.organisation_id = ? AND t.active = 1 AND t.kind <> 'wellness'
+             WHERE t.organisation_id = $1 AND t.active = 1 AND t.kind <> 'wellness'
                AND (SELECT count(*) FROM template_benefits c
                     WHERE c.template_id = t.id AND c.limit_quantity IS NOT NULL) = 1
              ORDER BY t.name",

@@ -1,10 +1,11 @@
 //! The clinic a request acts for, and its settings.
 
 use rust_decimal::Decimal;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::Store;
 use crate::domain::Currency;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 
 #[derive(FromRow)]
@@ -38,14 +39,14 @@ impl Store {
 /// would let requests holding the writer and requests holding readers wait
 /// on each other's pools until they time out.
 pub(crate) async fn clinic_on(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     preferred: Option<i64>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<ClinicInfo, sqlx::Error> {
     let row: SqlClinic = sqlx::query_as(
         "SELECT c.id, c.organisation_id, c.name, c.currency, c.minor_digits, c.member_tag_label, c.time_zone
-         FROM clinics c WHERE c.organisation_id = ? ORDER BY c.id = ? DESC, c.id LIMIT 1",
+         FROM clinics c WHERE c.organisation_id = $1 ORDER BY c.id = $2 DESC, c.id LIMIT 1",
     )
     .bind(organisation_id)
     .bind(preferred)
@@ -70,10 +71,22 @@ pub(crate) async fn clinic_on(
 impl Store {
     /// The organisation's clinics, by id.
     pub async fn clinic_names(&self, organisation_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
-        sqlx::query_as("SELECT id, name FROM clinics WHERE organisation_id = ? ORDER BY id")
+        sqlx::query_as("SELECT id, name FROM clinics WHERE organisation_id = $1 ORDER BY id")
             .bind(organisation_id)
             .fetch_all(self.reader())
             .await
+    }
+
+    /// The organisation and id of clinic `id`, or of the first clinic when
+    /// none is named (the import command's default); `None` when there is
+    /// no such clinic.
+    pub async fn clinic_ids(&self, id: Option<i64>) -> Result<Option<(i64, i64)>, sqlx::Error> {
+        match id {
+            Some(id) => sqlx::query_as("SELECT organisation_id, id FROM clinics WHERE id = $1").bind(id),
+            None => sqlx::query_as("SELECT organisation_id, id FROM clinics ORDER BY id LIMIT 1"),
+        }
+        .fetch_optional(self.reader())
+        .await
     }
 }
 

@@ -14,6 +14,7 @@ use crate::domain::{Money, Step, plural, transition};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 #[derive(sqlx::FromRow)]
 struct HeldBenefit {
@@ -40,13 +41,13 @@ impl Store {
             return Err(AppError::Invalid("The date of death is between the birth date and today.".into()));
         }
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE patients SET deceased_on = ? WHERE id = ?")
-            .bind(died_on)
+        sqlx::query("UPDATE patients SET deceased_on = $1 WHERE id = $2")
+            .bind(Day(died_on))
             .bind(patient_id)
             .execute(&mut *tx)
             .await?;
         let held: Vec<i64> = sqlx::query_scalar(&format!(
-            "SELECT id FROM subscriptions WHERE patient_id = ? AND kind = 'wellness' AND status IN {} ORDER BY id",
+            "SELECT id FROM subscriptions WHERE patient_id = $1 AND kind = 'wellness' AND status IN {} ORDER BY id",
             running()
         ))
         .bind(patient_id)
@@ -78,7 +79,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let plan: Option<(i64, i64, Option<i64>, String, String)> = sqlx::query_as(
             "SELECT template_id, client_id, patient_id, plan_name, kind
-             FROM subscriptions WHERE id = ? AND organisation_id = ?",
+             FROM subscriptions WHERE id = $1 AND organisation_id = $2",
         )
         .bind(subscription_id)
         .bind(clinic.organisation_id)
@@ -117,13 +118,13 @@ impl Store {
             "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                         status, starts_on, ends_on, price, member_discount_percent, billing,
                                         enrollment_fee)
-             SELECT organisation_id, clinic_id, template_id, client_id, ?, plan_name, kind, ?, ?, ends_on, price,
+             SELECT organisation_id, clinic_id, template_id, client_id, $1, plan_name, kind, $2, $3, ends_on, price,
                     member_discount_percent, billing, '0'
-             FROM subscriptions WHERE id = ? RETURNING id",
+             FROM subscriptions WHERE id = $4 RETURNING id",
         )
         .bind(to.id)
         .bind(new_state.status().code())
-        .bind(clinic.today)
+        .bind(Day(clinic.today))
         .bind(subscription_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -131,7 +132,7 @@ impl Store {
             "SELECT b.id, b.label, b.limit_quantity, COALESCE(i.subunit_name, i.unit_name, g.unit_name) AS unit
              FROM subscription_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id
              LEFT JOIN item_groups g ON g.id = b.group_id
-             WHERE b.subscription_id = ? ORDER BY b.position",
+             WHERE b.subscription_id = $1 ORDER BY b.position",
         )
         .bind(subscription_id)
         .fetch_all(&mut *tx)
@@ -140,8 +141,8 @@ impl Store {
             let new_benefit: i64 = sqlx::query_scalar(
                 "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
                                                     discount_percent, position, resets)
-                 SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position, resets
-                 FROM subscription_benefits WHERE id = ? RETURNING id",
+                 SELECT $1, label, item_id, group_id, limit_quantity, discount_percent, position, resets
+                 FROM subscription_benefits WHERE id = $2 RETURNING id",
             )
             .bind(new_id)
             .bind(old_benefit)
@@ -193,15 +194,15 @@ impl Store {
             }
         }
         sqlx::query(
-            "UPDATE payments SET subscription_id = ? WHERE subscription_id = ? AND status IN ('due', 'failed')",
+            "UPDATE payments SET subscription_id = $1 WHERE subscription_id = $2 AND status IN ('due', 'failed')",
         )
         .bind(new_id)
         .bind(subscription_id)
         .execute(&mut *tx)
         .await?;
         require_step(&mut tx, subscription_id, Step::Transfer, clinic.today).await?;
-        sqlx::query("UPDATE subscriptions SET cancelled_on = ?, transferred_to_subscription_id = ? WHERE id = ?")
-            .bind(clinic.today)
+        sqlx::query("UPDATE subscriptions SET cancelled_on = $1, transferred_to_subscription_id = $2 WHERE id = $3")
+            .bind(Day(clinic.today))
             .bind(new_id)
             .bind(subscription_id)
             .execute(&mut *tx)

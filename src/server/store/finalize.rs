@@ -5,8 +5,6 @@
 //! balances the ledger entries are added to. Two desks finalizing the last
 //! unit at once queue; the second sees the first's entry and pays.
 
-use sqlx::SqliteConnection;
-
 use super::Store;
 use super::audit::Audit;
 use super::catalog::items_by_id;
@@ -16,6 +14,7 @@ use super::ledger::{Adjustment, NewEntry, append, give_back, posting_of_line};
 use super::pricing::invoice_pricing;
 use crate::domain::{Coverage, LineInput, plural, price_draft, stretch_for_override};
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::desk::DeskLine;
 use crate::wire::error::AppError;
@@ -117,10 +116,10 @@ impl Store {
         post_lines(&mut tx, &finalizing, &line_ids, &desk_lines, &coverage, actor).await?;
         super::pack_sale::sell_packs(&mut tx, &clinic, &invoice, &number.text, &desk_lines, &coverage, actor).await?;
         sqlx::query(
-            "UPDATE invoices SET status = 'finalized', invoice_number = ?, number_year = ?, number_seq = ?,
-                    finalize_key = ?, coverage_json = ?, finalized_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
-                    finalized_by_name = ?
-             WHERE id = ? AND status = 'draft'",
+            "UPDATE invoices SET status = 'finalized', invoice_number = $1, number_year = $2, number_seq = $3,
+                    finalize_key = $4, coverage_json = $5, finalized_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                    finalized_by_name = $6
+             WHERE id = $7 AND status = 'draft'",
         )
         .bind(&number.text)
         .bind(number.year)
@@ -158,15 +157,11 @@ impl Store {
 
 /// The invoice's own clinic, with its currency and settings, read on the
 /// caller's connection (see [`super::clinic::clinic_on`]).
-pub(crate) async fn invoice_clinic(conn: &mut SqliteConnection, invoice: &SqlInvoice) -> Result<ClinicInfo, AppError> {
+pub(crate) async fn invoice_clinic(conn: &mut Conn, invoice: &SqlInvoice) -> Result<ClinicInfo, AppError> {
     Ok(super::clinic::clinic_on(conn, invoice.organisation_id, Some(invoice.clinic_id), chrono::Utc::now()).await?)
 }
 
-async fn desk_lines(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    lines: &[LineInput],
-) -> Result<Vec<DeskLine>, AppError> {
+async fn desk_lines(conn: &mut Conn, organisation_id: i64, lines: &[LineInput]) -> Result<Vec<DeskLine>, AppError> {
     let ids: Vec<i64> = lines.iter().map(|l| l.item_id).collect();
     let items = items_by_id(conn, organisation_id, &ids).await?;
     lines
@@ -186,7 +181,7 @@ struct Finalizing<'a> {
 }
 
 async fn post_lines(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     finalizing: &Finalizing<'_>,
     line_ids: &[i64],
     lines: &[DeskLine],
@@ -196,8 +191,8 @@ async fn post_lines(
     let Finalizing { invoice, number, minor_digits } = *finalizing;
     for (n, ((line_id, line), result)) in line_ids.iter().zip(lines).zip(&coverage.lines).enumerate() {
         sqlx::query(
-            "UPDATE invoice_lines SET quantity = ?, covered_quantity = ?, gross = ?, discount = ?, net = ?,
-                    explanation = ? WHERE id = ?",
+            "UPDATE invoice_lines SET quantity = $1, covered_quantity = $2, gross = $3, discount = $4, net = $5,
+                    explanation = $6 WHERE id = $7",
         )
         .bind(result.quantity.0)
         .bind(result.covered.0)
@@ -262,15 +257,11 @@ struct InvoiceNumber {
     seq: i64,
 }
 
-async fn next_number(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    invoice: &SqlInvoice,
-) -> Result<InvoiceNumber, AppError> {
+async fn next_number(conn: &mut Conn, organisation_id: i64, invoice: &SqlInvoice) -> Result<InvoiceNumber, AppError> {
     use chrono::Datelike;
     let year = invoice.invoice_date.year();
     let last: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(number_seq) FROM invoices WHERE organisation_id = ? AND number_year = ?")
+        sqlx::query_scalar("SELECT MAX(number_seq) FROM invoices WHERE organisation_id = $1 AND number_year = $2")
             .bind(organisation_id)
             .bind(year)
             .fetch_one(&mut *conn)

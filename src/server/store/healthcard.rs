@@ -11,9 +11,11 @@ use crate::domain::{Money, Quantity, SubscriptionStatus, Subunit, UnitSpec};
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::portal::{HealthPlan, Healthcard, Pet, UsageWords};
+use crate::wire::stored::Day;
 
 #[derive(FromRow)]
 struct SqlUse {
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     used_on: NaiveDate,
     quantity: i64,
     patient_name: Option<String>,
@@ -64,8 +66,8 @@ impl Store {
     /// A household's healthcard: its pets and every plan, current first.
     pub async fn healthcard(&self, clinic: ClinicInfo, client_id: i64) -> Result<Healthcard, AppError> {
         let (owner_name, _) = self.client_contact(clinic.organisation_id, client_id).await?;
-        let pets: Vec<(i64, String, String, Option<NaiveDate>)> =
-            sqlx::query_as("SELECT id, name, species, deceased_on FROM patients WHERE client_id = ? ORDER BY name")
+        let pets: Vec<(i64, String, String, Option<Day>)> =
+            sqlx::query_as("SELECT id, name, species, deceased_on FROM patients WHERE client_id = $1 ORDER BY name")
                 .bind(client_id)
                 .fetch_all(self.reader())
                 .await?;
@@ -82,7 +84,12 @@ impl Store {
         Ok(Healthcard {
             pets: pets
                 .into_iter()
-                .map(|(id, name, species, deceased_on)| Pet { id, name, species, deceased_on })
+                .map(|(id, name, species, deceased_on)| Pet {
+                    id,
+                    name,
+                    species,
+                    deceased_on: deceased_on.map(NaiveDate::from),
+                })
                 .collect(),
             clinic,
             client_id,
@@ -98,13 +105,13 @@ impl Store {
         card: crate::wire::patients::PlanCard,
     ) -> Result<HealthPlan, AppError> {
         let id = card.subscription.id;
-        let payments: Vec<(NaiveDate, String, String)> =
-            sqlx::query_as("SELECT due_on, amount, status FROM payments WHERE subscription_id = ? ORDER BY number")
+        let payments: Vec<(Day, String, String)> =
+            sqlx::query_as("SELECT due_on, amount, status FROM payments WHERE subscription_id = $1 ORDER BY number")
                 .bind(id)
                 .fetch_all(self.reader())
                 .await?;
         let (mut paid, mut due, mut next_due) = (Decimal::ZERO, Decimal::ZERO, None);
-        for (due_on, amount, status) in payments {
+        for (Day(due_on), amount, status) in payments {
             let amount = decimal(&amount)?;
             match status.as_str() {
                 "paid" => paid += amount,
@@ -120,7 +127,7 @@ impl Store {
         // carry usage from one plan to the next, not new savings.
         let savings: Vec<String> = sqlx::query_scalar(
             "SELECT l.savings FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
-             WHERE b.subscription_id = ? AND l.source_kind <> 'transfer'",
+             WHERE b.subscription_id = $1 AND l.source_kind <> 'transfer'",
         )
         .bind(id)
         .fetch_all(self.reader())
@@ -135,7 +142,7 @@ impl Store {
              LEFT JOIN catalog_items i ON i.id = l.item_id
              LEFT JOIN invoice_lines il ON il.id = l.invoice_line_id
              LEFT JOIN invoices inv ON inv.id = il.invoice_id
-             WHERE b.subscription_id = ? ORDER BY l.created_at DESC, l.id DESC",
+             WHERE b.subscription_id = $1 ORDER BY l.created_at DESC, l.id DESC",
         )
         .bind(id)
         .fetch_all(self.reader())

@@ -1,8 +1,9 @@
 //! An invoice's row as the store reads it, before anything is priced.
 
 use chrono::NaiveDate;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
 use crate::wire::invoice_view::InvoiceStatus;
 
@@ -14,6 +15,7 @@ pub(crate) struct SqlInvoice {
     pub client_id: i64,
     pub number: Option<String>,
     pub status: String,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     pub invoice_date: NaiveDate,
     pub corrects_invoice_id: Option<i64>,
     pub finalize_key: Option<String>,
@@ -37,7 +39,7 @@ impl SqlInvoice {
 }
 
 pub(crate) async fn invoice_row(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     invoice_id: i64,
 ) -> Result<SqlInvoice, AppError> {
@@ -45,7 +47,7 @@ pub(crate) async fn invoice_row(
         "SELECT id, organisation_id, clinic_id, client_id, invoice_number AS number, status, invoice_date,
                 corrects_invoice_id, finalize_key, finalized_at,
                 finalized_by_name, voided_at, voided_by_name, void_reason, coverage_json
-         FROM invoices WHERE id = ? AND organisation_id = ?",
+         FROM invoices WHERE id = $1 AND organisation_id = $2",
     )
     .bind(invoice_id)
     .bind(organisation_id)

@@ -1,6 +1,6 @@
 //! Invoices: drafts, loading, and correction invoices.
 
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::Store;
 use super::catalog::items_by_id;
@@ -11,10 +11,12 @@ use super::soap::{check_lines, load_soap_on, unit_code, unit_from_code};
 use super::visit_checkout::refuse_dropping_visits;
 use crate::domain::LineInput;
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::desk::{DeskLine, InvoiceSummary, PatientBrief};
 use crate::wire::error::AppError;
 use crate::wire::invoice_view::{ClientBrief, InvoiceStatus, InvoiceView, Stamp};
+use crate::wire::stored::Day;
 
 #[derive(FromRow)]
 struct SqlInvoiceLine {
@@ -26,12 +28,9 @@ struct SqlInvoiceLine {
 }
 
 /// The client's patients, for checks and the pet picker.
-pub(crate) async fn client_patients(
-    conn: &mut SqliteConnection,
-    client_id: i64,
-) -> Result<Vec<PatientBrief>, AppError> {
+pub(crate) async fn client_patients(conn: &mut Conn, client_id: i64) -> Result<Vec<PatientBrief>, AppError> {
     let rows: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, name, species FROM patients WHERE client_id = ? ORDER BY name COLLATE NOCASE")
+        sqlx::query_as("SELECT id, name, species FROM patients WHERE client_id = $1 ORDER BY name COLLATE NOCASE")
             .bind(client_id)
             .fetch_all(&mut *conn)
             .await?;
@@ -40,7 +39,7 @@ pub(crate) async fn client_patients(
 
 /// Replaces a draft's lines after checking items and pets.
 pub(crate) async fn replace_lines(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     invoice: &SqlInvoice,
     lines: &[LineInput],
@@ -53,12 +52,12 @@ pub(crate) async fn replace_lines(
     })
     .await?;
     refuse_dropping_visits(conn, invoice.id, lines).await?;
-    sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = ?").bind(invoice.id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1").bind(invoice.id).execute(&mut *conn).await?;
     let mut ids = Vec::with_capacity(lines.len());
     for (position, line) in lines.iter().enumerate() {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO invoice_lines (invoice_id, position, patient_id, item_id, quantity_text, unit_choice,
-                                        discount_text) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                        discount_text) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(invoice.id)
         .bind(position as i64)
@@ -71,7 +70,7 @@ pub(crate) async fn replace_lines(
         .await?;
         ids.push(id);
     }
-    sqlx::query("UPDATE invoices SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
+    sqlx::query("UPDATE invoices SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $1")
         .bind(invoice.id)
         .execute(&mut *conn)
         .await?;
@@ -108,7 +107,7 @@ impl Store {
         let invoice = invoice_row(&mut tx, clinic.organisation_id, invoice_id).await?;
         replace_lines(&mut tx, clinic.organisation_id, &invoice, &lines).await?;
         for soap_id in &soap_ids {
-            sqlx::query("UPDATE soap_notes SET status = 'invoiced', invoice_id = ? WHERE id = ?")
+            sqlx::query("UPDATE soap_notes SET status = 'invoiced', invoice_id = $1 WHERE id = $2")
                 .bind(invoice_id)
                 .bind(soap_id)
                 .execute(&mut *tx)
@@ -183,7 +182,7 @@ impl Store {
         let invoice = invoice_row(&mut conn, organisation_id, invoice_id).await?;
         let clinic = super::finalize::invoice_clinic(&mut conn, &invoice).await?;
         let client: (String, Option<String>, Option<String>) =
-            sqlx::query_as("SELECT first_name || ' ' || last_name, email, phone FROM clients WHERE id = ?")
+            sqlx::query_as("SELECT first_name || ' ' || last_name, email, phone FROM clients WHERE id = $1")
                 .bind(invoice.client_id)
                 .fetch_one(&mut *conn)
                 .await?;
@@ -196,7 +195,7 @@ impl Store {
             .collect();
         let corrects = match invoice.corrects_invoice_id {
             Some(id) => {
-                let number: Option<String> = sqlx::query_scalar("SELECT invoice_number FROM invoices WHERE id = ?")
+                let number: Option<String> = sqlx::query_scalar("SELECT invoice_number FROM invoices WHERE id = $1")
                     .bind(id)
                     .fetch_one(&mut *conn)
                     .await?;
@@ -205,7 +204,7 @@ impl Store {
             None => None,
         };
         let corrected_by = sqlx::query_as(
-            "SELECT id, invoice_number FROM invoices WHERE corrects_invoice_id = ? AND status = 'finalized' ORDER BY id",
+            "SELECT id, invoice_number FROM invoices WHERE corrects_invoice_id = $1 AND status = 'finalized' ORDER BY id",
         )
         .bind(invoice.id)
         .fetch_all(&mut *conn)
@@ -250,7 +249,7 @@ impl Store {
     pub async fn client_invoices(&self, client_id: i64) -> Result<Vec<InvoiceSummary>, AppError> {
         Ok(sqlx::query_as(
             "SELECT id, invoice_number AS number, status, invoice_date, corrects_invoice_id IS NOT NULL AS correction
-             FROM invoices WHERE client_id = ? ORDER BY id DESC",
+             FROM invoices WHERE client_id = $1 ORDER BY id DESC",
         )
         .bind(client_id)
         .fetch_all(self.reader())
@@ -259,7 +258,7 @@ impl Store {
 }
 
 pub(crate) async fn insert_invoice(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     clinic: &ClinicInfo,
     client_id: i64,
     corrects: Option<i64>,
@@ -267,22 +266,22 @@ pub(crate) async fn insert_invoice(
 ) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO invoices (organisation_id, clinic_id, client_id, status, invoice_date, corrects_invoice_id,
-                               created_by_name) VALUES (?, ?, ?, 'draft', ?, ?, ?) RETURNING id",
+                               created_by_name) VALUES ($1, $2, $3, 'draft', $4, $5, $6) RETURNING id",
     )
     .bind(clinic.organisation_id)
     .bind(clinic.id)
     .bind(client_id)
-    .bind(clinic.today)
+    .bind(Day(clinic.today))
     .bind(corrects)
     .bind(&actor.name)
     .fetch_one(&mut *conn)
     .await?)
 }
 
-pub(crate) async fn invoice_lines_on(conn: &mut SqliteConnection, invoice_id: i64) -> Result<Vec<LineInput>, AppError> {
+pub(crate) async fn invoice_lines_on(conn: &mut Conn, invoice_id: i64) -> Result<Vec<LineInput>, AppError> {
     let rows: Vec<SqlInvoiceLine> = sqlx::query_as(
         "SELECT patient_id, item_id, quantity_text, unit_choice, discount_text FROM invoice_lines
-         WHERE invoice_id = ? ORDER BY position",
+         WHERE invoice_id = $1 ORDER BY position",
     )
     .bind(invoice_id)
     .fetch_all(&mut *conn)
@@ -307,12 +306,8 @@ fn negate(text: &str) -> String {
 }
 
 /// Refuses a client that is not the organisation's, in words.
-pub(crate) async fn require_client(
-    conn: &mut sqlx::SqliteConnection,
-    organisation_id: i64,
-    client_id: i64,
-) -> Result<(), AppError> {
-    let client: Option<i64> = sqlx::query_scalar("SELECT id FROM clients WHERE id = ? AND organisation_id = ?")
+pub(crate) async fn require_client(conn: &mut Conn, organisation_id: i64, client_id: i64) -> Result<(), AppError> {
+    let client: Option<i64> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1 AND organisation_id = $2")
         .bind(client_id)
         .bind(organisation_id)
         .fetch_optional(&mut *conn)

@@ -12,6 +12,7 @@ use crate::domain::{Step, SubscriptionStatus};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 /// What one round changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -79,11 +80,11 @@ impl Store {
     ) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
         let ended: Vec<i64> = sqlx::query_scalar(&format!(
-            "SELECT id FROM subscriptions WHERE organisation_id = ? AND status IN {} AND ends_on < ? ORDER BY id",
+            "SELECT id FROM subscriptions WHERE organisation_id = $1 AND status IN {} AND ends_on < $2 ORDER BY id",
             running()
         ))
         .bind(organisation_id)
-        .bind(today)
+        .bind(Day(today))
         .fetch_all(&mut *tx)
         .await?;
         let mut expired = Vec::new();
@@ -116,15 +117,15 @@ impl Store {
         // late payment for each plan instead took minutes for a group.
         let overdue: Vec<i64> = sqlx::query_scalar(&format!(
             "SELECT id FROM subscriptions
-             WHERE organisation_id = ? AND status IN {} AND billing <> 'third_party'
+             WHERE organisation_id = $1 AND status IN {} AND billing <> 'third_party'
                AND EXISTS (SELECT 1 FROM payments p INDEXED BY payments_subscription
                            WHERE p.subscription_id = subscriptions.id
-                           AND p.status IN ('due', 'failed') AND p.due_on < ?)
+                           AND p.status IN ('due', 'failed') AND p.due_on < $2)
              ORDER BY id",
             running()
         ))
         .bind(organisation_id)
-        .bind(cutoff)
+        .bind(Day(cutoff))
         .fetch_all(&mut *tx)
         .await?;
         let detail = format!("A payment is more than {grace} days late");
@@ -161,7 +162,7 @@ impl Store {
         let due: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
             "SELECT s.id, s.clinic_id, t.renews_into_template_id FROM subscriptions s
              JOIN plan_templates t ON t.id = s.template_id
-             WHERE s.organisation_id = ? AND s.status = ? AND t.auto_renew = 1 AND s.ends_on <= ?
+             WHERE s.organisation_id = $1 AND s.status = $2 AND t.auto_renew = 1 AND s.ends_on <= $3
                AND s.kind = 'wellness'
                AND NOT EXISTS (SELECT 1 FROM subscriptions n WHERE n.renews_subscription_id = s.id
                                AND n.status <> 'cancelled')
@@ -170,7 +171,7 @@ impl Store {
         )
         .bind(organisation_id)
         .bind(SubscriptionStatus::Active.code())
-        .bind(horizon)
+        .bind(Day(horizon))
         .fetch_all(self.reader())
         .await?;
         for (id, clinic_id, into) in due {

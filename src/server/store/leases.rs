@@ -88,9 +88,9 @@ impl Store {
             .and_then(|hold| now.checked_add_signed(hold))
             .unwrap_or(DateTime::<Utc>::MAX_UTC);
         let taken: Option<String> = sqlx::query_scalar(
-            "INSERT INTO job_leases (job, holder, expires_at) VALUES (?1, ?2, ?4)
+            "INSERT INTO job_leases (job, holder, expires_at) VALUES ($1, $2, $4)
              ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-             WHERE job_leases.expires_at <= ?3 OR (?5 = 1 AND job_leases.holder = excluded.holder)
+             WHERE job_leases.expires_at <= $3 OR ($5 = 1 AND job_leases.holder = excluded.holder)
              RETURNING holder",
         )
         .bind(job)

@@ -10,12 +10,14 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::clinic::decimal;
 use crate::domain::{Money, Reset, plan_year_start};
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 /// An entry to append.
 pub(crate) struct NewEntry<'a> {
@@ -36,12 +38,12 @@ pub(crate) struct NewEntry<'a> {
 }
 
 /// Appends an entry; returns its id.
-pub(crate) async fn append(conn: &mut SqliteConnection, entry: NewEntry<'_>, actor: &Actor) -> Result<i64, AppError> {
+pub(crate) async fn append(conn: &mut Conn, entry: NewEntry<'_>, actor: &Actor) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
                                    reversal_of, invoice_line_id, actor_user_id, actor_name, note, used_on, savings,
                                    owner_reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(entry.benefit_id)
     .bind(entry.patient_id)
@@ -54,7 +56,7 @@ pub(crate) async fn append(conn: &mut SqliteConnection, entry: NewEntry<'_>, act
     .bind(actor.user_id)
     .bind(&actor.name)
     .bind(entry.note)
-    .bind(entry.used_on)
+    .bind(Day(entry.used_on))
     .bind(entry.savings.0.to_string())
     .bind(entry.owner_reason)
     .fetch_one(&mut *conn)
@@ -94,6 +96,7 @@ struct SqlPosting {
     item_id: Option<i64>,
     quantity: i64,
     invoice_line_id: Option<i64>,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     used_on: NaiveDate,
     savings: String,
     adjusted: i64,
@@ -125,9 +128,9 @@ fn posting_from(row: SqlPosting) -> Result<Posting, AppError> {
 }
 
 /// One entry as a posting, if it is one (an adjustment is not).
-pub(crate) async fn posting(conn: &mut SqliteConnection, entry_id: i64) -> Result<Option<Posting>, AppError> {
+pub(crate) async fn posting(conn: &mut Conn, entry_id: i64) -> Result<Option<Posting>, AppError> {
     let row: Option<SqlPosting> =
-        sqlx::query_as(&format!("{POSTING} WHERE p.id = ? AND p.reversal_of IS NULL AND p.quantity > 0"))
+        sqlx::query_as(&format!("{POSTING} WHERE p.id = $1 AND p.reversal_of IS NULL AND p.quantity > 0"))
             .bind(entry_id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -135,13 +138,10 @@ pub(crate) async fn posting(conn: &mut SqliteConnection, entry_id: i64) -> Resul
 }
 
 /// The postings an invoice's lines made, in line order.
-pub(crate) async fn postings_of_invoice(
-    conn: &mut SqliteConnection,
-    invoice_id: i64,
-) -> Result<Vec<Posting>, AppError> {
+pub(crate) async fn postings_of_invoice(conn: &mut Conn, invoice_id: i64) -> Result<Vec<Posting>, AppError> {
     let rows: Vec<SqlPosting> = sqlx::query_as(&format!(
         "{POSTING} JOIN invoice_lines il ON il.id = p.invoice_line_id
-         WHERE il.invoice_id = ? AND p.reversal_of IS NULL AND p.quantity > 0 ORDER BY il.position, p.id"
+         WHERE il.invoice_id = $1 AND p.reversal_of IS NULL AND p.quantity > 0 ORDER BY il.position, p.id"
     ))
     .bind(invoice_id)
     .fetch_all(&mut *conn)
@@ -151,12 +151,12 @@ pub(crate) async fn postings_of_invoice(
 
 /// The posting an invoice line made on a benefit, if any.
 pub(crate) async fn posting_of_line(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     line_id: i64,
     benefit_id: i64,
 ) -> Result<Option<Posting>, AppError> {
     let row: Option<SqlPosting> = sqlx::query_as(&format!(
-        "{POSTING} WHERE p.invoice_line_id = ? AND p.subscription_benefit_id = ?
+        "{POSTING} WHERE p.invoice_line_id = $1 AND p.subscription_benefit_id = $2
            AND p.reversal_of IS NULL AND p.quantity > 0"
     ))
     .bind(line_id)
@@ -182,7 +182,7 @@ pub(crate) struct Adjustment<'a> {
 /// unit follows them to the plan that took over instead of being lost on a
 /// cancelled plan.
 pub(crate) async fn give_back(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     posting: &Posting,
     quantity: i64,
     how: Adjustment<'_>,
@@ -192,7 +192,7 @@ pub(crate) async fn give_back(
     if quantity <= 0 {
         return Err(AppError::Conflict("This use was already given back; nothing was changed.".into()));
     }
-    let earlier: i64 = sqlx::query_scalar("SELECT count(*) FROM usage_ledger WHERE reversal_of = ?")
+    let earlier: i64 = sqlx::query_scalar("SELECT count(*) FROM usage_ledger WHERE reversal_of = $1")
         .bind(posting.id)
         .fetch_one(&mut *conn)
         .await?;
@@ -227,13 +227,13 @@ const LATEST: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid 
 /// The first and the day after the last day of the period that holds `on`
 /// for a benefit: its plan year when it resets yearly, else all time.
 async fn period(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     benefit_id: i64,
     on: NaiveDate,
 ) -> Result<(Option<i64>, NaiveDate, NaiveDate), AppError> {
-    let (limit, resets, starts_on): (Option<i64>, String, NaiveDate) = sqlx::query_as(
+    let (limit, resets, Day(starts_on)): (Option<i64>, String, Day) = sqlx::query_as(
         "SELECT b.limit_quantity, b.resets, s.starts_on FROM subscription_benefits b
-         JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = ?",
+         JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = $1",
     )
     .bind(benefit_id)
     .fetch_one(&mut *conn)
@@ -249,36 +249,32 @@ async fn period(
 /// A benefit's limit and what it has used in the period that holds `on`
 /// (its plan year when it resets yearly, else its whole term).
 pub(crate) async fn used_in_period(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     benefit_id: i64,
     on: NaiveDate,
 ) -> Result<(Option<i64>, i64), AppError> {
     let (limit, from, until) = period(conn, benefit_id, on).await?;
     let used: i64 = sqlx::query_scalar(
         "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
-         WHERE subscription_benefit_id = ? AND used_on >= ? AND used_on < ?",
+         WHERE subscription_benefit_id = $1 AND used_on >= $2 AND used_on < $3",
     )
     .bind(benefit_id)
-    .bind(from)
-    .bind(until)
+    .bind(Day(from))
+    .bind(Day(until))
     .fetch_one(&mut *conn)
     .await?;
     Ok((limit, used))
 }
 
 /// What a benefit's uses saved in the period that holds `on`.
-pub(crate) async fn saved_in_period(
-    conn: &mut SqliteConnection,
-    benefit_id: i64,
-    on: NaiveDate,
-) -> Result<Money, AppError> {
+pub(crate) async fn saved_in_period(conn: &mut Conn, benefit_id: i64, on: NaiveDate) -> Result<Money, AppError> {
     let (_, from, until) = period(conn, benefit_id, on).await?;
     let amounts: Vec<String> = sqlx::query_scalar(
-        "SELECT savings FROM usage_ledger WHERE subscription_benefit_id = ? AND used_on >= ? AND used_on < ?",
+        "SELECT savings FROM usage_ledger WHERE subscription_benefit_id = $1 AND used_on >= $2 AND used_on < $3",
     )
     .bind(benefit_id)
-    .bind(from)
-    .bind(until)
+    .bind(Day(from))
+    .bind(Day(until))
     .fetch_all(&mut *conn)
     .await?;
     amounts.iter().try_fold(Money::ZERO, |sum, a| Ok(sum + Money(decimal(a)?)))

@@ -2,7 +2,7 @@
 //! `transition`, with what a hold adds (its days, the longer term).
 
 use chrono::NaiveDate;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::Store;
 use super::audit::Audit;
@@ -12,8 +12,10 @@ use super::selling::{offer, template_on_sale, write_sale};
 use super::settings::plan_rules;
 use crate::domain::{Billing, PlanState, Step, eligible, renewal_start, transition};
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 #[derive(FromRow)]
 struct SqlPlanTerms {
@@ -21,19 +23,17 @@ struct SqlPlanTerms {
     patient_id: Option<i64>,
     client_id: i64,
     billing: String,
+    #[sqlx(try_from = "crate::wire::stored::MaybeDay")]
     ends_on: Option<NaiveDate>,
+    #[sqlx(try_from = "crate::wire::stored::MaybeDay")]
     hold_from: Option<NaiveDate>,
     held_days: i64,
 }
 
-async fn plan_state(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    id: i64,
-) -> Result<(SqlPlanTerms, PlanState), AppError> {
+async fn plan_state(conn: &mut Conn, organisation_id: i64, id: i64) -> Result<(SqlPlanTerms, PlanState), AppError> {
     let plan: SqlPlanTerms = sqlx::query_as(
         "SELECT template_id, patient_id, client_id, billing, ends_on, hold_from, held_days
-         FROM subscriptions WHERE id = ? AND organisation_id = ?",
+         FROM subscriptions WHERE id = $1 AND organisation_id = $2",
     )
     .bind(id)
     .bind(organisation_id)
@@ -74,9 +74,9 @@ impl Store {
         let held = plan.hold_from.map_or(0, |from| (clinic.today - from).num_days().max(0) + 1);
         let counted = held.min((max - plan.held_days).max(0));
         let new_end = plan.ends_on.map(|end| end + chrono::Days::new(counted as u64));
-        sqlx::query("UPDATE subscriptions SET held_days = ?, ends_on = ? WHERE id = ?")
+        sqlx::query("UPDATE subscriptions SET held_days = $1, ends_on = $2 WHERE id = $3")
             .bind(plan.held_days + counted)
-            .bind(new_end)
+            .bind(new_end.map(Day))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -104,7 +104,7 @@ impl Store {
         let (plan, _) = plan_state(&mut tx, clinic.organisation_id, id).await?;
         require_step(&mut tx, id, Step::Renew, clinic.today).await?;
         let renewed: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM subscriptions WHERE renews_subscription_id = ? AND status <> 'cancelled'",
+            "SELECT id FROM subscriptions WHERE renews_subscription_id = $1 AND status <> 'cancelled'",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -123,7 +123,7 @@ impl Store {
             // A household package is sold through one of the household's
             // pets; a pet that has died cannot be that one.
             None => sqlx::query_scalar(
-                "SELECT id FROM patients WHERE client_id = ? AND deceased_on IS NULL ORDER BY id LIMIT 1",
+                "SELECT id FROM patients WHERE client_id = $1 AND deceased_on IS NULL ORDER BY id LIMIT 1",
             )
             .bind(plan.client_id)
             .fetch_optional(&mut *tx)

@@ -2,7 +2,9 @@
 //! week). Only a hash of the token is stored; using a link spends it.
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{FromRow, SqliteConnection};
+
+use crate::wire::stored::Stamp;
+use sqlx::FromRow;
 
 use super::Store;
 use super::accounts::{SqlUser, clean_email, clean_name, insert_user};
@@ -11,6 +13,7 @@ use super::outbox::queue;
 use crate::domain::Role;
 use crate::server::actor::Actor;
 use crate::server::auth::password;
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
 
 /// How long a reset link works.
@@ -45,6 +48,7 @@ pub struct LinkFacts {
 struct SqlLink {
     user_id: i64,
     purpose: String,
+    #[sqlx(try_from = "Stamp")]
     expires_at: DateTime<Utc>,
     used_at: Option<String>,
     email: String,
@@ -64,22 +68,22 @@ fn new_token() -> String {
 }
 
 /// Writes a link for `user_id` and returns the token for the email.
-async fn issue(conn: &mut SqliteConnection, user_id: i64, purpose: &str, ttl: Duration) -> Result<String, AppError> {
+async fn issue(conn: &mut Conn, user_id: i64, purpose: &str, ttl: Duration) -> Result<String, AppError> {
     let token = new_token();
-    sqlx::query("INSERT INTO account_links (user_id, purpose, token_hash, expires_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO account_links (user_id, purpose, token_hash, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(user_id)
         .bind(purpose)
         .bind(token_hash(&token))
-        .bind(Utc::now() + ttl)
+        .bind(Stamp(Utc::now() + ttl))
         .execute(&mut *conn)
         .await?;
     Ok(token)
 }
 
-async fn link(conn: &mut SqliteConnection, token: &str) -> Result<SqlLink, AppError> {
+async fn link(conn: &mut Conn, token: &str) -> Result<SqlLink, AppError> {
     let found: Option<SqlLink> = sqlx::query_as(
         "SELECT l.user_id, l.purpose, l.expires_at, l.used_at, u.email, u.display_name
-         FROM account_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = ? AND u.active = 1",
+         FROM account_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = $1 AND u.active = 1",
     )
     .bind(token_hash(token))
     .fetch_optional(&mut *conn)
@@ -105,7 +109,7 @@ impl Store {
         let Ok(email) = clean_email(email) else { return Ok(()) };
         let mut tx = self.begin_write().await?;
         let user: Option<(i64, i64, String)> =
-            sqlx::query_as("SELECT id, organisation_id, display_name FROM users WHERE email = ? AND active = 1")
+            sqlx::query_as("SELECT id, organisation_id, display_name FROM users WHERE email = $1 AND active = 1")
                 .bind(&email)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -134,20 +138,20 @@ impl Store {
     pub async fn use_link(&self, token: &str, new_hash: &str) -> Result<SqlUser, AppError> {
         let mut tx = self.begin_write().await?;
         let l = link(&mut tx, token).await?;
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(new_hash)
             .bind(l.user_id)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
             "UPDATE account_links SET used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-             WHERE user_id = ? AND used_at IS NULL",
+             WHERE user_id = $1 AND used_at IS NULL",
         )
         .bind(l.user_id)
         .execute(&mut *tx)
         .await?;
         let user: SqlUser = sqlx::query_as(
-            "SELECT id, organisation_id, email, display_name, role, password_hash, client_id, active FROM users WHERE id = ?",
+            "SELECT id, organisation_id, email, display_name, role, password_hash, client_id, active FROM users WHERE id = $1",
         )
         .bind(l.user_id)
         .fetch_one(&mut *tx)
@@ -176,7 +180,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let user_id = insert_user(&mut tx, organisation_id, &email, &name, role, client_id, password::UNUSABLE).await?;
         let token = issue(&mut tx, user_id, "invite", INVITE_TTL).await?;
-        let clinic: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = ?")
+        let clinic: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
             .bind(organisation_id)
             .fetch_one(&mut *tx)
             .await?;

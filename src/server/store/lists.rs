@@ -7,6 +7,7 @@ use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::lists::{Lists, PaymentDueRow, PlanFilter};
 use crate::wire::paging::{PER_PAGE, Paging};
+use crate::wire::stored::Day;
 
 const PLAN_ROW: &str = "SELECT s.id, s.plan_name, c.first_name || ' ' || c.last_name AS client_name,
         p.name AS patient_name, s.status, s.starts_on, s.ends_on, s.billing
@@ -25,15 +26,15 @@ pub enum Portion {
 
 /// Plans matching a filter (`?1` organisation, `?2` status, `?3` template,
 /// `?4` clinic; a missing one matches all).
-const PLAN_FILTER: &str = "WHERE s.organisation_id = ?1 AND (?2 IS NULL OR ?2 = '' OR s.status = ?2)
-     AND (?3 IS NULL OR s.template_id = ?3) AND (?4 IS NULL OR s.clinic_id = ?4)";
+const PLAN_FILTER: &str = "WHERE s.organisation_id = $1 AND ($2 IS NULL OR $2 = '' OR s.status = $2)
+     AND ($3 IS NULL OR s.template_id = $3) AND ($4 IS NULL OR s.clinic_id = $4)";
 
 /// Instalments of organisation `?1` failed (`{failed}` true), or due within
 /// 30 days of `?2`: each kind a range of the (status, due, plan) index,
 /// walked in order.
 fn payments_due(failed: bool) -> String {
-    let which = if failed { "y.status = 'failed'" } else { "y.status = 'due' AND y.due_on <= date(?2, '+30 days')" };
-    format!("FROM payments y JOIN subscriptions s ON s.id = y.subscription_id WHERE s.organisation_id = ?1 AND {which}")
+    let which = if failed { "y.status = 'failed'" } else { "y.status = 'due' AND y.due_on <= date($2, '+30 days')" };
+    format!("FROM payments y JOIN subscriptions s ON s.id = y.subscription_id WHERE s.organisation_id = $1 AND {which}")
 }
 
 impl Store {
@@ -50,7 +51,7 @@ impl Store {
             Portion::Page(page) => (page, i64::from(PER_PAGE)),
             Portion::All => (1, -1),
         };
-        let templates = sqlx::query_as("SELECT id, name FROM plan_templates WHERE organisation_id = ? ORDER BY name")
+        let templates = sqlx::query_as("SELECT id, name FROM plan_templates WHERE organisation_id = $1 ORDER BY name")
             .bind(org)
             .fetch_all(self.reader())
             .await?;
@@ -63,7 +64,7 @@ impl Store {
             .await?;
         let plans_paging = Paging::new(asked, PER_PAGE, u64::try_from(matching).unwrap_or_default());
         let plans = sqlx::query_as(&format!(
-            "{PLAN_ROW} {PLAN_FILTER} ORDER BY s.starts_on DESC, s.id DESC LIMIT ?5 OFFSET ?6"
+            "{PLAN_ROW} {PLAN_FILTER} ORDER BY s.starts_on DESC, s.id DESC LIMIT $5 OFFSET $6"
         ))
         .bind(org)
         .bind(&filter.status)
@@ -80,22 +81,22 @@ impl Store {
         let payments_due_total: i64 =
             sqlx::query_scalar(&format!("SELECT (SELECT count(*) {failed}) + (SELECT count(*) {due})"))
                 .bind(org)
-                .bind(clinic.today)
+                .bind(Day(clinic.today))
                 .fetch_one(self.reader())
                 .await?;
         let first =
-            |from: &str| format!("SELECT id FROM (SELECT y.id {from} ORDER BY y.due_on, y.subscription_id LIMIT ?3)");
+            |from: &str| format!("SELECT id FROM (SELECT y.id {from} ORDER BY y.due_on, y.subscription_id LIMIT $3)");
         let payments_due = sqlx::query_as::<_, PaymentDueRow>(&format!(
             "SELECT s.id AS subscription_id, s.plan_name, c.first_name || ' ' || c.last_name AS client_name, y.number,
                     y.due_on, y.amount, y.status
              FROM payments y JOIN subscriptions s ON s.id = y.subscription_id JOIN clients c ON c.id = s.client_id
              WHERE y.id IN ({} UNION ALL {})
-             ORDER BY y.due_on, s.id, y.number LIMIT ?3",
+             ORDER BY y.due_on, s.id, y.number LIMIT $3",
             first(&failed),
             first(&due)
         ))
         .bind(org)
-        .bind(clinic.today)
+        .bind(Day(clinic.today))
         .bind(limit)
         .fetch_all(self.reader())
         .await?;
@@ -103,22 +104,22 @@ impl Store {
         let renewable =
             status_list(SubscriptionStatus::RUNNING.into_iter().filter(|s| *s != SubscriptionStatus::Pending));
         let renewal_filter = format!(
-            "WHERE s.organisation_id = ?1 AND s.status IN {renewable}
-             AND s.ends_on IS NOT NULL AND s.ends_on <= date(?2, '+60 days')
+            "WHERE s.organisation_id = $1 AND s.status IN {renewable}
+             AND s.ends_on IS NOT NULL AND s.ends_on <= date($2, '+60 days')
              AND NOT EXISTS (SELECT 1 FROM subscriptions r WHERE r.renews_subscription_id = s.id AND r.status <> 'cancelled')"
         );
         let renewals_total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM subscriptions s {renewal_filter}"))
             .bind(org)
-            .bind(clinic.today)
+            .bind(Day(clinic.today))
             .fetch_one(self.reader())
             .await?;
-        let renewals = sqlx::query_as(&format!("{PLAN_ROW} {renewal_filter} ORDER BY s.ends_on, s.id LIMIT ?3"))
+        let renewals = sqlx::query_as(&format!("{PLAN_ROW} {renewal_filter} ORDER BY s.ends_on, s.id LIMIT $3"))
             .bind(org)
-            .bind(clinic.today)
+            .bind(Day(clinic.today))
             .bind(limit)
             .fetch_all(self.reader())
             .await?;
-        let clinics = sqlx::query_as("SELECT id, name FROM clinics WHERE organisation_id = ? ORDER BY id")
+        let clinics = sqlx::query_as("SELECT id, name FROM clinics WHERE organisation_id = $1 ORDER BY id")
             .bind(org)
             .fetch_all(self.reader())
             .await?;

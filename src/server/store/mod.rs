@@ -79,6 +79,17 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+/// The database the store's statements run on. Every statement is written
+/// once, with `$1`-style parameters, and only through these names, so the
+/// store can move to a second backend in one place.
+pub type Db = Sqlite;
+/// A connection of the store's database.
+pub type Conn = <Db as sqlx::Database>::Connection;
+/// A pool of the store's connections.
+pub type Pool = sqlx::Pool<Db>;
+/// A write transaction.
+pub type Tx = Transaction<'static, Db>;
+
 /// Handles to the database.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -157,7 +168,7 @@ impl Store {
     }
 
     /// The read pool, for queries outside a write.
-    pub fn reader(&self) -> &SqlitePool {
+    pub fn reader(&self) -> &Pool {
         &self.read
     }
 
@@ -173,7 +184,7 @@ impl Store {
 
     /// Starts a write transaction holding SQLite's write lock from its first
     /// statement.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         self.write.begin_with("BEGIN IMMEDIATE").await
     }
 }

@@ -1,9 +1,10 @@
 //! The outbox: emails written with the change that causes them, delivered
 //! later by the mailer, so a failed send never undoes or loses the change.
 
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::Store;
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
 
 /// An email waiting to be sent.
@@ -24,13 +25,13 @@ pub const MAX_ATTEMPTS: i64 = 5;
 
 /// Queues an email inside the caller's transaction.
 pub(crate) async fn queue(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     to: &str,
     subject: &str,
     body: &str,
 ) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO outbox (organisation_id, to_address, subject, body) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO outbox (organisation_id, to_address, subject, body) VALUES ($1, $2, $3, $4)")
         .bind(organisation_id)
         .bind(to)
         .bind(subject)
@@ -44,7 +45,7 @@ impl Store {
     /// Emails not yet sent, oldest first.
     pub async fn unsent_emails(&self, limit: i64) -> Result<Vec<OutboxEmail>, AppError> {
         Ok(sqlx::query_as(
-            "SELECT id, to_address, subject, body FROM outbox WHERE sent_at IS NULL AND attempts < ? ORDER BY id LIMIT ?",
+            "SELECT id, to_address, subject, body FROM outbox WHERE sent_at IS NULL AND attempts < $1 ORDER BY id LIMIT $2",
         )
         .bind(MAX_ATTEMPTS)
         .bind(limit)
@@ -56,9 +57,9 @@ impl Store {
     pub async fn email_attempted(&self, id: i64, error: Option<&str>) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
-                    sent_at = CASE WHEN ? IS NULL THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END
-             WHERE id = ?",
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1,
+                    sent_at = CASE WHEN $2 IS NULL THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END
+             WHERE id = $3",
         )
         .bind(error)
         .bind(error)

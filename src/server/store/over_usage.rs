@@ -1,10 +1,9 @@
 //! Over-usage: when an invoice asks more of a plan than it has left, the
 //! people the clinic named in its settings hear about it by email.
 
-use sqlx::SqliteConnection;
-
 use super::outbox::queue;
 use crate::domain::Coverage;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::desk::DeskLine;
 use crate::wire::error::AppError;
@@ -12,7 +11,7 @@ use crate::wire::error::AppError;
 /// Emails the clinic's over-usage recipients (a setting) when lines asked
 /// more of a plan than it had left, in the same transaction as the invoice.
 pub(crate) async fn tell(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     clinic: &ClinicInfo,
     number: &str,
     lines: &[DeskLine],
@@ -22,7 +21,7 @@ pub(crate) async fn tell(
     if over.is_empty() {
         return Ok(());
     }
-    let recipients: String = sqlx::query_scalar("SELECT over_usage_emails FROM clinics WHERE id = ?")
+    let recipients: String = sqlx::query_scalar("SELECT over_usage_emails FROM clinics WHERE id = $1")
         .bind(clinic.id)
         .fetch_one(&mut *tx)
         .await?;

@@ -12,6 +12,7 @@ use crate::domain::{Money, PackBalance, PlanKind, Quantity};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 /// The most sessions or days a pack may be set to.
 const MAX_LEFT: i64 = 1_000;
@@ -44,14 +45,14 @@ impl Store {
             return Err(AppError::Invalid(format!("Number left must be between 0 and {MAX_LEFT}, not {left}.")));
         }
         let mut tx = self.begin_write().await?;
-        let pack: Option<(String, String, Option<NaiveDate>, i64)> = sqlx::query_as(
-            "SELECT plan_name, kind, ends_on, client_id FROM subscriptions WHERE id = ? AND organisation_id = ?",
+        let pack: Option<(String, String, Option<Day>, i64)> = sqlx::query_as(
+            "SELECT plan_name, kind, ends_on, client_id FROM subscriptions WHERE id = $1 AND organisation_id = $2",
         )
         .bind(subscription_id)
         .bind(clinic.organisation_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((name, kind, ends_on, client_id)) = pack else {
+        let Some((name, kind, ends_on, client_id)) = pack.map(|(n, k, e, c)| (n, k, e.map(NaiveDate::from), c)) else {
             return Err(AppError::NotFound(format!("There is no pack number {subscription_id} in this clinic.")));
         };
         if PlanKind::from_code(&kind) == Some(PlanKind::WellnessPlan) {
@@ -61,13 +62,13 @@ impl Store {
         }
         let mut told = Vec::new();
         if let Some(left) = change.left {
-            let (benefit_id, item_id, size, used, starts_on): (i64, Option<i64>, i64, i64, NaiveDate) =
+            let (benefit_id, item_id, size, used, Day(starts_on)): (i64, Option<i64>, i64, i64, Day) =
                 sqlx::query_as(
                     "SELECT b.id, b.item_id, b.limit_quantity,
                             COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0),
                             s.starts_on
                      FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id
-                     WHERE b.subscription_id = ? AND b.limit_quantity IS NOT NULL ORDER BY b.position LIMIT 1",
+                     WHERE b.subscription_id = $1 AND b.limit_quantity IS NOT NULL ORDER BY b.position LIMIT 1",
                 )
                 .bind(subscription_id)
                 .fetch_one(&mut *tx)
@@ -85,7 +86,7 @@ impl Store {
             if moves.0 != 0 {
                 let earlier: i64 = sqlx::query_scalar(
                     "SELECT count(*) FROM usage_ledger WHERE source_kind = 'manual_adjustment'
-                       AND subscription_benefit_id = ?",
+                       AND subscription_benefit_id = $1",
                 )
                 .bind(benefit_id)
                 .fetch_one(&mut *tx)
@@ -109,8 +110,8 @@ impl Store {
             }
         }
         if let Some(new_end) = change.ends_on.filter(|new_end| *new_end != ends_on) {
-            sqlx::query("UPDATE subscriptions SET ends_on = ? WHERE id = ?")
-                .bind(new_end)
+            sqlx::query("UPDATE subscriptions SET ends_on = $1 WHERE id = $2")
+                .bind(new_end.map(Day))
                 .bind(subscription_id)
                 .execute(&mut *tx)
                 .await?;

@@ -30,12 +30,15 @@ const RECENT_DAYS: i64 = 7;
 struct Candidate {
     id: i64,
     clinic_id: i64,
+    #[sqlx(try_from = "crate::wire::stored::MaybeDay")]
     last_used: Option<NaiveDate>,
     template_id: i64,
     client_id: i64,
     patient_id: Option<i64>,
     billing: String,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     starts_on: NaiveDate,
+    #[sqlx(try_from = "crate::wire::stored::MaybeDay")]
     ends_on: Option<NaiveDate>,
     size: i64,
     used: i64,
@@ -49,7 +52,7 @@ const CANDIDATES: &str = "
     FROM subscriptions s
     JOIN plan_templates t ON t.id = s.template_id
     JOIN subscription_benefits b ON b.subscription_id = s.id AND b.limit_quantity IS NOT NULL
-    WHERE s.organisation_id = ? AND s.kind <> 'wellness' AND t.auto_renew = 1 AND s.authorised_by IS NULL
+    WHERE s.organisation_id = $1 AND s.kind <> 'wellness' AND t.auto_renew = 1 AND s.authorised_by IS NULL
       AND s.status IN ('active', 'past_due', 'expired')
       AND (SELECT count(*) FROM subscription_benefits c
            WHERE c.subscription_id = s.id AND c.limit_quantity IS NOT NULL) = 1
@@ -100,10 +103,9 @@ impl Store {
         actor: &Actor,
     ) -> Result<Vec<(i64, i64)>, AppError> {
         let mut made = Vec::new();
-        let sql = format!("{CANDIDATES} AND (? IS NULL OR s.client_id = ?) ORDER BY s.id");
+        let sql = format!("{CANDIDATES} AND ($2 IS NULL OR s.client_id = $2) ORDER BY s.id");
         let candidates: Vec<i64> = sqlx::query_as::<_, Candidate>(&sql)
             .bind(clinic.organisation_id)
-            .bind(client_id)
             .bind(client_id)
             .fetch_all(self.reader())
             .await?
@@ -130,7 +132,7 @@ impl Store {
     /// when another desk made it first or the pack no longer needs one.
     async fn follow_pack(&self, clinic: &ClinicInfo, id: i64, actor: &Actor) -> Result<Option<i64>, AppError> {
         let mut tx = self.begin_write().await?;
-        let sql = format!("{CANDIDATES} AND s.id = ?");
+        let sql = format!("{CANDIDATES} AND s.id = $2");
         let candidate: Option<Candidate> =
             sqlx::query_as(&sql).bind(clinic.organisation_id).bind(id).fetch_optional(&mut *tx).await?;
         let Some(pack) = candidate else { return Ok(None) };
@@ -143,7 +145,7 @@ impl Store {
         let patient_id = match pack.patient_id {
             Some(p) => p,
             None => sqlx::query_scalar(
-                "SELECT id FROM patients WHERE client_id = ? AND deceased_on IS NULL ORDER BY id LIMIT 1",
+                "SELECT id FROM patients WHERE client_id = $1 AND deceased_on IS NULL ORDER BY id LIMIT 1",
             )
             .bind(pack.client_id)
             .fetch_optional(&mut *tx)

@@ -4,12 +4,13 @@
 //! made the same way whichever door it comes in by.
 
 use chrono::NaiveDate;
-use sqlx::SqliteConnection;
 
 use super::selling::copy_benefits;
 use super::template_row::SqlTemplate;
 use crate::domain::{Authorisation, Billing, Money};
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 /// What differs between the ways a pack is made.
 pub(crate) struct NewPack<'a> {
@@ -42,14 +43,14 @@ pub(crate) struct NewPack<'a> {
 impl NewPack<'_> {
     /// Writes the pack, active from its start, with the template's benefits
     /// copied; returns its id.
-    pub(crate) async fn insert(&self, conn: &mut SqliteConnection) -> Result<i64, AppError> {
+    pub(crate) async fn insert(&self, conn: &mut Conn) -> Result<i64, AppError> {
         let t = self.template;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                         status, starts_on, ends_on, price, member_discount_percent, billing,
                                         enrollment_fee, origin, use_note, authorised_by, authoriser_name,
                                         authorisation_ref, sold_on_invoice_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, '0', ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10, $11, $12, '0', $13, $14, $15, $16, $17, $18) RETURNING id",
         )
         .bind(self.organisation_id)
         .bind(self.clinic_id)
@@ -58,8 +59,8 @@ impl NewPack<'_> {
         .bind(self.patient_id)
         .bind(&t.name)
         .bind(&t.kind)
-        .bind(self.starts_on)
-        .bind(self.ends_on)
+        .bind(Day(self.starts_on))
+        .bind(self.ends_on.map(Day))
         .bind(self.price.0.to_string())
         .bind(&t.member_discount_percent)
         .bind(self.billing.code())

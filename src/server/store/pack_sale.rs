@@ -4,16 +4,16 @@
 //! priced like any item; finalizing the invoice makes the pack, and voiding
 //! the invoice cancels it again, as long as nothing of it was used.
 
-use sqlx::SqliteConnection;
-
 use super::audit::Audit;
 use super::invoice_row::SqlInvoice;
 use super::pack_row::NewPack;
 use super::template_row::template_on_sale;
 use crate::domain::{Billing, Coverage, DeskLine, plural, split_rounded, term_end};
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 /// The most packs one invoice line may sell.
 const MAX_PER_LINE: i64 = 10;
@@ -21,12 +21,12 @@ const MAX_PER_LINE: i64 = 10;
 /// Keeps the catalog item of a template in step with it: a package or
 /// session pack has one, on sale while the template is; a wellness plan's
 /// is taken off sale (a template's kind may change).
-pub(crate) async fn sync_pack_item(conn: &mut SqliteConnection, template_id: i64) -> Result<(), sqlx::Error> {
+pub(crate) async fn sync_pack_item(conn: &mut Conn, template_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO catalog_items (organisation_id, code, name, kind, unit_name, regular_price, active,
                                     sells_template_id)
          SELECT organisation_id, 'PACK-' || id, name, 'service', 'pack', price, active, id
-         FROM plan_templates WHERE id = ? AND kind <> 'wellness'
+         FROM plan_templates WHERE id = $1 AND kind <> 'wellness'
          ON CONFLICT (organisation_id, code) DO UPDATE SET
              name = excluded.name, regular_price = excluded.regular_price, active = excluded.active,
              sells_template_id = excluded.sells_template_id",
@@ -36,7 +36,7 @@ pub(crate) async fn sync_pack_item(conn: &mut SqliteConnection, template_id: i64
     .await?;
     sqlx::query(
         "UPDATE catalog_items SET active = 0
-         WHERE sells_template_id = ? AND (SELECT kind FROM plan_templates WHERE id = ?) = 'wellness'",
+         WHERE sells_template_id = $1 AND (SELECT kind FROM plan_templates WHERE id = $2) = 'wellness'",
     )
     .bind(template_id)
     .bind(template_id)
@@ -49,7 +49,7 @@ pub(crate) async fn sync_pack_item(conn: &mut SqliteConnection, template_id: i64
 /// whose item stands for a pack template, for the whole household, from
 /// the invoice date, paid on the invoice. Returns the new packs.
 pub(crate) async fn sell_packs(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     clinic: &ClinicInfo,
     invoice: &SqlInvoice,
     number: &str,
@@ -59,7 +59,7 @@ pub(crate) async fn sell_packs(
 ) -> Result<Vec<i64>, AppError> {
     let mut made = Vec::new();
     for (position, (line, priced)) in lines.iter().zip(&coverage.lines).enumerate() {
-        let sells: Option<i64> = sqlx::query_scalar("SELECT sells_template_id FROM catalog_items WHERE id = ?")
+        let sells: Option<i64> = sqlx::query_scalar("SELECT sells_template_id FROM catalog_items WHERE id = $1")
             .bind(line.item.id)
             .fetch_one(&mut *tx)
             .await?;
@@ -111,7 +111,7 @@ pub(crate) async fn sell_packs(
 /// Cancels the packs a voided invoice sold. A pack already used is not
 /// taken away silently: the void is refused in words.
 pub(crate) async fn cancel_sold_packs(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     clinic: &ClinicInfo,
     invoice: &SqlInvoice,
     reason: &str,
@@ -130,7 +130,7 @@ pub(crate) async fn cancel_sold_packs(
                 (SELECT count(*) FROM usage_ledger l JOIN subscription_benefits b
                  ON b.id = l.subscription_benefit_id WHERE b.subscription_id = s.id
                  AND l.source_kind = 'manual_adjustment')
-         FROM subscriptions s WHERE s.sold_on_invoice_id = ? AND s.status <> 'cancelled' ORDER BY s.id",
+         FROM subscriptions s WHERE s.sold_on_invoice_id = $1 AND s.status <> 'cancelled' ORDER BY s.id",
     )
     .bind(invoice.id)
     .fetch_all(&mut *tx)
@@ -151,8 +151,8 @@ pub(crate) async fn cancel_sold_packs(
         )));
     }
     for (id, name, ..) in sold {
-        sqlx::query("UPDATE subscriptions SET status = 'cancelled', cancelled_on = ? WHERE id = ?")
-            .bind(clinic.today)
+        sqlx::query("UPDATE subscriptions SET status = 'cancelled', cancelled_on = $1 WHERE id = $2")
+            .bind(Day(clinic.today))
             .bind(id)
             .execute(&mut *tx)
             .await?;

@@ -5,14 +5,16 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sqlx::{FromRow, QueryBuilder, Sqlite};
+use sqlx::{FromRow, QueryBuilder};
 
 use super::Store;
 use super::like::like_pattern;
 use super::plan_state::in_force_condition;
 use crate::domain::SubscriptionStatus;
+use crate::server::store::Db;
 use crate::wire::paging::Paging;
 use crate::wire::patients::{PatientRow, PlanChip};
+use crate::wire::stored::Day;
 
 /// One page of patients and the counts the list's heading shows.
 #[derive(Debug)]
@@ -57,7 +59,9 @@ struct SqlChip {
     patient_id: Option<i64>,
     plan_name: String,
     status: String,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     starts_on: NaiveDate,
+    #[sqlx(try_from = "crate::wire::stored::MaybeDay")]
     ends_on: Option<NaiveDate>,
 }
 
@@ -65,18 +69,18 @@ struct SqlChip {
 /// at every row, and a scan reads each page of a table once where a walk
 /// along the organisation index would jump to each row (`+` keeps SQLite
 /// off that index).
-const SCANNED: &str = "+p.organisation_id = ?1";
+const SCANNED: &str = "+p.organisation_id = $1";
 
 /// A search matches a pet's name, its breed, its owner's name, or the name
 /// of a plan that applies to it, anywhere and in any case; `?2` is the
 /// pattern. Each list of owners and plans is read once, not per patient.
-const MATCHES: &str = " AND (p.name LIKE ?2 ESCAPE '\\' OR p.breed LIKE ?2 ESCAPE '\\'
+const MATCHES: &str = " AND (p.name LIKE $2 ESCAPE '\\' OR p.breed LIKE $2 ESCAPE '\\'
       OR p.client_id IN (SELECT c.id FROM clients c
-                         WHERE +c.organisation_id = ?1 AND (c.first_name || ' ' || c.last_name) LIKE ?2 ESCAPE '\\')
+                         WHERE +c.organisation_id = $1 AND (c.first_name || ' ' || c.last_name) LIKE $2 ESCAPE '\\')
       OR p.id IN (SELECT s.patient_id FROM subscriptions s
-                  WHERE +s.organisation_id = ?1 AND s.patient_id IS NOT NULL AND s.plan_name LIKE ?2 ESCAPE '\\')
+                  WHERE +s.organisation_id = $1 AND s.patient_id IS NOT NULL AND s.plan_name LIKE $2 ESCAPE '\\')
       OR p.client_id IN (SELECT s.client_id FROM subscriptions s
-                         WHERE +s.organisation_id = ?1 AND s.patient_id IS NULL AND s.plan_name LIKE ?2 ESCAPE '\\'))";
+                         WHERE +s.organisation_id = $1 AND s.patient_id IS NULL AND s.plan_name LIKE $2 ESCAPE '\\'))";
 
 impl Store {
     /// A page of the organisation's patients by name, each with the plans
@@ -85,7 +89,7 @@ impl Store {
         let search = ask.search.trim();
         // The counts and the page are read side by side, each on its own
         // connection: a page waits for the slowest, not for their sum.
-        let total = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM patients p WHERE p.organisation_id = ?1")
+        let total = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM patients p WHERE p.organisation_id = $1")
             .bind(organisation_id)
             .fetch_one(self.reader());
         let members = self.members(organisation_id, ask.today, ask.past_due_usable);
@@ -110,8 +114,8 @@ impl Store {
     /// the (organisation, name) index.
     async fn page_in_name_order(&self, organisation_id: i64, paging: Paging) -> Result<Vec<i64>, sqlx::Error> {
         sqlx::query_scalar(
-            "SELECT p.id FROM patients p WHERE p.organisation_id = ?1
-             ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2 OFFSET ?3",
+            "SELECT p.id FROM patients p WHERE p.organisation_id = $1
+             ORDER BY p.name COLLATE NOCASE, p.id LIMIT $2 OFFSET $3",
         )
         .bind(organisation_id)
         .bind(i64::from(paging.per_page))
@@ -146,7 +150,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut query: QueryBuilder<Db> = QueryBuilder::new(
             "SELECT p.id, p.name, p.species, p.breed, c.id AS client_id,
                     c.first_name || ' ' || c.last_name AS client_name
              FROM patients p JOIN clients c ON c.id = p.client_id WHERE p.id IN (",
@@ -171,18 +175,18 @@ impl Store {
     async fn members(&self, organisation_id: i64, today: NaiveDate, past_due_usable: bool) -> Result<u64, sqlx::Error> {
         // A pet has one wellness plan in force at most; a pack covers the
         // pets of its household that no plan of their own covers.
-        let own = in_force_condition("s", "?2", past_due_usable);
-        let other = in_force_condition("o", "?2", past_due_usable);
+        let own = in_force_condition("s", "$2", past_due_usable);
+        let other = in_force_condition("o", "$2", past_due_usable);
         let members: i64 = sqlx::query_scalar(&format!(
             "SELECT (SELECT count(DISTINCT s.patient_id) FROM subscriptions s
-                     WHERE s.organisation_id = ?1 AND s.patient_id IS NOT NULL AND {own})
+                     WHERE s.organisation_id = $1 AND s.patient_id IS NOT NULL AND {own})
                   + (SELECT count(*) FROM patients p
                      WHERE p.client_id IN (SELECT s.client_id FROM subscriptions s
-                                           WHERE s.organisation_id = ?1 AND s.patient_id IS NULL AND {own})
+                                           WHERE s.organisation_id = $1 AND s.patient_id IS NULL AND {own})
                        AND NOT EXISTS (SELECT 1 FROM subscriptions o WHERE o.patient_id = p.id AND {other}))"
         ))
         .bind(organisation_id)
-        .bind(today)
+        .bind(Day(today))
         .fetch_one(self.reader())
         .await?;
         Ok(u64::try_from(members).unwrap_or_default())
@@ -197,7 +201,7 @@ impl Store {
         if clients.is_empty() {
             return Ok(by_client);
         }
-        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut query: QueryBuilder<Db> = QueryBuilder::new(
             "SELECT id AS subscription_id, client_id, patient_id, plan_name, status, starts_on, ends_on
              FROM subscriptions WHERE client_id IN (",
         );

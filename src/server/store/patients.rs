@@ -14,7 +14,9 @@ struct SqlPatient {
     species: String,
     breed: Option<String>,
     sex: Option<String>,
+    #[sqlx(try_from = "crate::wire::stored::MaybeDay")]
     birth_date: Option<NaiveDate>,
+    #[sqlx(try_from = "crate::wire::stored::MaybeDay")]
     deceased_on: Option<NaiveDate>,
     client_id: i64,
     client_name: String,
@@ -38,7 +40,7 @@ impl Store {
                     c.id AS client_id, c.first_name || ' ' || c.last_name AS client_name,
                     c.email AS client_email, c.phone AS client_phone
              FROM patients p JOIN clients c ON c.id = p.client_id
-             WHERE p.id = ? AND c.organisation_id = ?",
+             WHERE p.id = $1 AND c.organisation_id = $2",
         )
         .bind(patient_id)
         .bind(organisation_id)

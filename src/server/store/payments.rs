@@ -7,6 +7,7 @@ use crate::domain::Step;
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 impl Store {
     /// Records a payment; the first one makes a pending plan active.
@@ -31,7 +32,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let row: Option<(i64, String)> = sqlx::query_as(
             "SELECT p.subscription_id, p.status FROM payments p JOIN subscriptions s ON s.id = p.subscription_id
-             WHERE p.id = ? AND s.organisation_id = ?",
+             WHERE p.id = $1 AND s.organisation_id = $2",
         )
         .bind(payment_id)
         .bind(clinic.organisation_id)
@@ -45,9 +46,9 @@ impl Store {
             _ => {}
         }
         sqlx::query(
-            "UPDATE payments SET status = 'paid', paid_on = ?, method = ?, reference = ?, recorded_by_name = ? WHERE id = ?",
+            "UPDATE payments SET status = 'paid', paid_on = $1, method = $2, reference = $3, recorded_by_name = $4 WHERE id = $5",
         )
-        .bind(clinic.today)
+        .bind(Day(clinic.today))
         .bind(method)
         .bind((!reference.is_empty()).then_some(reference))
         .bind(&actor.name)
@@ -57,7 +58,7 @@ impl Store {
         // What a payment does to the plan is the lifecycle's to say: the
         // first starts it, the last failed one brings a past-due plan back.
         let failed: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM payments WHERE subscription_id = ? AND status = 'failed'")
+            sqlx::query_scalar("SELECT count(*) FROM payments WHERE subscription_id = $1 AND status = 'failed'")
                 .bind(subscription_id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -85,7 +86,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let row: Option<(i64, String)> = sqlx::query_as(
             "SELECT p.subscription_id, p.status FROM payments p JOIN subscriptions s ON s.id = p.subscription_id
-             WHERE p.id = ? AND s.organisation_id = ?",
+             WHERE p.id = $1 AND s.organisation_id = $2",
         )
         .bind(payment_id)
         .bind(clinic.organisation_id)
@@ -96,7 +97,7 @@ impl Store {
         if status != "due" {
             return Err(AppError::Conflict(format!("This payment is {status}; only a due payment can fail.")));
         }
-        sqlx::query("UPDATE payments SET status = 'failed', reference = ?, recorded_by_name = ? WHERE id = ?")
+        sqlx::query("UPDATE payments SET status = 'failed', reference = $1, recorded_by_name = $2 WHERE id = $3")
             .bind((!reason.is_empty()).then_some(reason))
             .bind(&actor.name)
             .bind(payment_id)

@@ -3,11 +3,12 @@
 //! what it returns. No other SQL sets a plan's status.
 
 use chrono::NaiveDate;
-use sqlx::SqliteConnection;
 
 use super::Store;
 use crate::domain::{Change, PlanState, Step, SubscriptionStatus, transition};
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
+use crate::wire::stored::{Day, Flag};
 
 /// An SQL list of these statuses' codes, such as `('active', 'past_due')`.
 /// The codes are the domain's constants, never input, so formatting them
@@ -35,9 +36,9 @@ pub(crate) fn in_force_condition(alias: &str, day_param: &str, past_due_usable: 
 }
 
 /// A plan's lifecycle state; `None` when there is no such plan.
-pub(crate) async fn load_state(conn: &mut SqliteConnection, id: i64) -> Result<Option<PlanState>, AppError> {
+pub(crate) async fn load_state(conn: &mut Conn, id: i64) -> Result<Option<PlanState>, AppError> {
     let row: Option<(String, Option<String>, bool)> =
-        sqlx::query_as("SELECT status, hold_prior_status, held_for_death FROM subscriptions WHERE id = ?")
+        sqlx::query_as("SELECT status, hold_prior_status, held_for_death FROM subscriptions WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -60,7 +61,7 @@ pub(crate) async fn load_state(conn: &mut SqliteConnection, id: i64) -> Result<O
 /// refusal in words comes back and nothing is written. A hold's start day
 /// is set when a hold begins and cleared when it ends.
 pub(crate) async fn take_step(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     step: Step,
     today: NaiveDate,
@@ -72,15 +73,15 @@ pub(crate) async fn take_step(
     };
     let hold = outcome.state.hold();
     sqlx::query(
-        "UPDATE subscriptions SET status = ?, hold_prior_status = ?, held_for_death = ?,
-                hold_from = CASE WHEN ? THEN COALESCE(hold_from, ?) END
-         WHERE id = ?",
+        "UPDATE subscriptions SET status = $1, hold_prior_status = $2, held_for_death = $3,
+                hold_from = CASE WHEN $4 THEN COALESCE(hold_from, $5) END
+         WHERE id = $6",
     )
     .bind(outcome.state.status().code())
     .bind(hold.map(|h| h.before.code()))
     .bind(outcome.state.held_for_death())
-    .bind(hold.is_some())
-    .bind(today)
+    .bind(Flag(hold.is_some()))
+    .bind(Day(today))
     .bind(id)
     .execute(&mut *conn)
     .await?;
@@ -91,11 +92,12 @@ impl Store {
     /// A plan's lifecycle state, for the plan page's buttons.
     pub async fn plan_lifecycle(&self, organisation_id: i64, id: i64) -> Result<PlanState, AppError> {
         let mut conn = self.reader().acquire().await?;
-        let ours: Option<i64> = sqlx::query_scalar("SELECT id FROM subscriptions WHERE id = ? AND organisation_id = ?")
-            .bind(id)
-            .bind(organisation_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let ours: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM subscriptions WHERE id = $1 AND organisation_id = $2")
+                .bind(id)
+                .bind(organisation_id)
+                .fetch_optional(&mut *conn)
+                .await?;
         let state = match ours {
             Some(_) => load_state(&mut conn, id).await?,
             None => None,
@@ -105,12 +107,7 @@ impl Store {
 }
 
 /// [`take_step`] where a refusal answers the request (409 with the words).
-pub(crate) async fn require_step(
-    conn: &mut SqliteConnection,
-    id: i64,
-    step: Step,
-    today: NaiveDate,
-) -> Result<Change, AppError> {
+pub(crate) async fn require_step(conn: &mut Conn, id: i64, step: Step, today: NaiveDate) -> Result<Change, AppError> {
     take_step(conn, id, step, today).await?.map_err(AppError::Conflict)
 }
 

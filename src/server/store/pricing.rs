@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::coverage_record;
 use super::invoice_row::SqlInvoice;
@@ -16,6 +16,7 @@ use super::transfer_follow::moved_use;
 use crate::domain::{
     CoverageRules, PricingContext, Quantity, Reset, ReturnablePart, parts_of, plan_year_start, subtract_returned,
 };
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::patients::PlanCard;
@@ -23,7 +24,7 @@ use crate::wire::patients::PlanCard;
 /// The rules, plans, promotions and (for a correction) returnable parts an
 /// invoice is priced with. Also returns the plan cards, for the page.
 pub(crate) async fn invoice_pricing(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     clinic: &ClinicInfo,
     invoice: &SqlInvoice,
 ) -> Result<(PricingContext, Vec<PlanCard>), AppError> {
@@ -54,6 +55,7 @@ struct SqlLine {
 struct SqlPeriod {
     id: i64,
     resets: String,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     starts_on: NaiveDate,
 }
 
@@ -62,19 +64,19 @@ struct SqlPeriod {
 /// with what each posting still holds in its plan and, when that plan was
 /// transferred since, the plan a unit given back moves on to.
 pub(crate) async fn returnable(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     corrected: i64,
     on: NaiveDate,
     minor_digits: u32,
 ) -> Result<Vec<ReturnablePart>, AppError> {
-    let record: Option<String> = sqlx::query_scalar("SELECT coverage_json FROM invoices WHERE id = ?")
+    let record: Option<String> = sqlx::query_scalar("SELECT coverage_json FROM invoices WHERE id = $1")
         .bind(corrected)
         .fetch_one(&mut *conn)
         .await?;
     let Some(record) = record else { return Ok(Vec::new()) };
     let coverage = coverage_record::decode(corrected, &record)?;
     let lines: Vec<SqlLine> = sqlx::query_as(
-        "SELECT id, position, patient_id, item_id FROM invoice_lines WHERE invoice_id = ? ORDER BY position",
+        "SELECT id, position, patient_id, item_id FROM invoice_lines WHERE invoice_id = $1 ORDER BY position",
     )
     .bind(corrected)
     .fetch_all(&mut *conn)
@@ -88,7 +90,7 @@ pub(crate) async fn returnable(
         .flatten()
         .collect();
     let earlier: Vec<(i64, Option<String>)> = sqlx::query_as(
-        "SELECT id, coverage_json FROM invoices WHERE corrects_invoice_id = ? AND status = 'finalized' ORDER BY id",
+        "SELECT id, coverage_json FROM invoices WHERE corrects_invoice_id = $1 AND status = 'finalized' ORDER BY id",
     )
     .bind(corrected)
     .fetch_all(&mut *conn)
@@ -120,12 +122,12 @@ pub(crate) async fn returnable(
     Ok(parts)
 }
 
-async fn benefit_periods(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, SqlPeriod>, AppError> {
+async fn benefit_periods(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, SqlPeriod>, AppError> {
     let mut periods = HashMap::new();
     for id in ids {
         let period: SqlPeriod = sqlx::query_as(
             "SELECT b.id, b.resets, s.starts_on FROM subscription_benefits b
-             JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = ?",
+             JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = $1",
         )
         .bind(id)
         .fetch_one(&mut *conn)

@@ -1,10 +1,12 @@
 //! Promotions running on a day.
 
 use chrono::NaiveDate;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::clinic::decimal;
 use crate::domain::{Covers, Percent, Promotion};
+use crate::server::store::Conn;
+use crate::wire::stored::Day;
 
 #[derive(FromRow)]
 struct SqlPromotion {
@@ -12,7 +14,9 @@ struct SqlPromotion {
     item_id: Option<i64>,
     group_id: Option<i64>,
     percent: String,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     starts_on: NaiveDate,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     ends_on: NaiveDate,
 }
 
@@ -26,17 +30,17 @@ impl super::Store {
 
 /// The organisation's promotions running on `date`.
 pub(crate) async fn promotions_on(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     date: NaiveDate,
 ) -> Result<Vec<Promotion>, sqlx::Error> {
     let rows: Vec<SqlPromotion> = sqlx::query_as(
         "SELECT label, item_id, group_id, percent, starts_on, ends_on FROM promotions
-         WHERE organisation_id = ? AND starts_on <= ? AND ends_on >= ?",
+         WHERE organisation_id = $1 AND starts_on <= $2 AND ends_on >= $3",
     )
     .bind(organisation_id)
-    .bind(date)
-    .bind(date)
+    .bind(Day(date))
+    .bind(Day(date))
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()

@@ -1,30 +1,29 @@
 //! What decides a sale beyond the template's own rules: where it is
 //! offered, one wellness plan per pet, and the price for this household.
 
-use chrono::NaiveDate;
-use sqlx::SqliteConnection;
-
 use super::clinic::decimal;
 use super::plan_state::running;
 use super::template_row::SqlTemplate;
 use crate::domain::Money;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::patients::PatientInfo;
+use crate::wire::stored::Day;
 
 /// Why this template cannot be sold to this patient here, beyond species,
 /// age and dates: the clinic does not offer it, or the pet already has a
 /// wellness plan running (`renewing` is the plan a renewal follows).
 pub(crate) async fn refusal(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     clinic: &ClinicInfo,
     template: &SqlTemplate,
     patient: &PatientInfo,
     renewing: Option<i64>,
 ) -> Result<Option<String>, AppError> {
     let offered_here: bool = sqlx::query_scalar(
-        "SELECT NOT EXISTS (SELECT 1 FROM template_clinics WHERE template_id = ?)
-             OR EXISTS (SELECT 1 FROM template_clinics WHERE template_id = ? AND clinic_id = ?)",
+        "SELECT NOT EXISTS (SELECT 1 FROM template_clinics WHERE template_id = $1)
+             OR EXISTS (SELECT 1 FROM template_clinics WHERE template_id = $2 AND clinic_id = $3)",
     )
     .bind(template.id)
     .bind(template.id)
@@ -40,9 +39,9 @@ pub(crate) async fn refusal(
     if template.kind != "wellness" {
         return Ok(None);
     }
-    let current: Option<(String, String, Option<NaiveDate>)> = sqlx::query_as(&format!(
+    let current: Option<(String, String, Option<Day>)> = sqlx::query_as(&format!(
         "SELECT plan_name, status, ends_on FROM subscriptions
-         WHERE patient_id = ? AND kind = 'wellness' AND status IN {} AND id IS NOT ?
+         WHERE patient_id = $1 AND kind = 'wellness' AND status IN {} AND id IS NOT $2
          ORDER BY starts_on LIMIT 1",
         running()
     ))
@@ -51,7 +50,7 @@ pub(crate) async fn refusal(
     .fetch_optional(&mut *conn)
     .await?;
     Ok(current.map(|(plan, status, ends)| {
-        let until = ends.map_or(String::new(), |e| format!(" until {e}"));
+        let until = ends.map_or(String::new(), |e| format!(" until {}", e.0));
         format!(
             "{} already has the {plan} ({}{until}); one wellness plan per pet. Renew or cancel it instead.",
             patient.name,
@@ -65,7 +64,7 @@ pub(crate) async fn refusal(
 /// pet gets the template's multi-pet discount. The note says why it
 /// differs from the list price.
 pub(crate) async fn sale_price(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     clinic: &ClinicInfo,
     template: &SqlTemplate,
     patient: &PatientInfo,
@@ -75,7 +74,7 @@ pub(crate) async fn sale_price(
     let mut notes = Vec::new();
     if let Some(previous) = renews {
         let locked: Option<String> = sqlx::query_scalar(
-            "SELECT renewal_price FROM subscriptions WHERE id = ? AND template_id = ? AND renewal_price IS NOT NULL",
+            "SELECT renewal_price FROM subscriptions WHERE id = $1 AND template_id = $2 AND renewal_price IS NOT NULL",
         )
         .bind(previous)
         .bind(template.id)
@@ -89,7 +88,7 @@ pub(crate) async fn sale_price(
     let percent = template.multi_pet_discount_percent.as_deref().map(decimal).transpose()?;
     if let Some(percent) = percent.filter(|_| template.kind == "wellness") {
         let other_pets: i64 = sqlx::query_scalar(&format!(
-            "SELECT count(*) FROM subscriptions WHERE client_id = ? AND kind = 'wellness' AND patient_id <> ?
+            "SELECT count(*) FROM subscriptions WHERE client_id = $1 AND kind = 'wellness' AND patient_id <> $2
                AND status IN {}",
             running()
         ))

@@ -11,12 +11,14 @@ use crate::domain::{Span, VisitKind, VisitStatus};
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::schedule::{PetMatch, ServiceChoice, StaffColumn, VisitPack, VisitRow};
+use crate::wire::stored::Day;
 
 #[derive(FromRow)]
 struct SqlRow {
     id: i64,
     kind: String,
     status: String,
+    #[sqlx(try_from = "crate::wire::stored::DayTime")]
     starts_at: NaiveDateTime,
     minutes: i64,
     client_id: i64,
@@ -52,13 +54,13 @@ impl Store {
              JOIN patients p ON p.id = a.patient_id
              JOIN catalog_items i ON i.id = a.item_id
              LEFT JOIN users u ON u.id = a.staff_user_id
-             WHERE a.clinic_id = ? AND a.kind = ? AND date(a.starts_at) BETWEEN ? AND ?
+             WHERE a.clinic_id = $1 AND a.kind = $2 AND date(a.starts_at) BETWEEN $3 AND $4
              ORDER BY a.starts_at, a.id",
         )
         .bind(clinic.id)
         .bind(kind.code())
-        .bind(first)
-        .bind(last)
+        .bind(Day(first))
+        .bind(Day(last))
         .fetch_all(&mut *conn)
         .await?;
         let mut clients: Vec<i64> = rows.iter().filter(|r| r.subscription_id.is_some()).map(|r| r.client_id).collect();
@@ -112,7 +114,7 @@ impl Store {
     /// `me` first.
     pub async fn staff_columns(&self, organisation_id: i64, me: Option<i64>) -> Result<Vec<StaffColumn>, AppError> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT id, display_name FROM users WHERE organisation_id = ? AND active = 1 AND role <> 'owner'
+            "SELECT id, display_name FROM users WHERE organisation_id = $1 AND active = 1 AND role <> 'owner'
              ORDER BY CASE role WHEN 'vet' THEN 0 WHEN 'manager' THEN 1 ELSE 2 END, display_name",
         )
         .bind(organisation_id)
@@ -129,7 +131,7 @@ impl Store {
     pub async fn bookable_services(&self, organisation_id: i64) -> Result<Vec<ServiceChoice>, AppError> {
         let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
             "SELECT id, name, group_id FROM catalog_items
-             WHERE organisation_id = ? AND active = 1 AND kind = 'service' AND sells_template_id IS NULL
+             WHERE organisation_id = $1 AND active = 1 AND kind = 'service' AND sells_template_id IS NULL
              ORDER BY name",
         )
         .bind(organisation_id)
@@ -149,8 +151,8 @@ impl Store {
             "SELECT p.id AS patient_id, p.name AS patient_name, p.species, c.id AS client_id,
                     c.first_name || ' ' || c.last_name AS client_name
              FROM patients p JOIN clients c ON c.id = p.client_id
-             WHERE c.organisation_id = ? AND p.deceased_on IS NULL
-               AND (p.name LIKE ? ESCAPE '\\' OR c.first_name || ' ' || c.last_name LIKE ? ESCAPE '\\')
+             WHERE c.organisation_id = $1 AND p.deceased_on IS NULL
+               AND (p.name LIKE $2 ESCAPE '\\' OR c.first_name || ' ' || c.last_name LIKE $3 ESCAPE '\\')
              ORDER BY p.name COLLATE NOCASE LIMIT 12",
         )
         .bind(organisation_id)

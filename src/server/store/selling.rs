@@ -1,7 +1,7 @@
 //! Selling plans, payments, and cancelling with a settlement.
 
 use chrono::{Days, NaiveDate};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::Store;
 use super::audit::Audit;
@@ -19,6 +19,8 @@ use crate::wire::selling::TemplateOffer;
 use super::sale_rules::{refusal, sale_price};
 pub(crate) use super::template_row::{SqlTemplate, TEMPLATE_COLUMNS, template_on_sale};
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
+use crate::wire::stored::Day;
 
 #[derive(FromRow)]
 struct SqlTemplateBenefit {
@@ -49,7 +51,7 @@ impl Store {
     ) -> Result<Vec<TemplateOffer>, AppError> {
         let mut conn = self.reader().acquire().await?;
         let templates: Vec<SqlTemplate> = sqlx::query_as(&format!(
-            "SELECT {TEMPLATE_COLUMNS} WHERE organisation_id = ? AND active = 1 ORDER BY name"
+            "SELECT {TEMPLATE_COLUMNS} WHERE organisation_id = $1 AND active = 1 ORDER BY name"
         ))
         .bind(clinic.organisation_id)
         .fetch_all(&mut *conn)
@@ -60,7 +62,7 @@ impl Store {
                 "SELECT b.label, b.limit_quantity, b.discount_percent, b.resets,
                         COALESCE(i.unit_name, g.unit_name) AS unit_name, i.subunit_name
                  FROM template_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id
-                 LEFT JOIN item_groups g ON g.id = b.group_id WHERE b.template_id = ? ORDER BY b.position",
+                 LEFT JOIN item_groups g ON g.id = b.group_id WHERE b.template_id = $1 ORDER BY b.position",
             )
             .bind(t.id)
             .fetch_all(&mut *conn)
@@ -140,14 +142,14 @@ impl Store {
         let settlement = super::settlement::settlement_on(&mut tx, clinic, subscription_id, option).await?;
         let json = serde_json::to_string(&settlement).map_err(|_| AppError::Internal)?;
         require_step(&mut tx, subscription_id, Step::Cancel, clinic.today).await?;
-        sqlx::query("UPDATE subscriptions SET cancelled_on = ?, settlement_json = ? WHERE id = ?")
-            .bind(clinic.today)
+        sqlx::query("UPDATE subscriptions SET cancelled_on = $1, settlement_json = $2 WHERE id = $3")
+            .bind(Day(clinic.today))
             .bind(json)
             .bind(subscription_id)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "UPDATE payments SET status = 'cancelled' WHERE subscription_id = ? AND status IN ('due', 'failed')",
+            "UPDATE payments SET status = 'cancelled' WHERE subscription_id = $1 AND status IN ('due', 'failed')",
         )
         .bind(subscription_id)
         .execute(&mut *tx)
@@ -172,7 +174,7 @@ impl Store {
 /// pack: both happen or neither). `billing: None` takes the template's
 /// first way to bill, paying in advance first.
 pub(crate) async fn sell_on(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     clinic: &ClinicInfo,
     patient: &PatientInfo,
     template_id: i64,
@@ -213,7 +215,7 @@ pub(crate) async fn sell_on(
 /// Writes a sold subscription: the contract, its copied benefits, its
 /// payment schedule. `renews` links a renewal to the term it follows.
 pub(crate) async fn write_sale(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     clinic: &ClinicInfo,
     template: &SqlTemplate,
     patient: &PatientInfo,
@@ -236,7 +238,7 @@ pub(crate) async fn write_sale(
         "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                     status, starts_on, ends_on, price, member_discount_percent, billing, enrollment_fee,
                                     renews_subscription_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(clinic.organisation_id)
     .bind(clinic.id)
@@ -246,8 +248,8 @@ pub(crate) async fn write_sale(
     .bind(&template.name)
     .bind(&template.kind)
     .bind(status.code())
-    .bind(starts_on)
-    .bind(ends_on)
+    .bind(Day(starts_on))
+    .bind(ends_on.map(Day))
     .bind(price.0.to_string())
     .bind(&template.member_discount_percent)
     .bind(billing.code())
@@ -258,10 +260,10 @@ pub(crate) async fn write_sale(
     copy_benefits(&mut *tx, subscription_id, template.id).await?;
     let fee = Money(decimal(&template.enrollment_fee)?);
     for due in schedule(billing, price, fee, starts_on, months.unwrap_or(1), clinic.currency.minor_digits) {
-        sqlx::query("INSERT INTO payments (subscription_id, number, due_on, amount) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO payments (subscription_id, number, due_on, amount) VALUES ($1, $2, $3, $4)")
             .bind(subscription_id)
             .bind(i64::from(due.number))
-            .bind(due.due_on)
+            .bind(Day(due.due_on))
             .bind(due.amount.0.to_string())
             .execute(&mut *tx)
             .await?;
@@ -271,16 +273,12 @@ pub(crate) async fn write_sale(
 
 /// Copies a template's benefits onto a new subscription: later edits of the
 /// template never change what was sold.
-pub(crate) async fn copy_benefits(
-    conn: &mut SqliteConnection,
-    subscription_id: i64,
-    template_id: i64,
-) -> Result<(), AppError> {
+pub(crate) async fn copy_benefits(conn: &mut Conn, subscription_id: i64, template_id: i64) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
                                             discount_percent, position, resets)
-         SELECT ?, label, item_id, group_id, limit_quantity, discount_percent, position, resets
-         FROM template_benefits WHERE template_id = ?",
+         SELECT $1, label, item_id, group_id, limit_quantity, discount_percent, position, resets
+         FROM template_benefits WHERE template_id = $2",
     )
     .bind(subscription_id)
     .bind(template_id)

@@ -1,29 +1,29 @@
 //! Organisation settings: clinics and their own values, and plan rules.
 
 use rust_decimal::Decimal;
-use sqlx::SqliteConnection;
 
 use super::Store;
 use super::accounts::clean_email;
 use super::audit::Audit;
 use crate::domain::{Currency, PlanRules as DomainRules};
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
 use crate::wire::settings::{ClinicSettings, PlanRules, SettingsPage};
 
 /// The organisation's plan rules, read once from the settings table over
 /// the defaults the domain keeps.
-pub(crate) async fn plan_rules(conn: &mut SqliteConnection, organisation_id: i64) -> Result<DomainRules, sqlx::Error> {
-    let pairs: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings WHERE organisation_id = ?")
+pub(crate) async fn plan_rules(conn: &mut Conn, organisation_id: i64) -> Result<DomainRules, sqlx::Error> {
+    let pairs: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings WHERE organisation_id = $1")
         .bind(organisation_id)
         .fetch_all(&mut *conn)
         .await?;
     Ok(DomainRules::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
 }
 
-async fn put(conn: &mut SqliteConnection, organisation_id: i64, key: &str, value: &str) -> Result<(), AppError> {
+async fn put(conn: &mut Conn, organisation_id: i64, key: &str, value: &str) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO settings (organisation_id, key, value) VALUES (?, ?, ?)
+        "INSERT INTO settings (organisation_id, key, value) VALUES ($1, $2, $3)
          ON CONFLICT (organisation_id, key) DO UPDATE SET value = excluded.value",
     )
     .bind(organisation_id)
@@ -77,13 +77,13 @@ impl Store {
     /// The settings page of an organisation.
     pub async fn settings_page(&self, organisation_id: i64) -> Result<SettingsPage, AppError> {
         let mut conn = self.reader().acquire().await?;
-        let organisation_name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = ?")
+        let organisation_name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
             .bind(organisation_id)
             .fetch_one(&mut *conn)
             .await?;
         let clinics = sqlx::query_as(
             "SELECT id, name, currency, time_zone, member_tag_label, import_code_prefix, over_usage_emails
-             FROM clinics WHERE organisation_id = ? ORDER BY id",
+             FROM clinics WHERE organisation_id = $1 ORDER BY id",
         )
         .bind(organisation_id)
         .fetch_all(&mut *conn)
@@ -113,11 +113,11 @@ impl Store {
         let sql = if c.id == 0 {
             "INSERT INTO clinics (name, currency, time_zone, member_tag_label, import_code_prefix, over_usage_emails,
                                   organisation_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
         } else {
-            "UPDATE clinics SET name = ?, currency = ?, time_zone = ?, member_tag_label = ?,
-                                import_code_prefix = ?, over_usage_emails = ?
-             WHERE organisation_id = ? AND id = ? RETURNING id"
+            "UPDATE clinics SET name = $1, currency = $2, time_zone = $3, member_tag_label = $4,
+                                import_code_prefix = $5, over_usage_emails = $6
+             WHERE organisation_id = $7 AND id = $8 RETURNING id"
         };
         let mut query = sqlx::query_scalar(sql)
             .bind(&c.name)

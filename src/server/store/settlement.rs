@@ -1,16 +1,18 @@
 //! What cancelling a plan now would settle: what the used benefits saved against
 //! payments, with the clinic's fee and cooling-off period.
 
-use chrono::{Days, NaiveDate};
-use sqlx::{FromRow, SqliteConnection};
+use chrono::Days;
+use sqlx::FromRow;
 
 use super::clinic::decimal;
 use super::settings::plan_rules;
 use crate::domain::{
     Money, Quantity, Settlement, SettlementInput, SettlementOption, Subunit, UnitSpec, UsedValue, settle,
 };
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 #[derive(FromRow)]
 struct SqlUsedItem {
@@ -24,18 +26,18 @@ struct SqlUsedItem {
 
 /// The settlement cancelling `subscription_id` now would make.
 pub async fn settlement_on(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     clinic: &ClinicInfo,
     subscription_id: i64,
     option: SettlementOption,
 ) -> Result<Settlement, AppError> {
-    let plan: Option<(String, NaiveDate)> =
-        sqlx::query_as("SELECT status, starts_on FROM subscriptions WHERE id = ? AND organisation_id = ?")
+    let plan: Option<(String, Day)> =
+        sqlx::query_as("SELECT status, starts_on FROM subscriptions WHERE id = $1 AND organisation_id = $2")
             .bind(subscription_id)
             .bind(clinic.organisation_id)
             .fetch_optional(&mut *conn)
             .await?;
-    let (status, starts_on) =
+    let (status, Day(starts_on)) =
         plan.ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
     let status = crate::domain::SubscriptionStatus::from_code(&status).ok_or(AppError::Internal)?;
     crate::domain::next_status(status, crate::domain::Step::Cancel).map_err(AppError::Conflict)?;
@@ -46,7 +48,7 @@ pub async fn settlement_on(
                 i.subunit_name, i.subunit_per_unit
          FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
          LEFT JOIN catalog_items i ON i.id = l.item_id
-         WHERE b.subscription_id = ? GROUP BY b.id, l.item_id HAVING SUM(l.quantity) <> 0 ORDER BY b.position",
+         WHERE b.subscription_id = $1 GROUP BY b.id, l.item_id HAVING SUM(l.quantity) <> 0 ORDER BY b.position",
     )
     .bind(subscription_id)
     .fetch_all(&mut *conn)
@@ -79,9 +81,9 @@ pub async fn settlement_on(
 }
 
 /// The sum of a plan's payments in the given statuses (an SQL list).
-async fn payments_sum(conn: &mut SqliteConnection, subscription_id: i64, statuses: &str) -> Result<Money, AppError> {
+async fn payments_sum(conn: &mut Conn, subscription_id: i64, statuses: &str) -> Result<Money, AppError> {
     let amounts: Vec<String> = sqlx::query_scalar(&format!(
-        "SELECT amount FROM payments WHERE subscription_id = ? AND status IN ({statuses})"
+        "SELECT amount FROM payments WHERE subscription_id = $1 AND status IN ({statuses})"
     ))
     .bind(subscription_id)
     .fetch_all(&mut *conn)

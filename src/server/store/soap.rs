@@ -1,14 +1,16 @@
 //! SOAP plans: drafts that never touch the ledger.
 
 use chrono::NaiveDate;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::Store;
 use super::catalog::items_by_id;
 use crate::domain::{LineInput, UnitChoice};
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::desk::{DeskLine, OpenSoap};
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 /// A SOAP plan as stored.
 #[derive(Clone, Debug)]
@@ -28,6 +30,7 @@ struct SqlSoap {
     id: i64,
     patient_id: i64,
     client_id: i64,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     visit_date: NaiveDate,
     status: String,
     plan_notes: String,
@@ -67,12 +70,12 @@ impl Store {
         self.find_patient(organisation_id, patient_id).await?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO soap_notes (organisation_id, patient_id, visit_date, created_by_name) VALUES (?, ?, ?, ?)
+            "INSERT INTO soap_notes (organisation_id, patient_id, visit_date, created_by_name) VALUES ($1, $2, $3, $4)
              RETURNING id",
         )
         .bind(organisation_id)
         .bind(patient_id)
-        .bind(visit_date)
+        .bind(Day(visit_date))
         .bind(&actor.name)
         .fetch_one(&mut *tx)
         .await?;
@@ -112,16 +115,16 @@ impl Store {
         })
         .await?;
         sqlx::query(
-            "UPDATE soap_notes SET plan_notes = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+            "UPDATE soap_notes SET plan_notes = $1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $2",
         )
         .bind(plan_notes)
         .bind(soap_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM soap_lines WHERE soap_id = ?").bind(soap_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM soap_lines WHERE soap_id = $1").bind(soap_id).execute(&mut *tx).await?;
         for (position, line) in lines.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO soap_lines (soap_id, position, item_id, quantity_text, unit_choice) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO soap_lines (soap_id, position, item_id, quantity_text, unit_choice) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(soap_id)
             .bind(position as i64)
@@ -137,29 +140,34 @@ impl Store {
 
     /// SOAP plans of a client's pets not yet on an invoice.
     pub async fn open_soaps(&self, client_id: i64) -> Result<Vec<OpenSoap>, AppError> {
-        let rows: Vec<(i64, String, NaiveDate, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, String, Day, i64)> = sqlx::query_as(
             "SELECT s.id, p.name, s.visit_date, (SELECT count(*) FROM soap_lines l WHERE l.soap_id = s.id)
              FROM soap_notes s JOIN patients p ON p.id = s.patient_id
-             WHERE p.client_id = ? AND s.status = 'open' ORDER BY s.visit_date DESC, s.id DESC",
+             WHERE p.client_id = $1 AND s.status = 'open' ORDER BY s.visit_date DESC, s.id DESC",
         )
         .bind(client_id)
         .fetch_all(self.reader())
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, patient_name, visit_date, line_count)| OpenSoap { id, patient_name, visit_date, line_count })
+            .map(|(id, patient_name, visit_date, line_count)| OpenSoap {
+                id,
+                patient_name,
+                visit_date: visit_date.0,
+                line_count,
+            })
             .collect())
     }
 }
 
 pub(crate) async fn load_soap_on(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     soap_id: i64,
 ) -> Result<Option<SoapRecord>, AppError> {
     let soap: Option<SqlSoap> = sqlx::query_as(
         "SELECT s.id, s.patient_id, p.client_id, s.visit_date, s.status, s.plan_notes, s.invoice_id
-         FROM soap_notes s JOIN patients p ON p.id = s.patient_id WHERE s.id = ? AND s.organisation_id = ?",
+         FROM soap_notes s JOIN patients p ON p.id = s.patient_id WHERE s.id = $1 AND s.organisation_id = $2",
     )
     .bind(soap_id)
     .bind(organisation_id)
@@ -167,7 +175,7 @@ pub(crate) async fn load_soap_on(
     .await?;
     let Some(soap) = soap else { return Ok(None) };
     let rows: Vec<SqlLine> = sqlx::query_as(
-        "SELECT item_id, quantity_text, unit_choice FROM soap_lines WHERE soap_id = ? ORDER BY position",
+        "SELECT item_id, quantity_text, unit_choice FROM soap_lines WHERE soap_id = $1 ORDER BY position",
     )
     .bind(soap_id)
     .fetch_all(&mut *conn)
@@ -204,7 +212,7 @@ pub(crate) async fn load_soap_on(
 /// Refuses lines naming items outside the catalog, too many lines, or
 /// over-long text; `owner_check` adds the page's own rule per line.
 pub(crate) async fn check_lines(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     lines: &[LineInput],
     owner_check: impl Fn(&LineInput) -> Result<(), AppError>,

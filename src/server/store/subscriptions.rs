@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{FromRow, QueryBuilder};
 
 use super::Store;
 use super::clinic::decimal;
@@ -14,7 +14,9 @@ use crate::domain::{
     Authorisation, Authoriser, BenefitBalance, CoverageSubscription, Covers, ItemRef, Limit, Money, Percent, PlanKind,
     Quantity, Reset, SubscriptionStatus, Subunit, UnitSpec, plan_year_start,
 };
+use crate::server::store::{Conn, Db};
 use crate::wire::patients::{BenefitDisplay, PackFacts, PlanCard};
+use crate::wire::stored::Day;
 
 #[derive(Clone, FromRow, Deserialize)]
 struct SqlSubscription {
@@ -25,7 +27,9 @@ struct SqlSubscription {
     patient_id: Option<i64>,
     patient_name: Option<String>,
     status: String,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     starts_on: NaiveDate,
+    #[sqlx(try_from = "crate::wire::stored::MaybeDay")]
     ends_on: Option<NaiveDate>,
     member_discount_percent: Option<String>,
     origin: String,
@@ -50,6 +54,7 @@ struct SqlBenefit {
     subunit_name: Option<String>,
     subunit_per_unit: Option<i64>,
     resets: String,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     starts_on: NaiveDate,
     item_code: Option<String>,
     item_price: Option<String>,
@@ -61,6 +66,7 @@ struct SqlBenefit {
 #[derive(Clone, FromRow)]
 struct SqlUsage {
     subscription_benefit_id: i64,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     used_on: NaiveDate,
     used: i64,
 }
@@ -94,7 +100,7 @@ impl Store {
 /// [`Store::client_plans`] on a given connection, so a write transaction
 /// counts with what it has locked.
 pub(crate) async fn client_plans_on(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     client_id: i64,
     today: NaiveDate,
 ) -> Result<Vec<PlanCard>, sqlx::Error> {
@@ -120,7 +126,7 @@ pub(crate) struct ClientPlanRows {
 
 /// Reads a client's [`ClientPlanRows`], to be asked on `from` or later.
 pub(crate) async fn client_plan_rows(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     client_id: i64,
     from: NaiveDate,
 ) -> Result<ClientPlanRows, sqlx::Error> {
@@ -132,7 +138,7 @@ pub(crate) async fn client_plan_rows(
 /// later, in three statements per few hundred clients: how a batch reads
 /// every owner it will count for.
 pub(crate) async fn client_plan_rows_many(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     clients: &[i64],
     from: NaiveDate,
 ) -> Result<HashMap<i64, ClientPlanRows>, sqlx::Error> {
@@ -162,7 +168,7 @@ pub(crate) async fn client_plan_rows_many(
         // (benefit, day) index: no sort, however long the history. A benefit
         // that resets yearly counts none of it (see `assemble`), so its
         // years of history are not read at all.
-        let mut benefits: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut benefits: QueryBuilder<Db> = QueryBuilder::new(
             "SELECT json_group_array(json_array(
                     s.client_id, b.id, b.subscription_id, b.label, b.item_id, b.group_id, b.limit_quantity,
                     b.discount_percent, COALESCE(i.name, g.name), COALESCE(i.unit_name, g.unit_name),
@@ -171,7 +177,7 @@ pub(crate) async fn client_plan_rows_many(
                          ELSE COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l
                                         WHERE l.subscription_benefit_id = b.id AND l.used_on < ",
         );
-        benefits.push_bind(floor).push(
+        benefits.push_bind(Day(floor)).push(
             "), 0) END)
                     ORDER BY b.subscription_id, b.position, b.id)
              FROM subscription_benefits b
@@ -184,14 +190,14 @@ pub(crate) async fn client_plan_rows_many(
         let benefits: Vec<SqlBenefit> = json_rows(conn, benefits).await?;
         // An adjustment carries the service date of the use it adjusts, so
         // it gives back to the plan year that use was taken from.
-        let mut usage: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut usage: QueryBuilder<Db> = QueryBuilder::new(
             "SELECT s.client_id, l.subscription_benefit_id, l.used_on, SUM(l.quantity) AS used
              FROM usage_ledger l
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id
              WHERE l.used_on >= ",
         );
-        usage.push_bind(floor).push(" AND s.client_id IN ");
+        usage.push_bind(Day(floor)).push(" AND s.client_id IN ");
         in_clients(&mut usage, chunk);
         usage.push(" GROUP BY l.subscription_benefit_id, l.used_on");
         let usage: Vec<ClientUsage> = usage.build_query_as().fetch_all(&mut *conn).await?;
@@ -219,21 +225,21 @@ pub(crate) async fn client_plan_rows_many(
 /// The rows of a query selecting one `json_group_array` of `json_array`s,
 /// each in the order of `T`'s fields.
 async fn json_rows<T: DeserializeOwned>(
-    conn: &mut SqliteConnection,
-    mut query: QueryBuilder<'_, Sqlite>,
+    conn: &mut Conn,
+    mut query: QueryBuilder<'_, Db>,
 ) -> Result<Vec<T>, sqlx::Error> {
     let text: String = query.build_query_scalar().fetch_one(&mut *conn).await?;
     serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-fn for_clients<'a>(head: &str, clients: &'a [i64], tail: &str) -> QueryBuilder<'a, Sqlite> {
-    let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(head);
+fn for_clients<'a>(head: &str, clients: &'a [i64], tail: &str) -> QueryBuilder<'a, Db> {
+    let mut query: QueryBuilder<Db> = QueryBuilder::new(head);
     in_clients(&mut query, clients);
     query.push(tail);
     query
 }
 
-fn in_clients(query: &mut QueryBuilder<'_, Sqlite>, clients: &[i64]) {
+fn in_clients(query: &mut QueryBuilder<'_, Db>, clients: &[i64]) {
     query.push("(");
     let mut list = query.separated(", ");
     for client in clients {

@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use sqlx::SqliteConnection;
 
 use super::Store;
 use super::subscriptions::client_plan_rows_many;
@@ -14,7 +13,9 @@ use super::sync_batch::BatchState;
 use super::sync_pipeline::{receive_all, reconcile_all};
 use crate::domain::sync::SourceLine;
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 use crate::wire::sync::{SyncRun, SyncSource};
 
 const RUN_COLUMNS: &str = "id, source, file_name, actor_name, started_at, lines_read, applied, unchanged, reversed,
@@ -38,7 +39,7 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let run = start_run(&mut tx, batch).await?;
-        let prefix: String = sqlx::query_scalar("SELECT import_code_prefix FROM clinics WHERE id = ?")
+        let prefix: String = sqlx::query_scalar("SELECT import_code_prefix FROM clinics WHERE id = $1")
             .bind(clinic.id)
             .fetch_one(&mut *tx)
             .await?;
@@ -76,7 +77,7 @@ impl Store {
     ) -> Result<SyncRun, AppError> {
         let mut tx = self.begin_write().await?;
         let run = start_run(&mut tx, batch).await?;
-        sqlx::query("UPDATE sync_runs SET errors = ?, problem = ? WHERE id = ?")
+        sqlx::query("UPDATE sync_runs SET errors = $1, problem = $2 WHERE id = $3")
             .bind(errors as i64)
             .bind(problem)
             .bind(run)
@@ -88,7 +89,7 @@ impl Store {
 
     /// One run of the organisation.
     pub async fn sync_run(&self, organisation_id: i64, id: i64) -> Result<SyncRun, AppError> {
-        sqlx::query_as(&format!("SELECT {RUN_COLUMNS} FROM sync_runs WHERE id = ? AND organisation_id = ?"))
+        sqlx::query_as(&format!("SELECT {RUN_COLUMNS} FROM sync_runs WHERE id = $1 AND organisation_id = $2"))
             .bind(id)
             .bind(organisation_id)
             .fetch_optional(self.reader())
@@ -99,7 +100,7 @@ impl Store {
     /// The organisation's runs, newest first.
     pub async fn sync_runs(&self, organisation_id: i64, limit: i64) -> Result<Vec<SyncRun>, AppError> {
         Ok(sqlx::query_as(&format!(
-            "SELECT {RUN_COLUMNS} FROM sync_runs WHERE organisation_id = ? ORDER BY id DESC LIMIT ?"
+            "SELECT {RUN_COLUMNS} FROM sync_runs WHERE organisation_id = $1 ORDER BY id DESC LIMIT $2"
         ))
         .bind(organisation_id)
         .bind(limit)
@@ -115,7 +116,7 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let known: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM catalog_items WHERE id = ? AND organisation_id = ?")
+            sqlx::query_scalar("SELECT id FROM catalog_items WHERE id = $1 AND organisation_id = $2")
                 .bind(item_id)
                 .bind(organisation_id)
                 .fetch_optional(&mut *tx)
@@ -124,7 +125,7 @@ impl Store {
             return Err(AppError::Invalid("Choose an item of this clinic's catalog.".into()));
         }
         sqlx::query(
-            "INSERT INTO pims_codes (organisation_id, code, item_id) VALUES (?, ?, ?)
+            "INSERT INTO pims_codes (organisation_id, code, item_id) VALUES ($1, $2, $3)
              ON CONFLICT (organisation_id, code) DO UPDATE SET item_id = excluded.item_id",
         )
         .bind(organisation_id)
@@ -144,7 +145,7 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let known: Option<i64> = sqlx::query_scalar(
-            "SELECT p.id FROM patients p JOIN clients c ON c.id = p.client_id WHERE p.id = ? AND c.organisation_id = ?",
+            "SELECT p.id FROM patients p JOIN clients c ON c.id = p.client_id WHERE p.id = $1 AND c.organisation_id = $2",
         )
         .bind(patient_id)
         .bind(organisation_id)
@@ -154,7 +155,7 @@ impl Store {
             return Err(AppError::Invalid("Choose a patient of this clinic.".into()));
         }
         sqlx::query(
-            "INSERT INTO pims_patients (organisation_id, pims_patient_id, patient_id) VALUES (?, ?, ?)
+            "INSERT INTO pims_patients (organisation_id, pims_patient_id, patient_id) VALUES ($1, $2, $3)
              ON CONFLICT (organisation_id, pims_patient_id) DO UPDATE SET patient_id = excluded.patient_id",
         )
         .bind(organisation_id)
@@ -174,7 +175,7 @@ impl Store {
         let run = start_run(&mut tx, batch).await?;
         let open: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT invoice_ref FROM sync_exceptions
-             WHERE organisation_id = ? AND clinic_id = ? AND resolved_run_id IS NULL ORDER BY invoice_ref",
+             WHERE organisation_id = $1 AND clinic_id = $2 AND resolved_run_id IS NULL ORDER BY invoice_ref",
         )
         .bind(batch.organisation_id)
         .bind(clinic.id)
@@ -182,15 +183,15 @@ impl Store {
         .await?;
         let mut tally = Tally::default();
         let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
-        let earliest: Option<NaiveDate> = sqlx::query_scalar(
-            "SELECT MIN(counts_on) FROM pims_invoices WHERE organisation_id = ? AND invoice_ref IN
-               (SELECT invoice_ref FROM sync_exceptions WHERE organisation_id = ? AND resolved_run_id IS NULL)",
+        let earliest: Option<Day> = sqlx::query_scalar(
+            "SELECT MIN(counts_on) FROM pims_invoices WHERE organisation_id = $1 AND invoice_ref IN
+               (SELECT invoice_ref FROM sync_exceptions WHERE organisation_id = $2 AND resolved_run_id IS NULL)",
         )
         .bind(batch.organisation_id)
         .bind(batch.organisation_id)
         .fetch_one(&mut *tx)
         .await?;
-        let from = earliest.unwrap_or(clinic.today).min(clinic.today);
+        let from = earliest.map_or(clinic.today, NaiveDate::from).min(clinic.today);
         let mut state = BatchState::load(&mut tx, batch.organisation_id, &open, from).await?;
         reconcile_all(&mut tx, &work, &mut state, &open, &mut tally).await?;
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
@@ -201,9 +202,9 @@ impl Store {
     }
 }
 
-async fn start_run(conn: &mut SqliteConnection, batch: &Batch<'_>) -> Result<i64, AppError> {
+async fn start_run(conn: &mut Conn, batch: &Batch<'_>) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO sync_runs (organisation_id, clinic_id, source, file_name, actor_name) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO sync_runs (organisation_id, clinic_id, source, file_name, actor_name) VALUES ($1, $2, $3, $4, $5)
          RETURNING id",
     )
     .bind(batch.organisation_id)

@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use sqlx::SqliteConnection;
 
 use super::ledger::{Adjustment, give_back};
 use super::sync_batch::BatchState;
@@ -17,6 +16,7 @@ use super::sync_postings::{import_postings, posting_key_prefix};
 use crate::domain::sync::{Difference, difference, plan_give_back};
 use crate::domain::{CoverageRules, DeskLine, ItemRef, LineInput, UnitChoice};
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 
@@ -256,7 +256,7 @@ async fn draw(
 /// Gives `units` (smallest) back: open over-usage first, then the newest
 /// postings of this (invoice, patient, item).
 async fn give_back_units(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     work: &InvoiceWork<'_>,
     target: &Target<'_>,
     units: i64,

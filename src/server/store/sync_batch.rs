@@ -13,7 +13,6 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use sqlx::SqliteConnection;
 
 use super::catalog::items_by_id;
 use super::subscriptions::{ClientPlanRows, client_plan_rows};
@@ -27,6 +26,7 @@ use crate::domain::{
     CoverageRules, CoverageSubscription, DeskLine, ItemRef, LineCoverage, PricingContext, Quantity, price_draft,
 };
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
 
 /// (applied, draws) per (patient, item) of an invoice, in smallest units.
@@ -73,23 +73,23 @@ impl BatchState {
     /// Reads what a batch touching `invoices` needs; it will count uses on
     /// `from` or later.
     pub(crate) async fn load(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         organisation_id: i64,
         invoices: &[String],
         from: NaiveDate,
     ) -> Result<BatchState, AppError> {
         let codes: Vec<(String, i64)> =
-            sqlx::query_as("SELECT code, item_id FROM pims_codes WHERE organisation_id = ?")
+            sqlx::query_as("SELECT code, item_id FROM pims_codes WHERE organisation_id = $1")
                 .bind(organisation_id)
                 .fetch_all(&mut *conn)
                 .await?;
         let patients: Vec<(String, i64)> =
-            sqlx::query_as("SELECT pims_patient_id, patient_id FROM pims_patients WHERE organisation_id = ?")
+            sqlx::query_as("SELECT pims_patient_id, patient_id FROM pims_patients WHERE organisation_id = $1")
                 .bind(organisation_id)
                 .fetch_all(&mut *conn)
                 .await?;
         let client_of: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT p.id, p.client_id FROM patients p JOIN clients c ON c.id = p.client_id WHERE c.organisation_id = ?",
+            "SELECT p.id, p.client_id FROM patients p JOIN clients c ON c.id = p.client_id WHERE c.organisation_id = $1",
         )
         .bind(organisation_id)
         .fetch_all(&mut *conn)
@@ -97,7 +97,7 @@ impl BatchState {
         let item_ids: Vec<i64> = codes.iter().map(|(_, item)| *item).collect();
         let items = items_by_id(conn, organisation_id, &item_ids).await?;
         let open_exceptions: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT invoice_ref FROM sync_exceptions WHERE organisation_id = ? AND resolved_run_id IS NULL",
+            "SELECT DISTINCT invoice_ref FROM sync_exceptions WHERE organisation_id = $1 AND resolved_run_id IS NULL",
         )
         .bind(organisation_id)
         .fetch_all(&mut *conn)
@@ -207,7 +207,7 @@ impl BatchState {
     /// The owners of these patients whose plans are not kept yet, each once.
     pub(crate) async fn clients_to_read(
         &mut self,
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         patients: impl IntoIterator<Item = i64>,
     ) -> Result<Vec<i64>, AppError> {
         let mut clients: Vec<i64> = Vec::new();
@@ -278,7 +278,7 @@ impl BatchState {
         if let Some(client) = self.client_of.get(&patient_id) {
             return Ok(*client);
         }
-        let client: i64 = sqlx::query_scalar("SELECT client_id FROM patients WHERE id = ?")
+        let client: i64 = sqlx::query_scalar("SELECT client_id FROM patients WHERE id = $1")
             .bind(patient_id)
             .fetch_one(db.conn()?)
             .await?;
@@ -374,7 +374,7 @@ impl BatchState {
     /// Writes everything that waits, in the order it was asked.
     pub(crate) async fn flush(
         &mut self,
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         clinic_id: i64,
         run: i64,
         actor: &Actor,

@@ -3,13 +3,15 @@
 //! statement.
 
 use chrono::NaiveDate;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::QueryBuilder;
 
 use super::sync_exceptions::{NewException, insert_exceptions};
 use super::sync_invoices::{InvoiceRow, write_invoices};
 use crate::domain::Money;
 use crate::server::actor::Actor;
+use crate::server::store::{Conn, Db};
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 /// Rows per statement: well below SQLite's limit on bound parameters.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -29,7 +31,7 @@ pub(crate) type RunKey = (i64, i64, i64);
 
 impl Writes {
     /// Writes it all, in the order it was counted.
-    pub(crate) async fn write(self, conn: &mut SqliteConnection, run: RunKey, actor: &Actor) -> Result<(), AppError> {
+    pub(crate) async fn write(self, conn: &mut Conn, run: RunKey, actor: &Actor) -> Result<(), AppError> {
         let (organisation_id, clinic_id, run_id) = run;
         write_postings(conn, &self.ledger, actor).await?;
         write_invoices(conn, organisation_id, clinic_id, run_id, &self.invoices).await?;
@@ -54,13 +56,9 @@ pub(crate) struct ImportPosting {
 /// order). What every posting of a batch shares (its kind, who imported) is
 /// bound once per statement rather than once per row: a batch writes tens
 /// of thousands of them.
-async fn write_postings(
-    conn: &mut SqliteConnection,
-    postings: &[ImportPosting],
-    actor: &Actor,
-) -> Result<(), AppError> {
+async fn write_postings(conn: &mut Conn, postings: &[ImportPosting], actor: &Actor) -> Result<(), AppError> {
     for chunk in postings.chunks(ROWS_PER_STATEMENT) {
-        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut insert: QueryBuilder<Db> = QueryBuilder::new(
             "INSERT INTO usage_ledger (actor_user_id, actor_name, source_kind, subscription_benefit_id, patient_id,
                                        item_id, quantity, source_key, note, used_on, savings)
              SELECT ",
@@ -96,14 +94,14 @@ pub(crate) struct OverUsage {
 
 /// Adds over-usage; more of the same kind is open again for a person.
 async fn write_over_usage(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     clinic_id: i64,
     run: i64,
     over: Vec<((String, i64, i64), OverUsage)>,
 ) -> Result<(), AppError> {
     for chunk in over.chunks(ROWS_PER_STATEMENT) {
-        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut insert: QueryBuilder<Db> = QueryBuilder::new(
             "INSERT INTO over_usage (organisation_id, clinic_id, run_id, invoice_ref, patient_id, item_id,
                                      subscription_id, quantity, used_on) ",
         );
@@ -116,7 +114,7 @@ async fn write_over_usage(
                 .push_bind(*item)
                 .push_bind(over.plan)
                 .push_bind(over.units)
-                .push_bind(over.used_on);
+                .push_bind(Day(over.used_on));
         });
         // More over-usage of the same kind is open again for a person.
         insert.push(

@@ -2,21 +2,20 @@
 //! invoice, patient and item, and one digest per run, emailed through the
 //! outbox to the addresses in the clinic's settings.
 
-use sqlx::SqliteConnection;
-
 use super::outbox::queue;
 use super::sync_apply::{InvoiceWork, Tally};
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
 
 /// Units of over-usage recorded for an (invoice, (patient, item)).
 pub(crate) async fn over_usage_of(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     invoice_ref: &str,
     (patient_id, item_id): (i64, i64),
 ) -> Result<i64, AppError> {
     let units: Option<i64> = sqlx::query_scalar(
-        "SELECT quantity FROM over_usage WHERE organisation_id = ? AND invoice_ref = ? AND patient_id = ? AND item_id = ?",
+        "SELECT quantity FROM over_usage WHERE organisation_id = $1 AND invoice_ref = $2 AND patient_id = $3 AND item_id = $4",
     )
     .bind(organisation_id)
     .bind(invoice_ref)
@@ -30,15 +29,15 @@ pub(crate) async fn over_usage_of(
 /// Takes `units` off an (invoice, (patient, item))'s over-usage: the
 /// practice system took them back.
 pub(crate) async fn take_over_usage(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     invoice_ref: &str,
     (patient_id, item_id): (i64, i64),
     units: i64,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "UPDATE over_usage SET quantity = max(quantity - ?, 0)
-         WHERE organisation_id = ? AND invoice_ref = ? AND patient_id = ? AND item_id = ?",
+        "UPDATE over_usage SET quantity = max(quantity - $1, 0)
+         WHERE organisation_id = $2 AND invoice_ref = $3 AND patient_id = $4 AND item_id = $5",
     )
     .bind(units)
     .bind(organisation_id)
@@ -52,15 +51,11 @@ pub(crate) async fn take_over_usage(
 
 /// Saves the run's counts and, when there is anything to tell, its digest,
 /// queued once to each of the clinic's over-usage recipients.
-pub(crate) async fn finish_run(
-    conn: &mut SqliteConnection,
-    work: &InvoiceWork<'_>,
-    tally: &Tally,
-) -> Result<(), AppError> {
+pub(crate) async fn finish_run(conn: &mut Conn, work: &InvoiceWork<'_>, tally: &Tally) -> Result<(), AppError> {
     let digest = digest(work, tally);
     sqlx::query(
-        "UPDATE sync_runs SET lines_read = ?, applied = ?, unchanged = ?, reversed = ?, skipped = ?, over_usage = ?,
-                exceptions = ?, digest = ? WHERE id = ?",
+        "UPDATE sync_runs SET lines_read = $1, applied = $2, unchanged = $3, reversed = $4, skipped = $5, over_usage = $6,
+                exceptions = $7, digest = $8 WHERE id = $9",
     )
     .bind(tally.lines_read)
     .bind(tally.applied)
@@ -76,7 +71,7 @@ pub(crate) async fn finish_run(
     if digest.is_empty() {
         return Ok(());
     }
-    let recipients: String = sqlx::query_scalar("SELECT over_usage_emails FROM clinics WHERE id = ?")
+    let recipients: String = sqlx::query_scalar("SELECT over_usage_emails FROM clinics WHERE id = $1")
         .bind(work.clinic.id)
         .fetch_one(&mut *conn)
         .await?;

@@ -5,10 +5,12 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::QueryBuilder;
 
 use super::sync_apply::{InvoiceWork, Tally};
+use crate::server::store::{Conn, Db};
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 /// Exceptions per statement: well below SQLite's limit on bound parameters.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -26,7 +28,7 @@ pub(crate) struct Problem {
 /// Opens an exception for each new problem, and closes the invoice's open
 /// ones that are no longer a problem (a code or patient was mapped).
 pub(crate) async fn record_problems(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     work: &InvoiceWork<'_>,
     invoice_ref: &str,
     date: NaiveDate,
@@ -35,7 +37,7 @@ pub(crate) async fn record_problems(
 ) -> Result<(), AppError> {
     let open: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT id, patient_ref, code, kind FROM sync_exceptions
-         WHERE organisation_id = ? AND invoice_ref = ? AND resolved_run_id IS NULL",
+         WHERE organisation_id = $1 AND invoice_ref = $2 AND resolved_run_id IS NULL",
     )
     .bind(work.organisation_id)
     .bind(invoice_ref)
@@ -44,7 +46,7 @@ pub(crate) async fn record_problems(
     for (id, patient_ref, code, kind) in &open {
         let still = problems.iter().any(|p| &p.patient_ref == patient_ref && &p.code == code && p.kind == kind);
         if !still {
-            sqlx::query("UPDATE sync_exceptions SET resolved_run_id = ? WHERE id = ?")
+            sqlx::query("UPDATE sync_exceptions SET resolved_run_id = $1 WHERE id = $2")
                 .bind(work.run)
                 .bind(id)
                 .execute(&mut *conn)
@@ -59,7 +61,7 @@ pub(crate) async fn record_problems(
         }
         // One open exception per (invoice, patient, code): the newest kind wins.
         sqlx::query(
-            "DELETE FROM sync_exceptions WHERE organisation_id = ? AND invoice_ref = ? AND patient_ref = ? AND code = ?
+            "DELETE FROM sync_exceptions WHERE organisation_id = $1 AND invoice_ref = $2 AND patient_ref = $3 AND code = $4
                AND resolved_run_id IS NULL",
         )
         .bind(work.organisation_id)
@@ -95,12 +97,12 @@ pub(crate) fn tell(tally: &mut Tally, opened: &NewException) {
 
 /// Opens exceptions in a run of (organisation, clinic, run).
 pub(crate) async fn insert_exceptions(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     (organisation_id, clinic_id, run): (i64, i64, i64),
     opened: &[NewException],
 ) -> Result<(), AppError> {
     for chunk in opened.chunks(ROWS_PER_STATEMENT) {
-        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut insert: QueryBuilder<Db> = QueryBuilder::new(
             "INSERT INTO sync_exceptions (organisation_id, clinic_id, run_id, invoice_ref, patient_ref, code, quantity,
                                           invoice_date, kind, detail) ",
         );
@@ -112,7 +114,7 @@ pub(crate) async fn insert_exceptions(
                 .push_bind(&problem.patient_ref)
                 .push_bind(&problem.code)
                 .push_bind(problem.quantity)
-                .push_bind(*date)
+                .push_bind(Day(*date))
                 .push_bind(problem.kind)
                 .push_bind(&problem.detail);
         });

@@ -9,11 +9,13 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::QueryBuilder;
 
 use super::sync_batch::Applied;
 use crate::domain::sync::{InvoiceLines, LineStatus, SourceLine};
+use crate::server::store::{Conn, Db};
 use crate::wire::error::AppError;
+use crate::wire::stored::Flag;
 
 /// Invoices per statement: well below SQLite's limit on bound parameters.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -48,6 +50,7 @@ struct KeptApplied {
 #[derive(sqlx::FromRow)]
 struct SqlInvoice {
     invoice_ref: String,
+    #[sqlx(try_from = "crate::wire::stored::Flag")]
     voided: bool,
     lines: String,
     applied: String,
@@ -81,13 +84,13 @@ impl SqlInvoice {
 
 /// Reads the kept invoices among `invoices`.
 pub(crate) async fn read_invoices(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     invoices: &[String],
 ) -> Result<HashMap<String, KeptInvoice>, AppError> {
     let mut found = HashMap::new();
     for chunk in invoices.chunks(ROWS_PER_STATEMENT) {
-        let mut query: QueryBuilder<Sqlite> =
+        let mut query: QueryBuilder<Db> =
             QueryBuilder::new("SELECT invoice_ref, voided, lines, applied FROM pims_invoices WHERE organisation_id = ");
         query.push_bind(organisation_id).push(" AND invoice_ref IN (");
         let mut list = query.separated(", ");
@@ -133,7 +136,7 @@ pub(crate) fn invoice_rows(invoices: &[(&str, &KeptInvoice)]) -> Result<Vec<Invo
 
 /// Keeps these invoices as they are now, replacing what was kept.
 pub(crate) async fn write_invoices(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     clinic_id: i64,
     run: i64,
@@ -141,7 +144,7 @@ pub(crate) async fn write_invoices(
 ) -> Result<(), AppError> {
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         // The run's organisation, clinic and id are bound once per statement.
-        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut insert: QueryBuilder<Db> = QueryBuilder::new(
             "INSERT INTO pims_invoices (organisation_id, clinic_id, run_id, invoice_ref, counts_on, voided, lines,
                                         applied)
              SELECT ",
@@ -151,7 +154,7 @@ pub(crate) async fn write_invoices(
         insert.push_values(chunk, |mut row, invoice| {
             row.push_bind(&invoice.invoice_ref)
                 .push_bind(&invoice.counts_on)
-                .push_bind(invoice.voided)
+                .push_bind(Flag(invoice.voided))
                 .push_bind(&invoice.lines)
                 .push_bind(&invoice.applied);
         });

@@ -20,8 +20,8 @@ impl Store {
         let codes: Vec<CodeMapping> = sqlx::query_as(
             "SELECT m.code, m.item_id, i.name || ' (' || i.code || ')' AS item_label
              FROM pims_codes m JOIN catalog_items i ON i.id = m.item_id
-             WHERE m.organisation_id = ? AND (m.code LIKE ? ESCAPE '\\' OR i.name LIKE ? ESCAPE '\\')
-             ORDER BY m.code LIMIT ?",
+             WHERE m.organisation_id = $1 AND (m.code LIKE $2 ESCAPE '\\' OR i.name LIKE $3 ESCAPE '\\')
+             ORDER BY m.code LIMIT $4",
         )
         .bind(organisation_id)
         .bind(&like)
@@ -33,9 +33,9 @@ impl Store {
             "SELECT m.pims_patient_id AS pims_id, m.patient_id,
                     p.name || ' (' || c.first_name || ' ' || c.last_name || ')' AS patient_label
              FROM pims_patients m JOIN patients p ON p.id = m.patient_id JOIN clients c ON c.id = p.client_id
-             WHERE m.organisation_id = ? AND (m.pims_patient_id LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\'
-                                              OR c.last_name LIKE ? ESCAPE '\\')
-             ORDER BY m.pims_patient_id LIMIT ?",
+             WHERE m.organisation_id = $1 AND (m.pims_patient_id LIKE $2 ESCAPE '\\' OR p.name LIKE $3 ESCAPE '\\'
+                                              OR c.last_name LIKE $4 ESCAPE '\\')
+             ORDER BY m.pims_patient_id LIMIT $5",
         )
         .bind(organisation_id)
         .bind(&like)
@@ -51,7 +51,7 @@ impl Store {
     /// next sync of their invoice.
     pub async fn unmap_code(&self, organisation_id: i64, code: &str) -> Result<(), AppError> {
         self.unmap(
-            "DELETE FROM pims_codes WHERE organisation_id = ? AND code = ?",
+            "DELETE FROM pims_codes WHERE organisation_id = $1 AND code = $2",
             organisation_id,
             &code.trim().to_uppercase(),
         )
@@ -61,7 +61,7 @@ impl Store {
     /// Removes a patient id's mapping.
     pub async fn unmap_patient(&self, organisation_id: i64, pims_id: &str) -> Result<(), AppError> {
         self.unmap(
-            "DELETE FROM pims_patients WHERE organisation_id = ? AND pims_patient_id = ?",
+            "DELETE FROM pims_patients WHERE organisation_id = $1 AND pims_patient_id = $2",
             organisation_id,
             pims_id.trim(),
         )

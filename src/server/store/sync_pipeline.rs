@@ -13,12 +13,11 @@
 
 use std::collections::HashSet;
 
-use sqlx::SqliteConnection;
-
 use super::sync_apply::{InvoiceWork, Reconciled, Tally, reconcile};
 use super::sync_batch::{BatchState, Portion};
 use super::sync_db::Db;
 use crate::domain::sync::{LineStatus, SourceLine, counts_toward_plans};
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
 
 /// Invoices counted while the last stretch is written, at most: enough that
@@ -79,7 +78,7 @@ pub(crate) async fn receive_all(
 /// Reconciles `invoices` in order. What the last of them counted is left
 /// waiting in `state` (see [`BatchState::flush`]).
 pub(crate) async fn reconcile_all(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     work: &InvoiceWork<'_>,
     state: &mut BatchState,
     invoices: &[String],

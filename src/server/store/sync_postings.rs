@@ -1,9 +1,8 @@
 //! The ledger postings a practice-system invoice made for a patient's item,
 //! found by the start of their keys.
 
-use sqlx::SqliteConnection;
-
 use super::ledger::{Posting, posting};
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
 
 /// The start of the ledger keys of what a practice-system invoice posted for
@@ -16,14 +15,14 @@ pub(crate) fn posting_key_prefix(organisation_id: i64, invoice_ref: &str, patien
 
 /// The postings whose key starts with `prefix` (see [`posting_key_prefix`]),
 /// oldest first, with what each still holds.
-pub(crate) async fn import_postings(conn: &mut SqliteConnection, prefix: &str) -> Result<Vec<Posting>, AppError> {
+pub(crate) async fn import_postings(conn: &mut Conn, prefix: &str) -> Result<Vec<Posting>, AppError> {
     // Keys starting with the prefix (which ends in `:`) sort from it up to
     // the same text ending in `;`, the next character: a range of the
     // ledger's unique key index instead of a scan of every import posting.
     let upper = format!("{};", prefix.strip_suffix(':').ok_or(AppError::Internal)?);
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM usage_ledger WHERE source_kind = 'import_line' AND reversal_of IS NULL
-           AND source_key >= ?1 AND source_key < ?2 ORDER BY id",
+           AND source_key >= $1 AND source_key < $2 ORDER BY id",
     )
     .bind(prefix)
     .bind(upper)

@@ -2,8 +2,9 @@
 //! plan) with what a manager decides about it, the exceptions, and what a
 //! mapping may point at.
 
-use sqlx::sqlite::SqliteArguments;
-use sqlx::{FromRow, Row, Sqlite};
+use sqlx::{FromRow, Row};
+
+use crate::server::store::Db;
 
 use super::Store;
 use super::catalog::items_by_id;
@@ -14,6 +15,7 @@ use crate::domain::text::required_note;
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
 use crate::wire::paging::Paging;
+use crate::wire::stored::Flag;
 use crate::wire::sync::{Choice, ExceptionRow, OverUsageFilter, OverUsageRow};
 
 #[derive(FromRow)]
@@ -48,16 +50,13 @@ fn bind_filter<'q>(
     organisation_id: i64,
     clinic_id: i64,
     filter: &'q OverUsageFilter,
-) -> sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>> {
+) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>> {
     sqlx::query(sql)
         .bind(organisation_id)
         .bind(clinic_id)
-        .bind(filter.all)
-        .bind(&filter.from)
+        .bind(Flag(filter.all))
         .bind(&filter.from)
         .bind(&filter.until)
-        .bind(&filter.until)
-        .bind(filter.plan)
         .bind(filter.plan)
 }
 
@@ -72,10 +71,10 @@ impl Store {
         per_page: u32,
     ) -> Result<(Vec<OverUsageRow>, Paging), AppError> {
         const PLAN: &str = "LEFT JOIN subscriptions s ON s.id = o.subscription_id";
-        const CONDITION: &str = "WHERE o.organisation_id = ? AND o.clinic_id = ? AND o.quantity > 0
-               AND (? OR o.status = 'open')
-               AND (? IS NULL OR o.used_on >= ?) AND (? IS NULL OR o.used_on <= ?)
-               AND (? IS NULL OR s.template_id = ?)";
+        const CONDITION: &str = "WHERE o.organisation_id = $1 AND o.clinic_id = $2 AND o.quantity > 0
+               AND ($3 = 1 OR o.status = 'open')
+               AND ($4 IS NULL OR o.used_on >= $4) AND ($5 IS NULL OR o.used_on <= $5)
+               AND ($6 IS NULL OR s.template_id = $6)";
         // Patients and owners always exist (foreign keys): the count needs
         // only the plan, for its template.
         let count = format!("SELECT count(*) FROM over_usage o {PLAN} {CONDITION}");
@@ -87,7 +86,7 @@ impl Store {
                     c.first_name || ' ' || c.last_name AS client_name, o.item_id, o.quantity,
                     o.subscription_id AS plan_id, s.plan_name, o.status, o.note, o.decided_by
              FROM over_usage o JOIN patients p ON p.id = o.patient_id JOIN clients c ON c.id = p.client_id {PLAN}
-             {CONDITION} ORDER BY o.used_on DESC, o.id DESC LIMIT ? OFFSET ?"
+             {CONDITION} ORDER BY o.used_on DESC, o.id DESC LIMIT $7 OFFSET $8"
         );
         let rows: Vec<SqlOver> = bind_filter(&page, organisation_id, clinic_id, filter)
             .bind(i64::from(paging.per_page))
@@ -135,7 +134,7 @@ impl Store {
         let note = required_note(note, "why the use stands or goes").map_err(AppError::Invalid)?.to_string();
         let mut tx = self.begin_write().await?;
         let found: Option<(String, i64, i64, String)> = sqlx::query_as(
-            "SELECT invoice_ref, patient_id, item_id, status FROM over_usage WHERE id = ? AND organisation_id = ?",
+            "SELECT invoice_ref, patient_id, item_id, status FROM over_usage WHERE id = $1 AND organisation_id = $2",
         )
         .bind(id)
         .bind(organisation_id)
@@ -165,8 +164,8 @@ impl Store {
             Decision::Remove => "removed",
         };
         sqlx::query(
-            "UPDATE over_usage SET status = ?, note = ?, decided_by = ?,
-                    decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+            "UPDATE over_usage SET status = $1, note = $2, decided_by = $3,
+                    decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $4",
         )
         .bind(status)
         .bind(&note)
@@ -187,7 +186,7 @@ impl Store {
         per_page: u32,
     ) -> Result<(Vec<ExceptionRow>, Paging), AppError> {
         const MATCHING: &str =
-            "FROM sync_exceptions WHERE organisation_id = ? AND clinic_id = ? AND resolved_run_id IS NULL";
+            "FROM sync_exceptions WHERE organisation_id = $1 AND clinic_id = $2 AND resolved_run_id IS NULL";
         let matching: i64 = sqlx::query_scalar(&format!("SELECT count(*) {MATCHING}"))
             .bind(organisation_id)
             .bind(clinic_id)
@@ -196,7 +195,7 @@ impl Store {
         let paging = Paging::new(page, per_page, matching as u64);
         let rows = sqlx::query_as(&format!(
             "SELECT id, invoice_ref, invoice_date, patient_ref, code, quantity, kind, detail {MATCHING}
-             ORDER BY id LIMIT ? OFFSET ?"
+             ORDER BY id LIMIT $3 OFFSET $4"
         ))
         .bind(organisation_id)
         .bind(clinic_id)
@@ -211,13 +210,13 @@ impl Store {
     /// is mapped to a pet found by name: a group has too many for a list.
     pub async fn sync_choices(&self, organisation_id: i64) -> Result<[Vec<Choice>; 2], AppError> {
         let items = sqlx::query_as(
-            "SELECT id, name || ' (' || code || ')' AS label FROM catalog_items WHERE organisation_id = ? ORDER BY name",
+            "SELECT id, name || ' (' || code || ')' AS label FROM catalog_items WHERE organisation_id = $1 ORDER BY name",
         )
         .bind(organisation_id)
         .fetch_all(self.reader())
         .await?;
         let plans =
-            sqlx::query_as("SELECT id, name AS label FROM plan_templates WHERE organisation_id = ? ORDER BY name")
+            sqlx::query_as("SELECT id, name AS label FROM plan_templates WHERE organisation_id = $1 ORDER BY name")
                 .bind(organisation_id)
                 .fetch_all(self.reader())
                 .await?;
@@ -226,7 +225,7 @@ impl Store {
 
     /// The clinic's code prefix and the folder it pulls from.
     pub async fn import_settings(&self, clinic_id: i64) -> Result<(String, String), AppError> {
-        Ok(sqlx::query_as("SELECT import_code_prefix, sync_folder FROM clinics WHERE id = ?")
+        Ok(sqlx::query_as("SELECT import_code_prefix, sync_folder FROM clinics WHERE id = $1")
             .bind(clinic_id)
             .fetch_one(self.reader())
             .await?)
@@ -235,7 +234,7 @@ impl Store {
     /// Sets the folder a clinic pulls from (already checked; empty for none).
     pub async fn set_sync_folder(&self, organisation_id: i64, clinic_id: i64, folder: &str) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE clinics SET sync_folder = ? WHERE id = ? AND organisation_id = ?")
+        sqlx::query("UPDATE clinics SET sync_folder = $1 WHERE id = $2 AND organisation_id = $3")
             .bind(folder)
             .bind(clinic_id)
             .bind(organisation_id)
@@ -264,7 +263,7 @@ impl Store {
     ) -> Result<(i64, String, Vec<crate::wire::patients::PlanCard>), AppError> {
         let found: Option<(i64, String, i64)> = sqlx::query_as(
             "SELECT p.id, p.name, p.client_id FROM pims_patients m JOIN patients p ON p.id = m.patient_id
-             WHERE m.organisation_id = ? AND m.pims_patient_id = ?",
+             WHERE m.organisation_id = $1 AND m.pims_patient_id = $2",
         )
         .bind(organisation_id)
         .bind(pims_id.trim())

@@ -1,9 +1,10 @@
 //! A plan template's row as selling and its rules read it.
 
 use chrono::NaiveDate;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use crate::domain::Billing;
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
 
 #[derive(FromRow)]
@@ -18,10 +19,13 @@ pub(crate) struct SqlTemplate {
     pub(crate) enrollment_fee: String,
     pub(crate) term_months: Option<i64>,
     pub(crate) member_discount_percent: Option<String>,
+    #[sqlx(try_from = "crate::wire::stored::MaybeDay")]
     pub(crate) available_from: Option<NaiveDate>,
+    #[sqlx(try_from = "crate::wire::stored::MaybeDay")]
     pub(crate) available_until: Option<NaiveDate>,
     pub(crate) multi_pet_discount_percent: Option<String>,
     pub(crate) billing_options: String,
+    #[sqlx(try_from = "crate::wire::stored::Flag")]
     pub(crate) one_pet: bool,
 }
 
@@ -39,11 +43,11 @@ pub(crate) const TEMPLATE_COLUMNS: &str =
 
 /// A template that may be sold now, or a clear "not on sale".
 pub(crate) async fn template_on_sale(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
     template_id: i64,
 ) -> Result<SqlTemplate, AppError> {
-    sqlx::query_as(&format!("SELECT {TEMPLATE_COLUMNS} WHERE id = ? AND organisation_id = ? AND active = 1"))
+    sqlx::query_as(&format!("SELECT {TEMPLATE_COLUMNS} WHERE id = $1 AND organisation_id = $2 AND active = 1"))
         .bind(template_id)
         .bind(organisation_id)
         .fetch_optional(&mut *conn)

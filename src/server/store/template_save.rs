@@ -11,6 +11,7 @@ use super::template_input::{Target, validate};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
+use crate::wire::stored::{Day, Flag};
 use crate::wire::templates::TemplateDraft;
 
 impl Store {
@@ -29,7 +30,7 @@ impl Store {
             None
         } else {
             let price: Option<String> =
-                sqlx::query_scalar("SELECT price FROM plan_templates WHERE id = ? AND organisation_id = ?")
+                sqlx::query_scalar("SELECT price FROM plan_templates WHERE id = $1 AND organisation_id = $2")
                     .bind(draft.id)
                     .bind(org)
                     .fetch_optional(&mut *tx)
@@ -38,7 +39,7 @@ impl Store {
         };
         if let Some(into) = draft.renews_into {
             let ok: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM plan_templates WHERE id = ? AND organisation_id = ? AND id <> ?")
+                sqlx::query_scalar("SELECT id FROM plan_templates WHERE id = $1 AND organisation_id = $2 AND id <> $3")
                     .bind(into)
                     .bind(org)
                     .bind(draft.id)
@@ -51,13 +52,13 @@ impl Store {
             "INSERT INTO plan_templates (name, kind, species, life_stage, description, price, enrollment_fee,
                  term_months, auto_renew, renews_into_template_id, member_discount_percent, multi_pet_discount_percent,
                  available_from, available_until, billing_options, active, one_pet, no_show, organisation_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id"
         } else {
-            "UPDATE plan_templates SET name = ?, kind = ?, species = ?, life_stage = ?, description = ?, price = ?,
-                 enrollment_fee = ?, term_months = ?, auto_renew = ?, renews_into_template_id = ?,
-                 member_discount_percent = ?, multi_pet_discount_percent = ?, available_from = ?, available_until = ?,
-                 billing_options = ?, active = ?, one_pet = ?, no_show = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-             WHERE organisation_id = ? AND id = ? RETURNING id"
+            "UPDATE plan_templates SET name = $1, kind = $2, species = $3, life_stage = $4, description = $5, price = $6,
+                 enrollment_fee = $7, term_months = $8, auto_renew = $9, renews_into_template_id = $10,
+                 member_discount_percent = $11, multi_pet_discount_percent = $12, available_from = $13, available_until = $14,
+                 billing_options = $15, active = $16, one_pet = $17, no_show = $18, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+             WHERE organisation_id = $19 AND id = $20 RETURNING id"
         })
         .bind(&t.name)
         .bind(t.kind.code())
@@ -67,27 +68,27 @@ impl Store {
         .bind(t.price.to_string())
         .bind(t.enrollment_fee.to_string())
         .bind(t.term_months)
-        .bind(draft.auto_renew)
+        .bind(Flag(draft.auto_renew))
         .bind(draft.renews_into)
         .bind(text(t.member_discount))
         .bind(text(t.multi_pet_discount))
-        .bind(t.available_from)
-        .bind(t.available_until)
+        .bind(t.available_from.map(Day))
+        .bind(t.available_until.map(Day))
         .bind(t.billing_options.join(","))
-        .bind(draft.active)
-        .bind(draft.one_pet && t.kind != crate::domain::PlanKind::WellnessPlan)
+        .bind(Flag(draft.active))
+        .bind(Flag(draft.one_pet && t.kind != crate::domain::PlanKind::WellnessPlan))
         .bind(if draft.no_show_draws { "draw" } else { "release" })
         .bind(org);
         if draft.id != 0 {
             query = query.bind(draft.id);
         }
         let id: i64 = query.fetch_one(&mut *tx).await?;
-        sqlx::query("DELETE FROM template_benefits WHERE template_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM template_benefits WHERE template_id = $1").bind(id).execute(&mut *tx).await?;
         for (position, b) in t.benefits.iter().enumerate() {
             let (item_id, group_id): (Option<i64>, Option<i64>) = match &b.target {
                 Target::Item(code) => {
                     let item: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM catalog_items WHERE organisation_id = ? AND code = ?")
+                        sqlx::query_scalar("SELECT id FROM catalog_items WHERE organisation_id = $1 AND code = $2")
                             .bind(org)
                             .bind(code)
                             .fetch_optional(&mut *tx)
@@ -103,7 +104,7 @@ impl Store {
                 }
                 Target::Group(group) => {
                     let found: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM item_groups WHERE organisation_id = ? AND id = ?")
+                        sqlx::query_scalar("SELECT id FROM item_groups WHERE organisation_id = $1 AND id = $2")
                             .bind(org)
                             .bind(group)
                             .fetch_optional(&mut *tx)
@@ -117,7 +118,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO template_benefits (template_id, label, item_id, group_id, limit_quantity,
                                                 discount_percent, position, resets)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(id)
             .bind(&b.label)
@@ -130,11 +131,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query("DELETE FROM template_clinics WHERE template_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM template_clinics WHERE template_id = $1").bind(id).execute(&mut *tx).await?;
         for clinic_id in &draft.clinic_ids {
             sqlx::query(
                 "INSERT INTO template_clinics (template_id, clinic_id)
-                 SELECT ?, id FROM clinics WHERE id = ? AND organisation_id = ?",
+                 SELECT $1, id FROM clinics WHERE id = $2 AND organisation_id = $3",
             )
             .bind(id)
             .bind(clinic_id)
@@ -149,7 +150,7 @@ impl Store {
             // price is at stake, and the manager decides it.
             let locked = if apply_price_to_renewals {
                 sqlx::query(&format!(
-                    "UPDATE subscriptions SET renewal_price = NULL WHERE template_id = ? AND status IN {}",
+                    "UPDATE subscriptions SET renewal_price = NULL WHERE template_id = $1 AND status IN {}",
                     running()
                 ))
                 .bind(id)
@@ -158,8 +159,8 @@ impl Store {
                 "running plans renew at the new price".to_string()
             } else {
                 let kept = sqlx::query(&format!(
-                    "UPDATE subscriptions SET renewal_price = ?
-                     WHERE template_id = ? AND status IN {} AND renewal_price IS NULL",
+                    "UPDATE subscriptions SET renewal_price = $1
+                     WHERE template_id = $2 AND status IN {} AND renewal_price IS NULL",
                     running()
                 ))
                 .bind(&old)

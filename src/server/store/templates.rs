@@ -22,7 +22,9 @@ struct SqlTemplateRow {
     price: String,
     enrollment_fee: String,
     term_months: Option<i64>,
+    #[sqlx(try_from = "crate::wire::stored::Flag")]
     auto_renew: bool,
+    #[sqlx(try_from = "crate::wire::stored::Flag")]
     one_pet: bool,
     no_show: String,
     renews_into_template_id: Option<i64>,
@@ -31,6 +33,7 @@ struct SqlTemplateRow {
     available_from: Option<String>,
     available_until: Option<String>,
     billing_options: String,
+    #[sqlx(try_from = "crate::wire::stored::Flag")]
     active: bool,
     running: i64,
 }
@@ -75,7 +78,7 @@ impl Store {
     /// Every template of the organisation, on sale first.
     pub async fn template_list(&self, clinic: &ClinicInfo) -> Result<Vec<TemplateSummary>, AppError> {
         let rows: Vec<SqlTemplateRow> =
-            sqlx::query_as(&format!("{} WHERE t.organisation_id = ? ORDER BY t.active DESC, t.name", template_row()))
+            sqlx::query_as(&format!("{} WHERE t.organisation_id = $1 ORDER BY t.active DESC, t.name", template_row()))
                 .bind(clinic.organisation_id)
                 .fetch_all(self.reader())
                 .await?;
@@ -120,7 +123,7 @@ impl Store {
             (draft, 0)
         } else {
             let t: SqlTemplateRow =
-                sqlx::query_as(&format!("{} WHERE t.id = ? AND t.organisation_id = ?", template_row()))
+                sqlx::query_as(&format!("{} WHERE t.id = $1 AND t.organisation_id = $2", template_row()))
                     .bind(id)
                     .bind(org)
                     .fetch_optional(&mut *conn)
@@ -129,13 +132,13 @@ impl Store {
             let benefits: Vec<SqlBenefitRow> = sqlx::query_as(
                 "SELECT b.label, i.code, b.group_id, b.limit_quantity, b.discount_percent, b.resets
                  FROM template_benefits b LEFT JOIN catalog_items i ON i.id = b.item_id
-                 WHERE b.template_id = ? ORDER BY b.position",
+                 WHERE b.template_id = $1 ORDER BY b.position",
             )
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
             let clinic_ids: Vec<i64> =
-                sqlx::query_scalar("SELECT clinic_id FROM template_clinics WHERE template_id = ? ORDER BY clinic_id")
+                sqlx::query_scalar("SELECT clinic_id FROM template_clinics WHERE template_id = $1 ORDER BY clinic_id")
                     .bind(id)
                     .fetch_all(&mut *conn)
                     .await?;
@@ -178,7 +181,7 @@ impl Store {
         };
         let mut targets = choices(
             sqlx::query_as(
-                "SELECT 'group:' || id, name || ' (any of the group)' FROM item_groups WHERE organisation_id = ? ORDER BY name",
+                "SELECT 'group:' || id, name || ' (any of the group)' FROM item_groups WHERE organisation_id = $1 ORDER BY name",
             )
             .bind(org)
             .fetch_all(&mut *conn)
@@ -187,21 +190,21 @@ impl Store {
         targets.extend(choices(
             sqlx::query_as(
                 "SELECT code, name || ' (' || code || ')' FROM catalog_items
-                 WHERE organisation_id = ? AND active = 1 ORDER BY name",
+                 WHERE organisation_id = $1 AND active = 1 ORDER BY name",
             )
             .bind(org)
             .fetch_all(&mut *conn)
             .await?,
         ));
         let clinics = choices(
-            sqlx::query_as("SELECT CAST(id AS TEXT), name FROM clinics WHERE organisation_id = ? ORDER BY id")
+            sqlx::query_as("SELECT CAST(id AS TEXT), name FROM clinics WHERE organisation_id = $1 ORDER BY id")
                 .bind(org)
                 .fetch_all(&mut *conn)
                 .await?,
         );
         let templates = choices(
             sqlx::query_as(
-                "SELECT CAST(id AS TEXT), name FROM plan_templates WHERE organisation_id = ? AND id <> ? AND active = 1
+                "SELECT CAST(id AS TEXT), name FROM plan_templates WHERE organisation_id = $1 AND id <> $2 AND active = 1
                  ORDER BY name",
             )
             .bind(org)

@@ -4,17 +4,21 @@
 //! correction's pricing predicts it with [`moved_use`], the same way.
 
 use chrono::NaiveDate;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::ledger::{NewEntry, Posting, append, posting};
 use crate::domain::{Money, MovedUse, Quantity, Reset, plan_year_start};
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::error::AppError;
+use crate::wire::stored::Day;
 
 #[derive(FromRow)]
 struct SqlMoved {
     transferred_to: Option<i64>,
+    #[sqlx(try_from = "crate::wire::stored::MaybeDay")]
     cancelled_on: Option<NaiveDate>,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
     starts_on: NaiveDate,
     resets: String,
 }
@@ -23,7 +27,7 @@ struct SqlMoved {
 /// records it as moved too, and the new plan's "used before the move" gives
 /// it back. Repeats along a chain of transfers.
 pub(crate) async fn follow_transfer(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     benefit_id: i64,
     used_on: NaiveDate,
     quantity: i64,
@@ -83,11 +87,11 @@ pub(crate) async fn follow_transfer(
 /// The id of a transfer's posting for an old benefit ("transfer-in" on the
 /// new plan, "transfer-out" on the old one).
 pub(crate) async fn transfer_entry(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     direction: &str,
     old_benefit_id: i64,
 ) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar("SELECT id FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = ?")
+    Ok(sqlx::query_scalar("SELECT id FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = $1")
         .bind(format!("{direction}:{old_benefit_id}"))
         .fetch_optional(&mut *conn)
         .await?)
@@ -97,13 +101,13 @@ pub(crate) async fn transfer_entry(
 /// the day it moved; `None` when the benefit's plan was not transferred or
 /// the use was from a plan year that ended before the move.
 async fn next_arrival(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     benefit_id: i64,
     used_on: NaiveDate,
 ) -> Result<Option<(Posting, NaiveDate)>, AppError> {
     let moved: Option<SqlMoved> = sqlx::query_as(
         "SELECT s.transferred_to_subscription_id AS transferred_to, s.cancelled_on, s.starts_on, b.resets
-         FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = ?",
+         FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = $1",
     )
     .bind(benefit_id)
     .fetch_optional(&mut *conn)
@@ -124,7 +128,7 @@ async fn next_arrival(
 /// when its plan was transferred: the last plan along the chain, and how
 /// many units can still reach it.
 pub(crate) async fn moved_use(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     benefit_id: i64,
     used_on: NaiveDate,
     on: NaiveDate,
@@ -143,9 +147,9 @@ pub(crate) async fn moved_use(
         found = Some((first, arrived));
     }
     let Some((first, last)) = found else { return Ok(None) };
-    let (subscription_id, resets, starts_on): (i64, String, NaiveDate) = sqlx::query_as(
+    let (subscription_id, resets, Day(starts_on)): (i64, String, Day) = sqlx::query_as(
         "SELECT s.id, b.resets, s.starts_on FROM subscription_benefits b
-         JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = ?",
+         JOIN subscriptions s ON s.id = b.subscription_id WHERE b.id = $1",
     )
     .bind(last.benefit_id)
     .fetch_one(&mut *conn)

@@ -37,7 +37,7 @@ impl Store {
     ) -> Result<PlanDetail, AppError> {
         let owner: Option<(i64, String)> = sqlx::query_as(
             "SELECT c.id, c.first_name || ' ' || c.last_name FROM subscriptions s JOIN clients c ON c.id = s.client_id
-             WHERE s.id = ? AND s.organisation_id = ?",
+             WHERE s.id = $1 AND s.organisation_id = $2",
         )
         .bind(subscription_id)
         .bind(organisation_id)
@@ -65,7 +65,7 @@ impl Store {
              LEFT JOIN catalog_items i ON i.id = l.item_id
              LEFT JOIN invoice_lines il ON il.id = l.invoice_line_id
              LEFT JOIN invoices inv ON inv.id = il.invoice_id
-             WHERE b.subscription_id = ? ORDER BY l.created_at DESC, l.id DESC",
+             WHERE b.subscription_id = $1 ORDER BY l.created_at DESC, l.id DESC",
         )
         .bind(subscription_id)
         .fetch_all(self.reader())
@@ -90,13 +90,13 @@ impl Store {
             .collect();
         let payments = sqlx::query_as(
             "SELECT id, number, due_on, amount, status, paid_on, method, reference FROM payments
-             WHERE subscription_id = ? ORDER BY number",
+             WHERE subscription_id = $1 ORDER BY number",
         )
         .bind(subscription_id)
         .fetch_all(self.reader())
         .await?;
         let (settlement, transferred_to): (Option<String>, Option<i64>) =
-            sqlx::query_as("SELECT settlement_json, transferred_to_subscription_id FROM subscriptions WHERE id = ?")
+            sqlx::query_as("SELECT settlement_json, transferred_to_subscription_id FROM subscriptions WHERE id = $1")
                 .bind(subscription_id)
                 .fetch_one(self.reader())
                 .await?;
@@ -120,7 +120,7 @@ impl Store {
         let entry: Option<(Option<i64>, String)> = sqlx::query_as(
             "SELECT l.reversal_of, l.source_kind FROM usage_ledger l
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
-             JOIN subscriptions s ON s.id = b.subscription_id WHERE l.id = ? AND s.organisation_id = ?",
+             JOIN subscriptions s ON s.id = b.subscription_id WHERE l.id = $1 AND s.organisation_id = $2",
         )
         .bind(entry_id)
         .bind(organisation_id)

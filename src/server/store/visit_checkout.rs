@@ -4,28 +4,22 @@
 //! draft's own coverage counts that hold as its own. A visit is checked out
 //! once: a second check-out is refused, so a session is billed once.
 
-use sqlx::SqliteConnection;
-
 use super::Store;
 use super::invoice_row::invoice_row;
 use super::invoices::{insert_invoice, invoice_lines_on, replace_lines};
 use super::visits::visit_on;
 use crate::domain::{LineInput, UnitChoice, VisitAction};
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::schedule::VisitOutcome;
 
 /// The client's open draft invoice at this clinic (not a correction), made
 /// when there is none.
-async fn draft_of_client(
-    conn: &mut SqliteConnection,
-    clinic: &ClinicInfo,
-    client_id: i64,
-    actor: &Actor,
-) -> Result<i64, AppError> {
+async fn draft_of_client(conn: &mut Conn, clinic: &ClinicInfo, client_id: i64, actor: &Actor) -> Result<i64, AppError> {
     let open: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM invoices WHERE client_id = ? AND clinic_id = ? AND status = 'draft'
+        "SELECT id FROM invoices WHERE client_id = $1 AND clinic_id = $2 AND status = 'draft'
            AND corrects_invoice_id IS NULL ORDER BY id DESC LIMIT 1",
     )
     .bind(client_id)
@@ -43,14 +37,14 @@ async fn draft_of_client(
 /// save it without that visit's line, and the session would be neither
 /// billed nor drawn.
 pub(crate) async fn refuse_dropping_visits(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     invoice_id: i64,
     lines: &[LineInput],
 ) -> Result<(), AppError> {
     let visits: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
         "SELECT a.patient_id, a.item_id, p.name, i.name, count(*)
          FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN catalog_items i ON i.id = a.item_id
-         WHERE a.invoice_id = ? AND a.status = 'checked_out' GROUP BY a.patient_id, a.item_id",
+         WHERE a.invoice_id = $1 AND a.status = 'checked_out' GROUP BY a.patient_id, a.item_id",
     )
     .bind(invoice_id)
     .fetch_all(&mut *conn)
@@ -74,7 +68,7 @@ impl Store {
         let visit = visit_on(&mut tx, clinic.organisation_id, visit_id).await?;
         let next = visit.next(VisitAction::CheckIn)?;
         sqlx::query(
-            "UPDATE appointments SET status = ?, checked_in_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+            "UPDATE appointments SET status = $1, checked_in_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $2",
         )
         .bind(next.code())
         .bind(visit.id)
@@ -108,9 +102,9 @@ impl Store {
         });
         replace_lines(&mut tx, clinic.organisation_id, &invoice, &lines).await?;
         sqlx::query(
-            "UPDATE appointments SET status = ?, invoice_id = ?, closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
-                    closed_by_name = ?
-             WHERE id = ?",
+            "UPDATE appointments SET status = $1, invoice_id = $2, closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                    closed_by_name = $3
+             WHERE id = $4",
         )
         .bind(next.code())
         .bind(invoice_id)

@@ -39,14 +39,14 @@ impl Store {
         }
         if let (VisitStatus::NoShow, Some(pack)) = (next, visit.subscription_id) {
             let rule: String = sqlx::query_scalar(
-                "SELECT t.no_show FROM subscriptions s JOIN plan_templates t ON t.id = s.template_id WHERE s.id = ?",
+                "SELECT t.no_show FROM subscriptions s JOIN plan_templates t ON t.id = s.template_id WHERE s.id = $1",
             )
             .bind(pack)
             .fetch_one(&mut *tx)
             .await?;
             if NoShowRule::from_code(&rule) == Some(NoShowRule::Draw) {
                 let benefit_id: i64 = sqlx::query_scalar(
-                    "SELECT id FROM subscription_benefits WHERE subscription_id = ? AND limit_quantity IS NOT NULL
+                    "SELECT id FROM subscription_benefits WHERE subscription_id = $1 AND limit_quantity IS NOT NULL
                      ORDER BY position LIMIT 1",
                 )
                 .bind(pack)
@@ -71,8 +71,8 @@ impl Store {
             }
         }
         sqlx::query(
-            "UPDATE appointments SET status = ?, closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), closed_by_name = ?
-             WHERE id = ?",
+            "UPDATE appointments SET status = $1, closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), closed_by_name = $2
+             WHERE id = $3",
         )
         .bind(next.code())
         .bind(&actor.name)

@@ -3,7 +3,7 @@
 //! and then writes, so two desks booking the last session cannot both win.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::Store;
 use super::selling::sell_on;
@@ -13,10 +13,12 @@ use crate::domain::{
     Hours, PackBalance, Quantity, Span, VisitAction, VisitKind, VisitStatus, may_hold, next_visit_status, pack_covers,
 };
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::patients::PlanCard;
 use crate::wire::schedule::PackPick;
+use crate::wire::stored::{Day, DayTime};
 
 /// A visit as the store reads it back.
 #[derive(Clone, Debug, FromRow)]
@@ -27,6 +29,7 @@ pub(crate) struct SqlVisit {
     pub client_id: i64,
     pub patient_id: i64,
     pub item_id: i64,
+    #[sqlx(try_from = "crate::wire::stored::DayTime")]
     pub starts_at: NaiveDateTime,
     pub minutes: i64,
     pub status: String,
@@ -54,15 +57,11 @@ impl SqlVisit {
 }
 
 /// A visit of this organisation, or not found in words.
-pub(crate) async fn visit_on(
-    conn: &mut SqliteConnection,
-    organisation_id: i64,
-    visit_id: i64,
-) -> Result<SqlVisit, AppError> {
+pub(crate) async fn visit_on(conn: &mut Conn, organisation_id: i64, visit_id: i64) -> Result<SqlVisit, AppError> {
     sqlx::query_as(
         "SELECT id, clinic_id, kind, client_id, patient_id, item_id, starts_at, minutes, status,
                 subscription_id, override_note
-         FROM appointments WHERE id = ? AND organisation_id = ?",
+         FROM appointments WHERE id = $1 AND organisation_id = $2",
     )
     .bind(visit_id)
     .bind(organisation_id)
@@ -96,7 +95,7 @@ pub struct NewVisit<'a> {
 /// not: another client's pack, one that does not cover the service or the
 /// pet, or one that was cancelled or has ended.
 pub(crate) async fn pack_for_visit(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     client_id: i64,
     patient_id: i64,
     item: (i64, Option<i64>),
@@ -127,10 +126,10 @@ pub(crate) async fn pack_for_visit(
 }
 
 /// Refuses a member of staff who is not an active colleague here.
-async fn require_staff(conn: &mut SqliteConnection, organisation_id: i64, staff: Option<i64>) -> Result<(), AppError> {
+async fn require_staff(conn: &mut Conn, organisation_id: i64, staff: Option<i64>) -> Result<(), AppError> {
     let Some(staff) = staff else { return Ok(()) };
     let found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM users WHERE id = ? AND organisation_id = ? AND role <> 'owner' AND active = 1",
+        "SELECT id FROM users WHERE id = $1 AND organisation_id = $2 AND role <> 'owner' AND active = 1",
     )
     .bind(staff)
     .bind(organisation_id)
@@ -142,7 +141,7 @@ async fn require_staff(conn: &mut SqliteConnection, organisation_id: i64, staff:
 /// Refuses a visit that clashes with another of the same member of staff
 /// or the same pet, in words.
 async fn refuse_clash(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     clinic_id: i64,
     span: &Span,
     staff_id: Option<i64>,
@@ -152,6 +151,7 @@ async fn refuse_clash(
     let day = span.start.date();
     #[derive(FromRow)]
     struct Other {
+        #[sqlx(try_from = "crate::wire::stored::DayTime")]
         starts_at: NaiveDateTime,
         minutes: i64,
         staff_user_id: Option<i64>,
@@ -162,12 +162,12 @@ async fn refuse_clash(
     let others: Vec<Other> = sqlx::query_as(
         "SELECT a.starts_at, a.minutes, a.staff_user_id, a.patient_id, p.name AS pet, u.display_name AS staff_name
          FROM appointments a JOIN patients p ON p.id = a.patient_id LEFT JOIN users u ON u.id = a.staff_user_id
-         WHERE a.clinic_id = ? AND a.kind = 'appointment' AND a.status IN ('booked', 'checked_in')
-           AND a.id <> ? AND date(a.starts_at) = ?",
+         WHERE a.clinic_id = $1 AND a.kind = 'appointment' AND a.status IN ('booked', 'checked_in')
+           AND a.id <> $2 AND date(a.starts_at) = $3",
     )
     .bind(clinic_id)
     .bind(except)
-    .bind(day)
+    .bind(Day(day))
     .fetch_all(&mut *conn)
     .await?;
     for Other { starts_at, minutes, staff_user_id: staff, patient_id: patient, pet, staff_name } in others {
@@ -193,15 +193,15 @@ async fn refuse_clash(
 }
 
 /// Refuses a second daycare day for a pet that already has one that day.
-async fn refuse_second_day(conn: &mut SqliteConnection, clinic_id: i64, visit: &NewVisit<'_>) -> Result<(), AppError> {
+async fn refuse_second_day(conn: &mut Conn, clinic_id: i64, visit: &NewVisit<'_>) -> Result<(), AppError> {
     let taken: Option<String> = sqlx::query_scalar(
         "SELECT p.name FROM appointments a JOIN patients p ON p.id = a.patient_id
-         WHERE a.clinic_id = ? AND a.kind = 'daycare' AND a.patient_id = ? AND date(a.starts_at) = ?
+         WHERE a.clinic_id = $1 AND a.kind = 'daycare' AND a.patient_id = $2 AND date(a.starts_at) = $3
            AND a.status IN ('booked', 'checked_in', 'checked_out') LIMIT 1",
     )
     .bind(clinic_id)
     .bind(visit.patient_id)
-    .bind(visit.span.start.date())
+    .bind(Day(visit.span.start.date()))
     .fetch_optional(&mut *conn)
     .await?;
     match taken {
@@ -237,7 +237,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let client_id: Option<i64> = sqlx::query_scalar(
             "SELECT p.client_id FROM patients p JOIN clients c ON c.id = p.client_id
-             WHERE p.id = ? AND c.organisation_id = ? AND p.deceased_on IS NULL",
+             WHERE p.id = $1 AND c.organisation_id = $2 AND p.deceased_on IS NULL",
         )
         .bind(visit.patient_id)
         .bind(clinic.organisation_id)
@@ -245,7 +245,7 @@ impl Store {
         .await?;
         let client_id = client_id.ok_or_else(|| AppError::Invalid("Pick the pet again: it was not found.".into()))?;
         let item: Option<(i64, Option<i64>)> = sqlx::query_as(
-            "SELECT id, group_id FROM catalog_items WHERE id = ? AND organisation_id = ? AND active = 1
+            "SELECT id, group_id FROM catalog_items WHERE id = $1 AND organisation_id = $2 AND active = 1
                AND sells_template_id IS NULL",
         )
         .bind(visit.item_id)
@@ -287,8 +287,8 @@ impl Store {
             "INSERT INTO appointments (organisation_id, clinic_id, kind, client_id, patient_id, item_id, staff_user_id,
                                        starts_at, minutes, status, subscription_id, override_note, created_by_name,
                                        checked_in_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                     CASE WHEN ? THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                     CASE WHEN $14 THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END) RETURNING id",
         )
         .bind(clinic.organisation_id)
         .bind(clinic.id)
@@ -297,7 +297,7 @@ impl Store {
         .bind(visit.patient_id)
         .bind(visit.item_id)
         .bind(visit.staff_id)
-        .bind(visit.span.start)
+        .bind(DayTime(visit.span.start))
         .bind(i64::from(visit.span.minutes))
         .bind(visit.status.code())
         .bind(pack)
@@ -332,7 +332,7 @@ impl Store {
         }
         // A booking a manager overrode keeps its override when it moves.
         if let Some(pack_id) = visit.subscription_id.filter(|_| visit.override_note.is_empty()) {
-            let item: (i64, Option<i64>) = sqlx::query_as("SELECT id, group_id FROM catalog_items WHERE id = ?")
+            let item: (i64, Option<i64>) = sqlx::query_as("SELECT id, group_id FROM catalog_items WHERE id = $1")
                 .bind(visit.item_id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -348,8 +348,8 @@ impl Store {
                 return Err(AppError::Conflict(format!("It cannot move to {}: {words}", span.hours_text())));
             }
         }
-        sqlx::query("UPDATE appointments SET starts_at = ?, staff_user_id = ? WHERE id = ?")
-            .bind(starts_at)
+        sqlx::query("UPDATE appointments SET starts_at = $1, staff_user_id = $2 WHERE id = $3")
+            .bind(DayTime(starts_at))
             .bind(staff_id)
             .bind(visit.id)
             .execute(&mut *tx)

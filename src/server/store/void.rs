@@ -1,12 +1,10 @@
 //! Voiding a finalized invoice or correction: everything it counted goes
 //! back, in one write transaction.
 
-use sqlx::SqliteConnection;
-
-use super::Store;
 use super::audit::Audit;
 use super::invoices::{SqlInvoice, invoice_row};
 use super::ledger::{Adjustment, NewEntry, append, give_back, posting, postings_of_invoice, used_in_period};
+use super::{Conn, Store};
 use crate::domain::{Money, plural};
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
@@ -48,7 +46,7 @@ impl Store {
             }
         }
         let corrections: Vec<String> = sqlx::query_scalar(
-            "SELECT invoice_number FROM invoices WHERE corrects_invoice_id = ? AND status = 'finalized' ORDER BY id",
+            "SELECT invoice_number FROM invoices WHERE corrects_invoice_id = $1 AND status = 'finalized' ORDER BY id",
         )
         .bind(invoice.id)
         .fetch_all(&mut *tx)
@@ -80,8 +78,8 @@ impl Store {
         }
         undo_returns(&mut tx, &invoice, &note, actor).await?;
         sqlx::query(
-            "UPDATE invoices SET status = 'voided', void_reason = ?, voided_by_name = ?,
-                    voided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? AND status = 'finalized'",
+            "UPDATE invoices SET status = 'voided', void_reason = $1, voided_by_name = $2,
+                    voided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $3 AND status = 'finalized'",
         )
         .bind(reason)
         .bind(&actor.name)
@@ -105,17 +103,13 @@ struct SqlReturned {
     savings: String,
     patient_name: Option<String>,
     benefit_label: String,
+    #[sqlx(try_from = "crate::wire::stored::Flag")]
     transferred: bool,
 }
 
 /// Voiding a correction: what it gave back to plans counts again, provided
 /// each plan still has room for it in the period the use belongs to.
-async fn undo_returns(
-    conn: &mut SqliteConnection,
-    invoice: &SqlInvoice,
-    note: &str,
-    actor: &Actor,
-) -> Result<(), AppError> {
+async fn undo_returns(conn: &mut Conn, invoice: &SqlInvoice, note: &str, actor: &Actor) -> Result<(), AppError> {
     let returned: Vec<SqlReturned> = sqlx::query_as(
         "SELECT r.id, r.reversal_of, r.quantity, r.savings, p.name AS patient_name, b.label AS benefit_label,
                 s.transferred_to_subscription_id IS NOT NULL AS transferred
@@ -123,7 +117,7 @@ async fn undo_returns(
          JOIN subscription_benefits b ON b.id = r.subscription_benefit_id
          JOIN subscriptions s ON s.id = b.subscription_id
          LEFT JOIN patients p ON p.id = r.patient_id
-         WHERE il.invoice_id = ? AND r.source_kind = 'invoice_line' AND r.reversal_of IS NOT NULL AND r.quantity < 0
+         WHERE il.invoice_id = $1 AND r.source_kind = 'invoice_line' AND r.reversal_of IS NOT NULL AND r.quantity < 0
          ORDER BY r.id",
     )
     .bind(invoice.id)

@@ -3,10 +3,11 @@
 //! to the day it is created, so the demo always looks current.
 
 use chrono::{Months, NaiveDate};
-use sqlx::{Sqlite, Transaction};
 
 use super::Store;
 use crate::domain::Role;
+use crate::server::store::Tx;
+use crate::wire::stored::{Day, Flag};
 use data::{CLIENTS, ITEMS, PACKS, PATIENTS, STAFF, SUBSCRIPTIONS, TEMPLATES, Template};
 
 mod data;
@@ -59,13 +60,13 @@ impl Store {
         ] {
             sqlx::query(
                 "INSERT INTO promotions (organisation_id, label, item_id, percent, starts_on, ends_on)
-                 VALUES (1, ?, ?, ?, ?, ?)",
+                 VALUES (1, $1, $2, $3, $4, $5)",
             )
             .bind(label)
             .bind(item)
             .bind(percent)
-            .bind(from)
-            .bind(until)
+            .bind(Day(from))
+            .bind(Day(until))
             .execute(&mut *tx)
             .await?;
         }
@@ -90,9 +91,9 @@ impl Store {
     }
 }
 
-async fn seed_catalog(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx::Error> {
+async fn seed_catalog(tx: &mut Tx) -> Result<(), sqlx::Error> {
     for (id, name, unit) in [(1, "Core vaccines", "dose"), (2, "Cat vaccines", "dose")] {
-        sqlx::query("INSERT INTO item_groups (id, organisation_id, name, unit_name) VALUES (?, 1, ?, ?)")
+        sqlx::query("INSERT INTO item_groups (id, organisation_id, name, unit_name) VALUES ($1, 1, $2, $3)")
             .bind(id)
             .bind(name)
             .bind(unit)
@@ -103,7 +104,7 @@ async fn seed_catalog(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx:
         sqlx::query(
             "INSERT INTO catalog_items (id, organisation_id, code, name, kind, unit_name, subunit_name,
                                         subunit_per_unit, regular_price, group_id)
-             VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(n as i64 + 1)
         .bind(it.code)
@@ -121,7 +122,7 @@ async fn seed_catalog(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx:
         sqlx::query(
             "INSERT INTO plan_templates (id, organisation_id, name, kind, species, life_stage, description, price,
                                          term_months, auto_renew, member_discount_percent)
-             VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(t as i64 + 1)
         .bind(template.name)
@@ -130,8 +131,8 @@ async fn seed_catalog(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx:
         .bind(template.stage)
         .bind(template.description)
         .bind(template.price)
-        .bind(template.term_months)
-        .bind(template.kind == "wellness")
+        .bind(template.term_months.map(i64::from))
+        .bind(Flag(template.kind == "wellness"))
         .bind(template.member_discount)
         .execute(&mut **tx)
         .await?;
@@ -139,7 +140,7 @@ async fn seed_catalog(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx:
             let (item, group) = on.columns();
             sqlx::query(
                 "INSERT INTO template_benefits (template_id, label, item_id, group_id, limit_quantity,
-                                                discount_percent, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                                discount_percent, position) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(t as i64 + 1)
             .bind(label)
@@ -156,13 +157,13 @@ async fn seed_catalog(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx:
     Ok(())
 }
 
-async fn seed_people(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx::Error> {
+async fn seed_people(tx: &mut Tx) -> Result<(), sqlx::Error> {
     for (n, (first, last, phone)) in CLIENTS.iter().enumerate() {
         let email =
             format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase().replace(' ', "")).replace('ë', "e");
         sqlx::query(
             "INSERT INTO clients (id, organisation_id, clinic_id, first_name, last_name, email, phone)
-             VALUES (?, 1, 1, ?, ?, ?, ?)",
+             VALUES ($1, 1, 1, $2, $3, $4, $5)",
         )
         .bind(n as i64 + 1)
         .bind(first)
@@ -175,10 +176,10 @@ async fn seed_people(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx::
     Ok(())
 }
 
-async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveDate) -> Result<(), sqlx::Error> {
+async fn seed_subscriptions(tx: &mut Tx, today: NaiveDate) -> Result<(), sqlx::Error> {
     for (n, (client, name, species, breed, sex, age)) in PATIENTS.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO patients (id, client_id, name, species, breed, sex, birth_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO patients (id, client_id, name, species, breed, sex, birth_date) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(n as i64 + 1)
         .bind(*client as i64 + 1)
@@ -186,7 +187,7 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
         .bind(species)
         .bind(breed)
         .bind(sex)
-        .bind(today - Months::new(*age))
+        .bind(Day(today - Months::new(*age)))
         .execute(&mut **tx)
         .await?;
     }
@@ -201,7 +202,7 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
             "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name,
                                         kind, status, starts_on, ends_on, price, member_discount_percent, billing,
                                         hold_prior_status)
-             VALUES (1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES (1, 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(t as i64 + 1)
         .bind(client as i64 + 1)
@@ -209,8 +210,8 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
         .bind(template.name)
         .bind(template.kind)
         .bind(status)
-        .bind(starts)
-        .bind(ends)
+        .bind(Day(starts))
+        .bind(ends.map(Day))
         .bind(template.price)
         .bind(template.member_discount)
         .bind(if template.kind == "wellness" { "monthly" } else { "advance" })
@@ -228,7 +229,7 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
             let benefit_id: i64 = sqlx::query_scalar(
                 "INSERT INTO subscription_benefits (subscription_id, label, item_id, group_id, limit_quantity,
                                                     discount_percent, position)
-                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
             .bind(sub_id)
             .bind(label)
@@ -261,10 +262,10 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
                 sqlx::query(
                     "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind,
                                                source_key, actor_name, note, created_at, used_on, savings)
-                     SELECT ?, ?, ?, ?, 'import_line', ?, ?, ?, ?, ?,
-                            printf('%.2f', CAST(i.regular_price AS REAL) * ? / COALESCE(i.subunit_per_unit, 1)
+                     SELECT $1, $2, $3, $4, 'import_line', $5, $6, $7, $8, $9,
+                            printf('%.2f', CAST(i.regular_price AS REAL) * $10 / COALESCE(i.subunit_per_unit, 1)
                                            * CAST(b.discount_percent AS REAL) / 100.0)
-                     FROM catalog_items i, subscription_benefits b WHERE i.id = ? AND b.id = ?",
+                     FROM catalog_items i, subscription_benefits b WHERE i.id = $11 AND b.id = $12",
                 )
                 .bind(benefit_id)
                 .bind(user_patient)
@@ -274,7 +275,7 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
                 .bind(STAFF[dice.roll(STAFF.len() as i64) as usize])
                 .bind(format!("Visit on {when}"))
                 .bind(format!("{when}T10:{:02}:00Z", dice.roll(60)))
-                .bind(when)
+                .bind(Day(when))
                 .bind(quantity)
                 .bind(used_item)
                 .bind(benefit_id)
@@ -287,7 +288,7 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
     sqlx::query(
         "UPDATE subscriptions SET authorised_by = 'referrer', authoriser_name = 'Dr Okafor, Riverside Referrals',
                 authorisation_ref = 'RR-2291'
-         WHERE client_id = ? AND kind = 'session_pack'",
+         WHERE client_id = $1 AND kind = 'session_pack'",
     )
     .bind(PACKS[3].0 as i64 + 1)
     .execute(&mut **tx)
@@ -298,7 +299,7 @@ async fn seed_subscriptions(tx: &mut Transaction<'static, Sqlite>, today: NaiveD
 /// A schedule for a demo plan, paid up to today; a past-due plan's latest
 /// instalment failed, a pending plan has paid nothing yet.
 async fn seed_payments(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Tx,
     subscription_id: i64,
     template: &Template,
     status: &str,
@@ -320,14 +321,14 @@ async fn seed_payments(
         };
         sqlx::query(
             "INSERT INTO payments (subscription_id, number, due_on, amount, status, paid_on, method, recorded_by_name)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(subscription_id)
         .bind(i64::from(instalment.number))
-        .bind(instalment.due_on)
+        .bind(Day(instalment.due_on))
         .bind(instalment.amount.0.to_string())
         .bind(state)
-        .bind(paid.then_some(instalment.due_on))
+        .bind(paid.then_some(instalment.due_on).map(Day))
         .bind(paid.then_some("card"))
         .bind(paid.then_some("Marloes Bakker"))
         .execute(&mut **tx)
@@ -347,13 +348,13 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, Option<i64>)] = &[
     ("emma.devries@example.com", "Emma de Vries", Role::Owner, Some(1)),
 ];
 
-async fn seed_accounts(tx: &mut Transaction<'static, Sqlite>) -> Result<(), sqlx::Error> {
+async fn seed_accounts(tx: &mut Tx) -> Result<(), sqlx::Error> {
     // One hash for all: each costs tens of milliseconds by design.
     let hash = crate::server::auth::password::hash(DEMO_PASSWORD);
     for (email, name, role, client_id) in DEMO_ACCOUNTS {
         sqlx::query(
             "INSERT INTO users (organisation_id, email, display_name, role, password_hash, client_id)
-             VALUES (1, ?, ?, ?, ?, ?)",
+             VALUES (1, $1, $2, $3, $4, $5)",
         )
         .bind(email)
         .bind(name)

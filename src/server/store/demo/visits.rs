@@ -3,9 +3,10 @@
 //! at daycare today.
 
 use chrono::{Days, NaiveDate, NaiveTime};
-use sqlx::{Sqlite, Transaction};
 
 use super::data::PACKS;
+use crate::server::store::Tx;
+use crate::wire::stored::DayTime;
 
 /// (days from today, hour, minute, minutes, pet index, item code, vet index)
 const EXAMS: &[(u64, u32, u32, i64, i64, &str, usize)] = &[
@@ -17,7 +18,7 @@ const EXAMS: &[(u64, u32, u32, i64, i64, &str, usize)] = &[
 ];
 
 /// Books the demo's visits from `today` on.
-pub(super) async fn seed_visits(tx: &mut Transaction<'static, Sqlite>, today: NaiveDate) -> Result<(), sqlx::Error> {
+pub(super) async fn seed_visits(tx: &mut Tx, today: NaiveDate) -> Result<(), sqlx::Error> {
     let vets: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM users WHERE role = 'vet' ORDER BY id").fetch_all(&mut **tx).await?;
     let at = |days: u64, hour: u32, minute: u32| {
@@ -27,11 +28,11 @@ pub(super) async fn seed_visits(tx: &mut Transaction<'static, Sqlite>, today: Na
         sqlx::query(
             "INSERT INTO appointments (organisation_id, clinic_id, kind, client_id, patient_id, item_id, staff_user_id,
                                        starts_at, minutes, created_by_name)
-             SELECT 1, 1, 'appointment', p.client_id, p.id, i.id, ?, ?, ?, 'Front desk'
-             FROM patients p, catalog_items i WHERE p.id = ? AND i.code = ?",
+             SELECT 1, 1, 'appointment', p.client_id, p.id, i.id, $1, $2, $3, 'Front desk'
+             FROM patients p, catalog_items i WHERE p.id = $4 AND i.code = $5",
         )
         .bind(vets.get(vet).copied())
-        .bind(at(days, hour, minute))
+        .bind(DayTime(at(days, hour, minute)))
         .bind(minutes)
         .bind(pet)
         .bind(code)
@@ -45,8 +46,8 @@ pub(super) async fn seed_visits(tx: &mut Transaction<'static, Sqlite>, today: Na
     }
     sqlx::query(
         "UPDATE clients SET preferred_pack_id =
-           (SELECT id FROM subscriptions WHERE client_id = ?1 AND kind <> 'wellness' ORDER BY id LIMIT 1)
-         WHERE id = ?1",
+           (SELECT id FROM subscriptions WHERE client_id = $1 AND kind <> 'wellness' ORDER BY id LIMIT 1)
+         WHERE id = $1",
     )
     .bind(physio_client)
     .execute(&mut **tx)
@@ -54,15 +55,15 @@ pub(super) async fn seed_visits(tx: &mut Transaction<'static, Sqlite>, today: Na
     // A daycare dog is here today.
     let daycare_client = PACKS[2].0 as i64 + 1;
     book_on_pack(tx, daycare_client, "DAYCARE", "daycare", at(0, 8, 0), 600, None).await?;
-    sqlx::query("UPDATE appointments SET status = 'checked_in', checked_in_at = ? WHERE kind = 'daycare'")
-        .bind(at(0, 8, 5))
+    sqlx::query("UPDATE appointments SET status = 'checked_in', checked_in_at = $1 WHERE kind = 'daycare'")
+        .bind(DayTime(at(0, 8, 5)))
         .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
 async fn book_on_pack(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Tx,
     client: i64,
     code: &str,
     kind: &str,
@@ -73,16 +74,16 @@ async fn book_on_pack(
     sqlx::query(
         "INSERT INTO appointments (organisation_id, clinic_id, kind, client_id, patient_id, item_id, staff_user_id,
                                    starts_at, minutes, subscription_id, created_by_name)
-         SELECT 1, 1, ?, ?, (SELECT id FROM patients WHERE client_id = ? ORDER BY id LIMIT 1), i.id, ?, ?, ?,
-                (SELECT id FROM subscriptions WHERE client_id = ? AND kind <> 'wellness' ORDER BY id LIMIT 1),
+         SELECT 1, 1, $1, $2, (SELECT id FROM patients WHERE client_id = $3 ORDER BY id LIMIT 1), i.id, $4, $5, $6,
+                (SELECT id FROM subscriptions WHERE client_id = $7 AND kind <> 'wellness' ORDER BY id LIMIT 1),
                 'Front desk'
-         FROM catalog_items i WHERE i.code = ?",
+         FROM catalog_items i WHERE i.code = $8",
     )
     .bind(kind)
     .bind(client)
     .bind(client)
     .bind(staff)
-    .bind(starts_at)
+    .bind(DayTime(starts_at))
     .bind(minutes)
     .bind(client)
     .bind(code)
