@@ -21,13 +21,14 @@ export CARGO_INCREMENTAL := 0
 endif
 
 .PHONY: help run build test tools rust-target cargo-leptos wasm-bindgen wasm-opt chromium e2e-deps \
-        lint unit e2e api-schema schemathesis bench bench-smoke load soak clean
+        lint unit unit-postgres e2e api-schema schemathesis bench bench-smoke load soak clean
 
 help:
 	@echo "make run    build and start CareCount with the demo clinic"
 	@echo "make test   every test: lint, unit, property, integration, end-to-end"
 	@echo "make bench  counting-core and server benchmarks"
 	@echo "make soak   the ledger's and the schedule's model-based tests, far longer"
+	@echo "make unit-postgres   the integration suite with every app on PostgreSQL"
 
 ## ---- tools: each step checks first, installs only when missing ----
 
@@ -103,6 +104,14 @@ export TEST_POSTGRES_URL
 unit:
 	@echo "PostgreSQL for the tests: $${TEST_POSTGRES_URL:-none answers on 127.0.0.1:5432, its half is skipped}"
 	PROPTEST_RNG_SEED=$(PROPTEST_SEED) timeout 1800 cargo test --features ssr
+
+# The integration suite again with every app on PostgreSQL, each in a
+# database of its own (the ones a run before left are dropped first).
+unit-postgres:
+	@test -n "$(TEST_POSTGRES_URL)" || { echo "no PostgreSQL answers on 127.0.0.1:5432; set TEST_POSTGRES_URL"; exit 1; }
+	psql "$(TEST_POSTGRES_URL)" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'carecount_test_%'" \
+	  | while read -r db; do psql -q "$(TEST_POSTGRES_URL)" -c "DROP DATABASE IF EXISTS $$db WITH (FORCE)"; done
+	TEST_BACKEND=postgres PROPTEST_RNG_SEED=$(PROPTEST_SEED) timeout 1800 cargo test --features ssr --tests
 
 # The site with one bundle per area of the product (tools/build-site.sh). A
 # build that fails says how much disk was left: a full disk is the one cause

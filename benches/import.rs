@@ -16,7 +16,7 @@ use carecount::server::store::Store;
 use carecount::server::store::sync::Batch;
 use carecount::wire::sync::SyncSource;
 use chrono::{Datelike, Days, NaiveDate};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
 /// The first id of the benchmark's owners, pets and plans.
 const FIRST: i64 = 100_000;
@@ -134,7 +134,7 @@ async fn grow(store: &Store, size: &Size, today: NaiveDate) -> Vec<String> {
     sqlx::query(
         "CREATE TEMP TABLE bench_benefits AS
          SELECT row_number() OVER (ORDER BY b.id) - 1 AS n, b.id, s.patient_id, b.item_id
-         FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id WHERE s.id >= ?",
+         FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id WHERE s.id >= $1",
     )
     .bind(FIRST)
     .execute(&mut *tx)
@@ -146,18 +146,18 @@ async fn grow(store: &Store, size: &Size, today: NaiveDate) -> Vec<String> {
                                    actor_name, note, used_on, savings)
          WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < {})
          SELECT b.id, b.patient_id, b.item_id, 1, 'opening_balance', 'bench:' || k.i, 'Earlier system', '',
-                date(?, '+' || (k.i % 700) || ' days'), '0'
+                date($1, '+' || (k.i % 700) || ' days'), '0'
          FROM k JOIN bench_benefits b ON b.n = k.i % {benefits}",
         size.ledger - 1
     ))
-    .bind(starts_on)
+    .bind(carecount::wire::stored::Day(starts_on))
     .execute(&mut *tx)
     .await
     .expect("history");
     let codes: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT 'WP-' || i.code FROM subscription_benefits b
          JOIN catalog_items i ON i.id = b.item_id OR i.group_id = b.group_id
-         WHERE b.subscription_id = ? ORDER BY 1",
+         WHERE b.subscription_id = $1 ORDER BY 1",
     )
     .bind(model)
     .fetch_all(&mut *tx)
@@ -199,13 +199,13 @@ async fn bulk_insert(store: &Store, bytes: &[u8]) -> Duration {
     let lines = csv_lines::read(bytes).expect("the same file reads");
     let mut tx = store.begin_write().await.expect("begin");
     for chunk in lines.chunks(1000) {
-        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut insert: QueryBuilder<sqlx::Any> = QueryBuilder::new(
             "INSERT INTO bench_bulk (invoice_ref, line_ref, invoice_date, patient_ref, code, quantity, status) ",
         );
         insert.push_values(chunk, |mut row, line| {
             row.push_bind(&line.invoice_id)
                 .push_bind(&line.line_id)
-                .push_bind(line.invoice_date)
+                .push_bind(carecount::wire::stored::Day(line.invoice_date))
                 .push_bind(&line.patient_ref)
                 .push_bind(&line.code)
                 .push_bind(line.quantity)

@@ -212,7 +212,7 @@ fn an_expired_session_counts_as_none() {
         let app = TestApp::start().await;
         assert_eq!(app.call("patients", "").await.0, 200);
         sqlx::query("UPDATE tower_sessions SET expiry_date = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute')")
-            .execute(&app.store.session_pool())
+            .execute(&app.store.sqlite_sessions().expect("SQLite sessions"))
             .await
             .unwrap();
         every_call_refused(&app, &app.client, None, 401, "expired session").await;
@@ -336,7 +336,7 @@ fn vets_and_receptionists_cannot_manage_or_waive() {
             assert_eq!(app.call_as(&staff, "patients", "").await.0, 200, "{email} works the desk");
         }
         let waived: i64 =
-            app.scalar("SELECT count(*) FROM subscriptions WHERE status = 'cancelled' AND id = ?", 1).await;
+            app.scalar("SELECT count(*) FROM subscriptions WHERE status = 'cancelled' AND id = $1", 1).await;
         assert_eq!(waived, 0);
     });
 }

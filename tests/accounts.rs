@@ -7,7 +7,7 @@ use support::*;
 
 /// The token in the newest email to `to`.
 async fn link_token(app: &TestApp, to: &str) -> String {
-    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1")
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1")
         .bind(to)
         .fetch_one(app.store.reader())
         .await
@@ -221,27 +221,27 @@ fn a_busy_session_stays_and_an_idle_one_ends() {
         let desk = app.client_for(RECEPTIONIST).await;
         let expiry = || async {
             let at: String = sqlx::query_scalar("SELECT max(expiry_date) FROM tower_sessions")
-                .fetch_one(&app.store.session_pool())
+                .fetch_one(&app.store.sqlite_sessions().expect("SQLite sessions"))
                 .await
                 .unwrap();
             chrono::DateTime::parse_from_rfc3339(&at).unwrap().timestamp()
         };
         // Pretend the session was last used 25 minutes ago.
         sqlx::query("UPDATE tower_sessions SET expiry_date = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+5 minutes')")
-            .execute(&app.store.session_pool())
+            .execute(&app.store.sqlite_sessions().expect("SQLite sessions"))
             .await
             .unwrap();
         assert_eq!(app.call_as(&desk, "patients", "").await.0, 200);
         let now = chrono::Utc::now().timestamp();
         assert!(expiry().await > now + 29 * 60, "a request pushes the idle limit out again");
         sqlx::query("UPDATE tower_sessions SET expiry_date = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute')")
-            .execute(&app.store.session_pool())
+            .execute(&app.store.sqlite_sessions().expect("SQLite sessions"))
             .await
             .unwrap();
         assert_eq!(app.call_as(&desk, "patients", "").await.0, 401, "30 minutes idle ends it");
         app.store.delete_expired_sessions().await.unwrap();
         let left: i64 = sqlx::query_scalar("SELECT count(*) FROM tower_sessions")
-            .fetch_one(&app.store.session_pool())
+            .fetch_one(&app.store.sqlite_sessions().expect("SQLite sessions"))
             .await
             .unwrap();
         assert_eq!(left, 0, "ended sessions are cleared away");

@@ -54,7 +54,7 @@ fn calls_without_a_live_token_of_this_organisation_are_refused_as_problems() {
 
         let live = token(&app).await;
         assert_eq!(get(&app, "/api/v1/sync-runs", Some(&live)).await.0, 200);
-        let id: i64 = app.scalar("SELECT id FROM api_tokens WHERE organisation_id = ?", 1).await;
+        let id: i64 = app.scalar("SELECT id FROM api_tokens WHERE organisation_id = $1", 1).await;
         let (status, body) = app.call("sync/token/revoke", &format!("id={id}")).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(get(&app, "/api/v1/sync-runs", Some(&live)).await.0, 401, "a revoked token is refused");
@@ -73,7 +73,7 @@ fn calls_without_a_live_token_of_this_organisation_are_refused_as_problems() {
         .await;
         assert_eq!(status, 200, "{run}");
         assert_eq!(run["applied"], 1);
-        let ours: i64 = app.scalar("SELECT count(*) FROM pims_invoices WHERE organisation_id = ?", 1).await;
+        let ours: i64 = app.scalar("SELECT count(*) FROM pims_invoices WHERE organisation_id = $1", 1).await;
         assert_eq!(ours, 0, "nothing of it reached this organisation");
     })
 }

@@ -53,7 +53,7 @@ fn remaining_on_the_page_is_the_limit_minus_the_ledger() {
             "SELECT b.limit_quantity, COALESCE(SUM(l.quantity), 0)
          FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id
          LEFT JOIN usage_ledger l ON l.subscription_benefit_id = b.id
-         WHERE s.patient_id = ? AND b.label = 'Wellness exams' GROUP BY b.id",
+         WHERE s.patient_id = $1 AND b.label = 'Wellness exams' GROUP BY b.id",
         )
         .bind(rex)
         .fetch_one(app.store.reader())

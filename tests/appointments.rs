@@ -58,7 +58,7 @@ async fn available(app: &TestApp, pack: i64) -> i64 {
     let cards = app
         .store
         .client_plans(
-            app.scalar("SELECT client_id FROM subscriptions WHERE id = ?", pack).await,
+            app.scalar("SELECT client_id FROM subscriptions WHERE id = $1", pack).await,
             clinic(app).await.today,
         )
         .await
@@ -87,7 +87,7 @@ fn two_desks_booking_the_last_session_at_once_give_it_to_exactly_one() {
         };
         assert!(refused.contains("has 0 sessions available; 1 asked"), "{refused}");
         assert_eq!(available(&app, pack).await, 0);
-        let booked = app.scalar("SELECT count(*) FROM appointments WHERE subscription_id = ?", pack).await;
+        let booked = app.scalar("SELECT count(*) FROM appointments WHERE subscription_id = $1", pack).await;
         assert_eq!(booked, 1);
     });
 }
@@ -116,7 +116,7 @@ fn cancelling_gives_the_session_back_and_a_walk_in_never_takes_a_booked_one() {
             json!({ "patient_id": dog, "item_id": physio, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
         let (status, body) = app.finalize(invoice, json!([line]), "walk-in").await;
         assert_eq!(status, 200, "{body}");
-        let covered = app.scalar("SELECT covered_quantity FROM invoice_lines WHERE invoice_id = ?", invoice).await;
+        let covered = app.scalar("SELECT covered_quantity FROM invoice_lines WHERE invoice_id = $1", invoice).await;
         assert_eq!(covered, 0, "the walk-in did not take a booked session");
 
         let notice = app.store.close_visit(&clinic, one, VisitAction::Cancel, &desk).await.unwrap();
@@ -146,7 +146,7 @@ fn checking_out_twice_bills_and_counts_the_session_once() {
         let second = app.store.check_out_visit(&clinic, booked, &desk).await.unwrap_err();
         assert!(second.to_string().contains("already checked out"), "{second}");
         let invoice = first.invoice_id.expect("a draft invoice");
-        let lines = app.scalar("SELECT count(*) FROM invoice_lines WHERE invoice_id = ?", invoice).await;
+        let lines = app.scalar("SELECT count(*) FROM invoice_lines WHERE invoice_id = $1", invoice).await;
         assert_eq!(lines, 1, "one line for one check-out");
         assert_eq!(available(&app, pack).await, 2, "still held while the invoice is a draft");
 
@@ -165,7 +165,7 @@ fn checking_out_twice_bills_and_counts_the_session_once() {
         let used = app
             .scalar(
                 "SELECT COALESCE(SUM(l.quantity), 0) FROM usage_ledger l JOIN subscription_benefits b
-               ON b.id = l.subscription_benefit_id WHERE b.subscription_id = ? AND l.source_kind = 'invoice_line'",
+               ON b.id = l.subscription_benefit_id WHERE b.subscription_id = $1 AND l.source_kind = 'invoice_line'",
                 pack,
             )
             .await;
@@ -193,7 +193,7 @@ fn a_no_show_draws_or_releases_by_the_pack_rule() {
         app.store.close_visit(&clinic, released, VisitAction::NoShow, &desk).await.unwrap();
         assert_eq!(available(&app, pack).await, 4, "the default rule gives the session back");
 
-        write(&app, "UPDATE plan_templates SET no_show = 'draw' WHERE id = ?", template).await;
+        write(&app, "UPDATE plan_templates SET no_show = 'draw' WHERE id = $1", template).await;
         let drawn = app
             .store
             .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 17), Some(pack)), false, &desk)
@@ -222,7 +222,7 @@ fn an_authorisation_refuses_a_booking_after_its_end_unless_a_manager_overrides()
         write(
             &app,
             "UPDATE subscriptions SET authorised_by = 'referrer', authoriser_name = 'Dr Okafor',
-                    authorisation_ref = 'RR-7' WHERE id = ?",
+                    authorisation_ref = 'RR-7' WHERE id = $1",
             pack,
         )
         .await;
@@ -237,10 +237,10 @@ fn an_authorisation_refuses_a_booking_after_its_end_unless_a_manager_overrides()
         );
         let no_note = app.store.book_visit(&clinic, &late, true, &desk).await.unwrap_err();
         assert!(matches!(no_note, AppError::Conflict(_)), "a manager still needs a note");
-        assert_eq!(app.scalar("SELECT count(*) FROM appointments WHERE subscription_id = ?", pack).await, 0);
+        assert_eq!(app.scalar("SELECT count(*) FROM appointments WHERE subscription_id = $1", pack).await, 0);
         let overridden = NewVisit { override_note: "Referrer extended by phone", ..late };
         let id = app.store.book_visit(&clinic, &overridden, true, &desk).await.expect("overridden");
-        let note = text(&app, "SELECT override_note FROM appointments WHERE id = ?", id).await.unwrap_or_default();
+        let note = text(&app, "SELECT override_note FROM appointments WHERE id = $1", id).await.unwrap_or_default();
         assert!(note.contains("Referrer extended by phone"), "{note}");
     });
 }
@@ -253,9 +253,9 @@ fn a_member_of_staff_cannot_be_booked_twice_at_once() {
         let physio = app.item_id("PHYSIO").await;
         let clinic = clinic(&app).await;
         let desk = Actor::clinic_desk();
-        let vet = app.scalar("SELECT id FROM users WHERE role = 'vet' ORDER BY id LIMIT ?", 1).await;
+        let vet = app.scalar("SELECT id FROM users WHERE role = 'vet' ORDER BY id LIMIT $1", 1).await;
         let other_dog =
-            app.scalar("SELECT id FROM patients WHERE species = 'dog' AND id <> ? ORDER BY id LIMIT 1", dog).await;
+            app.scalar("SELECT id FROM patients WHERE species = 'dog' AND id <> $1 ORDER BY id LIMIT 1", dog).await;
         let first = NewVisit { staff_id: Some(vet), ..visit(dog, physio, at(clinic.today, 16), None) };
         app.store.book_visit(&clinic, &first, false, &desk).await.unwrap();
         let mut clash =
@@ -287,8 +287,8 @@ fn a_new_pack_started_from_the_booking_form_holds_the_session_booked() {
         let (status, body) = app.call_json("schedule/book", form.clone()).await;
         assert_eq!(status, 200, "{body}");
         let visit: i64 = body.parse().expect("the visit");
-        let pack = app.scalar("SELECT subscription_id FROM appointments WHERE id = ?", visit).await;
-        let owner = app.scalar("SELECT client_id FROM subscriptions WHERE id = ?", pack).await;
+        let pack = app.scalar("SELECT subscription_id FROM appointments WHERE id = $1", visit).await;
+        let owner = app.scalar("SELECT client_id FROM subscriptions WHERE id = $1", pack).await;
         assert_eq!(owner, client, "the new pack is the household's");
         assert_eq!(available(&app, pack).await, 5, "six sessions, one held by the booking");
 
@@ -330,7 +330,7 @@ fn a_daycare_pet_is_checked_in_once_a_day() {
         assert_eq!(available(&app, pack).await, 4, "one day held");
         let out = app.store.check_out_visit(&clinic, first, &desk).await.unwrap();
         assert!(out.invoice_id.is_some());
-        let checked_in_at = text(&app, "SELECT checked_in_at FROM appointments WHERE id = ?", first).await.unwrap();
+        let checked_in_at = text(&app, "SELECT checked_in_at FROM appointments WHERE id = $1", first).await.unwrap();
         assert!(checked_in_at.ends_with('Z'), "a time, not a date: {checked_in_at}");
     });
 }

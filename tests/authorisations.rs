@@ -30,7 +30,7 @@ fn an_authorisation_refuses_sessions_beyond_n_and_after_its_end_unless_a_manager
         assert_eq!(status, 200, "{body}");
         let pack: i64 = body.trim().parse().unwrap();
         let size = app
-            .scalar("SELECT limit_quantity FROM subscription_benefits WHERE subscription_id = ? AND limit_quantity IS NOT NULL", pack)
+            .scalar("SELECT limit_quantity FROM subscription_benefits WHERE subscription_id = $1 AND limit_quantity IS NOT NULL", pack)
             .await;
         assert_eq!(size, 2, "the pack stands for the sessions authorised");
 
@@ -50,7 +50,7 @@ fn an_authorisation_refuses_sessions_beyond_n_and_after_its_end_unless_a_manager
             "{body}"
         );
         let used = || {
-            app.scalar("SELECT COALESCE(SUM(l.quantity), 0) FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id WHERE b.subscription_id = ?", pack)
+            app.scalar("SELECT COALESCE(SUM(l.quantity), 0) FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id WHERE b.subscription_id = $1", pack)
         };
         assert_eq!(used().await, 0, "nothing was finalized");
         let (status, _) = finalize(&receptionist, invoice, "3", Some("the referrer said yes"), "three-r").await;
@@ -60,19 +60,19 @@ fn an_authorisation_refuses_sessions_beyond_n_and_after_its_end_unless_a_manager
         assert_eq!(status, 200, "{body}");
         assert_eq!(used().await, 3, "overridden, all three count on the authorisation, one beyond it");
         let said =
-            text(app, "SELECT note FROM audit_log WHERE action = 'authorisation_override' AND entity_id = ?", invoice)
+            text(app, "SELECT note FROM audit_log WHERE action = 'authorisation_override' AND entity_id = $1", invoice)
                 .await;
         assert_eq!(said.as_deref(), Some("Referrer extended by phone"));
 
         // Past its end, a session is refused too.
         let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE subscriptions SET ends_on = ? WHERE id = ?")
-            .bind(today - Days::new(1))
+        sqlx::query("UPDATE subscriptions SET ends_on = $1 WHERE id = $2")
+            .bind(carecount::wire::stored::Day(today - Days::new(1)))
             .bind(pack)
             .execute(&mut *tx)
             .await
             .unwrap();
-        sqlx::query("UPDATE subscription_benefits SET limit_quantity = 6 WHERE subscription_id = ?")
+        sqlx::query("UPDATE subscription_benefits SET limit_quantity = 6 WHERE subscription_id = $1")
             .bind(pack)
             .execute(&mut *tx)
             .await
@@ -89,14 +89,14 @@ fn an_authorisation_refuses_sessions_beyond_n_and_after_its_end_unless_a_manager
 
         // An authorisation is never renewed by itself: the next one is authorised anew.
         let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE plan_templates SET auto_renew = 1 WHERE id = ?")
+        sqlx::query("UPDATE plan_templates SET auto_renew = 1 WHERE id = $1")
             .bind(physio)
             .execute(&mut *tx)
             .await
             .unwrap();
         tx.commit().await.unwrap();
         app.store.run_plan_jobs(Utc::now()).await.unwrap();
-        let followed = app.scalar("SELECT count(*) FROM subscriptions WHERE renews_subscription_id = ?", pack).await;
+        let followed = app.scalar("SELECT count(*) FROM subscriptions WHERE renews_subscription_id = $1", pack).await;
         assert_eq!(followed, 0);
     });
 }

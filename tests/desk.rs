@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use support::{TestApp, desk_line as line};
 
 async fn ledger_rows(app: &TestApp) -> i64 {
-    app.scalar("SELECT count(*) + ? FROM usage_ledger", 0).await
+    app.scalar("SELECT count(*) + $1 FROM usage_ledger", 0).await
 }
 
 #[test]
@@ -28,7 +28,7 @@ fn finalize_posts_covered_units_once_even_when_retried() {
         assert!(number.starts_with("INV-"));
         assert_eq!(app.benefit(rex, "Wellness exams").await, (benefit, limit, limit), "covered up to the limit");
         let excess_line: (i64, String) =
-            sqlx::query_as("SELECT covered_quantity, explanation FROM invoice_lines WHERE invoice_id = ?")
+            sqlx::query_as("SELECT covered_quantity, explanation FROM invoice_lines WHERE invoice_id = $1")
                 .bind(invoice)
                 .fetch_one(app.store.reader())
                 .await
@@ -87,7 +87,7 @@ fn the_petly_correction_ends_with_exactly_one_use() {
         let (status, body) = app.call("invoice/correct", &format!("id={invoice}")).await;
         assert_eq!(status, 200, "{body}");
         let correction: i64 = body.parse().unwrap();
-        let prefilled: String = sqlx::query_scalar("SELECT quantity_text FROM invoice_lines WHERE invoice_id = ?")
+        let prefilled: String = sqlx::query_scalar("SELECT quantity_text FROM invoice_lines WHERE invoice_id = $1")
             .bind(correction)
             .fetch_one(app.store.reader())
             .await
@@ -179,7 +179,7 @@ fn bad_lines_get_a_clear_message_and_write_nothing() {
             assert!(body.contains(message), "expected {message:?} in {body}");
         }
         assert_eq!(ledger_rows(&app).await, rows, "no usage was written");
-        let status: String = sqlx::query_scalar("SELECT status FROM invoices WHERE id = ?")
+        let status: String = sqlx::query_scalar("SELECT status FROM invoices WHERE id = $1")
             .bind(invoice)
             .fetch_one(app.store.reader())
             .await
@@ -227,8 +227,8 @@ fn removing_a_use_appends_a_reversal_with_its_note() {
         let app = TestApp::start().await;
         let rex = app.patient_id("Rex").await;
         let (benefit, limit, used) = app.benefit(rex, "NexGard chewables").await;
-        let entry = app.scalar("SELECT max(id) FROM usage_ledger WHERE subscription_benefit_id = ?", benefit).await;
-        let quantity = app.scalar("SELECT quantity FROM usage_ledger WHERE id = ?", entry).await;
+        let entry = app.scalar("SELECT max(id) FROM usage_ledger WHERE subscription_benefit_id = $1", benefit).await;
+        let quantity = app.scalar("SELECT quantity FROM usage_ledger WHERE id = $1", entry).await;
         let (status, body) = app.call("usage/remove", &format!("entry_id={entry}&reason=mistake&note=")).await;
         assert_eq!(status, 422, "{body}");
         assert!(body.contains("Write a short note"), "{body}");
@@ -236,12 +236,12 @@ fn removing_a_use_appends_a_reversal_with_its_note() {
             app.call("usage/remove", &format!("entry_id={entry}&reason=mistake&note=Booked+on+the+wrong+plan")).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(app.benefit(rex, "NexGard chewables").await, (benefit, limit, used - quantity));
-        let original = app.scalar("SELECT count(*) FROM usage_ledger WHERE id = ?", entry).await;
+        let original = app.scalar("SELECT count(*) FROM usage_ledger WHERE id = $1", entry).await;
         assert_eq!(original, 1, "the original entry stays in the history");
         let (status, _) = app.call("usage/remove", &format!("entry_id={entry}&reason=mistake&note=again")).await;
         assert_eq!(status, 409, "a use is removed once");
         let audit = app
-            .scalar("SELECT count(*) FROM audit_log WHERE entity_id = ? AND note = 'Booked on the wrong plan'", entry)
+            .scalar("SELECT count(*) FROM audit_log WHERE entity_id = $1 AND note = 'Booked on the wrong plan'", entry)
             .await;
         assert_eq!(audit, 1, "the audit log records the note");
     })
@@ -257,7 +257,7 @@ fn a_running_promotion_applies_when_no_plan_covers_the_item() {
         let (status, body) = app.finalize(invoice, json!([line(bobbie, dental, "1")]), "k").await;
         assert_eq!(status, 200, "{body}");
         let (net, explanation): (String, String) =
-            sqlx::query_as("SELECT net, explanation FROM invoice_lines WHERE invoice_id = ?")
+            sqlx::query_as("SELECT net, explanation FROM invoice_lines WHERE invoice_id = $1")
                 .bind(invoice)
                 .fetch_one(app.store.reader())
                 .await

@@ -26,7 +26,7 @@ async fn correct(app: &TestApp, original: i64, lines: Value) -> (u16, String, i6
 /// Changes an item's regular price, as a manager's catalog update would.
 async fn set_price(app: &TestApp, item: i64, price: &str) {
     let mut tx = app.store.begin_write().await.unwrap();
-    sqlx::query("UPDATE catalog_items SET regular_price = ? WHERE id = ?")
+    sqlx::query("UPDATE catalog_items SET regular_price = $1 WHERE id = $2")
         .bind(price)
         .bind(item)
         .execute(&mut *tx)
@@ -39,7 +39,7 @@ async fn set_price(app: &TestApp, item: i64, price: &str) {
 async fn posting_of(app: &TestApp, invoice: i64) -> i64 {
     app.scalar(
         "SELECT l.id FROM usage_ledger l JOIN invoice_lines il ON il.id = l.invoice_line_id
-         WHERE il.invoice_id = ? AND l.reversal_of IS NULL ORDER BY l.id LIMIT 1",
+         WHERE il.invoice_id = $1 AND l.reversal_of IS NULL ORDER BY l.id LIMIT 1",
         invoice,
     )
     .await
@@ -51,7 +51,7 @@ async fn void(app: &TestApp, id: i64) -> (u16, String) {
 
 async fn net_of(app: &TestApp, invoice: i64) -> rust_decimal::Decimal {
     let net: String =
-        sqlx::query_scalar("SELECT net FROM invoice_lines WHERE invoice_id = ? ORDER BY position LIMIT 1")
+        sqlx::query_scalar("SELECT net FROM invoice_lines WHERE invoice_id = $1 ORDER BY position LIMIT 1")
             .bind(invoice)
             .fetch_one(app.store.reader())
             .await
@@ -108,7 +108,7 @@ fn a_second_correction_of_the_same_invoice_cannot_return_an_earlier_use() {
         assert_eq!(status, 422, "the invoice has nothing left to return: {body}");
         assert!(body.contains("no exams of this item left to return"), "{body}");
         assert_eq!(app.benefit(bella, "Wellness exams").await.2, used, "Bella's carried-over use stays counted");
-        let status: String = sqlx::query_scalar("SELECT status FROM invoices WHERE id = ?")
+        let status: String = sqlx::query_scalar("SELECT status FROM invoices WHERE id = $1")
             .bind(second)
             .fetch_one(app.store.reader())
             .await
@@ -135,7 +135,7 @@ fn returning_a_use_that_was_already_removed_credits_what_was_charged_not_the_reg
         assert_eq!(status, 200, "{body}");
         assert!(net_of(&app, c).await.is_zero(), "the client paid nothing for that exam, so nothing is credited");
         assert_eq!(app.benefit(rex, "Wellness exams").await, before, "and nothing goes back twice");
-        let note: String = sqlx::query_scalar("SELECT explanation FROM invoice_lines WHERE invoice_id = ?")
+        let note: String = sqlx::query_scalar("SELECT explanation FROM invoice_lines WHERE invoice_id = $1")
             .bind(c)
             .fetch_one(app.store.reader())
             .await
@@ -170,7 +170,7 @@ fn invoice_numbers_count_per_organisation_and_in_numeric_order() {
         let number = |id: i64| {
             let app = &app;
             async move {
-                sqlx::query_scalar::<_, String>("SELECT invoice_number FROM invoices WHERE id = ?")
+                sqlx::query_scalar::<_, String>("SELECT invoice_number FROM invoices WHERE id = $1")
                     .bind(id)
                     .fetch_one(app.store.reader())
                     .await
@@ -212,7 +212,7 @@ fn invoice_numbers_count_per_organisation_and_in_numeric_order() {
 
         // Past 99,999 the numbers still follow each other.
         let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE invoices SET number_seq = 99999, invoice_number = 'INV-X-99999' WHERE id = ?")
+        sqlx::query("UPDATE invoices SET number_seq = 99999, invoice_number = 'INV-X-99999' WHERE id = $1")
             .bind(first)
             .execute(&mut *tx)
             .await
@@ -277,7 +277,7 @@ fn finalize_void_and_the_invoice_page_use_the_invoices_own_clinic() {
         let rex = app.patient_id("Rex").await;
         let exam = app.item_id("EXAM").await;
         let draft = app.new_invoice(app.client_of(rex).await).await;
-        let north = app.scalar("SELECT id FROM clinics WHERE name = 'North Branch' AND ? > 0", 1).await;
+        let north = app.scalar("SELECT id FROM clinics WHERE name = 'North Branch' AND $1 > 0", 1).await;
         let (status, body) = app.call("clinic/switch", &format!("clinic_id={north}")).await;
         assert!(status == 200 || status == 303, "{body}");
         let (status, body) = app.finalize(draft, json!([line(rex, exam, "1")]), "own-clinic").await;
@@ -319,7 +319,7 @@ fn voiding_an_invoice_from_before_a_death_gives_the_use_to_the_plan_that_took_ov
         let loki = app.patient_id("Loki").await;
         let exam = app.item_id("EXAM").await;
         let old_plan =
-            app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", loki).await;
+            app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", loki).await;
         let a = invoice(&app, loki, json!([line(loki, exam, "1")])).await;
         let used_by_loki = shown_used(&app, old_plan, "Wellness exams").await;
         let new_plan = loki_dies_and_his_plan_moves_to_saar(&app, old_plan).await;
@@ -332,7 +332,7 @@ fn voiding_an_invoice_from_before_a_death_gives_the_use_to_the_plan_that_took_ov
             "the exam given back reaches Saar's plan instead of being lost on the cancelled one"
         );
         let (_, limit): (i64, i64) = sqlx::query_as(
-            "SELECT b.id, b.limit_quantity FROM subscription_benefits b WHERE b.subscription_id = ? AND b.label = ?",
+            "SELECT b.id, b.limit_quantity FROM subscription_benefits b WHERE b.subscription_id = $1 AND b.label = $2",
         )
         .bind(old_plan)
         .bind("Wellness exams")
@@ -354,10 +354,10 @@ fn a_correction_returning_a_use_from_before_a_death_lets_the_plan_that_took_over
         let saar = app.patient_id("Saar").await;
         let exam = app.item_id("EXAM").await;
         let old_plan =
-            app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", loki).await;
+            app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", loki).await;
         let limit = app
             .scalar(
-                "SELECT limit_quantity FROM subscription_benefits WHERE subscription_id = ? AND label = 'Wellness exams'",
+                "SELECT limit_quantity FROM subscription_benefits WHERE subscription_id = $1 AND label = 'Wellness exams'",
                 old_plan,
             )
             .await;
@@ -370,7 +370,7 @@ fn a_correction_returning_a_use_from_before_a_death_lets_the_plan_that_took_over
         let (status, body, c) = correct(&app, a, json!([line(loki, exam, "-1"), line(saar, exam, "1")])).await;
         assert_eq!(status, 200, "{body}");
         let covered =
-            app.scalar("SELECT covered_quantity FROM invoice_lines WHERE invoice_id = ? AND position = 1", c).await;
+            app.scalar("SELECT covered_quantity FROM invoice_lines WHERE invoice_id = $1 AND position = 1", c).await;
         assert_eq!(covered, 1, "Saar's exam is covered by the exam Loki's line gave back");
         assert_eq!(shown_used(&app, new_plan, "Wellness exams").await, limit, "one given back, one used");
     })
@@ -380,7 +380,7 @@ fn a_correction_returning_a_use_from_before_a_death_lets_the_plan_that_took_over
 /// began today; returns the plan and the exam benefit.
 async fn yearly_bella(app: &TestApp) -> (i64, i64, i64) {
     let bella = app.patient_id("Bella").await;
-    let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", bella).await;
+    let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", bella).await;
     let (benefit, _, _) = app.benefit(bella, "Wellness exams").await;
     let today = chrono::Utc::now().date_naive();
     support::count_yearly(app, plan, benefit, today.checked_sub_months(chrono::Months::new(12)).unwrap()).await;
@@ -389,12 +389,12 @@ async fn yearly_bella(app: &TestApp) -> (i64, i64, i64) {
 
 async fn used_between(app: &TestApp, benefit: i64, from: chrono::NaiveDate, until: chrono::NaiveDate) -> i64 {
     sqlx::query_scalar(
-        "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = ?
-           AND used_on >= ? AND used_on < ?",
+        "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = $1
+           AND used_on >= $2 AND used_on < $3",
     )
     .bind(benefit)
-    .bind(from)
-    .bind(until)
+    .bind(carecount::wire::stored::Day(from))
+    .bind(carecount::wire::stored::Day(until))
     .fetch_one(app.store.reader())
     .await
     .unwrap()
@@ -411,15 +411,15 @@ fn a_draft_dated_before_the_anniversary_counts_in_its_own_plan_year_and_its_corr
         let long_ago = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
         let far = chrono::NaiveDate::from_ymd_opt(2999, 1, 1).unwrap();
         let (limit, last_year) = (
-            app.scalar("SELECT limit_quantity FROM subscription_benefits WHERE id = ?", benefit).await,
+            app.scalar("SELECT limit_quantity FROM subscription_benefits WHERE id = $1", benefit).await,
             used_between(&app, benefit, long_ago, today).await,
         );
         assert!(last_year < limit, "the demo leaves Bella an exam in the year that just ended");
         // The draft was started yesterday, in the plan year that ended.
         let draft = app.new_invoice(app.client_of(bella).await).await;
         let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE invoices SET invoice_date = ? WHERE id = ?")
-            .bind(yesterday)
+        sqlx::query("UPDATE invoices SET invoice_date = $1 WHERE id = $2")
+            .bind(carecount::wire::stored::Day(yesterday))
             .bind(draft)
             .execute(&mut *tx)
             .await
@@ -454,7 +454,7 @@ fn a_transfer_after_a_death_moves_this_plan_years_use_only() {
         let loki = app.patient_id("Loki").await;
         let saar = app.patient_id("Saar").await;
         let old_plan =
-            app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", loki).await;
+            app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", loki).await;
         let (benefit, limit, used_last_year) = app.benefit(loki, "Wellness exams").await;
         assert!(used_last_year > 0, "the demo gives Loki exams used before today");
         // Exams reset each plan year, and a new plan year began today: all
@@ -470,7 +470,7 @@ fn a_transfer_after_a_death_moves_this_plan_years_use_only() {
         let new_plan: i64 = body.parse().unwrap();
         assert_eq!(shown_used(&app, new_plan, "Wellness exams").await, 0, "last year's exams do not move");
         let moved: i64 =
-            sqlx::query_scalar("SELECT quantity FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = ?")
+            sqlx::query_scalar("SELECT quantity FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = $1")
                 .bind(format!("transfer-out:{benefit}"))
                 .fetch_one(app.store.reader())
                 .await

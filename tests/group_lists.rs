@@ -141,8 +141,9 @@ fn the_plans_list_pages_through_every_plan_once_and_the_download_holds_them_all(
         let late = plans_page(&app, "status=past_due").await;
         assert!(late.plans_paging.matching > 0);
         assert!(late.plans.iter().all(|p| p.status == "past_due"));
-        let stored =
-            app.scalar("SELECT count(*) FROM subscriptions WHERE status = 'past_due' AND organisation_id = ?", 1).await;
+        let stored = app
+            .scalar("SELECT count(*) FROM subscriptions WHERE status = 'past_due' AND organisation_id = $1", 1)
+            .await;
         assert_eq!(late.plans_paging.matching as i64, stored);
 
         // Payments due: the first page's worth on the page, all in the download.

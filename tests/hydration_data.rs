@@ -61,7 +61,7 @@ fn a_deceased_pets_page_offers_its_held_plan_to_the_households_living_pets() {
         let app = TestApp::start().await;
         let rex = app.patient_id("Rex").await;
         let (other, name): (i64, String) =
-            sqlx::query_as("SELECT id, name FROM patients WHERE client_id = ? AND id <> ? AND deceased_on IS NULL")
+            sqlx::query_as("SELECT id, name FROM patients WHERE client_id = $1 AND id <> $2 AND deceased_on IS NULL")
                 .bind(app.client_of(rex).await)
                 .bind(rex)
                 .fetch_one(app.store.reader())

@@ -40,7 +40,7 @@ async fn pims(app: &TestApp, name: &str) -> String {
 async fn used(app: &TestApp, patient: &str, code: &str) -> i64 {
     let patient = app.patient_id(patient).await;
     let item = app.item_id(code).await;
-    sqlx::query_scalar("SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE patient_id = ? AND item_id = ?")
+    sqlx::query_scalar("SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE patient_id = $1 AND item_id = $2")
         .bind(patient)
         .bind(item)
         .fetch_one(app.store.reader())
@@ -248,8 +248,8 @@ async fn exam_patients(app: &TestApp, day: &str) -> Vec<String> {
     let exam = app.item_id("EXAM").await;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT s.patient_id FROM subscriptions s JOIN subscription_benefits b ON b.subscription_id = s.id
-         WHERE b.item_id = ? AND s.status = 'active' AND s.patient_id IS NOT NULL
-           AND s.starts_on <= ? AND (s.ends_on IS NULL OR s.ends_on >= ?) ORDER BY s.patient_id",
+         WHERE b.item_id = $1 AND s.status = 'active' AND s.patient_id IS NOT NULL
+           AND s.starts_on <= $2 AND (s.ends_on IS NULL OR s.ends_on >= $3) ORDER BY s.patient_id",
     )
     .bind(exam)
     .bind(day)
@@ -431,7 +431,7 @@ fn invoice_ids_with_colons_keep_their_uses_apart() {
         import(&app, &format!("{HEADER}A,1,{day},{rex},WP-EXAM,1,void,\n")).await.unwrap();
         let given_back = before - used(&app, "Rex", "EXAM").await;
         let over_a: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(quantity), 0) FROM over_usage WHERE invoice_ref = 'A' AND item_id = ?",
+            "SELECT COALESCE(SUM(quantity), 0) FROM over_usage WHERE invoice_ref = 'A' AND item_id = $1",
         )
         .bind(exam)
         .fetch_one(app.store.reader())
@@ -439,7 +439,7 @@ fn invoice_ids_with_colons_keep_their_uses_apart() {
         .unwrap();
         assert_eq!(given_back + over_a, 1, "voiding A gives back A's exam only, not A:{id}'s");
         let still: i64 = sqlx::query_scalar(
-            "SELECT a.value ->> 'applied' FROM pims_invoices i, json_each(i.applied) a WHERE i.invoice_ref = ?",
+            "SELECT a.value ->> 'applied' FROM pims_invoices i, json_each(i.applied) a WHERE i.invoice_ref = $1",
         )
         .bind(format!("A:{id}"))
         .fetch_one(app.store.reader())

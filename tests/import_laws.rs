@@ -199,9 +199,9 @@ async fn held(store: &Store, invoice: &str, patient: i64, item: i64) -> i64 {
     let covered: i64 = sqlx::query_scalar(
         "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
          WHERE id IN (SELECT id FROM usage_ledger WHERE source_kind = 'import_line'
-                        AND substr(source_key, 1, length(?1)) = ?1)
+                        AND substr(source_key, 1, length($1)) = $1)
             OR reversal_of IN (SELECT id FROM usage_ledger WHERE source_kind = 'import_line'
-                                 AND substr(source_key, 1, length(?1)) = ?1)",
+                                 AND substr(source_key, 1, length($1)) = $1)",
     )
     .bind(&prefix)
     .fetch_one(store.reader())
@@ -209,7 +209,7 @@ async fn held(store: &Store, invoice: &str, patient: i64, item: i64) -> i64 {
     .expect("ledger");
     let over: i64 = sqlx::query_scalar(
         "SELECT COALESCE(SUM(quantity), 0) FROM over_usage
-         WHERE organisation_id = 1 AND invoice_ref = ? AND patient_id = ? AND item_id = ?",
+         WHERE organisation_id = 1 AND invoice_ref = $1 AND patient_id = $2 AND item_id = $3",
     )
     .bind(invoice)
     .bind(patient)

@@ -102,7 +102,7 @@ fn two_servers_on_one_database_send_each_email_once() {
             .await
             .unwrap();
         for n in 1..=12 {
-            sqlx::query("INSERT INTO outbox (organisation_id, to_address, subject, body) VALUES (1, ?, ?, 'Hello')")
+            sqlx::query("INSERT INTO outbox (organisation_id, to_address, subject, body) VALUES (1, $1, $2, 'Hello')")
                 .bind(format!("owner{n}@example.com"))
                 .bind(format!("Reminder {n}"))
                 .execute(&mut *tx)

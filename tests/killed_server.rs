@@ -105,7 +105,7 @@ fn a_killed_server_loses_no_acknowledged_finalize_and_a_retry_posts_nothing_twic
             if let Some((status, body)) = answer {
                 assert_eq!(*status, 200, "{body}");
                 let finalized: i64 =
-                    app.scalar("SELECT count(*) FROM invoices WHERE id = ? AND status = 'finalized'", *invoice).await;
+                    app.scalar("SELECT count(*) FROM invoices WHERE id = $1 AND status = 'finalized'", *invoice).await;
                 assert_eq!(finalized, 1, "invoice {invoice} was acknowledged, so it is finalized");
             }
         }
@@ -131,7 +131,7 @@ fn a_killed_server_loses_no_acknowledged_finalize_and_a_retry_posts_nothing_twic
         let postings: i64 = app
             .scalar(
                 "SELECT count(*) FROM usage_ledger l JOIN invoice_lines il ON il.id = l.invoice_line_id
-                 WHERE l.subscription_benefit_id = ? GROUP BY il.invoice_id ORDER BY count(*) DESC LIMIT 1",
+                 WHERE l.subscription_benefit_id = $1 GROUP BY il.invoice_id ORDER BY count(*) DESC LIMIT 1",
                 benefit,
             )
             .await;

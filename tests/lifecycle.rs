@@ -5,16 +5,16 @@
 
 mod support;
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, Utc};
 use support::*;
 
 async fn status_of(app: &TestApp, plan: i64) -> String {
-    text(app, "SELECT status FROM subscriptions WHERE id = ?", plan).await.unwrap()
+    text(app, "SELECT status FROM subscriptions WHERE id = $1", plan).await.unwrap()
 }
 
 async fn wellness_plan(app: &TestApp, patient: &str, status: &str) -> i64 {
     let patient = app.patient_id(patient).await;
-    sqlx::query_scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND kind = 'wellness' AND status = ?")
+    sqlx::query_scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND kind = 'wellness' AND status = $2")
         .bind(patient)
         .bind(status)
         .fetch_one(app.store.reader())
@@ -33,12 +33,12 @@ async fn new_pet(app: &TestApp, client: i64, name: &str, species: &str, months: 
     let born = Utc::now().date_naive() - chrono::Months::new(months);
     let mut tx = app.store.begin_write().await.unwrap();
     let id = sqlx::query_scalar(
-        "INSERT INTO patients (client_id, name, species, birth_date) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO patients (client_id, name, species, birth_date) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(client)
     .bind(name)
     .bind(species)
-    .bind(born)
+    .bind(carecount::wire::stored::Day(born))
     .fetch_one(&mut *tx)
     .await
     .unwrap();
@@ -64,7 +64,7 @@ fn resume_after_past_due_hold_returns_to_past_due() {
         assert_eq!(status, 200, "{body}");
         assert_eq!(status_of(&app, plan).await, "past_due", "the failed instalment is still unpaid");
         let memory =
-            app.scalar("SELECT count(*) FROM subscriptions WHERE id = ? AND hold_prior_status IS NULL", plan).await;
+            app.scalar("SELECT count(*) FROM subscriptions WHERE id = $1 AND hold_prior_status IS NULL", plan).await;
         assert_eq!(memory, 1, "nothing of the hold is left behind");
     })
 }
@@ -88,7 +88,7 @@ fn a_plan_held_because_its_patient_died_cannot_be_resumed() {
         let app = TestApp::start().await;
         let plan = wellness_plan(&app, "Bella", "active").await;
         record_death(&app, app.patient_id("Bella").await).await;
-        let held = app.scalar("SELECT held_for_death FROM subscriptions WHERE id = ?", plan).await;
+        let held = app.scalar("SELECT held_for_death FROM subscriptions WHERE id = $1", plan).await;
         assert_eq!(held, 1);
         let (status, body) = app.call("plan/resume", &format!("id={plan}")).await;
         assert_eq!(status, 409, "{body}");
@@ -118,7 +118,8 @@ fn transfer_from_pending_plan_stays_pending() {
             "nothing was paid yet: the new plan waits as the old one did"
         );
         assert_eq!(status_of(&app, plan).await, "cancelled");
-        let due = app.scalar("SELECT count(*) FROM payments WHERE subscription_id = ? AND status = 'due'", moved).await;
+        let due =
+            app.scalar("SELECT count(*) FROM payments WHERE subscription_id = $1 AND status = 'due'", moved).await;
         assert!(due > 0, "the instalments still due follow the new plan");
     })
 }
@@ -147,14 +148,14 @@ fn renewing_household_package_skips_dead_pet() {
         let bruno = app.patient_id("Bruno").await;
         let client = app.client_of(bruno).await;
         let pack: i64 = sqlx::query_scalar(
-            "SELECT id FROM subscriptions WHERE client_id = ? AND template_id = ? AND patient_id IS NULL",
+            "SELECT id FROM subscriptions WHERE client_id = $1 AND template_id = $2 AND patient_id IS NULL",
         )
         .bind(client)
         .bind(physio)
         .fetch_one(app.store.reader())
         .await
         .unwrap();
-        let first: i64 = app.scalar("SELECT min(id) FROM patients WHERE client_id = ?", client).await;
+        let first: i64 = app.scalar("SELECT min(id) FROM patients WHERE client_id = $1", client).await;
         assert_eq!(first, bruno, "the household's first pet");
         record_death(&app, bruno).await;
         let (status, body) = app.call("plan/renew", &format!("id={pack}")).await;
@@ -163,7 +164,7 @@ fn renewing_household_package_skips_dead_pet() {
         // A household with no living pet left is told so.
         let guus = app.patient_id("Guus").await;
         let other = app.client_of(guus).await;
-        let pack: i64 = sqlx::query_scalar("SELECT id FROM subscriptions WHERE client_id = ? AND template_id = ?")
+        let pack: i64 = sqlx::query_scalar("SELECT id FROM subscriptions WHERE client_id = $1 AND template_id = $2")
             .bind(other)
             .bind(physio)
             .fetch_one(app.store.reader())
@@ -199,8 +200,8 @@ fn automatic_renewal_is_recorded_under_the_plans_own_clinic() {
         let adult = template_id(&app, "Adult Dog Plan").await;
         sql(&app, &format!("UPDATE plan_templates SET auto_renew = 1 WHERE id = {adult}")).await;
         sql(&app, "INSERT INTO clinics (id, organisation_id, name) VALUES (3, 1, 'Maple North')").await;
-        let (plan, ends): (i64, NaiveDate) = sqlx::query_as(
-            "SELECT id, ends_on FROM subscriptions WHERE template_id = ? AND status = 'active' ORDER BY ends_on LIMIT 1",
+        let (plan, carecount::wire::stored::Day(ends)): (i64, carecount::wire::stored::Day) = sqlx::query_as(
+            "SELECT id, ends_on FROM subscriptions WHERE template_id = $1 AND status = 'active' ORDER BY ends_on LIMIT 1",
         )
         .bind(adult)
         .fetch_one(app.store.reader())
@@ -211,6 +212,6 @@ fn automatic_renewal_is_recorded_under_the_plans_own_clinic() {
         let report = app.store.run_plan_jobs(soon).await.unwrap();
         let renewal = report.renewed.iter().find(|(old, _)| *old == plan).map(|(_, new)| *new);
         let renewal = renewal.unwrap_or_else(|| panic!("plan {plan} renewed: {report:?}"));
-        assert_eq!(app.scalar("SELECT clinic_id FROM subscriptions WHERE id = ?", renewal).await, 3);
+        assert_eq!(app.scalar("SELECT clinic_id FROM subscriptions WHERE id = $1", renewal).await, 3);
     })
 }

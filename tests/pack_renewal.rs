@@ -14,7 +14,7 @@ use support::*;
 async fn renewing_physio(app: &TestApp, left: i64, ends_on: Option<chrono::NaiveDate>) -> (i64, i64, i64) {
     let (dog, client) = app.dog_without_pack().await;
     let physio = template_id(app, "Physio 6-session pack").await;
-    write(app, "UPDATE plan_templates SET auto_renew = 1 WHERE id = ?", physio, None).await;
+    write(app, "UPDATE plan_templates SET auto_renew = 1 WHERE id = $1", physio, None).await;
     let clinic = app.store.clinic_of(1, None, Utc::now()).await.unwrap();
     let carry = CarryOver {
         template_id: physio,
@@ -31,7 +31,7 @@ async fn renewing_physio(app: &TestApp, left: i64, ends_on: Option<chrono::Naive
 /// Runs one statement in its own write transaction.
 async fn write<T>(app: &TestApp, sql: &str, first: T, second: Option<i64>)
 where
-    T: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
+    T: for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Send,
 {
     let mut tx = app.store.begin_write().await.unwrap();
     let mut query = sqlx::query(sql).bind(first);
@@ -43,7 +43,7 @@ where
 }
 
 async fn successors(app: &TestApp, pack: i64) -> Vec<(i64, String, String)> {
-    sqlx::query_as("SELECT id, plan_name, starts_on FROM subscriptions WHERE renews_subscription_id = ?")
+    sqlx::query_as("SELECT id, plan_name, starts_on FROM subscriptions WHERE renews_subscription_id = $1")
         .bind(pack)
         .fetch_all(app.store.reader())
         .await
@@ -78,11 +78,11 @@ fn two_desks_using_the_last_sessions_at_once_make_exactly_one_new_pack() {
         assert_eq!(successors(&app, pack).await.len(), 1);
         let new_pack = made[0].0;
         let size = app
-            .scalar("SELECT limit_quantity FROM subscription_benefits WHERE subscription_id = ? AND limit_quantity IS NOT NULL", new_pack)
+            .scalar("SELECT limit_quantity FROM subscription_benefits WHERE subscription_id = $1 AND limit_quantity IS NOT NULL", new_pack)
             .await;
         assert_eq!(size, 6, "the new pack is a whole pack of its template");
         let (status, billing): (String, String) =
-            sqlx::query_as("SELECT status, billing FROM subscriptions WHERE id = ?")
+            sqlx::query_as("SELECT status, billing FROM subscriptions WHERE id = $1")
                 .bind(new_pack)
                 .fetch_one(app.store.reader())
                 .await
@@ -94,7 +94,7 @@ fn two_desks_using_the_last_sessions_at_once_make_exactly_one_new_pack() {
         );
 
         // Staff cancel the new pack the client did not want: it is not made again.
-        write(&app, "UPDATE subscriptions SET status = 'cancelled' WHERE id = ?", new_pack, None).await;
+        write(&app, "UPDATE subscriptions SET status = 'cancelled' WHERE id = $1", new_pack, None).await;
         app.store.run_plan_jobs(Utc::now()).await.unwrap();
         assert!(app.store.follow_packs(&clinic, Some(client), &desk).await.unwrap().is_empty());
         assert_eq!(successors(&app, pack).await.len(), 1, "a cancelled successor is not made again");
@@ -110,7 +110,7 @@ fn an_expired_renewing_pack_is_followed_once_by_the_daily_jobs() {
         app.store.run_plan_jobs(Utc::now()).await.unwrap();
         assert!(successors(&app, pack).await.is_empty(), "three sessions left and ten days to go: no new pack yet");
         let yesterday = (today - Days::new(1)).to_string();
-        write(&app, "UPDATE subscriptions SET ends_on = ? WHERE id = ?", yesterday, Some(pack)).await;
+        write(&app, "UPDATE subscriptions SET ends_on = $1 WHERE id = $2", yesterday, Some(pack)).await;
         let report = app.store.run_plan_jobs(Utc::now()).await.unwrap();
         let made = successors(&app, pack).await;
         assert_eq!(made.len(), 1, "{report:?}");
@@ -118,7 +118,7 @@ fn an_expired_renewing_pack_is_followed_once_by_the_daily_jobs() {
         app.store.run_plan_jobs(Utc::now()).await.unwrap();
         assert_eq!(successors(&app, pack).await.len(), 1, "a second round makes no second pack");
         let said =
-            text(&app, "SELECT detail FROM audit_log WHERE action = 'renew' AND entity_id = ?", pack).await.unwrap();
+            text(&app, "SELECT detail FROM audit_log WHERE action = 'renew' AND entity_id = $1", pack).await.unwrap();
         assert!(said.starts_with("Pack expired: followed by pack"), "{said}");
     });
 }
@@ -129,7 +129,7 @@ fn a_pack_that_does_not_renew_is_left_alone_when_used_up() {
         let app = TestApp::start().await;
         let (dog, client, pack) = renewing_physio(&app, 1, None).await;
         let physio = template_id(&app, "Physio 6-session pack").await;
-        write(&app, "UPDATE plan_templates SET auto_renew = 0 WHERE id = ?", physio, None).await;
+        write(&app, "UPDATE plan_templates SET auto_renew = 0 WHERE id = $1", physio, None).await;
         let session = app.item_id("PHYSIO").await;
         let line = json!([{ "patient_id": dog, "item_id": session, "quantity_text": "1", "unit": "Unit", "discount_text": "" }]);
         let invoice = app.new_invoice(client).await;

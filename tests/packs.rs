@@ -19,7 +19,7 @@ async fn left_of(app: &TestApp, subscription: i64) -> i64 {
     app.scalar(
         "SELECT b.limit_quantity - COALESCE((SELECT SUM(quantity) FROM usage_ledger l
                                              WHERE l.subscription_benefit_id = b.id), 0)
-         FROM subscription_benefits b WHERE b.subscription_id = ? AND b.limit_quantity IS NOT NULL",
+         FROM subscription_benefits b WHERE b.subscription_id = $1 AND b.limit_quantity IS NOT NULL",
         subscription,
     )
     .await
@@ -43,16 +43,20 @@ fn seven_carried_over_daycare_days_become_six_after_one_is_invoiced() {
         };
         let pack = app.store.carry_over(&clinic, client, &carry, &Actor::clinic_desk()).await.expect("carried over");
         assert_eq!(left_of(&app, pack).await, 7);
-        let (origin, price, ends_on): (String, String, Option<chrono::NaiveDate>) =
-            sqlx::query_as("SELECT origin, price, ends_on FROM subscriptions WHERE id = ?")
+        let (origin, price, ends_on): (String, String, Option<carecount::wire::stored::Day>) =
+            sqlx::query_as("SELECT origin, price, ends_on FROM subscriptions WHERE id = $1")
                 .bind(pack)
                 .fetch_one(app.store.reader())
                 .await
                 .unwrap();
-        assert_eq!((origin.as_str(), price.as_str(), ends_on), ("carried_over", "0", Some(ends)), "no fake sale");
+        assert_eq!(
+            (origin.as_str(), price.as_str(), ends_on.map(|d| d.0)),
+            ("carried_over", "0", Some(ends)),
+            "no fake sale"
+        );
         let opening: (i64, String) = sqlx::query_as(
             "SELECT l.quantity, l.note FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
-             WHERE b.subscription_id = ? AND l.source_kind = 'opening_balance'",
+             WHERE b.subscription_id = $1 AND l.source_kind = 'opening_balance'",
         )
         .bind(pack)
         .fetch_one(app.store.reader())
@@ -63,7 +67,7 @@ fn seven_carried_over_daycare_days_become_six_after_one_is_invoiced() {
             (3, "Moving from the old practice system".to_string()),
             "the opening balance is its own entry"
         );
-        let payments = app.scalar("SELECT count(*) FROM payments WHERE subscription_id = ?", pack).await;
+        let payments = app.scalar("SELECT count(*) FROM payments WHERE subscription_id = $1", pack).await;
         assert_eq!(payments, 0, "nothing to pay for a carried-over pack");
 
         let day = app.item_id("DAYCARE").await;
@@ -92,7 +96,7 @@ fn a_carry_over_without_a_reason_or_with_a_wrong_pack_is_refused_and_writes_noth
             reason: "Old system",
             patient_id: None,
         };
-        let subscriptions = || app.scalar("SELECT count(*) + ? FROM subscriptions", 0);
+        let subscriptions = || app.scalar("SELECT count(*) + $1 FROM subscriptions", 0);
         let before = subscriptions().await;
         for (carry, says) in [
             (CarryOver { reason: " ", ..good.clone() }, "Write a short note saying why this balance is carried over"),
@@ -109,7 +113,7 @@ fn a_carry_over_without_a_reason_or_with_a_wrong_pack_is_refused_and_writes_noth
         let pack = app.store.carry_over(&clinic, client, &good, &Actor::clinic_desk()).await.expect("the good one");
         assert_eq!(left_of(&app, pack).await, 4);
         let audited =
-            app.scalar("SELECT count(*) FROM audit_log WHERE action = 'carry_over' AND entity_id = ?", pack).await;
+            app.scalar("SELECT count(*) FROM audit_log WHERE action = 'carry_over' AND entity_id = $1", pack).await;
         assert_eq!(audited, 1, "the carry-over is in the audit log with its reason");
     });
 }
@@ -130,7 +134,7 @@ fn changing_a_packs_balance_or_end_date_needs_a_note_and_is_kept_as_an_entry() {
             patient_id: None,
         };
         let pack = app.store.carry_over(&clinic, client, &carry, &Actor::clinic_desk()).await.unwrap();
-        let entries = || app.scalar("SELECT count(*) + ? FROM usage_ledger", 0);
+        let entries = || app.scalar("SELECT count(*) + $1 FROM usage_ledger", 0);
         let before = entries().await;
         let ends = clinic.today + Days::new(30);
         let unexplained = PackChange { left: Some(9), ends_on: Some(Some(ends)), note: "" };
@@ -139,7 +143,7 @@ fn changing_a_packs_balance_or_end_date_needs_a_note_and_is_kept_as_an_entry() {
             other => panic!("a change without a note must be refused: {other:?}"),
         }
         assert_eq!((left_of(&app, pack).await, entries().await), (7, before), "nothing changed");
-        let ends_on = || text(&app, "SELECT ends_on FROM subscriptions WHERE id = ?", pack);
+        let ends_on = || text(&app, "SELECT ends_on FROM subscriptions WHERE id = $1", pack);
         assert_eq!(ends_on().await, None);
 
         let explained = PackChange { note: "Two days were missed in the old system", ..unexplained };
@@ -156,7 +160,7 @@ fn changing_a_packs_balance_or_end_date_needs_a_note_and_is_kept_as_an_entry() {
             ("manual_adjustment".into(), -2, "Two days were missed in the old system".into()),
             "the balance moved by an entry, never an edit"
         );
-        let audit = text(&app, "SELECT detail FROM audit_log WHERE action = 'change_pack' AND entity_id = ?", pack)
+        let audit = text(&app, "SELECT detail FROM audit_log WHERE action = 'change_pack' AND entity_id = $1", pack)
             .await
             .unwrap();
         assert!(
@@ -247,7 +251,7 @@ fn a_pack_sold_on_an_invoice_exists_after_finalize_and_not_after_void() {
         let pack_item = app.item_id(&format!("PACK-{daycare}")).await;
         let packs_of = || {
             app.scalar(
-                "SELECT count(*) FROM subscriptions WHERE client_id = ? AND kind <> 'wellness' AND status = 'active'",
+                "SELECT count(*) FROM subscriptions WHERE client_id = $1 AND kind <> 'wellness' AND status = 'active'",
                 client,
             )
         };
@@ -261,13 +265,13 @@ fn a_pack_sold_on_an_invoice_exists_after_finalize_and_not_after_void() {
         assert_eq!(status, 200, "{body}");
         assert_eq!(packs_of().await, 1, "finalizing made the pack");
         let (pack, price, sold_on): (i64, String, Option<i64>) = sqlx::query_as(
-            "SELECT id, price, sold_on_invoice_id FROM subscriptions WHERE client_id = ? AND kind <> 'wellness'",
+            "SELECT id, price, sold_on_invoice_id FROM subscriptions WHERE client_id = $1 AND kind <> 'wellness'",
         )
         .bind(client)
         .fetch_one(app.store.reader())
         .await
         .unwrap();
-        let charged = text(&app, "SELECT net FROM invoice_lines WHERE invoice_id = ?", invoice).await.unwrap();
+        let charged = text(&app, "SELECT net FROM invoice_lines WHERE invoice_id = $1", invoice).await.unwrap();
         assert_eq!((price, sold_on), (charged, Some(invoice)), "paid on the invoice, at what the line charged");
         assert_eq!(left_of(&app, pack).await, 10);
 
@@ -288,7 +292,7 @@ fn a_pack_sold_on_an_invoice_exists_after_finalize_and_not_after_void() {
         let (status, body) = app.call("invoice/void", &format!("id={invoice}&reason=sold+by+mistake")).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(packs_of().await, 0, "voiding the sale cancelled the pack");
-        let status = text(&app, "SELECT status FROM subscriptions WHERE id = ?", pack).await;
+        let status = text(&app, "SELECT status FROM subscriptions WHERE id = $1", pack).await;
         assert_eq!(status.as_deref(), Some("cancelled"), "kept, as cancelled, never deleted");
     });
 }
@@ -302,8 +306,8 @@ fn a_carry_over_file_with_one_bad_line_applies_nothing_and_a_preview_changes_not
                 .fetch_all(app.store.reader())
                 .await
                 .unwrap();
-        let packs = || app.scalar("SELECT count(*) + ? FROM subscriptions WHERE origin = 'carried_over'", 0);
-        let ledger = || app.scalar("SELECT count(*) + ? FROM usage_ledger", 0);
+        let packs = || app.scalar("SELECT count(*) + $1 FROM subscriptions WHERE origin = 'carried_over'", 0);
+        let ledger = || app.scalar("SELECT count(*) + $1 FROM usage_ledger", 0);
         let (packs_before, ledger_before) = (packs().await, ledger().await);
         let good = format!(
             "client,pack,left,ends_on,note,reason\n\
@@ -360,7 +364,7 @@ fn a_pack_made_for_one_pet_needs_the_pet_and_covers_only_that_pet() {
         .expect("a household of two pets without a pack");
         let daycare = template_id(&app, "Daycare 10-day pack").await;
         let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE plan_templates SET one_pet = 1 WHERE id = ?")
+        sqlx::query("UPDATE plan_templates SET one_pet = 1 WHERE id = $1")
             .bind(daycare)
             .execute(&mut *tx)
             .await
@@ -400,7 +404,7 @@ fn a_pack_whose_balance_a_manager_changed_is_not_taken_back_by_voiding_its_sale(
         let invoice = app.new_invoice(client).await;
         let line = json!({ "patient_id": dog, "item_id": pack_item, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
         assert_eq!(app.finalize(invoice, json!([line]), "sell-then-change").await.0, 200);
-        let pack = app.scalar("SELECT id FROM subscriptions WHERE sold_on_invoice_id = ?", invoice).await;
+        let pack = app.scalar("SELECT id FROM subscriptions WHERE sold_on_invoice_id = $1", invoice).await;
         let change = PackChange { left: Some(12), ends_on: None, note: "Two free days for the trouble" };
         app.store.change_pack(&clinic(&app).await, pack, &change, &Actor::clinic_desk()).await.unwrap();
         let (status, body) = app.call("invoice/void", &format!("id={invoice}&reason=wrong+client")).await;

@@ -12,29 +12,30 @@ fn editing_a_template_never_changes_sold_plans_and_the_manager_decides_renewal_p
     support::run(async {
         let app = TestApp::start().await;
         let adult = template_id(&app, "Adult Dog Plan").await;
-        let sold =
-            app.scalar("SELECT id FROM subscriptions WHERE template_id = ? AND status = 'active' LIMIT 1", adult).await;
+        let sold = app
+            .scalar("SELECT id FROM subscriptions WHERE template_id = $1 AND status = 'active' LIMIT 1", adult)
+            .await;
         let benefits_before =
-            app.scalar("SELECT count(*) FROM subscription_benefits WHERE subscription_id = ?", sold).await;
+            app.scalar("SELECT count(*) FROM subscription_benefits WHERE subscription_id = $1", sold).await;
         let mut draft = editor(&app, adult).await["draft"].clone();
         draft["price"] = json!("480.00");
         draft["benefits"].as_array_mut().unwrap().truncate(1);
         let (status, body) = save_template(&app, &draft, false).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(
-            app.scalar("SELECT count(*) FROM subscription_benefits WHERE subscription_id = ?", sold).await,
+            app.scalar("SELECT count(*) FROM subscription_benefits WHERE subscription_id = $1", sold).await,
             benefits_before
         );
-        assert_eq!(text(&app, "SELECT price FROM subscriptions WHERE id = ?", sold).await.unwrap(), "420.00");
+        assert_eq!(text(&app, "SELECT price FROM subscriptions WHERE id = $1", sold).await.unwrap(), "420.00");
         assert_eq!(
-            text(&app, "SELECT renewal_price FROM subscriptions WHERE id = ?", sold).await.as_deref(),
+            text(&app, "SELECT renewal_price FROM subscriptions WHERE id = $1", sold).await.as_deref(),
             Some("420.00")
         );
         // The renewal keeps the contract's price.
         let (status, body) = app.call("plan/renew", &format!("id={sold}")).await;
         assert_eq!(status, 200, "{body}");
         let renewal: i64 = body.parse().unwrap();
-        assert_eq!(text(&app, "SELECT price FROM subscriptions WHERE id = ?", renewal).await.unwrap(), "420.00");
+        assert_eq!(text(&app, "SELECT price FROM subscriptions WHERE id = $1", renewal).await.unwrap(), "420.00");
         // Passing a later change on: running plans renew at the new price.
         draft["price"] = json!("500.00");
         let (status, _) = save_template(&app, &draft, true).await;
@@ -42,14 +43,14 @@ fn editing_a_template_never_changes_sold_plans_and_the_manager_decides_renewal_p
         let other = app
             .scalar(
                 &format!(
-                    "SELECT id FROM subscriptions WHERE template_id = ? AND status = 'active' AND id <> {sold} LIMIT 1"
+                    "SELECT id FROM subscriptions WHERE template_id = $1 AND status = 'active' AND id <> {sold} LIMIT 1"
                 ),
                 adult,
             )
             .await;
-        assert_eq!(text(&app, "SELECT renewal_price FROM subscriptions WHERE id = ?", other).await, None);
+        assert_eq!(text(&app, "SELECT renewal_price FROM subscriptions WHERE id = $1", other).await, None);
         let audit =
-            app.scalar("SELECT count(*) FROM audit_log WHERE entity = 'plan_template' AND entity_id = ?", adult).await;
+            app.scalar("SELECT count(*) FROM audit_log WHERE entity = 'plan_template' AND entity_id = $1", adult).await;
         assert_eq!(audit, 2);
     });
 }
@@ -108,7 +109,7 @@ fn a_pet_has_one_wellness_plan_and_a_second_pet_gets_the_multi_pet_discount() {
         let bobbie = app.patient_id("Bobbie").await;
         let household = app.client_of(bobbie).await;
         let others = app.scalar(
-            "SELECT count(*) FROM subscriptions WHERE client_id = ? AND kind = 'wellness' AND status IN ('pending','active','on_hold','past_due')",
+            "SELECT count(*) FROM subscriptions WHERE client_id = $1 AND kind = 'wellness' AND status IN ('pending','active','on_hold','past_due')",
             household,
         ).await;
         let (status, body) = app
@@ -116,7 +117,7 @@ fn a_pet_has_one_wellness_plan_and_a_second_pet_gets_the_multi_pet_discount() {
             .await;
         assert_eq!(status, 200, "{body}");
         let plan: i64 = body.parse().unwrap();
-        let price = text(&app, "SELECT price FROM subscriptions WHERE id = ?", plan).await.unwrap();
+        let price = text(&app, "SELECT price FROM subscriptions WHERE id = $1", plan).await.unwrap();
         assert_eq!(price, if others > 0 { "378.00" } else { "420.00" });
         // A second sale for the same pet is refused now that it has one.
         let (status, _) = app
@@ -200,7 +201,7 @@ fn a_second_clinic_sells_what_is_offered_there_and_lists_filter_by_clinic() {
             .await;
         assert_eq!(status, 200, "{body}");
         let plan: i64 = body.parse().unwrap();
-        assert_eq!(app.scalar("SELECT clinic_id FROM subscriptions WHERE id = ?", plan).await, north);
+        assert_eq!(app.scalar("SELECT clinic_id FROM subscriptions WHERE id = $1", plan).await, north);
         let (_, body) = app.call("lists", &format!("clinic_id={north}")).await;
         let lists: Value = serde_json::from_str(&body).unwrap();
         let ids: Vec<i64> = lists["plans"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();

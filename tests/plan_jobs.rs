@@ -14,18 +14,18 @@ fn the_daily_jobs_expire_mark_past_due_and_renew_automatically() {
         let app = TestApp::start().await;
         let adult = template_id(&app, "Adult Dog Plan").await;
         let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE plan_templates SET auto_renew = 1 WHERE id = ?")
+        sqlx::query("UPDATE plan_templates SET auto_renew = 1 WHERE id = $1")
             .bind(adult)
             .execute(&mut *tx)
             .await
             .unwrap();
         tx.commit().await.unwrap();
         let active_adult =
-            app.scalar("SELECT count(*) FROM subscriptions WHERE template_id = ? AND status = 'active'", adult).await;
+            app.scalar("SELECT count(*) FROM subscriptions WHERE template_id = $1 AND status = 'active'", adult).await;
         assert!(active_adult > 0);
         // Five days before the first Adult Dog Plan ends, it has renewed.
         let ends: String =
-            text(&app, "SELECT min(ends_on) FROM subscriptions WHERE template_id = ? AND status = 'active'", adult)
+            text(&app, "SELECT min(ends_on) FROM subscriptions WHERE template_id = $1 AND status = 'active'", adult)
                 .await
                 .unwrap();
         let ends = chrono::NaiveDate::parse_from_str(&ends, "%Y-%m-%d").unwrap();
@@ -33,7 +33,7 @@ fn the_daily_jobs_expire_mark_past_due_and_renew_automatically() {
         let report = app.store.run_plan_jobs(soon).await.unwrap();
         assert!(!report.renewed.is_empty(), "{report:?}");
         for (old, new) in &report.renewed {
-            let linked = app.scalar("SELECT renews_subscription_id FROM subscriptions WHERE id = ?", *new).await;
+            let linked = app.scalar("SELECT renews_subscription_id FROM subscriptions WHERE id = $1", *new).await;
             assert_eq!(linked, *old);
         }
         // Running again changes nothing new.
@@ -61,10 +61,10 @@ fn a_late_payment_makes_a_plan_past_due_only_after_the_grace_period() {
             .call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly"))
             .await;
         let plan: i64 = body.parse().unwrap();
-        let first = app.scalar("SELECT id FROM payments WHERE subscription_id = ? AND number = 1", plan).await;
+        let first = app.scalar("SELECT id FROM payments WHERE subscription_id = $1 AND number = 1", plan).await;
         app.call("payment/record", &format!("payment_id={first}&method=cash&reference=")).await;
         let second: String =
-            text(&app, "SELECT due_on FROM payments WHERE subscription_id = ? AND number = 2", plan).await.unwrap();
+            text(&app, "SELECT due_on FROM payments WHERE subscription_id = $1 AND number = 2", plan).await.unwrap();
         let second = chrono::NaiveDate::parse_from_str(&second, "%Y-%m-%d").unwrap();
         let at = |d: chrono::NaiveDate| d.and_hms_opt(12, 0, 0).unwrap().and_utc();
         let report = app.store.run_plan_jobs(at(second + Days::new(5))).await.unwrap();
@@ -72,7 +72,7 @@ fn a_late_payment_makes_a_plan_past_due_only_after_the_grace_period() {
         let report = app.store.run_plan_jobs(at(second + Days::new(9))).await.unwrap();
         assert!(report.past_due.contains(&plan), "{report:?}");
         // The desk records the declined card; paying it brings the plan back.
-        let second_id = app.scalar("SELECT id FROM payments WHERE subscription_id = ? AND number = 2", plan).await;
+        let second_id = app.scalar("SELECT id FROM payments WHERE subscription_id = $1 AND number = 2", plan).await;
         let (status, body) = app.call("payment/failed", &format!("payment_id={second_id}&reason=Card+declined")).await;
         assert_eq!(status, 200, "{body}");
         let (status, body) = app.call("payment/failed", &format!("payment_id={second_id}&reason=again")).await;
@@ -80,7 +80,7 @@ fn a_late_payment_makes_a_plan_past_due_only_after_the_grace_period() {
         assert!(body.contains("only a due payment can fail"), "{body}");
         let (status, _) = app.call("payment/record", &format!("payment_id={second_id}&method=cash&reference=")).await;
         assert_eq!(status, 200);
-        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = ?", plan).await.unwrap(), "active");
+        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = $1", plan).await.unwrap(), "active");
     });
 }
 
@@ -89,11 +89,11 @@ fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
     support::run(async {
         let app = TestApp::start().await;
         let rex = app.patient_id("Rex").await;
-        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", rex).await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", rex).await;
         let today = Utc::now().date_naive();
         let (status, body) = app.call("patient/deceased", &format!("patient_id={rex}&died_on={today}")).await;
         assert_eq!(status, 200, "{body}");
-        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = ?", plan).await.unwrap(), "on_hold");
+        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = $1", plan).await.unwrap(), "on_hold");
         // Mimi, the household's cat, cannot take a dog's plan.
         let mimi = app.patient_id("Mimi").await;
         let (status, body) = app.call("plan/transfer", &format!("subscription_id={plan}&to_patient_id={mimi}")).await;
@@ -102,7 +102,7 @@ fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
         let mut tx = app.store.begin_write().await.unwrap();
         let client = app.client_of(rex).await;
         let pup: i64 = sqlx::query_scalar(
-            "INSERT INTO patients (client_id, name, species, birth_date) VALUES (?, 'Pip', 'dog', date('now', '-3 months')) RETURNING id",
+            "INSERT INTO patients (client_id, name, species, birth_date) VALUES ($1, 'Pip', 'dog', date('now', '-3 months')) RETURNING id",
         )
         .bind(client)
         .fetch_one(&mut *tx)
@@ -111,7 +111,7 @@ fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
         tx.commit().await.unwrap();
         let limits: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
             "SELECT b.label, b.limit_quantity, COALESCE((SELECT SUM(quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
-             FROM subscription_benefits b WHERE b.subscription_id = ? ORDER BY b.position",
+             FROM subscription_benefits b WHERE b.subscription_id = $1 ORDER BY b.position",
         )
         .bind(plan)
         .fetch_all(app.store.reader())
@@ -124,7 +124,7 @@ fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
             let Some(limit) = limit else { continue };
             let (new_limit, new_used): (i64, i64) = sqlx::query_as(
                 "SELECT b.limit_quantity, COALESCE((SELECT SUM(quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
-                 FROM subscription_benefits b WHERE b.subscription_id = ? AND b.label = ?",
+                 FROM subscription_benefits b WHERE b.subscription_id = $1 AND b.label = $2",
             )
             .bind(moved)
             .bind(&label)
@@ -136,9 +136,9 @@ fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
             assert_eq!(old_used, limit.max(used), "{label}: the old plan shows nothing left");
         }
         let transfers =
-            app.scalar("SELECT count(*) FROM usage_ledger WHERE source_kind = 'transfer' AND ? > 0", 1).await;
+            app.scalar("SELECT count(*) FROM usage_ledger WHERE source_kind = 'transfer' AND $1 > 0", 1).await;
         assert!(transfers > 0, "the ledger shows the move");
-        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = ?", plan).await.unwrap(), "cancelled");
+        assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = $1", plan).await.unwrap(), "cancelled");
         // Rex can no longer be sold a plan.
         let (_, body) = app.call("sell/options", &format!("patient_id={rex}")).await;
         assert!(body.contains("Rex died on"), "{body}");
@@ -150,18 +150,18 @@ fn a_yearly_limit_counts_only_this_plan_years_use_and_reversals_go_back_to_their
     support::run(async {
         let app = TestApp::start().await;
         let bella = app.patient_id("Bella").await;
-        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", bella).await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", bella).await;
         let (benefit, limit, _) = app.benefit(bella, "Wellness exams").await;
         let exam = app.item_id("EXAM").await;
         let started = (Utc::now() - chrono::Duration::days(500)).date_naive();
         let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE subscriptions SET starts_on = ?, ends_on = NULL WHERE id = ?")
-            .bind(started)
+        sqlx::query("UPDATE subscriptions SET starts_on = $1, ends_on = NULL WHERE id = $2")
+            .bind(carecount::wire::stored::Day(started))
             .bind(plan)
             .execute(&mut *tx)
             .await
             .unwrap();
-        sqlx::query("UPDATE subscription_benefits SET resets = 'year' WHERE id = ?")
+        sqlx::query("UPDATE subscription_benefits SET resets = 'year' WHERE id = $1")
             .bind(benefit)
             .execute(&mut *tx)
             .await
@@ -171,7 +171,7 @@ fn a_yearly_limit_counts_only_this_plan_years_use_and_reversals_go_back_to_their
         let last_year: i64 = sqlx::query_scalar(
             "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
                                        actor_name, created_at, used_on)
-             VALUES (?, ?, ?, ?, 'import_line', 'old-year', 'test', ?, date(?)) RETURNING id",
+             VALUES ($1, $2, $3, $4, 'import_line', 'old-year', 'test', $5, date($6)) RETURNING id",
         )
         .bind(benefit)
         .bind(bella)
@@ -185,7 +185,7 @@ fn a_yearly_limit_counts_only_this_plan_years_use_and_reversals_go_back_to_their
         sqlx::query(
             "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind, source_key,
                                        reversal_of, actor_name, note, used_on)
-             VALUES (?, ?, ?, -1, 'reversal', 'old-year-fix', ?, 'test', 'typo', date(?))",
+             VALUES ($1, $2, $3, -1, 'reversal', 'old-year-fix', $4, 'test', 'typo', date($5))",
         )
         .bind(benefit)
         .bind(bella)
@@ -199,16 +199,16 @@ fn a_yearly_limit_counts_only_this_plan_years_use_and_reversals_go_back_to_their
         // The plan year began on the first anniversary of the start.
         let year_start = started.checked_add_months(chrono::Months::new(12)).unwrap();
         let this_year: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = ?
-               AND date(created_at) >= ? AND source_key NOT LIKE 'old-year%'",
+            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = $1
+               AND date(created_at) >= $2 AND source_key NOT LIKE 'old-year%'",
         )
         .bind(benefit)
-        .bind(year_start)
+        .bind(carecount::wire::stored::Day(year_start))
         .fetch_one(app.store.reader())
         .await
         .unwrap();
         // Without the yearly reset, last year's uses (net of the reversal) would count too.
-        let all: i64 = sqlx::query_scalar("SELECT SUM(quantity) FROM usage_ledger WHERE subscription_benefit_id = ?")
+        let all: i64 = sqlx::query_scalar("SELECT SUM(quantity) FROM usage_ledger WHERE subscription_benefit_id = $1")
             .bind(benefit)
             .fetch_one(app.store.reader())
             .await
@@ -235,9 +235,9 @@ fn use_from_years_ago_counts_for_the_term_and_not_for_a_yearly_limit() {
         let app = TestApp::start().await;
         let bella = app.patient_id("Bella").await;
         let client = app.client_of(bella).await;
-        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", bella).await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", bella).await;
         let benefits: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
-            "SELECT id, label, item_id FROM subscription_benefits WHERE subscription_id = ? ORDER BY position LIMIT 2",
+            "SELECT id, label, item_id FROM subscription_benefits WHERE subscription_id = $1 ORDER BY position LIMIT 2",
         )
         .bind(plan)
         .fetch_all(app.store.reader())
@@ -248,14 +248,14 @@ fn use_from_years_ago_counts_for_the_term_and_not_for_a_yearly_limit() {
         };
         let today = Utc::now().date_naive();
         let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE subscriptions SET starts_on = ?, ends_on = NULL WHERE id = ?")
-            .bind(today - Days::new(900))
+        sqlx::query("UPDATE subscriptions SET starts_on = $1, ends_on = NULL WHERE id = $2")
+            .bind(carecount::wire::stored::Day(today - Days::new(900)))
             .bind(plan)
             .execute(&mut *tx)
             .await
             .unwrap();
         sqlx::query(
-            "UPDATE subscription_benefits SET resets = CASE id WHEN ? THEN 'year' ELSE 'term' END WHERE id IN (?, ?)",
+            "UPDATE subscription_benefits SET resets = CASE id WHEN $1 THEN 'year' ELSE 'term' END WHERE id IN ($2, $3)",
         )
         .bind(yearly)
         .bind(yearly)
@@ -264,7 +264,7 @@ fn use_from_years_ago_counts_for_the_term_and_not_for_a_yearly_limit() {
         .await
         .unwrap();
         let before: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT subscription_benefit_id, SUM(quantity) FROM usage_ledger WHERE subscription_benefit_id IN (?, ?)
+            "SELECT subscription_benefit_id, SUM(quantity) FROM usage_ledger WHERE subscription_benefit_id IN ($1, $2)
              GROUP BY 1",
         )
         .bind(yearly)
@@ -278,13 +278,13 @@ fn use_from_years_ago_counts_for_the_term_and_not_for_a_yearly_limit() {
                 sqlx::query(
                     "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind,
                                                source_key, actor_name, used_on)
-                     VALUES (?, ?, ?, 1, 'opening_balance', ?, 'test', ?)",
+                     VALUES ($1, $2, $3, 1, 'opening_balance', $4, 'test', $5)",
                 )
                 .bind(benefit)
                 .bind(bella)
                 .bind(item)
                 .bind(format!("old-{benefit}-{n}"))
-                .bind(today - Days::new(days_ago))
+                .bind(carecount::wire::stored::Day(today - Days::new(days_ago)))
                 .execute(&mut *tx)
                 .await
                 .unwrap();
@@ -300,10 +300,10 @@ fn use_from_years_ago_counts_for_the_term_and_not_for_a_yearly_limit() {
         // The plan year began on the second anniversary, about 170 days ago.
         let year_start = carecount::domain::plan_year_start(today - Days::new(900), today);
         let this_year: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = ? AND used_on >= ?",
+            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = $1 AND used_on >= $2",
         )
         .bind(yearly)
-        .bind(year_start)
+        .bind(carecount::wire::stored::Day(year_start))
         .fetch_one(app.store.reader())
         .await
         .unwrap();

@@ -6,7 +6,7 @@ use serde_json::Value;
 use support::TestApp;
 
 async fn sell(app: &TestApp, patient: i64, template: &str, billing: &str) -> (u16, String) {
-    let template: i64 = sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = ?")
+    let template: i64 = sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = $1")
         .bind(template)
         .fetch_one(app.store.reader())
         .await
@@ -58,14 +58,14 @@ fn a_plan_for_another_life_stage_or_species_is_refused_with_the_reason() {
     support::run(async {
         let app = TestApp::start().await;
         let bobbie = app.patient_id("Bobbie").await;
-        let plans_before = app.scalar("SELECT count(*) + ? FROM subscriptions", 0).await;
+        let plans_before = app.scalar("SELECT count(*) + $1 FROM subscriptions", 0).await;
         let (status, body) = sell(&app, bobbie, "Puppy Plan", "Monthly").await;
         assert_eq!(status, 422);
         assert!(body.contains("This plan is for puppies; Bobbie is an adult."), "{body}");
         let (status, body) = sell(&app, bobbie, "Kitten Plan", "Monthly").await;
         assert_eq!(status, 422);
         assert!(body.contains("This plan is for cats; Bobbie is a dog."), "{body}");
-        assert_eq!(app.scalar("SELECT count(*) + ? FROM subscriptions", 0).await, plans_before, "nothing was written");
+        assert_eq!(app.scalar("SELECT count(*) + $1 FROM subscriptions", 0).await, plans_before, "nothing was written");
     })
 }
 
@@ -74,7 +74,7 @@ fn cancelling_settles_used_value_against_payments_and_refuses_ended_plans() {
     support::run(async {
         let app = TestApp::start().await;
         let bella = app.patient_id("Bella").await;
-        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", bella).await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", bella).await;
         let (status, body) = app.call("plan/settlement", &format!("subscription_id={plan}&option=PayDifference")).await;
         assert_eq!(status, 200, "{body}");
         let preview: Value = serde_json::from_str(&body).unwrap();
@@ -91,16 +91,17 @@ fn cancelling_settles_used_value_against_payments_and_refuses_ended_plans() {
         assert_eq!(status, 200, "{body}");
         let cancelled: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(cancelled["working"], preview["working"], "the settlement is the one previewed");
-        let open = app.scalar("SELECT count(*) FROM payments WHERE subscription_id = ? AND status = 'due'", plan).await;
+        let open =
+            app.scalar("SELECT count(*) FROM payments WHERE subscription_id = $1 AND status = 'due'", plan).await;
         assert_eq!(open, 0, "instalments still due were cancelled");
         let audit =
-            app.scalar("SELECT count(*) FROM audit_log WHERE entity_id = ? AND note = 'Moving abroad'", plan).await;
+            app.scalar("SELECT count(*) FROM audit_log WHERE entity_id = $1 AND note = 'Moving abroad'", plan).await;
         assert_eq!(audit, 1);
 
         let (status, body) = app.call("plan/cancel", &format!("subscription_id={plan}&option=Waive&note=again")).await;
         assert_eq!(status, 409);
         assert!(body.contains("A plan that is cancelled cannot be cancelled."), "{body}");
-        let expired = app.scalar("SELECT id FROM subscriptions WHERE status = 'expired' AND ? LIMIT 1", 1).await;
+        let expired = app.scalar("SELECT id FROM subscriptions WHERE status = 'expired' AND $1 LIMIT 1", 1).await;
         let (status, body) =
             app.call("plan/cancel", &format!("subscription_id={expired}&option=Waive&note=test")).await;
         assert_eq!(status, 409, "{body}");
@@ -113,11 +114,11 @@ fn paying_the_failed_instalment_brings_a_past_due_plan_back() {
     support::run(async {
         let app = TestApp::start().await;
         let max = app.patient_id("Max").await;
-        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'past_due'", max).await;
-        let failed = app.scalar("SELECT id FROM payments WHERE subscription_id = ? AND status = 'failed'", plan).await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'past_due'", max).await;
+        let failed = app.scalar("SELECT id FROM payments WHERE subscription_id = $1 AND status = 'failed'", plan).await;
         let (status, body) = app.call("payment/record", &format!("payment_id={failed}&method=cash&reference=")).await;
         assert_eq!(status, 200, "{body}");
-        let status: String = sqlx::query_scalar("SELECT status FROM subscriptions WHERE id = ?")
+        let status: String = sqlx::query_scalar("SELECT status FROM subscriptions WHERE id = $1")
             .bind(plan)
             .fetch_one(app.store.reader())
             .await
@@ -131,8 +132,8 @@ fn hold_resume_and_renew_follow_the_lifecycle_and_refuse_what_it_forbids() {
     support::run(async {
         let app = TestApp::start().await;
         let kiki = app.patient_id("Kiki").await;
-        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", kiki).await;
-        let end_before: String = sqlx::query_scalar("SELECT ends_on FROM subscriptions WHERE id = ?")
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", kiki).await;
+        let end_before: String = sqlx::query_scalar("SELECT ends_on FROM subscriptions WHERE id = $1")
             .bind(plan)
             .fetch_one(app.store.reader())
             .await
@@ -148,7 +149,7 @@ fn hold_resume_and_renew_follow_the_lifecycle_and_refuse_what_it_forbids() {
         assert!(body.contains("A plan that is on hold cannot be put on hold."), "{body}");
         let (status, body) = app.call("plan/resume", &format!("id={plan}")).await;
         assert_eq!(status, 200, "{body}");
-        let end_after: String = sqlx::query_scalar("SELECT ends_on FROM subscriptions WHERE id = ?")
+        let end_after: String = sqlx::query_scalar("SELECT ends_on FROM subscriptions WHERE id = $1")
             .bind(plan)
             .fetch_one(app.store.reader())
             .await
@@ -156,11 +157,11 @@ fn hold_resume_and_renew_follow_the_lifecycle_and_refuse_what_it_forbids() {
         let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert_eq!(day(&end_after) - day(&end_before), chrono::Duration::days(1), "one day on hold, one day longer");
 
-        let expired = app.scalar("SELECT id FROM subscriptions WHERE status = 'expired' AND ? LIMIT 1", 1).await;
+        let expired = app.scalar("SELECT id FROM subscriptions WHERE status = 'expired' AND $1 LIMIT 1", 1).await;
         let (status, body) = app.call("plan/hold", &format!("id={expired}&note=test")).await;
         assert_eq!(status, 409);
         assert!(body.contains("A plan that is expired cannot be put on hold."), "{body}");
-        let cancelled = app.scalar("SELECT id FROM subscriptions WHERE status = 'cancelled' AND ? LIMIT 1", 1).await;
+        let cancelled = app.scalar("SELECT id FROM subscriptions WHERE status = 'cancelled' AND $1 LIMIT 1", 1).await;
         let (status, body) = app.call("plan/renew", &format!("id={cancelled}")).await;
         assert_eq!(status, 409);
         assert!(body.contains("A plan that is cancelled cannot be renewed; sell a new plan instead."), "{body}");
@@ -172,7 +173,7 @@ fn a_puppy_plan_renews_into_an_adult_plan_linked_to_the_last_term() {
     support::run(async {
         let app = TestApp::start().await;
         let rex = app.patient_id("Rex").await;
-        let puppy = app.scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND status = 'active'", rex).await;
+        let puppy = app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", rex).await;
         let (status, body) = app.call("plan/renew", &format!("id={puppy}")).await;
         assert_eq!(status, 422, "Rex will be grown up when the next term starts: {body}");
         assert!(body.contains("This plan is for puppies; Rex is an adult."), "{body}");
@@ -185,7 +186,7 @@ fn a_puppy_plan_renews_into_an_adult_plan_linked_to_the_last_term() {
         let renewal: i64 = body.parse().unwrap();
         let (links, starts, old_end): (i64, String, String) = sqlx::query_as(
             "SELECT n.renews_subscription_id, n.starts_on, o.ends_on FROM subscriptions n JOIN subscriptions o
-             ON o.id = n.renews_subscription_id WHERE n.id = ?",
+             ON o.id = n.renews_subscription_id WHERE n.id = $1",
         )
         .bind(renewal)
         .fetch_one(app.store.reader())

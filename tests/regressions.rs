@@ -24,7 +24,7 @@ fn multi_pet_discount_rounds_half_away_from_zero() {
         let client = app.client_id_of_patient("Rex").await;
         let mut tx = app.store.begin_write().await.unwrap();
         let duke: i64 = sqlx::query_scalar(
-            "INSERT INTO patients (client_id, name, species, birth_date) VALUES (?, 'Duke', 'dog', date('now', '-3 years'))
+            "INSERT INTO patients (client_id, name, species, birth_date) VALUES ($1, 'Duke', 'dog', date('now', '-3 years'))
              RETURNING id",
         )
         .bind(client)
@@ -37,7 +37,7 @@ fn multi_pet_discount_rounds_half_away_from_zero() {
             app.call("sell", &format!("patient_id={duke}&template_id={adult}&starts_on={today}&billing=Monthly")).await;
         assert_eq!(status, 200, "{body}");
         let plan: i64 = body.parse().unwrap();
-        let price = text(&app, "SELECT price FROM subscriptions WHERE id = ?", plan).await.unwrap();
+        let price = text(&app, "SELECT price FROM subscriptions WHERE id = $1", plan).await.unwrap();
         assert_eq!(price, "18.22");
     })
 }
@@ -94,7 +94,7 @@ fn duplicate_soap_ids_on_invoice_start_copy_the_lines_once() {
             app.call_json("invoice/start", json!({ "client_id": client, "soap_ids": [soap, soap, soap] })).await;
         assert_eq!(status, 200, "{body}");
         let invoice: i64 = body.parse().unwrap();
-        assert_eq!(app.scalar("SELECT count(*) FROM invoice_lines WHERE invoice_id = ?", invoice).await, 1);
+        assert_eq!(app.scalar("SELECT count(*) FROM invoice_lines WHERE invoice_id = $1", invoice).await, 1);
         let (_, body) = app.call("soap/load", &format!("id={soap}")).await;
         assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["status"], "invoiced");
     })

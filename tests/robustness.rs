@@ -249,7 +249,7 @@ async fn theirs(app: &TestApp) -> Vec<String> {
         ("settings", "organisation_id = 2"),
         ("audit_log", "organisation_id = 2"),
     ] {
-        let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+        let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info($1)")
             .bind(table)
             .fetch_all(app.store.reader())
             .await
@@ -270,7 +270,7 @@ async fn accounts(app: &TestApp) -> Vec<(i64, String, i64)> {
 async fn restore_accounts(app: &TestApp, saved: &[(i64, String, i64)]) {
     let mut tx = app.store.begin_write().await.unwrap();
     for (id, role, active) in saved {
-        sqlx::query("UPDATE users SET role = ?, active = ? WHERE id = ?")
+        sqlx::query("UPDATE users SET role = $1, active = $2 WHERE id = $3")
             .bind(role)
             .bind(active)
             .bind(id)

@@ -294,7 +294,7 @@ fn csv_cells_that_would_run_as_formulas_stay_text() {
         let app = TestApp::start().await;
         let rex = app.patient_id("Rex").await;
         let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE patients SET name = '=HYPERLINK(\"http://evil.example\",\"Rex\")' WHERE id = ?")
+        sqlx::query("UPDATE patients SET name = '=HYPERLINK(\"http://evil.example\",\"Rex\")' WHERE id = $1")
             .bind(rex)
             .execute(&mut *tx)
             .await
@@ -325,7 +325,7 @@ fn the_owner_reads_the_reason_given_for_them_never_the_internal_note() {
         let posting = app
             .scalar(
                 "SELECT l.id FROM usage_ledger l JOIN invoice_lines il ON il.id = l.invoice_line_id
-                 WHERE il.invoice_id = ? AND l.reversal_of IS NULL",
+                 WHERE il.invoice_id = $1 AND l.reversal_of IS NULL",
                 invoice,
             )
             .await;
@@ -355,7 +355,7 @@ fn the_owner_reads_the_reason_given_for_them_never_the_internal_note() {
 async fn plan_of(app: &TestApp, entry: i64) -> i64 {
     app.scalar(
         "SELECT b.subscription_id FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
-         WHERE l.id = ?",
+         WHERE l.id = $1",
         entry,
     )
     .await

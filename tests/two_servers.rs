@@ -64,12 +64,12 @@ fn a_finalize_retried_on_the_other_server_gets_the_first_answer() {
         let invoice = first.new_invoice(client).await;
         let (status, answer) = first.finalize(invoice, json!([line(rex, exam, "1")]), "front-desk-1").await;
         assert_eq!(status, 200, "{answer}");
-        let entries: i64 = first.scalar("SELECT count(*) + ? FROM usage_ledger", 0).await;
+        let entries: i64 = first.scalar("SELECT count(*) + $1 FROM usage_ledger", 0).await;
         // The load balancer sends the retry (the answer was lost) elsewhere.
         let (status, retried) = second.finalize(invoice, json!([line(rex, exam, "1")]), "front-desk-1").await;
         assert_eq!(status, 200, "{retried}");
         assert_eq!(retried, answer, "the retry gets the first answer");
-        assert_eq!(first.scalar("SELECT count(*) + ? FROM usage_ledger", 0).await, entries, "nothing posted twice");
+        assert_eq!(first.scalar("SELECT count(*) + $1 FROM usage_ledger", 0).await, entries, "nothing posted twice");
         let (status, body) = second.finalize(invoice, json!([line(rex, exam, "2")]), "front-desk-2").await;
         assert_eq!(status, 409, "another finalize of the same invoice is refused: {body}");
     })

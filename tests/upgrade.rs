@@ -57,7 +57,7 @@ fn an_upgrade_keeps_each_practice_system_invoice_with_its_lines_and_what_it_appl
         .await;
 
         let store = Store::open(&path).await.unwrap();
-        let kept: Vec<(String, Option<String>, bool, String, String)> = sqlx::query_as(
+        let kept: Vec<(String, Option<String>, i64, String, String)> = sqlx::query_as(
             "SELECT invoice_ref, counts_on, voided, lines, applied FROM pims_invoices ORDER BY invoice_ref",
         )
         .fetch_all(store.reader())
@@ -66,7 +66,7 @@ fn an_upgrade_keeps_each_practice_system_invoice_with_its_lines_and_what_it_appl
         let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
         assert_eq!(kept.len(), 2, "one row per invoice: {kept:?}");
         let (invoice, counts_on, voided, lines, applied) = &kept[0];
-        assert_eq!((invoice.as_str(), counts_on.as_deref(), *voided), ("INV-1", Some("2026-11-02"), false));
+        assert_eq!((invoice.as_str(), counts_on.as_deref(), *voided), ("INV-1", Some("2026-11-02"), 0));
         assert_eq!(
             json(lines),
             serde_json::json!([
@@ -76,7 +76,7 @@ fn an_upgrade_keeps_each_practice_system_invoice_with_its_lines_and_what_it_appl
         );
         assert_eq!(json(applied), serde_json::json!([{ "patient": 10, "item": 20, "applied": 1, "draws": 1 }]));
         let (invoice, _, voided, lines, applied) = &kept[1];
-        assert_eq!((invoice.as_str(), *voided), ("INV-2", true), "a voided invoice stays void");
+        assert_eq!((invoice.as_str(), *voided), ("INV-2", 1), "a voided invoice stays void");
         assert_eq!((json(lines), json(applied)), (serde_json::json!([]), serde_json::json!([])));
     })
 }

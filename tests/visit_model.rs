@@ -133,7 +133,7 @@ async fn run_sequence(left: i64, steps: Vec<Step>) -> Result<(), TestCaseError> 
                 let (status, body) = app.finalize(draft, json!(lines), &format!("draft-{n}")).await;
                 prop_assert_eq!(status, 200, "step {}: {}", n, body);
                 let covered =
-                    app.scalar("SELECT SUM(covered_quantity) FROM invoice_lines WHERE invoice_id = ?", draft).await;
+                    app.scalar("SELECT SUM(covered_quantity) FROM invoice_lines WHERE invoice_id = $1", draft).await;
                 prop_assert_eq!(covered, model.on_draft, "step {}: every checked-out session is covered", n);
                 model.used += model.on_draft;
                 model.on_draft = 0;
@@ -143,7 +143,7 @@ async fn run_sequence(left: i64, steps: Vec<Step>) -> Result<(), TestCaseError> 
                 let (status, body) = app.finalize(invoice, json!([line(dog, physio)]), &format!("walk-in-{n}")).await;
                 prop_assert_eq!(status, 200, "step {}: {}", n, body);
                 let covered =
-                    app.scalar("SELECT covered_quantity FROM invoice_lines WHERE invoice_id = ?", invoice).await;
+                    app.scalar("SELECT covered_quantity FROM invoice_lines WHERE invoice_id = $1", invoice).await;
                 prop_assert_eq!(covered, model.available().min(1), "step {}: a walk-in takes only what is free", n);
                 model.used += covered;
                 // A walk-in's invoice was a fresh draft: check-outs after it start another.

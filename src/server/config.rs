@@ -3,11 +3,16 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::server::store::shown_url;
+
 /// How this server instance runs.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// The SQLite file (created with its folder when absent).
+    /// The SQLite file (created with its folder when absent), unless
+    /// `database_url` names a PostgreSQL database.
     pub database_path: PathBuf,
+    /// A `postgres://` URL: the database several servers of a group share.
+    pub database_url: Option<String>,
     /// Where to listen.
     pub addr: SocketAddr,
     /// Fill a new database with the demo clinic.
@@ -38,7 +43,8 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads `CARECOUNT_DATABASE`, `CARECOUNT_ADDR` (or `LEPTOS_SITE_ADDR`),
+    /// Reads `CARECOUNT_DATABASE_URL` (a `postgres://` URL) or
+    /// `CARECOUNT_DATABASE` (a SQLite file), `CARECOUNT_ADDR` (or `LEPTOS_SITE_ADDR`),
     /// `CARECOUNT_DEMO_DATA`, `LEPTOS_SITE_ROOT`, `CARECOUNT_PUBLIC_URL`,
     /// `CARECOUNT_SMTP_URL` (with `CARECOUNT_SMTP_USERNAME`,
     /// `CARECOUNT_SMTP_PASSWORD`, `CARECOUNT_SMTP_CA_FILE`), `CARECOUNT_MAIL_FROM`, `CARECOUNT_OUTBOX_DIR`,
@@ -65,6 +71,15 @@ impl Config {
             return Err(format!("CARECOUNT_PUBLIC_URL \u{201c}{url}\u{201d} should start with http:// or https://"));
         }
         let database_path: PathBuf = var("CARECOUNT_DATABASE").unwrap_or_else(|| "data/carecount.db".into()).into();
+        let database_url = var("CARECOUNT_DATABASE_URL");
+        if let Some(url) = &database_url
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            return Err(format!(
+                "CARECOUNT_DATABASE_URL \u{201c}{}\u{201d} should be a postgres:// URL; for a SQLite file set CARECOUNT_DATABASE instead",
+                shown_url(url)
+            ));
+        }
         let outbox_dir = var("CARECOUNT_OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| {
             database_path.parent().map(|p| p.join("outbox")).unwrap_or_else(|| PathBuf::from("outbox"))
         });
@@ -74,6 +89,7 @@ impl Config {
         .map_err(|e| format!("CARECOUNT_TRUSTED_PROXIES: {e}; list the proxies' addresses, separated by commas"))?;
         Ok(Config {
             database_path,
+            database_url,
             addr,
             demo_data,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
@@ -95,6 +111,7 @@ impl Config {
         let outbox_dir = database_path.parent().map(|p| p.join("outbox")).unwrap_or_else(|| PathBuf::from("outbox"));
         Config {
             database_path,
+            database_url: None,
             addr,
             demo_data: false,
             site_root: "target/site".into(),
@@ -106,6 +123,25 @@ impl Config {
             outbox_dir,
             trusted_proxies: Vec::new(),
             plan_jobs: true,
+        }
+    }
+
+    /// Opens the database this configuration names.
+    pub async fn open_store(&self) -> Result<crate::server::store::Store, String> {
+        use crate::server::store::Store;
+        match &self.database_url {
+            Some(url) => Store::connect_postgres(url).await,
+            None => Store::open(&self.database_path).await,
+        }
+        .map_err(|e| e.to_string())
+    }
+
+    /// The database, as a person reads it in a message (a URL without its
+    /// password).
+    pub fn database_shown(&self) -> String {
+        match &self.database_url {
+            Some(url) => shown_url(url),
+            None => self.database_path.display().to_string(),
         }
     }
 }

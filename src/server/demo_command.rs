@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use crate::server::config::Config;
-use crate::server::store::Store;
 use crate::server::store::demo::group::{DemoCounts, GroupSize};
 
 const USAGE: &str = "usage: carecount demo [--scale clinic|group]";
@@ -45,8 +44,8 @@ fn parse_args(args: &[String]) -> Result<Scale, String> {
 async fn demo(args: &[String]) -> Result<(), String> {
     let scale = parse_args(args)?;
     let config = Config::from_env()?;
-    let path = config.database_path.display().to_string();
-    let store = Store::open(&config.database_path).await.map_err(|e| e.to_string())?;
+    let path = config.database_shown();
+    let store = config.open_store().await?;
     if !store.is_empty().await.map_err(|e| format!("cannot read {path}: {e}"))? {
         return Err(format!(
             "{path} already holds a clinic; name a new file with CARECOUNT_DATABASE (the demo only fills an empty database)"

@@ -24,13 +24,13 @@ pub async fn run() -> ExitCode {
 
 async fn start() -> Result<(), String> {
     let config = Config::from_env()?;
-    let store = Store::open(&config.database_path).await.map_err(|e| e.to_string())?;
+    let store = config.open_store().await?;
     if config.demo_data && store.is_empty().await.map_err(|e| format!("cannot read the database: {e}"))? {
         store
             .seed_demo(chrono::Utc::now().date_naive())
             .await
             .map_err(|e| format!("cannot write the demo data: {e}"))?;
-        println!("Created {} with the demo clinic.", config.database_path.display());
+        println!("Created {} with the demo clinic.", config.database_shown());
     }
     let listener = TcpListener::bind(config.addr).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => {
@@ -83,7 +83,7 @@ pub async fn serve(
 fn announce(config: &Config, listener: &TcpListener) {
     let addr = listener.local_addr().unwrap_or(config.addr);
     println!("CareCount is running at http://{addr}/");
-    println!("  database: {}", config.database_path.display());
+    println!("  database: {}", config.database_shown());
     println!("  stop with Ctrl-C");
 }
 

@@ -76,11 +76,11 @@ pub async fn seed(store: &Store, today: NaiveDate) {
             let due = today + Days::new((n * 30) as u64) - Days::new(60);
             let status = if n <= 2 { "paid" } else { "due" };
             sqlx::query(
-                "INSERT INTO payments (subscription_id, number, due_on, amount, status) VALUES (?, ?, ?, '35.00', ?)",
+                "INSERT INTO payments (subscription_id, number, due_on, amount, status) VALUES ($1, $2, $3, '35.00', $4)",
             )
             .bind(plan)
             .bind(n)
-            .bind(due)
+            .bind(carecount::wire::stored::Day(due))
             .bind(status)
             .execute(&mut *tx)
             .await

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use carecount::server::store::Store;
+use carecount::wire::stored::Day;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -18,15 +19,16 @@ fn err(e: impl std::fmt::Display) -> String {
 /// Reads plans, benefits and transfer postings into the model.
 pub async fn load_plans(store: &Store, model: &mut Model) -> Row<()> {
     #[allow(clippy::type_complexity)]
-    let subs: Vec<(i64, Option<i64>, NaiveDate, Option<NaiveDate>, String, Option<i64>, Option<NaiveDate>)> =
-        sqlx::query_as(
-            "SELECT id, patient_id, starts_on, ends_on, status, transferred_to_subscription_id, cancelled_on
+    let subs: Vec<(i64, Option<i64>, Day, Option<Day>, String, Option<i64>, Option<Day>)> = sqlx::query_as(
+        "SELECT id, patient_id, starts_on, ends_on, status, transferred_to_subscription_id, cancelled_on
              FROM subscriptions ORDER BY id",
-        )
-        .fetch_all(store.reader())
-        .await
-        .map_err(err)?;
+    )
+    .fetch_all(store.reader())
+    .await
+    .map_err(err)?;
     for (id, patient, starts_on, ends_on, status, transferred_to, cancelled_on) in subs {
+        let (starts_on, ends_on, cancelled_on) =
+            (starts_on.0, ends_on.map(NaiveDate::from), cancelled_on.map(NaiveDate::from));
         model.subs.insert(id, Sub { patient, starts_on, ends_on, status, transferred_to, cancelled_on });
     }
     #[allow(clippy::type_complexity)]
@@ -41,7 +43,7 @@ pub async fn load_plans(store: &Store, model: &mut Model) -> Row<()> {
         let discount = discount.parse::<Decimal>().map_err(err)?.trunc().try_into().map_err(err)?;
         model.benefits.insert(id, Benefit { sub, limit, yearly: resets == "year", item, group, discount });
     }
-    let moves: Vec<(i64, i64, i64, NaiveDate, String)> = sqlx::query_as(
+    let moves: Vec<(i64, i64, i64, Day, String)> = sqlx::query_as(
         "SELECT id, subscription_benefit_id, quantity, used_on, source_key FROM usage_ledger
          WHERE source_kind = 'transfer' AND reversal_of IS NULL
            AND (source_key LIKE 'transfer-in:%' OR source_key LIKE 'transfer-out:%')",
@@ -49,7 +51,7 @@ pub async fn load_plans(store: &Store, model: &mut Model) -> Row<()> {
     .fetch_all(store.reader())
     .await
     .map_err(err)?;
-    for (id, benefit, quantity, used_on, key) in moves {
+    for (id, benefit, quantity, Day(used_on), key) in moves {
         if model.postings.contains_key(&id) {
             continue;
         }
@@ -76,7 +78,7 @@ pub fn latest_descendant(model: &Model, base: i64) -> i64 {
 /// True when invoice `a` was numbered (finalized) before `b`.
 pub async fn finalized_before(store: &Store, a: i64, b: i64) -> Row<bool> {
     let seq = |id: i64| async move {
-        sqlx::query_scalar::<_, i64>("SELECT number_seq FROM invoices WHERE id = ?")
+        sqlx::query_scalar::<_, i64>("SELECT number_seq FROM invoices WHERE id = $1")
             .bind(id)
             .fetch_one(store.reader())
             .await
@@ -87,7 +89,7 @@ pub async fn finalized_before(store: &Store, a: i64, b: i64) -> Row<bool> {
 
 /// The first payment of a plan in this status.
 pub async fn payment(store: &Store, plan: i64, status: &str) -> Row<Option<i64>> {
-    sqlx::query_scalar("SELECT id FROM payments WHERE subscription_id = ? AND status = ? ORDER BY number LIMIT 1")
+    sqlx::query_scalar("SELECT id FROM payments WHERE subscription_id = $1 AND status = $2 ORDER BY number LIMIT 1")
         .bind(plan)
         .bind(status)
         .fetch_optional(store.reader())
@@ -97,11 +99,13 @@ pub async fn payment(store: &Store, plan: i64, status: &str) -> Row<Option<i64>>
 
 /// A dead pet's wellness plans on hold.
 pub async fn held_wellness_plans(store: &Store, pet: i64) -> Row<Vec<i64>> {
-    sqlx::query_scalar("SELECT id FROM subscriptions WHERE patient_id = ? AND kind = 'wellness' AND status = 'on_hold'")
-        .bind(pet)
-        .fetch_all(store.reader())
-        .await
-        .map_err(err)
+    sqlx::query_scalar(
+        "SELECT id FROM subscriptions WHERE patient_id = $1 AND kind = 'wellness' AND status = 'on_hold'",
+    )
+    .bind(pet)
+    .fetch_all(store.reader())
+    .await
+    .map_err(err)
 }
 
 /// A finalized line with its postings.
@@ -115,7 +119,7 @@ pub struct LineRow {
 
 pub async fn invoice_lines(store: &Store, invoice: i64) -> Row<Vec<LineRow>> {
     let lines: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, patient_id, item_id, quantity, covered_quantity FROM invoice_lines WHERE invoice_id = ?
+        "SELECT id, patient_id, item_id, quantity, covered_quantity FROM invoice_lines WHERE invoice_id = $1
          ORDER BY position",
     )
     .bind(invoice)
@@ -124,9 +128,9 @@ pub async fn invoice_lines(store: &Store, invoice: i64) -> Row<Vec<LineRow>> {
     .map_err(err)?;
     let mut rows = Vec::new();
     for (id, patient, item, quantity, covered) in lines {
-        let postings: Vec<(i64, i64, i64, NaiveDate)> = sqlx::query_as(
+        let postings: Vec<(i64, i64, i64, Day)> = sqlx::query_as(
             "SELECT id, subscription_benefit_id, quantity, used_on FROM usage_ledger
-             WHERE invoice_line_id = ? AND reversal_of IS NULL AND quantity > 0 ORDER BY id",
+             WHERE invoice_line_id = $1 AND reversal_of IS NULL AND quantity > 0 ORDER BY id",
         )
         .bind(id)
         .fetch_all(store.reader())
@@ -134,7 +138,7 @@ pub async fn invoice_lines(store: &Store, invoice: i64) -> Row<Vec<LineRow>> {
         .map_err(err)?;
         let postings = postings
             .into_iter()
-            .map(|(pid, benefit, q, used_on)| {
+            .map(|(pid, benefit, q, Day(used_on))| {
                 (pid, Posting { benefit, quantity: q, held: q, used_on, removable: true })
             })
             .collect();
@@ -178,13 +182,13 @@ pub async fn check(store: &Store, model: &Model, today: NaiveDate) -> Row<()> {
         }
     }
     // Per benefit and period: never below zero, never above the limit.
-    let entries: Vec<(i64, NaiveDate, i64)> =
+    let entries: Vec<(i64, Day, i64)> =
         sqlx::query_as("SELECT subscription_benefit_id, used_on, quantity FROM usage_ledger")
             .fetch_all(store.reader())
             .await
             .map_err(err)?;
     let mut per_period: HashMap<(i64, NaiveDate), i64> = HashMap::new();
-    for (benefit, used_on, quantity) in entries {
+    for (benefit, Day(used_on), quantity) in entries {
         *per_period.entry((benefit, model.period(benefit, used_on).0)).or_default() += quantity;
     }
     for ((benefit, from), used) in per_period {
@@ -214,7 +218,7 @@ pub async fn check(store: &Store, model: &Model, today: NaiveDate) -> Row<()> {
         }
     }
     for (line, credit) in credited {
-        let net: String = sqlx::query_scalar("SELECT net FROM invoice_lines WHERE id = ?")
+        let net: String = sqlx::query_scalar("SELECT net FROM invoice_lines WHERE id = $1")
             .bind(line)
             .fetch_one(store.reader())
             .await
@@ -232,7 +236,7 @@ pub async fn check(store: &Store, model: &Model, today: NaiveDate) -> Row<()> {
 pub async fn transfer_quantities(store: &Store, old_benefit: i64) -> Row<(i64, i64)> {
     let quantity = |key: String| async move {
         sqlx::query_scalar::<_, i64>(
-            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = ?",
+            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = $1",
         )
         .bind(key)
         .fetch_one(store.reader())

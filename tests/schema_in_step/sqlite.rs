@@ -30,7 +30,7 @@ pub async fn read(conn: &mut SqliteConnection) -> Schema {
 
 async fn columns(conn: &mut SqliteConnection, table: &str) -> Vec<Column> {
     let rows: Vec<(String, String, bool, Option<String>, i64)> =
-        sqlx::query_as("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid")
+        sqlx::query_as("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1) ORDER BY cid")
             .bind(table)
             .fetch_all(&mut *conn)
             .await
@@ -48,7 +48,7 @@ async fn columns(conn: &mut SqliteConnection, table: &str) -> Vec<Column> {
 }
 
 async fn primary_key(conn: &mut SqliteConnection, table: &str) -> Vec<String> {
-    sqlx::query_scalar("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")
+    sqlx::query_scalar("SELECT name FROM pragma_table_info($1) WHERE pk > 0 ORDER BY pk")
         .bind(table)
         .fetch_all(&mut *conn)
         .await
@@ -57,7 +57,7 @@ async fn primary_key(conn: &mut SqliteConnection, table: &str) -> Vec<String> {
 
 async fn foreign_keys(conn: &mut SqliteConnection, table: &str) -> Vec<ForeignKey> {
     let rows: Vec<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?) ORDER BY id, seq")
+        sqlx::query_as("SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list($1) ORDER BY id, seq")
             .bind(table)
             .fetch_all(&mut *conn)
             .await
@@ -73,7 +73,7 @@ async fn foreign_keys(conn: &mut SqliteConnection, table: &str) -> Vec<ForeignKe
 
 async fn indexes(conn: &mut SqliteConnection, table: &str) -> Vec<Index> {
     let listed: Vec<(String, bool, String, bool)> =
-        sqlx::query_as("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?) WHERE origin <> 'pk'")
+        sqlx::query_as("SELECT name, \"unique\", origin, partial FROM pragma_index_list($1) WHERE origin <> 'pk'")
             .bind(table)
             .fetch_all(&mut *conn)
             .await
@@ -81,15 +81,25 @@ async fn indexes(conn: &mut SqliteConnection, table: &str) -> Vec<Index> {
     let mut indexes = Vec::new();
     for (name, unique, _origin, partial) in listed {
         let keys: Vec<(Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT name, coll FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno")
+            sqlx::query_as("SELECT name, coll FROM pragma_index_xinfo($1) WHERE key = 1 ORDER BY seqno")
                 .bind(&name)
                 .fetch_all(&mut *conn)
                 .await
                 .unwrap();
+        // An expression key has no column name: it is read as written in
+        // the index's statement, as PostgreSQL prints it.
+        let written = if keys.iter().any(|(column, _)| column.is_none()) {
+            written_keys(&index_sql(conn, &name).await)
+        } else {
+            Vec::new()
+        };
         let keys = keys
             .into_iter()
-            .map(|(column, collation)| {
-                let column = column.unwrap_or_else(|| panic!("index {name} has an expression: spell it as a column"));
+            .enumerate()
+            .map(|(n, (column, collation))| {
+                let column = column
+                    .or_else(|| written.get(n).cloned())
+                    .unwrap_or_else(|| panic!("index {name}: its key {n} is an expression the test cannot read"));
                 match collation.as_deref() {
                     Some(c) if c.eq_ignore_ascii_case("nocase") => format!("lower({column})"),
                     _ => column,
@@ -102,9 +112,42 @@ async fn indexes(conn: &mut SqliteConnection, table: &str) -> Vec<Index> {
     indexes
 }
 
+/// The statement that created an index.
+async fn index_sql(conn: &mut SqliteConnection, index: &str) -> String {
+    sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1")
+        .bind(index)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+}
+
+/// The keys between the parentheses after `ON table`, split at the commas
+/// outside any inner parentheses.
+fn written_keys(sql: &str) -> Vec<String> {
+    let after_on = &sql[sql.to_ascii_uppercase().find(" ON ").expect("ON") + 4..];
+    let open = after_on.find('(').expect("(");
+    let (mut depth, mut keys, mut key) = (0, Vec::new(), String::new());
+    for c in after_on[open + 1..].chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => break,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                keys.push(key.trim().to_string());
+                key.clear();
+                continue;
+            }
+            _ => {}
+        }
+        key.push(c);
+    }
+    keys.push(key.trim().to_string());
+    keys
+}
+
 /// The condition of a partial index, from the statement that created it.
 async fn predicate_of(conn: &mut SqliteConnection, index: &str) -> String {
-    let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?")
+    let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1")
         .bind(index)
         .fetch_one(&mut *conn)
         .await

@@ -21,6 +21,8 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
 
 /// Runs a test body on the shared runtime.
 pub fn run(test: impl Future<Output = ()>) {
+    // A test that meets a 500 shows the server's reason beside its failure.
+    let _ = tracing_subscriber::fmt().with_env_filter("error").with_test_writer().try_init();
     RUNTIME.block_on(test)
 }
 
@@ -38,6 +40,8 @@ pub struct TestApp {
     pub store: Store,
     pub client: reqwest::Client,
     pub dir: std::sync::Arc<TempDir>,
+    /// The PostgreSQL database, when the suite runs there.
+    pub database_url: Option<String>,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -96,10 +100,17 @@ impl TestApp {
         // Tests run the plan jobs themselves, at the date they choose.
         config.plan_jobs = false;
         configure(&mut config);
-        let store = Store::open(&config.database_path).await.expect("open store");
+        if postgres::suite_on_postgres() {
+            let server = postgres::server_url().expect("TEST_BACKEND=postgres needs TEST_POSTGRES_URL");
+            // Each app has a database of its own; `make test` drops them
+            // all before the PostgreSQL run.
+            config.database_url = Some(postgres::FreshDatabase::create(&server).await.url());
+        }
+        let store = config.open_store().await.expect("open store");
         store.seed_demo(chrono::Utc::now().date_naive()).await.expect("seed demo");
+        let database_url = config.database_url.clone();
         let (addr, server) = serve_in_background(config, store.clone()).await;
-        TestApp { addr, store, client: new_client(), dir: std::sync::Arc::new(dir), server }
+        TestApp { addr, store, client: new_client(), dir: std::sync::Arc::new(dir), database_url, server }
     }
 
     /// A second server on this app's database, as a group of clinics runs
@@ -110,9 +121,17 @@ impl TestApp {
             Config::for_database(self.dir.path().join("carecount.db"), "127.0.0.1:0".parse().expect("addr"));
         config.plan_jobs = false;
         config.outbox_dir = self.dir.path().join("outbox-second-server");
-        let store = Store::open(&config.database_path).await.expect("open store");
+        config.database_url = self.database_url.clone();
+        let store = config.open_store().await.expect("open store");
         let (addr, server) = serve_in_background(config, store.clone()).await;
-        TestApp { addr, store, client: self.client.clone(), dir: self.dir.clone(), server }
+        TestApp {
+            addr,
+            store,
+            client: self.client.clone(),
+            dir: self.dir.clone(),
+            database_url: self.database_url.clone(),
+            server,
+        }
     }
 
     /// Signs `client` in as the demo account with this email.
@@ -208,7 +227,7 @@ impl TestApp {
 
     /// A catalog item's id by code.
     pub async fn item_id(&self, code: &str) -> i64 {
-        sqlx::query_scalar("SELECT id FROM catalog_items WHERE code = ?")
+        sqlx::query_scalar("SELECT id FROM catalog_items WHERE code = $1")
             .bind(code)
             .fetch_one(self.store.reader())
             .await
@@ -221,7 +240,7 @@ impl TestApp {
             "SELECT b.id, b.limit_quantity, COALESCE((SELECT SUM(quantity) FROM usage_ledger l
                                                       WHERE l.subscription_benefit_id = b.id), 0)
              FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id
-             WHERE s.patient_id = ? AND s.status = 'active' AND b.label = ?",
+             WHERE s.patient_id = $1 AND s.status = 'active' AND b.label = $2",
         )
         .bind(patient_id)
         .bind(label)
@@ -235,7 +254,7 @@ impl TestApp {
     pub async fn covered_on_invoices(&self, benefit: i64) -> i64 {
         self.scalar(
             "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
-             WHERE subscription_benefit_id = ? AND source_kind = 'invoice_line'",
+             WHERE subscription_benefit_id = $1 AND source_kind = 'invoice_line'",
             benefit,
         )
         .await
@@ -243,7 +262,7 @@ impl TestApp {
 
     /// The client of a patient.
     pub async fn client_of(&self, patient_id: i64) -> i64 {
-        self.scalar("SELECT client_id FROM patients WHERE id = ?", patient_id).await
+        self.scalar("SELECT client_id FROM patients WHERE id = $1", patient_id).await
     }
 
     /// A new draft invoice for a client; returns its id.
@@ -293,7 +312,7 @@ impl TestApp {
     pub async fn scalar_text_sum(&self, subscription_id: i64, label: &str) -> i64 {
         sqlx::query_scalar(
             "SELECT COALESCE(SUM(l.quantity), 0) FROM usage_ledger l JOIN subscription_benefits b
-             ON b.id = l.subscription_benefit_id WHERE b.subscription_id = ? AND b.label = ?",
+             ON b.id = l.subscription_benefit_id WHERE b.subscription_id = $1 AND b.label = $2",
         )
         .bind(subscription_id)
         .bind(label)
@@ -304,7 +323,7 @@ impl TestApp {
 
     /// A patient's id by name, from the database.
     pub async fn patient_id(&self, name: &str) -> i64 {
-        sqlx::query_scalar("SELECT id FROM patients WHERE name = ?")
+        sqlx::query_scalar("SELECT id FROM patients WHERE name = $1")
             .bind(name)
             .fetch_one(self.store.reader())
             .await
@@ -316,13 +335,13 @@ impl TestApp {
 /// plan year.
 pub async fn count_yearly(app: &TestApp, plan: i64, benefit: i64, started: chrono::NaiveDate) {
     let mut tx = app.store.begin_write().await.expect("write");
-    sqlx::query("UPDATE subscriptions SET starts_on = ?, ends_on = NULL WHERE id = ?")
-        .bind(started)
+    sqlx::query("UPDATE subscriptions SET starts_on = $1, ends_on = NULL WHERE id = $2")
+        .bind(carecount::wire::stored::Day(started))
         .bind(plan)
         .execute(&mut *tx)
         .await
         .expect("plan");
-    sqlx::query("UPDATE subscription_benefits SET resets = 'year' WHERE id = ?")
+    sqlx::query("UPDATE subscription_benefits SET resets = 'year' WHERE id = $1")
         .bind(benefit)
         .execute(&mut *tx)
         .await
@@ -332,7 +351,7 @@ pub async fn count_yearly(app: &TestApp, plan: i64, benefit: i64, started: chron
 
 /// A plan template's id by name.
 pub async fn template_id(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = ?")
+    sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = $1")
         .bind(name)
         .fetch_one(app.store.reader())
         .await

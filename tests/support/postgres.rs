@@ -7,6 +7,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection};
 
+/// True when the suite's apps run on PostgreSQL (`TEST_BACKEND=postgres`,
+/// with `TEST_POSTGRES_URL` naming the server) instead of SQLite files.
+pub fn suite_on_postgres() -> bool {
+    std::env::var("TEST_BACKEND").is_ok_and(|backend| backend == "postgres")
+}
+
 /// The server the PostgreSQL half of the suite runs on, if one is set.
 pub fn server_url() -> Option<String> {
     std::env::var("TEST_POSTGRES_URL").ok().filter(|url| !url.trim().is_empty())
@@ -16,6 +22,7 @@ pub fn server_url() -> Option<String> {
 /// connected) by [`FreshDatabase::drop_now`].
 pub struct FreshDatabase {
     server: PgConnectOptions,
+    server_url: String,
     /// The new database's name.
     pub name: String,
     /// How to connect to it.
@@ -38,7 +45,14 @@ impl FreshDatabase {
         sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
         admin.close().await.expect("close");
         let options = server.clone().database(&name);
-        FreshDatabase { server, name, options }
+        FreshDatabase { server, server_url: url.to_string(), name, options }
+    }
+
+    /// The new database's URL, as `CARECOUNT_DATABASE_URL` takes it.
+    pub fn url(&self) -> String {
+        let mut url = url::Url::parse(&self.server_url).expect("TEST_POSTGRES_URL is a URL");
+        url.set_path(&format!("/{}", self.name));
+        url.to_string()
     }
 
     /// A connection to the new database.

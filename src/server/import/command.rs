@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use super::import_csv;
 use crate::server::actor::Actor;
 use crate::server::config::Config;
-use crate::server::store::Store;
 use crate::server::store::sync::Batch;
 use crate::wire::sync::{SyncRun, SyncSource};
 
@@ -36,12 +35,12 @@ async fn import(args: &[String]) -> Result<SyncRun, String> {
     let (path, clinic) = parse_args(args)?;
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let config = Config::from_env()?;
-    let store = Store::open(&config.database_path).await.map_err(|e| e.to_string())?;
+    let store = config.open_store().await?;
     let (organisation_id, clinic_id) =
         store.clinic_ids(clinic).await.map_err(|e| format!("cannot read the database: {e}"))?.ok_or_else(|| {
             match clinic {
-                Some(id) => format!("there is no clinic {id} in {}", config.database_path.display()),
-                None => format!("{} has no clinic yet", config.database_path.display()),
+                Some(id) => format!("there is no clinic {id} in {}", config.database_shown()),
+                None => format!("{} has no clinic yet", config.database_shown()),
             }
         })?;
     let actor = Actor { user_id: None, name: "Import command".into() };

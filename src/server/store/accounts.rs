@@ -147,7 +147,7 @@ impl Store {
     /// Notes a successful sign-in.
     pub async fn note_sign_in(&self, id: i64) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET last_sign_in_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $1")
+        sqlx::query("UPDATE users SET last_sign_in_at = (SELECT now FROM carecount_clock) WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;

@@ -74,7 +74,7 @@ impl Store {
     pub async fn revoke_api_token(&self, organisation_id: i64, id: i64) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
-            "UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+            "UPDATE api_tokens SET revoked_at = (SELECT now FROM carecount_clock)
              WHERE id = $1 AND organisation_id = $2 AND revoked_at IS NULL",
         )
         .bind(id)
@@ -101,7 +101,7 @@ impl Store {
         .await?;
         let Some((token_id, organisation_id, clinic_id)) = found else { return Ok(None) };
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $1")
+        sqlx::query("UPDATE api_tokens SET last_used_at = (SELECT now FROM carecount_clock) WHERE id = $1")
             .bind(token_id)
             .execute(&mut *tx)
             .await?;

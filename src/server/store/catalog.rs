@@ -49,8 +49,8 @@ impl Store {
         let pattern = format!("%{}%", query.trim().replace(['%', '_'], ""));
         let prefix = format!("{}%", query.trim());
         let rows: Vec<SqlItem> = sqlx::query_as(&format!(
-            "SELECT {ITEM_COLUMNS} WHERE organisation_id = $1 AND active = 1 AND (name LIKE $2 OR code LIKE $3)
-             ORDER BY (name LIKE $4 OR code LIKE $5) DESC, name COLLATE NOCASE LIMIT 12"
+            "SELECT {ITEM_COLUMNS} WHERE organisation_id = $1 AND active = 1 AND (lower(name) LIKE lower($2) OR lower(code) LIKE lower($3))
+             ORDER BY (lower(name) LIKE lower($4) OR lower(code) LIKE lower($5)) DESC, lower(name) LIMIT 12"
         ))
         .bind(organisation_id)
         .bind(&pattern)

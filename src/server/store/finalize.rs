@@ -117,7 +117,7 @@ impl Store {
         super::pack_sale::sell_packs(&mut tx, &clinic, &invoice, &number.text, &desk_lines, &coverage, actor).await?;
         sqlx::query(
             "UPDATE invoices SET status = 'finalized', invoice_number = $1, number_year = $2, number_seq = $3,
-                    finalize_key = $4, coverage_json = $5, finalized_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                    finalize_key = $4, coverage_json = $5, finalized_at = (SELECT now FROM carecount_clock),
                     finalized_by_name = $6
              WHERE id = $7 AND status = 'draft'",
         )

@@ -30,7 +30,7 @@ struct SqlInvoiceLine {
 /// The client's patients, for checks and the pet picker.
 pub(crate) async fn client_patients(conn: &mut Conn, client_id: i64) -> Result<Vec<PatientBrief>, AppError> {
     let rows: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, name, species FROM patients WHERE client_id = $1 ORDER BY name COLLATE NOCASE")
+        sqlx::query_as("SELECT id, name, species FROM patients WHERE client_id = $1 ORDER BY lower(name)")
             .bind(client_id)
             .fetch_all(&mut *conn)
             .await?;
@@ -70,7 +70,7 @@ pub(crate) async fn replace_lines(
         .await?;
         ids.push(id);
     }
-    sqlx::query("UPDATE invoices SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $1")
+    sqlx::query("UPDATE invoices SET updated_at = (SELECT now FROM carecount_clock) WHERE id = $1")
         .bind(invoice.id)
         .execute(&mut *conn)
         .await?;

@@ -208,11 +208,8 @@ impl Store {
     }
 
     /// Removes sessions past their expiry (the store ignores them anyway).
-    pub async fn delete_expired_sessions(&self) -> Result<(), AppError> {
-        // The store writes expiry as RFC 3339 text.
-        sqlx::query("DELETE FROM tower_sessions WHERE datetime(expiry_date) < datetime('now')")
-            .execute(&self.sessions)
-            .await?;
-        Ok(())
+    pub async fn delete_expired_sessions(&self) -> Result<(), tower_sessions::session_store::Error> {
+        use tower_sessions::ExpiredDeletion;
+        self.sessions.delete_expired().await
     }
 }

@@ -105,8 +105,8 @@ struct SqlPosting {
 
 const POSTING: &str = "SELECT p.id, p.subscription_benefit_id, p.patient_id, p.item_id, p.quantity,
         p.invoice_line_id, p.used_on, p.savings,
-        COALESCE((SELECT SUM(a.quantity) FROM usage_ledger a WHERE a.reversal_of = p.id), 0) AS adjusted,
-        COALESCE((SELECT group_concat(a.savings, ' ') FROM usage_ledger a WHERE a.reversal_of = p.id), '')
+        COALESCE((SELECT CAST(SUM(a.quantity) AS BIGINT) FROM usage_ledger a WHERE a.reversal_of = p.id), 0) AS adjusted,
+        COALESCE((SELECT string_agg(a.savings, ' ') FROM usage_ledger a WHERE a.reversal_of = p.id), '')
           AS adjusted_savings
      FROM usage_ledger p";
 
@@ -255,7 +255,7 @@ pub(crate) async fn used_in_period(
 ) -> Result<(Option<i64>, i64), AppError> {
     let (limit, from, until) = period(conn, benefit_id, on).await?;
     let used: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
+        "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM usage_ledger
          WHERE subscription_benefit_id = $1 AND used_on >= $2 AND used_on < $3",
     )
     .bind(benefit_id)

@@ -144,7 +144,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "UPDATE account_links SET used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+            "UPDATE account_links SET used_at = (SELECT now FROM carecount_clock)
              WHERE user_id = $1 AND used_at IS NULL",
         )
         .bind(l.user_id)

@@ -1,5 +1,7 @@
 //! The clinic's working lists, for the page and for CSV export.
 
+use chrono::Days;
+
 use super::Store;
 use super::plan_state::status_list;
 use crate::domain::SubscriptionStatus;
@@ -29,11 +31,11 @@ pub enum Portion {
 const PLAN_FILTER: &str = "WHERE s.organisation_id = $1 AND ($2 IS NULL OR $2 = '' OR s.status = $2)
      AND ($3 IS NULL OR s.template_id = $3) AND ($4 IS NULL OR s.clinic_id = $4)";
 
-/// Instalments of organisation `?1` failed (`{failed}` true), or due within
-/// 30 days of `?2`: each kind a range of the (status, due, plan) index,
-/// walked in order.
+/// Instalments of organisation `$1` failed (`{failed}` true), or due by
+/// `$2` (30 days ahead): each kind a range of the (status, due, plan)
+/// index, walked in order.
 fn payments_due(failed: bool) -> String {
-    let which = if failed { "y.status = 'failed'" } else { "y.status = 'due' AND y.due_on <= date($2, '+30 days')" };
+    let which = if failed { "y.status = 'failed'" } else { "y.status = 'due' AND y.due_on <= $2" };
     format!("FROM payments y JOIN subscriptions s ON s.id = y.subscription_id WHERE s.organisation_id = $1 AND {which}")
 }
 
@@ -81,7 +83,7 @@ impl Store {
         let payments_due_total: i64 =
             sqlx::query_scalar(&format!("SELECT (SELECT count(*) {failed}) + (SELECT count(*) {due})"))
                 .bind(org)
-                .bind(Day(clinic.today))
+                .bind(Day(clinic.today + Days::new(30)))
                 .fetch_one(self.reader())
                 .await?;
         let first =
@@ -96,7 +98,7 @@ impl Store {
             first(&due)
         ))
         .bind(org)
-        .bind(Day(clinic.today))
+        .bind(Day(clinic.today + Days::new(30)))
         .bind(limit)
         .fetch_all(self.reader())
         .await?;
@@ -105,17 +107,17 @@ impl Store {
             status_list(SubscriptionStatus::RUNNING.into_iter().filter(|s| *s != SubscriptionStatus::Pending));
         let renewal_filter = format!(
             "WHERE s.organisation_id = $1 AND s.status IN {renewable}
-             AND s.ends_on IS NOT NULL AND s.ends_on <= date($2, '+60 days')
+             AND s.ends_on IS NOT NULL AND s.ends_on <= $2
              AND NOT EXISTS (SELECT 1 FROM subscriptions r WHERE r.renews_subscription_id = s.id AND r.status <> 'cancelled')"
         );
         let renewals_total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM subscriptions s {renewal_filter}"))
             .bind(org)
-            .bind(Day(clinic.today))
+            .bind(Day(clinic.today + Days::new(60)))
             .fetch_one(self.reader())
             .await?;
         let renewals = sqlx::query_as(&format!("{PLAN_ROW} {renewal_filter} ORDER BY s.ends_on, s.id LIMIT $3"))
             .bind(org)
-            .bind(Day(clinic.today))
+            .bind(Day(clinic.today + Days::new(60)))
             .bind(limit)
             .fetch_all(self.reader())
             .await?;

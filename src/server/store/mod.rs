@@ -17,6 +17,7 @@ pub mod clinic;
 pub mod coverage_record;
 pub mod deceased;
 pub mod demo;
+pub(crate) mod dialect;
 pub mod finalize;
 pub mod healthcard;
 pub mod invoice_row;
@@ -72,17 +73,19 @@ pub(crate) mod visit_holds;
 pub mod visits;
 pub mod void;
 
-use std::path::Path;
-use std::str::FromStr;
-use std::time::Duration;
+mod open;
+pub mod sessions;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+pub use open::{OpenError, shown_url};
+use sessions::Sessions;
+use sqlx::{Any, SqlitePool, Transaction};
 
-/// The database the store's statements run on. Every statement is written
-/// once, with `$1`-style parameters, and only through these names, so the
-/// store can move to a second backend in one place.
-pub type Db = Sqlite;
+/// The database the store's statements run on: sqlx's `Any`, so every
+/// statement is written once, with `$1`-style parameters, for SQLite and
+/// PostgreSQL alike. Days, times and flags go through
+/// [`crate::wire::stored`], which both schemas keep as the same text and
+/// integers.
+pub type Db = Any;
 /// A connection of the store's database.
 pub type Conn = <Db as sqlx::Database>::Connection;
 /// A pool of the store's connections.
@@ -90,81 +93,31 @@ pub type Pool = sqlx::Pool<Db>;
 /// A write transaction.
 pub type Tx = Transaction<'static, Db>;
 
+/// Which database the store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded SQLite file: one server.
+    Sqlite,
+    /// PostgreSQL: one or several servers.
+    Postgres,
+}
+
 /// Handles to the database.
 #[derive(Clone, Debug)]
 pub struct Store {
-    write: SqlitePool,
-    read: SqlitePool,
-    sessions: SqlitePool,
-}
-
-/// Why the database could not be opened, in one line for the operator.
-#[derive(Debug, thiserror::Error)]
-pub enum OpenError {
-    /// The folder for the file could not be created.
-    #[error("cannot create the folder for {path}: {source}")]
-    Folder { path: String, source: std::io::Error },
-    /// The file exists but is not a SQLite database, or cannot be read.
-    #[error("{path} is not a CareCount SQLite database ({reason})")]
-    NotSqlite { path: String, reason: String },
-    /// Migrations failed.
-    #[error("cannot bring {path} up to date: {reason}")]
-    Migrate { path: String, reason: String },
+    write: Pool,
+    read: Pool,
+    sessions: Sessions,
+    /// SQLite's own pool (the sessions'), for what only SQLite does:
+    /// checkpoints and the planner's statistics.
+    sqlite: Option<SqlitePool>,
+    backend: Backend,
 }
 
 impl Store {
-    /// Opens (creating if absent) the database file and runs migrations.
-    pub async fn open(path: &Path) -> Result<Store, OpenError> {
-        let shown = path.display().to_string();
-        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder).map_err(|source| OpenError::Folder { path: shown.clone(), source })?;
-        }
-        let not_sqlite = |e: sqlx::Error| OpenError::NotSqlite { path: shown.clone(), reason: short(&e) };
-        let options = SqliteConnectOptions::from_str("sqlite://")
-            .map_err(not_sqlite)?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            // The background jobs copy the log into the file every few
-            // seconds (`Store::checkpoint`), so a commit does not: with
-            // SQLite's default a large import's commit also copied its 50 MB
-            // of pages, in the request. This is the limit where a commit
-            // still does it, for a process without the jobs.
-            .pragma("wal_autocheckpoint", WAL_PAGES_BEFORE_A_COMMIT_CHECKPOINTS);
-        // The one writer keeps 64 MiB of pages: a large import touches the
-        // ledger's indexes all over, and with SQLite's default 2 MiB it
-        // spends most of its time re-reading and spilling the same pages.
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.clone().pragma("cache_size", "-65536"))
-            .await
-            .map_err(not_sqlite)?;
-        // Reading the schema is the first thing that fails on a non-SQLite file.
-        sqlx::query("SELECT count(*) FROM sqlite_master").execute(&write).await.map_err(not_sqlite)?;
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&write)
-            .await
-            .map_err(|e| OpenError::Migrate { path: shown.clone(), reason: e.to_string() })?;
-        optimize(&write, true).await.map_err(not_sqlite)?;
-        // Readers map the file rather than copy pages into each connection's
-        // own cache: a group's lists read the same indexes on every page.
-        let read = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options.clone().read_only(true).pragma("mmap_size", "268435456"))
-            .await
-            .map_err(not_sqlite)?;
-        // Sessions have their own small pool: loading one never waits for
-        // (or deadlocks with) a request's own write transaction.
-        let sessions = SqlitePoolOptions::new().max_connections(2).connect_with(options).await.map_err(not_sqlite)?;
-        tower_sessions_sqlx_store::SqliteStore::new(sessions.clone())
-            .migrate()
-            .await
-            .map_err(|e| OpenError::Migrate { path: shown.clone(), reason: e.to_string() })?;
-        Ok(Store { write, read, sessions })
+    /// Which database this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// The read pool, for queries outside a write.
@@ -172,57 +125,59 @@ impl Store {
         &self.read
     }
 
-    /// The sessions' pool (tests age sessions through it).
-    pub fn session_pool(&self) -> SqlitePool {
-        self.sessions.clone()
+    /// SQLite's sessions' pool (tests age sessions through it); `None` on
+    /// PostgreSQL.
+    pub fn sqlite_sessions(&self) -> Option<SqlitePool> {
+        self.sqlite.clone()
     }
 
     /// The session store, on its own pool.
-    pub fn session_store(&self) -> tower_sessions_sqlx_store::SqliteStore {
-        tower_sessions_sqlx_store::SqliteStore::new(self.sessions.clone())
+    pub fn session_store(&self) -> Sessions {
+        self.sessions.clone()
     }
 
-    /// Starts a write transaction holding SQLite's write lock from its first
-    /// statement.
+    /// Starts a write transaction. On SQLite it holds the write lock from
+    /// its first statement, so concurrent desks queue for it (busy timeout)
+    /// instead of failing with "database is locked". On PostgreSQL a
+    /// transaction-scoped advisory lock does the same across every server
+    /// on the database: a write reads what it needs (what is left of a
+    /// benefit, whether an invoice is finalized) and then writes, so two
+    /// servers can never both take the last unit, and a finalize key seen
+    /// by one is seen by the other.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        self.write.begin_with("BEGIN IMMEDIATE").await
+        match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => {
+                let mut tx = self.write.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
+                Ok(tx)
+            }
+        }
     }
-}
 
-/// 64 Ki pages: 256 MiB of log.
-const WAL_PAGES_BEFORE_A_COMMIT_CHECKPOINTS: &str = "65536";
-
-impl Store {
-    /// Copies what the write-ahead log holds into the database file, as far
-    /// as open readers allow, without waiting for (or holding up) the
-    /// writer. The background jobs call it every few seconds.
+    /// Copies what SQLite's write-ahead log holds into the database file,
+    /// as far as open readers allow, without waiting for (or holding up)
+    /// the writer. The background jobs call it every few seconds;
+    /// PostgreSQL checkpoints by itself.
     pub async fn checkpoint(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&self.sessions).await.map(|_| ())
+        match &self.sqlite {
+            Some(pool) => sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(pool).await.map(|_| ()),
+            None => Ok(()),
+        }
     }
 
     /// Brings the query planner's statistics up to date (the background
     /// jobs call it every few minutes): tables grow from a demo clinic to a
-    /// group's hundred thousand patients.
+    /// group's hundred thousand patients. PostgreSQL's autovacuum does this
+    /// by itself.
     pub async fn optimize(&self) -> Result<(), sqlx::Error> {
-        optimize(&self.write, false).await
+        match &self.sqlite {
+            Some(pool) => open::optimize_sqlite(pool, false).await,
+            None => Ok(()),
+        }
     }
 }
 
-/// The query planner chooses among indexes by their statistics; with none,
-/// or with those of a table a hundred times smaller, it may walk a large
-/// index once per row of another table. SQLite's own advice: gather them
-/// (from a sample of each index) on open and now and then; `all` on open
-/// looks at every table, later only at those that changed much.
-async fn optimize(write: &SqlitePool, all: bool) -> Result<(), sqlx::Error> {
-    sqlx::query("PRAGMA analysis_limit = 400").execute(write).await?;
-    let pragma = if all { "PRAGMA optimize = 0x10002" } else { "PRAGMA optimize" };
-    sqlx::query(pragma).execute(write).await?;
-    Ok(())
-}
-
-fn short(err: &sqlx::Error) -> String {
-    match err {
-        sqlx::Error::Database(db) => db.message().to_string(),
-        other => other.to_string(),
-    }
-}
+/// The advisory lock every PostgreSQL write holds (any constant works; this
+/// one spells "CC" and 1).
+const WRITE_LOCK: i64 = 0x4343_0001;

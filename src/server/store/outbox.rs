@@ -58,7 +58,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1,
-                    sent_at = CASE WHEN $2 IS NULL THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END
+                    sent_at = CASE WHEN $2 IS NULL THEN (SELECT now FROM carecount_clock) END
              WHERE id = $3",
         )
         .bind(error)

@@ -65,7 +65,7 @@ impl Store {
             let (benefit_id, item_id, size, used, Day(starts_on)): (i64, Option<i64>, i64, i64, Day) =
                 sqlx::query_as(
                     "SELECT b.id, b.item_id, b.limit_quantity,
-                            COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0),
+                            COALESCE((SELECT CAST(SUM(l.quantity) AS BIGINT) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0),
                             s.starts_on
                      FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id
                      WHERE b.subscription_id = $1 AND b.limit_quantity IS NOT NULL ORDER BY b.position LIMIT 1",

@@ -47,7 +47,7 @@ struct Candidate {
 const CANDIDATES: &str = "
     SELECT s.id, s.clinic_id, s.template_id, s.client_id, s.patient_id, s.billing, s.starts_on, s.ends_on,
            b.limit_quantity AS size,
-           COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0) AS used,
+           COALESCE((SELECT CAST(SUM(l.quantity) AS BIGINT) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0) AS used,
            (SELECT MAX(l.used_on) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id) AS last_used
     FROM subscriptions s
     JOIN plan_templates t ON t.id = s.template_id

@@ -121,7 +121,7 @@ pub(crate) async fn cancel_sold_packs(
     // balance is not a use, but it too stops the void.
     let sold: Vec<(i64, String, i64, String, i64)> = sqlx::query_as(
         "SELECT s.id, s.plan_name,
-                COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l JOIN subscription_benefits b
+                COALESCE((SELECT CAST(SUM(l.quantity) AS BIGINT) FROM usage_ledger l JOIN subscription_benefits b
                           ON b.id = l.subscription_benefit_id WHERE b.subscription_id = s.id
                           AND l.source_kind <> 'manual_adjustment'), 0),
                 COALESCE((SELECT COALESCE(i.subunit_name, i.unit_name) FROM subscription_benefits b

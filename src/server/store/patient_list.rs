@@ -12,6 +12,7 @@ use super::like::like_pattern;
 use super::plan_state::in_force_condition;
 use crate::domain::SubscriptionStatus;
 use crate::server::store::Db;
+use crate::server::store::dialect::numbered;
 use crate::wire::paging::Paging;
 use crate::wire::patients::{PatientRow, PlanChip};
 use crate::wire::stored::Day;
@@ -74,13 +75,13 @@ const SCANNED: &str = "+p.organisation_id = $1";
 /// A search matches a pet's name, its breed, its owner's name, or the name
 /// of a plan that applies to it, anywhere and in any case; `?2` is the
 /// pattern. Each list of owners and plans is read once, not per patient.
-const MATCHES: &str = " AND (p.name LIKE $2 ESCAPE '\\' OR p.breed LIKE $2 ESCAPE '\\'
+const MATCHES: &str = " AND (lower(p.name) LIKE lower($2) ESCAPE '\\' OR lower(p.breed) LIKE lower($2) ESCAPE '\\'
       OR p.client_id IN (SELECT c.id FROM clients c
-                         WHERE +c.organisation_id = $1 AND (c.first_name || ' ' || c.last_name) LIKE $2 ESCAPE '\\')
+                         WHERE +c.organisation_id = $1 AND lower(c.first_name || ' ' || c.last_name) LIKE lower($2) ESCAPE '\\')
       OR p.id IN (SELECT s.patient_id FROM subscriptions s
-                  WHERE +s.organisation_id = $1 AND s.patient_id IS NOT NULL AND s.plan_name LIKE $2 ESCAPE '\\')
+                  WHERE +s.organisation_id = $1 AND s.patient_id IS NOT NULL AND lower(s.plan_name) LIKE lower($2) ESCAPE '\\')
       OR p.client_id IN (SELECT s.client_id FROM subscriptions s
-                         WHERE +s.organisation_id = $1 AND s.patient_id IS NULL AND s.plan_name LIKE $2 ESCAPE '\\'))";
+                         WHERE +s.organisation_id = $1 AND s.patient_id IS NULL AND lower(s.plan_name) LIKE lower($2) ESCAPE '\\'))";
 
 impl Store {
     /// A page of the organisation's patients by name, each with the plans
@@ -115,7 +116,7 @@ impl Store {
     async fn page_in_name_order(&self, organisation_id: i64, paging: Paging) -> Result<Vec<i64>, sqlx::Error> {
         sqlx::query_scalar(
             "SELECT p.id FROM patients p WHERE p.organisation_id = $1
-             ORDER BY p.name COLLATE NOCASE, p.id LIMIT $2 OFFSET $3",
+             ORDER BY lower(p.name), p.id LIMIT $2 OFFSET $3",
         )
         .bind(organisation_id)
         .bind(i64::from(paging.per_page))
@@ -133,7 +134,7 @@ impl Store {
         ask: &ListAsk<'_>,
     ) -> Result<(Paging, Vec<i64>), sqlx::Error> {
         let found: Vec<i64> = sqlx::query_scalar(&format!(
-            "SELECT p.id FROM patients p WHERE {SCANNED}{MATCHES} ORDER BY p.name COLLATE NOCASE, p.id"
+            "SELECT p.id FROM patients p WHERE {SCANNED}{MATCHES} ORDER BY lower(p.name), p.id"
         ))
         .bind(organisation_id)
         .bind(like_pattern(search))
@@ -160,8 +161,8 @@ impl Store {
             list.push_bind(*id);
         }
         query.push(")");
-        let mut rows: HashMap<i64, SqlPatientRow> = query
-            .build_query_as::<SqlPatientRow>()
+        let (sql, args) = numbered(&mut query)?;
+        let mut rows: HashMap<i64, SqlPatientRow> = sqlx::query_as_with::<_, SqlPatientRow, _>(&sql, args)
             .fetch_all(self.reader())
             .await?
             .into_iter()
@@ -210,7 +211,8 @@ impl Store {
             list.push_bind(client);
         }
         query.push(") ORDER BY starts_on DESC, id DESC");
-        for chip in query.build_query_as::<SqlChip>().fetch_all(self.reader()).await? {
+        let (sql, args) = numbered(&mut query)?;
+        for chip in sqlx::query_as_with::<_, SqlChip, _>(&sql, args).fetch_all(self.reader()).await? {
             by_client.entry(chip.client_id).or_default().push(chip);
         }
         Ok(by_client)

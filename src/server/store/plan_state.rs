@@ -37,12 +37,12 @@ pub(crate) fn in_force_condition(alias: &str, day_param: &str, past_due_usable: 
 
 /// A plan's lifecycle state; `None` when there is no such plan.
 pub(crate) async fn load_state(conn: &mut Conn, id: i64) -> Result<Option<PlanState>, AppError> {
-    let row: Option<(String, Option<String>, bool)> =
+    let row: Option<(String, Option<String>, Flag)> =
         sqlx::query_as("SELECT status, hold_prior_status, held_for_death FROM subscriptions WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
-    let Some((status, before, for_death)) = row else { return Ok(None) };
+    let Some((status, before, Flag(for_death))) = row else { return Ok(None) };
     let read = |code: &str| SubscriptionStatus::from_code(code);
     let state = read(&status).and_then(|status| match before.as_deref() {
         None => PlanState::stored(status, None, for_death),
@@ -74,12 +74,12 @@ pub(crate) async fn take_step(
     let hold = outcome.state.hold();
     sqlx::query(
         "UPDATE subscriptions SET status = $1, hold_prior_status = $2, held_for_death = $3,
-                hold_from = CASE WHEN $4 THEN COALESCE(hold_from, $5) END
+                hold_from = CASE WHEN $4 = 1 THEN COALESCE(hold_from, $5) END
          WHERE id = $6",
     )
     .bind(outcome.state.status().code())
     .bind(hold.map(|h| h.before.code()))
-    .bind(outcome.state.held_for_death())
+    .bind(Flag(outcome.state.held_for_death()))
     .bind(Flag(hold.is_some()))
     .bind(Day(today))
     .bind(id)

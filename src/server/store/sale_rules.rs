@@ -9,7 +9,7 @@ use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::patients::PatientInfo;
-use crate::wire::stored::Day;
+use crate::wire::stored::{Day, Flag};
 
 /// Why this template cannot be sold to this patient here, beyond species,
 /// age and dates: the clinic does not offer it, or the pet already has a
@@ -21,11 +21,11 @@ pub(crate) async fn refusal(
     patient: &PatientInfo,
     renewing: Option<i64>,
 ) -> Result<Option<String>, AppError> {
-    let offered_here: bool = sqlx::query_scalar(
-        "SELECT NOT EXISTS (SELECT 1 FROM template_clinics WHERE template_id = $1)
-             OR EXISTS (SELECT 1 FROM template_clinics WHERE template_id = $2 AND clinic_id = $3)",
+    let Flag(offered_here) = sqlx::query_scalar(
+        "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM template_clinics WHERE template_id = $1)
+                       OR EXISTS (SELECT 1 FROM template_clinics WHERE template_id = $1 AND clinic_id = $2)
+                THEN 1 ELSE 0 END",
     )
-    .bind(template.id)
     .bind(template.id)
     .bind(clinic.id)
     .fetch_one(&mut *conn)
@@ -41,7 +41,7 @@ pub(crate) async fn refusal(
     }
     let current: Option<(String, String, Option<Day>)> = sqlx::query_as(&format!(
         "SELECT plan_name, status, ends_on FROM subscriptions
-         WHERE patient_id = $1 AND kind = 'wellness' AND status IN {} AND id IS NOT $2
+         WHERE patient_id = $1 AND kind = 'wellness' AND status IN {} AND id IS DISTINCT FROM $2
          ORDER BY starts_on LIMIT 1",
         running()
     ))

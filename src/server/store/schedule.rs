@@ -54,7 +54,7 @@ impl Store {
              JOIN patients p ON p.id = a.patient_id
              JOIN catalog_items i ON i.id = a.item_id
              LEFT JOIN users u ON u.id = a.staff_user_id
-             WHERE a.clinic_id = $1 AND a.kind = $2 AND date(a.starts_at) BETWEEN $3 AND $4
+             WHERE a.clinic_id = $1 AND a.kind = $2 AND substr(a.starts_at, 1, 10) BETWEEN $3 AND $4
              ORDER BY a.starts_at, a.id",
         )
         .bind(clinic.id)
@@ -152,8 +152,8 @@ impl Store {
                     c.first_name || ' ' || c.last_name AS client_name
              FROM patients p JOIN clients c ON c.id = p.client_id
              WHERE c.organisation_id = $1 AND p.deceased_on IS NULL
-               AND (p.name LIKE $2 ESCAPE '\\' OR c.first_name || ' ' || c.last_name LIKE $3 ESCAPE '\\')
-             ORDER BY p.name COLLATE NOCASE LIMIT 12",
+               AND (lower(p.name) LIKE lower($2) ESCAPE '\\' OR lower(c.first_name || ' ' || c.last_name) LIKE lower($3) ESCAPE '\\')
+             ORDER BY lower(p.name) LIMIT 12",
         )
         .bind(organisation_id)
         .bind(&like)

@@ -44,11 +44,11 @@ pub async fn settlement_on(
     let used: Vec<SqlUsedItem> = sqlx::query_as(
         // Valued at what the plan saved the client when each use was posted:
         // a 50 %-off benefit half paid for is valued at the half it saved.
-        "SELECT b.label, SUM(l.quantity) AS used, group_concat(l.savings, ' ') AS savings, i.unit_name,
+        "SELECT b.label, CAST(SUM(l.quantity) AS BIGINT) AS used, string_agg(l.savings, ' ') AS savings, i.unit_name,
                 i.subunit_name, i.subunit_per_unit
          FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
          LEFT JOIN catalog_items i ON i.id = l.item_id
-         WHERE b.subscription_id = $1 GROUP BY b.id, l.item_id HAVING SUM(l.quantity) <> 0 ORDER BY b.position",
+         WHERE b.subscription_id = $1 GROUP BY b.id, l.item_id HAVING CAST(SUM(l.quantity) AS BIGINT) <> 0 ORDER BY b.position",
     )
     .bind(subscription_id)
     .fetch_all(&mut *conn)

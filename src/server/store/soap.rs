@@ -115,7 +115,7 @@ impl Store {
         })
         .await?;
         sqlx::query(
-            "UPDATE soap_notes SET plan_notes = $1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $2",
+            "UPDATE soap_notes SET plan_notes = $1, updated_at = (SELECT now FROM carecount_clock) WHERE id = $2",
         )
         .bind(plan_notes)
         .bind(soap_id)

@@ -14,6 +14,7 @@ use crate::domain::{
     Authorisation, Authoriser, BenefitBalance, CoverageSubscription, Covers, ItemRef, Limit, Money, Percent, PlanKind,
     Quantity, Reset, SubscriptionStatus, Subunit, UnitSpec, plan_year_start,
 };
+use crate::server::store::dialect::{json_arrays, numbered};
 use crate::server::store::{Conn, Db};
 use crate::wire::patients::{BenefitDisplay, PackFacts, PlanCard};
 use crate::wire::stored::Day;
@@ -149,37 +150,35 @@ pub(crate) async fn client_plan_rows_many(
         // order of their structs' fields: handed over row by row, the tens of
         // thousands of benefits of a batch's owners cost more in the driver
         // than in SQLite.
-        let subs: Vec<SqlSubscription> = json_rows(
+        let head = json_arrays(
             conn,
-            for_clients(
-                "SELECT json_group_array(json_array(s.client_id, s.id, s.plan_name, s.kind, s.patient_id, p.name,
-                                                    s.status, s.starts_on, s.ends_on, s.member_discount_percent,
-                                                    s.origin, s.use_note, s.authorised_by, s.authoriser_name,
-                                                    s.authorisation_ref)
-                                         ORDER BY s.client_id, s.starts_on DESC, s.id DESC)
-                 FROM subscriptions s LEFT JOIN patients p ON p.id = s.patient_id
-                 WHERE s.client_id IN ",
-                chunk,
-                "",
-            ),
-        )
-        .await?;
+            "SELECT CAST(json_group_array(json_array(s.client_id, s.id, s.plan_name, s.kind, s.patient_id, p.name,
+                                                     s.status, s.starts_on, s.ends_on, s.member_discount_percent,
+                                                     s.origin, s.use_note, s.authorised_by, s.authoriser_name,
+                                                     s.authorisation_ref)
+                                          ORDER BY s.client_id, s.starts_on DESC, s.id DESC) AS TEXT)
+             FROM subscriptions s LEFT JOIN patients p ON p.id = s.patient_id
+             WHERE s.client_id IN ",
+        );
+        let subs: Vec<SqlSubscription> = json_rows(conn, &mut for_clients(&head, chunk, "")).await?;
         // Use older than the floor, summed per benefit in the ledger's
         // (benefit, day) index: no sort, however long the history. A benefit
         // that resets yearly counts none of it (see `assemble`), so its
         // years of history are not read at all.
-        let mut benefits: QueryBuilder<Db> = QueryBuilder::new(
-            "SELECT json_group_array(json_array(
+        let head = json_arrays(
+            conn,
+            "SELECT CAST(json_group_array(json_array(
                     s.client_id, b.id, b.subscription_id, b.label, b.item_id, b.group_id, b.limit_quantity,
                     b.discount_percent, COALESCE(i.name, g.name), COALESCE(i.unit_name, g.unit_name),
                     i.subunit_name, i.subunit_per_unit, b.resets, s.starts_on, i.code, i.regular_price, i.group_id,
                     CASE WHEN b.resets = 'year' THEN 0
-                         ELSE COALESCE((SELECT SUM(l.quantity) FROM usage_ledger l
+                         ELSE COALESCE((SELECT CAST(SUM(l.quantity) AS BIGINT) FROM usage_ledger l
                                         WHERE l.subscription_benefit_id = b.id AND l.used_on < ",
         );
+        let mut benefits: QueryBuilder<Db> = QueryBuilder::new(head);
         benefits.push_bind(Day(floor)).push(
             "), 0) END)
-                    ORDER BY b.subscription_id, b.position, b.id)
+                    ORDER BY b.subscription_id, b.position, b.id) AS TEXT)
              FROM subscription_benefits b
              JOIN subscriptions s ON s.id = b.subscription_id
              LEFT JOIN catalog_items i ON i.id = b.item_id
@@ -187,11 +186,11 @@ pub(crate) async fn client_plan_rows_many(
              WHERE s.client_id IN ",
         );
         in_clients(&mut benefits, chunk);
-        let benefits: Vec<SqlBenefit> = json_rows(conn, benefits).await?;
+        let benefits: Vec<SqlBenefit> = json_rows(conn, &mut benefits).await?;
         // An adjustment carries the service date of the use it adjusts, so
         // it gives back to the plan year that use was taken from.
         let mut usage: QueryBuilder<Db> = QueryBuilder::new(
-            "SELECT s.client_id, l.subscription_benefit_id, l.used_on, SUM(l.quantity) AS used
+            "SELECT s.client_id, l.subscription_benefit_id, l.used_on, CAST(SUM(l.quantity) AS BIGINT) AS used
              FROM usage_ledger l
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id
@@ -200,7 +199,8 @@ pub(crate) async fn client_plan_rows_many(
         usage.push_bind(Day(floor)).push(" AND s.client_id IN ");
         in_clients(&mut usage, chunk);
         usage.push(" GROUP BY l.subscription_benefit_id, l.used_on");
-        let usage: Vec<ClientUsage> = usage.build_query_as().fetch_all(&mut *conn).await?;
+        let (sql, args) = numbered(&mut usage)?;
+        let usage: Vec<ClientUsage> = sqlx::query_as_with(&sql, args).fetch_all(&mut *conn).await?;
         let holds = holds_of_clients(conn, chunk).await?;
         for client in chunk {
             found.insert(*client, ClientPlanRows::empty(from));
@@ -224,12 +224,14 @@ pub(crate) async fn client_plan_rows_many(
 
 /// The rows of a query selecting one `json_group_array` of `json_array`s,
 /// each in the order of `T`'s fields.
-async fn json_rows<T: DeserializeOwned>(
+async fn json_rows<'q, T: DeserializeOwned>(
     conn: &mut Conn,
-    mut query: QueryBuilder<'_, Db>,
+    query: &'q mut QueryBuilder<'q, Db>,
 ) -> Result<Vec<T>, sqlx::Error> {
-    let text: String = query.build_query_scalar().fetch_one(&mut *conn).await?;
-    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    let (sql, args) = numbered(query)?;
+    // PostgreSQL's aggregate of no rows is NULL, SQLite's an empty array.
+    let text: Option<String> = sqlx::query_scalar_with(&sql, args).fetch_one(&mut *conn).await?;
+    serde_json::from_str(text.as_deref().unwrap_or("[]")).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 fn for_clients<'a>(head: &str, clients: &'a [i64], tail: &str) -> QueryBuilder<'a, Db> {

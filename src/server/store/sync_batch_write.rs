@@ -9,6 +9,7 @@ use super::sync_exceptions::{NewException, insert_exceptions};
 use super::sync_invoices::{InvoiceRow, write_invoices};
 use crate::domain::Money;
 use crate::server::actor::Actor;
+use crate::server::store::dialect::numbered;
 use crate::server::store::{Conn, Db};
 use crate::wire::error::AppError;
 use crate::wire::stored::Day;
@@ -80,7 +81,8 @@ async fn write_postings(conn: &mut Conn, postings: &[ImportPosting], actor: &Act
                 .push_bind(posting.savings.0.to_string());
         });
         insert.push(") ORDER BY column1");
-        insert.build().execute(&mut *conn).await?;
+        let (sql, args) = numbered(&mut insert)?;
+        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -123,7 +125,8 @@ async fn write_over_usage(
                  subscription_id = excluded.subscription_id, status = 'open', decided_by = NULL,
                  decided_at = NULL",
         );
-        insert.build().execute(&mut *conn).await?;
+        let (sql, args) = numbered(&mut insert)?;
+        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
     }
     Ok(())
 }

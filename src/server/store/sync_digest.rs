@@ -36,7 +36,7 @@ pub(crate) async fn take_over_usage(
     units: i64,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "UPDATE over_usage SET quantity = max(quantity - $1, 0)
+        "UPDATE over_usage SET quantity = CASE WHEN quantity > $1 THEN quantity - $1 ELSE 0 END
          WHERE organisation_id = $2 AND invoice_ref = $3 AND patient_id = $4 AND item_id = $5",
     )
     .bind(units)

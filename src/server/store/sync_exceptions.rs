@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use sqlx::QueryBuilder;
 
 use super::sync_apply::{InvoiceWork, Tally};
+use crate::server::store::dialect::numbered;
 use crate::server::store::{Conn, Db};
 use crate::wire::error::AppError;
 use crate::wire::stored::Day;
@@ -118,7 +119,8 @@ pub(crate) async fn insert_exceptions(
                 .push_bind(problem.kind)
                 .push_bind(&problem.detail);
         });
-        insert.build().execute(&mut *conn).await?;
+        let (sql, args) = numbered(&mut insert)?;
+        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
     }
     Ok(())
 }

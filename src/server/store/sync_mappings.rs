@@ -20,7 +20,7 @@ impl Store {
         let codes: Vec<CodeMapping> = sqlx::query_as(
             "SELECT m.code, m.item_id, i.name || ' (' || i.code || ')' AS item_label
              FROM pims_codes m JOIN catalog_items i ON i.id = m.item_id
-             WHERE m.organisation_id = $1 AND (m.code LIKE $2 ESCAPE '\\' OR i.name LIKE $3 ESCAPE '\\')
+             WHERE m.organisation_id = $1 AND (lower(m.code) LIKE lower($2) ESCAPE '\\' OR lower(i.name) LIKE lower($3) ESCAPE '\\')
              ORDER BY m.code LIMIT $4",
         )
         .bind(organisation_id)
@@ -33,8 +33,8 @@ impl Store {
             "SELECT m.pims_patient_id AS pims_id, m.patient_id,
                     p.name || ' (' || c.first_name || ' ' || c.last_name || ')' AS patient_label
              FROM pims_patients m JOIN patients p ON p.id = m.patient_id JOIN clients c ON c.id = p.client_id
-             WHERE m.organisation_id = $1 AND (m.pims_patient_id LIKE $2 ESCAPE '\\' OR p.name LIKE $3 ESCAPE '\\'
-                                              OR c.last_name LIKE $4 ESCAPE '\\')
+             WHERE m.organisation_id = $1 AND (lower(m.pims_patient_id) LIKE lower($2) ESCAPE '\\' OR lower(p.name) LIKE lower($3) ESCAPE '\\'
+                                              OR lower(c.last_name) LIKE lower($4) ESCAPE '\\')
              ORDER BY m.pims_patient_id LIMIT $5",
         )
         .bind(organisation_id)

@@ -165,7 +165,7 @@ impl Store {
         };
         sqlx::query(
             "UPDATE over_usage SET status = $1, note = $2, decided_by = $3,
-                    decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $4",
+                    decided_at = (SELECT now FROM carecount_clock) WHERE id = $4",
         )
         .bind(status)
         .bind(&note)

@@ -57,7 +57,7 @@ impl Store {
             "UPDATE plan_templates SET name = $1, kind = $2, species = $3, life_stage = $4, description = $5, price = $6,
                  enrollment_fee = $7, term_months = $8, auto_renew = $9, renews_into_template_id = $10,
                  member_discount_percent = $11, multi_pet_discount_percent = $12, available_from = $13, available_until = $14,
-                 billing_options = $15, active = $16, one_pet = $17, no_show = $18, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                 billing_options = $15, active = $16, one_pet = $17, no_show = $18, updated_at = (SELECT now FROM carecount_clock)
              WHERE organisation_id = $19 AND id = $20 RETURNING id"
         })
         .bind(&t.name)

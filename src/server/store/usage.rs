@@ -55,7 +55,7 @@ impl Store {
             "SELECT l.id, b.label AS benefit_label, p.name AS patient_name, i.name AS item_name, l.quantity,
                     l.source_kind, il.invoice_id, inv.invoice_number, l.reversal_of,
                     CASE WHEN l.reversal_of IS NULL
-                         THEN l.quantity + COALESCE((SELECT SUM(r.quantity) FROM usage_ledger r
+                         THEN l.quantity + COALESCE((SELECT CAST(SUM(r.quantity) AS BIGINT) FROM usage_ledger r
                                                      WHERE r.reversal_of = l.id), 0)
                          ELSE 0 END AS held,
                     l.actor_name, l.note, l.owner_reason, l.created_at

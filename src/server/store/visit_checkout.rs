@@ -68,7 +68,7 @@ impl Store {
         let visit = visit_on(&mut tx, clinic.organisation_id, visit_id).await?;
         let next = visit.next(VisitAction::CheckIn)?;
         sqlx::query(
-            "UPDATE appointments SET status = $1, checked_in_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $2",
+            "UPDATE appointments SET status = $1, checked_in_at = (SELECT now FROM carecount_clock) WHERE id = $2",
         )
         .bind(next.code())
         .bind(visit.id)
@@ -102,7 +102,7 @@ impl Store {
         });
         replace_lines(&mut tx, clinic.organisation_id, &invoice, &lines).await?;
         sqlx::query(
-            "UPDATE appointments SET status = $1, invoice_id = $2, closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+            "UPDATE appointments SET status = $1, invoice_id = $2, closed_at = (SELECT now FROM carecount_clock),
                     closed_by_name = $3
              WHERE id = $4",
         )

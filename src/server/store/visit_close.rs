@@ -71,7 +71,7 @@ impl Store {
             }
         }
         sqlx::query(
-            "UPDATE appointments SET status = $1, closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), closed_by_name = $2
+            "UPDATE appointments SET status = $1, closed_at = (SELECT now FROM carecount_clock), closed_by_name = $2
              WHERE id = $3",
         )
         .bind(next.code())

@@ -18,7 +18,7 @@ use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::patients::PlanCard;
 use crate::wire::schedule::PackPick;
-use crate::wire::stored::{Day, DayTime};
+use crate::wire::stored::{Day, DayTime, Flag};
 
 /// A visit as the store reads it back.
 #[derive(Clone, Debug, FromRow)]
@@ -163,7 +163,7 @@ async fn refuse_clash(
         "SELECT a.starts_at, a.minutes, a.staff_user_id, a.patient_id, p.name AS pet, u.display_name AS staff_name
          FROM appointments a JOIN patients p ON p.id = a.patient_id LEFT JOIN users u ON u.id = a.staff_user_id
          WHERE a.clinic_id = $1 AND a.kind = 'appointment' AND a.status IN ('booked', 'checked_in')
-           AND a.id <> $2 AND date(a.starts_at) = $3",
+           AND a.id <> $2 AND substr(a.starts_at, 1, 10) = $3",
     )
     .bind(clinic_id)
     .bind(except)
@@ -196,7 +196,7 @@ async fn refuse_clash(
 async fn refuse_second_day(conn: &mut Conn, clinic_id: i64, visit: &NewVisit<'_>) -> Result<(), AppError> {
     let taken: Option<String> = sqlx::query_scalar(
         "SELECT p.name FROM appointments a JOIN patients p ON p.id = a.patient_id
-         WHERE a.clinic_id = $1 AND a.kind = 'daycare' AND a.patient_id = $2 AND date(a.starts_at) = $3
+         WHERE a.clinic_id = $1 AND a.kind = 'daycare' AND a.patient_id = $2 AND substr(a.starts_at, 1, 10) = $3
            AND a.status IN ('booked', 'checked_in', 'checked_out') LIMIT 1",
     )
     .bind(clinic_id)
@@ -288,7 +288,7 @@ impl Store {
                                        starts_at, minutes, status, subscription_id, override_note, created_by_name,
                                        checked_in_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-                     CASE WHEN $14 THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END) RETURNING id",
+                     CASE WHEN $14 = 1 THEN (SELECT now FROM carecount_clock) END) RETURNING id",
         )
         .bind(clinic.organisation_id)
         .bind(clinic.id)
@@ -303,7 +303,7 @@ impl Store {
         .bind(pack)
         .bind(&override_note)
         .bind(&actor.name)
-        .bind(checked_in)
+        .bind(Flag(checked_in))
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;

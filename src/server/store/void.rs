@@ -79,7 +79,7 @@ impl Store {
         undo_returns(&mut tx, &invoice, &note, actor).await?;
         sqlx::query(
             "UPDATE invoices SET status = 'voided', void_reason = $1, voided_by_name = $2,
-                    voided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $3 AND status = 'finalized'",
+                    voided_at = (SELECT now FROM carecount_clock) WHERE id = $3 AND status = 'finalized'",
         )
         .bind(reason)
         .bind(&actor.name)

@@ -87,6 +87,7 @@ impl Store {
         )
         .execute(&mut *tx)
         .await?;
+        super::dialect::realign_ids(&mut tx).await?;
         tx.commit().await
     }
 }
