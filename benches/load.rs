@@ -1,6 +1,7 @@
 //! The clinic desks under load, over HTTP: 50 concurrent clients for 60 s
 //! against one CareCount server on SQLite, then against two servers sharing
-//! one SQLite file. Each client starts a draft, saves it, finalizes it (a
+//! one SQLite file, then (when `TEST_POSTGRES_URL` names a server, as
+//! `make load` sets it) against two servers sharing a PostgreSQL database. Each client starts a draft, saves it, finalizes it (a
 //! quarter of them racing for the same pet's last NexGard tablets), reads
 //! what was posted, reads a patient page, and reads the owner's healthcard.
 //! Prints requests per second, p50 and p99 per kind and the errors; then
@@ -32,15 +33,22 @@ const NO_FIELDS: [(&str, &str); 0] = [];
 struct Setup {
     name: &'static str,
     servers: usize,
+    /// The PostgreSQL server to make the database on; else a SQLite file.
+    postgres: Option<String>,
 }
 
 #[tokio::main]
 async fn main() {
     let full = std::env::args().any(|arg| arg == "--bench");
     let (clients, seconds) = if full { (50, 60) } else { (4, 2) };
-    for setup in
-        [Setup { name: "one server, SQLite", servers: 1 }, Setup { name: "two servers, one SQLite file", servers: 2 }]
-    {
+    let mut setups = vec![
+        Setup { name: "one server, SQLite", servers: 1, postgres: None },
+        Setup { name: "two servers, one SQLite file", servers: 2, postgres: None },
+    ];
+    if let Some(url) = std::env::var("TEST_POSTGRES_URL").ok().filter(|url| !url.is_empty()) {
+        setups.push(Setup { name: "two servers, one PostgreSQL database", servers: 2, postgres: Some(url) });
+    }
+    for setup in setups {
         run(&setup, clients, Duration::from_secs(seconds)).await;
     }
 }
@@ -61,7 +69,18 @@ fn load_invoice(staff: &reqwest::Client, base: &str, invoice: i64) -> reqwest::R
 async fn run(setup: &Setup, clients: usize, length: Duration) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("load.db");
-    let store = Store::open(&path).await.expect("open store");
+    let database = match &setup.postgres {
+        Some(server) => Some(PostgresDatabase::create(server).await),
+        None => None,
+    };
+    let url = database.as_ref().map(|db| db.url.clone());
+    let open = || async {
+        match &url {
+            Some(url) => Store::connect_postgres(url).await.expect("connect"),
+            None => Store::open(&path).await.expect("open store"),
+        }
+    };
+    let store = open().await;
     store.seed_demo(chrono::Utc::now().date_naive()).await.expect("seed demo");
     let mut servers = Vec::new();
     let mut addresses = Vec::new();
@@ -69,7 +88,8 @@ async fn run(setup: &Setup, clients: usize, length: Duration) {
         let mut config = Config::for_database(path.clone(), "127.0.0.1:0".parse().expect("addr"));
         config.plan_jobs = false;
         config.outbox_dir = dir.path().join(format!("outbox-{n}"));
-        let served = Store::open(&path).await.expect("open store");
+        config.database_url = url.clone();
+        let served = open().await;
         let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind");
         addresses.push(listener.local_addr().expect("address"));
         servers.push(tokio::spawn(async move {
@@ -110,7 +130,37 @@ async fn run(setup: &Setup, clients: usize, length: Duration) {
     for server in servers {
         server.abort();
     }
+    if let Some(database) = database {
+        database.drop_now().await;
+    }
     assert!(seen.errors.is_empty(), "no errors under load");
+}
+
+/// A database of the run's own on a PostgreSQL server, dropped afterwards.
+struct PostgresDatabase {
+    server: String,
+    name: String,
+    url: String,
+}
+
+impl PostgresDatabase {
+    async fn create(server: &str) -> PostgresDatabase {
+        use sqlx::Connection;
+        let name = format!("carecount_load_{}", std::process::id());
+        let mut admin = sqlx::PgConnection::connect(server).await.expect("connect to TEST_POSTGRES_URL");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await.expect("drop");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
+        let mut url = url::Url::parse(server).expect("TEST_POSTGRES_URL is a URL");
+        url.set_path(&format!("/{name}"));
+        PostgresDatabase { server: server.to_string(), name, url: url.to_string() }
+    }
+
+    async fn drop_now(self) {
+        use sqlx::Connection;
+        let mut admin = sqlx::PgConnection::connect(&self.server).await.expect("connect to TEST_POSTGRES_URL");
+        let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        sqlx::query(&drop).execute(&mut admin).await.expect("drop database");
+    }
 }
 
 async fn signed_in(address: SocketAddr, email: &str) -> reqwest::Client {
@@ -275,7 +325,7 @@ async fn check_ledger(store: &Store, covered: &[(i64, i64)]) {
     for chunk in covered.chunks(500) {
         let ids = chunk.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(",");
         let sum: i64 = sqlx::query_scalar(&format!(
-            "SELECT COALESCE(SUM(l.quantity), 0) FROM usage_ledger l JOIN invoice_lines il ON il.id = l.invoice_line_id
+            "SELECT COALESCE(CAST(SUM(l.quantity) AS BIGINT), 0) FROM usage_ledger l JOIN invoice_lines il ON il.id = l.invoice_line_id
              WHERE il.invoice_id IN ({ids})"
         ))
         .fetch_one(store.reader())

@@ -219,31 +219,16 @@ fn a_busy_session_stays_and_an_idle_one_ends() {
     support::run(async {
         let app = TestApp::start_signed_out().await;
         let desk = app.client_for(RECEPTIONIST).await;
-        let expiry = || async {
-            let at: String = sqlx::query_scalar("SELECT max(expiry_date) FROM tower_sessions")
-                .fetch_one(&app.store.sqlite_sessions().expect("SQLite sessions"))
-                .await
-                .unwrap();
-            chrono::DateTime::parse_from_rfc3339(&at).unwrap().timestamp()
-        };
+        let expiry = || async { support::sessions(&app).await.0.expect("a session") };
         // Pretend the session was last used 25 minutes ago.
-        sqlx::query("UPDATE tower_sessions SET expiry_date = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+5 minutes')")
-            .execute(&app.store.sqlite_sessions().expect("SQLite sessions"))
-            .await
-            .unwrap();
+        support::set_session_expiry(&app, 5).await;
         assert_eq!(app.call_as(&desk, "patients", "").await.0, 200);
         let now = chrono::Utc::now().timestamp();
         assert!(expiry().await > now + 29 * 60, "a request pushes the idle limit out again");
-        sqlx::query("UPDATE tower_sessions SET expiry_date = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute')")
-            .execute(&app.store.sqlite_sessions().expect("SQLite sessions"))
-            .await
-            .unwrap();
+        support::set_session_expiry(&app, -1).await;
         assert_eq!(app.call_as(&desk, "patients", "").await.0, 401, "30 minutes idle ends it");
         app.store.delete_expired_sessions().await.unwrap();
-        let left: i64 = sqlx::query_scalar("SELECT count(*) FROM tower_sessions")
-            .fetch_one(&app.store.sqlite_sessions().expect("SQLite sessions"))
-            .await
-            .unwrap();
+        let left = support::sessions(&app).await.1;
         assert_eq!(left, 0, "ended sessions are cleared away");
     });
 }

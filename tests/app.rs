@@ -50,7 +50,7 @@ fn remaining_on_the_page_is_the_limit_minus_the_ledger() {
         let app = TestApp::start().await;
         let rex = app.patient_id("Rex").await;
         let (limit, used): (i64, i64) = sqlx::query_as(
-            "SELECT b.limit_quantity, COALESCE(SUM(l.quantity), 0)
+            "SELECT b.limit_quantity, COALESCE(CAST(SUM(l.quantity) AS BIGINT), 0)
          FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id
          LEFT JOIN usage_ledger l ON l.subscription_benefit_id = b.id
          WHERE s.patient_id = $1 AND b.label = 'Wellness exams' GROUP BY b.id",
@@ -75,6 +75,9 @@ fn the_ledger_refuses_updates_and_deletes() {
         let mut tx = app.store.begin_write().await.expect("write");
         let update = sqlx::query("UPDATE usage_ledger SET quantity = 0").execute(&mut *tx).await;
         assert!(update.unwrap_err().to_string().contains("append-only"));
+        // PostgreSQL ends a transaction at its first error.
+        drop(tx);
+        let mut tx = app.store.begin_write().await.expect("write");
         let delete = sqlx::query("DELETE FROM usage_ledger").execute(&mut *tx).await;
         assert!(delete.unwrap_err().to_string().contains("append-only"));
     })

@@ -164,7 +164,7 @@ fn checking_out_twice_bills_and_counts_the_session_once() {
         assert_eq!(status, 200, "{body}");
         let used = app
             .scalar(
-                "SELECT COALESCE(SUM(l.quantity), 0) FROM usage_ledger l JOIN subscription_benefits b
+                "SELECT COALESCE(CAST(SUM(l.quantity) AS BIGINT), 0) FROM usage_ledger l JOIN subscription_benefits b
                ON b.id = l.subscription_benefit_id WHERE b.subscription_id = $1 AND l.source_kind = 'invoice_line'",
                 pack,
             )

@@ -50,7 +50,7 @@ fn an_authorisation_refuses_sessions_beyond_n_and_after_its_end_unless_a_manager
             "{body}"
         );
         let used = || {
-            app.scalar("SELECT COALESCE(SUM(l.quantity), 0) FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id WHERE b.subscription_id = $1", pack)
+            app.scalar("SELECT COALESCE(CAST(SUM(l.quantity) AS BIGINT), 0) FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id WHERE b.subscription_id = $1", pack)
         };
         assert_eq!(used().await, 0, "nothing was finalized");
         let (status, _) = finalize(&receptionist, invoice, "3", Some("the referrer said yes"), "three-r").await;

@@ -389,7 +389,7 @@ async fn yearly_bella(app: &TestApp) -> (i64, i64, i64) {
 
 async fn used_between(app: &TestApp, benefit: i64, from: chrono::NaiveDate, until: chrono::NaiveDate) -> i64 {
     sqlx::query_scalar(
-        "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = $1
+        "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM usage_ledger WHERE subscription_benefit_id = $1
            AND used_on >= $2 AND used_on < $3",
     )
     .bind(benefit)

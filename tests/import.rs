@@ -40,12 +40,14 @@ async fn pims(app: &TestApp, name: &str) -> String {
 async fn used(app: &TestApp, patient: &str, code: &str) -> i64 {
     let patient = app.patient_id(patient).await;
     let item = app.item_id(code).await;
-    sqlx::query_scalar("SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE patient_id = $1 AND item_id = $2")
-        .bind(patient)
-        .bind(item)
-        .fetch_one(app.store.reader())
-        .await
-        .unwrap()
+    sqlx::query_scalar(
+        "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM usage_ledger WHERE patient_id = $1 AND item_id = $2",
+    )
+    .bind(patient)
+    .bind(item)
+    .fetch_one(app.store.reader())
+    .await
+    .unwrap()
 }
 
 /// The date on the practice system's invoice lines: today, which every demo
@@ -129,7 +131,11 @@ fn a_provider_correction_of_minus_one_and_plus_one_nets_to_one_use() {
         let changed = format!("{HEADER}INV-7200,3,{day},{rex},WP-EXAM,2,,Dr. Bakker\n");
         import(&app, &changed).await.unwrap();
         let posted_or_over = used(&app, "Rex", "EXAM").await - before
-            + count(&app, "SELECT COALESCE(SUM(quantity), 0) FROM over_usage WHERE invoice_ref = 'INV-7200'").await;
+            + count(
+                &app,
+                "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM over_usage WHERE invoice_ref = 'INV-7200'",
+            )
+            .await;
         assert_eq!(posted_or_over, 2, "a changed line posts the difference");
     })
 }
@@ -204,13 +210,13 @@ fn unknown_codes_and_patients_wait_for_a_mapping_then_apply_once() {
         assert_eq!(retry.exceptions, 0, "{retry:?}");
         assert_eq!(count(&app, "SELECT count(*) FROM sync_exceptions WHERE resolved_run_id IS NULL").await, 0);
         let posted_or_over = used(&app, "Rex", "EXAM").await - before
-            + count(&app, "SELECT COALESCE(SUM(quantity), 0) FROM over_usage").await;
+            + count(&app, "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM over_usage").await;
         assert_eq!(posted_or_over, 2, "both lines count once they are mapped");
         let again = app.store.retry_exceptions(&batch).await.unwrap();
         assert_eq!(again.applied + again.exceptions, 0);
         assert_eq!(
             used(&app, "Rex", "EXAM").await - before
-                + count(&app, "SELECT COALESCE(SUM(quantity), 0) FROM over_usage").await,
+                + count(&app, "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM over_usage").await,
             2
         );
     })
@@ -277,6 +283,9 @@ fn an_import_killed_in_the_middle_leaves_nothing_and_a_rerun_counts_each_line_on
         let command = || {
             let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_carecount"));
             command.arg("import").arg(&path).env("CARECOUNT_DATABASE", app.dir.path().join("carecount.db"));
+            if let Some(url) = &app.database_url {
+                command.env("CARECOUNT_DATABASE_URL", url);
+            }
             command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
             command
         };
@@ -299,17 +308,24 @@ fn an_import_killed_in_the_middle_leaves_nothing_and_a_rerun_counts_each_line_on
 
         let output = command().output().unwrap();
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let counted =
-            count(&app, "SELECT count(*) FROM pims_invoices i, json_each(i.applied) a WHERE a.value ->> 'applied' = 1")
-                .await;
+        let counted = count(
+            &app,
+            if app.database_url.is_some() {
+                "SELECT count(*) FROM pims_invoices i, json_array_elements(CAST(i.applied AS JSON)) a
+                 WHERE a.value ->> 'applied' = '1'"
+            } else {
+                "SELECT count(*) FROM pims_invoices i, json_each(i.applied) a WHERE a.value ->> 'applied' = 1"
+            },
+        )
+        .await;
         assert_eq!(counted, LINES as i64, "every line counted exactly once");
         let posted = count(
             &app,
-            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE source_kind = 'import_line'
+            "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM usage_ledger WHERE source_kind = 'import_line'
                AND (source_key LIKE 'pims:%' OR source_key LIKE 'pims-back:%')",
         )
         .await;
-        let over = count(&app, "SELECT COALESCE(SUM(quantity), 0) FROM over_usage").await;
+        let over = count(&app, "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM over_usage").await;
         assert_eq!(posted + over, LINES as i64, "each exam is either covered or over-usage, once");
         let runs = app.store.sync_runs(1, 5).await.unwrap();
         assert_eq!((runs.len(), runs[0].applied), (1, LINES as i64));
@@ -354,7 +370,7 @@ fn a_manager_uploads_an_export_and_decides_about_its_over_usage_with_a_note() {
             app.call("sync/over-usage", &format!("id={}&decision=approve&note=Paid+at+the+desk", rows[0].0)).await;
         assert_eq!(status, 200, "{body}");
         let posted_by_second: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE source_key LIKE 'pims:1:INV-7601:%'",
+            "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM usage_ledger WHERE source_key LIKE 'pims:1:INV-7601:%'",
         )
         .fetch_one(app.store.reader())
         .await
@@ -431,16 +447,19 @@ fn invoice_ids_with_colons_keep_their_uses_apart() {
         import(&app, &format!("{HEADER}A,1,{day},{rex},WP-EXAM,1,void,\n")).await.unwrap();
         let given_back = before - used(&app, "Rex", "EXAM").await;
         let over_a: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(quantity), 0) FROM over_usage WHERE invoice_ref = 'A' AND item_id = $1",
+            "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM over_usage WHERE invoice_ref = 'A' AND item_id = $1",
         )
         .bind(exam)
         .fetch_one(app.store.reader())
         .await
         .unwrap();
         assert_eq!(given_back + over_a, 1, "voiding A gives back A's exam only, not A:{id}'s");
-        let still: i64 = sqlx::query_scalar(
-            "SELECT a.value ->> 'applied' FROM pims_invoices i, json_each(i.applied) a WHERE i.invoice_ref = $1",
-        )
+        let still: i64 = sqlx::query_scalar(if app.database_url.is_some() {
+            "SELECT CAST(a.value ->> 'applied' AS BIGINT) FROM pims_invoices i, json_array_elements(CAST(i.applied AS JSON)) a
+             WHERE i.invoice_ref = $1"
+        } else {
+            "SELECT a.value ->> 'applied' FROM pims_invoices i, json_each(i.applied) a WHERE i.invoice_ref = $1"
+        })
         .bind(format!("A:{id}"))
         .fetch_one(app.store.reader())
         .await

@@ -95,7 +95,7 @@ fn by_invoice(lines: &[String]) -> Vec<Vec<String>> {
 async fn holdings(app: &TestApp) -> Vec<Vec<String>> {
     let mut all = Vec::new();
     for sql in [
-        "SELECT subscription_benefit_id || ' ' || patient_id || ' ' || item_id || ' ' || SUM(quantity)
+        "SELECT subscription_benefit_id || ' ' || patient_id || ' ' || item_id || ' ' || CAST(SUM(quantity) AS BIGINT)
            FROM usage_ledger GROUP BY subscription_benefit_id, patient_id, item_id ORDER BY 1",
         "SELECT invoice_ref || ' ' || patient_id || ' ' || item_id || ' ' || quantity || ' ' || status
            FROM over_usage ORDER BY 1",

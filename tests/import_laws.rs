@@ -197,7 +197,7 @@ fn export(run: &[Sending], pairs: &[Pair], today: NaiveDate) -> String {
 async fn held(store: &Store, invoice: &str, patient: i64, item: i64) -> i64 {
     let prefix = format!("pims:1:{invoice}:{patient}:{item}:");
     let covered: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
+        "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM usage_ledger
          WHERE id IN (SELECT id FROM usage_ledger WHERE source_kind = 'import_line'
                         AND substr(source_key, 1, length($1)) = $1)
             OR reversal_of IN (SELECT id FROM usage_ledger WHERE source_kind = 'import_line'
@@ -208,7 +208,7 @@ async fn held(store: &Store, invoice: &str, patient: i64, item: i64) -> i64 {
     .await
     .expect("ledger");
     let over: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(quantity), 0) FROM over_usage
+        "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM over_usage
          WHERE organisation_id = 1 AND invoice_ref = $1 AND patient_id = $2 AND item_id = $3",
     )
     .bind(invoice)

@@ -170,7 +170,8 @@ fn renewing_household_package_skips_dead_pet() {
             .fetch_one(app.store.reader())
             .await
             .unwrap();
-        sql(&app, &format!("UPDATE patients SET deceased_on = date('now') WHERE client_id = {other}")).await;
+        let today = chrono::Utc::now().date_naive();
+        sql(&app, &format!("UPDATE patients SET deceased_on = '{today}' WHERE client_id = {other}")).await;
         let (status, body) = app.call("plan/renew", &format!("id={pack}")).await;
         assert_eq!(status, 409, "{body}");
         assert!(body.contains("No pet of this household is alive any more"), "{body}");

@@ -17,7 +17,7 @@ async fn clinic(app: &TestApp) -> carecount::wire::clinic::ClinicInfo {
 /// Left of the one counted benefit of a subscription: limit less its ledger.
 async fn left_of(app: &TestApp, subscription: i64) -> i64 {
     app.scalar(
-        "SELECT b.limit_quantity - COALESCE((SELECT SUM(quantity) FROM usage_ledger l
+        "SELECT b.limit_quantity - COALESCE((SELECT CAST(SUM(quantity) AS BIGINT) FROM usage_ledger l
                                              WHERE l.subscription_benefit_id = b.id), 0)
          FROM subscription_benefits b WHERE b.subscription_id = $1 AND b.limit_quantity IS NOT NULL",
         subscription,

@@ -102,15 +102,16 @@ fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
         let mut tx = app.store.begin_write().await.unwrap();
         let client = app.client_of(rex).await;
         let pup: i64 = sqlx::query_scalar(
-            "INSERT INTO patients (client_id, name, species, birth_date) VALUES ($1, 'Pip', 'dog', date('now', '-3 months')) RETURNING id",
+            "INSERT INTO patients (client_id, name, species, birth_date) VALUES ($1, 'Pip', 'dog', $2) RETURNING id",
         )
         .bind(client)
+        .bind(carecount::wire::stored::Day(Utc::now().date_naive() - chrono::Months::new(3)))
         .fetch_one(&mut *tx)
         .await
         .unwrap();
         tx.commit().await.unwrap();
         let limits: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
-            "SELECT b.label, b.limit_quantity, COALESCE((SELECT SUM(quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
+            "SELECT b.label, b.limit_quantity, COALESCE((SELECT CAST(SUM(quantity) AS BIGINT) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
              FROM subscription_benefits b WHERE b.subscription_id = $1 ORDER BY b.position",
         )
         .bind(plan)
@@ -123,7 +124,7 @@ fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
         for (label, limit, used) in limits {
             let Some(limit) = limit else { continue };
             let (new_limit, new_used): (i64, i64) = sqlx::query_as(
-                "SELECT b.limit_quantity, COALESCE((SELECT SUM(quantity) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
+                "SELECT b.limit_quantity, COALESCE((SELECT CAST(SUM(quantity) AS BIGINT) FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0)
                  FROM subscription_benefits b WHERE b.subscription_id = $1 AND b.label = $2",
             )
             .bind(moved)
@@ -199,8 +200,8 @@ fn a_yearly_limit_counts_only_this_plan_years_use_and_reversals_go_back_to_their
         // The plan year began on the first anniversary of the start.
         let year_start = started.checked_add_months(chrono::Months::new(12)).unwrap();
         let this_year: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = $1
-               AND date(created_at) >= $2 AND source_key NOT LIKE 'old-year%'",
+            "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM usage_ledger WHERE subscription_benefit_id = $1
+               AND substr(created_at, 1, 10) >= $2 AND source_key NOT LIKE 'old-year%'",
         )
         .bind(benefit)
         .bind(carecount::wire::stored::Day(year_start))
@@ -208,11 +209,13 @@ fn a_yearly_limit_counts_only_this_plan_years_use_and_reversals_go_back_to_their
         .await
         .unwrap();
         // Without the yearly reset, last year's uses (net of the reversal) would count too.
-        let all: i64 = sqlx::query_scalar("SELECT SUM(quantity) FROM usage_ledger WHERE subscription_benefit_id = $1")
-            .bind(benefit)
-            .fetch_one(app.store.reader())
-            .await
-            .unwrap();
+        let all: i64 = sqlx::query_scalar(
+            "SELECT CAST(SUM(quantity) AS BIGINT) FROM usage_ledger WHERE subscription_benefit_id = $1",
+        )
+        .bind(benefit)
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
         assert!(all >= this_year + limit - 1);
         let (_, body) = app.call("patient", &format!("id={bella}")).await;
         let page: Value = serde_json::from_str(&body).unwrap();
@@ -264,7 +267,7 @@ fn use_from_years_ago_counts_for_the_term_and_not_for_a_yearly_limit() {
         .await
         .unwrap();
         let before: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT subscription_benefit_id, SUM(quantity) FROM usage_ledger WHERE subscription_benefit_id IN ($1, $2)
+            "SELECT subscription_benefit_id, CAST(SUM(quantity) AS BIGINT) FROM usage_ledger WHERE subscription_benefit_id IN ($1, $2)
              GROUP BY 1",
         )
         .bind(yearly)
@@ -300,7 +303,7 @@ fn use_from_years_ago_counts_for_the_term_and_not_for_a_yearly_limit() {
         // The plan year began on the second anniversary, about 170 days ago.
         let year_start = carecount::domain::plan_year_start(today - Days::new(900), today);
         let this_year: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE subscription_benefit_id = $1 AND used_on >= $2",
+            "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM usage_ledger WHERE subscription_benefit_id = $1 AND used_on >= $2",
         )
         .bind(yearly)
         .bind(carecount::wire::stored::Day(year_start))

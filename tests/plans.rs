@@ -101,7 +101,7 @@ fn cancelling_settles_used_value_against_payments_and_refuses_ended_plans() {
         let (status, body) = app.call("plan/cancel", &format!("subscription_id={plan}&option=Waive&note=again")).await;
         assert_eq!(status, 409);
         assert!(body.contains("A plan that is cancelled cannot be cancelled."), "{body}");
-        let expired = app.scalar("SELECT id FROM subscriptions WHERE status = 'expired' AND $1 LIMIT 1", 1).await;
+        let expired = app.scalar("SELECT id FROM subscriptions WHERE status = 'expired' AND $1 = 1 LIMIT 1", 1).await;
         let (status, body) =
             app.call("plan/cancel", &format!("subscription_id={expired}&option=Waive&note=test")).await;
         assert_eq!(status, 409, "{body}");
@@ -157,11 +157,12 @@ fn hold_resume_and_renew_follow_the_lifecycle_and_refuse_what_it_forbids() {
         let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert_eq!(day(&end_after) - day(&end_before), chrono::Duration::days(1), "one day on hold, one day longer");
 
-        let expired = app.scalar("SELECT id FROM subscriptions WHERE status = 'expired' AND $1 LIMIT 1", 1).await;
+        let expired = app.scalar("SELECT id FROM subscriptions WHERE status = 'expired' AND $1 = 1 LIMIT 1", 1).await;
         let (status, body) = app.call("plan/hold", &format!("id={expired}&note=test")).await;
         assert_eq!(status, 409);
         assert!(body.contains("A plan that is expired cannot be put on hold."), "{body}");
-        let cancelled = app.scalar("SELECT id FROM subscriptions WHERE status = 'cancelled' AND $1 LIMIT 1", 1).await;
+        let cancelled =
+            app.scalar("SELECT id FROM subscriptions WHERE status = 'cancelled' AND $1 = 1 LIMIT 1", 1).await;
         let (status, body) = app.call("plan/renew", &format!("id={cancelled}")).await;
         assert_eq!(status, 409);
         assert!(body.contains("A plan that is cancelled cannot be renewed; sell a new plan instead."), "{body}");

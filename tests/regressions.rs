@@ -24,10 +24,10 @@ fn multi_pet_discount_rounds_half_away_from_zero() {
         let client = app.client_id_of_patient("Rex").await;
         let mut tx = app.store.begin_write().await.unwrap();
         let duke: i64 = sqlx::query_scalar(
-            "INSERT INTO patients (client_id, name, species, birth_date) VALUES ($1, 'Duke', 'dog', date('now', '-3 years'))
-             RETURNING id",
+            "INSERT INTO patients (client_id, name, species, birth_date) VALUES ($1, 'Duke', 'dog', $2) RETURNING id",
         )
         .bind(client)
+        .bind(carecount::wire::stored::Day(chrono::Utc::now().date_naive() - chrono::Months::new(36)))
         .fetch_one(&mut *tx)
         .await
         .unwrap();

@@ -249,14 +249,24 @@ async fn theirs(app: &TestApp) -> Vec<String> {
         ("settings", "organisation_id = 2"),
         ("audit_log", "organisation_id = 2"),
     ] {
-        let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info($1)")
-            .bind(table)
-            .fetch_all(app.store.reader())
-            .await
-            .unwrap();
-        let quoted: Vec<String> = columns.iter().map(|c| format!("quote({c})")).collect();
-        let sql = format!("SELECT {} FROM {table} WHERE {filter} ORDER BY rowid", quoted.join(" || ',' || "));
-        let found: Vec<String> = sqlx::query_scalar(&sql).fetch_all(app.store.reader()).await.unwrap();
+        let on_postgres = app.database_url.is_some();
+        let columns: Vec<String> = sqlx::query_scalar(if on_postgres {
+            "SELECT CAST(column_name AS TEXT) FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
+        } else {
+            "SELECT name FROM pragma_table_info($1)"
+        })
+        .bind(table)
+        .fetch_all(app.store.reader())
+        .await
+        .unwrap();
+        let quoted: Vec<String> = columns
+            .iter()
+            .map(|c| if on_postgres { format!("quote_nullable(CAST({c} AS TEXT))") } else { format!("quote({c})") })
+            .collect();
+        let sql = format!("SELECT {} FROM {table} WHERE {filter}", quoted.join(" || ',' || "));
+        let mut found: Vec<String> = sqlx::query_scalar(&sql).fetch_all(app.store.reader()).await.unwrap();
+        found.sort();
         rows.extend(found.into_iter().map(|r| format!("{table}: {r}")));
     }
     rows

@@ -126,7 +126,7 @@ const RULES: &[&str] = &[
      VALUES (1, -1, 'reversal', 'reversal-1', 'Sarah', '2026-11-02', 99)",
     "INSERT INTO usage_ledger (subscription_benefit_id, quantity, source_kind, source_key, actor_name, used_on, reversal_of)
      VALUES (1, -1, 'reversal', 'reversal-1', 'Sarah', '2026-11-02', 1)",
-    "SELECT CAST(SUM(quantity) AS TEXT) FROM usage_ledger",
+    "SELECT CAST(CAST(SUM(quantity) AS BIGINT) AS TEXT) FROM usage_ledger",
 ];
 
 /// What the database answered, in words both share.

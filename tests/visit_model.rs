@@ -132,8 +132,12 @@ async fn run_sequence(left: i64, steps: Vec<Step>) -> Result<(), TestCaseError> 
                 let lines: Vec<_> = (0..model.on_draft).map(|_| line(dog, physio)).collect();
                 let (status, body) = app.finalize(draft, json!(lines), &format!("draft-{n}")).await;
                 prop_assert_eq!(status, 200, "step {}: {}", n, body);
-                let covered =
-                    app.scalar("SELECT SUM(covered_quantity) FROM invoice_lines WHERE invoice_id = $1", draft).await;
+                let covered = app
+                    .scalar(
+                        "SELECT CAST(SUM(covered_quantity) AS BIGINT) FROM invoice_lines WHERE invoice_id = $1",
+                        draft,
+                    )
+                    .await;
                 prop_assert_eq!(covered, model.on_draft, "step {}: every checked-out session is covered", n);
                 model.used += model.on_draft;
                 model.on_draft = 0;

@@ -11,9 +11,10 @@
 //! `#[sqlx(try_from = "Day")]`; a statement binds `Day(day)`.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
-use sqlx::{Database, Decode, Encode, Type};
+use sqlx::{Any, Database, Decode, Encode, Type};
 
 /// A calendar day, kept as `YYYY-MM-DD`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -123,7 +124,18 @@ kept_as_text!(Day, NaiveDate, |day| day.format(DAY).to_string(), parse_day);
 kept_as_text!(DayTime, NaiveDateTime, |at| at.format(DAY_TIME).to_string(), parse_day_time);
 kept_as_text!(Stamp, DateTime<Utc>, |at| at.to_rfc3339_opts(SecondsFormat::AutoSi, false), parse_stamp);
 stored_as!(MaybeDay, String);
-stored_as!(Flag, i64);
+
+/// A flag is written as an integer; it is read from an integer column, or
+/// from a comparison, which PostgreSQL answers as a boolean.
+impl Type<Any> for Flag {
+    fn type_info() -> AnyTypeInfo {
+        <i64 as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <i64 as Type<Any>>::compatible(ty) || <bool as Type<Any>>::compatible(ty)
+    }
+}
 
 impl<'q, DB: Database> Encode<'q, DB> for MaybeDay
 where
@@ -149,21 +161,18 @@ impl From<MaybeDay> for Option<NaiveDate> {
     }
 }
 
-impl<'q, DB: Database> Encode<'q, DB> for Flag
-where
-    i64: Encode<'q, DB>,
-{
-    fn encode_by_ref(&self, buf: &mut DB::ArgumentBuffer<'q>) -> Result<IsNull, BoxDynError> {
-        i64::from(self.0).encode(buf)
+impl<'q> Encode<'q, Any> for Flag {
+    fn encode_by_ref(&self, buf: &mut <Any as Database>::ArgumentBuffer<'q>) -> Result<IsNull, BoxDynError> {
+        <i64 as Encode<Any>>::encode(i64::from(self.0), buf)
     }
 }
 
-impl<'r, DB: Database> Decode<'r, DB> for Flag
-where
-    i64: Decode<'r, DB>,
-{
-    fn decode(value: DB::ValueRef<'r>) -> Result<Self, BoxDynError> {
-        Ok(Flag(<i64 as Decode<DB>>::decode(value)? != 0))
+impl<'r> Decode<'r, Any> for Flag {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        match <i64 as Decode<Any>>::decode(value.clone()) {
+            Ok(number) => Ok(Flag(number != 0)),
+            Err(_) => <bool as Decode<Any>>::decode(value).map(Flag),
+        }
     }
 }
 

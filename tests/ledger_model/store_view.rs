@@ -164,7 +164,7 @@ pub async fn check(store: &Store, model: &Model, today: NaiveDate) -> Row<()> {
     }
     // Every posting holds between nothing and itself, as the model says.
     let held: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT p.id, p.quantity, p.quantity + COALESCE((SELECT SUM(a.quantity) FROM usage_ledger a
+        "SELECT p.id, p.quantity, p.quantity + COALESCE((SELECT CAST(SUM(a.quantity) AS BIGINT) FROM usage_ledger a
                                                           WHERE a.reversal_of = p.id), 0)
          FROM usage_ledger p WHERE p.reversal_of IS NULL",
     )
@@ -236,7 +236,7 @@ pub async fn check(store: &Store, model: &Model, today: NaiveDate) -> Row<()> {
 pub async fn transfer_quantities(store: &Store, old_benefit: i64) -> Row<(i64, i64)> {
     let quantity = |key: String| async move {
         sqlx::query_scalar::<_, i64>(
-            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = $1",
+            "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM usage_ledger WHERE source_kind = 'transfer' AND source_key = $1",
         )
         .bind(key)
         .fetch_one(store.reader())

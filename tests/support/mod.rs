@@ -237,7 +237,7 @@ impl TestApp {
     /// A patient's active benefit by label: (benefit id, limit, used so far).
     pub async fn benefit(&self, patient_id: i64, label: &str) -> (i64, i64, i64) {
         sqlx::query_as(
-            "SELECT b.id, b.limit_quantity, COALESCE((SELECT SUM(quantity) FROM usage_ledger l
+            "SELECT b.id, b.limit_quantity, COALESCE((SELECT CAST(SUM(quantity) AS BIGINT) FROM usage_ledger l
                                                       WHERE l.subscription_benefit_id = b.id), 0)
              FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id
              WHERE s.patient_id = $1 AND s.status = 'active' AND b.label = $2",
@@ -253,7 +253,7 @@ impl TestApp {
     /// their corrections and voids' own entries.
     pub async fn covered_on_invoices(&self, benefit: i64) -> i64 {
         self.scalar(
-            "SELECT COALESCE(SUM(quantity), 0) FROM usage_ledger
+            "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM usage_ledger
              WHERE subscription_benefit_id = $1 AND source_kind = 'invoice_line'",
             benefit,
         )
@@ -311,7 +311,7 @@ impl TestApp {
     /// What the ledger holds for a plan's benefit by label.
     pub async fn scalar_text_sum(&self, subscription_id: i64, label: &str) -> i64 {
         sqlx::query_scalar(
-            "SELECT COALESCE(SUM(l.quantity), 0) FROM usage_ledger l JOIN subscription_benefits b
+            "SELECT COALESCE(CAST(SUM(l.quantity) AS BIGINT), 0) FROM usage_ledger l JOIN subscription_benefits b
              ON b.id = l.subscription_benefit_id WHERE b.subscription_id = $1 AND b.label = $2",
         )
         .bind(subscription_id)
@@ -373,4 +373,34 @@ pub async fn save_template(app: &TestApp, draft: &serde_json::Value, apply: bool
 /// One optional text value from SQL with one bound id.
 pub async fn text(app: &TestApp, sql: &str, id: i64) -> Option<String> {
     sqlx::query_scalar(sql).bind(id).fetch_one(app.store.reader()).await.unwrap()
+}
+
+/// Moves every session's expiry to `minutes` from now (negative: past), in
+/// the sessions table of whichever database the app runs on.
+pub async fn set_session_expiry(app: &TestApp, minutes: i64) {
+    let sql = if app.database_url.is_some() {
+        format!("UPDATE tower_sessions.session SET expiry_date = now() + interval '{minutes} minutes'")
+    } else {
+        format!("UPDATE tower_sessions SET expiry_date = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '{minutes:+} minutes')")
+    };
+    let mut tx = app.store.begin_write().await.expect("write");
+    sqlx::query(&sql).execute(&mut *tx).await.expect("sessions");
+    tx.commit().await.expect("commit");
+}
+
+/// The latest session expiry, in seconds since 1970, and how many sessions
+/// there are.
+pub async fn sessions(app: &TestApp) -> (Option<i64>, i64) {
+    let (latest, count): (Option<String>, i64) = if app.database_url.is_some() {
+        sqlx::query_as(
+            "SELECT CAST(to_char(max(expiry_date) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS TEXT), count(*)
+             FROM tower_sessions.session",
+        )
+    } else {
+        sqlx::query_as("SELECT max(expiry_date), count(*) FROM tower_sessions")
+    }
+    .fetch_one(app.store.reader())
+    .await
+    .expect("sessions");
+    (latest.map(|at| chrono::DateTime::parse_from_rfc3339(&at).expect("a time").timestamp()), count)
 }

@@ -46,6 +46,9 @@ const ITEM_COLUMNS: &str =
 impl Store {
     /// Active items whose name or code contains `query`, best matches first.
     pub async fn search_catalog(&self, organisation_id: i64, query: &str) -> Result<Vec<ItemRef>, sqlx::Error> {
+        // Control characters match no item, and PostgreSQL refuses NUL in text.
+        let query: String = query.chars().filter(|c| !c.is_control()).collect();
+        let query = query.as_str();
         let pattern = format!("%{}%", query.trim().replace(['%', '_'], ""));
         let prefix = format!("{}%", query.trim());
         let rows: Vec<SqlItem> = sqlx::query_as(&format!(

@@ -56,9 +56,53 @@ pub(crate) fn json_arrays(conn: &Conn, sql: &str) -> String {
     }
 }
 
+/// Day arithmetic for statements that make many rows at once (the demo at
+/// a group's size), on days kept as `YYYY-MM-DD` text.
+pub(crate) struct Days {
+    postgres: bool,
+}
+
+impl Days {
+    /// The spelling for `conn`'s database.
+    pub(crate) fn of(conn: &Conn) -> Days {
+        Days { postgres: on_postgres(conn) }
+    }
+
+    /// The day `days` (an integer expression, negative for earlier) after
+    /// `day`.
+    pub(crate) fn plus(&self, day: &str, days: &str) -> String {
+        if self.postgres {
+            format!("CAST(CAST({day} AS DATE) + CAST({days} AS INTEGER) AS TEXT)")
+        } else {
+            format!("date({day}, ({days}) || ' days')")
+        }
+    }
+
+    /// The day `months` calendar months after `day`.
+    pub(crate) fn plus_months(&self, day: &str, months: &str) -> String {
+        if self.postgres {
+            format!(
+                "CAST(CAST(CAST({day} AS DATE) + make_interval(months => CAST({months} AS INTEGER)) AS DATE) AS TEXT)"
+            )
+        } else {
+            format!("date({day}, ({months}) || ' months')")
+        }
+    }
+
+    /// Whole days from `earlier` to `later`, at least one.
+    pub(crate) fn between_at_least_one(&self, earlier: &str, later: &str) -> String {
+        if self.postgres {
+            format!("GREATEST(1, CAST({later} AS DATE) - CAST({earlier} AS DATE))")
+        } else {
+            format!("max(1, CAST(julianday({later}) - julianday({earlier}) AS INTEGER))")
+        }
+    }
+}
+
 /// After rows were written with explicit ids (the demo), PostgreSQL's
 /// identity columns would hand out those ids again: each is moved past the
-/// largest id its table holds. SQLite takes the next id from the table.
+/// largest id its table holds (the next is one past it, or 1 for an empty
+/// table, as SQLite hands out).
 pub(crate) async fn realign_ids(conn: &mut Conn) -> Result<(), sqlx::Error> {
     if !on_postgres(conn) {
         return Ok(());
@@ -71,7 +115,8 @@ pub(crate) async fn realign_ids(conn: &mut Conn) -> Result<(), sqlx::Error> {
     .await?;
     for table in tables {
         sqlx::query(&format!(
-            "SELECT CAST(setval(pg_get_serial_sequence('{table}', 'id'), GREATEST(MAX(id), 1)) AS BIGINT) FROM {table}"
+            "SELECT CAST(setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) AS BIGINT)
+             FROM {table}"
         ))
         .execute(&mut *conn)
         .await?;

@@ -4,10 +4,10 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::Store;
 use super::audit::Audit;
 use super::plan_state::{running, take_step};
 use super::settings::plan_rules;
+use super::{Store, dialect};
 use crate::domain::{Step, SubscriptionStatus};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
@@ -115,10 +115,12 @@ impl Store {
         let cutoff = today - Days::new(grace.max(0) as u64);
         // A plan's own few payments are looked up by plan: walking every
         // late payment for each plan instead took minutes for a group.
+        // SQLite is told which index; PostgreSQL's planner takes no hints.
+        let by_plan = if dialect::on_postgres(&tx) { "" } else { "INDEXED BY payments_subscription" };
         let overdue: Vec<i64> = sqlx::query_scalar(&format!(
             "SELECT id FROM subscriptions
              WHERE organisation_id = $1 AND status IN {} AND billing <> 'third_party'
-               AND EXISTS (SELECT 1 FROM payments p INDEXED BY payments_subscription
+               AND EXISTS (SELECT 1 FROM payments p {by_plan}
                            WHERE p.subscription_id = subscriptions.id
                            AND p.status IN ('due', 'failed') AND p.due_on < $2)
              ORDER BY id",

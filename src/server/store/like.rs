@@ -1,11 +1,12 @@
 //! Searching text typed in a box with SQL's LIKE.
 
 /// A LIKE pattern (with `ESCAPE '\\'`) finding `search` anywhere: `%` and
-/// `_` typed in the box are searched for as themselves.
+/// `_` typed in the box are searched for as themselves. Control characters
+/// are left out: no name holds one, and PostgreSQL refuses NUL in text.
 pub(crate) fn like_pattern(search: &str) -> String {
     let mut pattern = String::with_capacity(search.len() + 2);
     pattern.push('%');
-    for ch in search.chars() {
+    for ch in search.chars().filter(|c| !c.is_control()) {
         if matches!(ch, '%' | '_' | '\\') {
             pattern.push('\\');
         }
@@ -23,5 +24,6 @@ mod tests {
     fn typed_wildcards_are_searched_for_as_themselves() {
         assert_eq!(like_pattern("senior cat"), "%senior cat%");
         assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+        assert_eq!(like_pattern("Rex\0\n"), "%Rex%");
     }
 }

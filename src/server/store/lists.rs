@@ -48,10 +48,10 @@ impl Store {
             return Err(AppError::Invalid(format!("\u{201c}{status}\u{201d} is not a plan status.")));
         }
         let org = clinic.organisation_id;
-        // SQLite reads a negative LIMIT as none.
+        // Every row: the largest LIMIT both databases read.
         let (asked, limit) = match portion {
             Portion::Page(page) => (page, i64::from(PER_PAGE)),
-            Portion::All => (1, -1),
+            Portion::All => (1, i64::MAX),
         };
         let templates = sqlx::query_as("SELECT id, name FROM plan_templates WHERE organisation_id = $1 ORDER BY name")
             .bind(org)
@@ -86,8 +86,9 @@ impl Store {
                 .bind(Day(clinic.today + Days::new(30)))
                 .fetch_one(self.reader())
                 .await?;
-        let first =
-            |from: &str| format!("SELECT id FROM (SELECT y.id {from} ORDER BY y.due_on, y.subscription_id LIMIT $3)");
+        let first = |from: &str| {
+            format!("SELECT id FROM (SELECT y.id {from} ORDER BY y.due_on, y.subscription_id LIMIT $3) AS earliest")
+        };
         let payments_due = sqlx::query_as::<_, PaymentDueRow>(&format!(
             "SELECT s.id AS subscription_id, s.plan_name, c.first_name || ' ' || c.last_name AS client_name, y.number,
                     y.due_on, y.amount, y.status

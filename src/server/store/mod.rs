@@ -125,12 +125,6 @@ impl Store {
         &self.read
     }
 
-    /// SQLite's sessions' pool (tests age sessions through it); `None` on
-    /// PostgreSQL.
-    pub fn sqlite_sessions(&self) -> Option<SqlitePool> {
-        self.sqlite.clone()
-    }
-
     /// The session store, on its own pool.
     pub fn session_store(&self) -> Sessions {
         self.sessions.clone()

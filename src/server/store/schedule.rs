@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use sqlx::FromRow;
 
 use super::Store;
+use super::like::like_pattern;
 use super::subscriptions::client_plan_rows_many;
 use crate::domain::{Span, VisitKind, VisitStatus};
 use crate::wire::clinic::ClinicInfo;
@@ -146,7 +147,7 @@ impl Store {
         if query.chars().count() < 2 {
             return Ok(Vec::new());
         }
-        let like = format!("%{}%", query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let like = like_pattern(query);
         Ok(sqlx::query_as(
             "SELECT p.id AS patient_id, p.name AS patient_name, p.species, c.id AS client_id,
                     c.first_name || ' ' || c.last_name AS client_name

@@ -48,7 +48,7 @@ pub async fn settlement_on(
                 i.subunit_name, i.subunit_per_unit
          FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
          LEFT JOIN catalog_items i ON i.id = l.item_id
-         WHERE b.subscription_id = $1 GROUP BY b.id, l.item_id HAVING CAST(SUM(l.quantity) AS BIGINT) <> 0 ORDER BY b.position",
+         WHERE b.subscription_id = $1 GROUP BY b.id, l.item_id, i.id HAVING CAST(SUM(l.quantity) AS BIGINT) <> 0 ORDER BY b.position",
     )
     .bind(subscription_id)
     .fetch_all(&mut *conn)

@@ -190,7 +190,9 @@ pub(crate) async fn client_plan_rows_many(
         // An adjustment carries the service date of the use it adjusts, so
         // it gives back to the plan year that use was taken from.
         let mut usage: QueryBuilder<Db> = QueryBuilder::new(
-            "SELECT s.client_id, l.subscription_benefit_id, l.used_on, CAST(SUM(l.quantity) AS BIGINT) AS used
+            // A benefit has one client: MIN only names it, for PostgreSQL.
+            "SELECT MIN(s.client_id) AS client_id, l.subscription_benefit_id, l.used_on,
+                    CAST(SUM(l.quantity) AS BIGINT) AS used
              FROM usage_ledger l
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id

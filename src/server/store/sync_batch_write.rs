@@ -80,7 +80,7 @@ async fn write_postings(conn: &mut Conn, postings: &[ImportPosting], actor: &Act
                 .push_bind(posting.used_on.to_string())
                 .push_bind(posting.savings.0.to_string());
         });
-        insert.push(") ORDER BY column1");
+        insert.push(") AS v ORDER BY column1");
         let (sql, args) = numbered(&mut insert)?;
         sqlx::query_with(&sql, args).execute(&mut *conn).await?;
     }
@@ -121,7 +121,7 @@ async fn write_over_usage(
         // More over-usage of the same kind is open again for a person.
         insert.push(
             " ON CONFLICT (organisation_id, invoice_ref, patient_id, item_id) DO UPDATE SET
-                 quantity = quantity + excluded.quantity, run_id = excluded.run_id, used_on = excluded.used_on,
+                 quantity = over_usage.quantity + excluded.quantity, run_id = excluded.run_id, used_on = excluded.used_on,
                  subscription_id = excluded.subscription_id, status = 'open', decided_by = NULL,
                  decided_at = NULL",
         );

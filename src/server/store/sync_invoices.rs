@@ -160,8 +160,8 @@ pub(crate) async fn write_invoices(
                 .push_bind(&invoice.lines)
                 .push_bind(&invoice.applied);
         });
-        // SQLite reads `ON` after a bare FROM subquery as a join constraint.
-        insert.push(") WHERE true");
+        // SQLite reads `ON` after a FROM subquery as a join constraint.
+        insert.push(") AS v WHERE true");
         insert.push(
             " ON CONFLICT (organisation_id, invoice_ref) DO UPDATE SET
                  clinic_id = excluded.clinic_id, run_id = excluded.run_id, counts_on = excluded.counts_on,

@@ -44,7 +44,7 @@ pub(crate) async fn refuse_dropping_visits(
     let visits: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
         "SELECT a.patient_id, a.item_id, p.name, i.name, count(*)
          FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN catalog_items i ON i.id = a.item_id
-         WHERE a.invoice_id = $1 AND a.status = 'checked_out' GROUP BY a.patient_id, a.item_id",
+         WHERE a.invoice_id = $1 AND a.status = 'checked_out' GROUP BY a.patient_id, a.item_id, p.id, i.id",
     )
     .bind(invoice_id)
     .fetch_all(&mut *conn)

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 
 use super::super::Store;
+use super::super::dialect::Days;
 
 /// How large a group to make.
 #[derive(Clone, Copy, Debug)]
@@ -166,6 +167,16 @@ impl Store {
         let pets = name_list("pets", &PET_NAMES);
         let dogs = name_list("dogs", &DOG_BREEDS);
         let cats = name_list("cats", &CAT_BREEDS);
+        let days = Days::of(&tx);
+        let on_today = format!("'{today}'");
+        let born = days.plus(&on_today, "-(200 + i * 37 % 5000)");
+        let started = days.plus(&on_today, "-((p.id * 13) % 360)");
+        let month_ago = days.plus_months(&on_today, "-1");
+        let due = days.plus_months("g.starts_on", "y.number - 1");
+        let used_on = days.plus(
+            "s.starts_on",
+            &format!("(k.j * 37 + b.id) % {}", days.between_at_least_one("s.starts_on", &on_today)),
+        );
         let statements = [
             format!(
                 "WITH RECURSIVE {}, {towns}
@@ -194,7 +205,7 @@ impl Store {
                         CASE WHEN i % 5 < 3 THEN 'dog' ELSE 'cat' END,
                         CASE WHEN i % 5 < 3 THEN d.name ELSE c.name END,
                         CASE WHEN i % 2 = 0 THEN 'female' ELSE 'male' END,
-                        date('{today}', '-' || (200 + i * 37 % 5000) || ' days')
+                        {born}
                  FROM n JOIN pets p ON p.n = (i * 7) % {}
                  JOIN dogs d ON d.n = i % {} JOIN cats c ON c.n = i % {}",
                 numbers(size.patients),
@@ -221,7 +232,7 @@ impl Store {
                                             kind, status, starts_on, ends_on, price, member_discount_percent, billing)
                  SELECT 1, c.clinic_id, s.template_id, p.client_id, p.id, s.plan_name, 'wellness',
                         CASE WHEN p.id % 20 = 0 THEN 'past_due' ELSE 'active' END,
-                        date('{today}', '-' || ((p.id * 13) % 360) || ' days'), NULL, s.price,
+                        {started}, NULL, s.price,
                         s.member_discount_percent, s.billing
                  FROM patients p JOIN clients c ON c.id = p.client_id
                  JOIN group_models m ON m.species = p.species AND m.n = p.id % m.k
@@ -246,17 +257,17 @@ impl Store {
                 "INSERT INTO payments (subscription_id, number, due_on, amount, status, paid_on, method, recorded_by_name)
                  SELECT id, number, due_on, amount,
                         CASE WHEN due_on > '{today}' THEN 'due'
-                             WHEN late AND due_on > date('{today}', '-1 month') THEN 'failed' ELSE 'paid' END,
-                        CASE WHEN due_on <= '{today}' AND NOT (late AND due_on > date('{today}', '-1 month')) THEN due_on END,
-                        CASE WHEN due_on <= '{today}' AND NOT (late AND due_on > date('{today}', '-1 month')) THEN 'card' END,
-                        CASE WHEN due_on <= '{today}' AND NOT (late AND due_on > date('{today}', '-1 month')) THEN 'Front desk' END
-                 FROM (SELECT g.id, y.number, date(g.starts_on, '+' || (y.number - 1) || ' months') AS due_on, y.amount,
+                             WHEN late AND due_on > {month_ago} THEN 'failed' ELSE 'paid' END,
+                        CASE WHEN due_on <= '{today}' AND NOT (late AND due_on > {month_ago}) THEN due_on END,
+                        CASE WHEN due_on <= '{today}' AND NOT (late AND due_on > {month_ago}) THEN 'card' END,
+                        CASE WHEN due_on <= '{today}' AND NOT (late AND due_on > {month_ago}) THEN 'Front desk' END
+                 FROM (SELECT g.id, y.number, {due} AS due_on, y.amount,
                               g.status = 'past_due' AS late
                        FROM subscriptions g
                        JOIN group_models m ON m.species = (SELECT species FROM patients WHERE id = g.patient_id)
                                           AND m.n = g.patient_id % m.k
                        JOIN payments y ON y.subscription_id = m.id
-                       WHERE g.patient_id > {patient_base})
+                       WHERE g.patient_id > {patient_base}) AS instalments
                  ORDER BY id, number"
             ),
             // Uses of a benefit: as many as its limit allows (up to 24;
@@ -269,8 +280,7 @@ impl Store {
                  SELECT b.id, s.patient_id,
                         COALESCE(b.item_id, (SELECT min(i.id) FROM catalog_items i WHERE i.group_id = b.group_id)), 1,
                         'opening_balance', 'group:' || b.id || ':' || k.j, 'Earlier system', '',
-                        date(s.starts_on, '+' || ((k.j * 37 + b.id) % max(1, julianday('{today}') - julianday(s.starts_on)))
-                                          || ' days'), '0'
+                        {used_on}, '0'
                  FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id
                  JOIN k ON k.j < COALESCE(b.limit_quantity, 12)
                  WHERE s.patient_id > {patient_base}
@@ -283,6 +293,7 @@ impl Store {
         for sql in &statements {
             sqlx::query(sql).execute(&mut *tx).await?;
         }
+        super::super::dialect::realign_ids(&mut tx).await?;
         let counts: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT count(*) FROM clinics), (SELECT count(*) FROM clients), (SELECT count(*) FROM patients),
                     (SELECT count(*) FROM subscriptions), (SELECT count(*) FROM payments),
@@ -293,7 +304,9 @@ impl Store {
         tx.commit().await?;
         // Every table grew a hundredfold: the planner's statistics are
         // gathered again, as a server does on start.
-        sqlx::query("PRAGMA analysis_limit = 400").execute(&self.write).await?;
+        if self.backend() == super::super::Backend::Sqlite {
+            sqlx::query("PRAGMA analysis_limit = 400").execute(&self.write).await?;
+        }
         sqlx::query("ANALYZE").execute(&self.write).await?;
         let (clinics, clients, patients, plans, payments, ledger) = counts;
         Ok(DemoCounts { clinics, clients, patients, plans, payments, ledger })

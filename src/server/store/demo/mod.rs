@@ -54,6 +54,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         seed_catalog(&mut tx).await?;
+        super::dialect::realign_ids(&mut tx).await?;
         for (label, item, percent, from, until) in [
             ("Dental health month", 9, "15", today - chrono::Days::new(10), today + chrono::Days::new(20)),
             ("Senior screening weeks", 11, "10", today - chrono::Days::new(3), today + chrono::Days::new(25)),
@@ -71,9 +72,13 @@ impl Store {
             .await?;
         }
         seed_people(&mut tx).await?;
+        super::dialect::realign_ids(&mut tx).await?;
         seed_subscriptions(&mut tx, today).await?;
+        super::dialect::realign_ids(&mut tx).await?;
         seed_accounts(&mut tx).await?;
+        super::dialect::realign_ids(&mut tx).await?;
         visits::seed_visits(&mut tx, today).await?;
+        super::dialect::realign_ids(&mut tx).await?;
         // The practice system's codes and patient ids: "WP-EXAM" for EXAM,
         // "PMS-1001" for patient 1, so an export can be imported at once.
         sqlx::query(
@@ -87,7 +92,6 @@ impl Store {
         )
         .execute(&mut *tx)
         .await?;
-        super::dialect::realign_ids(&mut tx).await?;
         tx.commit().await
     }
 }
@@ -119,6 +123,8 @@ async fn seed_catalog(tx: &mut Tx) -> Result<(), sqlx::Error> {
         .execute(&mut **tx)
         .await?;
     }
+    // Selling a template below files its pack as a catalog item of its own.
+    super::dialect::realign_ids(tx).await?;
     for (t, template) in TEMPLATES.iter().enumerate() {
         sqlx::query(
             "INSERT INTO plan_templates (id, organisation_id, name, kind, species, life_stage, description, price,
@@ -258,16 +264,15 @@ async fn seed_subscriptions(tx: &mut Tx, today: NaiveDate) -> Result<(), sqlx::E
                 left -= quantity;
                 let day_offset = dice.roll(i64::from(months_ago.max(1)) * 28).max(1) as u64;
                 let when = (today - chrono::Days::new(day_offset)).max(starts);
+                let saved = if super::dialect::on_postgres(tx) { SAVED_POSTGRES } else { SAVED_SQLITE };
                 // Saved what the regular price and the benefit's discount give,
                 // as if posted on the day of the visit.
-                sqlx::query(
+                sqlx::query(&format!(
                     "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind,
                                                source_key, actor_name, note, created_at, used_on, savings)
-                     SELECT $1, $2, $3, $4, 'import_line', $5, $6, $7, $8, $9,
-                            printf('%.2f', CAST(i.regular_price AS REAL) * $10 / COALESCE(i.subunit_per_unit, 1)
-                                           * CAST(b.discount_percent AS REAL) / 100.0)
-                     FROM catalog_items i, subscription_benefits b WHERE i.id = $11 AND b.id = $12",
-                )
+                     SELECT $1, $2, $3, $4, 'import_line', $5, $6, $7, $8, $9, {saved}
+                     FROM catalog_items i, subscription_benefits b WHERE i.id = $11 AND b.id = $12"
+                ))
                 .bind(benefit_id)
                 .bind(user_patient)
                 .bind(used_item)
@@ -348,6 +353,13 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, Option<i64>)] = &[
     ("marloes@maple.example", "Marloes Bakker", Role::Receptionist, None),
     ("emma.devries@example.com", "Emma de Vries", Role::Owner, Some(1)),
 ];
+
+/// What a demo use saved, as money text with two decimals: its item's
+/// regular price for `$10` units at the benefit's discount.
+const SAVED_SQLITE: &str = "printf('%.2f', CAST(i.regular_price AS REAL) * $10 / COALESCE(i.subunit_per_unit, 1)
+                                           * CAST(b.discount_percent AS REAL) / 100.0)";
+const SAVED_POSTGRES: &str = "CAST(ROUND(CAST(i.regular_price AS NUMERIC) * $10 / COALESCE(i.subunit_per_unit, 1)
+                                          * CAST(b.discount_percent AS NUMERIC) / 100, 2) AS TEXT)";
 
 async fn seed_accounts(tx: &mut Tx) -> Result<(), sqlx::Error> {
     // One hash for all: each costs tens of milliseconds by design.
