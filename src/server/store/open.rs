@@ -45,16 +45,6 @@ const WAL_PAGES_BEFORE_A_COMMIT_CHECKPOINTS: &str = "65536";
 const POSTGRES_CONNECTIONS: u32 = 16;
 
 impl Store {
-    /// Opens the database a setting names: a `postgres://` URL, or else the
-    /// path of a SQLite file.
-    pub async fn open_setting(setting: &str) -> Result<Store, OpenError> {
-        if setting.starts_with("postgres://") || setting.starts_with("postgresql://") {
-            Store::connect_postgres(setting).await
-        } else {
-            Store::open(Path::new(setting)).await
-        }
-    }
-
     /// Opens (creating if absent) the SQLite file and runs its migrations.
     pub async fn open(path: &Path) -> Result<Store, OpenError> {
         sqlx::any::install_default_drivers();
