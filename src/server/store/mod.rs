@@ -1,9 +1,11 @@
 //! The store: every SQL statement lives below this module.
 //!
-//! SQLite in WAL mode with one writer connection and a separate read pool.
-//! Writes run in `BEGIN IMMEDIATE` transactions, so a read-then-write
-//! transaction takes the write lock up front and concurrent desks queue for
-//! it (busy timeout) instead of failing with "database is locked".
+//! On the embedded SQLite file (the default): WAL mode, one writer
+//! connection and a separate read pool. Writes run in `BEGIN IMMEDIATE`
+//! transactions, so a read-then-write transaction takes the write lock up
+//! front and concurrent desks queue for it (busy timeout) instead of
+//! failing with "database is locked". On PostgreSQL an advisory lock does
+//! the same across servers (`Store::begin_write`); `open.rs` sets up each.
 
 pub mod accounts;
 pub mod api_tokens;
