@@ -161,7 +161,7 @@ impl Store {
             list.push_bind(*id);
         }
         query.push(")");
-        let (sql, args) = numbered(&mut query)?;
+        let (sql, args) = numbered(&mut query, self.backend() == crate::server::store::Backend::Postgres)?;
         let mut rows: HashMap<i64, SqlPatientRow> = sqlx::query_as_with::<_, SqlPatientRow, _>(&sql, args)
             .fetch_all(self.reader())
             .await?
@@ -211,7 +211,7 @@ impl Store {
             list.push_bind(client);
         }
         query.push(") ORDER BY starts_on DESC, id DESC");
-        let (sql, args) = numbered(&mut query)?;
+        let (sql, args) = numbered(&mut query, self.backend() == crate::server::store::Backend::Postgres)?;
         for chip in sqlx::query_as_with::<_, SqlChip, _>(&sql, args).fetch_all(self.reader()).await? {
             by_client.entry(chip.client_id).or_default().push(chip);
         }

@@ -14,7 +14,7 @@ use crate::domain::{
     Authorisation, Authoriser, BenefitBalance, CoverageSubscription, Covers, ItemRef, Limit, Money, Percent, PlanKind,
     Quantity, Reset, SubscriptionStatus, Subunit, UnitSpec, plan_year_start,
 };
-use crate::server::store::dialect::{json_arrays, numbered};
+use crate::server::store::dialect::{json_arrays, numbered, on_postgres};
 use crate::server::store::{Conn, Db};
 use crate::wire::patients::{BenefitDisplay, PackFacts, PlanCard};
 use crate::wire::stored::Day;
@@ -201,7 +201,7 @@ pub(crate) async fn client_plan_rows_many(
         usage.push_bind(Day(floor)).push(" AND s.client_id IN ");
         in_clients(&mut usage, chunk);
         usage.push(" GROUP BY l.subscription_benefit_id, l.used_on");
-        let (sql, args) = numbered(&mut usage)?;
+        let (sql, args) = numbered(&mut usage, on_postgres(conn))?;
         let usage: Vec<ClientUsage> = sqlx::query_as_with(&sql, args).fetch_all(&mut *conn).await?;
         let holds = holds_of_clients(conn, chunk).await?;
         for client in chunk {
@@ -230,7 +230,7 @@ async fn json_rows<'q, T: DeserializeOwned>(
     conn: &mut Conn,
     query: &'q mut QueryBuilder<'q, Db>,
 ) -> Result<Vec<T>, sqlx::Error> {
-    let (sql, args) = numbered(query)?;
+    let (sql, args) = numbered(query, on_postgres(conn))?;
     // PostgreSQL's aggregate of no rows is NULL, SQLite's an empty array.
     let text: Option<String> = sqlx::query_scalar_with(&sql, args).fetch_one(&mut *conn).await?;
     serde_json::from_str(text.as_deref().unwrap_or("[]")).map_err(|e| sqlx::Error::Decode(Box::new(e)))

@@ -9,7 +9,7 @@ use super::sync_exceptions::{NewException, insert_exceptions};
 use super::sync_invoices::{InvoiceRow, write_invoices};
 use crate::domain::Money;
 use crate::server::actor::Actor;
-use crate::server::store::dialect::numbered;
+use crate::server::store::dialect::{numbered, on_postgres};
 use crate::server::store::{Conn, Db};
 use crate::wire::error::AppError;
 use crate::wire::stored::Day;
@@ -81,7 +81,7 @@ async fn write_postings(conn: &mut Conn, postings: &[ImportPosting], actor: &Act
                 .push_bind(posting.savings.0.to_string());
         });
         insert.push(") AS v ORDER BY column1");
-        let (sql, args) = numbered(&mut insert)?;
+        let (sql, args) = numbered(&mut insert, on_postgres(conn))?;
         sqlx::query_with(&sql, args).execute(&mut *conn).await?;
     }
     Ok(())
@@ -125,7 +125,7 @@ async fn write_over_usage(
                  subscription_id = excluded.subscription_id, status = 'open', decided_by = NULL,
                  decided_at = NULL",
         );
-        let (sql, args) = numbered(&mut insert)?;
+        let (sql, args) = numbered(&mut insert, on_postgres(conn))?;
         sqlx::query_with(&sql, args).execute(&mut *conn).await?;
     }
     Ok(())

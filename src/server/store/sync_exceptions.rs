@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use sqlx::QueryBuilder;
 
 use super::sync_apply::{InvoiceWork, Tally};
-use crate::server::store::dialect::numbered;
+use crate::server::store::dialect::{numbered, on_postgres};
 use crate::server::store::{Conn, Db};
 use crate::wire::error::AppError;
 use crate::wire::stored::Day;
@@ -119,7 +119,7 @@ pub(crate) async fn insert_exceptions(
                 .push_bind(problem.kind)
                 .push_bind(&problem.detail);
         });
-        let (sql, args) = numbered(&mut insert)?;
+        let (sql, args) = numbered(&mut insert, on_postgres(conn))?;
         sqlx::query_with(&sql, args).execute(&mut *conn).await?;
     }
     Ok(())

@@ -13,7 +13,7 @@ use sqlx::QueryBuilder;
 
 use super::sync_batch::Applied;
 use crate::domain::sync::{InvoiceLines, LineStatus, SourceLine};
-use crate::server::store::dialect::numbered;
+use crate::server::store::dialect::{numbered, on_postgres};
 use crate::server::store::{Conn, Db};
 use crate::wire::error::AppError;
 use crate::wire::stored::Flag;
@@ -99,7 +99,7 @@ pub(crate) async fn read_invoices(
             list.push_bind(invoice);
         }
         query.push(")");
-        let (sql, args) = numbered(&mut query)?;
+        let (sql, args) = numbered(&mut query, on_postgres(conn))?;
         for row in sqlx::query_as_with::<_, SqlInvoice, _>(&sql, args).fetch_all(&mut *conn).await? {
             let (invoice_ref, kept) = row.into_kept()?;
             found.insert(invoice_ref, kept);
@@ -167,7 +167,7 @@ pub(crate) async fn write_invoices(
                  clinic_id = excluded.clinic_id, run_id = excluded.run_id, counts_on = excluded.counts_on,
                  voided = excluded.voided, lines = excluded.lines, applied = excluded.applied",
         );
-        let (sql, args) = numbered(&mut insert)?;
+        let (sql, args) = numbered(&mut insert, on_postgres(conn))?;
         sqlx::query_with(&sql, args).execute(&mut *conn).await?;
     }
     Ok(())

@@ -2,7 +2,7 @@
 //! checked out onto an invoice that is still a draft. Derived from the
 //! appointments each time, never kept as a count, so a hold cannot drift.
 
-use crate::server::store::dialect::numbered;
+use crate::server::store::dialect::{numbered, on_postgres};
 use crate::server::store::{Conn, Db};
 use sqlx::{FromRow, QueryBuilder};
 
@@ -47,7 +47,7 @@ pub(crate) async fn holds_of_clients(conn: &mut Conn, clients: &[i64]) -> Result
         list.push_bind(*client);
     }
     query.push(")");
-    let (sql, args) = numbered(&mut query)?;
+    let (sql, args) = numbered(&mut query, on_postgres(conn))?;
     let rows: Vec<Row> = sqlx::query_as_with(&sql, args).fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().map(|r| (r.client_id, r.hold)).collect())
 }
