@@ -6,6 +6,10 @@
 //! and no plan has used more than its limit. A batch counts many lines
 //! against plans it keeps in memory: these laws are what it must keep.
 
+#[allow(dead_code)] // the law test uses only a fresh store of these helpers
+#[path = "support/postgres.rs"]
+mod postgres;
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
@@ -61,7 +65,7 @@ struct Pair {
 
 async fn check(runs: Vec<Vec<Sending>>) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let store = Store::open(&dir.path().join("laws.db")).await.map_err(|e| e.to_string())?;
+    let (store, database) = postgres::fresh_store(&dir.path().join("laws.db")).await?;
     let today = chrono::Utc::now().date_naive();
     store.seed_demo(today).await.map_err(|e| e.to_string())?;
     let pairs = pairs(&store).await;
@@ -120,6 +124,10 @@ async fn check(runs: Vec<Vec<Sending>>) -> Result<(), String> {
                 }
             }
         }
+    }
+    drop(store);
+    if let Some(database) = database {
+        database.drop_now().await;
     }
     Ok(())
 }

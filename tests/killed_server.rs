@@ -4,42 +4,14 @@
 //! SIGKILL while its answers are on the way, and the desks retry what got
 //! no answer, with the same finalize keys, on its restarted self.
 
-use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 mod support;
+use support::server_process::{ProcessDatabase, ServerProcess};
 use support::{TestApp, desk_line as line};
-
-/// A CareCount server process on the app's database; its address.
-fn start_process(app: &TestApp) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carecount"))
-        .env("CARECOUNT_DATABASE", app.dir.path().join("carecount.db"))
-        .env("CARECOUNT_ADDR", "127.0.0.1:0")
-        .env("CARECOUNT_PLAN_JOBS", "0")
-        .env("CARECOUNT_OUTBOX_DIR", app.dir.path().join("outbox-process"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the server process");
-    // Its output is read to the end on a thread of its own: a server
-    // writing to a pipe nobody reads would fail at its next line.
-    let out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
-    let (tell, address) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for said in out.lines().map_while(Result::ok) {
-            if let Some(rest) = said.trim().strip_prefix("CareCount is running at ") {
-                let _ = tell.send(rest.trim_end_matches('/').to_string());
-            }
-        }
-    });
-    let address = address.recv().expect("the server process stopped before it listened");
-    (child, address)
-}
 
 async fn finalize(
     client: &reqwest::Client,
@@ -68,7 +40,14 @@ fn a_killed_server_loses_no_acknowledged_finalize_and_a_retry_posts_nothing_twic
             invoices.push(app.new_invoice(client).await);
         }
         let lines = json!([line(rex, nexgard, "1")]);
-        let (mut process, process_url) = start_process(&app);
+        // The app's own database: its SQLite file, or its PostgreSQL
+        // database when the suite runs there.
+        let database = match &app.database_url {
+            Some(url) => ProcessDatabase::PostgresUrl(url.clone()),
+            None => ProcessDatabase::SqliteFile(app.dir.path().join("carecount.db")),
+        };
+        let mut process = ServerProcess::start(database, &app.dir.path().join("outbox-process"));
+        let process_url = process.url();
         let in_process = app.url("");
 
         // Every desk at once; two in three go to the process that is killed
@@ -93,8 +72,7 @@ fn a_killed_server_loses_no_acknowledged_finalize_and_a_retry_posts_nothing_twic
         tokio::time::timeout(std::time::Duration::from_secs(60), first_answer.notified())
             .await
             .expect("the process answered a desk");
-        process.kill().expect("SIGKILL");
-        process.wait().expect("reaped");
+        process.kill();
         let answers: Vec<Option<(u16, String)>> =
             futures::future::join_all(tasks).await.into_iter().map(Result::unwrap).collect();
         let cut_off = answers.iter().filter(|a| a.is_none()).count();
@@ -111,7 +89,8 @@ fn a_killed_server_loses_no_acknowledged_finalize_and_a_retry_posts_nothing_twic
         }
 
         // The desks retry on the restarted process, with the same keys.
-        let (mut restarted, restarted_url) = start_process(&app);
+        process.restart();
+        let restarted_url = process.url();
         for (n, (invoice, answer)) in invoices.iter().zip(&answers).enumerate() {
             let retried = finalize(&app.client, &restarted_url, *invoice, &lines, &format!("desk-{n}"))
                 .await
@@ -121,8 +100,7 @@ fn a_killed_server_loses_no_acknowledged_finalize_and_a_retry_posts_nothing_twic
                 assert_eq!(&retried, first, "a retry of an acknowledged finalize gets the first answer");
             }
         }
-        restarted.kill().expect("stop");
-        restarted.wait().expect("reaped");
+        process.kill();
 
         let (_, _, used_after) = app.benefit(rex, "NexGard chewables").await;
         assert_eq!(used_after, limit, "every tablet left was used");

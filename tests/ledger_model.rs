@@ -11,6 +11,9 @@ mod ledger_model {
     pub mod model;
     pub mod store_view;
 }
+#[allow(dead_code)] // the model test uses only a fresh store of these helpers
+#[path = "support/postgres.rs"]
+mod postgres;
 
 use std::collections::HashMap;
 
@@ -98,7 +101,7 @@ proptest! {
 /// One sequence on a fresh database.
 async fn run(ops: Vec<Op>) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let store = Store::open(&dir.path().join("model.db")).await.map_err(|e| e.to_string())?;
+    let (store, database) = postgres::fresh_store(&dir.path().join("model.db")).await?;
     let start = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
     fixture::seed(&store, start).await;
     let mut world = World { store, today: start, model: Model::default(), step: 0 };
@@ -108,6 +111,10 @@ async fn run(ops: Vec<Op>) -> Result<(), String> {
         world.step += 1;
         world.apply(&op).await.map_err(|e| format!("step {} {op:?}: {e}", world.step))?;
         world.check().await.map_err(|e| format!("after step {} {op:?}: {e}", world.step))?;
+    }
+    drop(world);
+    if let Some(database) = database {
+        database.drop_now().await;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::LazyLock;
 
 pub mod postgres;
+pub mod server_process;
 pub mod smtp;
 
 use carecount::server::config::Config;

@@ -70,3 +70,20 @@ impl FreshDatabase {
         admin.close().await.expect("close");
     }
 }
+
+/// A store on a fresh database: the SQLite file `sqlite_file`, or a
+/// PostgreSQL database of its own when the suite runs there
+/// (`TEST_BACKEND=postgres`), to drop once done.
+pub async fn fresh_store(
+    sqlite_file: &std::path::Path,
+) -> Result<(carecount::server::store::Store, Option<FreshDatabase>), String> {
+    use carecount::server::store::Store;
+    if suite_on_postgres()
+        && let Some(server) = server_url()
+    {
+        let database = FreshDatabase::create(&server).await;
+        let store = Store::connect_postgres(&database.url()).await.map_err(|e| e.to_string())?;
+        return Ok((store, Some(database)));
+    }
+    Ok((Store::open(sqlite_file).await.map_err(|e| e.to_string())?, None))
+}

@@ -108,7 +108,7 @@ impl Days {
 /// identity columns would hand out those ids again: each is moved past the
 /// largest id its table holds (the next is one past it, or 1 for an empty
 /// table, as SQLite hands out).
-pub(crate) async fn realign_ids(conn: &mut Conn) -> Result<(), sqlx::Error> {
+pub async fn realign_ids(conn: &mut Conn) -> Result<(), sqlx::Error> {
     if !on_postgres(conn) {
         return Ok(());
     }

@@ -16,6 +16,17 @@ pub(crate) fn like_pattern(search: &str) -> String {
     pattern
 }
 
+/// The database's case-blind LIKE. SQLite's LIKE already ignores the case
+/// of ASCII letters (its `lower()` folds no others), so wrapping both sides
+/// in `lower()` there only costs two calls a row on a search that reads
+/// every patient of a group; PostgreSQL's LIKE heeds case, its ILIKE does not.
+pub(crate) fn case_blind_like(backend: super::Backend) -> &'static str {
+    match backend {
+        super::Backend::Sqlite => "LIKE",
+        super::Backend::Postgres => "ILIKE",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::like_pattern;

@@ -19,7 +19,7 @@ pub mod clinic;
 pub mod coverage_record;
 pub mod deceased;
 pub mod demo;
-pub(crate) mod dialect;
+pub mod dialect;
 pub mod finalize;
 pub mod healthcard;
 pub mod invoice_row;

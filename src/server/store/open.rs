@@ -108,6 +108,13 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(POSTGRES_CONNECTIONS)
             .acquire_timeout(Duration::from_secs(30))
+            // Statements are prepared once per connection, and after five
+            // runs PostgreSQL may plan them for any parameters at all: a
+            // filter such as `($2 IS NULL OR s.status = $2)` then reads
+            // every plan of a group. Each run is planned for its own values.
+            .after_connect(|conn, _| {
+                Box::pin(async move { conn.execute("SET plan_cache_mode = force_custom_plan").await.map(|_| ()) })
+            })
             .connect(url)
             .await
             .map_err(unreachable)?;

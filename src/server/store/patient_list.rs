@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use sqlx::{FromRow, QueryBuilder};
 
 use super::Store;
-use super::like::like_pattern;
+use super::like::{case_blind_like, like_pattern};
 use super::plan_state::in_force_condition;
 use crate::domain::SubscriptionStatus;
 use crate::server::store::Db;
@@ -73,15 +73,20 @@ struct SqlChip {
 const SCANNED: &str = "+p.organisation_id = $1";
 
 /// A search matches a pet's name, its breed, its owner's name, or the name
-/// of a plan that applies to it, anywhere and in any case; `?2` is the
-/// pattern. Each list of owners and plans is read once, not per patient.
-const MATCHES: &str = " AND (lower(p.name) LIKE lower($2) ESCAPE '\\' OR lower(p.breed) LIKE lower($2) ESCAPE '\\'
+/// of a plan that applies to it, anywhere and in any case (`like` is the
+/// database's case-blind LIKE); `$2` is the pattern. Each list of owners and
+/// plans is read once, not per patient.
+fn matches(like: &str) -> String {
+    format!(
+        " AND (p.name {like} $2 ESCAPE '\\' OR p.breed {like} $2 ESCAPE '\\'
       OR p.client_id IN (SELECT c.id FROM clients c
-                         WHERE +c.organisation_id = $1 AND lower(c.first_name || ' ' || c.last_name) LIKE lower($2) ESCAPE '\\')
+                         WHERE +c.organisation_id = $1 AND c.first_name || ' ' || c.last_name {like} $2 ESCAPE '\\')
       OR p.id IN (SELECT s.patient_id FROM subscriptions s
-                  WHERE +s.organisation_id = $1 AND s.patient_id IS NOT NULL AND lower(s.plan_name) LIKE lower($2) ESCAPE '\\')
+                  WHERE +s.organisation_id = $1 AND s.patient_id IS NOT NULL AND s.plan_name {like} $2 ESCAPE '\\')
       OR p.client_id IN (SELECT s.client_id FROM subscriptions s
-                         WHERE +s.organisation_id = $1 AND s.patient_id IS NULL AND lower(s.plan_name) LIKE lower($2) ESCAPE '\\'))";
+                         WHERE +s.organisation_id = $1 AND s.patient_id IS NULL AND s.plan_name {like} $2 ESCAPE '\\'))"
+    )
+}
 
 impl Store {
     /// A page of the organisation's patients by name, each with the plans
@@ -133,8 +138,9 @@ impl Store {
         search: &str,
         ask: &ListAsk<'_>,
     ) -> Result<(Paging, Vec<i64>), sqlx::Error> {
+        let matches = matches(case_blind_like(self.backend()));
         let found: Vec<i64> = sqlx::query_scalar(&format!(
-            "SELECT p.id FROM patients p WHERE {SCANNED}{MATCHES} ORDER BY lower(p.name), p.id"
+            "SELECT p.id FROM patients p WHERE {SCANNED}{matches} ORDER BY lower(p.name), p.id"
         ))
         .bind(organisation_id)
         .bind(like_pattern(search))

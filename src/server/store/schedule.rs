@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use sqlx::FromRow;
 
 use super::Store;
-use super::like::like_pattern;
+use super::like::{case_blind_like, like_pattern};
 use super::subscriptions::client_plan_rows_many;
 use crate::domain::{Span, VisitKind, VisitStatus};
 use crate::wire::clinic::ClinicInfo;
@@ -148,14 +148,15 @@ impl Store {
             return Ok(Vec::new());
         }
         let like = like_pattern(query);
-        Ok(sqlx::query_as(
+        let case_blind = case_blind_like(self.backend());
+        Ok(sqlx::query_as(&format!(
             "SELECT p.id AS patient_id, p.name AS patient_name, p.species, c.id AS client_id,
                     c.first_name || ' ' || c.last_name AS client_name
              FROM patients p JOIN clients c ON c.id = p.client_id
              WHERE c.organisation_id = $1 AND p.deceased_on IS NULL
-               AND (lower(p.name) LIKE lower($2) ESCAPE '\\' OR lower(c.first_name || ' ' || c.last_name) LIKE lower($3) ESCAPE '\\')
+               AND (p.name {case_blind} $2 ESCAPE '\\' OR c.first_name || ' ' || c.last_name {case_blind} $3 ESCAPE '\\')
              ORDER BY lower(p.name) LIMIT 12",
-        )
+        ))
         .bind(organisation_id)
         .bind(&like)
         .bind(&like)
