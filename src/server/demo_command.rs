@@ -45,10 +45,12 @@ async fn demo(args: &[String]) -> Result<(), String> {
     let scale = parse_args(args)?;
     let config = Config::from_env()?;
     let path = config.database_shown();
+    // How the server is pointed at this database: the same variable.
+    let variable = if config.database_url.is_some() { "CARECOUNT_DATABASE_URL" } else { "CARECOUNT_DATABASE" };
     let store = config.open_store().await?;
     if !store.is_empty().await.map_err(|e| format!("cannot read {path}: {e}"))? {
         return Err(format!(
-            "{path} already holds a clinic; name a new file with CARECOUNT_DATABASE (the demo only fills an empty database)"
+            "{path} already holds a clinic; name a new database with {variable} (the demo only fills an empty database)"
         ));
     }
     let started = Instant::now();
@@ -63,7 +65,7 @@ async fn demo(args: &[String]) -> Result<(), String> {
         println!("{}", summary(&counts));
     }
     println!(
-        "Filled {path} in {:.1} s. Start the server on it with CARECOUNT_DATABASE={path}.",
+        "Filled {path} in {:.1} s. Start the server on it with {variable}={path}.",
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -75,12 +75,14 @@ async fn constraints(conn: &mut PgConnection, table: &str, kind: &str) -> Vec<St
     .unwrap()
 }
 
+/// The B-tree indexes, those SQLite has too: the trigram indexes of a
+/// search (migrations/postgres/0004) are PostgreSQL's own.
 async fn indexes(conn: &mut PgConnection, table: &str) -> Vec<Index> {
     let listed: Vec<(bool, i16, Option<String>, Vec<String>)> = sqlx::query_as(
         "SELECT i.indisunique, i.indnkeyatts, pg_get_expr(i.indpred, i.indrelid),
                 ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) AS k)
-         FROM pg_index i
-         WHERE i.indrelid = $1::regclass AND NOT i.indisprimary",
+         FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_am a ON a.oid = x.relam
+         WHERE i.indrelid = $1::regclass AND NOT i.indisprimary AND a.amname = 'btree'",
     )
     .bind(table)
     .fetch_all(&mut *conn)

@@ -303,11 +303,18 @@ impl Store {
         .await?;
         tx.commit().await?;
         // Every table grew a hundredfold: the planner's statistics are
-        // gathered again, as a server does on start.
-        if self.backend() == super::super::Backend::Sqlite {
-            sqlx::query("PRAGMA analysis_limit = 400").execute(&self.write).await?;
-        }
-        sqlx::query("ANALYZE").execute(&self.write).await?;
+        // gathered again, as a server does on start. On PostgreSQL a vacuum
+        // also marks the new rows visible to all, so that an index answers
+        // without the table, as autovacuum would have done by now in a
+        // group that grew over years.
+        let gather = match self.backend() {
+            super::super::Backend::Sqlite => {
+                sqlx::query("PRAGMA analysis_limit = 400").execute(&self.write).await?;
+                "ANALYZE"
+            }
+            super::super::Backend::Postgres => "VACUUM ANALYZE",
+        };
+        sqlx::query(gather).execute(&self.write).await?;
         let (clinics, clients, patients, plans, payments, ledger) = counts;
         Ok(DemoCounts { clinics, clients, patients, plans, payments, ledger })
     }
