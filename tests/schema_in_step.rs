@@ -3,8 +3,8 @@
 //! same tables, columns (kind, NOT NULL, default), primary and foreign keys,
 //! indexes (unique, keys, condition) and number of CHECK constraints; and the
 //! rules that live in the database (the ledger is append-only, a patient
-//! belongs to its owner's organisation, keys refuse duplicates) answer the
-//! same statements the same way.
+//! belongs to its owner's organisation and an instalment to its plan's,
+//! keys refuse duplicates) answer the same statements the same way.
 //!
 //! The PostgreSQL half runs where `TEST_POSTGRES_URL` names a server, as
 //! `make test` sets it when one answers on 127.0.0.1:5432.
@@ -127,6 +127,10 @@ const RULES: &[&str] = &[
     "INSERT INTO usage_ledger (subscription_benefit_id, quantity, source_kind, source_key, actor_name, used_on, reversal_of)
      VALUES (1, -1, 'reversal', 'reversal-1', 'Sarah', '2026-11-02', 1)",
     "SELECT CAST(CAST(SUM(quantity) AS BIGINT) AS TEXT) FROM usage_ledger",
+    "INSERT INTO payments (subscription_id, number, due_on, amount, organisation_id) VALUES (1, 1, '2026-12-01', '10.00', 2)",
+    "SELECT CAST(organisation_id AS TEXT) FROM payments WHERE number = 1",
+    "UPDATE payments SET organisation_id = 2 WHERE number = 1",
+    "SELECT CAST(organisation_id AS TEXT) FROM payments WHERE number = 1",
 ];
 
 /// What the database answered, in words both share.
@@ -185,6 +189,10 @@ fn the_rules_kept_by_the_database_answer_alike_on_both() {
         Answer::Refused("no such row"),
         Answer::Done,
         Answer::Row(Some("0".into())),
+        Answer::Done,
+        Answer::Row(Some("1".into())),
+        Answer::Done,
+        Answer::Row(Some("1".into())),
     ];
     support::run(async {
         let dir = tempfile::tempdir().unwrap();

@@ -32,11 +32,11 @@ const PLAN_FILTER: &str = "WHERE s.organisation_id = $1 AND ($2 IS NULL OR $2 = 
      AND ($3 IS NULL OR s.template_id = $3) AND ($4 IS NULL OR s.clinic_id = $4)";
 
 /// Instalments of organisation `$1` failed (`{failed}` true), or due by
-/// `$2` (30 days ahead): each kind a range of the (status, due, plan)
-/// index, walked in order.
+/// `$2` (30 days ahead): each kind a range of the (organisation, status,
+/// due, plan) index, walked in order without visiting a plan.
 fn payments_due(failed: bool) -> String {
     let which = if failed { "y.status = 'failed'" } else { "y.status = 'due' AND y.due_on <= $2" };
-    format!("FROM payments y JOIN subscriptions s ON s.id = y.subscription_id WHERE s.organisation_id = $1 AND {which}")
+    format!("FROM payments y WHERE y.organisation_id = $1 AND {which}")
 }
 
 impl Store {
