@@ -220,12 +220,18 @@ fn a_busy_session_stays_and_an_idle_one_ends() {
         let app = TestApp::start_signed_out().await;
         let desk = app.client_for(RECEPTIONIST).await;
         let expiry = || async { support::sessions(&app).await.0.expect("a session") };
+        // Pretend the session was last written 20 seconds ago: a request
+        // within the minute leaves it as it is, with no write.
+        support::set_session_expiry(&app, 30 * 60 - 20).await;
+        let written = expiry().await;
+        assert_eq!(app.call_as(&desk, "patients", "").await.0, 200);
+        assert_eq!(expiry().await, written, "a request within a minute of the last write writes nothing");
         // Pretend the session was last used 25 minutes ago.
-        support::set_session_expiry(&app, 5).await;
+        support::set_session_expiry(&app, 5 * 60).await;
         assert_eq!(app.call_as(&desk, "patients", "").await.0, 200);
         let now = chrono::Utc::now().timestamp();
         assert!(expiry().await > now + 29 * 60, "a request pushes the idle limit out again");
-        support::set_session_expiry(&app, -1).await;
+        support::set_session_expiry(&app, -60).await;
         assert_eq!(app.call_as(&desk, "patients", "").await.0, 401, "30 minutes idle ends it");
         app.store.delete_expired_sessions().await.unwrap();
         let left = support::sessions(&app).await.1;

@@ -29,7 +29,8 @@ pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String, t
         .with_secure(public_url.starts_with("https://"))
         .with_expiry(Expiry::OnInactivity(Duration::minutes(IDLE_MINUTES)))
         // Saved on every request, so the idle limit counts from the last
-        // request rather than from sign-in.
+        // request rather than from sign-in; the store writes an unchanged
+        // session only when its limit moves by a minute or more.
         .with_always_save(true);
     let state = AppState {
         leptos_options,

@@ -376,17 +376,22 @@ pub async fn text(app: &TestApp, sql: &str, id: i64) -> Option<String> {
     sqlx::query_scalar(sql).bind(id).fetch_one(app.store.reader()).await.unwrap()
 }
 
-/// Moves every session's expiry to `minutes` from now (negative: past), in
-/// the sessions table of whichever database the app runs on.
-pub async fn set_session_expiry(app: &TestApp, minutes: i64) {
-    let sql = if app.database_url.is_some() {
-        format!("UPDATE tower_sessions.session SET expiry_date = now() + interval '{minutes} minutes'")
-    } else {
-        format!("UPDATE tower_sessions SET expiry_date = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '{minutes:+} minutes')")
-    };
-    let mut tx = app.store.begin_write().await.expect("write");
-    sqlx::query(&sql).execute(&mut *tx).await.expect("sessions");
-    tx.commit().await.expect("commit");
+/// Moves every session's idle limit to `seconds` from now (negative: past),
+/// as the server itself would write it: through the session store, which
+/// keeps the limit both in the record and in the table's column.
+pub async fn set_session_expiry(app: &TestApp, seconds: i64) {
+    use tower_sessions::SessionStore;
+    use tower_sessions::cookie::time::{Duration, OffsetDateTime};
+    let table = if app.database_url.is_some() { "tower_sessions.session" } else { "tower_sessions" };
+    let ids: Vec<String> =
+        sqlx::query_scalar(&format!("SELECT id FROM {table}")).fetch_all(app.store.reader()).await.expect("sessions");
+    let sessions = app.store.session_store();
+    for id in ids {
+        let id = id.parse().expect("a session id");
+        let mut record = sessions.load(&id).await.expect("load").expect("a session that has not ended");
+        record.expiry_date = OffsetDateTime::now_utc() + Duration::seconds(seconds);
+        sessions.save(&record).await.expect("save");
+    }
 }
 
 /// The latest session expiry, in seconds since 1970, and how many sessions

@@ -3,68 +3,130 @@
 //! `tower_sessions.session` table. They have a small pool of their own, so
 //! loading one never waits for (or deadlocks with) a request's write.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use async_trait::async_trait;
 use tower_sessions::ExpiredDeletion;
+use tower_sessions::cookie::time::{Duration, OffsetDateTime};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Result, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 /// The session store on the store's backend.
 #[derive(Clone, Debug)]
-pub enum Sessions {
-    /// In the SQLite file.
+pub struct Sessions {
+    backend: SessionBackend,
+    /// What each session last read or wrote here holds, and until when.
+    known: Arc<Mutex<HashMap<Id, Record>>>,
+}
+
+#[derive(Clone, Debug)]
+enum SessionBackend {
     Sqlite(SqliteStore),
-    /// In PostgreSQL.
     Postgres(PostgresStore),
 }
 
+/// A session whose data is unchanged is written again only when its idle
+/// limit moves by more than this. Every request pushes the limit out, and
+/// writing it every time made each page view and each read a database
+/// write, queued behind the desks' own writes: the idle limit now counts
+/// from the last request to within a minute.
+const EXPIRY_STEP: Duration = Duration::minutes(1);
+
+/// Sessions remembered before the ended ones are forgotten.
+const KNOWN_BEFORE_PRUNING: usize = 10_000;
+
 impl Sessions {
+    /// Sessions in the SQLite file.
+    pub(super) fn sqlite(store: SqliteStore) -> Sessions {
+        Sessions { backend: SessionBackend::Sqlite(store), known: Arc::default() }
+    }
+
+    /// Sessions in PostgreSQL.
+    pub(super) fn postgres(store: PostgresStore) -> Sessions {
+        Sessions { backend: SessionBackend::Postgres(store), known: Arc::default() }
+    }
+
     /// Creates the sessions table when it is missing.
     pub(super) async fn migrate(&self) -> std::result::Result<(), sqlx::Error> {
-        match self {
-            Sessions::Sqlite(store) => store.migrate().await,
-            Sessions::Postgres(store) => store.migrate().await,
+        match &self.backend {
+            SessionBackend::Sqlite(store) => store.migrate().await,
+            SessionBackend::Postgres(store) => store.migrate().await,
         }
+    }
+
+    fn store(&self) -> &dyn SessionStore {
+        match &self.backend {
+            SessionBackend::Sqlite(store) => store,
+            SessionBackend::Postgres(store) => store,
+        }
+    }
+
+    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Record>> {
+        self.known.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn remember(&self, record: &Record) {
+        let mut known = self.known();
+        if known.len() >= KNOWN_BEFORE_PRUNING {
+            let now = OffsetDateTime::now_utc();
+            known.retain(|_, kept| kept.expiry_date > now);
+        }
+        known.insert(record.id, record.clone());
+    }
+
+    /// Whether the database already holds this record but for an idle
+    /// limit less than [`EXPIRY_STEP`] sooner.
+    fn held_already(&self, record: &Record) -> bool {
+        self.known().get(&record.id).is_some_and(|kept| {
+            kept.data == record.data
+                && kept.expiry_date <= record.expiry_date
+                && record.expiry_date - kept.expiry_date < EXPIRY_STEP
+        })
     }
 }
 
 #[async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> Result<()> {
-        match self {
-            Sessions::Sqlite(store) => store.create(record).await,
-            Sessions::Postgres(store) => store.create(record).await,
-        }
+        self.store().create(record).await?;
+        self.remember(record);
+        Ok(())
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        match self {
-            Sessions::Sqlite(store) => store.save(record).await,
-            Sessions::Postgres(store) => store.save(record).await,
+        if self.held_already(record) {
+            return Ok(());
         }
+        self.store().save(record).await?;
+        self.remember(record);
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        match self {
-            Sessions::Sqlite(store) => store.load(id).await,
-            Sessions::Postgres(store) => store.load(id).await,
+        let record = self.store().load(id).await?;
+        match &record {
+            Some(record) => self.remember(record),
+            None => {
+                self.known().remove(id);
+            }
         }
+        Ok(record)
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        match self {
-            Sessions::Sqlite(store) => store.delete(id).await,
-            Sessions::Postgres(store) => store.delete(id).await,
-        }
+        self.known().remove(id);
+        self.store().delete(id).await
     }
 }
 
 #[async_trait]
 impl ExpiredDeletion for Sessions {
     async fn delete_expired(&self) -> Result<()> {
-        match self {
-            Sessions::Sqlite(store) => store.delete_expired().await,
-            Sessions::Postgres(store) => store.delete_expired().await,
+        match &self.backend {
+            SessionBackend::Sqlite(store) => store.delete_expired().await,
+            SessionBackend::Postgres(store) => store.delete_expired().await,
         }
     }
 }
