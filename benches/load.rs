@@ -23,7 +23,8 @@
 //! and the ledger holds exactly what the clients were told was covered:
 //! nothing lost, nothing doubled.
 //!
-//! `cargo bench --bench load` (`make load`) passes `--bench`; without it
+//! `cargo bench --bench load` (`make load`) passes `--bench`; words after
+//! `--` pick setups by name (`-- PostgreSQL`); without `--bench`
 //! (`cargo test --benches`) each phase runs for two seconds with 4 clients.
 
 #[path = "common/postgres.rs"]
@@ -69,6 +70,10 @@ async fn main() {
     if let Some(url) = postgres::server_url() {
         setups.push(Setup { name: "two servers, one PostgreSQL database", servers: 2, postgres: Some(url) });
     }
+    // `cargo bench --bench load -- PostgreSQL` runs the setups whose name
+    // holds any word given.
+    let only: Vec<String> = std::env::args().skip(1).filter(|arg| !arg.starts_with('-')).collect();
+    setups.retain(|setup| only.is_empty() || only.iter().any(|word| setup.name.contains(word.as_str())));
     for setup in setups {
         run(&setup, clients, Duration::from_secs(seconds)).await;
     }

@@ -84,7 +84,7 @@ impl Phase {
                     cut_off = true;
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
-                Err(e) => break Err(e.to_string()),
+                Err(e) => break Err(format!("{} (after {:.1} s)", with_causes(&e), started.elapsed().as_secs_f64())),
             }
         };
         let took = started.elapsed();
@@ -105,6 +105,18 @@ impl Phase {
             }
         }
     }
+}
+
+/// An error with what caused it, as far down as it goes: a transport
+/// error's own words ("error sending request") do not say what failed.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut words = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        words.push_str(&format!(": {inner}"));
+        cause = inner.source();
+    }
+    words
 }
 
 pub fn load_invoice(staff: &reqwest::Client, base: &str, invoice: i64) -> reqwest::RequestBuilder {

@@ -40,9 +40,12 @@ pub enum OpenError {
 /// 64 Ki pages: 256 MiB of log.
 const WAL_PAGES_BEFORE_A_COMMIT_CHECKPOINTS: &str = "65536";
 
-/// Connections a PostgreSQL-backed server keeps: a request holds one while
-/// it reads, a writer while it writes.
+/// Connections a PostgreSQL-backed server keeps for reading: a request
+/// holds one while it reads.
 const POSTGRES_CONNECTIONS: u32 = 16;
+/// Connections it keeps for writing: one write at a time holds the write
+/// lock, and the others wait for it holding theirs.
+const POSTGRES_WRITERS: u32 = 8;
 
 impl Store {
     /// Opens (creating if absent) the SQLite file and runs its migrations.
@@ -71,7 +74,7 @@ impl Store {
         sqlx::query("SELECT count(*) FROM sqlite_master").execute(&native).await.map_err(not_sqlite)?;
         sqlx::migrate!("./migrations/sqlite").run(&native).await.map_err(|e| migrate(&e))?;
         optimize_sqlite(&native, true).await.map_err(not_sqlite)?;
-        let sessions = Sessions::Sqlite(SqliteStore::new(native.clone()));
+        let sessions = Sessions::sqlite(SqliteStore::new(native.clone()));
         sessions.migrate().await.map_err(|e| migrate(&e))?;
         // The `Any` driver takes a URL: the file's absolute path (a relative
         // one would read as the URL's host) and whether it may write.
@@ -103,22 +106,31 @@ impl Store {
             .map_err(unreachable)?;
         let migrate = |e: &dyn std::fmt::Display| OpenError::Migrate { path: shown.clone(), reason: e.to_string() };
         sqlx::migrate!("./migrations/postgres").run(&native).await.map_err(|e| migrate(&e))?;
-        let sessions = Sessions::Postgres(PostgresStore::new(native));
+        let sessions = Sessions::postgres(PostgresStore::new(native));
         sessions.migrate().await.map_err(|e| migrate(&e))?;
-        let pool = AnyPoolOptions::new()
+        // Reads are planned for their own parameters each time: a prepared
+        // statement run five times may otherwise be planned for any
+        // parameters at all, and a filter such as `($2 IS NULL OR s.status
+        // = $2)` then reads every plan of a group. Writes look rows up by
+        // key, and planning each of a finalize's forty-odd statements anew
+        // added to the time every other server waits for the write lock,
+        // so the writers keep PostgreSQL's own choice.
+        let read = AnyPoolOptions::new()
             .max_connections(POSTGRES_CONNECTIONS)
             .acquire_timeout(Duration::from_secs(30))
-            // Statements are prepared once per connection, and after five
-            // runs PostgreSQL may plan them for any parameters at all: a
-            // filter such as `($2 IS NULL OR s.status = $2)` then reads
-            // every plan of a group. Each run is planned for its own values.
             .after_connect(|conn, _| {
                 Box::pin(async move { conn.execute("SET plan_cache_mode = force_custom_plan").await.map(|_| ()) })
             })
             .connect(url)
             .await
             .map_err(unreachable)?;
-        Ok(Store { write: pool.clone(), read: pool, sessions, sqlite: None, backend: Backend::Postgres })
+        let write = AnyPoolOptions::new()
+            .max_connections(POSTGRES_WRITERS)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await
+            .map_err(unreachable)?;
+        Ok(Store { write, read, sessions, sqlite: None, backend: Backend::Postgres })
     }
 }
 
