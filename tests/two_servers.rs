@@ -8,6 +8,26 @@ use serde_json::json;
 mod support;
 use support::{TestApp, desk_line as line};
 
+/// Two servers on one database, and what a desk needs to bill Rex an exam.
+struct ExamDesks {
+    first: TestApp,
+    second: TestApp,
+    rex: i64,
+    exam: i64,
+    client: i64,
+}
+
+impl ExamDesks {
+    async fn start() -> ExamDesks {
+        let first = TestApp::start().await;
+        let second = first.second_server().await;
+        let rex = first.patient_id("Rex").await;
+        let exam = first.item_id("EXAM").await;
+        let client = first.client_of(rex).await;
+        ExamDesks { first, second, rex, exam, client }
+    }
+}
+
 #[test]
 fn a_session_begun_on_one_server_is_served_by_the_other() {
     support::run(async {
@@ -56,11 +76,7 @@ fn desks_on_two_servers_never_cover_more_than_is_left() {
 #[test]
 fn a_finalize_retried_on_the_other_server_gets_the_first_answer() {
     support::run(async {
-        let first = TestApp::start().await;
-        let second = first.second_server().await;
-        let rex = first.patient_id("Rex").await;
-        let exam = first.item_id("EXAM").await;
-        let client = first.client_of(rex).await;
+        let ExamDesks { first, second, rex, exam, client } = ExamDesks::start().await;
         let invoice = first.new_invoice(client).await;
         let (status, answer) = first.finalize(invoice, json!([line(rex, exam, "1")]), "front-desk-1").await;
         assert_eq!(status, 200, "{answer}");
@@ -72,5 +88,30 @@ fn a_finalize_retried_on_the_other_server_gets_the_first_answer() {
         assert_eq!(first.scalar("SELECT count(*) + $1 FROM usage_ledger", 0).await, entries, "nothing posted twice");
         let (status, body) = second.finalize(invoice, json!([line(rex, exam, "2")]), "front-desk-2").await;
         assert_eq!(status, 409, "another finalize of the same invoice is refused: {body}");
+    })
+}
+
+#[test]
+fn a_draft_saved_while_another_server_finalizes_it_is_saved_before_or_refused_after() {
+    support::run(async {
+        let ExamDesks { first, second, rex, exam, client } = ExamDesks::start().await;
+        for round in 0..12 {
+            let invoice = first.new_invoice(client).await;
+            let key = format!("race-{round}");
+            let finalizing = first.finalize(invoice, json!([line(rex, exam, "1")]), &key);
+            let saving = second.call_json("invoice/save", json!({ "id": invoice, "lines": [line(rex, exam, "3")] }));
+            let ((finalized, answer), (saved, refusal)) = futures::future::join(finalizing, saving).await;
+            assert_eq!(finalized, 200, "the finalize goes through: {answer}");
+            assert!(
+                saved == 200 || (saved == 409 && refusal.contains("can no longer be edited")),
+                "the save comes before the finalize or is refused after it: {saved} {refusal}"
+            );
+            let lines = first.scalar("SELECT count(*) FROM invoice_lines WHERE invoice_id = $1", invoice).await;
+            assert_eq!(lines, 1, "round {round}: the finalized invoice holds the one line it was finalized with");
+            let quantity = first
+                .scalar("SELECT CAST(max(quantity_text) AS BIGINT) FROM invoice_lines WHERE invoice_id = $1", invoice)
+                .await;
+            assert_eq!(quantity, 1, "round {round}: with the quantity it was finalized with");
+        }
     })
 }

@@ -9,7 +9,7 @@ use super::Store;
 use super::audit::Audit;
 use super::catalog::items_by_id;
 use super::coverage_record;
-use super::invoices::{SqlInvoice, invoice_row, replace_lines};
+use super::invoices::{SqlInvoice, invoice_row, invoice_row_to_change, replace_lines};
 use super::ledger::{Adjustment, NewEntry, append, give_back, posting_of_line};
 use super::pricing::invoice_pricing;
 use crate::domain::{Coverage, LineInput, plural, price_draft, stretch_for_override};
@@ -55,7 +55,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<FinalizeOutcome, AppError> {
         let mut tx = self.begin_write().await?;
-        let invoice = invoice_row(&mut tx, organisation_id, invoice_id).await?;
+        let invoice = invoice_row_to_change(&mut tx, organisation_id, invoice_id).await?;
         // Currency, rules and over-usage recipients are the invoice's own
         // clinic's, whichever clinic the desk has chosen.
         let clinic = invoice_clinic(&mut tx, &invoice).await?;

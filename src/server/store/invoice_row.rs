@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use sqlx::FromRow;
 
 use crate::server::store::Conn;
+use crate::server::store::dialect::on_postgres;
 use crate::wire::error::AppError;
 use crate::wire::invoice_view::InvoiceStatus;
 
@@ -38,17 +39,42 @@ impl SqlInvoice {
     }
 }
 
+/// The invoice's row as it is now.
 pub(crate) async fn invoice_row(
     conn: &mut Conn,
     organisation_id: i64,
     invoice_id: i64,
 ) -> Result<SqlInvoice, AppError> {
-    sqlx::query_as(
+    read_invoice_row(conn, organisation_id, invoice_id, "").await
+}
+
+/// The invoice's row, for a write transaction that changes its lines or
+/// its status. On PostgreSQL the row stays locked until the transaction
+/// ends: saving a draft does not take the write lock every other write
+/// queues for, so a finalize and a save of the same invoice meet here, and
+/// whichever comes second sees what the first did. SQLite's one writer
+/// needs no more.
+pub(crate) async fn invoice_row_to_change(
+    conn: &mut Conn,
+    organisation_id: i64,
+    invoice_id: i64,
+) -> Result<SqlInvoice, AppError> {
+    let lock = if on_postgres(conn) { " FOR UPDATE" } else { "" };
+    read_invoice_row(conn, organisation_id, invoice_id, lock).await
+}
+
+async fn read_invoice_row(
+    conn: &mut Conn,
+    organisation_id: i64,
+    invoice_id: i64,
+    lock: &str,
+) -> Result<SqlInvoice, AppError> {
+    sqlx::query_as(&format!(
         "SELECT id, organisation_id, clinic_id, client_id, invoice_number AS number, status, invoice_date,
                 corrects_invoice_id, finalize_key, finalized_at,
                 finalized_by_name, voided_at, voided_by_name, void_reason, coverage_json
-         FROM invoices WHERE id = $1 AND organisation_id = $2",
-    )
+         FROM invoices WHERE id = $1 AND organisation_id = $2{lock}"
+    ))
     .bind(invoice_id)
     .bind(organisation_id)
     .fetch_optional(&mut *conn)

@@ -5,7 +5,7 @@ use sqlx::FromRow;
 use super::Store;
 use super::catalog::items_by_id;
 use super::coverage_record;
-pub(crate) use super::invoice_row::{SqlInvoice, invoice_row};
+pub(crate) use super::invoice_row::{SqlInvoice, invoice_row, invoice_row_to_change};
 use super::pricing::invoice_pricing;
 use super::soap::{check_lines, load_soap_on, unit_code, unit_from_code};
 use super::visit_checkout::refuse_dropping_visits;
@@ -162,8 +162,8 @@ impl Store {
         invoice_id: i64,
         lines: &[LineInput],
     ) -> Result<(), AppError> {
-        let mut tx = self.begin_write().await?;
-        let invoice = invoice_row(&mut tx, organisation_id, invoice_id).await?;
+        let mut tx = self.begin_draft_write().await?;
+        let invoice = invoice_row_to_change(&mut tx, organisation_id, invoice_id).await?;
         if invoice.status() != InvoiceStatus::Draft {
             return Err(AppError::Conflict(format!(
                 "{} is {}; it can no longer be edited.",

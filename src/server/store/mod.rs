@@ -151,6 +151,20 @@ impl Store {
         }
     }
 
+    /// Starts a transaction that changes one draft invoice's lines and
+    /// nothing else. On PostgreSQL it does not queue for the write lock:
+    /// it must read the invoice with `invoice_row::invoice_row_to_change`,
+    /// whose row lock orders it with a finalize, a void or a check-out of
+    /// the same invoice (each of which takes that row lock too). Saving a
+    /// draft is a desk's most frequent write, and every finalize of every
+    /// server waited behind it. On SQLite it is [`Store::begin_write`].
+    pub async fn begin_draft_write(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.begin_write().await,
+            Backend::Postgres => self.write.begin().await,
+        }
+    }
+
     /// Copies what SQLite's write-ahead log holds into the database file,
     /// as far as open readers allow, without waiting for (or holding up)
     /// the writer. The background jobs call it every few seconds;

@@ -5,7 +5,7 @@
 //! once: a second check-out is refused, so a session is billed once.
 
 use super::Store;
-use super::invoice_row::invoice_row;
+use super::invoice_row::invoice_row_to_change;
 use super::invoices::{insert_invoice, invoice_lines_on, replace_lines};
 use super::visits::visit_on;
 use crate::domain::{LineInput, UnitChoice, VisitAction};
@@ -91,7 +91,7 @@ impl Store {
         let next = visit.next(VisitAction::CheckOut)?;
         let clinic = &ClinicInfo { id: visit.clinic_id, ..clinic.clone() };
         let invoice_id = draft_of_client(&mut tx, clinic, visit.client_id, actor).await?;
-        let invoice = invoice_row(&mut tx, clinic.organisation_id, invoice_id).await?;
+        let invoice = invoice_row_to_change(&mut tx, clinic.organisation_id, invoice_id).await?;
         let mut lines = invoice_lines_on(&mut tx, invoice_id).await?;
         lines.push(LineInput {
             patient_id: visit.patient_id,

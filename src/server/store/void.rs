@@ -2,7 +2,7 @@
 //! back, in one write transaction.
 
 use super::audit::Audit;
-use super::invoices::{SqlInvoice, invoice_row};
+use super::invoices::{SqlInvoice, invoice_row_to_change};
 use super::ledger::{Adjustment, NewEntry, append, give_back, posting, postings_of_invoice, used_in_period};
 use super::{Conn, Store};
 use crate::domain::{Money, plural};
@@ -32,7 +32,7 @@ impl Store {
         }
         crate::domain::text::within("The reason", reason, crate::domain::text::NOTE_MAX).map_err(AppError::Invalid)?;
         let mut tx = self.begin_write().await?;
-        let invoice = invoice_row(&mut tx, organisation_id, invoice_id).await?;
+        let invoice = invoice_row_to_change(&mut tx, organisation_id, invoice_id).await?;
         let clinic = super::finalize::invoice_clinic(&mut tx, &invoice).await?;
         match invoice.status() {
             InvoiceStatus::Finalized => {}
