@@ -90,7 +90,10 @@ impl Store {
         // A SOAP plan named twice is invoiced once: its lines must not double.
         let mut seen = std::collections::HashSet::new();
         let soap_ids: Vec<i64> = soap_ids.iter().copied().filter(|id| seen.insert(*id)).collect();
-        let mut tx = self.begin_write().await?;
+        // A draft that takes SOAP plans marks them invoiced, and so queues
+        // with every write that could change them; one made for the client
+        // alone adds rows nothing else reads yet.
+        let mut tx = if soap_ids.is_empty() { self.begin_draft_write().await? } else { self.begin_write().await? };
         require_client(&mut tx, clinic.organisation_id, client_id).await?;
         let mut lines = Vec::new();
         for soap_id in &soap_ids {

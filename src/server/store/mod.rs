@@ -152,8 +152,9 @@ impl Store {
     }
 
     /// Starts a transaction that changes one draft invoice's lines and
-    /// nothing else. On PostgreSQL it does not queue for the write lock:
-    /// it must read the invoice with `invoice_row::invoice_row_to_change`,
+    /// nothing else, or makes a new draft for a client and nothing else.
+    /// On PostgreSQL it does not queue for the write lock: a change must
+    /// read the invoice with `invoice_row::invoice_row_to_change`,
     /// whose row lock orders it with a finalize, a void or a check-out of
     /// the same invoice (each of which takes that row lock too). Saving a
     /// draft is a desk's most frequent write, and every finalize of every

@@ -34,7 +34,8 @@ enum SessionBackend {
 /// from the last request to within a minute.
 const EXPIRY_STEP: Duration = Duration::minutes(1);
 
-/// Sessions remembered before the ended ones are forgotten.
+/// Sessions remembered before the ended ones are forgotten: what is
+/// remembered only spares writes, so forgetting costs one write each.
 const KNOWN_BEFORE_PRUNING: usize = 10_000;
 
 impl Sessions {
@@ -72,6 +73,11 @@ impl Sessions {
         if known.len() >= KNOWN_BEFORE_PRUNING {
             let now = OffsetDateTime::now_utc();
             known.retain(|_, kept| kept.expiry_date > now);
+            // So many sessions still running: forget them all rather than
+            // sweep them on every request (each is written once more).
+            if known.len() >= KNOWN_BEFORE_PRUNING {
+                known.clear();
+            }
         }
         known.insert(record.id, record.clone());
     }
