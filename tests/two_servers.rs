@@ -2,6 +2,8 @@
 //! behind a load balancer: any server serves any request of a session, two
 //! desks on different servers never cover the same last unit, and a
 //! finalize retried on the other server gets the first answer.
+//! Finalizes of different households run side by side on PostgreSQL; their
+//! invoice numbers still run without gaps or repeats.
 
 use serde_json::json;
 
@@ -113,5 +115,53 @@ fn a_draft_saved_while_another_server_finalizes_it_is_saved_before_or_refused_af
                 .await;
             assert_eq!(quantity, 1, "round {round}: with the quantity it was finalized with");
         }
+    })
+}
+
+#[test]
+fn households_finalized_at_once_on_two_servers_get_the_next_numbers_in_turn() {
+    support::run(async {
+        let ExamDesks { first, second, exam, .. } = ExamDesks::start().await;
+        let households: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT client_id, MIN(patient_id) FROM subscriptions
+             WHERE kind = 'wellness' AND status = 'active' GROUP BY client_id ORDER BY client_id LIMIT 10",
+        )
+        .fetch_all(first.store.reader())
+        .await
+        .expect("households with plans");
+        assert!(households.len() >= 4, "the demo has households with plans: {households:?}");
+        let mut invoices = Vec::new();
+        for (client, patient) in &households {
+            invoices.push((first.new_invoice(*client).await, *patient));
+        }
+        let results =
+            futures::future::join_all(
+                invoices.iter().enumerate().map(|(n, (invoice, patient))| {
+                    let server = if n % 2 == 0 { &first } else { &second };
+                    async move {
+                        server.finalize(*invoice, json!([line(*patient, exam, "1")]), &format!("household-{n}")).await
+                    }
+                }),
+            )
+            .await;
+        let mut numbers = Vec::new();
+        for (status, body) in &results {
+            assert_eq!(*status, 200, "every household's invoice is finalized: {body}");
+            let answer: serde_json::Value = serde_json::from_str(body).expect("an answer");
+            numbers.push(answer["number"].as_str().expect("a number").to_string());
+        }
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), households.len(), "no two invoices share a number: {numbers:?}");
+        let sequence: Vec<i64> = sqlx::query_scalar(
+            "SELECT number_seq FROM invoices
+             WHERE number_year = (SELECT number_year FROM invoices WHERE id = $1) ORDER BY number_seq",
+        )
+        .bind(invoices[0].0)
+        .fetch_all(first.store.reader())
+        .await
+        .expect("numbers");
+        let expected: Vec<i64> = (1..=sequence.len() as i64).collect();
+        assert_eq!(sequence, expected, "the year's numbers run on without a gap or a repeat");
     })
 }

@@ -1,14 +1,19 @@
 //! Finalizing and voiding invoices: the only paths that post invoice usage.
 //!
-//! Both run in one `BEGIN IMMEDIATE` transaction: the write lock is held
-//! from the first read, so the balances coverage is computed from are the
-//! balances the ledger entries are added to. Two desks finalizing the last
-//! unit at once queue; the second sees the first's entry and pays.
+//! Both run in one `BEGIN IMMEDIATE` transaction on SQLite: the write lock
+//! is held from the first read, so the balances coverage is computed from
+//! are the balances the ledger entries are added to. Two desks finalizing
+//! the last unit at once queue; the second sees the first's entry and pays.
+//! On PostgreSQL finalizes of different households run side by side, and
+//! take turns for one household's plans and for the invoice numbers
+//! (`finalize_locks`).
 
+use super::Backend;
 use super::Store;
 use super::audit::Audit;
 use super::catalog::items_by_id;
 use super::coverage_record;
+use super::finalize_locks::{lock_household, lock_numbering};
 use super::invoices::{SqlInvoice, invoice_row, invoice_row_to_change, replace_lines};
 use super::ledger::{Adjustment, NewEntry, append, give_back, posting_of_line};
 use super::pricing::invoice_pricing;
@@ -54,8 +59,16 @@ impl Store {
         override_note: Option<&str>,
         actor: &Actor,
     ) -> Result<FinalizeOutcome, AppError> {
-        let mut tx = self.begin_write().await?;
+        // A correction may give units back to a plan that has moved to
+        // another household since: it takes the whole write lock.
+        let mut tx = match self.backend() {
+            Backend::Postgres if corrects(self, organisation_id, invoice_id).await?.is_none() => {
+                self.begin_finalize().await?
+            }
+            _ => self.begin_write().await?,
+        };
         let invoice = invoice_row_to_change(&mut tx, organisation_id, invoice_id).await?;
+        lock_household(&mut tx, invoice.client_id).await?;
         // Currency, rules and over-usage recipients are the invoice's own
         // clinic's, whichever clinic the desk has chosen.
         let clinic = invoice_clinic(&mut tx, &invoice).await?;
@@ -111,6 +124,7 @@ impl Store {
                 )));
             }
         };
+        lock_numbering(&mut tx, organisation_id).await?;
         let number = next_number(&mut tx, organisation_id, &invoice).await?;
         let finalizing = Finalizing { invoice: &invoice, number: &number, minor_digits: clinic.currency.minor_digits };
         post_lines(&mut tx, &finalizing, &line_ids, &desk_lines, &coverage, actor).await?;
@@ -153,6 +167,18 @@ impl Store {
         let changes = describe_changes(&desk_lines, &coverage, preview);
         Ok(FinalizeOutcome { number, changes })
     }
+}
+
+/// The invoice that invoice `invoice_id` corrects, if any (set when the
+/// correction is made, never changed).
+async fn corrects(store: &Store, organisation_id: i64, invoice_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let corrected: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT corrects_invoice_id FROM invoices WHERE id = $1 AND organisation_id = $2")
+            .bind(invoice_id)
+            .bind(organisation_id)
+            .fetch_optional(store.reader())
+            .await?;
+    Ok(corrected.flatten())
 }
 
 /// The invoice's own clinic, with its currency and settings, read on the

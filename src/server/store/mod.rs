@@ -21,6 +21,7 @@ pub mod deceased;
 pub mod demo;
 pub mod dialect;
 pub mod finalize;
+pub(crate) mod finalize_locks;
 pub mod healthcard;
 pub mod invoice_row;
 pub mod invoices;
@@ -163,6 +164,24 @@ impl Store {
         match self.backend {
             Backend::Sqlite => self.begin_write().await,
             Backend::Postgres => self.write.begin().await,
+        }
+    }
+
+    /// Starts a finalize of an invoice that corrects no other. On SQLite it
+    /// is [`Store::begin_write`]. On PostgreSQL it holds the write lock
+    /// shared: finalizes run beside each other, while every other write
+    /// still waits for them and they for it. What two finalizes could both
+    /// change, each locks before reading it (`finalize_locks`). A correction
+    /// may give units back to a plan that moved to another household since,
+    /// so it takes [`Store::begin_write`].
+    pub async fn begin_finalize(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.begin_write().await,
+            Backend::Postgres => {
+                let mut tx = self.write.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock_shared($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
+                Ok(tx)
+            }
         }
     }
 
