@@ -5,7 +5,9 @@
 //! transactions, so a read-then-write transaction takes the write lock up
 //! front and concurrent desks queue for it (busy timeout) instead of
 //! failing with "database is locked". On PostgreSQL an advisory lock does
-//! the same across servers (`Store::begin_write`); `open.rs` sets up each.
+//! the same across servers (`Store::begin_write`), except that finalizes
+//! hold it shared and take turns only where they meet (`finalize_locks`);
+//! `open.rs` sets up each.
 
 pub mod accounts;
 pub mod api_tokens;
