@@ -222,6 +222,42 @@ fn drafts_keep_what_was_typed_and_touch_no_count() {
 }
 
 #[test]
+fn a_finalize_posts_the_lines_it_was_sent_whether_or_not_they_were_saved_so() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = app.patient_id("Rex").await;
+        let (exam, nexgard) = (app.item_id("EXAM").await, app.item_id("PAR-NXG").await);
+        let client = app.client_of(rex).await;
+        let count_lines =
+            |invoice: i64| app.scalar("SELECT count(*) FROM invoice_lines WHERE invoice_id = $1", invoice);
+        let exams = app.benefit(rex, "Wellness exams").await.2;
+        let boxes = app.benefit(rex, "NexGard chewables").await.2;
+
+        // Finalized as saved: the saved line is posted once.
+        let invoice = app.new_invoice(client).await;
+        let lines = json!([line(rex, exam, "1")]);
+        let (status, body) = app.call_json("invoice/save", json!({ "id": invoice, "lines": lines })).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app.finalize(invoice, lines, "as-saved").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(count_lines(invoice).await, 1);
+        assert_eq!(app.benefit(rex, "Wellness exams").await.2, exams + 1);
+
+        // Changed after the save: what the finalize sent counts, the saved
+        // line that was taken off does not.
+        let invoice = app.new_invoice(client).await;
+        let saved = json!([line(rex, exam, "1"), line(rex, nexgard, "1")]);
+        let (status, body) = app.call_json("invoice/save", json!({ "id": invoice, "lines": saved })).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app.finalize(invoice, json!([line(rex, nexgard, "1")]), "changed").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(count_lines(invoice).await, 1);
+        assert_eq!(app.benefit(rex, "Wellness exams").await.2, exams + 1, "the exam taken off is not used");
+        assert_eq!(app.benefit(rex, "NexGard chewables").await.2, boxes + 6, "one box is six tablets");
+    })
+}
+
+#[test]
 fn removing_a_use_appends_a_reversal_with_its_note() {
     support::run(async {
         let app = TestApp::start().await;

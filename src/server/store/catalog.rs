@@ -19,6 +19,7 @@ struct SqlItem {
     unit_name: String,
     subunit_name: Option<String>,
     subunit_per_unit: Option<i64>,
+    sells_template_id: Option<i64>,
 }
 
 impl SqlItem {
@@ -40,8 +41,8 @@ impl SqlItem {
     }
 }
 
-const ITEM_COLUMNS: &str =
-    "id, code, name, group_id, regular_price, unit_name, subunit_name, subunit_per_unit FROM catalog_items";
+const ITEM_COLUMNS: &str = "id, code, name, group_id, regular_price, unit_name, subunit_name, subunit_per_unit,
+                            sells_template_id FROM catalog_items";
 
 impl Store {
     /// Active items whose name or code contains `query`, best matches first.
@@ -66,12 +67,29 @@ impl Store {
     }
 }
 
+/// A catalog item as stored: the item the pricing sees, and the package or
+/// session pack template it stands for, if any.
+pub(crate) struct StoredItem {
+    pub item: ItemRef,
+    pub sells_template_id: Option<i64>,
+}
+
 /// The organisation's items with these ids (unknown ids are left out).
 pub(crate) async fn items_by_id(
     conn: &mut Conn,
     organisation_id: i64,
     ids: &[i64],
 ) -> Result<HashMap<i64, ItemRef>, sqlx::Error> {
+    let stored = stored_items_by_id(conn, organisation_id, ids).await?;
+    Ok(stored.into_iter().map(|(id, stored)| (id, stored.item)).collect())
+}
+
+/// [`items_by_id`] with the pack template each item sells.
+pub(crate) async fn stored_items_by_id(
+    conn: &mut Conn,
+    organisation_id: i64,
+    ids: &[i64],
+) -> Result<HashMap<i64, StoredItem>, sqlx::Error> {
     let mut found = HashMap::new();
     for id in ids {
         if found.contains_key(id) {
@@ -84,7 +102,8 @@ pub(crate) async fn items_by_id(
                 .fetch_optional(&mut *conn)
                 .await?;
         if let Some(row) = row {
-            found.insert(*id, row.into_item()?);
+            let sells_template_id = row.sells_template_id;
+            found.insert(*id, StoredItem { item: row.into_item()?, sells_template_id });
         }
     }
     Ok(found)

@@ -11,7 +11,6 @@
 use super::Backend;
 use super::Store;
 use super::audit::Audit;
-use super::catalog::items_by_id;
 use super::coverage_record;
 use super::finalize_locks::{lock_household, lock_numbering};
 use super::invoices::{SqlInvoice, invoice_row, invoice_row_to_change, replace_lines};
@@ -68,7 +67,6 @@ impl Store {
             _ => self.begin_write().await?,
         };
         let invoice = invoice_row_to_change(&mut tx, organisation_id, invoice_id).await?;
-        lock_household(&mut tx, invoice.client_id).await?;
         // Currency, rules and over-usage recipients are the invoice's own
         // clinic's, whichever clinic the desk has chosen.
         let clinic = invoice_clinic(&mut tx, &invoice).await?;
@@ -102,8 +100,11 @@ impl Store {
                 )));
             }
         }
-        let line_ids = replace_lines(&mut tx, organisation_id, &invoice, lines).await?;
-        let desk_lines = desk_lines(&mut tx, organisation_id, lines).await?;
+        let saved = replace_lines(&mut tx, organisation_id, &invoice, lines).await?;
+        let desk_lines = saved.lines;
+        // The household's plans are held from reading them to the commit;
+        // the lines above are this invoice's alone, kept by its row lock.
+        lock_household(&mut tx, invoice.client_id).await?;
         let (mut pricing, plans) = invoice_pricing(&mut tx, &clinic, &invoice).await?;
         let mut coverage = price_draft(&pricing, &desk_lines).finalizable(&desk_lines).map_err(AppError::Invalid)?;
         let asked: Vec<_> = desk_lines.iter().cloned().zip(coverage.lines.iter().map(Some)).collect();
@@ -127,8 +128,9 @@ impl Store {
         lock_numbering(&mut tx, organisation_id).await?;
         let number = next_number(&mut tx, organisation_id, &invoice).await?;
         let finalizing = Finalizing { invoice: &invoice, number: &number, minor_digits: clinic.currency.minor_digits };
-        post_lines(&mut tx, &finalizing, &line_ids, &desk_lines, &coverage, actor).await?;
-        super::pack_sale::sell_packs(&mut tx, &clinic, &invoice, &number.text, &desk_lines, &coverage, actor).await?;
+        post_lines(&mut tx, &finalizing, &saved.ids, &desk_lines, &coverage, actor).await?;
+        let sale = super::pack_sale::Sale { clinic: &clinic, invoice: &invoice, number: &number.text };
+        sale.sell_packs(&mut tx, &desk_lines, &saved.sells, &coverage, actor).await?;
         sqlx::query(
             "UPDATE invoices SET status = 'finalized', invoice_number = $1, number_year = $2, number_seq = $3,
                     finalize_key = $4, coverage_json = $5, finalized_at = (SELECT now FROM carecount_clock),
@@ -185,18 +187,6 @@ async fn corrects(store: &Store, organisation_id: i64, invoice_id: i64) -> Resul
 /// caller's connection (see [`super::clinic::clinic_on`]).
 pub(crate) async fn invoice_clinic(conn: &mut Conn, invoice: &SqlInvoice) -> Result<ClinicInfo, AppError> {
     Ok(super::clinic::clinic_on(conn, invoice.organisation_id, Some(invoice.clinic_id), chrono::Utc::now()).await?)
-}
-
-async fn desk_lines(conn: &mut Conn, organisation_id: i64, lines: &[LineInput]) -> Result<Vec<DeskLine>, AppError> {
-    let ids: Vec<i64> = lines.iter().map(|l| l.item_id).collect();
-    let items = items_by_id(conn, organisation_id, &ids).await?;
-    lines
-        .iter()
-        .map(|input| {
-            let item = items.get(&input.item_id).cloned().ok_or(AppError::Internal)?;
-            Ok(DeskLine { input: input.clone(), item })
-        })
-        .collect()
 }
 
 /// The invoice being finalized, its new number and its currency's digits.

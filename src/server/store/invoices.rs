@@ -5,10 +5,10 @@ use sqlx::FromRow;
 use super::Store;
 use super::catalog::items_by_id;
 use super::coverage_record;
+pub(crate) use super::invoice_lines::replace_lines;
 pub(crate) use super::invoice_row::{SqlInvoice, invoice_row, invoice_row_to_change};
 use super::pricing::invoice_pricing;
-use super::soap::{check_lines, load_soap_on, unit_code, unit_from_code};
-use super::visit_checkout::refuse_dropping_visits;
+use super::soap::{load_soap_on, unit_from_code};
 use crate::domain::LineInput;
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
@@ -35,46 +35,6 @@ pub(crate) async fn client_patients(conn: &mut Conn, client_id: i64) -> Result<V
             .fetch_all(&mut *conn)
             .await?;
     Ok(rows.into_iter().map(|(id, name, species)| PatientBrief { id, name, species }).collect())
-}
-
-/// Replaces a draft's lines after checking items and pets.
-pub(crate) async fn replace_lines(
-    conn: &mut Conn,
-    organisation_id: i64,
-    invoice: &SqlInvoice,
-    lines: &[LineInput],
-) -> Result<Vec<i64>, AppError> {
-    let pets = client_patients(conn, invoice.client_id).await?;
-    check_lines(conn, organisation_id, lines, |line| {
-        pets.iter().any(|p| p.id == line.patient_id).then_some(()).ok_or_else(|| {
-            AppError::Invalid("Every line must be for one of this client's pets; pick the pet again.".into())
-        })
-    })
-    .await?;
-    refuse_dropping_visits(conn, invoice.id, lines).await?;
-    sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1").bind(invoice.id).execute(&mut *conn).await?;
-    let mut ids = Vec::with_capacity(lines.len());
-    for (position, line) in lines.iter().enumerate() {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO invoice_lines (invoice_id, position, patient_id, item_id, quantity_text, unit_choice,
-                                        discount_text) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(invoice.id)
-        .bind(position as i64)
-        .bind(line.patient_id)
-        .bind(line.item_id)
-        .bind(line.quantity_text.trim())
-        .bind(unit_code(line.unit))
-        .bind(line.discount_text.trim())
-        .fetch_one(&mut *conn)
-        .await?;
-        ids.push(id);
-    }
-    sqlx::query("UPDATE invoices SET updated_at = (SELECT now FROM carecount_clock) WHERE id = $1")
-        .bind(invoice.id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(ids)
 }
 
 impl Store {

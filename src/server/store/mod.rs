@@ -25,6 +25,7 @@ pub mod dialect;
 pub mod finalize;
 pub(crate) mod finalize_locks;
 pub mod healthcard;
+pub(crate) mod invoice_lines;
 pub mod invoice_row;
 pub mod invoices;
 pub mod jobs;

@@ -45,67 +45,74 @@ pub(crate) async fn sync_pack_item(conn: &mut Conn, template_id: i64) -> Result<
     Ok(())
 }
 
-/// Makes the packs a finalizing invoice sells: one per unit of each line
-/// whose item stands for a pack template, for the whole household, from
-/// the invoice date, paid on the invoice. Returns the new packs.
-pub(crate) async fn sell_packs(
-    tx: &mut Conn,
-    clinic: &ClinicInfo,
-    invoice: &SqlInvoice,
-    number: &str,
-    lines: &[DeskLine],
-    coverage: &Coverage,
-    actor: &Actor,
-) -> Result<Vec<i64>, AppError> {
-    let mut made = Vec::new();
-    for (position, (line, priced)) in lines.iter().zip(&coverage.lines).enumerate() {
-        let sells: Option<i64> = sqlx::query_scalar("SELECT sells_template_id FROM catalog_items WHERE id = $1")
-            .bind(line.item.id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let Some(template_id) = sells else { continue };
-        let count = priced.quantity.0;
-        if !(1..=MAX_PER_LINE).contains(&count) {
-            return Err(AppError::Invalid(format!(
-                "Line {} ({}): an invoice sells 1 to {MAX_PER_LINE} packs a line, not {count}. A pack sold on an \
+/// A finalizing invoice that may sell packs: its clinic, itself and its
+/// new number.
+pub(crate) struct Sale<'a> {
+    pub clinic: &'a ClinicInfo,
+    pub invoice: &'a SqlInvoice,
+    pub number: &'a str,
+}
+
+impl Sale<'_> {
+    /// Makes the packs the invoice sells: one per unit of each line whose
+    /// item stands for a pack template (`sells`, per line), for the whole
+    /// household, from the invoice date, paid on the invoice. Returns the
+    /// new packs.
+    pub(crate) async fn sell_packs(
+        &self,
+        tx: &mut Conn,
+        lines: &[DeskLine],
+        sells: &[Option<i64>],
+        coverage: &Coverage,
+        actor: &Actor,
+    ) -> Result<Vec<i64>, AppError> {
+        let Sale { clinic, invoice, number } = *self;
+        let mut made = Vec::new();
+        for (position, ((line, priced), sells)) in lines.iter().zip(&coverage.lines).zip(sells).enumerate() {
+            let Some(template_id) = *sells else { continue };
+            let count = priced.quantity.0;
+            if !(1..=MAX_PER_LINE).contains(&count) {
+                return Err(AppError::Invalid(format!(
+                    "Line {} ({}): an invoice sells 1 to {MAX_PER_LINE} packs a line, not {count}. A pack sold on an \
                  earlier invoice is taken back by voiding that invoice.",
-                position + 1,
-                line.item.name
-            )));
-        }
-        let template = template_on_sale(&mut *tx, clinic.organisation_id, template_id).await?;
-        let ends_on = template.term_months.and_then(|m| term_end(invoice.invoice_date, m as u32));
-        // The line's charge shared out exactly: three packs for 100.00 are
-        // 33.34, 33.33 and 33.33, never 99.99 in all.
-        let exact = vec![priced.net.0 / rust_decimal::Decimal::from(count); count as usize];
-        let prices = split_rounded(priced.net, &exact, clinic.currency.minor_digits);
-        for each in prices {
-            let id = NewPack {
-                organisation_id: clinic.organisation_id,
-                clinic_id: invoice.clinic_id,
-                template: &template,
-                client_id: invoice.client_id,
-                // A pack made for one pet is the line's pet's.
-                patient_id: template.one_pet.then_some(line.input.patient_id),
-                starts_on: invoice.invoice_date,
-                ends_on,
-                price: each,
-                billing: Billing::Manual,
-                carried_over: false,
-                use_note: "",
-                authorisation: None,
-                sold_on_invoice_id: Some(invoice.id),
+                    position + 1,
+                    line.item.name
+                )));
             }
-            .insert(&mut *tx)
-            .await?;
-            let detail = format!("Sold {} on invoice {number}", template.name);
-            Audit { action: "sell", entity: "subscription", entity_id: id, detail: &detail, note: None }
-                .write(&mut *tx, clinic.organisation_id, actor)
+            let template = template_on_sale(&mut *tx, clinic.organisation_id, template_id).await?;
+            let ends_on = template.term_months.and_then(|m| term_end(invoice.invoice_date, m as u32));
+            // The line's charge shared out exactly: three packs for 100.00 are
+            // 33.34, 33.33 and 33.33, never 99.99 in all.
+            let exact = vec![priced.net.0 / rust_decimal::Decimal::from(count); count as usize];
+            let prices = split_rounded(priced.net, &exact, clinic.currency.minor_digits);
+            for each in prices {
+                let id = NewPack {
+                    organisation_id: clinic.organisation_id,
+                    clinic_id: invoice.clinic_id,
+                    template: &template,
+                    client_id: invoice.client_id,
+                    // A pack made for one pet is the line's pet's.
+                    patient_id: template.one_pet.then_some(line.input.patient_id),
+                    starts_on: invoice.invoice_date,
+                    ends_on,
+                    price: each,
+                    billing: Billing::Manual,
+                    carried_over: false,
+                    use_note: "",
+                    authorisation: None,
+                    sold_on_invoice_id: Some(invoice.id),
+                }
+                .insert(&mut *tx)
                 .await?;
-            made.push(id);
+                let detail = format!("Sold {} on invoice {number}", template.name);
+                Audit { action: "sell", entity: "subscription", entity_id: id, detail: &detail, note: None }
+                    .write(&mut *tx, clinic.organisation_id, actor)
+                    .await?;
+                made.push(id);
+            }
         }
+        Ok(made)
     }
-    Ok(made)
 }
 
 /// Cancels the packs a voided invoice sold. A pack already used is not

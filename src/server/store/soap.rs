@@ -1,10 +1,12 @@
 //! SOAP plans: drafts that never touch the ledger.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use sqlx::FromRow;
 
 use super::Store;
-use super::catalog::items_by_id;
+use super::catalog::{StoredItem, items_by_id, stored_items_by_id};
 use crate::domain::{LineInput, UnitChoice};
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
@@ -211,17 +213,18 @@ pub(crate) async fn load_soap_on(
 
 /// Refuses lines naming items outside the catalog, too many lines, or
 /// over-long text; `owner_check` adds the page's own rule per line.
+/// Returns the lines' items, read once for the caller too.
 pub(crate) async fn check_lines(
     conn: &mut Conn,
     organisation_id: i64,
     lines: &[LineInput],
     owner_check: impl Fn(&LineInput) -> Result<(), AppError>,
-) -> Result<(), AppError> {
+) -> Result<HashMap<i64, StoredItem>, AppError> {
     if lines.len() > MAX_LINES {
         return Err(AppError::Invalid(format!("A draft holds at most {MAX_LINES} lines; split it in two.")));
     }
     let ids: Vec<i64> = lines.iter().map(|l| l.item_id).collect();
-    let items = items_by_id(conn, organisation_id, &ids).await?;
+    let items = stored_items_by_id(conn, organisation_id, &ids).await?;
     for (n, line) in lines.iter().enumerate() {
         if !items.contains_key(&line.item_id) {
             return Err(AppError::Invalid(format!(
@@ -235,5 +238,5 @@ pub(crate) async fn check_lines(
         }
         owner_check(line)?;
     }
-    Ok(())
+    Ok(items)
 }
