@@ -64,21 +64,17 @@ struct SqlBenefit {
     used_before: i64,
 }
 
-#[derive(Clone, FromRow)]
+#[derive(Clone)]
 struct SqlUsage {
     subscription_benefit_id: i64,
-    #[sqlx(try_from = "crate::wire::stored::Day")]
     used_on: NaiveDate,
     used: i64,
 }
 
-/// A use row with the client it belongs to, as a batch reads it.
-#[derive(FromRow)]
-struct ClientUsage {
-    client_id: i64,
-    #[sqlx(flatten)]
-    usage: SqlUsage,
-}
+/// A use row with the client it belongs to, as a batch reads it: client,
+/// benefit, service day and quantity.
+#[derive(Deserialize)]
+struct ClientUsage(i64, i64, NaiveDate, i64);
 
 fn bad(what: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unknown {what} \u{201c}{value}\u{201d}").into())
@@ -146,37 +142,37 @@ pub(crate) async fn client_plan_rows_many(
     let mut found: HashMap<i64, ClientPlanRows> = HashMap::new();
     let floor = ClientPlanRows::floor(from);
     for chunk in clients.chunks(500) {
-        // Subscriptions and benefits come back as one JSON array each, in the
-        // order of their structs' fields: handed over row by row, the tens of
-        // thousands of benefits of a batch's owners cost more in the driver
-        // than in SQLite.
-        let head = json_arrays(
+        // Subscriptions, benefits and use come back as one JSON array each,
+        // in the order of their types' fields, all in one statement: handed
+        // over row by row, the tens of thousands of benefits of a batch's
+        // owners cost more in the driver than in SQLite, and a finalize waits
+        // for each round trip while it holds the household's plans.
+        let mut plans: QueryBuilder<Db> = QueryBuilder::new(json_arrays(
             conn,
-            "SELECT CAST(json_group_array(json_array(s.client_id, s.id, s.plan_name, s.kind, s.patient_id, p.name,
-                                                     s.status, s.starts_on, s.ends_on, s.member_discount_percent,
-                                                     s.origin, s.use_note, s.authorised_by, s.authoriser_name,
-                                                     s.authorisation_ref)
+            "SELECT (SELECT CAST(json_group_array(json_array(s.client_id, s.id, s.plan_name, s.kind, s.patient_id,
+                                                     p.name, s.status, s.starts_on, s.ends_on,
+                                                     s.member_discount_percent, s.origin, s.use_note,
+                                                     s.authorised_by, s.authoriser_name, s.authorisation_ref)
                                           ORDER BY s.client_id, s.starts_on DESC, s.id DESC) AS TEXT)
-             FROM subscriptions s LEFT JOIN patients p ON p.id = s.patient_id
-             WHERE s.client_id IN ",
-        );
-        let subs: Vec<SqlSubscription> = json_rows(conn, &mut for_clients(&head, chunk, "")).await?;
+                     FROM subscriptions s LEFT JOIN patients p ON p.id = s.patient_id
+                     WHERE s.client_id IN ",
+        ));
+        in_clients(&mut plans, chunk);
         // Use older than the floor, summed per benefit in the ledger's
         // (benefit, day) index: no sort, however long the history. A benefit
         // that resets yearly counts none of it (see `assemble`), so its
         // years of history are not read at all.
-        let head = json_arrays(
+        plans.push(json_arrays(
             conn,
-            "SELECT CAST(json_group_array(json_array(
+            "), (SELECT CAST(json_group_array(json_array(
                     s.client_id, b.id, b.subscription_id, b.label, b.item_id, b.group_id, b.limit_quantity,
                     b.discount_percent, COALESCE(i.name, g.name), COALESCE(i.unit_name, g.unit_name),
                     i.subunit_name, i.subunit_per_unit, b.resets, s.starts_on, i.code, i.regular_price, i.group_id,
                     CASE WHEN b.resets = 'year' THEN 0
                          ELSE COALESCE((SELECT CAST(SUM(l.quantity) AS BIGINT) FROM usage_ledger l
                                         WHERE l.subscription_benefit_id = b.id AND l.used_on < ",
-        );
-        let mut benefits: QueryBuilder<Db> = QueryBuilder::new(head);
-        benefits.push_bind(Day(floor)).push(
+        ));
+        plans.push_bind(Day(floor)).push(
             "), 0) END)
                     ORDER BY b.subscription_id, b.position, b.id) AS TEXT)
              FROM subscription_benefits b
@@ -185,24 +181,26 @@ pub(crate) async fn client_plan_rows_many(
              LEFT JOIN item_groups g ON g.id = b.group_id
              WHERE s.client_id IN ",
         );
-        in_clients(&mut benefits, chunk);
-        let benefits: Vec<SqlBenefit> = json_rows(conn, &mut benefits).await?;
+        in_clients(&mut plans, chunk);
         // An adjustment carries the service date of the use it adjusts, so
-        // it gives back to the plan year that use was taken from.
-        let mut usage: QueryBuilder<Db> = QueryBuilder::new(
-            // A benefit has one client: MIN only names it, for PostgreSQL.
-            "SELECT MIN(s.client_id) AS client_id, l.subscription_benefit_id, l.used_on,
-                    CAST(SUM(l.quantity) AS BIGINT) AS used
-             FROM usage_ledger l
-             JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
-             JOIN subscriptions s ON s.id = b.subscription_id
-             WHERE l.used_on >= ",
-        );
-        usage.push_bind(Day(floor)).push(" AND s.client_id IN ");
-        in_clients(&mut usage, chunk);
-        usage.push(" GROUP BY l.subscription_benefit_id, l.used_on");
-        let (sql, args) = numbered(&mut usage, on_postgres(conn))?;
-        let usage: Vec<ClientUsage> = sqlx::query_as_with(&sql, args).fetch_all(&mut *conn).await?;
+        // it gives back to the plan year that use was taken from. A benefit
+        // has one client: MIN only names it, for PostgreSQL.
+        plans.push(json_arrays(
+            conn,
+            "), (SELECT CAST(json_group_array(json_array(u.client_id, u.subscription_benefit_id, u.used_on, u.used))
+                             AS TEXT)
+                 FROM (SELECT MIN(s.client_id) AS client_id, l.subscription_benefit_id, l.used_on,
+                              CAST(SUM(l.quantity) AS BIGINT) AS used
+                       FROM usage_ledger l
+                       JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+                       JOIN subscriptions s ON s.id = b.subscription_id
+                       WHERE l.used_on >= ",
+        ));
+        plans.push_bind(Day(floor)).push(" AND s.client_id IN ");
+        in_clients(&mut plans, chunk);
+        plans.push(" GROUP BY l.subscription_benefit_id, l.used_on) u)");
+        let (subs, benefits, usage): (Vec<SqlSubscription>, Vec<SqlBenefit>, Vec<ClientUsage>) =
+            json_columns(conn, &mut plans).await?;
         let holds = holds_of_clients(conn, chunk).await?;
         for client in chunk {
             found.insert(*client, ClientPlanRows::empty(from));
@@ -214,8 +212,9 @@ pub(crate) async fn client_plan_rows_many(
         for row in benefits {
             found.entry(row.client_id).or_insert_with(empty).benefits.push(row);
         }
-        for row in usage {
-            found.entry(row.client_id).or_insert_with(empty).usage.push(row.usage);
+        for ClientUsage(client_id, subscription_benefit_id, used_on, used) in usage {
+            let usage = SqlUsage { subscription_benefit_id, used_on, used };
+            found.entry(client_id).or_insert_with(empty).usage.push(usage);
         }
         for (client, hold) in holds {
             found.entry(client).or_insert_with(empty).holds.push(hold);
@@ -224,23 +223,21 @@ pub(crate) async fn client_plan_rows_many(
     Ok(found)
 }
 
-/// The rows of a query selecting one `json_group_array` of `json_array`s,
-/// each in the order of `T`'s fields.
-async fn json_rows<'q, T: DeserializeOwned>(
+/// The rows of a query selecting three `json_group_array`s of
+/// `json_array`s, each in the order of its type's fields.
+async fn json_columns<'q, A: DeserializeOwned, B: DeserializeOwned, C: DeserializeOwned>(
     conn: &mut Conn,
     query: &'q mut QueryBuilder<'q, Db>,
-) -> Result<Vec<T>, sqlx::Error> {
+) -> Result<(Vec<A>, Vec<B>, Vec<C>), sqlx::Error> {
     let (sql, args) = numbered(query, on_postgres(conn))?;
-    // PostgreSQL's aggregate of no rows is NULL, SQLite's an empty array.
-    let text: Option<String> = sqlx::query_scalar_with(&sql, args).fetch_one(&mut *conn).await?;
-    serde_json::from_str(text.as_deref().unwrap_or("[]")).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    let (a, b, c): (Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as_with(&sql, args).fetch_one(&mut *conn).await?;
+    Ok((json_rows(a)?, json_rows(b)?, json_rows(c)?))
 }
 
-fn for_clients<'a>(head: &str, clients: &'a [i64], tail: &str) -> QueryBuilder<'a, Db> {
-    let mut query: QueryBuilder<Db> = QueryBuilder::new(head);
-    in_clients(&mut query, clients);
-    query.push(tail);
-    query
+fn json_rows<T: DeserializeOwned>(text: Option<String>) -> Result<Vec<T>, sqlx::Error> {
+    // PostgreSQL's aggregate of no rows is NULL, SQLite's an empty array.
+    serde_json::from_str(text.as_deref().unwrap_or("[]")).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 fn in_clients(query: &mut QueryBuilder<'_, Db>, clients: &[i64]) {
