@@ -59,14 +59,16 @@ impl Store {
         actor: &Actor,
     ) -> Result<FinalizeOutcome, AppError> {
         // A correction may give units back to a plan that has moved to
-        // another household since: it takes the whole write lock.
-        let mut tx = match self.backend() {
-            Backend::Postgres if corrects(self, organisation_id, invoice_id).await?.is_none() => {
-                self.begin_finalize().await?
-            }
-            _ => self.begin_write().await?,
-        };
-        let invoice = invoice_row_to_change(&mut tx, organisation_id, invoice_id).await?;
+        // another household since: it takes the whole write lock. Whether an
+        // invoice corrects another is set when it is made and never changes,
+        // so a finalize starts shared and, for a correction, starts again.
+        let mut tx = self.begin_finalize().await?;
+        let mut invoice = invoice_row_to_change(&mut tx, organisation_id, invoice_id).await?;
+        if invoice.corrects_invoice_id.is_some() && matches!(self.backend(), Backend::Postgres) {
+            tx.rollback().await?;
+            tx = self.begin_write().await?;
+            invoice = invoice_row_to_change(&mut tx, organisation_id, invoice_id).await?;
+        }
         // Currency, rules and over-usage recipients are the invoice's own
         // clinic's, whichever clinic the desk has chosen.
         let clinic = invoice_clinic(&mut tx, &invoice).await?;
@@ -169,18 +171,6 @@ impl Store {
         let changes = describe_changes(&desk_lines, &coverage, preview);
         Ok(FinalizeOutcome { number, changes })
     }
-}
-
-/// The invoice that invoice `invoice_id` corrects, if any (set when the
-/// correction is made, never changed).
-async fn corrects(store: &Store, organisation_id: i64, invoice_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    let corrected: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT corrects_invoice_id FROM invoices WHERE id = $1 AND organisation_id = $2")
-            .bind(invoice_id)
-            .bind(organisation_id)
-            .fetch_optional(store.reader())
-            .await?;
-    Ok(corrected.flatten())
 }
 
 /// The invoice's own clinic, with its currency and settings, read on the
