@@ -333,3 +333,49 @@ fn many_desks_opening_and_finalizing_invoices_at_once_are_all_answered() {
         }
     })
 }
+
+#[test]
+fn a_past_due_plan_covers_at_the_desk_only_while_the_clinic_allows_it() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let max = app.patient_id("Max").await;
+        let client = app.client_of(max).await;
+        // An item of Max's past-due plan with room left on its benefit.
+        let item = app
+            .scalar(
+                "SELECT MIN(b.item_id) FROM subscription_benefits b JOIN subscriptions s ON s.id = b.subscription_id
+                 WHERE s.patient_id = $1 AND s.status = 'past_due' AND b.item_id IS NOT NULL
+                   AND (b.limit_quantity IS NULL OR b.limit_quantity > COALESCE((SELECT SUM(l.quantity)
+                        FROM usage_ledger l WHERE l.subscription_benefit_id = b.id), 0))",
+                max,
+            )
+            .await;
+        let covered = |invoice: i64| {
+            app.scalar(
+                "SELECT COALESCE(CAST(SUM(l.quantity) AS BIGINT), 0) FROM usage_ledger l
+                 JOIN invoice_lines il ON il.id = l.invoice_line_id WHERE il.invoice_id = $1",
+                invoice,
+            )
+        };
+        let lines = json!([line(max, item, "1")]);
+
+        // The demo clinic lets a past-due plan be used.
+        let invoice = app.new_invoice(client).await;
+        let (status, body) = app.finalize(invoice, lines.clone(), "allowed").await;
+        assert_eq!(status, 200, "{body}");
+        assert!(covered(invoice).await > 0, "the past-due plan covers while the clinic allows it");
+
+        // A manager unticks it: the next finalize charges the line instead.
+        let (status, body) = app
+            .call(
+                "settings/rules",
+                "cancellation_fee=0&cooling_off_days=14&max_hold_days=60&past_due_grace_days=10&renewal_lead_days=30",
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let invoice = app.new_invoice(client).await;
+        let (status, body) = app.finalize(invoice, lines, "not-allowed").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(covered(invoice).await, 0, "a past-due plan covers nothing once the clinic says so");
+    })
+}
