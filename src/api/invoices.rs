@@ -103,7 +103,7 @@ pub async fn invoice_finalize(
             // Only a manager goes beyond what a referrer or insurer authorised.
             let needed = if note.is_some() { Permission::AdjustPacks } else { Permission::ClinicDesk };
             let (clinic, actor) = state.staff(needed).await?;
-            state.store.finalize_invoice_with(clinic.organisation_id, id, &lines, &preview, &key, note, &actor).await
+            state.store.finalize_invoice_with(&clinic, id, &lines, &preview, &key, note, &actor).await
         }
         .await,
     )
