@@ -54,6 +54,14 @@ fn parse_day(text: &str) -> Result<NaiveDate, BoxDynError> {
     NaiveDate::parse_from_str(day, DAY).map_err(|e| format!("{text:?} is not a day: {e}").into())
 }
 
+impl DayTime {
+    /// A day and time as this store writes it (or as an older driver, or a
+    /// form with `T` and no seconds, did).
+    pub fn parse(text: &str) -> Result<NaiveDateTime, BoxDynError> {
+        parse_day_time(text)
+    }
+}
+
 fn parse_day_time(text: &str) -> Result<NaiveDateTime, BoxDynError> {
     ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
         .iter()

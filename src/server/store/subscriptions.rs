@@ -9,7 +9,7 @@ use sqlx::{FromRow, QueryBuilder};
 
 use super::Store;
 use super::clinic::decimal;
-use super::visit_holds::{Hold, holds_of_clients};
+use super::visit_holds::{ClientHold, Hold, holds_as_json};
 use crate::domain::{
     Authorisation, Authoriser, BenefitBalance, CoverageSubscription, Covers, ItemRef, Limit, Money, Percent, PlanKind,
     Quantity, Reset, SubscriptionStatus, Subunit, UnitSpec, plan_year_start,
@@ -132,7 +132,7 @@ pub(crate) async fn client_plan_rows(
 }
 
 /// Reads the [`ClientPlanRows`] of many clients, to be asked on `from` or
-/// later, in three statements per few hundred clients: how a batch reads
+/// later, in one statement per few hundred clients: how a batch reads
 /// every owner it will count for.
 pub(crate) async fn client_plan_rows_many(
     conn: &mut Conn,
@@ -142,9 +142,9 @@ pub(crate) async fn client_plan_rows_many(
     let mut found: HashMap<i64, ClientPlanRows> = HashMap::new();
     let floor = ClientPlanRows::floor(from);
     for chunk in clients.chunks(500) {
-        // Subscriptions, benefits and use come back as one JSON array each,
-        // in the order of their types' fields, all in one statement: handed
-        // over row by row, the tens of thousands of benefits of a batch's
+        // Subscriptions, benefits, use and visit holds come back as one JSON
+        // array each, in the order of their types' fields, all in one
+        // statement: handed over row by row, the tens of thousands of benefits of a batch's
         // owners cost more in the driver than in SQLite, and a finalize waits
         // for each round trip while it holds the household's plans.
         let mut plans: QueryBuilder<Db> = QueryBuilder::new(json_arrays(
@@ -198,10 +198,11 @@ pub(crate) async fn client_plan_rows_many(
         ));
         plans.push_bind(Day(floor)).push(" AND s.client_id IN ");
         in_clients(&mut plans, chunk);
-        plans.push(" GROUP BY l.subscription_benefit_id, l.used_on) u)");
-        let (subs, benefits, usage): (Vec<SqlSubscription>, Vec<SqlBenefit>, Vec<ClientUsage>) =
-            json_columns(conn, &mut plans).await?;
-        let holds = holds_of_clients(conn, chunk).await?;
+        plans.push(" GROUP BY l.subscription_benefit_id, l.used_on) u), ");
+        plans.push(json_arrays(conn, &holds_as_json()));
+        in_clients(&mut plans, chunk);
+        plans.push(")");
+        let (subs, benefits, usage, holds): PlanColumns = json_columns(conn, &mut plans).await?;
         for client in chunk {
             found.insert(*client, ClientPlanRows::empty(from));
         }
@@ -216,23 +217,27 @@ pub(crate) async fn client_plan_rows_many(
             let usage = SqlUsage { subscription_benefit_id, used_on, used };
             found.entry(client_id).or_insert_with(empty).usage.push(usage);
         }
-        for (client, hold) in holds {
+        for hold in holds {
+            let (client, hold) = hold.into_hold()?;
             found.entry(client).or_insert_with(empty).holds.push(hold);
         }
     }
     Ok(found)
 }
 
-/// The rows of a query selecting three `json_group_array`s of
+/// What the plans statement reads, column by column.
+type PlanColumns = (Vec<SqlSubscription>, Vec<SqlBenefit>, Vec<ClientUsage>, Vec<ClientHold>);
+
+/// The rows of a query selecting four `json_group_array`s of
 /// `json_array`s, each in the order of its type's fields.
-async fn json_columns<'q, A: DeserializeOwned, B: DeserializeOwned, C: DeserializeOwned>(
+async fn json_columns<'q, A: DeserializeOwned, B: DeserializeOwned, C: DeserializeOwned, D: DeserializeOwned>(
     conn: &mut Conn,
     query: &'q mut QueryBuilder<'q, Db>,
-) -> Result<(Vec<A>, Vec<B>, Vec<C>), sqlx::Error> {
+) -> Result<(Vec<A>, Vec<B>, Vec<C>, Vec<D>), sqlx::Error> {
     let (sql, args) = numbered(query, on_postgres(conn))?;
-    let (a, b, c): (Option<String>, Option<String>, Option<String>) =
+    let (a, b, c, d): (Option<String>, Option<String>, Option<String>, Option<String>) =
         sqlx::query_as_with(&sql, args).fetch_one(&mut *conn).await?;
-    Ok((json_rows(a)?, json_rows(b)?, json_rows(c)?))
+    Ok((json_rows(a)?, json_rows(b)?, json_rows(c)?, json_rows(d)?))
 }
 
 fn json_rows<T: DeserializeOwned>(text: Option<String>) -> Result<Vec<T>, sqlx::Error> {
