@@ -70,14 +70,27 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let background =
-        tokio::spawn(super::jobs::run_forever(store.clone(), super::mail::Mailer::new(config)?, config.plan_jobs));
+    // The background work stops with the server, also when this future is
+    // dropped before it completes (a task that serves is aborted): left
+    // running, it would keep the store's connections open.
+    let _background = AbortOnDrop(tokio::spawn(super::jobs::run_forever(
+        store.clone(),
+        super::mail::Mailer::new(config)?,
+        config.plan_jobs,
+    )));
     let app = router(store, leptos_options(config), public_url, config.trusted_proxies.clone());
     // The peer's address feeds the per-address sign-in limit.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
-    background.abort();
-    served
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// A task that is aborted when this is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 fn announce(config: &Config, listener: &TcpListener) {
