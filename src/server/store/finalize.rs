@@ -76,10 +76,8 @@ impl Store {
         // clinic's, whichever clinic the desk has chosen. Mostly that is the
         // desk's, read by the request a moment ago: a round trip fewer while
         // the invoice is locked.
-        let clinic = match invoice.clinic_id == desk.id {
-            true => desk.clone(),
-            false => invoice_clinic(&mut tx, &invoice).await?,
-        };
+        let clinic =
+            if invoice.clinic_id == desk.id { desk.clone() } else { invoice_clinic(&mut tx, &invoice).await? };
         match invoice.status() {
             InvoiceStatus::Draft => {}
             InvoiceStatus::Finalized if invoice.finalize_key.as_deref() == Some(key) => {

@@ -144,9 +144,10 @@ pub(crate) async fn client_plan_rows_many(
     for chunk in clients.chunks(500) {
         // Subscriptions, benefits, use and visit holds come back as one JSON
         // array each, in the order of their types' fields, all in one
-        // statement: handed over row by row, the tens of thousands of benefits of a batch's
-        // owners cost more in the driver than in SQLite, and a finalize waits
-        // for each round trip while it holds the household's plans.
+        // statement: handed over row by row, the tens of thousands of
+        // benefits of a batch's owners cost more in the driver than in
+        // SQLite, and a finalize waits for each round trip while it holds the
+        // household's plans.
         let mut plans: QueryBuilder<Db> = QueryBuilder::new(json_arrays(
             conn,
             "SELECT (SELECT CAST(json_group_array(json_array(s.client_id, s.id, s.plan_name, s.kind, s.patient_id,
