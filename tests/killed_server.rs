@@ -116,3 +116,36 @@ fn a_killed_server_loses_no_acknowledged_finalize_and_a_retry_posts_nothing_twic
         assert_eq!(postings, 1, "no invoice posted twice");
     })
 }
+
+/// A server stopped in its tracks (the task serving it aborted, as tests and
+/// embedding programs stop one) stops its background work too, and with it
+/// every database connection it held. Left running, that work kept the
+/// store open: on a PostgreSQL shared by many apps, each stopped one kept up
+/// to 24 connections until the server refused new ones.
+#[test]
+fn a_stopped_server_closes_every_database_connection_it_held() {
+    use sqlx::{ConnectOptions, postgres::PgConnectOptions};
+    support::run(async {
+        let app = TestApp::start().await;
+        // Only PostgreSQL can be asked who is connected; the suite's
+        // PostgreSQL half runs this.
+        let Some(url) = app.database_url.clone() else { return };
+        let database = url::Url::parse(&url).expect("database URL").path().trim_start_matches('/').to_string();
+        let server: PgConnectOptions = support::postgres::server_url().expect("server").parse().expect("server URL");
+        let mut admin = server.connect().await.expect("connect to the server");
+        let count = "SELECT count(*) FROM pg_stat_activity WHERE datname = $1";
+        let open: i64 = sqlx::query_scalar(count).bind(&database).fetch_one(&mut admin).await.unwrap();
+        assert!(open > 0, "the running app is connected");
+
+        drop(app);
+        let mut left = open;
+        for _ in 0..100 {
+            left = sqlx::query_scalar(count).bind(&database).fetch_one(&mut admin).await.unwrap();
+            if left == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(left, 0, "connections still open 10 s after the app stopped");
+    })
+}
