@@ -27,6 +27,8 @@
 //! `--` pick setups by name (`-- PostgreSQL`); without `--bench`
 //! (`cargo test --benches`) each phase runs for two seconds with 4 clients.
 
+#[path = "load/in_process.rs"]
+mod in_process;
 #[path = "common/postgres.rs"]
 mod postgres;
 #[allow(dead_code)] // the load runs its process on PostgreSQL only
@@ -39,11 +41,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use carecount::server::config::Config;
-use carecount::server::startup::serve;
 use carecount::server::store::Store;
 use carecount::server::store::demo::DEMO_PASSWORD;
 use carecount::wire::invoice_view::InvoiceView;
+use in_process::InProcessServer;
 use postgres::PostgresDatabase;
 use server_process::{ProcessDatabase, ServerProcess};
 use work::{Finalized, Pace, Phase, Seen, Work, load_invoice};
@@ -87,30 +88,19 @@ async fn run(setup: &Setup, clients: usize, length: Duration) {
         None => None,
     };
     let url = database.as_ref().map(|db| db.url.clone());
-    let open = || async {
-        match &url {
-            Some(url) => Store::connect_postgres(url).await.expect("connect"),
-            None => Store::open(&path).await.expect("open store"),
-        }
+    let store = match &url {
+        Some(url) => Store::connect_postgres(url).await.expect("connect"),
+        None => Store::open(&path).await.expect("open store"),
     };
-    let store = open().await;
     store.seed_demo(chrono::Utc::now().date_naive()).await.expect("seed demo");
-    let mut servers = Vec::new();
-    let mut addresses = Vec::new();
-    // On PostgreSQL the second server is a process of its own, to be killed.
+    // The servers in this process run on runtimes of their own
+    // (`load/in_process.rs`); on PostgreSQL the second server is a process
+    // of its own, to be killed.
     let in_process = if url.is_some() { 1 } else { setup.servers };
-    for n in 0..in_process {
-        let mut config = Config::for_database(path.clone(), "127.0.0.1:0".parse().expect("addr"));
-        config.plan_jobs = false;
-        config.outbox_dir = dir.path().join(format!("outbox-{n}"));
-        config.database_url = url.clone();
-        let served = open().await;
-        let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind");
-        addresses.push(listener.local_addr().expect("address"));
-        servers.push(tokio::spawn(async move {
-            serve(listener, served, &config, std::future::pending()).await.expect("serve");
-        }));
-    }
+    let servers: Vec<_> = (0..in_process)
+        .map(|n| InProcessServer::start(path.clone(), url.clone(), dir.path().join(format!("outbox-{n}"))))
+        .collect();
+    let mut addresses: Vec<_> = servers.iter().map(|server| server.address).collect();
     let mut killed = None;
     if let Some(url) = &url
         && setup.servers > 1
@@ -159,9 +149,8 @@ async fn run(setup: &Setup, clients: usize, length: Duration) {
     }
     check_ledger(&store, &covered).await;
     drop(process);
-    for server in servers {
-        server.abort();
-    }
+    // Stopping a server waits for its thread.
+    tokio::task::spawn_blocking(move || drop(servers)).await.expect("the servers stopped");
     if let Some(database) = database {
         database.drop_now().await;
     }
