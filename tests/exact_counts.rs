@@ -217,6 +217,11 @@ fn invoice_numbers_count_per_organisation_and_in_numeric_order() {
             .execute(&mut *tx)
             .await
             .unwrap();
+        // The organisation's counter, as if it had numbered 99,999 invoices.
+        sqlx::query("UPDATE invoice_numbers SET last_seq = 99999 WHERE organisation_id = 1")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let next = invoice(&app, rex, json!([line(rex, exam, "1")])).await;
         assert!(number(next).await.ends_with("-100000"), "{}", number(next).await);

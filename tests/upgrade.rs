@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use carecount::domain::LineInput;
+use carecount::server::actor::Actor;
 use carecount::server::store::Store;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteConnectOptions;
@@ -16,6 +18,19 @@ const BEFORE_KEPT_INVOICES: i64 = 16;
 /// Migrations up to (not including) the one that rebuilds the ledger with
 /// its day required by the column.
 const BEFORE_LEDGER_DAY_COLUMN: i64 = 18;
+/// Migrations up to (not including) the one that keeps each organisation's
+/// last invoice number.
+const BEFORE_INVOICE_NUMBERS: i64 = 22;
+
+/// A clinic, Emma, her dog Rex and an exam, as in an old file: ids 1 to 4.
+const CLINIC_WITH_REX: [&str; 5] = [
+    "INSERT INTO organisations (id, name) VALUES (1, 'Maple')",
+    "INSERT INTO clinics (id, organisation_id, name) VALUES (1, 1, 'Maple Street')",
+    "INSERT INTO clients (id, organisation_id, clinic_id, first_name, last_name) VALUES (2, 1, 1, 'Emma', 'de Vries')",
+    "INSERT INTO patients (id, client_id, name, species) VALUES (3, 2, 'Rex', 'dog')",
+    "INSERT INTO catalog_items (id, organisation_id, code, name, kind, unit_name, regular_price)
+     VALUES (4, 1, 'EXAM', 'Exam', 'service', 'exam', '45.00')",
+];
 
 /// A ledger entry as read back: id, quantity, source key, what it reverses,
 /// note, when it was written and the day it counts on.
@@ -94,22 +109,18 @@ fn an_upgrade_keeps_every_ledger_entry_and_the_ledger_stays_append_only() {
                      '2026-11-0{id}T10:00:00.000Z', '2026-11-0{id}', '12.50')"
             )
         };
-        let mut rows: Vec<String> = [
-            "INSERT INTO organisations (id, name) VALUES (1, 'Maple')",
-            "INSERT INTO clinics (id, organisation_id, name) VALUES (1, 1, 'Maple Street')",
-            "INSERT INTO clients (id, organisation_id, clinic_id, first_name, last_name) VALUES (2, 1, 1, 'Emma', 'de Vries')",
-            "INSERT INTO patients (id, client_id, name, species) VALUES (3, 2, 'Rex', 'dog')",
-            "INSERT INTO catalog_items (id, organisation_id, code, name, kind, unit_name, regular_price)
-             VALUES (4, 1, 'EXAM', 'Exam', 'service', 'exam', '45.00')",
-            "INSERT INTO plan_templates (id, organisation_id, name, kind, price) VALUES (5, 1, 'Puppy', 'package', '99')",
-            "INSERT INTO subscriptions (id, organisation_id, clinic_id, template_id, client_id, patient_id, plan_name,
-                 kind, status, starts_on, price)
-             VALUES (6, 1, 1, 5, 2, 3, 'Puppy', 'package', 'active', '2026-11-01', '99')",
-            "INSERT INTO subscription_benefits (id, subscription_id, label, item_id, limit_quantity, discount_percent)
-             VALUES (7, 6, 'Exams', 4, 3, '100')",
-        ]
-        .map(String::from)
-        .to_vec();
+        let mut rows: Vec<String> = CLINIC_WITH_REX.map(String::from).to_vec();
+        rows.extend(
+            [
+                "INSERT INTO plan_templates (id, organisation_id, name, kind, price) VALUES (5, 1, 'Puppy', 'package', '99')",
+                "INSERT INTO subscriptions (id, organisation_id, clinic_id, template_id, client_id, patient_id, plan_name,
+                     kind, status, starts_on, price)
+                 VALUES (6, 1, 1, 5, 2, 3, 'Puppy', 'package', 'active', '2026-11-01', '99')",
+                "INSERT INTO subscription_benefits (id, subscription_id, label, item_id, limit_quantity, discount_percent)
+                 VALUES (7, 6, 'Exams', 4, 3, '100')",
+            ]
+            .map(String::from),
+        );
         rows.extend([
             entry(1, 2, "invoice_line", "NULL"),
             entry(2, -2, "reversal", "1"),
@@ -141,5 +152,44 @@ fn an_upgrade_keeps_every_ledger_entry_and_the_ledger_stays_append_only() {
         .execute(&mut *tx)
         .await;
         assert!(no_day.unwrap_err().to_string().contains("NOT NULL constraint failed: usage_ledger.used_on"));
+    })
+}
+
+#[test]
+fn after_an_upgrade_the_next_invoice_is_numbered_on_from_the_last_one_before_it() {
+    support::run(async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clinic.db");
+        let invoice = |id: i64, status: &str, date: &str, number: Option<(i64, i64)>| {
+            let (text, year, seq) = match number {
+                Some((year, seq)) => (format!("'INV-{year}-{seq:05}'"), year.to_string(), seq.to_string()),
+                None => ("NULL".into(), "NULL".into(), "NULL".into()),
+            };
+            format!(
+                "INSERT INTO invoices (id, organisation_id, clinic_id, client_id, status, invoice_date, created_by_name,
+                     invoice_number, number_year, number_seq)
+                 VALUES ({id}, 1, 1, 2, '{status}', '{date}', 'Marloes', {text}, {year}, {seq})"
+            )
+        };
+        let mut rows: Vec<String> = CLINIC_WITH_REX.map(String::from).to_vec();
+        rows.extend([
+            invoice(10, "finalized", "2025-12-30", Some((2025, 31))),
+            invoice(11, "finalized", "2026-11-02", Some((2026, 6))),
+            invoice(12, "voided", "2026-11-03", Some((2026, 7))),
+            invoice(13, "draft", "2026-11-20", None),
+        ]);
+        database_before(&path, BEFORE_INVOICE_NUMBERS, &rows.iter().map(String::as_str).collect::<Vec<_>>()).await;
+
+        let store = Store::open(&path).await.unwrap();
+        let lines: Vec<LineInput> = serde_json::from_value(serde_json::json!([
+            { "patient_id": 3, "item_id": 4, "quantity_text": "1", "unit": "Unit", "discount_text": "" }
+        ]))
+        .unwrap();
+        let finalized = store.finalize_invoice(1, 13, &lines, &[], "after-upgrade", &Actor::clinic_desk()).await;
+        assert_eq!(
+            finalized.unwrap().number,
+            "INV-2026-00008",
+            "the year's numbers run on after the voided 00007, with no gap and no repeat"
+        );
     })
 }

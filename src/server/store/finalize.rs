@@ -12,9 +12,10 @@ use super::Backend;
 use super::Store;
 use super::audit::Audit;
 use super::coverage_record;
-use super::finalize_locks::{lock_household, lock_numbering};
+use super::finalize_locks::lock_household;
 use super::invoices::{SqlInvoice, invoice_row, invoice_row_to_change, replace_lines};
 use super::ledger::{Adjustment, NewEntry, append, give_back, posting_of_line};
+use super::over_usage::OverUsage;
 use super::pricing::invoice_pricing;
 use crate::domain::{Coverage, LineInput, plural, price_draft, stretch_for_override};
 use crate::server::actor::Actor;
@@ -133,7 +134,8 @@ impl Store {
                 )));
             }
         };
-        lock_numbering(&mut tx, organisation_id).await?;
+        price_lines(&mut tx, &saved.ids, &coverage).await?;
+        let over_usage = OverUsage::recipients(&mut tx, &clinic, &coverage).await?;
         let number = next_number(&mut tx, organisation_id, &invoice).await?;
         let finalizing = Finalizing { invoice: &invoice, number: &number, minor_digits: clinic.currency.minor_digits };
         post_lines(&mut tx, &finalizing, &saved.ids, &desk_lines, &coverage, actor).await?;
@@ -171,7 +173,7 @@ impl Store {
             .write(&mut tx, organisation_id, actor)
             .await?;
         }
-        super::over_usage::tell(&mut tx, &clinic, &number, &desk_lines, &coverage).await?;
+        over_usage.tell(&mut tx, &number, &desk_lines, &coverage).await?;
         tx.commit().await?;
         self.follow_after_use(&clinic, Some(invoice.client_id)).await;
         let changes = describe_changes(&desk_lines, &coverage, preview);
@@ -185,23 +187,11 @@ pub(crate) async fn invoice_clinic(conn: &mut Conn, invoice: &SqlInvoice) -> Res
     Ok(super::clinic::clinic_on(conn, invoice.organisation_id, Some(invoice.clinic_id), chrono::Utc::now()).await?)
 }
 
-/// The invoice being finalized, its new number and its currency's digits.
-struct Finalizing<'a> {
-    invoice: &'a SqlInvoice,
-    number: &'a InvoiceNumber,
-    minor_digits: u32,
-}
-
-async fn post_lines(
-    conn: &mut Conn,
-    finalizing: &Finalizing<'_>,
-    line_ids: &[i64],
-    lines: &[DeskLine],
-    coverage: &Coverage,
-    actor: &Actor,
-) -> Result<(), AppError> {
-    let Finalizing { invoice, number, minor_digits } = *finalizing;
-    for (n, ((line_id, line), result)) in line_ids.iter().zip(lines).zip(&coverage.lines).enumerate() {
+/// Saves each line's price and coverage as finalized. They name no invoice
+/// number, so this runs before the numbering is taken: finalizes take turns
+/// for the numbers, and each holds them for fewer statements.
+async fn price_lines(conn: &mut Conn, line_ids: &[i64], coverage: &Coverage) -> Result<(), AppError> {
+    for (line_id, result) in line_ids.iter().zip(&coverage.lines) {
         sqlx::query(
             "UPDATE invoice_lines SET quantity = $1, covered_quantity = $2, gross = $3, discount = $4, net = $5,
                     explanation = $6 WHERE id = $7",
@@ -215,6 +205,29 @@ async fn post_lines(
         .bind(line_id)
         .execute(&mut *conn)
         .await?;
+    }
+    Ok(())
+}
+
+/// The invoice being finalized, its new number and its currency's digits.
+struct Finalizing<'a> {
+    invoice: &'a SqlInvoice,
+    number: &'a InvoiceNumber,
+    minor_digits: u32,
+}
+
+/// Posts each line's covered units to the ledger, and gives back what a
+/// negative line returns, in notes that name the invoice's number.
+async fn post_lines(
+    conn: &mut Conn,
+    finalizing: &Finalizing<'_>,
+    line_ids: &[i64],
+    lines: &[DeskLine],
+    coverage: &Coverage,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let Finalizing { invoice, number, minor_digits } = *finalizing;
+    for (n, ((line_id, line), result)) in line_ids.iter().zip(lines).zip(&coverage.lines).enumerate() {
         let note = format!("Invoice {}, line {}: {}", number.text, n + 1, line.item.name);
         if result.quantity.is_negative() {
             for r in result.returns.iter().filter(|r| r.to_plan.0 > 0) {
@@ -269,16 +282,22 @@ struct InvoiceNumber {
     seq: i64,
 }
 
+/// Takes the organisation's next invoice number for the invoice's year,
+/// and holds it until the transaction ends: on PostgreSQL the counter's row
+/// stays locked, so the next finalize of the organisation waits here and
+/// then counts on from this one's number.
 async fn next_number(conn: &mut Conn, organisation_id: i64, invoice: &SqlInvoice) -> Result<InvoiceNumber, AppError> {
     use chrono::Datelike;
     let year = invoice.invoice_date.year();
-    let last: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(number_seq) FROM invoices WHERE organisation_id = $1 AND number_year = $2")
-            .bind(organisation_id)
-            .bind(year)
-            .fetch_one(&mut *conn)
-            .await?;
-    let seq = last.unwrap_or(0) + 1;
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO invoice_numbers (organisation_id, number_year, last_seq) VALUES ($1, $2, 1)
+         ON CONFLICT (organisation_id, number_year) DO UPDATE SET last_seq = invoice_numbers.last_seq + 1
+         RETURNING last_seq",
+    )
+    .bind(organisation_id)
+    .bind(year)
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(InvoiceNumber { text: format!("INV-{year}-{seq:05}"), year, seq })
 }
 

@@ -8,31 +8,24 @@
 //! - the household's plans: coverage is priced from the plans of the
 //!   invoice's client alone, so two finalizes for one household take turns
 //!   and the second counts what the first posted;
-//! - the organisation's invoice numbers, which run without gaps: taken as
-//!   late as the ledger's notes allow, and held until the commit.
+//! - the organisation's invoice numbers, which run without gaps: the
+//!   counter's row (`finalize::next_number`), taken as late as the ledger's
+//!   notes allow and held until the commit.
 //!
 //! They are always taken in that order, so two finalizes never wait for each
 //! other in a circle. On SQLite the whole finalize already holds the one
-//! write lock, and these are no-ops.
+//! write lock, and the household's is a no-op.
 
 use super::Conn;
 use super::dialect::on_postgres;
 
 /// The first key of the household locks (the second is the client's id).
 const HOUSEHOLD: i32 = 0x4343_0002;
-/// The first key of the numbering locks (the second is the organisation's).
-const NUMBERING: i32 = 0x4343_0003;
 
 /// Waits for, and holds until the transaction ends, the right to count
 /// against the plans of client `client_id`.
 pub(crate) async fn lock_household(conn: &mut Conn, client_id: i64) -> Result<(), sqlx::Error> {
     lock_pair(conn, HOUSEHOLD, client_id).await
-}
-
-/// Waits for, and holds until the transaction ends, the right to number an
-/// invoice of organisation `organisation_id`.
-pub(crate) async fn lock_numbering(conn: &mut Conn, organisation_id: i64) -> Result<(), sqlx::Error> {
-    lock_pair(conn, NUMBERING, organisation_id).await
 }
 
 async fn lock_pair(conn: &mut Conn, class: i32, id: i64) -> Result<(), sqlx::Error> {
