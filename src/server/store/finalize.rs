@@ -16,15 +16,15 @@ use super::finalize_locks::lock_household;
 use super::invoices::{SqlInvoice, invoice_row, invoice_row_to_change, replace_lines};
 use super::ledger::{Adjustment, NewEntry, append, give_back, posting_of_line};
 use super::over_usage::OverUsage;
-use super::pricing::invoice_pricing;
-use crate::domain::{Coverage, LineInput, plural, price_draft, stretch_for_override};
+use super::pricing::{invoice_pricing, invoice_promotions};
+use crate::domain::{Coverage, LineInput, PlanKind, plural, price_draft, stretch_for_override};
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::desk::DeskLine;
 use crate::wire::error::AppError;
 use crate::wire::invoice_view::{FinalizeOutcome, InvoiceStatus};
-use crate::wire::patients::authorisation_refusals;
+use crate::wire::patients::{PlanCard, authorisation_refusals};
 
 impl Store {
     /// Saves the lines and finalizes: recomputes coverage with the shared
@@ -110,11 +110,12 @@ impl Store {
             }
         }
         let saved = replace_lines(&mut tx, organisation_id, &invoice, lines).await?;
+        let promotions = invoice_promotions(&mut tx, &invoice).await?;
         let desk_lines = saved.lines;
         // The household's plans are held from reading them to the commit;
         // the lines above are this invoice's alone, kept by its row lock.
         lock_household(&mut tx, invoice.client_id).await?;
-        let (mut pricing, plans) = invoice_pricing(&mut tx, &clinic, &invoice).await?;
+        let (mut pricing, plans) = invoice_pricing(&mut tx, &clinic, &invoice, promotions).await?;
         let mut coverage = price_draft(&pricing, &desk_lines).finalizable(&desk_lines).map_err(AppError::Invalid)?;
         let asked: Vec<_> = desk_lines.iter().cloned().zip(coverage.lines.iter().map(Some)).collect();
         let beyond = authorisation_refusals(&plans, &asked, invoice.invoice_date, Some(invoice.id));
@@ -175,7 +176,9 @@ impl Store {
         }
         over_usage.tell(&mut tx, &number, &desk_lines, &coverage).await?;
         tx.commit().await?;
-        self.follow_after_use(&clinic, Some(invoice.client_id)).await;
+        if used_a_pack(&plans, &coverage) {
+            self.follow_after_use(&clinic, Some(invoice.client_id)).await;
+        }
         let changes = describe_changes(&desk_lines, &coverage, preview);
         Ok(FinalizeOutcome { number, changes })
     }
@@ -207,6 +210,15 @@ async fn price_lines(conn: &mut Conn, line_ids: &[i64], coverage: &Coverage) -> 
         .await?;
     }
     Ok(())
+}
+
+/// Whether the invoice drew on a package or session pack: only then may a
+/// pack have been used up, to be followed by its renewal at once
+/// (`pack_follow`). A wellness plan is never followed.
+fn used_a_pack(plans: &[PlanCard], coverage: &Coverage) -> bool {
+    let packs: Vec<_> =
+        plans.iter().map(|p| &p.subscription).filter(|s| s.kind != PlanKind::WellnessPlan).map(|s| s.id).collect();
+    coverage.lines.iter().flat_map(|l| &l.allocations).any(|a| a.quantity.0 > 0 && packs.contains(&a.subscription_id))
 }
 
 /// The invoice being finalized, its new number and its currency's digits.

@@ -7,7 +7,7 @@ use super::catalog::items_by_id;
 use super::coverage_record;
 pub(crate) use super::invoice_lines::replace_lines;
 pub(crate) use super::invoice_row::{SqlInvoice, invoice_row, invoice_row_to_change};
-use super::pricing::invoice_pricing;
+use super::pricing::{invoice_pricing, invoice_promotions};
 use super::soap::{load_soap_on, unit_from_code};
 use crate::domain::LineInput;
 use crate::server::actor::Actor;
@@ -178,7 +178,8 @@ impl Store {
             }
             _ => None,
         };
-        let (pricing, plans) = invoice_pricing(&mut conn, &clinic, &invoice).await?;
+        let promotions = invoice_promotions(&mut conn, &invoice).await?;
+        let (pricing, plans) = invoice_pricing(&mut conn, &clinic, &invoice, promotions).await?;
         Ok(InvoiceView {
             id: invoice.id,
             number: invoice.number.clone(),

@@ -14,22 +14,30 @@ use super::promotions::promotions_on;
 use super::subscriptions::client_plans_on;
 use super::transfer_follow::moved_use;
 use crate::domain::{
-    CoverageRules, PricingContext, Quantity, Reset, ReturnablePart, parts_of, plan_year_start, subtract_returned,
+    CoverageRules, PricingContext, Promotion, Quantity, Reset, ReturnablePart, parts_of, plan_year_start,
+    subtract_returned,
 };
 use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::patients::PlanCard;
 
-/// The rules, plans, promotions and (for a correction) returnable parts an
-/// invoice is priced with. Also returns the plan cards, for the page.
+/// The organisation's promotions on the invoice's date: read on their own,
+/// so that finalizing reads them before it waits for the household.
+pub(crate) async fn invoice_promotions(conn: &mut Conn, invoice: &SqlInvoice) -> Result<Vec<Promotion>, AppError> {
+    Ok(promotions_on(conn, invoice.organisation_id, invoice.invoice_date).await?)
+}
+
+/// The rules, plans, `promotions` (from [`invoice_promotions`]) and (for a
+/// correction) returnable parts an invoice is priced with. Also returns the
+/// plan cards, for the page.
 pub(crate) async fn invoice_pricing(
     conn: &mut Conn,
     clinic: &ClinicInfo,
     invoice: &SqlInvoice,
+    promotions: Vec<Promotion>,
 ) -> Result<(PricingContext, Vec<PlanCard>), AppError> {
     let plans = client_plans_on(conn, invoice.client_id, invoice.invoice_date).await?;
-    let promotions = promotions_on(conn, clinic.organisation_id, invoice.invoice_date).await?;
     let rules = CoverageRules {
         date: invoice.invoice_date,
         minor_digits: clinic.currency.minor_digits,
