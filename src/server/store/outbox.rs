@@ -53,9 +53,11 @@ impl Store {
         .await?)
     }
 
-    /// Records the outcome of one delivery attempt.
+    /// Records the outcome of one delivery attempt: one statement on the
+    /// writer, outside the write lock, since it changes the email's own
+    /// row and counts nothing. Under the lock, every email delivered on
+    /// PostgreSQL made the desks' finalizes wait for it, on every server.
     pub async fn email_attempted(&self, id: i64, error: Option<&str>) -> Result<(), AppError> {
-        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1,
                     sent_at = CASE WHEN $2 IS NULL THEN (SELECT now FROM carecount_clock) END
@@ -64,9 +66,8 @@ impl Store {
         .bind(error)
         .bind(error)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&self.write)
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 }
