@@ -37,15 +37,19 @@ impl Default for PlanRules {
     }
 }
 
-/// The stored keys, as the settings table names them.
-pub const KEYS: [&str; 6] = [
-    "cancellation_fee",
-    "cooling_off_days",
-    "max_hold_days",
-    "past_due_grace_days",
-    "past_due_usable",
-    "renewal_lead_days",
-];
+/// The settings table's key for [`PlanRules::cancellation_fee`].
+pub const CANCELLATION_FEE: &str = "cancellation_fee";
+/// The settings table's key for [`PlanRules::cooling_off_days`].
+pub const COOLING_OFF_DAYS: &str = "cooling_off_days";
+/// The settings table's key for [`PlanRules::max_hold_days`].
+pub const MAX_HOLD_DAYS: &str = "max_hold_days";
+/// The settings table's key for [`PlanRules::past_due_grace_days`].
+pub const PAST_DUE_GRACE_DAYS: &str = "past_due_grace_days";
+/// The settings table's key for [`PlanRules::past_due_usable`]: the one rule
+/// every request reads with its clinic.
+pub const PAST_DUE_USABLE: &str = "past_due_usable";
+/// The settings table's key for [`PlanRules::renewal_lead_days`].
+pub const RENEWAL_LEAD_DAYS: &str = "renewal_lead_days";
 
 impl PlanRules {
     /// Reads stored (key, value) pairs over the defaults; a value that does
@@ -55,20 +59,33 @@ impl PlanRules {
         for (key, value) in pairs {
             let value = value.trim();
             match key {
-                "cancellation_fee" => {
+                CANCELLATION_FEE => {
                     if let Ok(fee) = value.parse() {
                         rules.cancellation_fee = Money(fee);
                     }
                 }
-                "cooling_off_days" => rules.cooling_off_days = value.parse().unwrap_or(rules.cooling_off_days),
-                "max_hold_days" => rules.max_hold_days = value.parse().unwrap_or(rules.max_hold_days),
-                "past_due_grace_days" => rules.past_due_grace_days = value.parse().unwrap_or(rules.past_due_grace_days),
-                "past_due_usable" => rules.past_due_usable = value == "true",
-                "renewal_lead_days" => rules.renewal_lead_days = value.parse().unwrap_or(rules.renewal_lead_days),
+                COOLING_OFF_DAYS => rules.cooling_off_days = value.parse().unwrap_or(rules.cooling_off_days),
+                MAX_HOLD_DAYS => rules.max_hold_days = value.parse().unwrap_or(rules.max_hold_days),
+                PAST_DUE_GRACE_DAYS => rules.past_due_grace_days = value.parse().unwrap_or(rules.past_due_grace_days),
+                PAST_DUE_USABLE => rules.past_due_usable = value == "true",
+                RENEWAL_LEAD_DAYS => rules.renewal_lead_days = value.parse().unwrap_or(rules.renewal_lead_days),
                 _ => {}
             }
         }
         rules
+    }
+
+    /// The rules as the settings table stores them: what
+    /// [`PlanRules::from_pairs`] reads back to the same rules.
+    pub fn to_pairs(&self) -> [(&'static str, String); 6] {
+        [
+            (CANCELLATION_FEE, self.cancellation_fee.0.to_string()),
+            (COOLING_OFF_DAYS, self.cooling_off_days.to_string()),
+            (MAX_HOLD_DAYS, self.max_hold_days.to_string()),
+            (PAST_DUE_GRACE_DAYS, self.past_due_grace_days.to_string()),
+            (PAST_DUE_USABLE, self.past_due_usable.to_string()),
+            (RENEWAL_LEAD_DAYS, self.renewal_lead_days.to_string()),
+        ]
     }
 }
 
@@ -83,5 +100,30 @@ mod tests {
         assert_eq!(rules.cooling_off_days, 14);
         assert!(PlanRules::from_pairs([("past_due_usable", "true")]).past_due_usable);
         assert_eq!(PlanRules::from_pairs([]), PlanRules::default());
+    }
+
+    proptest::proptest! {
+        /// What is saved is what is read back, for every rule at once.
+        #[test]
+        fn saved_rules_read_back_unchanged(
+            fee_cents in 0i64..10_000_000,
+            cooling_off_days in 0u32..400,
+            max_hold_days in 0i64..400,
+            past_due_grace_days in 0i64..400,
+            past_due_usable: bool,
+            renewal_lead_days in 0i64..400,
+        ) {
+            let rules = PlanRules {
+                cancellation_fee: Money(rust_decimal::Decimal::new(fee_cents, 2)),
+                cooling_off_days,
+                max_hold_days,
+                past_due_grace_days,
+                past_due_usable,
+                renewal_lead_days,
+            };
+            let pairs = rules.to_pairs();
+            let read = PlanRules::from_pairs(pairs.iter().map(|(key, value)| (*key, value.as_str())));
+            proptest::prop_assert_eq!(read, rules);
+        }
     }
 }

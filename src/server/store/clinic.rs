@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use sqlx::FromRow;
 
 use super::Store;
+use crate::domain::plan_rules::PAST_DUE_USABLE;
 use crate::domain::{Currency, PlanRules};
 use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
@@ -52,14 +53,15 @@ pub(crate) async fn clinic_on(
     let row: SqlClinic = sqlx::query_as(
         "SELECT c.id, c.organisation_id, c.name, c.currency, c.minor_digits, c.member_tag_label, c.time_zone,
                 (SELECT s.value FROM settings s WHERE s.organisation_id = c.organisation_id
-                   AND s.key = 'past_due_usable') AS past_due_usable
+                   AND s.key = $3) AS past_due_usable
          FROM clinics c WHERE c.organisation_id = $1 ORDER BY c.id = $2 DESC, c.id LIMIT 1",
     )
     .bind(organisation_id)
     .bind(preferred)
+    .bind(PAST_DUE_USABLE)
     .fetch_one(&mut *conn)
     .await?;
-    let rules = PlanRules::from_pairs(row.past_due_usable.as_deref().map(|value| ("past_due_usable", value)));
+    let rules = PlanRules::from_pairs(row.past_due_usable.as_deref().map(|value| (PAST_DUE_USABLE, value)));
     // A zone that no longer parses (renamed in a tz update) falls back
     // to UTC rather than refusing every page.
     let zone = row.time_zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use super::Store;
 use super::accounts::clean_email;
 use super::audit::Audit;
-use crate::domain::{Currency, PlanRules as DomainRules};
+use crate::domain::{Currency, Money, PlanRules as DomainRules};
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::error::AppError;
@@ -158,12 +158,19 @@ impl Store {
             })?;
         let mut tx = self.begin_write().await?;
         let org = organisation_id;
-        put(&mut tx, org, "cancellation_fee", &fee.to_string()).await?;
-        put(&mut tx, org, "cooling_off_days", &rules.cooling_off_days.to_string()).await?;
-        put(&mut tx, org, "max_hold_days", &rules.max_hold_days.to_string()).await?;
-        put(&mut tx, org, "past_due_grace_days", &rules.past_due_grace_days.to_string()).await?;
-        put(&mut tx, org, "past_due_usable", if rules.past_due_usable { "true" } else { "false" }).await?;
-        put(&mut tx, org, "renewal_lead_days", &rules.renewal_lead_days.to_string()).await?;
+        let cooling_off_days = u32::try_from(rules.cooling_off_days)
+            .map_err(|_| AppError::Invalid("The cooling-off period is a whole number of days from 0 to 90.".into()))?;
+        let stored = DomainRules {
+            cancellation_fee: Money(fee),
+            cooling_off_days,
+            max_hold_days: rules.max_hold_days,
+            past_due_grace_days: rules.past_due_grace_days,
+            past_due_usable: rules.past_due_usable,
+            renewal_lead_days: rules.renewal_lead_days,
+        };
+        for (key, value) in stored.to_pairs() {
+            put(&mut tx, org, key, &value).await?;
+        }
         let detail = format!(
             "Fee {fee}, cooling-off {} days, hold up to {} days, grace {} days, past-due usable: {}, renew {} days ahead",
             rules.cooling_off_days,
