@@ -418,3 +418,37 @@ fn mail_goes_through_plain_starttls_and_implicit_tls_relays_with_verified_certif
         assert!(no_tls.messages().is_empty());
     });
 }
+
+/// Every request is answered in a reactive scope of its own. Leptos leaves
+/// a page's root as its thread's current scope while the page's body still
+/// streams, and a server function begun next on that thread made it its
+/// parent: it read the page's nonce and went out with the page's policy.
+/// Under load the same parent froze a worker thread for good, when the page
+/// ended on another thread while the server function was looking through it.
+/// One thread and the router called directly give that order every time.
+#[test]
+fn a_server_function_never_reads_a_page_still_streaming_on_its_thread() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let config = carecount::server::config::Config::for_database(
+            dir.path().join("carecount.db"),
+            "127.0.0.1:0".parse().unwrap(),
+        );
+        let store = config.open_store().await.expect("open store");
+        let options = carecount::server::startup::leptos_options(&config);
+        let app = carecount::server::app::router(store, options, "http://127.0.0.1".into(), Vec::new());
+        let page = app.clone().oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
+        let page_policy = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(page_policy.contains("'nonce-"), "the sign-in page has its nonce: {page_policy}");
+        // The page's body is left unread: it is still streaming.
+        let answer = app.clone().oneshot(Request::post("/api/me").body(Body::empty()).unwrap()).await.unwrap();
+        let policy = answer.headers()["content-security-policy"].to_str().unwrap();
+        assert!(policy.starts_with("default-src 'none'"), "a server function may run nothing: {policy}");
+        drop(page);
+    });
+}

@@ -45,7 +45,8 @@ pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String, t
     let https = state.public_url.starts_with("https://");
     // Layers run outside-in from the last added: security headers,
     // compression, cache headers, body limit, origin check, session, page
-    // guard, then the status rewrite closest to the handlers.
+    // guard, the status rewrite, then each request's own reactive scope
+    // closest to the handlers.
     Router::new()
         .route("/health", get(health))
         .route("/exports/{name}", get(super::export::export_csv))
@@ -53,6 +54,7 @@ pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String, t
         .merge(super::integration::router())
         .leptos_routes_with_context(&state, routes, set_page_policy, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(super::request_scope::own_scope))
         .layer(axum::middleware::from_fn(api_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::pages))
         .layer(sessions)

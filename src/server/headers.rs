@@ -28,11 +28,9 @@ const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri
 
 /// Where a page's render leaves its policy for [`security_headers`]: one
 /// slot per request, put in the request's extensions before the handler
-/// runs. Leptos' `ResponseOptions` would be the obvious carrier, but its
-/// headers can be taken by another request's answer: a bundle file served
-/// while a page renders on the same thread copies them onto itself, and
-/// the page then went out with the policy for files, which blocks its own
-/// scripts.
+/// runs, so no other request can read or fill it. (Leptos'
+/// `ResponseOptions` once let a file served beside a page carry off the
+/// page's headers; see [`super::request_scope`] for why, and its mend.)
 #[derive(Clone, Default)]
 struct PagePolicy(Arc<OnceLock<String>>);
 

@@ -22,6 +22,7 @@ pub mod integration;
 pub mod jobs;
 pub mod mail;
 pub mod mail_relay;
+pub mod request_scope;
 pub mod startup;
 pub mod state;
 pub mod store;
