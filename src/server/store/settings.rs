@@ -158,8 +158,10 @@ impl Store {
             })?;
         let mut tx = self.begin_write().await?;
         let org = organisation_id;
+        // The form's handler has checked the range; this only refuses what
+        // the stored type cannot hold.
         let cooling_off_days = u32::try_from(rules.cooling_off_days)
-            .map_err(|_| AppError::Invalid("The cooling-off period is a whole number of days from 0 to 90.".into()))?;
+            .map_err(|_| AppError::Invalid("The cooling-off period is a whole number of days, 0 or more.".into()))?;
         let stored = DomainRules {
             cancellation_fee: Money(fee),
             cooling_off_days,
