@@ -1,6 +1,8 @@
-//! The browser's code comes in three bundles, one per area of the product,
+//! The browser's code comes in four bundles, one per area of the product,
 //! so an owner's phone never downloads the desk's counting or a manager's
-//! template editor, and the desk never downloads the manager's pages.
+//! template editor, the desk never downloads the manager's pages, and the
+//! patient pages, lists and schedule never download the SOAP note's and the
+//! invoice's live counting.
 //!
 //! The server renders every page; each bundle hydrates the pages of its own
 //! area. A link into another area is followed by a full page load, which
@@ -15,15 +17,17 @@
 pub enum Area {
     /// Signing in and the owner's healthcard portal.
     Portal,
-    /// Patients, the SOAP note and the invoice with live counting, the
-    /// schedule, daycare, packs and plans.
+    /// Patients, the lists, the schedule, daycare, packs and plans.
     Desk,
+    /// The SOAP note and the invoice, which count every line live as it is
+    /// typed (the counting core's pricing, badges and autosave).
+    Counting,
     /// Templates, staff, settings, sync and carry-over files.
     Manager,
 }
 
 /// Every area, in the order their bundles are built.
-pub const AREAS: [Area; 3] = [Area::Desk, Area::Portal, Area::Manager];
+pub const AREAS: [Area; 4] = [Area::Desk, Area::Portal, Area::Manager, Area::Counting];
 
 impl Area {
     /// The area a page belongs to, by its path. An unknown path belongs to
@@ -33,6 +37,7 @@ impl Area {
         match first {
             "portal" | "login" | "forgot" | "reset" => Area::Portal,
             "templates" | "staff" | "settings" | "sync" | "carry-over" => Area::Manager,
+            "soap" | "invoices" => Area::Counting,
             _ => Area::Desk,
         }
     }
@@ -43,6 +48,7 @@ impl Area {
             Area::Desk => "carecount",
             Area::Portal => "carecount-portal",
             Area::Manager => "carecount-manager",
+            Area::Counting => "carecount-counting",
         }
     }
 
@@ -52,20 +58,25 @@ impl Area {
             Area::Desk => "hash.txt",
             Area::Portal => "hash-portal.txt",
             Area::Manager => "hash-manager.txt",
+            Area::Counting => "hash-counting.txt",
         }
     }
 
     /// Whether this build carries the pages of the area: the server carries
-    /// all; a browser bundle only its own (`area-portal`, `area-manager`
-    /// features; without either, the desk's).
+    /// all; a browser bundle only its own (`area-portal`, `area-manager`,
+    /// `area-counting` features; without any, the desk's).
     pub const fn is_built_in(self) -> bool {
         if cfg!(feature = "ssr") {
             return true;
         }
-        matches!(
-            (self, cfg!(feature = "area-portal"), cfg!(feature = "area-manager")),
-            (Area::Portal, true, _) | (Area::Manager, _, true) | (Area::Desk, false, false)
-        )
+        match self {
+            Area::Portal => cfg!(feature = "area-portal"),
+            Area::Manager => cfg!(feature = "area-manager"),
+            Area::Counting => cfg!(feature = "area-counting"),
+            Area::Desk => {
+                !cfg!(feature = "area-portal") && !cfg!(feature = "area-manager") && !cfg!(feature = "area-counting")
+            }
+        }
     }
 }
 
@@ -81,14 +92,14 @@ mod tests {
         for path in ["/templates", "/templates/3", "/staff", "/settings", "/sync", "/carry-over"] {
             assert_eq!(Area::of_path(path), Area::Manager, "{path}");
         }
+        for path in ["/soap/4", "/invoices/5", "/invoices/5/print"] {
+            assert_eq!(Area::of_path(path), Area::Counting, "{path}");
+        }
         for path in [
             "/",
             "/patients/1",
             "/patients/1/sell",
             "/clients/2/packs",
-            "/soap/4",
-            "/invoices/5",
-            "/invoices/5/print",
             "/plans/6",
             "/lists",
             "/schedule",
@@ -103,5 +114,6 @@ mod tests {
     fn a_prefix_of_an_area_word_is_not_that_area() {
         assert_eq!(Area::of_path("/portals"), Area::Desk);
         assert_eq!(Area::of_path("/sync-later"), Area::Desk);
+        assert_eq!(Area::of_path("/soaps"), Area::Desk);
     }
 }

@@ -19,9 +19,9 @@ use leptos_router::{SsrMode, path};
 
 use areas::Area;
 use layout::{AppHeader, NotFound};
+use routes::counting::{InvoicePage, InvoicePrintPage, SoapPage};
 use routes::desk::{
-    ClientPacksPage, DaycarePage, HomePage, InvoicePage, InvoicePrintPage, ListsPage, PatientPage, PlanPage,
-    SchedulePage, SellPlanPage, SoapPage,
+    ClientPacksPage, DaycarePage, HomePage, ListsPage, PatientPage, PlanPage, SchedulePage, SellPlanPage,
 };
 use routes::manager::{CarryOverFilePage, SettingsPage, StaffPage, SyncPage, TemplateEditorPage, TemplatesPage};
 use routes::portal::{ForgotPage, LoginPage, PortalPage, ResetPage};

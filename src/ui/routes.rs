@@ -24,33 +24,44 @@ pub mod portal {
     pub use super::Elsewhere as ResetPage;
 }
 
-/// The clinic's daily work: patients, SOAP and invoice, packs, plans.
-#[cfg(any(feature = "ssr", not(any(feature = "area-portal", feature = "area-manager"))))]
+/// The clinic's daily work: patients, lists, schedule, daycare, packs, plans.
+#[cfg(any(feature = "ssr", not(any(feature = "area-portal", feature = "area-manager", feature = "area-counting"))))]
 pub mod desk {
     pub use crate::ui::pages::client_packs::ClientPacksPage;
     pub use crate::ui::pages::daycare::DaycarePage;
     pub use crate::ui::pages::home::HomePage;
-    pub use crate::ui::pages::invoice::InvoicePage;
-    pub use crate::ui::pages::invoice_final::InvoicePrintPage;
     pub use crate::ui::pages::lists::ListsPage;
     pub use crate::ui::pages::patient::PatientPage;
     pub use crate::ui::pages::plan::PlanPage;
     pub use crate::ui::pages::schedule::SchedulePage;
     pub use crate::ui::pages::sell::SellPlanPage;
-    pub use crate::ui::pages::soap::SoapPage;
 }
-#[cfg(not(any(feature = "ssr", not(any(feature = "area-portal", feature = "area-manager")))))]
+#[cfg(not(any(
+    feature = "ssr",
+    not(any(feature = "area-portal", feature = "area-manager", feature = "area-counting"))
+)))]
 pub mod desk {
     pub use super::Elsewhere as ClientPacksPage;
     pub use super::Elsewhere as DaycarePage;
     pub use super::Elsewhere as HomePage;
-    pub use super::Elsewhere as InvoicePage;
-    pub use super::Elsewhere as InvoicePrintPage;
     pub use super::Elsewhere as ListsPage;
     pub use super::Elsewhere as PatientPage;
     pub use super::Elsewhere as PlanPage;
     pub use super::Elsewhere as SchedulePage;
     pub use super::Elsewhere as SellPlanPage;
+}
+
+/// The SOAP note and the invoice, counting live.
+#[cfg(any(feature = "ssr", feature = "area-counting"))]
+pub mod counting {
+    pub use crate::ui::pages::invoice::InvoicePage;
+    pub use crate::ui::pages::invoice_final::InvoicePrintPage;
+    pub use crate::ui::pages::soap::SoapPage;
+}
+#[cfg(not(any(feature = "ssr", feature = "area-counting")))]
+pub mod counting {
+    pub use super::Elsewhere as InvoicePage;
+    pub use super::Elsewhere as InvoicePrintPage;
     pub use super::Elsewhere as SoapPage;
 }
 
