@@ -91,6 +91,7 @@ lint:
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-portal -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-manager -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-counting -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-records -- -D warnings
 
 # Outer time limits: a hang fails the run instead of stalling it. The
 # property and model tests draw from a fixed seed here, so a run is

@@ -1,8 +1,8 @@
-//! The browser's code comes in four bundles, one per area of the product,
+//! The browser's code comes in five bundles, one per area of the product,
 //! so an owner's phone never downloads the desk's counting or a manager's
-//! template editor, the desk never downloads the manager's pages, and the
-//! patient pages, lists and schedule never download the SOAP note's and the
-//! invoice's live counting.
+//! template editor, the desk never downloads the manager's pages, a patient's
+//! record never downloads the SOAP note's and the invoice's live counting,
+//! and the lists and the schedule download none of them.
 //!
 //! The server renders every page; each bundle hydrates the pages of its own
 //! area. A link into another area is followed by a full page load, which
@@ -17,8 +17,12 @@
 pub enum Area {
     /// Signing in and the owner's healthcard portal.
     Portal,
-    /// Patients, the lists, the schedule, daycare, packs and plans.
+    /// The clinic's day: the patient finder, the lists, the schedule and
+    /// daycare.
     Desk,
+    /// A patient's record: the patient page, selling a plan, a plan, a
+    /// client's packs.
+    Records,
     /// The SOAP note and the invoice, which count every line live as it is
     /// typed (the counting core's pricing, badges and autosave).
     Counting,
@@ -27,7 +31,7 @@ pub enum Area {
 }
 
 /// Every area, in the order their bundles are built.
-pub const AREAS: [Area; 4] = [Area::Desk, Area::Portal, Area::Manager, Area::Counting];
+pub const AREAS: [Area; 5] = [Area::Desk, Area::Portal, Area::Manager, Area::Counting, Area::Records];
 
 impl Area {
     /// The area a page belongs to, by its path. An unknown path belongs to
@@ -38,6 +42,7 @@ impl Area {
             "portal" | "login" | "forgot" | "reset" => Area::Portal,
             "templates" | "staff" | "settings" | "sync" | "carry-over" => Area::Manager,
             "soap" | "invoices" => Area::Counting,
+            "patients" | "plans" | "clients" => Area::Records,
             _ => Area::Desk,
         }
     }
@@ -49,6 +54,7 @@ impl Area {
             Area::Portal => "carecount-portal",
             Area::Manager => "carecount-manager",
             Area::Counting => "carecount-counting",
+            Area::Records => "carecount-records",
         }
     }
 
@@ -59,12 +65,13 @@ impl Area {
             Area::Portal => "hash-portal.txt",
             Area::Manager => "hash-manager.txt",
             Area::Counting => "hash-counting.txt",
+            Area::Records => "hash-records.txt",
         }
     }
 
     /// Whether this build carries the pages of the area: the server carries
     /// all; a browser bundle only its own (`area-portal`, `area-manager`,
-    /// `area-counting` features; without any, the desk's).
+    /// `area-counting`, `area-records` features; without any, the desk's).
     pub const fn is_built_in(self) -> bool {
         if cfg!(feature = "ssr") {
             return true;
@@ -73,8 +80,12 @@ impl Area {
             Area::Portal => cfg!(feature = "area-portal"),
             Area::Manager => cfg!(feature = "area-manager"),
             Area::Counting => cfg!(feature = "area-counting"),
+            Area::Records => cfg!(feature = "area-records"),
             Area::Desk => {
-                !cfg!(feature = "area-portal") && !cfg!(feature = "area-manager") && !cfg!(feature = "area-counting")
+                !cfg!(feature = "area-portal")
+                    && !cfg!(feature = "area-manager")
+                    && !cfg!(feature = "area-counting")
+                    && !cfg!(feature = "area-records")
             }
         }
     }
@@ -95,17 +106,10 @@ mod tests {
         for path in ["/soap/4", "/invoices/5", "/invoices/5/print"] {
             assert_eq!(Area::of_path(path), Area::Counting, "{path}");
         }
-        for path in [
-            "/",
-            "/patients/1",
-            "/patients/1/sell",
-            "/clients/2/packs",
-            "/plans/6",
-            "/lists",
-            "/schedule",
-            "/daycare",
-            "/nowhere",
-        ] {
+        for path in ["/patients/1", "/patients/1/sell", "/clients/2/packs", "/plans/6"] {
+            assert_eq!(Area::of_path(path), Area::Records, "{path}");
+        }
+        for path in ["/", "/lists", "/schedule", "/daycare", "/nowhere"] {
             assert_eq!(Area::of_path(path), Area::Desk, "{path}");
         }
     }

@@ -20,11 +20,10 @@ use leptos_router::{SsrMode, path};
 use areas::Area;
 use layout::{AppHeader, NotFound};
 use routes::counting::{InvoicePage, InvoicePrintPage, SoapPage};
-use routes::desk::{
-    ClientPacksPage, DaycarePage, HomePage, ListsPage, PatientPage, PlanPage, SchedulePage, SellPlanPage,
-};
+use routes::desk::{DaycarePage, HomePage, ListsPage, SchedulePage};
 use routes::manager::{CarryOverFilePage, SettingsPage, StaffPage, SyncPage, TemplateEditorPage, TemplatesPage};
 use routes::portal::{ForgotPage, LoginPage, PortalPage, ResetPage};
+use routes::records::{ClientPacksPage, PatientPage, PlanPage, SellPlanPage};
 
 /// The HTML document around the app (server only renders it).
 pub fn shell(options: LeptosOptions) -> impl IntoView {

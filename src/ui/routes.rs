@@ -24,30 +24,41 @@ pub mod portal {
     pub use super::Elsewhere as ResetPage;
 }
 
-/// The clinic's daily work: patients, lists, schedule, daycare, packs, plans.
-#[cfg(any(feature = "ssr", not(any(feature = "area-portal", feature = "area-manager", feature = "area-counting"))))]
+/// The clinic's day: the patient finder, lists, schedule, daycare.
+#[cfg(any(
+    feature = "ssr",
+    not(any(feature = "area-portal", feature = "area-manager", feature = "area-counting", feature = "area-records"))
+))]
 pub mod desk {
-    pub use crate::ui::pages::client_packs::ClientPacksPage;
     pub use crate::ui::pages::daycare::DaycarePage;
     pub use crate::ui::pages::home::HomePage;
     pub use crate::ui::pages::lists::ListsPage;
-    pub use crate::ui::pages::patient::PatientPage;
-    pub use crate::ui::pages::plan::PlanPage;
     pub use crate::ui::pages::schedule::SchedulePage;
-    pub use crate::ui::pages::sell::SellPlanPage;
 }
 #[cfg(not(any(
     feature = "ssr",
-    not(any(feature = "area-portal", feature = "area-manager", feature = "area-counting"))
+    not(any(feature = "area-portal", feature = "area-manager", feature = "area-counting", feature = "area-records"))
 )))]
 pub mod desk {
-    pub use super::Elsewhere as ClientPacksPage;
     pub use super::Elsewhere as DaycarePage;
     pub use super::Elsewhere as HomePage;
     pub use super::Elsewhere as ListsPage;
+    pub use super::Elsewhere as SchedulePage;
+}
+
+/// A patient's record: the patient, selling a plan, a plan, a client's packs.
+#[cfg(any(feature = "ssr", feature = "area-records"))]
+pub mod records {
+    pub use crate::ui::pages::client_packs::ClientPacksPage;
+    pub use crate::ui::pages::patient::PatientPage;
+    pub use crate::ui::pages::plan::PlanPage;
+    pub use crate::ui::pages::sell::SellPlanPage;
+}
+#[cfg(not(any(feature = "ssr", feature = "area-records")))]
+pub mod records {
+    pub use super::Elsewhere as ClientPacksPage;
     pub use super::Elsewhere as PatientPage;
     pub use super::Elsewhere as PlanPage;
-    pub use super::Elsewhere as SchedulePage;
     pub use super::Elsewhere as SellPlanPage;
 }
 
