@@ -10,89 +10,75 @@ use leptos_router::hooks::use_location;
 use crate::ui::areas::Area;
 use crate::ui::layout::NotFound;
 
-/// Signing in and the owner's portal.
-#[cfg(any(feature = "ssr", feature = "area-portal"))]
-pub mod portal {
-    pub use crate::ui::pages::account::{ForgotPage, LoginPage, ResetPage};
-    pub use crate::ui::pages::portal::PortalPage;
-}
-#[cfg(not(any(feature = "ssr", feature = "area-portal")))]
-pub mod portal {
-    pub use super::Elsewhere as ForgotPage;
-    pub use super::Elsewhere as LoginPage;
-    pub use super::Elsewhere as PortalPage;
-    pub use super::Elsewhere as ResetPage;
-}
-
-/// The clinic's day: the patient finder, lists, schedule, daycare.
-#[cfg(any(
-    feature = "ssr",
-    not(any(feature = "area-portal", feature = "area-manager", feature = "area-counting", feature = "area-records"))
-))]
-pub mod desk {
-    pub use crate::ui::pages::daycare::DaycarePage;
-    pub use crate::ui::pages::home::HomePage;
-    pub use crate::ui::pages::lists::ListsPage;
-    pub use crate::ui::pages::schedule::SchedulePage;
-}
-#[cfg(not(any(
-    feature = "ssr",
-    not(any(feature = "area-portal", feature = "area-manager", feature = "area-counting", feature = "area-records"))
-)))]
-pub mod desk {
-    pub use super::Elsewhere as DaycarePage;
-    pub use super::Elsewhere as HomePage;
-    pub use super::Elsewhere as ListsPage;
-    pub use super::Elsewhere as SchedulePage;
+/// Declares an area's pages once: where the build carries the area (`$built`),
+/// its pages as they are; elsewhere, each page is [`Elsewhere`].
+macro_rules! area_pages {
+    ($(#[$doc:meta])* $area:ident if $built:meta { $($page:ident = $path:path),* $(,)? }) => {
+        $(#[$doc])*
+        #[cfg($built)]
+        pub mod $area {
+            $(pub use $path as $page;)*
+        }
+        $(#[$doc])*
+        #[cfg(not($built))]
+        pub mod $area {
+            $(pub use super::Elsewhere as $page;)*
+        }
+    };
 }
 
-/// A patient's record: the patient, selling a plan, a plan, a client's packs.
-#[cfg(any(feature = "ssr", feature = "area-records"))]
-pub mod records {
-    pub use crate::ui::pages::client_packs::ClientPacksPage;
-    pub use crate::ui::pages::patient::PatientPage;
-    pub use crate::ui::pages::plan::PlanPage;
-    pub use crate::ui::pages::sell::SellPlanPage;
-}
-#[cfg(not(any(feature = "ssr", feature = "area-records")))]
-pub mod records {
-    pub use super::Elsewhere as ClientPacksPage;
-    pub use super::Elsewhere as PatientPage;
-    pub use super::Elsewhere as PlanPage;
-    pub use super::Elsewhere as SellPlanPage;
+area_pages! {
+    /// Signing in and the owner's portal.
+    portal if any(feature = "ssr", feature = "area-portal") {
+        ForgotPage = crate::ui::pages::account::ForgotPage,
+        LoginPage = crate::ui::pages::account::LoginPage,
+        ResetPage = crate::ui::pages::account::ResetPage,
+        PortalPage = crate::ui::pages::portal::PortalPage,
+    }
 }
 
-/// The SOAP note and the invoice, counting live.
-#[cfg(any(feature = "ssr", feature = "area-counting"))]
-pub mod counting {
-    pub use crate::ui::pages::invoice::InvoicePage;
-    pub use crate::ui::pages::invoice_final::InvoicePrintPage;
-    pub use crate::ui::pages::soap::SoapPage;
-}
-#[cfg(not(any(feature = "ssr", feature = "area-counting")))]
-pub mod counting {
-    pub use super::Elsewhere as InvoicePage;
-    pub use super::Elsewhere as InvoicePrintPage;
-    pub use super::Elsewhere as SoapPage;
+area_pages! {
+    /// The clinic's day: the patient finder, lists, schedule, daycare.
+    desk if any(
+        feature = "ssr",
+        not(any(feature = "area-portal", feature = "area-manager", feature = "area-counting", feature = "area-records"))
+    ) {
+        DaycarePage = crate::ui::pages::daycare::DaycarePage,
+        HomePage = crate::ui::pages::home::HomePage,
+        ListsPage = crate::ui::pages::lists::ListsPage,
+        SchedulePage = crate::ui::pages::schedule::SchedulePage,
+    }
 }
 
-/// A manager's pages.
-#[cfg(any(feature = "ssr", feature = "area-manager"))]
-pub mod manager {
-    pub use crate::ui::pages::carry_over_file::CarryOverFilePage;
-    pub use crate::ui::pages::settings::SettingsPage;
-    pub use crate::ui::pages::staff::StaffPage;
-    pub use crate::ui::pages::sync::SyncPage;
-    pub use crate::ui::pages::templates::{TemplateEditorPage, TemplatesPage};
+area_pages! {
+    /// A patient's record: the patient, selling a plan, a plan, a client's packs.
+    records if any(feature = "ssr", feature = "area-records") {
+        ClientPacksPage = crate::ui::pages::client_packs::ClientPacksPage,
+        PatientPage = crate::ui::pages::patient::PatientPage,
+        PlanPage = crate::ui::pages::plan::PlanPage,
+        SellPlanPage = crate::ui::pages::sell::SellPlanPage,
+    }
 }
-#[cfg(not(any(feature = "ssr", feature = "area-manager")))]
-pub mod manager {
-    pub use super::Elsewhere as CarryOverFilePage;
-    pub use super::Elsewhere as SettingsPage;
-    pub use super::Elsewhere as StaffPage;
-    pub use super::Elsewhere as SyncPage;
-    pub use super::Elsewhere as TemplateEditorPage;
-    pub use super::Elsewhere as TemplatesPage;
+
+area_pages! {
+    /// The SOAP note and the invoice, counting live.
+    counting if any(feature = "ssr", feature = "area-counting") {
+        InvoicePage = crate::ui::pages::invoice::InvoicePage,
+        InvoicePrintPage = crate::ui::pages::invoice_final::InvoicePrintPage,
+        SoapPage = crate::ui::pages::soap::SoapPage,
+    }
+}
+
+area_pages! {
+    /// A manager's pages.
+    manager if any(feature = "ssr", feature = "area-manager") {
+        CarryOverFilePage = crate::ui::pages::carry_over_file::CarryOverFilePage,
+        SettingsPage = crate::ui::pages::settings::SettingsPage,
+        StaffPage = crate::ui::pages::staff::StaffPage,
+        SyncPage = crate::ui::pages::sync::SyncPage,
+        TemplateEditorPage = crate::ui::pages::templates::TemplateEditorPage,
+        TemplatesPage = crate::ui::pages::templates::TemplatesPage,
+    }
 }
 
 /// A page of another area, reached by a link or the back button: the
