@@ -66,6 +66,7 @@ pub(crate) mod sync_invoices;
 pub mod sync_mappings;
 pub(crate) mod sync_pipeline;
 pub(crate) mod sync_postings;
+pub(crate) mod sync_prefetch;
 pub mod sync_report;
 pub mod template_input;
 pub mod template_row;

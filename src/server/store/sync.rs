@@ -6,11 +6,12 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
-use super::Store;
 use super::subscriptions::client_plan_rows_many;
 use super::sync_apply::{InvoiceWork, Tally};
 use super::sync_batch::BatchState;
 use super::sync_pipeline::{receive_all, reconcile_all};
+use super::sync_prefetch::PlanPrefetch;
+use super::{Backend, Store};
 use crate::domain::sync::SourceLine;
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
@@ -51,15 +52,28 @@ impl Store {
         let from = lines.iter().map(|l| l.invoice_date).min().unwrap_or(clinic.today).min(clinic.today);
         let mut state = BatchState::load(&mut tx, batch.organisation_id, &named, from).await?;
         // The plans of every owner the file may count for are read while
-        // its lines are taken in.
-        let clients = state.clients_to_read(&mut tx, state.patients_named(&named, lines)).await?;
-        let (plans, touched) = tokio::join!(
-            client_plan_rows_many(&mut tx, &clients, from),
-            receive_all(&mut state, &prefix, lines, &mut tally)
-        );
-        state.keep_plans(plans?);
+        // its lines are taken in and counted: on SQLite, where the batch
+        // holds the only write lock, on a reader beside the writer (see
+        // `sync_prefetch`) when one is free; otherwise on the batch's own
+        // connection, before counting.
+        let clients = state.clients_to_read(&mut tx, state.patients_named(lines)).await?;
+        let reader = if self.backend() == Backend::Sqlite { self.reader().try_acquire() } else { None };
+        let (mut prefetch, touched) = match reader {
+            Some(reader) => {
+                let prefetch = PlanPrefetch::start(reader, clients, from);
+                (prefetch, receive_all(&mut state, &prefix, lines, &mut tally).await)
+            }
+            None => {
+                let (plans, touched) = tokio::join!(
+                    client_plan_rows_many(&mut tx, &clients, from),
+                    receive_all(&mut state, &prefix, lines, &mut tally)
+                );
+                state.keep_plans(plans?);
+                (PlanPrefetch::none(from), touched)
+            }
+        };
         let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
-        reconcile_all(&mut tx, &work, &mut state, &touched, &mut tally).await?;
+        reconcile_all(&mut tx, &work, &mut state, &touched, &mut tally, &mut prefetch).await?;
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
         tx.commit().await?;
@@ -193,7 +207,7 @@ impl Store {
         .await?;
         let from = earliest.map_or(clinic.today, NaiveDate::from).min(clinic.today);
         let mut state = BatchState::load(&mut tx, batch.organisation_id, &open, from).await?;
-        reconcile_all(&mut tx, &work, &mut state, &open, &mut tally).await?;
+        reconcile_all(&mut tx, &work, &mut state, &open, &mut tally, &mut PlanPrefetch::none(from)).await?;
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
         tx.commit().await?;

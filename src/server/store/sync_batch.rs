@@ -42,6 +42,9 @@ pub(crate) struct BatchState {
     client_of: HashMap<i64, i64>,
     items: HashMap<i64, ItemRef>,
     plans: HashMap<i64, ClientPlanRows>,
+    /// Every client whose plans were ever kept in this batch (see
+    /// [`BatchState::keep_read_ahead`]).
+    kept_ever: HashSet<i64>,
     /// Each client's plans as pricing reads them.
     cards: HashMap<i64, Card>,
     /// The batch's invoices as now seen (this batch's lines included).
@@ -110,6 +113,7 @@ impl BatchState {
             client_of: client_of.into_iter().collect(),
             items,
             plans: HashMap::new(),
+            kept_ever: HashSet::new(),
             cards: HashMap::new(),
             invoices: read_invoices(conn, organisation_id, invoices).await?,
             changed: BTreeSet::new(),
@@ -196,12 +200,38 @@ impl BatchState {
     }
 
     /// The mapped patients of these invoices as kept and of `lines`: every
-    /// patient a batch of them may count for.
-    pub(crate) fn patients_named(&self, invoices: &[String], lines: &[SourceLine]) -> Vec<i64> {
+    /// patient a batch of them may count for, each once, in the order the
+    /// batch will count for them (an invoice's kept lines where the file
+    /// first names it).
+    pub(crate) fn patients_named(&self, lines: &[SourceLine]) -> Vec<i64> {
+        let mut invoices: HashSet<&str> = HashSet::new();
+        let mut refs: Vec<&str> = Vec::new();
+        for line in lines {
+            if invoices.insert(line.invoice_id.as_str())
+                && let Some(kept) = self.invoices.get(&line.invoice_id)
+            {
+                refs.extend(kept.lines.lines().map(|kept| kept.patient_ref.as_str()));
+            }
+            refs.push(line.patient_ref.as_str());
+        }
+        let mut seen: HashSet<i64> = HashSet::new();
+        refs.into_iter()
+            .filter_map(|patient_ref| self.mapped_patient(patient_ref))
+            .filter(|p| seen.insert(*p))
+            .collect()
+    }
+
+    /// The owners of the patients these invoices name, as now seen.
+    pub(crate) fn clients_of(&self, invoices: &[String]) -> HashSet<i64> {
         let kept = invoices.iter().filter_map(|invoice_ref| self.invoices.get(invoice_ref));
-        let refs = kept.flat_map(|kept| kept.lines.lines()).chain(lines).map(|line| line.patient_ref.as_str());
-        let patients: BTreeSet<i64> = refs.filter_map(|patient_ref| self.mapped_patient(patient_ref)).collect();
-        patients.into_iter().collect()
+        let refs = kept.flat_map(|kept| kept.lines.lines()).map(|line| line.patient_ref.as_str());
+        let patients = refs.filter_map(|patient_ref| self.mapped_patient(patient_ref));
+        patients.filter_map(|patient| self.client_of.get(&patient).copied()).collect()
+    }
+
+    /// Whether a client's plans are kept.
+    pub(crate) fn keeps_client(&self, client: i64) -> bool {
+        self.plans.contains_key(&client)
     }
 
     /// The owners of these patients whose plans are not kept yet, each once.
@@ -223,7 +253,19 @@ impl BatchState {
 
     /// Keeps owners' plans as read (see [`BatchState::clients_to_read`]).
     pub(crate) fn keep_plans(&mut self, plans: HashMap<i64, ClientPlanRows>) {
+        self.kept_ever.extend(plans.keys().copied());
         self.plans.extend(plans);
+    }
+
+    /// Keeps owners' plans read on another connection, as last committed
+    /// (see `sync_prefetch`): only of owners this batch never kept, so
+    /// never of one it may have written for.
+    pub(crate) fn keep_read_ahead(&mut self, plans: HashMap<i64, ClientPlanRows>) {
+        for (client, rows) in plans {
+            if self.kept_ever.insert(client) {
+                self.plans.insert(client, rows);
+            }
+        }
     }
 
     /// Covers one line with the plans of the patient's owner on `date`, as
@@ -243,6 +285,7 @@ impl BatchState {
         }
         if let Entry::Vacant(slot) = self.plans.entry(client) {
             slot.insert(client_plan_rows(db.conn()?, client, self.from).await?);
+            self.kept_ever.insert(client);
         }
         let rows = self.plans.get(&client).ok_or(AppError::Internal)?;
         match self.cards.get_mut(&client) {

@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use super::sync_apply::{InvoiceWork, Reconciled, Tally, reconcile};
 use super::sync_batch::{BatchState, Portion};
 use super::sync_db::Db;
+use super::sync_prefetch::PlanPrefetch;
 use crate::domain::sync::{LineStatus, SourceLine, counts_toward_plans};
 use crate::server::store::Conn;
 use crate::wire::error::AppError;
@@ -83,6 +84,7 @@ pub(crate) async fn reconcile_all(
     state: &mut BatchState,
     invoices: &[String],
     tally: &mut Tally,
+    prefetch: &mut PlanPrefetch,
 ) -> Result<(), AppError> {
     let run = (work.organisation_id, work.clinic.id, work.run);
     let (mut next, mut stretch) = (0, FIRST_STRETCH);
@@ -90,14 +92,19 @@ pub(crate) async fn reconcile_all(
         let writes = state.take_writes(Portion::Counted)?;
         let ahead = &invoices[next..invoices.len().min(next + stretch)];
         stretch = (stretch * 2).min(STRETCH);
-        let (written, counted) =
-            tokio::join!(writes.write(&mut *conn, run, work.actor), count_offline(work, state, ahead, tally));
+        let counting = async {
+            prefetch.wait_for(state, ahead).await?;
+            count_offline(work, state, ahead, tally).await
+        };
+        let (written, counted) = tokio::join!(writes.write(&mut *conn, run, work.actor), counting);
         written?;
         let counted = counted?;
         next += counted;
         if counted < ahead.len() {
-            // What was counted before it goes first, in order.
+            // What was counted before it goes first, in order; and from here
+            // on the batch may write for any owner.
             state.take_writes(Portion::Counted)?.write(&mut *conn, run, work.actor).await?;
+            prefetch.stop(&mut *conn, state, &invoices[next..]).await?;
             let done = reconcile(&mut Db::Online(&mut *conn), work, state, &invoices[next], tally).await?;
             if done != Reconciled::Done {
                 return Err(AppError::Internal);
