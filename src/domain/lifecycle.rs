@@ -116,7 +116,8 @@ pub struct Change {
 /// The state after `step`, or why it cannot be taken, in words.
 pub fn transition(from: PlanState, step: Step) -> Result<Change, String> {
     let to = |state| Ok(Change { state, created: None });
-    let refuse = |what: &str| Err(format!("A plan that is {} cannot be {what}.", from.status.label().to_lowercase()));
+    let refuse =
+        |what: &str| Err(format!("A plan that is {} cannot be {what}.", from.status.label().to_ascii_lowercase()));
     let died = |what: &str| {
         Err(format!(
             "This plan is on hold because its patient died, so it cannot be {what}; \

@@ -157,7 +157,10 @@ pub fn next_visit_status(kind: VisitKind, status: VisitStatus, action: VisitActi
         }
         (_, S::CheckedIn, _) => return Err("The pet is here now: check it out, or cancel the day.".into()),
         (_, over, _) => {
-            return Err(format!("This visit is {}; nothing more can be done to it.", over.label().to_lowercase()));
+            return Err(format!(
+                "This visit is {}; nothing more can be done to it.",
+                over.label().to_ascii_lowercase()
+            ));
         }
     };
     Ok(next)

@@ -24,9 +24,11 @@ pub fn stamp(stored: &str) -> String {
         .unwrap_or_else(|_| stored.to_string())
 }
 
-/// The first letter of a name, for an avatar.
+/// The first letter of a name, for an avatar, which the style sheet shows
+/// in capitals (`.avatar`): upper-casing it here would bring Unicode's case
+/// tables into every bundle.
 pub fn initial(name: &str) -> String {
-    name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default()
+    name.chars().next().map(String::from).unwrap_or_default()
 }
 
 /// "5 months", "3 years", from a birth date to today.

@@ -137,8 +137,7 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency, today: chron
                         _ => "counter counter-left",
                     };
                     // "Wellness exams · Wellness exam" says it twice.
-                    let covers = (!b.label.to_lowercase().starts_with(&shown.covers_name.to_lowercase()))
-                        .then(|| format!(" · {}", shown.covers_name));
+                    let covers = (!shown.named_by_label).then(|| format!(" · {}", shown.covers_name));
                     view! {
                         <li data-test="hc-benefit">
                             <span><strong>{b.label.clone()}</strong><span class="muted small">{covers}</span></span>

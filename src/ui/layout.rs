@@ -1,12 +1,12 @@
 //! The frame around every clinic page.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::account::{SignOut, switch_clinic, who_am_i};
 use crate::api::error::AppError;
 use crate::domain::{Permission, Role, allows};
+use crate::ui::post_form::PostForm;
 
 /// Top bar: product mark, the signed-in person's navigation, sign-out.
 #[component]
@@ -64,9 +64,9 @@ pub fn AppHeader() -> impl IntoView {
                             <div class="who">
                                 <span class="who-name" data-test="signed-in-as">{me.name.clone()}</span>
                                 <span class="who-role">{me.role.label()}</span>
-                                <ActionForm action=sign_out attr:class="sign-out">
+                                <PostForm action=sign_out read=|_| SignOut {} class="sign-out">
                                     <button class="link-button plain" type="submit" data-test="sign-out">"Sign out"</button>
-                                </ActionForm>
+                                </PostForm>
                             </div>
                         }
                     })

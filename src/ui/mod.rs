@@ -9,6 +9,7 @@ pub mod healthcard;
 pub mod layout;
 pub mod pager;
 pub mod pages;
+pub mod post_form;
 pub mod route;
 pub mod routes;
 

@@ -105,6 +105,11 @@ pub struct BenefitDisplay {
     pub benefit_id: BenefitId,
     /// The item's or group's name.
     pub covers_name: String,
+    /// The benefit's own label already begins with `covers_name` (case
+    /// aside), so a card need not name it twice ("Wellness exams · Wellness
+    /// exam"). Decided here, on the server: comparing names case-blind in the
+    /// browser would bring Unicode's case tables into every bundle.
+    pub named_by_label: bool,
     /// The unit it counts in.
     pub units: UnitSpec,
     /// The limit starts again each plan year (rather than once per term).

@@ -322,6 +322,7 @@ fn assemble(
             (None, Some(group)) => Covers::Group(group),
             (None, None) => return Err(bad("benefit target", &b.id.to_string())),
         };
+        let named_by_label = b.label.to_lowercase().starts_with(&b.covers_name.to_lowercase());
         let balance = BenefitBalance {
             id: b.id,
             label: b.label,
@@ -346,7 +347,8 @@ fn assemble(
             }),
             _ => None,
         };
-        let display = BenefitDisplay { benefit_id: b.id, covers_name: b.covers_name, units, yearly, item };
+        let display =
+            BenefitDisplay { benefit_id: b.id, covers_name: b.covers_name, named_by_label, units, yearly, item };
         by_sub.entry(b.subscription_id).or_default().push((balance, display));
     }
     subs.into_iter()

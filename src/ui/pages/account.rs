@@ -1,12 +1,12 @@
 //! Signing in, and getting back in through an emailed link. The forms are
 //! plain HTML forms: they work before (and without) the WASM.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::account::{ForgotPassword, ResetPassword, SignIn, check_link};
+use crate::ui::post_form::{Fields, PostForm};
 
 /// Route `/login`.
 #[component]
@@ -19,7 +19,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="auth-card panel">
             <h1>"Sign in to CareCount"</h1>
             <p class="lede">"Clinic staff and pet owners sign in here."</p>
-            <ActionForm action=sign_in attr:class="auth-form">
+            <PostForm action=sign_in read=read_sign_in class="auth-form">
                 <input type="hidden" name="next" value=next/>
                 <label class="field"><span>"Email"</span>
                     <input type="email" name="email" autocomplete="username" required maxlength="254" data-test="email"/>
@@ -29,10 +29,14 @@ pub fn LoginPage() -> impl IntoView {
                 </label>
                 {move || problem().map(|p| view! { <p class="banner error" role="alert" data-test="sign-in-error">{p}</p> })}
                 <button class="button wide" type="submit" data-test="sign-in" disabled=move || sign_in.pending().get()>"Sign in"</button>
-            </ActionForm>
+            </PostForm>
             <p class="small"><a href="/forgot">"Forgot your password?"</a></p>
         </section>
     }
+}
+
+fn read_sign_in(form: &Fields) -> SignIn {
+    SignIn { email: form.text("email"), password: form.text("password"), next: form.text("next") }
 }
 
 /// Route `/forgot`.
@@ -47,13 +51,13 @@ pub fn ForgotPage() -> impl IntoView {
             <h1>"Reset your password"</h1>
             <p class="lede">"We email you a link to choose a new password. It works once, for one hour."</p>
             <Show when=sent fallback=move || view! {
-                <ActionForm action=forgot attr:class="auth-form">
+                <PostForm action=forgot read=read_forgot class="auth-form">
                     <label class="field"><span>"Email"</span>
                         <input type="email" name="email" autocomplete="username" required maxlength="254" data-test="email"/>
                     </label>
                     {move || problem().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
                     <button class="button wide" type="submit" data-test="send-link">"Email me a link"</button>
-                </ActionForm>
+                </PostForm>
             }>
                 <p class="banner success" role="status" data-test="link-sent">
                     "If that address has a CareCount account, a link is on its way. Check your inbox (and spam folder)."
@@ -62,6 +66,10 @@ pub fn ForgotPage() -> impl IntoView {
             <p class="small"><a href="/login">"Back to sign in"</a></p>
         </section>
     }
+}
+
+fn read_forgot(form: &Fields) -> ForgotPassword {
+    ForgotPassword { email: form.text("email") }
 }
 
 /// Route `/reset/:token`: choose a password after a reset or invitation.
@@ -88,6 +96,10 @@ pub fn ResetPage() -> impl IntoView {
     }
 }
 
+fn read_reset(form: &Fields) -> ResetPassword {
+    ResetPassword { token: form.text("token"), password: form.text("password"), repeat: form.text("repeat") }
+}
+
 #[component]
 fn ResetForm(token: String, invitation: bool, email: String, name: String) -> impl IntoView {
     let reset = ServerAction::<ResetPassword>::new();
@@ -95,7 +107,7 @@ fn ResetForm(token: String, invitation: bool, email: String, name: String) -> im
     view! {
         <h1>{if invitation { format!("Welcome, {name}") } else { "Choose a new password".to_string() }}</h1>
         <p class="lede">{format!("For {email}. At least 10 characters; a short sentence works well.")}</p>
-        <ActionForm action=reset attr:class="auth-form">
+        <PostForm action=reset read=read_reset class="auth-form">
             <input type="hidden" name="token" value=token/>
             <label class="field"><span>"New password"</span>
                 <input type="password" name="password" autocomplete="new-password" required minlength="10" maxlength="128" data-test="new-password"/>
@@ -105,6 +117,6 @@ fn ResetForm(token: String, invitation: bool, email: String, name: String) -> im
             </label>
             {move || problem().map(|p| view! { <p class="banner error" role="alert" data-test="reset-error">{p}</p> })}
             <button class="button wide" type="submit" data-test="save-password">"Save password and sign in"</button>
-        </ActionForm>
+        </PostForm>
     }
 }

@@ -79,7 +79,7 @@ pub fn VisitPanel(visit: VisitRow, staff: Vec<StaffColumn>, board: Board) -> imp
                 {actions(&visit).into_iter().map(|a| {
                     let class = if a == VisitAction::CheckOut || a == VisitAction::CheckIn { "button" } else { "button secondary" };
                     view! {
-                        <button class=class type="button" data-test=format!("visit-{}", action_label(a).to_lowercase().replace(' ', "-"))
+                        <button class=class type="button" data-test=format!("visit-{}", action_label(a).to_ascii_lowercase().replace(' ', "-"))
                             on:click={
                                 let open_invoice = open_invoice.clone();
                                 move |_| act(id, a, open_invoice.clone(), move |n| board.done(n), problem)
