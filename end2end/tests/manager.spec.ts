@@ -94,3 +94,28 @@ test("when a pet dies its plan holds, and what is left moves to the household's 
   await expect(page.locator('[data-test="history"]')).toContainText("Transfer");
   await snapshot(page, "plan-transferred");
 });
+
+test("a manager sets the plan rules and invites a colleague; a wrong value is refused and what was typed stays", async ({ page }) => {
+  await signIn(page, MANAGER);
+  await page.goto("/settings");
+  await hydrated(page);
+  const rules = page.locator('[data-test="plan-rules"]');
+  const grace = rules.locator('[data-test="grace"]');
+  const before = await grace.inputValue();
+  await grace.fill("many");
+  await rules.locator('[data-test="save-rules"]').click();
+  await expect(rules.locator(".banner.error")).toBeVisible();
+  await expect(grace).toHaveValue("many");
+  await grace.fill(before);
+  await rules.locator('[data-test="save-rules"]').click();
+  await expect(rules.locator(".banner.success")).toHaveText("Plan rules saved.");
+
+  await page.goto("/staff");
+  await hydrated(page);
+  await page.locator('[data-test="invite-name"]').fill("Anouk Visser");
+  await page.locator('[data-test="invite-email"]').fill("anouk@maple.example");
+  await page.locator('[data-test="invite-role"]').selectOption("vet");
+  await page.locator('[data-test="invite"]').click();
+  await expect(page.locator('.banner.success[role="status"]')).toContainText("Invitation sent");
+  await expect(page.locator('[data-test="staff-row"]', { hasText: "Anouk Visser" })).toHaveCount(1);
+});

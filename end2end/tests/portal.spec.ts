@@ -65,3 +65,32 @@ test("the portal is readable before the WebAssembly loads", async ({ browser }) 
   await expect(page.locator('[data-test="counter"]').first()).toBeVisible();
   await context.close();
 });
+
+test("an owner who forgot the password asks for a link; an empty address is refused where it was typed", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await expect(page).toHaveURL(/\/forgot$/);
+  await hydrated(page);
+  // A blank-looking address passes the browser's own check but not ours.
+  await page.locator('[data-test="email"]').fill("   ");
+  await page.locator('[data-test="email"]').evaluate((el) => el.removeAttribute("required"));
+  await page.locator('[data-test="send-link"]').click();
+  await expect(page.locator('[role="alert"]')).toHaveText("Enter the email you sign in with.");
+  await expect(page).toHaveURL(/\/forgot$/);
+  await page.locator('[data-test="email"]').fill(OWNER);
+  await page.locator('[data-test="send-link"]').click();
+  await expect(page.locator('[data-test="link-sent"]')).toContainText("a link is on its way");
+  await snapshot(page, "forgot-link-sent");
+});
+
+test("without the WebAssembly a wrong password is told on the sign-in page", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, ...phone });
+  const page = await context.newPage();
+  await page.goto("/login?next=/portal");
+  await page.locator('[data-test="email"]').fill(OWNER);
+  await page.locator('[data-test="password"]').fill("wrong password here");
+  await page.locator('[data-test="sign-in"]').click();
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.locator('[data-test="sign-in-error"]')).toHaveText("That email and password don't match an account.");
+  await context.close();
+});

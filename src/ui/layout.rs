@@ -64,7 +64,7 @@ pub fn AppHeader() -> impl IntoView {
                             <div class="who">
                                 <span class="who-name" data-test="signed-in-as">{me.name.clone()}</span>
                                 <span class="who-role">{me.role.label()}</span>
-                                <PostForm action=sign_out read=|_| SignOut {} class="sign-out">
+                                <PostForm action=sign_out read=|_| Some(SignOut {}) class="sign-out">
                                     <button class="link-button plain" type="submit" data-test="sign-out">"Sign out"</button>
                                 </PostForm>
                             </div>

@@ -5,7 +5,7 @@
 //! stays, keeps what was typed and shows the answer where the form is.
 //!
 //! Leptos' `ActionForm` does the same, but reads any form through a generic
-//! query-string reader (serde_qs). On the sign-in, password and sign-out
+//! query-string reader (serde_qs). With the sign-in, password and sign-out
 //! forms, which every owner's phone loads, that reader and its copies per
 //! form were a tenth of the portal's bundle; each form here names its fields
 //! instead.
@@ -21,16 +21,29 @@ pub struct Fields(FormData);
 impl Fields {
     /// The text of the field `name`; empty when the form has no such field.
     pub fn text(&self, name: &str) -> String {
-        self.0.get(name).as_string().unwrap_or_default()
+        self.optional(name).unwrap_or_default()
+    }
+
+    /// The text of the field `name`, if the form sends one (an unticked
+    /// checkbox sends none).
+    pub fn optional(&self, name: &str) -> Option<String> {
+        self.0.get(name).as_string()
+    }
+
+    /// The whole number in the field `name`, if it holds one.
+    pub fn number(&self, name: &str) -> Option<i64> {
+        self.text(name).trim().parse().ok()
     }
 }
 
 /// A form posting to `action`'s server function; `read` makes its input
-/// from the form's fields.
+/// from the form's fields. A form it cannot read (a field that should hold a
+/// number does not) is posted by the browser itself, and the server says
+/// what to fix.
 #[component]
 pub fn PostForm<S>(
     action: ServerAction<S>,
-    read: fn(&Fields) -> S,
+    read: fn(&Fields) -> Option<S>,
     #[prop(into)] class: String,
     children: Children,
 ) -> impl IntoView
@@ -41,12 +54,13 @@ where
 {
     let submit = move |ev: SubmitEvent| {
         let form = ev.target().and_then(|target| target.dyn_into::<HtmlFormElement>().ok());
-        // Should the browser refuse to read the form, it posts it itself.
-        let Some(data) = form.and_then(|form| FormData::new_with_form(&form).ok()) else {
+        let Some(input) =
+            form.and_then(|form| FormData::new_with_form(&form).ok()).and_then(|data| read(&Fields(data)))
+        else {
             return;
         };
         ev.prevent_default();
-        action.dispatch(read(&Fields(data)));
+        action.dispatch(input);
     };
     view! {
         <form method="post" action=S::url() class=class on:submit=submit>

@@ -35,8 +35,8 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-fn read_sign_in(form: &Fields) -> SignIn {
-    SignIn { email: form.text("email"), password: form.text("password"), next: form.text("next") }
+fn read_sign_in(form: &Fields) -> Option<SignIn> {
+    Some(SignIn { email: form.text("email"), password: form.text("password"), next: form.text("next") })
 }
 
 /// Route `/forgot`.
@@ -68,8 +68,8 @@ pub fn ForgotPage() -> impl IntoView {
     }
 }
 
-fn read_forgot(form: &Fields) -> ForgotPassword {
-    ForgotPassword { email: form.text("email") }
+fn read_forgot(form: &Fields) -> Option<ForgotPassword> {
+    Some(ForgotPassword { email: form.text("email") })
 }
 
 /// Route `/reset/:token`: choose a password after a reset or invitation.
@@ -96,8 +96,8 @@ pub fn ResetPage() -> impl IntoView {
     }
 }
 
-fn read_reset(form: &Fields) -> ResetPassword {
-    ResetPassword { token: form.text("token"), password: form.text("password"), repeat: form.text("repeat") }
+fn read_reset(form: &Fields) -> Option<ResetPassword> {
+    Some(ResetPassword { token: form.text("token"), password: form.text("password"), repeat: form.text("repeat") })
 }
 
 #[component]

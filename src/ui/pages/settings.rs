@@ -1,11 +1,11 @@
 //! Route `/settings` (managers): clinics with their own values, and the
 //! plan rules the organisation works by.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::settings::{ClinicSettings, PlanRules, SaveClinic, SaveRules, load_settings};
+use crate::ui::post_form::{Fields, PostForm};
 use crate::ui::route::loaded;
 
 /// Route `/settings`.
@@ -75,7 +75,7 @@ fn ClinicFields(clinic: ClinicSettings, added: RwSignal<u32>, label: &'static st
         });
     }
     view! {
-        <ActionForm action attr:class="form-grid">
+        <PostForm action read=read_clinic class="form-grid">
             <input type="hidden" name="id" value=clinic.id/>
             <label class="field"><span>"Clinic name"</span><input name="name" required maxlength="80" value=clinic.name/></label>
             <label class="field"><span>"Currency"</span><input name="currency" required maxlength="3" value=clinic.currency/></label>
@@ -86,7 +86,7 @@ fn ClinicFields(clinic: ClinicSettings, added: RwSignal<u32>, label: &'static st
                 <input name="over_usage_emails" maxlength="500" placeholder="manager@clinic.example, desk@clinic.example" value=clinic.over_usage_emails/></label>
             <div class="actions"><button class="button" type="submit">{label}</button></div>
             {outcome(move || action.value().get().map(|r| r.map(|_| ()).map_err(|e| e.to_string())), "Clinic saved.")}
-        </ActionForm>
+        </PostForm>
     }
 }
 
@@ -95,7 +95,7 @@ fn RulesForm(rules: PlanRules) -> impl IntoView {
     let action = ServerAction::<SaveRules>::new();
     view! {
         <section class="panel form-panel" data-test="plan-rules">
-            <ActionForm action attr:class="form-grid">
+            <PostForm action read=read_rules class="form-grid">
                 <label class="field"><span>"Cancellation fee"</span><input name="cancellation_fee" inputmode="decimal" value=rules.cancellation_fee data-test="fee"/></label>
                 <label class="field"><span>"Cooling-off period (days, no fee)"</span><input name="cooling_off_days" inputmode="numeric" value=rules.cooling_off_days/></label>
                 <label class="field"><span>"Longest hold per term (days)"</span><input name="max_hold_days" inputmode="numeric" value=rules.max_hold_days/></label>
@@ -105,7 +105,30 @@ fn RulesForm(rules: PlanRules) -> impl IntoView {
                     <span>"Benefits stay usable while a plan is past due"</span></label>
                 <div class="actions"><button class="button" type="submit" data-test="save-rules">"Save plan rules"</button></div>
                 {outcome(move || action.value().get().map(|r| r.map_err(|e| e.to_string())), "Plan rules saved.")}
-            </ActionForm>
+            </PostForm>
         </section>
     }
+}
+
+fn read_clinic(form: &Fields) -> Option<SaveClinic> {
+    Some(SaveClinic {
+        id: form.number("id")?,
+        name: form.text("name"),
+        currency: form.text("currency"),
+        time_zone: form.text("time_zone"),
+        member_tag_label: form.text("member_tag_label"),
+        import_code_prefix: form.text("import_code_prefix"),
+        over_usage_emails: form.text("over_usage_emails"),
+    })
+}
+
+fn read_rules(form: &Fields) -> Option<SaveRules> {
+    Some(SaveRules {
+        cancellation_fee: form.text("cancellation_fee"),
+        cooling_off_days: form.text("cooling_off_days"),
+        max_hold_days: form.text("max_hold_days"),
+        past_due_grace_days: form.text("past_due_grace_days"),
+        past_due_usable: form.optional("past_due_usable"),
+        renewal_lead_days: form.text("renewal_lead_days"),
+    })
 }

@@ -1,7 +1,6 @@
 //! Route `/staff` (managers): who works here, with which role; invite
 //! someone new by email.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -9,6 +8,7 @@ use leptos_meta::Title;
 use crate::api::staff::{InviteStaff, StaffMember, staff_list, update_staff};
 use crate::domain::Role;
 use crate::ui::format::stamp;
+use crate::ui::post_form::{Fields, PostForm};
 use crate::ui::route::loaded;
 
 /// Route `/staff`.
@@ -41,7 +41,7 @@ pub fn StaffPage() -> impl IntoView {
         </Suspense>
         <section class="panel form-panel">
             <h3 class="panel-title">"Invite a colleague"</h3>
-            <ActionForm action=invite attr:class="form-grid">
+            <PostForm action=invite read=read_invitation class="form-grid">
                 <label class="field"><span>"Name"</span><input name="name" required maxlength="80" data-test="invite-name"/></label>
                 <label class="field"><span>"Email"</span><input name="email" type="email" required maxlength="254" data-test="invite-email"/></label>
                 <label class="field"><span>"Role"</span><select name="role" data-test="invite-role">
@@ -53,7 +53,7 @@ pub fn StaffPage() -> impl IntoView {
                     Some(Err(e)) => Some(view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any()),
                     None => None,
                 }}
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }
@@ -96,4 +96,8 @@ fn StaffRow(member: StaffMember, changed: RwSignal<u32>) -> impl IntoView {
             })}</td>
         </tr>
     }
+}
+
+fn read_invitation(form: &Fields) -> Option<InviteStaff> {
+    Some(InviteStaff { email: form.text("email"), name: form.text("name"), role: form.text("role") })
 }
