@@ -1,10 +1,68 @@
 //! How dates, species and ages read on screen.
+//!
+//! Dates and times are written out here by hand rather than through
+//! chrono's `format("%…")`: its pattern reader and writer took more of every
+//! bundle than all the places that show a date.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+fn month(d: NaiveDate) -> &'static str {
+    MONTHS[d.month0() as usize]
+}
+
+fn weekday(d: NaiveDate) -> &'static str {
+    WEEKDAYS[d.weekday().num_days_from_monday() as usize]
+}
+
+/// The first three letters of a month's or a day's name ("Nov", "Tue").
+fn short(name: &'static str) -> &'static str {
+    &name[..3]
+}
 
 /// "3 Nov 2026".
 pub fn date(d: NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
+    format!("{} {} {}", d.day(), short(month(d)), d.year())
+}
+
+/// "Tuesday 3 November 2026".
+pub fn long_date(d: NaiveDate) -> String {
+    format!("{} {} {} {}", weekday(d), d.day(), month(d), d.year())
+}
+
+/// "Tue 3 Nov".
+pub fn short_day(d: NaiveDate) -> String {
+    format!("{} {} {}", short(weekday(d)), d.day(), short(month(d)))
+}
+
+/// "09:30".
+pub fn clock(t: impl Timelike) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// "Tue 3 Nov 09:30".
+pub fn day_and_time(t: NaiveDateTime) -> String {
+    format!("{} {}", short_day(t.date()), clock(t))
+}
+
+/// "2026-11-03T09:30", as a `datetime-local` field holds it.
+pub fn field_stamp(t: NaiveDateTime) -> String {
+    format!("{}T{}", t.date(), clock(t))
 }
 
 /// "1 Sep 2026 – 31 Aug 2027", or "from 1 Sep 2026" when open-ended.
@@ -19,8 +77,9 @@ pub fn period(start: NaiveDate, end: Option<NaiveDate>) -> String {
 /// "22 Nov 2026, 22:41 UTC". Anything unexpected is shown as stored.
 pub fn stamp(stored: &str) -> String {
     let trimmed = stored.trim_end_matches('Z');
-    chrono::NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f")
-        .map(|t| t.format("%-d %b %Y, %H:%M UTC").to_string())
+    trimmed
+        .parse::<NaiveDateTime>()
+        .map(|t| format!("{}, {} UTC", date(t.date()), clock(t)))
         .unwrap_or_else(|_| stored.to_string())
 }
 
@@ -33,7 +92,6 @@ pub fn initial(name: &str) -> String {
 
 /// "5 months", "3 years", from a birth date to today.
 pub fn age(birth: NaiveDate, today: NaiveDate) -> String {
-    use chrono::Datelike;
     let whole_months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
     let months = (whole_months(today) - whole_months(birth) - i32::from(today.day() < birth.day())).max(0);
     match months {
@@ -66,6 +124,24 @@ mod tests {
         assert_eq!(stamp("2026-11-22T22:41:25Z"), "22 Nov 2026, 22:41 UTC");
         assert_eq!(stamp("2026-06-23T10:29:00.123Z"), "23 Jun 2026, 10:29 UTC");
         assert_eq!(stamp("yesterday"), "yesterday");
+    }
+
+    #[test]
+    fn dates_and_times_read_as_chrono_would_write_them() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
+        let at = day.and_hms_opt(9, 5, 59).unwrap();
+        assert_eq!(date(day), day.format("%-d %b %Y").to_string());
+        assert_eq!(long_date(day), day.format("%A %-d %B %Y").to_string());
+        assert_eq!(short_day(day), day.format("%a %-d %b").to_string());
+        assert_eq!(clock(at), at.format("%H:%M").to_string());
+        assert_eq!(day_and_time(at), at.format("%a %-d %b %H:%M").to_string());
+        assert_eq!(field_stamp(at), at.format("%Y-%m-%dT%H:%M").to_string());
+        // Every month and weekday, against chrono's own names.
+        for offset in 0..400 {
+            let d = day + chrono::Days::new(offset);
+            assert_eq!(long_date(d), d.format("%A %-d %B %Y").to_string());
+            assert_eq!(short_day(d), d.format("%a %-d %b").to_string());
+        }
     }
 
     #[test]

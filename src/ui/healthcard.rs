@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::portal::{HealthPlan, Healthcard};
 use crate::domain::{Remaining, SubscriptionStatus, out_of_text};
 use crate::ui::badges::{PetAvatar, StatusPill};
-use crate::ui::format::{date, period};
+use crate::ui::format::{date, day_and_time, period};
 
 fn ended(status: SubscriptionStatus) -> bool {
     matches!(status, SubscriptionStatus::Expired | SubscriptionStatus::Cancelled)
@@ -107,7 +107,7 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency, today: chron
         .as_ref()
         .map_or_else(Vec::new, |f| f.next_booked.iter().filter(|t| t.date() >= today).copied().collect());
     let next = (!booked.is_empty()).then(|| {
-        let times: Vec<String> = booked.iter().take(3).map(|t| t.format("%a %-d %b %H:%M").to_string()).collect();
+        let times: Vec<String> = booked.iter().take(3).map(|t| day_and_time(*t)).collect();
         format!("Booked: {}", times.join(", "))
     });
     let summary = format!("{some_left} of {} benefits with some left", counted.len());

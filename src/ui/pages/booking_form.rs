@@ -10,6 +10,7 @@ use crate::api::schedule::{
     BookingChoices, BookingForm, PackPick, PetMatch, ServiceChoice, StaffColumn, book_visit, booking_options,
 };
 use crate::domain::{VisitKind, may_hold, pack_covers};
+use crate::ui::format::field_stamp;
 use crate::ui::pages::pet_finder::PetFinder;
 use crate::ui::pages::schedule::{Board, Slot};
 use crate::wire::patients::PlanCard;
@@ -65,7 +66,7 @@ pub fn BookingPanel(
     let choices = RwSignal::new(None::<BookingChoices>);
     let pet = RwSignal::new(String::new());
     let service = RwSignal::new(String::new());
-    let starts_at = RwSignal::new(at.start.format("%Y-%m-%dT%H:%M").to_string());
+    let starts_at = RwSignal::new(field_stamp(at.start));
     let minutes = RwSignal::new("30".to_string());
     let staff_id = RwSignal::new(at.staff.map(|s| s.to_string()).unwrap_or_default());
     let pack = RwSignal::new("none".to_string());

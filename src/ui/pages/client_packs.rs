@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use crate::api::packs::{ClientPacks, PackRow, PackUse, client_packs_page, set_preferred_pack};
 use crate::domain::{PackState, pack_badge};
 use crate::ui::badges::{BenefitBadge, StatusPill};
-use crate::ui::format::date;
+use crate::ui::format::{date, day_and_time};
 use crate::ui::pages::authorisation_form::AuthorisationPanel;
 use crate::ui::pages::pack_forms::{CarryOverPanel, ChangePackForm};
 use crate::ui::route::{loaded, route_id};
@@ -166,7 +166,7 @@ fn PackPanel(
             </div>
             {facts.next_booked.iter().any(|t| t.date() >= today).then(|| view! {
                 <p class="pack-next" data-test="pack-next">{format!("Booked: {}", facts.next_booked.iter().filter(|t| t.date() >= today).take(4)
-                    .map(|t| t.format("%a %-d %b %H:%M").to_string()).collect::<Vec<_>>().join(" · "))}</p>
+                    .map(|t| day_and_time(*t)).collect::<Vec<_>>().join(" · "))}</p>
             })}
             <UsesTable uses unit=unit.clone()/>
             {may_adjust.then(|| view! { <ChangePackForm subscription_id=sub.id name=sub.plan_name.clone() left ends_on changed/> })}

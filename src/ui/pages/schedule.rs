@@ -2,14 +2,14 @@
 //! A free slot opens the booking form at that time; a visit opens what can
 //! be done with it.
 
-use chrono::{Days, NaiveDate, NaiveDateTime};
+use chrono::{Days, NaiveDate, NaiveDateTime, Timelike};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::schedule::{ScheduleView, VisitRow, schedule_page};
 use crate::domain::{SLOT_MINUTES, VisitStatus};
-use crate::ui::format::date;
+use crate::ui::format::{clock, date, field_stamp, long_date, short_day};
 use crate::ui::pages::booking_form::BookingPanel;
 use crate::ui::pages::visit_panel::VisitPanel;
 use crate::ui::route::loaded;
@@ -78,9 +78,9 @@ fn link(day: NaiveDate, week: bool) -> String {
 fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView {
     let first = page.days[0];
     let step = if week { 7 } else { 1 };
-    let title = if week { format!("Week of {}", date(first)) } else { first.format("%A %-d %B %Y").to_string() };
+    let title = if week { format!("Week of {}", date(first)) } else { long_date(first) };
     let columns: Vec<(String, Option<i64>, NaiveDate, bool)> = if week {
-        page.days.iter().map(|d| (d.format("%a %-d %b").to_string(), None, *d, *d == page.clinic.today)).collect()
+        page.days.iter().map(|d| (short_day(*d), None, *d, *d == page.clinic.today)).collect()
     } else {
         let mut cols: Vec<_> = page
             .staff
@@ -121,7 +121,7 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                     <div class="schedule-head"></div>
                     {slots.iter().enumerate().map(|(i, t)| view! {
                         <div class=format!("schedule-time at-{}", i + 2)>
-                            {(t.format("%M").to_string() == "00").then(|| t.format("%H:%M").to_string())}
+                            {(t.minute() == 0).then(|| clock(*t))}
                         </div>
                     }).collect_view()}
                 </div>
@@ -141,8 +141,8 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                                 let slot_staff = if week { None } else { staff_id };
                                 view! {
                                     <button class=format!("slot at-{}", i + 2) type="button"
-                                        data-test="free-slot" data-start=start.format("%Y-%m-%dT%H:%M").to_string()
-                                        aria-label=format!("Book at {}", start.format("%H:%M"))
+                                        data-test="free-slot" data-start=field_stamp(start)
+                                        aria-label=format!("Book at {}", clock(start))
                                         on:click=move |_| {
                                             board.selected.set(None);
                                             board.slot.set(Some(Slot { start, staff: slot_staff.or(if week { None } else { staff_id }) }));
@@ -161,7 +161,7 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                                 Some(view! {
                                     <button type="button" class=class data-test="visit"
                                         on:click=move |_| { board.slot.set(None); board.selected.set(Some(shown.clone())); }>
-                                        <strong>{v.span.start.format("%H:%M").to_string()}" "{v.patient_name.clone()}</strong>
+                                        <strong>{clock(v.span.start)}" "{v.patient_name.clone()}</strong>
                                         <span>{v.service_name.clone()}</span>
                                         {v.pack.as_ref().map(|p| view! { <span class="visit-pack">{p.name.clone()}</span> })}
                                         {(week).then(|| v.staff_name.clone()).flatten().map(|s| view! { <span class="muted">{s}</span> })}

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::schedule::{MoveForm, StaffColumn, VisitRow, act_on_visit, action_label, move_visit};
 use crate::domain::{VisitAction, next_visit_status};
+use crate::ui::format::{field_stamp, short_day};
 use crate::ui::pages::schedule::Board;
 
 /// The actions offered for a visit, in the order staff reach for them.
@@ -43,7 +44,7 @@ pub fn VisitPanel(visit: VisitRow, staff: Vec<StaffColumn>, board: Board) -> imp
     let problem = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let open_invoice = move |invoice: i64| navigate(&format!("/invoices/{invoice}"), Default::default());
-    let starts_at = RwSignal::new(visit.span.start.format("%Y-%m-%dT%H:%M").to_string());
+    let starts_at = RwSignal::new(field_stamp(visit.span.start));
     let staff_id = RwSignal::new(visit.staff_id.map(|s| s.to_string()).unwrap_or_default());
     let id = visit.id;
     let movable = next_visit_status(visit.kind, visit.status, VisitAction::Move).is_ok();
@@ -64,7 +65,7 @@ pub fn VisitPanel(visit: VisitRow, staff: Vec<StaffColumn>, board: Board) -> imp
                 <button class="button ghost" type="button" on:click=move |_| board.selected.set(None)>"Close"</button>
             </div>
             <dl class="facts">
-                <dt>"When"</dt><dd>{format!("{} {}", visit.span.start.format("%a %-d %b"), visit.span.hours_text())}</dd>
+                <dt>"When"</dt><dd>{format!("{} {}", short_day(visit.span.start.date()), visit.span.hours_text())}</dd>
                 <dt>"Client"</dt><dd><a href=format!("/clients/{}/packs", visit.client_id)>{visit.client_name.clone()}</a></dd>
                 <dt>"With"</dt><dd>{visit.staff_name.clone().unwrap_or_else(|| "Anyone".into())}</dd>
                 <dt>"Status"</dt><dd data-test="visit-status">{visit.status.label()}</dd>
