@@ -90,7 +90,8 @@ lint:
 	@# So must the bundles of the other areas (src/ui/areas.rs).
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-portal -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-manager -- -D warnings
-	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-counting -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-soap -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-invoices -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,area-records -- -D warnings
 
 # Outer time limits: a hang fails the run instead of stalling it. The

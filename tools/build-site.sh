@@ -13,7 +13,7 @@ if [ "${1:-}" = "--release" ]; then flags=(--release --precompress); fi
 failed() { echo "$1 failed; disk left:"; df -h . /tmp; exit 1; }
 
 cargo leptos build "${flags[@]}" || failed "cargo leptos build"
-for area in portal manager counting records; do
+for area in portal manager soap invoices records; do
   root="target/site-$area"
   # The compiler keeps seeing LEPTOS_OUTPUT_NAME=carecount (.cargo/config.toml
   # forces it), so only the bundle's file names change, not the build cache.

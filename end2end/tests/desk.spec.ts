@@ -76,6 +76,36 @@ test("typing quantities on a SOAP plan updates badges with no request to the ser
   await expect(line(page, "EXAM").locator('[data-test="line-qty"]')).toHaveValue("2");
 });
 
+test("a SOAP plan becomes an invoice, each page with only its own code", async ({ page }) => {
+  const bundles: string[] = [];
+  page.on("request", (r) => {
+    const file = r.url().match(/\/pkg\/([a-z-]+)\.[^/]*\.wasm$/);
+    if (file) bundles.push(file[1]);
+  });
+  await openPatient(page, "Rocky");
+  await page.locator('[data-test="new-soap"]').click();
+  await expect(page).toHaveURL(/\/soap\/\d+$/);
+  await hydrated(page);
+  expect(bundles, "the vet's SOAP page loads the SOAP note's code, not the invoice's").toContain("carecount-soap");
+  expect(bundles).not.toContain("carecount-invoices");
+  await addItem(page, "exam", "Wellness exam");
+  await expect(line(page, "EXAM").locator('[data-test="line-badge"] .badge')).toHaveText(/of \d+ left/);
+  const soapBadge = await line(page, "EXAM").locator('[data-test="line-badge"] .badge').innerText();
+
+  await page.locator('[data-test="soap-to-invoice"]').click();
+  await expect(page).toHaveURL(/\/invoices\/\d+\?pet=\d+$/);
+  await hydrated(page);
+  expect(bundles).toContain("carecount-invoices");
+  // The invoice counts the line the SOAP plan saved, the same way, and keeps counting live.
+  const exam = line(page, "EXAM");
+  await expect(exam.locator('[data-test="line-qty"]')).toHaveValue("1");
+  await expect(exam.locator('[data-test="line-badge"] .badge')).toHaveText(soapBadge);
+  await exam.locator('[data-test="line-qty"]').fill("0");
+  await expect(exam.locator('[data-test="line-note"]')).toHaveText("Quantity must be more than 0.");
+  await page.goBack();
+  await expect(page).toHaveURL(/\/soap\/\d+$/);
+});
+
 test("switching box and tablet changes what is deducted", async ({ page }) => {
   await openPatient(page, "Rex");
   await page.locator('[data-test="new-soap"]').click();

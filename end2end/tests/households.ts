@@ -14,7 +14,7 @@ export async function patients(page: Page): Promise<PatientRow[]> {
 
 /** Pets the other specs look at: their households are left alone here, so
  * a pack added here never changes what those specs see (a member tag). */
-export const OTHER_SPECS = ["Rex", "Mimi", "Bella", "Luna", "Max", "Charlie", "Bobbie", "Kiki", "Lola", "Loki", "Guus"];
+export const OTHER_SPECS = ["Rex", "Mimi", "Bella", "Luna", "Max", "Charlie", "Bobbie", "Kiki", "Lola", "Loki", "Guus", "Rocky"];
 
 /** Households this spec may change: none of their pets is another spec's. */
 export function spareHouseholds(all: PatientRow[]): Set<number> {

@@ -1,8 +1,9 @@
-//! The browser's code comes in five bundles, one per area of the product,
+//! The browser's code comes in six bundles, one per area of the product,
 //! so an owner's phone never downloads the desk's counting or a manager's
 //! template editor, the desk never downloads the manager's pages, a patient's
 //! record never downloads the SOAP note's and the invoice's live counting,
-//! and the lists and the schedule download none of them.
+//! a vet's SOAP note never downloads the invoice's finalizing, voiding and
+//! corrections, and the lists and the schedule download none of them.
 //!
 //! The server renders every page; each bundle hydrates the pages of its own
 //! area. A link into another area is followed by a full page load, which
@@ -23,15 +24,18 @@ pub enum Area {
     /// A patient's record: the patient page, selling a plan, a plan, a
     /// client's packs.
     Records,
-    /// The SOAP note and the invoice, which count every line live as it is
-    /// typed (the counting core's pricing, badges and autosave).
-    Counting,
+    /// The SOAP note, which counts every line live as it is typed (the
+    /// counting core's pricing, badges and autosave).
+    Soap,
+    /// The invoice, which counts live as the SOAP note does, and finalizes,
+    /// voids, corrects and prints.
+    Invoices,
     /// Templates, staff, settings, sync and carry-over files.
     Manager,
 }
 
 /// Every area, in the order their bundles are built.
-pub const AREAS: [Area; 5] = [Area::Desk, Area::Portal, Area::Manager, Area::Counting, Area::Records];
+pub const AREAS: [Area; 6] = [Area::Desk, Area::Portal, Area::Manager, Area::Soap, Area::Invoices, Area::Records];
 
 impl Area {
     /// The area a page belongs to, by its path. An unknown path belongs to
@@ -41,7 +45,8 @@ impl Area {
         match first {
             "portal" | "login" | "forgot" | "reset" => Area::Portal,
             "templates" | "staff" | "settings" | "sync" | "carry-over" => Area::Manager,
-            "soap" | "invoices" => Area::Counting,
+            "soap" => Area::Soap,
+            "invoices" => Area::Invoices,
             "patients" | "plans" | "clients" => Area::Records,
             _ => Area::Desk,
         }
@@ -53,7 +58,8 @@ impl Area {
             Area::Desk => "carecount",
             Area::Portal => "carecount-portal",
             Area::Manager => "carecount-manager",
-            Area::Counting => "carecount-counting",
+            Area::Soap => "carecount-soap",
+            Area::Invoices => "carecount-invoices",
             Area::Records => "carecount-records",
         }
     }
@@ -64,14 +70,15 @@ impl Area {
             Area::Desk => "hash.txt",
             Area::Portal => "hash-portal.txt",
             Area::Manager => "hash-manager.txt",
-            Area::Counting => "hash-counting.txt",
+            Area::Soap => "hash-soap.txt",
+            Area::Invoices => "hash-invoices.txt",
             Area::Records => "hash-records.txt",
         }
     }
 
     /// Whether this build carries the pages of the area: the server carries
     /// all; a browser bundle only its own (`area-portal`, `area-manager`,
-    /// `area-counting`, `area-records` features; without any, the desk's).
+    /// `area-soap`, `area-invoices`, `area-records` features; without any, the desk's).
     pub const fn is_built_in(self) -> bool {
         if cfg!(feature = "ssr") {
             return true;
@@ -79,12 +86,14 @@ impl Area {
         match self {
             Area::Portal => cfg!(feature = "area-portal"),
             Area::Manager => cfg!(feature = "area-manager"),
-            Area::Counting => cfg!(feature = "area-counting"),
+            Area::Soap => cfg!(feature = "area-soap"),
+            Area::Invoices => cfg!(feature = "area-invoices"),
             Area::Records => cfg!(feature = "area-records"),
             Area::Desk => {
                 !cfg!(feature = "area-portal")
                     && !cfg!(feature = "area-manager")
-                    && !cfg!(feature = "area-counting")
+                    && !cfg!(feature = "area-soap")
+                    && !cfg!(feature = "area-invoices")
                     && !cfg!(feature = "area-records")
             }
         }
@@ -103,8 +112,9 @@ mod tests {
         for path in ["/templates", "/templates/3", "/staff", "/settings", "/sync", "/carry-over"] {
             assert_eq!(Area::of_path(path), Area::Manager, "{path}");
         }
-        for path in ["/soap/4", "/invoices/5", "/invoices/5/print"] {
-            assert_eq!(Area::of_path(path), Area::Counting, "{path}");
+        assert_eq!(Area::of_path("/soap/4"), Area::Soap);
+        for path in ["/invoices/5", "/invoices/5/print"] {
+            assert_eq!(Area::of_path(path), Area::Invoices, "{path}");
         }
         for path in ["/patients/1", "/patients/1/sell", "/clients/2/packs", "/plans/6"] {
             assert_eq!(Area::of_path(path), Area::Records, "{path}");

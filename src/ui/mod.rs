@@ -20,11 +20,12 @@ use leptos_router::{SsrMode, path};
 
 use areas::Area;
 use layout::{AppHeader, NotFound};
-use routes::counting::{InvoicePage, InvoicePrintPage, SoapPage};
 use routes::desk::{DaycarePage, HomePage, ListsPage, SchedulePage};
+use routes::invoices::{InvoicePage, InvoicePrintPage};
 use routes::manager::{CarryOverFilePage, SettingsPage, StaffPage, SyncPage, TemplateEditorPage, TemplatesPage};
 use routes::portal::{ForgotPage, LoginPage, PortalPage, ResetPage};
 use routes::records::{ClientPacksPage, PatientPage, PlanPage, SellPlanPage};
+use routes::soap::SoapPage;
 
 /// The HTML document around the app (server only renders it).
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -41,7 +41,13 @@ area_pages! {
     /// The clinic's day: the patient finder, lists, schedule, daycare.
     desk if any(
         feature = "ssr",
-        not(any(feature = "area-portal", feature = "area-manager", feature = "area-counting", feature = "area-records"))
+        not(any(
+            feature = "area-portal",
+            feature = "area-manager",
+            feature = "area-soap",
+            feature = "area-invoices",
+            feature = "area-records"
+        ))
     ) {
         DaycarePage = crate::ui::pages::daycare::DaycarePage,
         HomePage = crate::ui::pages::home::HomePage,
@@ -61,11 +67,17 @@ area_pages! {
 }
 
 area_pages! {
-    /// The SOAP note and the invoice, counting live.
-    counting if any(feature = "ssr", feature = "area-counting") {
+    /// The SOAP note, counting live.
+    soap if any(feature = "ssr", feature = "area-soap") {
+        SoapPage = crate::ui::pages::soap::SoapPage,
+    }
+}
+
+area_pages! {
+    /// The invoice, counting live, and its printed copy.
+    invoices if any(feature = "ssr", feature = "area-invoices") {
         InvoicePage = crate::ui::pages::invoice::InvoicePage,
         InvoicePrintPage = crate::ui::pages::invoice_final::InvoicePrintPage,
-        SoapPage = crate::ui::pages::soap::SoapPage,
     }
 }
 
