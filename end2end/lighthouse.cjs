@@ -97,11 +97,21 @@ function lighthouse(page, url, cookie) {
     fs.writeFileSync(headers, JSON.stringify({ Cookie: cookie }));
     args.push(`--extra-headers=${headers}`);
   }
-  const out = execFileSync(path.join(__dirname, "node_modules", ".bin", "lighthouse"), args, {
-    env: { ...process.env, CHROME_PATH: chromium },
-    maxBuffer: 256 * 1024 * 1024,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const run = () =>
+    execFileSync(path.join(__dirname, "node_modules", ".bin", "lighthouse"), args, {
+      env: { ...process.env, CHROME_PATH: chromium },
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+  let out;
+  try {
+    out = run();
+  } catch (error) {
+    // Lighthouse now and then fails to record its own trace (NO_NAVSTART)
+    // on a page it measured fine the run before: one more try, then fail.
+    console.log(`lighthouse ${page.name}: Lighthouse itself failed (status ${error.status}); trying once more`);
+    out = run();
+  }
   const report = JSON.parse(out.toString());
   const audits = report.audits;
   return {

@@ -1,7 +1,7 @@
 //! The schedule's grid: a clinic's day in slots, a week from its Monday,
 //! and whether two visits of one member of staff or one pet overlap.
 
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
 use serde::{Deserialize, Serialize};
 
 /// Minutes between two rows of the schedule.
@@ -29,9 +29,11 @@ impl Span {
         self.start < other.end() && other.start < self.end()
     }
 
-    /// "09:15–09:45".
+    /// "09:15–09:45". Written by hand: chrono's `format` would bring its
+    /// pattern reader and writer into the browser's bundle for two numbers.
     pub fn hours_text(&self) -> String {
-        format!("{}–{}", self.start.format("%H:%M"), self.end().format("%H:%M"))
+        let (start, end) = (self.start.time(), self.end().time());
+        format!("{:02}:{:02}–{:02}:{:02}", start.hour(), start.minute(), end.hour(), end.minute())
     }
 }
 
@@ -114,6 +116,8 @@ mod tests {
         assert!(first.overlaps(&Span { start: at(9, 15), minutes: 30 }));
         assert!(first.overlaps(&Span { start: at(8, 45), minutes: 60 }));
         assert_eq!(first.hours_text(), "09:00–09:30");
+        assert_eq!(Span { start: at(9, 45), minutes: 75 }.hours_text(), "09:45–11:00");
+        assert_eq!(Span { start: at(23, 50), minutes: 20 }.hours_text(), "23:50–00:10");
     }
 
     #[test]

@@ -129,7 +129,9 @@ pub fn parse_end(text: &str) -> Result<Option<NaiveDate>, String> {
     if text.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    // `parse` reads chrono's one fixed form (2027-03-31); a pattern
+    // (`parse_from_str`) would bring its pattern reader into the bundle.
+    text.parse::<NaiveDate>()
         .map(Some)
         .map_err(|_| format!("End date is a date such as 2027-03-31, not \u{201c}{text}\u{201d}."))
 }
@@ -225,7 +227,8 @@ impl AuthorisationForm {
             format!("Sessions is a whole number from 1 to 100, not \u{201c}{}\u{201d}.", self.sessions.trim())
         })?;
         let day = |text: &str, what: &str| {
-            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            text.trim()
+                .parse::<NaiveDate>()
                 .map_err(|_| format!("{what} is a date such as 2027-03-31, not \u{201c}{}\u{201d}.", text.trim()))
         };
         let starts_on = day(&self.starts_on, "From")?;
