@@ -29,12 +29,17 @@ impl Span {
         self.start < other.end() && other.start < self.end()
     }
 
-    /// "09:15–09:45". Written by hand: chrono's `format` would bring its
-    /// pattern reader and writer into the browser's bundle for two numbers.
+    /// "09:15–09:45".
     pub fn hours_text(&self) -> String {
-        let (start, end) = (self.start.time(), self.end().time());
-        format!("{:02}:{:02}–{:02}:{:02}", start.hour(), start.minute(), end.hour(), end.minute())
+        format!("{}–{}", clock(self.start), clock(self.end()))
     }
+}
+
+/// A time of day as the schedule writes it: "09:30". Written by hand:
+/// chrono's `format` would bring its pattern reader and writer into the
+/// browser's bundle for two numbers.
+pub fn clock(t: impl Timelike) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
 /// A clinic's opening hours on the schedule.

@@ -4,7 +4,7 @@
 //! chrono's `format("%…")`: its pattern reader and writer took more of every
 //! bundle than all the places that show a date.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -50,10 +50,8 @@ pub fn short_day(d: NaiveDate) -> String {
     format!("{} {} {}", short(weekday(d)), d.day(), short(month(d)))
 }
 
-/// "09:30".
-pub fn clock(t: impl Timelike) -> String {
-    format!("{:02}:{:02}", t.hour(), t.minute())
-}
+/// "09:30" (the schedule's own way of writing a time).
+pub use crate::domain::slots::clock;
 
 /// "Tue 3 Nov 09:30".
 pub fn day_and_time(t: NaiveDateTime) -> String {
