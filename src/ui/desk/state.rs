@@ -65,7 +65,13 @@ impl DeskState {
         let lines: Vec<LineState> = initial.into_iter().enumerate().map(|(key, l)| line_state(key, l)).collect();
         let next_key = StoredValue::new(lines.len());
         let lines = RwSignal::new(lines);
-        let computed = Memo::new(move |_| compute(&pricing, &lines.get()));
+        // What was typed is read in a memo of its own, so the pricing memo
+        // has one source instead of four signals per line: every read of a
+        // memo copies its list of sources, and each row reads the pricing
+        // on every keystroke (with 50 lines, half the recompute's time went
+        // to copying that list).
+        let typed = Memo::new(move |_| lines.with(|lines| typed_lines(lines)));
+        let computed = Memo::new(move |_| typed.with(|typed| compute(&pricing, typed)));
         DeskState { lines, computed, next_key, owner: StoredValue::new(Owner::current().unwrap_or_default()) }
     }
 
@@ -112,9 +118,13 @@ fn line_state(key: usize, line: DeskLine) -> LineState {
     }
 }
 
+/// The lines as typed, with their items.
+fn typed_lines(lines: &[LineState]) -> Vec<DeskLine> {
+    lines.iter().map(|l| DeskLine { input: l.input(), item: l.item.clone() }).collect()
+}
+
 /// Prices the lines as typed with the shared pricing path.
-pub fn compute(pricing: &PricingContext, lines: &[LineState]) -> Computed {
-    let typed: Vec<DeskLine> = lines.iter().map(|l| DeskLine { input: l.input(), item: l.item.clone() }).collect();
-    let priced = price_draft(pricing, &typed);
+pub fn compute(pricing: &PricingContext, typed: &[DeskLine]) -> Computed {
+    let priced = price_draft(pricing, typed);
     Computed { lines: priced.lines, tracker: priced.tracker }
 }
