@@ -10,7 +10,7 @@ use super::quantity::Quantity;
 use super::subscription::{CoverageSubscription, SubscriptionId};
 
 /// One benefit's line in the tracker.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TrackerRow {
     /// The plan.
     pub subscription_id: SubscriptionId,

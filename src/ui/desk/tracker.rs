@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::patients::PlanCard;
-use crate::domain::{Currency, Tracker, UnitSpec, left_text};
+use crate::domain::{Currency, Tracker, TrackerRow, UnitSpec, left_text};
 use crate::ui::badges::BenefitBadge;
 
 /// Per benefit: plan, ordered, covered, what is left, savings; then totals.
@@ -37,27 +37,31 @@ pub fn TrackerTable(#[prop(into)] tracker: Signal<Tracker>, currency: Currency, 
                         </tr>
                     </thead>
                     <tbody>
-                        {move || tracker.get().rows.into_iter().map(|row| {
-                            let units = units_of(row.subscription_id, row.benefit_id);
-                            let text = left_text(row.limit, row.remaining_after, &units);
-                            view! {
-                                <tr data-test="tracker-row">
-                                    <td class="benefit-label">{row.benefit_label.clone()}</td>
-                                    <td class="muted">{row.plan_name.clone()}</td>
-                                    <td class="right">{row.ordered.0}</td>
-                                    <td class="right">{row.covered.0}</td>
-                                    <td class="right"><BenefitBadge state=row.badge text=text/></td>
-                                    <td class="right">{currency.with_value(|c| row.savings.format(c))}</td>
-                                </tr>
+                        // Keyed by the whole row: a keystroke redraws only the
+                        // rows whose figures it changed, not the whole table.
+                        <For each=move || tracker.with(|t| t.rows.clone()) key=TrackerRow::clone let:row>
+                            {
+                                let units = units_of(row.subscription_id, row.benefit_id);
+                                let text = left_text(row.limit, row.remaining_after, &units);
+                                view! {
+                                    <tr data-test="tracker-row">
+                                        <td class="benefit-label">{row.benefit_label.clone()}</td>
+                                        <td class="muted">{row.plan_name.clone()}</td>
+                                        <td class="right">{row.ordered.0}</td>
+                                        <td class="right">{row.covered.0}</td>
+                                        <td class="right"><BenefitBadge state=row.badge text=text/></td>
+                                        <td class="right">{currency.with_value(|c| row.savings.format(c))}</td>
+                                    </tr>
+                                }
                             }
-                        }).collect_view()}
+                        </For>
                     </tbody>
                 </table>
             </Show>
             <dl class="totals">
-                <div><dt>"Saved through plans"</dt><dd data-test="plan-savings">{move || currency.with_value(|c| tracker.get().plan_savings.format(c))}</dd></div>
-                <div><dt>"Other discounts"</dt><dd>{move || currency.with_value(|c| tracker.get().other_discounts.format(c))}</dd></div>
-                <div class="grand"><dt>"Total discount"</dt><dd data-test="total-discount">{move || currency.with_value(|c| tracker.get().total_discount.format(c))}</dd></div>
+                <div><dt>"Saved through plans"</dt><dd data-test="plan-savings">{move || tracker.with(|t| currency.with_value(|c| t.plan_savings.format(c)))}</dd></div>
+                <div><dt>"Other discounts"</dt><dd>{move || tracker.with(|t| currency.with_value(|c| t.other_discounts.format(c)))}</dd></div>
+                <div class="grand"><dt>"Total discount"</dt><dd data-test="total-discount">{move || tracker.with(|t| currency.with_value(|c| t.total_discount.format(c)))}</dd></div>
             </dl>
         </section>
     }

@@ -139,7 +139,9 @@ fn DraftInvoice(
         });
     };
     let currency = view.clinic.currency.clone();
-    let tracker = Signal::derive(move || state.computed.with(|c| c.tracker.clone()));
+    // A memo: the tracker's parts read it without copying it, and a keystroke
+    // that leaves it as it was redraws none of it.
+    let tracker = Memo::new(move |_| state.computed.with(|c| c.tracker.clone()));
     let totals = Signal::derive(move || {
         state.computed.with(|c| {
             c.lines

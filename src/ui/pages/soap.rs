@@ -63,7 +63,9 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
             }
         });
     };
-    let tracker = Signal::derive(move || state.computed.with(|c| c.tracker.clone()));
+    // A memo: the tracker's parts read it without copying it, and a keystroke
+    // that leaves it as it was redraws none of it.
+    let tracker = Memo::new(move |_| state.computed.with(|c| c.tracker.clone()));
     let hint = {
         let (plans, date, past_due) = (view.plans.clone(), view.visit_date, view.clinic.past_due_usable);
         Callback::new(move |item: crate::domain::ItemRef| {
