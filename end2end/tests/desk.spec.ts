@@ -114,11 +114,18 @@ test("switching box and tablet changes what is deducted", async ({ page }) => {
   const nexgard = line(page, "PAR-NXG");
   const badge = nexgard.locator('[data-test="line-badge"] .badge');
   await expect(badge).toHaveText(/6 of 24 tablets left/);
+  // The tracker follows each keystroke in its one row for the benefit.
+  const tracked = page.locator('[data-test="tracker-row"]');
+  await expect(tracked).toHaveCount(1);
+  await expect(tracked.locator(".badge")).toHaveText(/6 of 24 tablets left/);
   await nexgard.locator('[data-test="line-unit"]').selectOption("subunit");
   await expect(badge).toHaveText(/11 of 24 tablets left/);
   await nexgard.locator('[data-test="line-qty"]').fill("12");
   await expect(badge).toHaveText(/0 of 24 tablets left/);
   await expect(badge).toHaveAttribute("data-state", "last");
+  await expect(tracked).toHaveCount(1);
+  await expect(tracked.locator(".badge")).toHaveText(/0 of 24 tablets left/);
+  await expect(tracked.locator(".badge")).toHaveAttribute("data-state", "last");
   await nexgard.locator('[data-test="line-unit"]').selectOption("unit");
   await nexgard.locator('[data-test="line-qty"]').fill("1.5");
   await expect(badge).toHaveText(/3 of 24 tablets left/);
