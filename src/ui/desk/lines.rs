@@ -31,7 +31,8 @@ pub fn LineTable(state: DeskState, currency: Currency, columns: LineColumns) -> 
                     {columns.with_value(|c| c.discount).then(|| view! { <th class="disc-col">"Disc. %"</th> })}
                     <th>"Plan"</th>
                     <th class="right">"Price"</th>
-                    <th class="sr-only">"Remove"</th>
+                    // The cell keeps its place in the header row; only its word is hidden.
+                    <th><span class="sr-only">"Remove"</span></th>
                 </tr>
             </thead>
             <For each=move || state.lines.get() key=|line| line.key let:line>
