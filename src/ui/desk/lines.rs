@@ -62,7 +62,7 @@ fn LineRow(state: DeskState, line: LineState, columns: LineColumns, currency: Cu
     let patients = columns.patients.clone();
     let badge_units = units.clone();
     let badge = Memo::new(move |_| {
-        outcome.with(|outcome| state.computed.with(|c| line_badge(outcome.as_ref(), &c.tracker, &badge_units)))
+        outcome.with(|outcome| state.tracker.with(|tracker| line_badge(outcome.as_ref(), tracker, &badge_units)))
     });
     let price_currency = currency.clone();
     let price = move || outcome.get().and_then(Result::ok).map(|c| (c.gross, c.net, c.discount));

@@ -53,6 +53,9 @@ pub struct DeskState {
     pub lines: RwSignal<Vec<LineState>>,
     /// Live coverage.
     pub computed: Memo<Computed>,
+    /// The benefits tracker of the live coverage: its readers need not copy
+    /// it, and a keystroke that leaves it as it was redraws none of it.
+    pub tracker: Memo<Tracker>,
     next_key: StoredValue<usize>,
     /// The editor's reactive owner: new lines' signals must live as long as
     /// the editor, not as long as the search result that was clicked.
@@ -72,7 +75,8 @@ impl DeskState {
         // to copying that list).
         let typed = Memo::new(move |_| lines.with(|lines| typed_lines(lines)));
         let computed = Memo::new(move |_| typed.with(|typed| compute(&pricing, typed)));
-        DeskState { lines, computed, next_key, owner: StoredValue::new(Owner::current().unwrap_or_default()) }
+        let tracker = Memo::new(move |_| computed.with(|c| c.tracker.clone()));
+        DeskState { lines, computed, tracker, next_key, owner: StoredValue::new(Owner::current().unwrap_or_default()) }
     }
 
     /// Adds a line for an item, one main unit by default.

@@ -139,9 +139,6 @@ fn DraftInvoice(
         });
     };
     let currency = view.clinic.currency.clone();
-    // A memo: the tracker's parts read it without copying it, and a keystroke
-    // that leaves it as it was redraws none of it.
-    let tracker = Memo::new(move |_| state.computed.with(|c| c.tracker.clone()));
     let totals = Signal::derive(move || {
         state.computed.with(|c| {
             c.lines
@@ -181,7 +178,7 @@ fn DraftInvoice(
             <PromotionsNote promotions=view.promotions.clone()/>
             <Totals totals currency=currency.clone()/>
         </section>
-        <TrackerTable tracker currency=currency.clone() plans=view.plans.clone()/>
+        <TrackerTable tracker=state.tracker currency=currency.clone() plans=view.plans.clone()/>
         <AuthorisationCheck state plans=view.plans.clone() date_of_draft=view.invoice_date
             invoice_id=view.id may_override=view.may_override override_note/>
         {move || problem.get().map(|p| view! { <p class="banner error" role="alert" data-test="invoice-problem">{p}</p> })}

@@ -63,9 +63,6 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
             }
         });
     };
-    // A memo: the tracker's parts read it without copying it, and a keystroke
-    // that leaves it as it was redraws none of it.
-    let tracker = Memo::new(move |_| state.computed.with(|c| c.tracker.clone()));
     let hint = {
         let (plans, date, past_due) = (view.plans.clone(), view.visit_date, view.clinic.past_due_usable);
         Callback::new(move |item: crate::domain::ItemRef| {
@@ -116,7 +113,7 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
                 ></textarea>
             </label>
         </section>
-        <TrackerTable tracker currency=view.clinic.currency.clone() plans=view.plans.clone()/>
+        <TrackerTable tracker=state.tracker currency=view.clinic.currency.clone() plans=view.plans.clone()/>
         {move || problem.get().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
         {open.then(|| view! {
             <div class="actions">
