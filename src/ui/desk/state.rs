@@ -71,8 +71,8 @@ impl DeskState {
         // What was typed is read in a memo of its own, so the pricing memo
         // has one source instead of four signals per line: every read of a
         // memo copies its list of sources, and each row reads the pricing
-        // on every keystroke (with 50 lines, half the recompute's time went
-        // to copying that list).
+        // on every keystroke (with 50 lines, copying that list took 15 % of
+        // a keystroke's time in Chromium's profiler).
         let typed = Memo::new(move |_| lines.with(|lines| typed_lines(lines)));
         let computed = Memo::new(move |_| typed.with(|typed| compute(&pricing, typed)));
         let tracker = Memo::new(move |_| computed.with(|c| c.tracker.clone()));
