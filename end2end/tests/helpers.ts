@@ -9,6 +9,9 @@ export async function hydrated(page: Page) {
 /** Saves a screenshot under end2end/screenshots/ for people to look at. */
 export async function snapshot(page: Page, name: string) {
   fs.mkdirSync("screenshots", { recursive: true });
+  // From the top: a page scrolled down drew its sticky header across the
+  // middle of the full-page picture.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
 }
 
