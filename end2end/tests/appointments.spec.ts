@@ -66,6 +66,24 @@ test("a receptionist books on the preferred pack, checks the pet out, and the pa
   await page.goto("/schedule?view=week");
   await hydrated(page);
   await expect(page.locator('[data-test="schedule-column"]')).toHaveCount(7);
+  // Down every day, the free slots follow the clock (the 11:45 slot is not
+  // pushed below 18:45 by a visit above it), and the 45-minute visit is
+  // three slots high.
+  const columns = await page.locator('[data-test="schedule-column"]').evaluateAll((days) =>
+    days.map((day) =>
+      Array.from(day.querySelectorAll<HTMLElement>('[data-test="free-slot"]'))
+        .map((slot) => ({ at: slot.dataset.start ?? "", top: slot.getBoundingClientRect().top }))
+        .sort((a, b) => a.at.localeCompare(b.at))
+        .map((slot) => slot.top),
+    ),
+  );
+  for (const tops of columns) {
+    expect(tops.length).toBeGreaterThan(40);
+    expect(tops.every((top, i) => i === 0 || top > tops[i - 1])).toBe(true);
+  }
+  const slotHeight = (await page.locator('[data-test="free-slot"]').first().boundingBox())!.height;
+  const booked = (await page.locator('[data-test="visit"]', { hasText: dog.name }).boundingBox())!;
+  expect(booked.height).toBeGreaterThan(2.5 * slotHeight);
   await snapshot(page, "schedule-week-1024");
 
   await page.goto("/schedule");

@@ -120,7 +120,7 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                 <div class="schedule-times" aria-hidden="true">
                     <div class="schedule-head"></div>
                     {slots.iter().enumerate().map(|(i, t)| view! {
-                        <div class=format!("schedule-time at-{}", i + 2)>
+                        <div class=format!("schedule-time {}", row_class(i))>
                             {(t.minute() == 0).then(|| clock(*t))}
                         </div>
                     }).collect_view()}
@@ -140,7 +140,7 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                                 let start = day.and_time(*t);
                                 let slot_staff = if week { None } else { staff_id };
                                 view! {
-                                    <button class=format!("slot at-{}", i + 2) type="button"
+                                    <button class=format!("slot {}", row_class(i)) type="button"
                                         data-test="free-slot" data-start=field_stamp(start)
                                         aria-label=format!("Book at {}", clock(start))
                                         on:click=move |_| {
@@ -152,7 +152,7 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
                             {here.into_iter().zip(lanes).filter_map(|(v, lane)| {
                                 let row = hours.row_of(v.span.start.time())?;
                                 let span = (v.span.minutes as usize).div_ceil(SLOT_MINUTES as usize).max(1);
-                                let class = format!("visit at-{} len-{span} {lane} {}", row + 2, match v.status {
+                                let class = format!("visit {} {} {lane} {}", row_class(row), length_class(span), match v.status {
                                     VisitStatus::Booked | VisitStatus::CheckedIn => "booked",
                                     VisitStatus::CheckedOut => "done",
                                     VisitStatus::Cancelled | VisitStatus::NoShow => "off",
@@ -183,6 +183,18 @@ fn ScheduleBoard(page: ScheduleView, week: bool, board: Board) -> impl IntoView 
     }
 }
 
+/// The class that puts a slot, its time or a visit on the grid row of the
+/// day's `slot`-th slot (counted from 0; the grid's first row is the head).
+/// `style/main.css` holds one rule per class.
+fn row_class(slot: usize) -> String {
+    format!("at-{}", slot + 2)
+}
+
+/// The class that makes a visit span `slots` rows.
+fn length_class(slots: usize) -> String {
+    format!("len-{slots}")
+}
+
 /// The lane class of each visit of a column: visits that overlap another
 /// live visit share the width side by side ("half lane-0", "half lane-1"),
 /// so none hides another; cancelled ones and no-shows never take a lane.
@@ -205,4 +217,29 @@ fn lanes(visits: &[VisitRow]) -> Vec<&'static str> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{length_class, row_class};
+    use crate::domain::Hours;
+
+    /// The grid places rows by class only: a class the page writes that the
+    /// stylesheet lacks, or breaks across two lines, leaves a free slot out
+    /// of its row (so a click books another time) or draws an hour's visit
+    /// a quarter high.
+    #[test]
+    fn every_row_and_length_the_schedule_writes_has_its_rule() {
+        let css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/style/main.css")).unwrap();
+        let rules: std::collections::HashSet<&str> = css.lines().map(str::trim).collect();
+        let slots = Hours::default().slots().len();
+        for slot in 0..slots {
+            let rule = format!(".{} {{ grid-row-start: {}; }}", row_class(slot), slot + 2);
+            assert!(rules.contains(rule.as_str()), "style/main.css needs the line `{rule}`");
+        }
+        for length in 1..=slots {
+            let rule = format!(".{} {{ grid-row-end: span {length}; }}", length_class(length));
+            assert!(rules.contains(rule.as_str()), "style/main.css needs the line `{rule}`");
+        }
+    }
 }
