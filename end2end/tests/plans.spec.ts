@@ -74,5 +74,7 @@ test("the lists filter plans by status and offer the filtered CSV", async ({ pag
   await expect(page.locator('[data-test="filter-status"]')).toHaveValue("past_due");
   await expect(page.locator('[data-test="export-plans"]')).toHaveAttribute("href", "/exports/plans.csv?status=past_due");
   await expect(page.locator('[data-test="payments-due"]')).toContainText("failed");
+  // The demo has no plan up for renewal within 60 days: the table says so.
+  await expect(page.locator('[data-test="renewals"]')).toContainText("No plan renews in the next 60 days.");
   await snapshot(page, "lists");
 });

@@ -95,12 +95,15 @@ pub fn ListsPage() -> impl IntoView {
                     let plans_pager = pager(l.plans_paging, l.plans.len(), false, move |page| lists_href("/lists", &shown_filter, page));
                     view! {
                         <section class="panel"><h3 class="panel-title">{format!("Plans ({})", count(l.plans_paging.matching))}</h3>
-                            <PlanTable rows=l.plans.clone() test="plan-list"/>
+                            <PlanTable rows=l.plans.clone() test="plan-list" empty="No plan matches this filter."/>
                             {plans_pager}</section>
                         <section class="panel"><h3 class="panel-title">"Payments due in 30 days or failed"
                             {first_of(l.payments_due.len(), l.payments_due_total)}
                             <a class="small export" href="/exports/payments-due.csv">" CSV"</a></h3>
                             <table class="table" data-test="payments-due"><tbody>
+                                {l.payments_due.is_empty().then(|| view! {
+                                    <tr><td class="muted">"No payment is due in the next 30 days, and none has failed."</td></tr>
+                                })}
                                 {l.payments_due.iter().map(|p| view! {
                                     <tr>
                                         <td><a href=format!("/plans/{}", p.subscription_id)>{p.plan_name.clone()}</a></td>
@@ -113,7 +116,7 @@ pub fn ListsPage() -> impl IntoView {
                         <section class="panel"><h3 class="panel-title">"Renewals in the next 60 days"
                             {first_of(l.renewals.len(), l.renewals_total)}
                             <a class="small export" href="/exports/renewals.csv">" CSV"</a></h3>
-                            <PlanTable rows=l.renewals.clone() test="renewals"/></section>
+                            <PlanTable rows=l.renewals.clone() test="renewals" empty="No plan renews in the next 60 days."/></section>
                     }
                 })
             })}
@@ -144,11 +147,12 @@ fn first_of(shown: usize, total: u64) -> Option<impl IntoView> {
 }
 
 #[component]
-fn PlanTable(rows: Vec<PlanListRow>, test: &'static str) -> impl IntoView {
+fn PlanTable(rows: Vec<PlanListRow>, test: &'static str, empty: &'static str) -> impl IntoView {
     view! {
         <table class="table" data-test=test>
             <thead><tr><th>"Plan"</th><th>"Owner · pet"</th><th>"Term"</th><th>"Billing"</th><th>"Status"</th></tr></thead>
             <tbody>
+                {rows.is_empty().then(|| view! { <tr><td colspan="5" class="muted">{empty}</td></tr> })}
                 {rows.into_iter().map(|r| view! {
                     <tr data-test="list-row">
                         <td><a href=format!("/plans/{}", r.id)>{r.plan_name.clone()}</a></td>
