@@ -119,3 +119,30 @@ test("a manager sets the plan rules and invites a colleague; a wrong value is re
   await expect(page.locator('.banner.success[role="status"]')).toContainText("Invitation sent");
   await expect(page.locator('[data-test="staff-row"]', { hasText: "Anouk Visser" })).toHaveCount(1);
 });
+
+test("a manager's menu keeps every link, the name and sign-out in sight on a laptop and a tablet", async ({ page }) => {
+  await signIn(page, MANAGER);
+  for (const width of [1280, 1024, 820]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto("/lists");
+    await hydrated(page);
+    const links = page.locator("nav.topnav a");
+    await expect(links).toHaveCount(8);
+    const lineHeight = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize) * 2);
+    for (const link of await links.all()) {
+      const box = (await link.boundingBox())!;
+      const name = await link.innerText();
+      expect(box.x, `${name} at ${width} px`).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, `${name} at ${width} px`).toBeLessThanOrEqual(width);
+      // One line: "Plans & payments" broke over two at 1280 px.
+      expect(box.height, `${name} at ${width} px`).toBeLessThan(lineHeight + 16);
+    }
+    for (const part of ['[data-test="signed-in-as"]', '[data-test="sign-out"]']) {
+      const box = (await page.locator(part).boundingBox())!;
+      expect(box.x + box.width, `${part} at ${width} px`).toBeLessThanOrEqual(width);
+    }
+    if (width === 1024) await snapshot(page, "manager-menu-1024");
+  }
+  await page.locator("nav.topnav a", { hasText: "Settings" }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+});
