@@ -146,3 +146,19 @@ test("a manager's menu keeps every link, the name and sign-out in sight on a lap
   await page.locator("nav.topnav a", { hasText: "Settings" }).click();
   await expect(page).toHaveURL(/\/settings$/);
 });
+
+test("the staff list gives a sign-in on the clinic's clock, not in UTC", async ({ page }) => {
+  const before = Date.now();
+  await signIn(page, MANAGER);
+  await page.goto("/staff");
+  await hydrated(page);
+  const shown = await page.locator('[data-test="staff-row"]', { hasText: "(you)" }).locator("td").nth(3).innerText();
+  // The demo clinic keeps Amsterdam's clock (Brussels', once the settings
+  // test ran: the same all year), an hour or two ahead of UTC.
+  const clock = (t: number) =>
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Amsterdam", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(t);
+  const possible = new Set<string>();
+  for (let t = before - 60_000; t <= Date.now() + 60_000; t += 15_000) possible.add(clock(t));
+  expect(shown).not.toContain("UTC");
+  expect([...possible].some((hm) => shown.endsWith(hm)), `"${shown}" ends in one of ${[...possible]}`).toBe(true);
+});

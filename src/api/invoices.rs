@@ -56,7 +56,11 @@ pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             let role = state.viewer().await?.role;
-            let view = state.store.invoice_view(clinic.organisation_id, id).await?;
+            let mut view = state.store.invoice_view(clinic.organisation_id, id).await?;
+            let stamps = view.finalized.iter_mut().chain(view.voided.iter_mut().map(|(stamp, _)| stamp));
+            for stamp in stamps {
+                stamp.at = crate::server::clinic_clock::on_clinic_clock(&stamp.at, &clinic.time_zone);
+            }
             Ok(InvoiceView { may_override: crate::domain::allows(role, Permission::AdjustPacks), ..view })
         }
         .await,

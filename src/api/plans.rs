@@ -17,7 +17,10 @@ pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
             let role = state.viewer().await?.role;
             let may_waive = crate::domain::allows(role, Permission::OverrideSettlement);
             let may_sell = crate::domain::allows(role, Permission::SellPlans);
-            let detail = state.store.plan_detail(clinic.organisation_id, id, clinic.today).await?;
+            let mut detail = state.store.plan_detail(clinic.organisation_id, id, clinic.today).await?;
+            for row in &mut detail.history {
+                row.created_at = crate::server::clinic_clock::on_clinic_clock(&row.created_at, &clinic.time_zone);
+            }
             let lifecycle = state.store.plan_lifecycle(clinic.organisation_id, id).await?;
             Ok(PlanPageData { clinic, detail, may_waive, may_sell, lifecycle })
         }

@@ -71,14 +71,18 @@ pub fn period(start: NaiveDate, end: Option<NaiveDate>) -> String {
     }
 }
 
-/// A stored UTC timestamp ("2026-11-22T22:41:25Z") as people read it:
-/// "22 Nov 2026, 22:41 UTC". Anything unexpected is shown as stored.
-pub fn stamp(stored: &str) -> String {
-    let trimmed = stored.trim_end_matches('Z');
-    trimmed
+/// A moment as people read it: on the clinic's clock as the server sends
+/// it ("2026-12-05T22:15:00" reads "5 Dec 2026, 22:15"), or marked UTC when
+/// it comes as stored ("…Z"). Anything unexpected is shown as it came.
+pub fn stamp(sent: &str) -> String {
+    let (moment, zone) = match sent.strip_suffix('Z') {
+        Some(utc) => (utc, " UTC"),
+        None => (sent, ""),
+    };
+    moment
         .parse::<NaiveDateTime>()
-        .map(|t| format!("{}, {} UTC", date(t.date()), clock(t)))
-        .unwrap_or_else(|_| stored.to_string())
+        .map(|t| format!("{}, {}{zone}", date(t.date()), clock(t)))
+        .unwrap_or_else(|_| sent.to_string())
 }
 
 /// The first letter of a name, for an avatar, which the style sheet shows
@@ -121,6 +125,7 @@ mod tests {
     fn stored_timestamps_read_as_dates_and_times() {
         assert_eq!(stamp("2026-11-22T22:41:25Z"), "22 Nov 2026, 22:41 UTC");
         assert_eq!(stamp("2026-06-23T10:29:00.123Z"), "23 Jun 2026, 10:29 UTC");
+        assert_eq!(stamp("2026-12-05T22:15:00"), "5 Dec 2026, 22:15");
         assert_eq!(stamp("yesterday"), "yesterday");
     }
 

@@ -22,4 +22,7 @@ pub struct ClinicInfo {
     pub past_due_usable: bool,
     /// Today in the clinic, as the server saw it when the page loaded.
     pub today: NaiveDate,
+    /// Its time zone ("Europe/Brussels"): the server shows stored moments
+    /// on this clock.
+    pub time_zone: String,
 }

@@ -49,7 +49,7 @@ impl InvoiceStatus {
 /// Who did something, and when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
-    /// When, as stored (UTC).
+    /// When: on the clinic's clock once a page reads it, else as stored (UTC).
     pub at: String,
     /// Who.
     pub by: String,

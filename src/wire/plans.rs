@@ -34,7 +34,8 @@ pub struct LedgerRow {
     /// What the owner's healthcard says about it (removals), apart from
     /// the internal note.
     pub owner_reason: Option<String>,
-    /// When (UTC).
+    /// When: on the clinic's clock once the plan page reads it, else as
+    /// stored (UTC).
     pub created_at: String,
 }
 

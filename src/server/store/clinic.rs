@@ -74,6 +74,7 @@ pub(crate) async fn clinic_on(
         member_tag_label: row.member_tag_label,
         past_due_usable: rules.past_due_usable,
         today,
+        time_zone: zone.name().to_string(),
     })
 }
 
