@@ -39,8 +39,9 @@ mod tests {
     }
 
     #[test]
-    fn the_night_the_clocks_go_back_keeps_each_moment_apart() {
-        // 25 Oct 2026, Brussels: 02:59 CEST is followed by 02:00 CET.
+    fn the_night_the_clocks_go_back_reads_as_the_wall_clock_did() {
+        // 25 Oct 2026, Brussels: 02:59 CEST is followed by 02:00 CET, so the
+        // wall clock showed 02:30 twice, an hour apart.
         assert_eq!(on_clinic_clock("2026-10-25T00:30:00Z", "Europe/Brussels"), "2026-10-25T02:30:00");
         assert_eq!(on_clinic_clock("2026-10-25T01:30:00Z", "Europe/Brussels"), "2026-10-25T02:30:00");
         assert_eq!(on_clinic_clock("2026-10-25T02:30:00Z", "Europe/Brussels"), "2026-10-25T03:30:00");
