@@ -50,17 +50,14 @@ pub async fn invoice_start(client_id: i64, soap_ids: Vec<i64>) -> Result<i64, Ap
 #[server(prefix = "/api", endpoint = "invoice/load", output = crate::api::codec::JsonText)]
 pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
     use crate::domain::Permission;
+    use crate::server::clinic_clock::OnClinicClock;
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
             let role = state.viewer().await?.role;
-            let mut view = state.store.invoice_view(clinic.organisation_id, id).await?;
-            let stamps = view.finalized.iter_mut().chain(view.voided.iter_mut().map(|(stamp, _)| stamp));
-            for stamp in stamps {
-                stamp.at = crate::server::clinic_clock::on_clinic_clock(&stamp.at, &clinic.time_zone);
-            }
+            let view = state.store.invoice_view(clinic.organisation_id, id).await?.on_clinic_clock(&clinic.time_zone);
             Ok(InvoiceView { may_override: crate::domain::allows(role, Permission::AdjustPacks), ..view })
         }
         .await,

@@ -9,6 +9,7 @@ pub use crate::wire::plans::*;
 #[server(prefix = "/api", endpoint = "plan", output = crate::api::codec::JsonText)]
 pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
     use crate::domain::Permission;
+    use crate::server::clinic_clock::OnClinicClock;
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
@@ -17,10 +18,11 @@ pub async fn plan_page(id: i64) -> Result<PlanPageData, AppError> {
             let role = state.viewer().await?.role;
             let may_waive = crate::domain::allows(role, Permission::OverrideSettlement);
             let may_sell = crate::domain::allows(role, Permission::SellPlans);
-            let mut detail = state.store.plan_detail(clinic.organisation_id, id, clinic.today).await?;
-            for row in &mut detail.history {
-                row.created_at = crate::server::clinic_clock::on_clinic_clock(&row.created_at, &clinic.time_zone);
-            }
+            let detail = state
+                .store
+                .plan_detail(clinic.organisation_id, id, clinic.today)
+                .await?
+                .on_clinic_clock(&clinic.time_zone);
             let lifecycle = state.store.plan_lifecycle(clinic.organisation_id, id).await?;
             Ok(PlanPageData { clinic, detail, may_waive, may_sell, lifecycle })
         }

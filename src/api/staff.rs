@@ -18,18 +18,14 @@ fn role_from(code: &str) -> Result<Role, AppError> {
 #[server(prefix = "/api", endpoint = "staff", output = crate::api::codec::JsonText)]
 pub async fn staff_list() -> Result<Vec<StaffMember>, AppError> {
     use crate::domain::Permission;
-    use crate::server::clinic_clock::maybe_on_clinic_clock;
+    use crate::server::clinic_clock::OnClinicClock;
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::ManageStaff).await?;
             let members = state.store.staff_members(clinic.organisation_id, actor.user_id).await?;
-            let zone = clinic.time_zone.as_str();
-            Ok(members
-                .into_iter()
-                .map(|m| StaffMember { last_sign_in_at: maybe_on_clinic_clock(m.last_sign_in_at, zone), ..m })
-                .collect())
+            Ok(members.on_clinic_clock(&clinic.time_zone))
         }
         .await,
     )

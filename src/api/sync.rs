@@ -14,7 +14,7 @@ pub async fn load_sync_page(
     #[server(default)] exceptions_page: u32,
 ) -> Result<SyncPage, AppError> {
     use crate::domain::Permission;
-    use crate::server::clinic_clock::{maybe_on_clinic_clock, on_clinic_clock};
+    use crate::server::clinic_clock::OnClinicClock;
     use crate::server::{error::reply, state::app_state};
     use crate::wire::paging::PER_PAGE;
     reply(
@@ -36,9 +36,8 @@ pub async fn load_sync_page(
             let store = &state.store;
             let org = clinic.organisation_id;
             let zone = clinic.time_zone.as_str();
-            let local_run = |run: SyncRun| SyncRun { started_at: on_clinic_clock(&run.started_at, zone), ..run };
             let shown_run = match run {
-                Some(id) => Some(local_run(store.sync_run(org, id).await?)),
+                Some(id) => Some(store.sync_run(org, id).await?.on_clinic_clock(zone)),
                 None => None,
             };
             let [items, plans] = store.sync_choices(org).await?;
@@ -52,24 +51,14 @@ pub async fn load_sync_page(
                 folder,
                 max_file_mib: crate::server::import::MAX_FILE_BYTES / (1024 * 1024),
                 shown_run,
-                runs: store.sync_runs(org, 50).await?.into_iter().map(local_run).collect(),
+                runs: store.sync_runs(org, 50).await?.on_clinic_clock(zone),
                 over_usage,
                 over_usage_paging,
                 exceptions,
                 exceptions_paging,
                 items,
                 plans,
-                tokens: store
-                    .api_tokens(org)
-                    .await?
-                    .into_iter()
-                    .map(|t| ApiToken {
-                        created_at: on_clinic_clock(&t.created_at, zone),
-                        last_used_at: maybe_on_clinic_clock(t.last_used_at, zone),
-                        revoked_at: maybe_on_clinic_clock(t.revoked_at, zone),
-                        ..t
-                    })
-                    .collect(),
+                tokens: store.api_tokens(org).await?.on_clinic_clock(zone),
             })
         }
         .await,
