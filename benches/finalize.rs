@@ -17,7 +17,7 @@ async fn main() {
     let (warm_up, runs) = if full { (10, 200) } else { (0, 1) };
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(&dir.path().join("bench.db")).await.expect("open store");
-    let today = chrono::Utc::now().date_naive();
+    let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
     store.seed_demo(today).await.expect("seed demo");
     let clinic = store.clinic_of(1, None, chrono::Utc::now()).await.expect("clinic");
     let actor = Actor::clinic_desk();

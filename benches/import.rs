@@ -37,7 +37,7 @@ async fn main() {
     };
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(&dir.path().join("bench.db")).await.expect("open store");
-    let today = chrono::Utc::now().date_naive();
+    let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
     store.seed_demo(today).await.expect("seed demo");
     let started = Instant::now();
     let codes = grow(&store, &size, today).await;

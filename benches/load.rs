@@ -92,7 +92,7 @@ async fn run(setup: &Setup, clients: usize, length: Duration) {
         Some(url) => Store::connect_postgres(url).await.expect("connect"),
         None => Store::open(&path).await.expect("open store"),
     };
-    store.seed_demo(chrono::Utc::now().date_naive()).await.expect("seed demo");
+    store.seed_demo(carecount::server::store::demo::demo_today(chrono::Utc::now())).await.expect("seed demo");
     // The servers in this process run on runtimes of their own
     // (`load/in_process.rs`); on PostgreSQL the second server is a process
     // of its own, to be killed.

@@ -46,7 +46,7 @@ async fn main() {
 
 /// Grows the demo on `store` and asks for every page `rounds` times.
 async fn measure(database: &str, store: Store, config: Config, size: GroupSize, rounds: usize) {
-    let today = chrono::Utc::now().date_naive();
+    let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
     let started = Instant::now();
     store.seed_demo(today).await.expect("seed demo");
     let counts = store.grow_demo_to_group(today, size).await.expect("grow the group");

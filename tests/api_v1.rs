@@ -89,7 +89,7 @@ fn pushed_lines_and_uploaded_files_count_and_the_plans_say_what_is_left() {
         let left = exam_left(&before);
         assert!(left >= 1, "{before}");
 
-        let line = json!({ "invoice_id": "API-1", "line_id": "1", "invoice_date": chrono::Utc::now().date_naive(),
+        let line = json!({ "invoice_id": "API-1", "line_id": "1", "invoice_date": carecount::server::store::demo::demo_today(chrono::Utc::now()),
                            "patient_id": "PMS-1001", "code": "WP-EXAM", "quantity": 1 });
         let (status, run) = push(&app, &token, json!([line.clone()])).await;
         assert_eq!((status, run["applied"].as_i64()), (200, Some(1)), "{run}");

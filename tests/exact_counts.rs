@@ -309,7 +309,7 @@ async fn shown_used(app: &TestApp, plan: i64, label: &str) -> i64 {
 /// returns Saar's new plan.
 async fn loki_dies_and_his_plan_moves_to_saar(app: &TestApp, old_plan: i64) -> i64 {
     let (loki, saar) = (app.patient_id("Loki").await, app.patient_id("Saar").await);
-    let today = chrono::Utc::now().date_naive();
+    let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
     let (status, body) = app.call("patient/deceased", &format!("patient_id={loki}&died_on={today}")).await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = app.call("plan/transfer", &format!("subscription_id={old_plan}&to_patient_id={saar}")).await;
@@ -387,7 +387,7 @@ async fn yearly_bella(app: &TestApp) -> (i64, i64, i64) {
     let bella = app.patient_id("Bella").await;
     let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", bella).await;
     let (benefit, _, _) = app.benefit(bella, "Wellness exams").await;
-    let today = chrono::Utc::now().date_naive();
+    let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
     support::count_yearly(app, plan, benefit, today.checked_sub_months(chrono::Months::new(12)).unwrap()).await;
     (bella, plan, benefit)
 }
@@ -411,7 +411,7 @@ fn a_draft_dated_before_the_anniversary_counts_in_its_own_plan_year_and_its_corr
         let app = TestApp::start().await;
         let (bella, plan, benefit) = yearly_bella(&app).await;
         let exam = app.item_id("EXAM").await;
-        let today = chrono::Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
         let yesterday = today.pred_opt().unwrap();
         let long_ago = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
         let far = chrono::NaiveDate::from_ymd_opt(2999, 1, 1).unwrap();
@@ -464,7 +464,7 @@ fn a_transfer_after_a_death_moves_this_plan_years_use_only() {
         assert!(used_last_year > 0, "the demo gives Loki exams used before today");
         // Exams reset each plan year, and a new plan year began today: all
         // of Loki's earlier exams belong to the year that ended.
-        let today = chrono::Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
         support::count_yearly(&app, old_plan, benefit, today.checked_sub_months(chrono::Months::new(12)).unwrap())
             .await;
         let (status, body) = app.call("patient/deceased", &format!("patient_id={loki}&died_on={today}")).await;

@@ -33,7 +33,7 @@ async fn every_page(app: &TestApp, search: &str) -> Vec<PatientList> {
 fn a_group_pages_through_every_patient_once_in_name_order_with_counts_that_add_up() {
     support::run(async {
         let app = TestApp::start().await;
-        let today = chrono::Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
         let grown = app.store.grow_demo_to_group(today, SMALL_GROUP).await.expect("grow");
         assert_eq!(grown.patients, 30 + 160);
         assert_eq!(grown.clinics, 3);
@@ -65,7 +65,7 @@ fn a_group_pages_through_every_patient_once_in_name_order_with_counts_that_add_u
 fn a_search_finds_by_pet_owner_breed_or_plan_in_any_case_and_nothing_else() {
     support::run(async {
         let app = TestApp::start().await;
-        let today = chrono::Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
         app.store.grow_demo_to_group(today, SMALL_GROUP).await.expect("grow");
         let everyone: Vec<_> = every_page(&app, "").await.into_iter().flat_map(|p| p.patients).collect();
         for search in ["LUNA", "de vries", "maine coon", "senior cat", "jansen", "Lu"] {
@@ -98,7 +98,7 @@ fn a_search_finds_by_pet_owner_breed_or_plan_in_any_case_and_nothing_else() {
 fn the_list_page_is_served_with_the_search_and_page_from_its_address() {
     support::run(async {
         let app = TestApp::start().await;
-        let today = chrono::Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
         app.store.grow_demo_to_group(today, SMALL_GROUP).await.expect("grow");
         let (status, html) = app.get("/?page=2").await;
         assert_eq!(status, 200);
@@ -122,7 +122,7 @@ async fn plans_page(app: &TestApp, form: &str) -> Lists {
 fn the_plans_list_pages_through_every_plan_once_and_the_download_holds_them_all() {
     support::run(async {
         let app = TestApp::start().await;
-        let today = chrono::Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
         let grown = app.store.grow_demo_to_group(today, SMALL_GROUP).await.expect("grow");
         let first = plans_page(&app, "").await;
         assert_eq!(first.plans_paging.matching, grown.plans as u64);

@@ -67,7 +67,7 @@ fn a_deceased_pets_page_offers_its_held_plan_to_the_households_living_pets() {
                 .fetch_one(app.store.reader())
                 .await
                 .expect("Rex's household has another pet");
-        let today = chrono::Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
         let (status, body) = app.call("patient/deceased", &format!("patient_id={rex}&died_on={today}")).await;
         assert_eq!(status, 200, "{body}");
         let (status, html) = app.get(&format!("/patients/{rex}")).await;

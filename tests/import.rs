@@ -53,7 +53,7 @@ async fn used(app: &TestApp, patient: &str, code: &str) -> i64 {
 /// The date on the practice system's invoice lines: today, which every demo
 /// plan that is active covers (the demo is seeded relative to today).
 fn visit_day() -> String {
-    chrono::Utc::now().date_naive().to_string()
+    carecount::server::store::demo::demo_today(chrono::Utc::now()).to_string()
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {

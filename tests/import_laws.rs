@@ -66,7 +66,7 @@ struct Pair {
 async fn check(runs: Vec<Vec<Sending>>) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let (store, database) = postgres::fresh_store(&dir.path().join("laws.db")).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
     store.seed_demo(today).await.map_err(|e| e.to_string())?;
     let pairs = pairs(&store).await;
     let actor = Actor { user_id: None, name: "Import laws".into() };

@@ -23,14 +23,14 @@ async fn wellness_plan(app: &TestApp, patient: &str, status: &str) -> i64 {
 }
 
 async fn record_death(app: &TestApp, patient: i64) {
-    let today = Utc::now().date_naive();
+    let today = carecount::server::store::demo::demo_today(Utc::now());
     let (status, body) = app.call("patient/deceased", &format!("patient_id={patient}&died_on={today}")).await;
     assert_eq!(status, 200, "{body}");
 }
 
 /// A new pet in `client`'s household; returns its id.
 async fn new_pet(app: &TestApp, client: i64, name: &str, species: &str, months: u32) -> i64 {
-    let born = Utc::now().date_naive() - chrono::Months::new(months);
+    let born = carecount::server::store::demo::demo_today(Utc::now()) - chrono::Months::new(months);
     let mut tx = app.store.begin_write().await.unwrap();
     let id = sqlx::query_scalar(
         "INSERT INTO patients (client_id, name, species, birth_date) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -170,7 +170,7 @@ fn renewing_household_package_skips_dead_pet() {
             .fetch_one(app.store.reader())
             .await
             .unwrap();
-        let today = chrono::Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
         sql(&app, &format!("UPDATE patients SET deceased_on = '{today}' WHERE client_id = {other}")).await;
         let (status, body) = app.call("plan/renew", &format!("id={pack}")).await;
         assert_eq!(status, 409, "{body}");

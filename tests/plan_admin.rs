@@ -91,7 +91,7 @@ fn a_pet_has_one_wellness_plan_and_a_second_pet_gets_the_multi_pet_discount() {
         let app = TestApp::start().await;
         let adult = template_id(&app, "Adult Dog Plan").await;
         let bella = app.patient_id("Bella").await;
-        let today = Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(Utc::now());
         let (status, body) = app
             .call("sell", &format!("patient_id={bella}&template_id={adult}&starts_on={today}&billing=Monthly"))
             .await;
@@ -195,7 +195,7 @@ fn a_second_clinic_sells_what_is_offered_there_and_lists_filter_by_clinic() {
         let offer = page["templates"].as_array().unwrap().iter().find(|t| t["id"] == senior).unwrap().clone();
         assert!(offer["ineligible"].as_str().unwrap().contains("not offered at North Branch"), "{offer}");
         let adult = template_id(&app, "Adult Dog Plan").await;
-        let today = Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(Utc::now());
         let (status, body) = app
             .call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly"))
             .await;

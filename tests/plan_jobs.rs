@@ -56,7 +56,7 @@ fn a_late_payment_makes_a_plan_past_due_only_after_the_grace_period() {
         let app = TestApp::start().await;
         let bobbie = app.patient_id("Bobbie").await;
         let adult = template_id(&app, "Adult Dog Plan").await;
-        let today = Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(Utc::now());
         let (_, body) = app
             .call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly"))
             .await;
@@ -90,7 +90,7 @@ fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
         let app = TestApp::start().await;
         let rex = app.patient_id("Rex").await;
         let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", rex).await;
-        let today = Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(Utc::now());
         let (status, body) = app.call("patient/deceased", &format!("patient_id={rex}&died_on={today}")).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(text(&app, "SELECT status FROM subscriptions WHERE id = $1", plan).await.unwrap(), "on_hold");
@@ -105,7 +105,9 @@ fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
             "INSERT INTO patients (client_id, name, species, birth_date) VALUES ($1, 'Pip', 'dog', $2) RETURNING id",
         )
         .bind(client)
-        .bind(carecount::wire::stored::Day(Utc::now().date_naive() - chrono::Months::new(3)))
+        .bind(carecount::wire::stored::Day(
+            carecount::server::store::demo::demo_today(Utc::now()) - chrono::Months::new(3),
+        ))
         .fetch_one(&mut *tx)
         .await
         .unwrap();
@@ -249,7 +251,7 @@ fn use_from_years_ago_counts_for_the_term_and_not_for_a_yearly_limit() {
         let [(yearly, _, yearly_item), (lasting, _, lasting_item)] = benefits.as_slice() else {
             panic!("Bella's plan has two benefits: {benefits:?}");
         };
-        let today = Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(Utc::now());
         let mut tx = app.store.begin_write().await.unwrap();
         sqlx::query("UPDATE subscriptions SET starts_on = $1, ends_on = NULL WHERE id = $2")
             .bind(carecount::wire::stored::Day(today - Days::new(900)))

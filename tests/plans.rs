@@ -11,7 +11,7 @@ async fn sell(app: &TestApp, patient: i64, template: &str, billing: &str) -> (u1
         .fetch_one(app.store.reader())
         .await
         .unwrap();
-    let today = chrono::Utc::now().date_naive();
+    let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
     app.call("sell", &format!("patient_id={patient}&template_id={template}&starts_on={today}&billing={billing}")).await
 }
 

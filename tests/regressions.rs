@@ -27,12 +27,14 @@ fn multi_pet_discount_rounds_half_away_from_zero() {
             "INSERT INTO patients (client_id, name, species, birth_date) VALUES ($1, 'Duke', 'dog', $2) RETURNING id",
         )
         .bind(client)
-        .bind(carecount::wire::stored::Day(chrono::Utc::now().date_naive() - chrono::Months::new(36)))
+        .bind(carecount::wire::stored::Day(
+            carecount::server::store::demo::demo_today(chrono::Utc::now()) - chrono::Months::new(36),
+        ))
         .fetch_one(&mut *tx)
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        let today = Utc::now().date_naive();
+        let today = carecount::server::store::demo::demo_today(Utc::now());
         let (status, body) =
             app.call("sell", &format!("patient_id={duke}&template_id={adult}&starts_on={today}&billing=Monthly")).await;
         assert_eq!(status, 200, "{body}");

@@ -371,7 +371,7 @@ async fn outbox_with_one_email(
         carecount::server::config::Config::for_database(dir.join("mail.db"), "127.0.0.1:0".parse().unwrap());
     config.smtp_url = Some(url.to_string());
     let store = carecount::server::store::Store::open(&config.database_path).await.unwrap();
-    store.seed_demo(chrono::Utc::now().date_naive()).await.unwrap();
+    store.seed_demo(carecount::server::store::demo::demo_today(chrono::Utc::now())).await.unwrap();
     store.request_reset(MANAGER, "http://clinic.test").await.unwrap();
     (store, config)
 }

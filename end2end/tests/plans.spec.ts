@@ -74,7 +74,20 @@ test("the lists filter plans by status and offer the filtered CSV", async ({ pag
   await expect(page.locator('[data-test="filter-status"]')).toHaveValue("past_due");
   await expect(page.locator('[data-test="export-plans"]')).toHaveAttribute("href", "/exports/plans.csv?status=past_due");
   await expect(page.locator('[data-test="payments-due"]')).toContainText("failed");
-  // The demo has no plan up for renewal within 60 days: the table says so.
-  await expect(page.locator('[data-test="renewals"]')).toContainText("No plan renews in the next 60 days.");
+  // The demo's physio pack ends within the month, on any date: it is up
+  // for renewal. Every plan listed ends within 60 days of the clinic's today
+  // and has no renewal yet (the wellness plans renew by themselves a month
+  // ahead); the CSV carries the dates.
+  const renewals = page.locator('[data-test="renewals"] [data-test="list-row"]');
+  await expect(renewals.filter({ hasText: "Thomas de Graaf" })).toContainText("Physio 6-session pack");
+  const csv = await (await page.request.get("/exports/renewals.csv")).text();
+  const ends = csv.trim().split("\n").slice(1).map((row) => row.split(",")[6]);
+  await expect(renewals).toHaveCount(ends.length);
+  const clinicToday = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam" }).format(new Date());
+  const horizon = new Date(`${clinicToday}T00:00:00Z`);
+  horizon.setUTCDate(horizon.getUTCDate() + 60);
+  for (const end of ends) {
+    expect(end <= horizon.toISOString().slice(0, 10), `${end} within 60 days of ${clinicToday}`).toBe(true);
+  }
   await snapshot(page, "lists");
 });

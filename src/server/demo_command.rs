@@ -54,7 +54,7 @@ async fn demo(args: &[String]) -> Result<(), String> {
         ));
     }
     let started = Instant::now();
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::server::store::demo::demo_today(chrono::Utc::now());
     store.seed_demo(today).await.map_err(|e| format!("cannot write the demo clinic: {e}"))?;
     if scale == Scale::Group {
         eprintln!("carecount demo: growing the demo clinic into a group of clinics; this takes a minute or two");

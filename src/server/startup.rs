@@ -27,7 +27,7 @@ async fn start() -> Result<(), String> {
     let store = config.open_store().await?;
     if config.demo_data && store.is_empty().await.map_err(|e| format!("cannot read the database: {e}"))? {
         store
-            .seed_demo(chrono::Utc::now().date_naive())
+            .seed_demo(crate::server::store::demo::demo_today(chrono::Utc::now()))
             .await
             .map_err(|e| format!("cannot write the demo data: {e}"))?;
         println!("Created {} with the demo clinic.", config.database_shown());

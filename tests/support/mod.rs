@@ -108,7 +108,7 @@ impl TestApp {
             config.database_url = Some(postgres::FreshDatabase::create(&server).await.url());
         }
         let store = config.open_store().await.expect("open store");
-        store.seed_demo(chrono::Utc::now().date_naive()).await.expect("seed demo");
+        store.seed_demo(carecount::server::store::demo::demo_today(chrono::Utc::now())).await.expect("seed demo");
         let database_url = config.database_url.clone();
         let (addr, server) = serve_in_background(config, store.clone()).await;
         TestApp { addr, store, client: new_client(), dir: std::sync::Arc::new(dir), database_url, server }

@@ -259,8 +259,11 @@ pub(super) const SUBSCRIPTIONS: &[(usize, usize, &str, i32)] = &[
     (26, 3, "active", 2),
 ];
 
-/// (client index, template index, status, months since the start)
+/// (client index, template index, status, months since the start).
+/// Thomas de Graaf's six-month physio pack is five months in: it ends within
+/// the month on any date, so the lists always show one plan up for renewal
+/// (the wellness plans renew by themselves a month ahead).
 pub(super) const PACKS: &[(usize, usize, &str, i32)] =
-    &[(0, 4, "active", 1), (9, 4, "active", 3), (15, 4, "active", 2), (5, 5, "active", 2), (19, 5, "active", 1)];
+    &[(0, 4, "active", 1), (9, 4, "active", 3), (15, 4, "active", 2), (5, 5, "active", 2), (19, 5, "active", 5)];
 
 pub(super) const STAFF: &[&str] = &["Dr. Sarah Jansen", "Dr. Pieter Kok", "Marloes Bakker"];

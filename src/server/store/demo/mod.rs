@@ -2,7 +2,7 @@
 //! subscriptions in every state and some usage history. Dates are relative
 //! to the day it is created, so the demo always looks current.
 
-use chrono::{Months, NaiveDate};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 
 use super::Store;
 use crate::domain::Role;
@@ -24,6 +24,17 @@ impl Dice {
     }
 }
 
+/// The demo clinic's time zone.
+const DEMO_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Amsterdam;
+
+/// The day it is at the demo clinic at `now`. The demo is dated on the
+/// clinic's own calendar, the one its pages count from: dated on UTC's, it
+/// would be a day behind between midnight in Amsterdam and midnight UTC, and
+/// a plan sold "ten months ago" would end a day earlier than the demo means.
+pub fn demo_today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&DEMO_TIME_ZONE).date_naive()
+}
+
 fn months_before(today: NaiveDate, months: i32) -> NaiveDate {
     if months >= 0 { today - Months::new(months as u32) } else { today + Months::new(months.unsigned_abs()) }
 }
@@ -43,8 +54,9 @@ impl Store {
             .await?;
         sqlx::query(
             "INSERT INTO clinics (id, organisation_id, name, currency, minor_digits, time_zone, member_tag_label)
-             VALUES (1, 1, 'Maple Street Veterinary Clinic', 'EUR', 2, 'Europe/Amsterdam', 'Plan member')",
+             VALUES (1, 1, 'Maple Street Veterinary Clinic', 'EUR', 2, $1, 'Plan member')",
         )
+        .bind(DEMO_TIME_ZONE.name())
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -378,4 +390,17 @@ async fn seed_accounts(tx: &mut Tx) -> Result<(), sqlx::Error> {
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_is_dated_on_the_clinics_calendar_not_utcs() {
+        let half_past_eleven_utc = "2026-12-05T23:30:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(demo_today(half_past_eleven_utc), NaiveDate::from_ymd_opt(2026, 12, 6).unwrap());
+        let noon_utc = "2026-12-05T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(demo_today(noon_utc), NaiveDate::from_ymd_opt(2026, 12, 5).unwrap());
+    }
 }
