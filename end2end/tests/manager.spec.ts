@@ -13,6 +13,10 @@ test("a manager edits a template; plans already sold keep what they were sold wi
   await price.fill("");
   await page.locator('[data-test="save-template"]').click();
   await expect(page.locator('[data-test="template-error"]')).toContainText("The price is an amount in EUR");
+  // The message keeps to the panel's edges, in line with the button below it.
+  const errorBox = await page.locator('[data-test="template-error"]').boundingBox();
+  const saveBox = await page.locator('[data-test="save-template"]').boundingBox();
+  expect(Math.abs(errorBox!.x - saveBox!.x)).toBeLessThan(1);
   await price.fill("399.00");
   await expect(page.locator('[data-test="apply-price"]')).toBeVisible();
   await page.locator('[data-test="add-benefit"]').click();
@@ -51,6 +55,15 @@ test("a manager changes the member tag in the settings and the desk shows it", a
   await expect(page.locator('[data-test="clinic-settings"] .banner.success')).toBeVisible();
   await page.goto("/staff");
   await expect(page.locator('[data-test="staff-row"]')).toHaveCount(3);
+  // The invitation's fields stand in one line: same height, labels level.
+  const fields = ["invite-name", "invite-email", "invite-role"].map((name) => page.locator(`[data-test="${name}"]`));
+  const boxes = await Promise.all(fields.map((field) => field.boundingBox()));
+  const labels = await Promise.all(fields.map((field) => field.locator("xpath=../span").boundingBox()));
+  for (const [i, box] of boxes.entries()) {
+    expect(Math.abs(box!.height - boxes[0]!.height), "field height").toBeLessThan(1);
+    expect(Math.abs(box!.y - boxes[0]!.y), "field top").toBeLessThan(1);
+    expect(Math.abs(labels[i]!.y - labels[0]!.y), "label top").toBeLessThan(1);
+  }
   await snapshot(page, "staff");
 });
 

@@ -22,6 +22,9 @@ test("a receptionist sells a plan with monthly billing, records a payment, and t
   await expect(page.locator('[data-test="offer"][data-name="Puppy Plan"]')).toContainText("This plan is for puppies; Bobbie is an adult.");
   await page.locator('[data-test="offer"][data-name="Adult Dog Plan"]').click();
   await page.locator('[data-test="sell-billing"]').selectOption("monthly");
+  // The plans stand in rows: the first card of a row is level with the rest.
+  const tops = await page.locator('[data-test="offer"]').evaluateAll((cards) => cards.slice(0, 3).map((c) => c.getBoundingClientRect().top));
+  expect(new Set(tops).size, `card tops ${tops}`).toBe(1);
   await snapshot(page, "sell-plan");
   await page.locator('[data-test="sell"]').click();
   await expect(page).toHaveURL(/\/plans\/\d+$/);
