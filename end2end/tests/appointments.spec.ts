@@ -45,6 +45,10 @@ test("a receptionist books on the preferred pack, checks the pet out, and the pa
   const chosen = booking.locator('[data-test="booking-pack"] option:checked');
   await expect(chosen).toContainText("Physio 6-session pack — 4 of 6 sessions available");
   await expect(booking.locator('[data-test="booking-service"] option:checked')).toHaveText("Physiotherapy session");
+  // The start and the minutes sit side by side without running into each other.
+  const start = await booking.locator('[data-test="booking-start"]').boundingBox();
+  const minutes = await booking.locator('[data-test="booking-minutes"]').boundingBox();
+  expect(start!.x + start!.width, "the start ends before the minutes begin").toBeLessThan(minutes!.x);
   await snapshot(page, "schedule-booking-1024");
   // A length that is not minutes is refused in words, and nothing typed is lost.
   await booking.locator('[data-test="booking-minutes"]').fill("half an hour");
