@@ -21,7 +21,7 @@ export CARGO_INCREMENTAL := 0
 endif
 
 .PHONY: help run build test tools rust-target cargo-leptos wasm-bindgen wasm-opt chromium e2e-deps \
-        lint unit unit-postgres e2e api-schema schemathesis bench bench-smoke load soak clean
+        lint unit unit-postgres e2e api-schema schemathesis bench bench-smoke load soak calendar faketime clean
 
 help:
 	@echo "make run    build and start CareCount with the demo clinic"
@@ -29,6 +29,7 @@ help:
 	@echo "make bench  counting-core and server benchmarks"
 	@echo "make soak   the ledger's and the schedule's model-based tests, far longer"
 	@echo "make unit-postgres   the integration suite with every app on PostgreSQL"
+	@echo "make calendar   the browser suite at five faked dates (month ends, a 29 February, clock changes)"
 
 ## ---- tools: each step checks first, installs only when missing ----
 
@@ -173,6 +174,24 @@ load:
 soak:
 	CARECOUNT_MODEL_CASES=6000 cargo test --features ssr --test ledger_model -- --nocapture
 	CARECOUNT_VISIT_CASES=2000 cargo test --features ssr --test visit_model -- --nocapture
+
+# The browser suite on the days calendars go wrong, the whole stack (server,
+# Playwright and Chromium) under libfaketime: the hour after midnight in
+# Amsterdam (still the day before in UTC), the last of a month, the night the
+# clocks go forward, midsummer's last late evening and a 29 February.
+CALENDAR_DAYS := 2026-12-06T23:30:00 2027-01-31T12:00:00 2027-03-28T01:30:00 2027-06-30T22:45:00 2028-02-29T09:00:00
+faketime:
+	@command -v faketime >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime; }
+
+calendar: tools chromium e2e-deps faketime
+	$(LEPTOS_BUILD)
+	@failed=""; for day in $(CALENDAR_DAYS); do \
+	  echo "The browser suite at $$day UTC"; \
+	  (cd end2end && TZ=UTC CHROMIUM_PATH=$(CHROMIUM) timeout 900 faketime -f "@$${day/T/ }" npx playwright test --reporter=dot) \
+	    || failed="$$failed $$day"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "The browser suite failed at:$$failed"; exit 1; fi; \
+	echo "The browser suite passed on every day: $(CALENDAR_DAYS)"
 
 clean:
 	cargo clean
