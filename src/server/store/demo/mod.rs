@@ -2,7 +2,7 @@
 //! subscriptions in every state and some usage history. Dates are relative
 //! to the day it is created, so the demo always looks current.
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{Months, NaiveDate};
 
 use super::Store;
 use crate::domain::Role;
@@ -10,9 +10,13 @@ use crate::server::store::Tx;
 use crate::wire::stored::{Day, Flag};
 use data::{CLIENTS, ITEMS, PACKS, PATIENTS, STAFF, SUBSCRIPTIONS, TEMPLATES, Template};
 
+mod calendar;
 mod data;
 pub mod group;
 mod visits;
+
+use calendar::DEMO_TIME_ZONE;
+pub use calendar::demo_today;
 
 /// A small deterministic generator: the demo is the same on every machine.
 struct Dice(u64);
@@ -22,17 +26,6 @@ impl Dice {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((self.0 >> 33) % below.max(1) as u64) as i64
     }
-}
-
-/// The demo clinic's time zone.
-const DEMO_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Amsterdam;
-
-/// The day it is at the demo clinic at `now`. The demo is dated on the
-/// clinic's own calendar, the one its pages count from: dated on UTC's, it
-/// would be a day behind between midnight in Amsterdam and midnight UTC, and
-/// a plan sold "ten months ago" would end a day earlier than the demo means.
-pub fn demo_today(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&DEMO_TIME_ZONE).date_naive()
 }
 
 fn months_before(today: NaiveDate, months: i32) -> NaiveDate {
@@ -390,17 +383,4 @@ async fn seed_accounts(tx: &mut Tx) -> Result<(), sqlx::Error> {
         .await?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_demo_is_dated_on_the_clinics_calendar_not_utcs() {
-        let half_past_eleven_utc = "2026-12-05T23:30:00Z".parse::<DateTime<Utc>>().unwrap();
-        assert_eq!(demo_today(half_past_eleven_utc), NaiveDate::from_ymd_opt(2026, 12, 6).unwrap());
-        let noon_utc = "2026-12-05T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
-        assert_eq!(demo_today(noon_utc), NaiveDate::from_ymd_opt(2026, 12, 5).unwrap());
-    }
 }
