@@ -78,9 +78,8 @@ test("the lists filter plans by status and offer the filtered CSV", async ({ pag
   await expect(page.locator('[data-test="export-plans"]')).toHaveAttribute("href", "/exports/plans.csv?status=past_due");
   await expect(page.locator('[data-test="payments-due"]')).toContainText("failed");
   // The demo's physio pack ends within the month, on any date: it is up
-  // for renewal. Every plan listed ends within 60 days of the clinic's today
-  // and has no renewal yet (the wellness plans renew by themselves a month
-  // ahead); the CSV carries the dates.
+  // for renewal. Every plan listed ends within 60 days of the clinic's
+  // today; the CSV carries the dates (the demo's names hold no commas).
   const renewals = page.locator('[data-test="renewals"] [data-test="list-row"]');
   await expect(renewals.filter({ hasText: "Thomas de Graaf" })).toContainText("Physio 6-session pack");
   const csv = await (await page.request.get("/exports/renewals.csv")).text();
