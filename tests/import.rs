@@ -115,6 +115,35 @@ fn a_void_the_next_day_and_an_invoice_for_the_other_pet_end_with_the_right_count
 }
 
 #[test]
+fn the_owner_reads_a_practice_system_use_and_its_void_by_the_invoice() {
+    support::run(async {
+        let day = visit_day();
+        let app = TestApp::start_signed_out().await;
+        let rex = pims(&app, "Rex").await;
+        import(&app, &format!("{HEADER}INV-7150,1,{day},{rex},WP-EXAM,1,,\n")).await.unwrap();
+        import(&app, &format!("{HEADER}INV-7150,1,{day},{rex},WP-EXAM,1,void,Wrong pet\n")).await.unwrap();
+        let owner = app.client_for(support::OWNER).await;
+        let (status, body) = app.call_as(&owner, "healthcard", "").await;
+        assert_eq!(status, 200, "{body}");
+        let card: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let history: Vec<(String, String)> = card["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|plan| plan["history"].as_array().unwrap().iter())
+            .map(|u| (u["text"].as_str().unwrap().to_string(), u["source"].as_str().unwrap().to_string()))
+            .filter(|(_, source)| source.contains("INV-7150"))
+            .collect();
+        assert_eq!(history.len(), 2, "{history:?}");
+        // Newest first: the void gives the exam back, then the use itself.
+        assert_eq!(history[0].0, "1 Wellness exam given back to the plan");
+        assert_eq!(history[0].1, "the clinic's invoice INV-7150 was changed or cancelled");
+        assert_eq!(history[1].0, "Rex used 1 Wellness exam");
+        assert_eq!(history[1].1, "the clinic's invoice INV-7150");
+    })
+}
+
+#[test]
 fn a_provider_correction_of_minus_one_and_plus_one_nets_to_one_use() {
     support::run(async {
         let day = visit_day();

@@ -81,7 +81,7 @@ test("a file of carry-overs with one bad line is previewed with the line and fie
   await expect(page.locator('[data-test="carry-file-applied"]')).toHaveText("2 packs carried over.");
 });
 
-test("an owner sees the household's packs on the portal, as N of M left with the expiry", async ({ page }) => {
+test("an owner sees the household's packs on the portal, as N out of M left with the expiry", async ({ page }) => {
   await signIn(page, MANAGER);
   const emma = (await patients(page)).find((p) => p.client_name === "Emma de Vries");
   expect(emma).toBeTruthy();
@@ -103,11 +103,13 @@ test("an owner sees the household's packs on the portal, as N of M left with the
   await page.goto("/portal");
   await hydrated(page);
   const card = page.locator('[data-test="hc-plan"][data-plan="Physio 6-session pack"]').first();
-  await expect(card.locator('[data-test="pack-left"]')).toHaveText("3 of 6 sessions left");
+  await expect(card.locator('[data-test="pack-left"]')).toHaveText("3 out of 6 sessions left");
   await expect(card.locator('[data-test="hc-pack"]')).toContainText("Use by");
   await expect(card.locator('[data-test="pack-next-booked"]')).toContainText("16:30");
-  await expect(page.locator('[data-test="hc-plan"][data-plan="Daycare 10-day pack"] [data-test="pack-left"]')).toHaveText(/of 10 days left/);
+  await expect(page.locator('[data-test="hc-plan"][data-plan="Daycare 10-day pack"] [data-test="pack-left"]')).toHaveText(/^\d+ out of 10 days left$/);
   await card.locator("summary").click();
   await expect(card).toContainText("What was used");
+  // Sessions of an item named after its unit read by the item's name.
+  await expect(card).toContainText("3 Physiotherapy sessions used before");
   await snapshot(page, "portal-packs-390");
 });

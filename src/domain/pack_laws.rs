@@ -167,6 +167,7 @@ fn a_carried_over_pack_reads_as_staff_say_it() {
         authorisation: None,
     };
     assert_eq!(pack.left_text("day"), "7 of 10 days left");
+    assert_eq!(pack.out_of_text("day"), "7 out of 10 days left");
     assert_eq!(pack.state(day(41)), PackState::Expired);
     assert_eq!(pack.warnings(day(30)), vec![PackWarning::EndsSoon(10)]);
     let refusal = pack.check_use(day(41), Quantity(1), Quantity(0)).unwrap_err();

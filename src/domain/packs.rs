@@ -190,6 +190,12 @@ impl PackBalance {
     pub fn left_text(&self, unit: &str) -> String {
         format!("{} of {} {} left", self.left().0, self.size.0, plural(unit, self.size.0))
     }
+
+    /// The owner's words, as their plans' benefits read: "3 out of 10
+    /// sessions left".
+    pub fn out_of_text(&self, unit: &str) -> String {
+        format!("{} out of {} {} left", self.left().0, self.size.0, plural(unit, self.size.0))
+    }
 }
 
 impl UseRefusal {

@@ -251,6 +251,18 @@ impl UnitSpec {
     pub fn describe(&self, quantity: Quantity) -> String {
         format!("{} {}", quantity.0, plural(self.smallest_name(), quantity.0))
     }
+
+    /// How much of an item, in words: "2 tablets of NexGard chewables", or
+    /// "3 Physiotherapy sessions" when the item is named after its unit
+    /// (never "3 sessions of Physiotherapy session").
+    pub fn describe_of(&self, quantity: Quantity, item: &str) -> String {
+        let last_word = item.rsplit(' ').next().unwrap_or(item);
+        if last_word.eq_ignore_ascii_case(self.smallest_name()) {
+            format!("{} {}", quantity.0, plural(item, quantity.0))
+        } else {
+            format!("{} of {item}", self.describe(quantity))
+        }
+    }
 }
 
 /// English plural of a unit name for a count ("1 box", "2 boxes").
@@ -268,6 +280,17 @@ mod tests {
 
     fn tablets() -> UnitSpec {
         UnitSpec::split("box", "tablet", 6)
+    }
+
+    #[test]
+    fn an_item_named_after_its_unit_is_counted_by_its_name() {
+        let session = UnitSpec { unit: "session".into(), subunit: None };
+        assert_eq!(session.describe_of(Quantity(3), "Physiotherapy session"), "3 Physiotherapy sessions");
+        assert_eq!(session.describe_of(Quantity(1), "Physiotherapy Session"), "1 Physiotherapy Session");
+        assert_eq!(session.describe_of(Quantity(1), "Session"), "1 Session");
+        assert_eq!(tablets().describe_of(Quantity(2), "NexGard chewables"), "2 tablets of NexGard chewables");
+        let dose = UnitSpec { unit: "dose".into(), subunit: None };
+        assert_eq!(dose.describe_of(Quantity(1), "Rabies vaccine"), "1 dose of Rabies vaccine");
     }
 
     #[test]

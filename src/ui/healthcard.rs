@@ -89,7 +89,8 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency, today: chron
     let whose = plan.card.patient_name.clone().unwrap_or_else(|| "the whole household".into());
     let counted: Vec<_> = sub.benefits.iter().filter(|b| !matches!(b.remaining(), Remaining::Unlimited)).collect();
     let some_left = counted.iter().filter(|b| matches!(b.remaining(), Remaining::Counted(q) if q.0 > 0)).count();
-    // A package or session pack reads as one counter: "3 of 10 sessions left".
+    // A package or session pack reads as one counter, in the words of the
+    // plans' benefits: "3 out of 10 sessions left".
     let pack = plan.card.pack().map(|pack| {
         let unit = plan.card.pack_unit().unwrap_or("session").to_string();
         let ends = match (pack.state(today), pack.ends_on) {
@@ -98,7 +99,7 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency, today: chron
             (_, None) => "No expiry".to_string(),
         };
         let class = if pack.left().0 > 0 { "counter counter-left" } else { "counter counter-out" };
-        (pack.left_text(&unit), ends, class)
+        (pack.out_of_text(&unit), ends, class)
     });
     // What the owner has booked: "Next: Wed 2 Dec 15:00, Fri 4 Dec 15:00".
     let booked: Vec<_> = plan

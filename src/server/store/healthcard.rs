@@ -7,6 +7,7 @@ use sqlx::FromRow;
 
 use super::Store;
 use super::clinic::decimal;
+use super::sync_postings::invoice_ref_of_key;
 use crate::domain::{Money, Quantity, SubscriptionStatus, Subunit, UnitSpec};
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -27,6 +28,8 @@ struct SqlUse {
     invoice_number: Option<String>,
     note: String,
     owner_reason: Option<String>,
+    /// The key of the use itself, or of the use a give-back returns.
+    source_key: String,
 }
 
 fn words(u: SqlUse) -> Option<UsageWords> {
@@ -36,17 +39,28 @@ fn words(u: SqlUse) -> Option<UsageWords> {
         subunit: u.subunit_name.zip(u.subunit_per_unit).map(|(name, per)| Subunit { name, per_unit: per as u32 }),
     };
     let item = u.item_name.unwrap_or_else(|| "care".into());
-    let amount = units.describe(Quantity(u.quantity.abs()));
+    let amount = units.describe_of(Quantity(u.quantity.abs()), &item);
     let pet = u.patient_name.unwrap_or_else(|| "Your pet".into());
     let text = match (u.source_kind.as_str(), u.quantity > 0) {
         ("transfer", _) => u.note.clone(),
         // Nobody's pet in particular: what the earlier system had counted.
-        ("opening_balance", true) => format!("{amount} of {item} used before"),
-        ("opening_balance", false) => format!("{amount} of {item} added to the balance"),
-        (_, true) => format!("{pet} used {amount} of {item}"),
-        (_, false) => format!("{amount} of {item} given back to the plan"),
+        ("opening_balance", true) => format!("{amount} used before"),
+        ("opening_balance", false) => format!("{amount} added to the balance"),
+        (_, true) => format!("{pet} used {amount}"),
+        (_, false) => format!("{amount} given back to the plan"),
+    };
+    // A use the practice system invoiced names that invoice, whether it
+    // counts the use or gives it back.
+    let practice_invoice = match u.source_kind.as_str() {
+        "import_line" => invoice_ref_of_key(&u.source_key),
+        _ => None,
     };
     let source = match (u.source_kind.as_str(), u.invoice_number) {
+        ("import_line", _) => match (practice_invoice, u.quantity > 0) {
+            (Some(invoice), true) => format!("the clinic's invoice {invoice}"),
+            (Some(invoice), false) => format!("the clinic's invoice {invoice} was changed or cancelled"),
+            (None, _) => "recorded by the clinic".into(),
+        },
         ("invoice_line", Some(n)) => format!("invoice {n}"),
         ("invoice_void", Some(n)) => format!("invoice {n} was cancelled"),
         // Staff's note is internal; the owner reads the reason given for them.
@@ -55,7 +69,7 @@ fn words(u: SqlUse) -> Option<UsageWords> {
             None => "corrected by the clinic".into(),
         },
         ("transfer", _) => "the plan moved after a pet died".into(),
-        ("opening_balance" | "import_line", _) => "carried over from the clinic's earlier system".into(),
+        ("opening_balance", _) => "carried over from the clinic's earlier system".into(),
         ("manual_adjustment", _) => "balance set by the clinic".into(),
         _ => "recorded by the clinic".into(),
     };
@@ -136,8 +150,9 @@ impl Store {
         let uses: Vec<SqlUse> = sqlx::query_as(
             "SELECT l.used_on, l.quantity, p.name AS patient_name, i.name AS item_name, i.unit_name,
                     i.subunit_name, i.subunit_per_unit, l.source_kind, inv.invoice_number, l.note,
-                    l.owner_reason
+                    l.owner_reason, COALESCE(given_back.source_key, l.source_key) AS source_key
              FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+             LEFT JOIN usage_ledger given_back ON given_back.id = l.reversal_of
              LEFT JOIN patients p ON p.id = l.patient_id
              LEFT JOIN catalog_items i ON i.id = l.item_id
              LEFT JOIN invoice_lines il ON il.id = l.invoice_line_id

@@ -244,10 +244,9 @@ async fn draw(
         state.add_over_usage(target.invoice_ref, (target.patient_id, target.item.id), plan, beyond, target.date);
         tally.over_usage += 1;
         tally.told.push(format!(
-            "Over-usage: invoice {}, {} {} beyond the plan",
+            "Over-usage: invoice {}, {} beyond the plan",
             target.invoice_ref,
-            target.item.units.describe(crate::domain::Quantity(beyond)),
-            target.item.name
+            target.item.units.describe_of(crate::domain::Quantity(beyond), &target.item.name),
         ));
     }
     Ok(true)

@@ -13,6 +13,14 @@ pub(crate) fn posting_key_prefix(organisation_id: i64, invoice_ref: &str, patien
     format!("pims:{organisation_id}:{invoice}:{patient_id}:{item_id}:")
 }
 
+/// The practice system's invoice id in a posting's key (see
+/// [`posting_key_prefix`]), unescaped; `None` for any other key.
+pub(crate) fn invoice_ref_of_key(key: &str) -> Option<String> {
+    let mut parts = key.strip_prefix("pims:")?.split(':');
+    let (_organisation, invoice) = (parts.next()?, parts.next()?);
+    Some(invoice.replace("%3A", ":").replace("%25", "%"))
+}
+
 /// The postings whose key starts with `prefix` (see [`posting_key_prefix`]),
 /// oldest first, with what each still holds.
 pub(crate) async fn import_postings(conn: &mut Conn, prefix: &str) -> Result<Vec<Posting>, AppError> {
@@ -35,4 +43,19 @@ pub(crate) async fn import_postings(conn: &mut Conn, prefix: &str) -> Result<Vec
         }
     }
     Ok(postings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_invoice_id_reads_back_from_a_key_even_with_colons_and_percents() {
+        for invoice in ["INV-1", "A:B", "50%:3A", "%3A"] {
+            let key = format!("{}1:42", posting_key_prefix(7, invoice, 3, 9));
+            assert_eq!(invoice_ref_of_key(&key).as_deref(), Some(invoice));
+        }
+        assert_eq!(invoice_ref_of_key("pims-back:12"), None);
+        assert_eq!(invoice_ref_of_key("opening:3"), None);
+    }
 }
