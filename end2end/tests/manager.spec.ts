@@ -18,14 +18,35 @@ test("a manager edits a template; plans already sold keep what they were sold wi
   const saveBox = await page.locator('[data-test="save-template"]').boundingBox();
   expect(Math.abs(errorBox!.x - saveBox!.x)).toBeLessThan(1);
   await price.fill("399.00");
+  // The message was about the empty price: once fixed, it steps aside.
+  await expect(page.locator('[data-test="template-error"]')).toHaveCount(0);
   await expect(page.locator('[data-test="apply-price"]')).toBeVisible();
   await page.locator('[data-test="add-benefit"]').click();
   const added = page.locator('[data-test="benefit-row"]').last();
   await added.locator('[data-test="b-label"]').fill("Nail trims");
   await added.locator('[data-test="b-target"]').selectOption("NAIL");
   await snapshot(page, "template-editor");
+  // An empty limit reads "Unlimited" whole, on a laptop and on a tablet.
+  const limit = added.locator('[data-test="b-limit"]');
+  const placeholderFits = () => limit.evaluate((input: HTMLInputElement) => {
+    const style = getComputedStyle(input);
+    const pen = document.createElement("canvas").getContext("2d")!;
+    pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return pen.measureText(input.placeholder).width <= room;
+  });
+  expect(await placeholderFits()).toBe(true);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  expect(await placeholderFits()).toBe(true);
+  await snapshot(page, "template-editor-1024");
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.locator('[data-test="save-template"]').click();
   await expect(page.locator('[data-test="template-saved"]')).toContainText("Plans already sold are unchanged");
+  // An edit after saving is not saved yet, and the page no longer says it is.
+  await page.locator('[data-test="t-fee"]').fill("5.00");
+  await expect(page.locator('[data-test="template-saved"]')).toHaveCount(0);
+  await page.locator('[data-test="t-fee"]').fill("0");
+  await expect(page.locator('[data-test="template-saved"]')).toBeVisible();
   await expect(page.locator('[data-test="b-label"]').last()).toHaveValue("Nail trims");
 });
 

@@ -126,9 +126,17 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
         active: active.get(),
         benefits: benefits.get(),
     };
+    // The last save's answer (what to fix, or "saved") is about the draft
+    // it sent: it stands while the form holds that draft and steps aside
+    // once the person edits, so a fixed price never sits under "the price
+    // is…".
+    let sent = RwSignal::new(None::<crate::api::templates::TemplateDraft>);
+    let current = Memo::new(move |_| draft());
+    let answer_stands = move || sent.with(|s| current.with(|now| s.as_ref() == Some(now)));
     let save = move |_| {
         let navigate = navigate.clone();
         let draft = draft();
+        sent.set(Some(draft.clone()));
         problem.set(None);
         saved.set(false);
         spawn_local(async move {
@@ -262,8 +270,8 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
                 <label class="check" data-test="apply-price"><input type="checkbox" prop:checked=move || apply_price.get() on:change=move |ev| apply_price.set(event_target_checked(&ev))/>
                     <span>{format!("Running plans ({running}) renew at the new price. Unticked, each keeps its own price at renewal.")}</span></label>
             </Show>
-            {move || problem.get().map(|p| view! { <p class="banner error" role="alert" data-test="template-error">{p}</p> })}
-            {move || saved.get().then(|| view! { <p class="banner success" role="status" data-test="template-saved">"Template saved. Plans already sold are unchanged."</p> })}
+            {move || problem.get().filter(|_| answer_stands()).map(|p| view! { <p class="banner error" role="alert" data-test="template-error">{p}</p> })}
+            {move || (saved.get() && answer_stands()).then(|| view! { <p class="banner success" role="status" data-test="template-saved">"Template saved. Plans already sold are unchanged."</p> })}
             <div class="actions"><button class="button" data-test="save-template" on:click=save>"Save template"</button>
                 <a href="/templates">"Back to templates"</a></div>
         </section>
