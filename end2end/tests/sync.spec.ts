@@ -32,7 +32,25 @@ test("a manager imports an export, approves the over-usage, maps the unknown cod
   await expect(over).toContainText("Wellness exam");
   const exception = page.locator('[data-test="exception-row"]', { hasText: "WP-CHECKUP" });
   await expect(exception).toContainText("Unknown code");
+  // Days read as everywhere else in the product ("6 Dec 2026"), not as ISO.
+  const [year, month, date] = day.split("-").map(Number);
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const shown = `${date} ${months[month - 1]} ${year}`;
+  await expect(over).toContainText(shown);
+  await expect(exception).toContainText(shown);
+  await expect(page.locator('[data-test="over-usage-row"]', { hasText: day })).toHaveCount(0);
   await expect(page.locator('[data-test="sync-run"]').first()).toContainText("pims-export.csv");
+  // The filter row stands level: its fields one height, the button beside them.
+  const filters = page.locator('[data-test="over-usage"] form.filters');
+  const from = (await filters.locator('input[name="from"]').boundingBox())!;
+  const plan = (await filters.locator('select[name="plan"]').boundingBox())!;
+  const filter = (await filters.locator('button[type="submit"]').boundingBox())!;
+  expect(Math.abs(from.height - plan.height)).toBeLessThan(1);
+  expect(Math.abs(from.y + from.height - (filter.y + filter.height))).toBeLessThan(2);
+  // The mappings' search starts where the panel's words do.
+  const title = (await page.locator('[data-test="mappings"] .panel-title').boundingBox())!;
+  const find = (await page.locator('[data-test="mapping-search"]').boundingBox())!;
+  expect(Math.abs(title.x - find.x)).toBeLessThan(1);
   await snapshot(page, "sync");
 
   // Approving needs a note that says why.

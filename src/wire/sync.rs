@@ -1,5 +1,6 @@
 //! Usage sync as pages, the integration API and the import command see it.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::paging::Paging;
@@ -70,8 +71,8 @@ pub struct SyncRun {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OverUsageRow {
     pub id: i64,
-    /// The day of the use (ISO date).
-    pub used_on: String,
+    /// The day of the use.
+    pub used_on: NaiveDate,
     pub invoice_ref: String,
     pub patient_id: i64,
     pub patient_name: String,
@@ -93,7 +94,8 @@ pub struct OverUsageRow {
 pub struct ExceptionRow {
     pub id: i64,
     pub invoice_ref: String,
-    pub invoice_date: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::wire::stored::Day"))]
+    pub invoice_date: NaiveDate,
     pub patient_ref: String,
     pub code: String,
     pub quantity: i64,

@@ -2,6 +2,7 @@
 //! plan) with what a manager decides about it, the exceptions, and what a
 //! mapping may point at.
 
+use chrono::NaiveDate;
 use sqlx::{FromRow, Row};
 
 use crate::server::store::Db;
@@ -21,7 +22,8 @@ use crate::wire::sync::{Choice, ExceptionRow, OverUsageFilter, OverUsageRow};
 #[derive(FromRow)]
 struct SqlOver {
     id: i64,
-    used_on: String,
+    #[sqlx(try_from = "crate::wire::stored::Day")]
+    used_on: NaiveDate,
     invoice_ref: String,
     patient_id: i64,
     patient_name: String,

@@ -14,7 +14,7 @@ use crate::api::sync::{
     Choice, ExceptionRow, OverUsageFilter, OverUsageRow, SyncPage, SyncRun, decide_over_usage, load_sync_page,
     map_sync_code, map_sync_patient, retry_sync,
 };
-use crate::ui::format::stamp;
+use crate::ui::format::{date, stamp};
 use crate::ui::pager::{pager, with_query};
 use crate::ui::route::loaded;
 use crate::wire::paging::Paging;
@@ -163,7 +163,7 @@ fn OverUsageLine(row: OverUsageRow, changed: RwSignal<u32>) -> impl IntoView {
     let decided = row.status != "open";
     view! {
         <tr data-test="over-usage-row">
-            <td>{row.used_on.clone()}</td>
+            <td class="nowrap">{date(row.used_on)}</td>
             <td><a href=format!("/patients/{}", row.patient_id)><strong>{row.patient_name.clone()}</strong></a>
                 <div class="muted small">{row.client_name.clone()}</div></td>
             <td>{row.item_name.clone()}<div class="muted small">{row.plan_name.clone().unwrap_or_default()}</div></td>
@@ -254,7 +254,7 @@ fn ExceptionLine(row: ExceptionRow, choices: Vec<Choice>) -> impl IntoView {
     let mappable = row.kind != "over_return";
     view! {
         <tr data-test="exception-row">
-            <td>{row.invoice_ref.clone()}<div class="muted small">{row.invoice_date.clone()}</div></td>
+            <td>{row.invoice_ref.clone()}<div class="muted small">{date(row.invoice_date)}</div></td>
             <td>{row.patient_ref.clone()}</td>
             <td><code>{row.code.clone()}</code></td>
             <td>{row.quantity}</td>
