@@ -77,6 +77,8 @@ test("the lists filter plans by status and offer the filtered CSV", async ({ pag
   await expect(page.locator('[data-test="filter-status"]')).toHaveValue("past_due");
   await expect(page.locator('[data-test="export-plans"]')).toHaveAttribute("href", "/exports/plans.csv?status=past_due");
   await expect(page.locator('[data-test="payments-due"]')).toContainText("failed");
+  // Each column of the payments says what it holds.
+  await expect(page.locator('[data-test="payments-due"] th')).toHaveText(["Plan", "Owner", "Instalment", "Due", "Amount", "Status"]);
   // The demo's physio pack ends within the month, on any date: it is up
   // for renewal. Every plan listed ends within 60 days of the clinic's
   // today; the CSV carries the dates (the demo's names hold no commas).

@@ -100,7 +100,12 @@ pub fn ListsPage() -> impl IntoView {
                         <section class="panel"><h3 class="panel-title">"Payments due in 30 days or failed"
                             {first_of(l.payments_due.len(), l.payments_due_total)}
                             <a class="small export" href="/exports/payments-due.csv">" CSV"</a></h3>
-                            <table class="table" data-test="payments-due"><tbody>
+                            <table class="table" data-test="payments-due">
+                                {(!l.payments_due.is_empty()).then(|| view! {
+                                    <thead><tr><th>"Plan"</th><th>"Owner"</th><th>"Instalment"</th><th>"Due"</th>
+                                        <th class="right">"Amount"</th><th>"Status"</th></tr></thead>
+                                })}
+                                <tbody>
                                 {l.payments_due.is_empty().then(|| view! {
                                     <tr><td class="muted">"No payment is due in the next 30 days, and none has failed."</td></tr>
                                 })}
