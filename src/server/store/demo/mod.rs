@@ -284,7 +284,7 @@ async fn seed_subscriptions(tx: &mut Tx, today: NaiveDate) -> Result<(), sqlx::E
                 .bind(quantity)
                 .bind(format!("demo:{benefit_id}:{visit}"))
                 .bind(STAFF[dice.roll(STAFF.len() as i64) as usize])
-                .bind(format!("Visit on {when}"))
+                .bind(format!("Visit on {}", when.format("%-d %b %Y")))
                 .bind(format!("{when}T10:{:02}:00Z", dice.roll(60)))
                 .bind(Day(when))
                 .bind(quantity)
