@@ -62,8 +62,15 @@ where
         ev.prevent_default();
         action.dispatch(input);
     };
+    // The answer shown (what to fix, or "saved") is about what was sent: the
+    // first edit after it makes it stale, so it steps aside.
+    let edited = move |_| {
+        if action.value().with_untracked(Option::is_some) {
+            action.value().set(None);
+        }
+    };
     view! {
-        <form method="post" action=S::url() class=class on:submit=submit>
+        <form method="post" action=S::url() class=class on:submit=submit on:input=edited on:change=edited>
             {children()}
         </form>
     }
