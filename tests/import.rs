@@ -137,9 +137,9 @@ fn the_owner_reads_a_practice_system_use_and_its_void_by_the_invoice() {
         assert_eq!(history.len(), 2, "{history:?}");
         // Newest first: the void gives the exam back, then the use itself.
         assert_eq!(history[0].0, "1 Wellness exam given back to the plan");
-        assert_eq!(history[0].1, "the clinic's invoice INV-7150 was changed or cancelled");
+        assert_eq!(history[0].1, "invoice INV-7150 was changed or cancelled");
         assert_eq!(history[1].0, "Rex used 1 Wellness exam");
-        assert_eq!(history[1].1, "the clinic's invoice INV-7150");
+        assert_eq!(history[1].1, "invoice INV-7150");
     })
 }
 

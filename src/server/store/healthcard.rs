@@ -49,16 +49,17 @@ fn words(u: SqlUse) -> Option<UsageWords> {
         (_, true) => format!("{pet} used {amount}"),
         (_, false) => format!("{amount} given back to the plan"),
     };
-    // A use the practice system invoiced names that invoice, whether it
-    // counts the use or gives it back.
+    // A use the practice system invoiced names that invoice, as a use of
+    // CareCount's own invoices does: the owner knows one clinic, not its
+    // systems.
     let practice_invoice = match u.source_kind.as_str() {
         "import_line" => invoice_ref_of_key(&u.source_key),
         _ => None,
     };
     let source = match (u.source_kind.as_str(), u.invoice_number) {
         ("import_line", _) => match (practice_invoice, u.quantity > 0) {
-            (Some(invoice), true) => format!("the clinic's invoice {invoice}"),
-            (Some(invoice), false) => format!("the clinic's invoice {invoice} was changed or cancelled"),
+            (Some(invoice), true) => format!("invoice {invoice}"),
+            (Some(invoice), false) => format!("invoice {invoice} was changed or cancelled"),
             (None, _) => "recorded by the clinic".into(),
         },
         ("invoice_line", Some(n)) => format!("invoice {n}"),
