@@ -10,7 +10,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::quantity::{Quantity, plural};
+use super::badge::out_of_text;
+use super::benefit::{Limit, Remaining};
+use super::quantity::{Quantity, UnitSpec, plural};
 
 /// Remaining sessions at or below which staff are warned.
 pub const FEW_LEFT: i64 = 2;
@@ -191,10 +193,10 @@ impl PackBalance {
         format!("{} of {} {} left", self.left().0, self.size.0, plural(unit, self.size.0))
     }
 
-    /// The owner's words, as their plans' benefits read: "3 out of 10
-    /// sessions left".
+    /// The owner's words, the same rule as their plans' benefits: "3 out
+    /// of 10 sessions left".
     pub fn out_of_text(&self, unit: &str) -> String {
-        format!("{} out of {} {} left", self.left().0, self.size.0, plural(unit, self.size.0))
+        out_of_text(Limit::Counted(self.size), Remaining::Counted(self.left()), &UnitSpec::single(unit))
     }
 }
 
