@@ -56,6 +56,12 @@ test("a manager changes the member tag in the settings and the desk shows it", a
   await hydrated(page);
   const tag = page.locator('[data-test="clinic-settings"] [data-test="member-tag"]');
   const zone = page.locator('[data-test="clinic-settings"] [data-test="time-zone"]');
+  // A clinic's full name shows whole in its field, not cut at the edge.
+  const name = page.locator('[data-test="clinic-settings"] input[name="name"]');
+  const saved = await name.inputValue();
+  await name.fill("Maple Street Veterinary Clinic, Utrecht Centrum");
+  expect(await name.evaluate((e: HTMLInputElement) => e.scrollWidth <= e.clientWidth)).toBe(true);
+  await name.fill(saved);
   await tag.fill("Wellness club");
   await zone.fill("Mars/Olympus");
   await page.locator('[data-test="clinic-settings"] button[type="submit"]').click();

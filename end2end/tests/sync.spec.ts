@@ -51,6 +51,27 @@ test("a manager imports an export, approves the over-usage, maps the unknown cod
   const title = (await page.locator('[data-test="mappings"] .panel-title').boundingBox())!;
   const find = (await page.locator('[data-test="mapping-search"]').boundingBox())!;
   expect(Math.abs(title.x - find.x)).toBeLessThan(1);
+  // A decision's note and the item to map are fields the eye finds: as tall
+  // as the buttons beside them, not the browser's thin default.
+  const note = (await over.locator('[data-test="over-usage-note"]').boundingBox())!;
+  const approve = (await over.locator('[data-test="approve"]').boundingBox())!;
+  const choice = (await exception.locator('[data-test="map-choice"]').boundingBox())!;
+  expect(note.height).toBeGreaterThanOrEqual(approve.height - 1);
+  expect(choice.height).toBeGreaterThanOrEqual(approve.height - 1);
+  // An invoice, patient id or code is one word: it never breaks at its hyphen.
+  for (const [row, word] of [[over, "PMS-9001"], [exception, "PMS-9002"], [exception, "PMS-1006"], [exception, "WP-CHECKUP"]] as const) {
+    const lines = await row.evaluate((tr, word) => {
+      const walker = document.createTreeWalker(tr, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.textContent?.trim() !== word) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      }
+      return -1;
+    }, word);
+    expect(lines, word).toBe(1);
+  }
   await snapshot(page, "sync");
 
   // Approving needs a note that says why.

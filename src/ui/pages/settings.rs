@@ -77,7 +77,7 @@ fn ClinicFields(clinic: ClinicSettings, added: RwSignal<u32>, label: &'static st
     view! {
         <PostForm action read=read_clinic class="form-grid">
             <input type="hidden" name="id" value=clinic.id/>
-            <label class="field"><span>"Clinic name"</span><input name="name" required maxlength="80" value=clinic.name/></label>
+            <label class="field wide-field"><span>"Clinic name"</span><input name="name" required maxlength="80" value=clinic.name/></label>
             <label class="field"><span>"Currency"</span><input name="currency" required maxlength="3" value=clinic.currency/></label>
             <label class="field"><span>"Time zone"</span><input name="time_zone" required maxlength="64" value=clinic.time_zone data-test="time-zone"/></label>
             <label class="field"><span>"Member tag"</span><input name="member_tag_label" required maxlength="24" value=clinic.member_tag_label data-test="member-tag"/></label>

@@ -168,7 +168,7 @@ fn OverUsageLine(row: OverUsageRow, changed: RwSignal<u32>) -> impl IntoView {
                 <div class="muted small">{row.client_name.clone()}</div></td>
             <td>{row.item_name.clone()}<div class="muted small">{row.plan_name.clone().unwrap_or_default()}</div></td>
             <td><span class="pill pill-bad">{row.beyond.clone()}</span></td>
-            <td class="muted">{row.invoice_ref.clone()}</td>
+            <td class="muted nowrap">{row.invoice_ref.clone()}</td>
             <td>{if decided {
                 view! { <span class="pill pill-muted">{row.status.clone()}</span>
                     <div class="muted small">{format!("{} · {}", row.decided_by.clone().unwrap_or_default(), row.note)}</div> }.into_any()
@@ -254,9 +254,9 @@ fn ExceptionLine(row: ExceptionRow, choices: Vec<Choice>) -> impl IntoView {
     let mappable = row.kind != "over_return";
     view! {
         <tr data-test="exception-row">
-            <td>{row.invoice_ref.clone()}<div class="muted small">{date(row.invoice_date)}</div></td>
-            <td>{row.patient_ref.clone()}</td>
-            <td><code>{row.code.clone()}</code></td>
+            <td class="nowrap">{row.invoice_ref.clone()}<div class="muted small">{date(row.invoice_date)}</div></td>
+            <td class="nowrap">{row.patient_ref.clone()}</td>
+            <td class="nowrap"><code>{row.code.clone()}</code></td>
             <td>{row.quantity}</td>
             <td><span class="pill pill-warn">{kind_label(&row.kind)}</span><div class="muted small">{row.detail.clone()}</div></td>
             <td>{mappable.then(|| view! {

@@ -5,6 +5,7 @@
 use chrono::{Months, NaiveDate};
 
 use super::Store;
+use super::sync_postings::posting_key_prefix;
 use crate::domain::Role;
 use crate::server::store::Tx;
 use crate::wire::stored::{Day, Flag};
@@ -204,6 +205,9 @@ async fn seed_subscriptions(tx: &mut Tx, today: NaiveDate) -> Result<(), sqlx::E
         .await?;
     }
     let mut dice = Dice(20_261_122);
+    // The demo's earlier uses came from the practice system's invoices, one
+    // per visit, numbered as such a system numbers them.
+    let mut practice_invoice = 24_100;
     let wellness = SUBSCRIPTIONS.iter().map(|&(p, t, s, m)| (PATIENTS[p].0, Some(p as i64 + 1), t, s, m));
     let packs = PACKS.iter().map(|&(c, t, s, m)| (c, None, t, s, m));
     for (client, patient, t, status, months_ago) in wellness.chain(packs) {
@@ -270,6 +274,13 @@ async fn seed_subscriptions(tx: &mut Tx, today: NaiveDate) -> Result<(), sqlx::E
                 let day_offset = dice.roll(i64::from(months_ago.max(1)) * 28).max(1) as u64;
                 let when = (today - chrono::Days::new(day_offset)).max(starts);
                 let saved = if super::dialect::on_postgres(tx) { SAVED_POSTGRES } else { SAVED_SQLITE };
+                practice_invoice += 1;
+                // Keyed as the sync keys its postings, so every page words
+                // them as the practice system's uses they stand for; as draw
+                // 0, which no sync makes (its draws count from 1), so a real
+                // import of the same invoice id can never collide with them.
+                let invoice = format!("PV-{practice_invoice}");
+                let key = format!("{}0:{benefit_id}", posting_key_prefix(1, &invoice, user_patient, used_item));
                 // Saved what the regular price and the benefit's discount give,
                 // as if posted on the day of the visit.
                 sqlx::query(&format!(
@@ -282,7 +293,7 @@ async fn seed_subscriptions(tx: &mut Tx, today: NaiveDate) -> Result<(), sqlx::E
                 .bind(user_patient)
                 .bind(used_item)
                 .bind(quantity)
-                .bind(format!("demo:{benefit_id}:{visit}"))
+                .bind(key)
                 .bind(STAFF[dice.roll(STAFF.len() as i64) as usize])
                 .bind(format!("Visit on {}", when.format("%-d %b %Y")))
                 .bind(format!("{when}T10:{:02}:00Z", dice.roll(60)))
