@@ -45,6 +45,16 @@ test("an owner signs in on a phone, filters to one pet, opens a plan and reads i
   await expect(red).toContainText(/^0 out of/);
   expect(await red.evaluate((el) => getComputedStyle(el).color)).toBe("rgb(185, 28, 28)");
   await expect(page.locator('[data-test="total-saved"]')).toContainText("€");
+  // Each earlier use names the practice system's invoice it came from, and
+  // the invoice's id stays whole on the phone's narrow line.
+  const fromPractice = puppy.locator(".hc-history li", { hasText: /Rex used .* · invoice PV-\d+$/ });
+  expect(await fromPractice.count()).toBeGreaterThan(0);
+  for (const line of await fromPractice.all()) {
+    const id = line.locator(".nowrap");
+    await expect(id).toHaveText(/^PV-\d+$/);
+    const lines = await id.evaluate((e) => new Set([...e.getClientRects()].map((r) => Math.round(r.top))).size);
+    expect(lines).toBe(1);
+  }
   await snapshot(page, "portal-phone");
 
   // The layout fits the phone: nothing wider than the screen.

@@ -253,11 +253,14 @@ impl UnitSpec {
     }
 
     /// How much of an item, in words: "2 tablets of NexGard chewables", or
-    /// "3 Physiotherapy sessions" when the item is named after its unit
-    /// (never "3 sessions of Physiotherapy session").
+    /// "3 Physiotherapy sessions" and "1 Microchip" when the item's name ends
+    /// in its unit (never "3 sessions of Physiotherapy session" or "1 chip of
+    /// Microchip").
     pub fn describe_of(&self, quantity: Quantity, item: &str) -> String {
+        let unit = self.smallest_name();
         let last_word = item.rsplit(' ').next().unwrap_or(item);
-        if last_word.eq_ignore_ascii_case(self.smallest_name()) {
+        let ending = last_word.len().checked_sub(unit.len()).and_then(|start| last_word.get(start..));
+        if ending.is_some_and(|ending| ending.eq_ignore_ascii_case(unit)) {
             format!("{} {}", quantity.0, plural(item, quantity.0))
         } else {
             format!("{} of {item}", self.describe(quantity))
@@ -288,6 +291,13 @@ mod tests {
         assert_eq!(session.describe_of(Quantity(3), "Physiotherapy session"), "3 Physiotherapy sessions");
         assert_eq!(session.describe_of(Quantity(1), "Physiotherapy Session"), "1 Physiotherapy Session");
         assert_eq!(session.describe_of(Quantity(1), "Session"), "1 Session");
+        let chip = UnitSpec { unit: "chip".into(), subunit: None };
+        assert_eq!(chip.describe_of(Quantity(1), "Microchip"), "1 Microchip");
+        assert_eq!(chip.describe_of(Quantity(2), "Microchip"), "2 Microchips");
+        assert_eq!(chip.describe_of(Quantity(1), "Chip reader"), "1 chip of Chip reader");
+        // A name shorter than its unit, or ending inside a letter of more than one byte.
+        assert_eq!(chip.describe_of(Quantity(1), "hip"), "1 chip of hip");
+        assert_eq!(chip.describe_of(Quantity(1), "Puce é"), "1 chip of Puce é");
         assert_eq!(tablets().describe_of(Quantity(2), "NexGard chewables"), "2 tablets of NexGard chewables");
         let dose = UnitSpec { unit: "dose".into(), subunit: None };
         assert_eq!(dose.describe_of(Quantity(1), "Rabies vaccine"), "1 dose of Rabies vaccine");
