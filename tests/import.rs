@@ -140,6 +140,23 @@ fn the_owner_reads_a_practice_system_use_and_its_void_by_the_invoice() {
         assert_eq!(history[0].1, "invoice INV-7150 was changed or cancelled");
         assert_eq!(history[1].0, "Rex used 1 Wellness exam");
         assert_eq!(history[1].1, "invoice INV-7150");
+
+        // Staff read the same invoice in the plan's usage history.
+        let plan: i64 = count(
+            &app,
+            "SELECT b.subscription_id FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+             WHERE l.source_key LIKE 'pims:1:INV-7150:%' LIMIT 1",
+        )
+        .await;
+        let detail =
+            app.store.plan_detail(1, plan, chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap()).await.unwrap();
+        let staff: Vec<(i64, &str)> = detail
+            .history
+            .iter()
+            .filter(|row| row.source.contains("INV-7150"))
+            .map(|row| (row.quantity, row.source.as_str()))
+            .collect();
+        assert_eq!(staff, [(-1, "Practice system invoice INV-7150"), (1, "Practice system invoice INV-7150")]);
     })
 }
 

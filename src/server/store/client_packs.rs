@@ -27,6 +27,7 @@ struct SqlUse {
     source_kind: String,
     invoice_id: Option<i64>,
     invoice_number: Option<String>,
+    source_key: String,
     actor_name: String,
     note: String,
 }
@@ -80,10 +81,12 @@ impl Store {
         let mut uses: HashMap<i64, Vec<PackUse>> = HashMap::new();
         let rows: Vec<SqlUse> = sqlx::query_as(
             "SELECT b.subscription_id, l.id, l.used_on, p.name AS patient_name, l.quantity, l.source_kind,
-                    il.invoice_id, inv.invoice_number, l.actor_name, l.note
+                    il.invoice_id, inv.invoice_number, l.actor_name, l.note,
+                    COALESCE(given_back.source_key, l.source_key) AS source_key
              FROM usage_ledger l
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
              JOIN subscriptions s ON s.id = b.subscription_id
+             LEFT JOIN usage_ledger given_back ON given_back.id = l.reversal_of
              LEFT JOIN patients p ON p.id = l.patient_id
              LEFT JOIN invoice_lines il ON il.id = l.invoice_line_id
              LEFT JOIN invoices inv ON inv.id = il.invoice_id
@@ -99,7 +102,7 @@ impl Store {
                 used_on: r.used_on,
                 patient_name: r.patient_name,
                 quantity: r.quantity,
-                source: source_words(&r.source_kind, r.invoice_number.as_deref()),
+                source: source_words(&r.source_kind, r.invoice_number.as_deref(), &r.source_key),
                 invoice_id: r.invoice_id,
                 actor_name: r.actor_name,
                 note: r.note,

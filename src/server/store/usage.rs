@@ -5,6 +5,7 @@ use sqlx::FromRow;
 use super::Store;
 use super::audit::Audit;
 use super::ledger::{Adjustment, give_back, posting};
+use super::sync_postings::invoice_ref_of_key;
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
 use crate::wire::plans::{LedgerRow, PlanDetail, RemovalReason};
@@ -19,6 +20,8 @@ struct SqlEntry {
     source_kind: String,
     invoice_id: Option<i64>,
     invoice_number: Option<String>,
+    /// For a give-back, the key of the use it gives back.
+    source_key: String,
     reversal_of: Option<i64>,
     held: i64,
     actor_name: String,
@@ -54,6 +57,7 @@ impl Store {
         let rows: Vec<SqlEntry> = sqlx::query_as(
             "SELECT l.id, b.label AS benefit_label, p.name AS patient_name, i.name AS item_name, l.quantity,
                     l.source_kind, il.invoice_id, inv.invoice_number, l.reversal_of,
+                    COALESCE(given_back.source_key, l.source_key) AS source_key,
                     CASE WHEN l.reversal_of IS NULL
                          THEN l.quantity + COALESCE((SELECT CAST(SUM(r.quantity) AS BIGINT) FROM usage_ledger r
                                                      WHERE r.reversal_of = l.id), 0)
@@ -61,6 +65,7 @@ impl Store {
                     l.actor_name, l.note, l.owner_reason, l.created_at
              FROM usage_ledger l
              JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
+             LEFT JOIN usage_ledger given_back ON given_back.id = l.reversal_of
              LEFT JOIN patients p ON p.id = l.patient_id
              LEFT JOIN catalog_items i ON i.id = l.item_id
              LEFT JOIN invoice_lines il ON il.id = l.invoice_line_id
@@ -78,7 +83,7 @@ impl Store {
                 patient_name: r.patient_name,
                 item_name: r.item_name,
                 quantity: r.quantity,
-                source: source_words(&r.source_kind, r.invoice_number.as_deref()),
+                source: source_words(&r.source_kind, r.invoice_number.as_deref(), &r.source_key),
                 invoice_id: r.invoice_id,
                 reversal_of: r.reversal_of,
                 held: r.held,
@@ -161,11 +166,17 @@ impl Store {
     }
 }
 
-pub(crate) fn source_words(kind: &str, invoice_number: Option<&str>) -> String {
+/// Where a ledger entry came from, in staff's words. `source_key` is, for a
+/// give-back, the key of the use it gives back: a synced use names its
+/// practice-system invoice either way, as one of CareCount's names its own.
+pub(crate) fn source_words(kind: &str, invoice_number: Option<&str>, source_key: &str) -> String {
     match (kind, invoice_number) {
         ("invoice_line", Some(n)) => format!("Invoice {n}"),
         ("invoice_void", Some(n)) => format!("Invoice {n} voided"),
-        ("import_line", _) => "Imported from the practice system".into(),
+        ("import_line", _) => match invoice_ref_of_key(source_key) {
+            Some(invoice) => format!("Practice system invoice {invoice}"),
+            None => "Imported from the practice system".into(),
+        },
         ("opening_balance", _) => "Carried over: used before, in the previous system".into(),
         ("manual_adjustment", _) => "Manual adjustment".into(),
         ("reversal", _) => "Removed from history".into(),

@@ -206,8 +206,8 @@ async fn seed_subscriptions(tx: &mut Tx, today: NaiveDate) -> Result<(), sqlx::E
     }
     let mut dice = Dice(20_261_122);
     // The demo's earlier uses came from the practice system's invoices, one
-    // per visit, numbered as such a system numbers them.
-    let mut practice_invoice = 24_100;
+    // per visit, numbered by day as such a system numbers them.
+    let mut practice_invoice = 0;
     let wellness = SUBSCRIPTIONS.iter().map(|&(p, t, s, m)| (PATIENTS[p].0, Some(p as i64 + 1), t, s, m));
     let packs = PACKS.iter().map(|&(c, t, s, m)| (c, None, t, s, m));
     for (client, patient, t, status, months_ago) in wellness.chain(packs) {
@@ -279,7 +279,7 @@ async fn seed_subscriptions(tx: &mut Tx, today: NaiveDate) -> Result<(), sqlx::E
                 // them as the practice system's uses they stand for; as draw
                 // 0, which no sync makes (its draws count from 1), so a real
                 // import of the same invoice id can never collide with them.
-                let invoice = format!("PV-{practice_invoice}");
+                let invoice = format!("PV-{}{:02}", when.format("%y%m%d"), practice_invoice % 100);
                 let key = format!("{}0:{benefit_id}", posting_key_prefix(1, &invoice, user_patient, used_item));
                 // Saved what the regular price and the benefit's discount give,
                 // as if posted on the day of the visit.
