@@ -5,7 +5,6 @@
 use chrono::{Months, NaiveDate};
 
 use super::Store;
-use super::sync_postings::posting_key_prefix;
 use crate::domain::Role;
 use crate::server::store::Tx;
 use crate::wire::stored::{Day, Flag};
@@ -13,11 +12,13 @@ use data::{CLIENTS, ITEMS, PACKS, PATIENTS, STAFF, SUBSCRIPTIONS, TEMPLATES, Tem
 
 mod calendar;
 mod data;
+mod earlier_uses;
 pub mod group;
 mod visits;
 
 use calendar::DEMO_TIME_ZONE;
 pub use calendar::demo_today;
+use earlier_uses::EarlierUse;
 
 /// A small deterministic generator: the demo is the same on every machine.
 struct Dice(u64);
@@ -273,36 +274,18 @@ async fn seed_subscriptions(tx: &mut Tx, today: NaiveDate) -> Result<(), sqlx::E
                 left -= quantity;
                 let day_offset = dice.roll(i64::from(months_ago.max(1)) * 28).max(1) as u64;
                 let when = (today - chrono::Days::new(day_offset)).max(starts);
-                let saved = if super::dialect::on_postgres(tx) { SAVED_POSTGRES } else { SAVED_SQLITE };
                 practice_invoice += 1;
-                // Keyed as the sync keys its postings, so every page words
-                // them as the practice system's uses they stand for; as draw
-                // 0, which no sync makes (its draws count from 1), so a real
-                // import of the same invoice id can never collide with them.
-                let invoice = format!("PV-{}{:02}", when.format("%y%m%d"), practice_invoice % 100);
-                let key = format!("{}0:{benefit_id}", posting_key_prefix(1, &invoice, user_patient, used_item));
-                // Saved what the regular price and the benefit's discount give,
-                // as if posted on the day of the visit.
-                sqlx::query(&format!(
-                    "INSERT INTO usage_ledger (subscription_benefit_id, patient_id, item_id, quantity, source_kind,
-                                               source_key, actor_name, note, created_at, used_on, savings)
-                     SELECT $1, $2, $3, $4, 'import_line', $5, $6, $7, $8, $9, {saved}
-                     FROM catalog_items i, subscription_benefits b WHERE i.id = $11 AND b.id = $12"
-                ))
-                .bind(benefit_id)
-                .bind(user_patient)
-                .bind(used_item)
-                .bind(quantity)
-                .bind(key)
-                .bind(STAFF[dice.roll(STAFF.len() as i64) as usize])
-                .bind(format!("Visit on {}", when.format("%-d %b %Y")))
-                .bind(format!("{when}T10:{:02}:00Z", dice.roll(60)))
-                .bind(Day(when))
-                .bind(quantity)
-                .bind(used_item)
-                .bind(benefit_id)
-                .execute(&mut **tx)
-                .await?;
+                let earlier = EarlierUse {
+                    benefit_id,
+                    patient_id: user_patient,
+                    item_id: used_item,
+                    quantity,
+                    on: when,
+                    invoice: format!("PV-{}{:02}", when.format("%y%m%d"), practice_invoice % 100),
+                    staff: STAFF[dice.roll(STAFF.len() as i64) as usize],
+                    minute: dice.roll(60),
+                };
+                earlier.record(tx).await?;
             }
         }
     }
@@ -369,13 +352,6 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, Option<i64>)] = &[
     ("marloes@maple.example", "Marloes Bakker", Role::Receptionist, None),
     ("emma.devries@example.com", "Emma de Vries", Role::Owner, Some(1)),
 ];
-
-/// What a demo use saved, as money text with two decimals: its item's
-/// regular price for `$10` units at the benefit's discount.
-const SAVED_SQLITE: &str = "printf('%.2f', CAST(i.regular_price AS REAL) * $10 / COALESCE(i.subunit_per_unit, 1)
-                                           * CAST(b.discount_percent AS REAL) / 100.0)";
-const SAVED_POSTGRES: &str = "CAST(ROUND(CAST(i.regular_price AS NUMERIC) * $10 / COALESCE(i.subunit_per_unit, 1)
-                                          * CAST(b.discount_percent AS NUMERIC) / 100, 2) AS TEXT)";
 
 async fn seed_accounts(tx: &mut Tx) -> Result<(), sqlx::Error> {
     // One hash for all: each costs tens of milliseconds by design.
