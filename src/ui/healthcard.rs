@@ -9,6 +9,7 @@ use crate::api::portal::{HealthPlan, Healthcard};
 use crate::domain::{Remaining, SubscriptionStatus, out_of_text};
 use crate::ui::badges::{PetAvatar, StatusPill};
 use crate::ui::format::{date, day_and_time, period};
+use crate::ui::unbroken::unbroken_ids;
 
 fn ended(status: SubscriptionStatus) -> bool {
     matches!(status, SubscriptionStatus::Expired | SubscriptionStatus::Cancelled)
@@ -163,29 +164,4 @@ fn PlanDetails(plan: HealthPlan, currency: crate::domain::Currency, today: chron
             }}
         </details>
     }
-}
-
-/// A history line's source with each id ("invoice PV-24105") kept whole: a
-/// phone's narrow column would otherwise break it at its hyphen. Every run of
-/// words is an element of its own, so no two texts meet (hydration would read
-/// neighbouring texts as one).
-fn unbroken_ids(source: &str) -> impl IntoView + use<> {
-    // (text, is an id); the spaces between words go to the plain runs, where
-    // a line may break.
-    let mut runs: Vec<(String, bool)> = Vec::new();
-    let plain = |runs: &mut Vec<(String, bool)>, text: &str| match runs.last_mut() {
-        Some((run, false)) => run.push_str(text),
-        _ => runs.push((text.to_string(), false)),
-    };
-    for (n, word) in source.split(' ').enumerate() {
-        if n > 0 {
-            plain(&mut runs, " ");
-        }
-        if word.contains('-') {
-            runs.push((word.to_string(), true));
-        } else {
-            plain(&mut runs, word);
-        }
-    }
-    runs.into_iter().map(|(text, id)| view! { <span class:nowrap=id>{text}</span> }).collect_view()
 }

@@ -12,6 +12,7 @@ pub mod pages;
 pub mod post_form;
 pub mod route;
 pub mod routes;
+pub mod unbroken;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};

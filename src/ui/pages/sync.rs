@@ -17,6 +17,7 @@ use crate::api::sync::{
 use crate::ui::format::{date, stamp};
 use crate::ui::pager::{pager, with_query};
 use crate::ui::route::loaded;
+use crate::ui::unbroken::unbroken_ids;
 use crate::wire::paging::Paging;
 
 /// Route `/sync`.
@@ -258,7 +259,7 @@ fn ExceptionLine(row: ExceptionRow, choices: Vec<Choice>) -> impl IntoView {
             <td class="nowrap">{row.patient_ref.clone()}</td>
             <td class="nowrap"><code>{row.code.clone()}</code></td>
             <td>{row.quantity}</td>
-            <td><span class="pill pill-warn">{kind_label(&row.kind)}</span><div class="muted small">{row.detail.clone()}</div></td>
+            <td><span class="pill pill-warn">{kind_label(&row.kind)}</span><div class="muted small">{unbroken_ids(&row.detail)}</div></td>
             <td>{mappable.then(|| view! {
                 <div class="decide">
                     {if patient {
