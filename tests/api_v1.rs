@@ -145,6 +145,41 @@ fn pushed_lines_and_uploaded_files_count_and_the_plans_say_what_is_left() {
 }
 
 #[test]
+fn an_export_larger_than_axums_own_limit_is_taken_and_one_over_the_stated_limit_is_refused() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let token = token(&app).await;
+        let mut csv = String::from("invoice_id,line_id,invoice_date,patient_id,code,quantity\n");
+        while csv.len() < 3 * 1024 * 1024 {
+            csv.push_str("API-BIG,1,2026-11-02,PMS-1001,FOOD-12,1\n");
+        }
+        let send =
+            |body: String| support::new_client().post(app.url("/api/v1/imports")).bearer_auth(&token).body(body).send();
+        let response = send(csv).await.unwrap();
+        assert_eq!(response.status().as_u16(), 200, "a 3 MiB export imports");
+        let run: Value = response.json().await.unwrap();
+        assert!(run["lines_read"].as_i64().unwrap() > 70_000, "{run}");
+
+        // Over the stated limit: refused by its declared length, before a
+        // byte of it is read, as a problem document.
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        let head = format!(
+            "POST /api/v1/imports HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: text/csv\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n",
+            app.addr,
+            21 * 1024 * 1024
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        assert!(answer.contains("application/problem+json") && answer.contains("(20 MiB)"), "{answer}");
+    })
+}
+
+#[test]
 fn the_openapi_document_describes_every_endpoint_and_the_reference_page_reads_it() {
     support::run(async {
         let app = TestApp::start_signed_out().await;

@@ -3,62 +3,11 @@
 
 mod support;
 
-use carecount::server::actor::Actor;
-use carecount::server::import::import_csv;
 use carecount::server::store::sync::Batch;
-use carecount::wire::sync::{SyncRun, SyncSource};
+use carecount::wire::sync::SyncSource;
 use support::TestApp;
 use support::smtp::{Mode, SmtpServer};
-
-const HEADER: &str = "invoice_id,line_id,invoice_date,patient_id,code,quantity,status,description\n";
-
-fn actor() -> Actor {
-    Actor { user_id: None, name: "Import test".into() }
-}
-
-async fn import(app: &TestApp, file: &str) -> Result<SyncRun, String> {
-    import_bytes(app, file.as_bytes()).await
-}
-
-async fn import_bytes(app: &TestApp, bytes: &[u8]) -> Result<SyncRun, String> {
-    let who = actor();
-    let batch =
-        Batch { organisation_id: 1, clinic_id: 1, source: SyncSource::Upload, file_name: "export.csv", actor: &who };
-    let run = import_csv(&app.store, &batch, bytes).await.map_err(|e| e.to_string())?;
-    match carecount::server::import::refused(&run) {
-        Some(problem) => Err(problem.to_string()),
-        None => Ok(run),
-    }
-}
-
-/// The demo's practice-system id of a patient ("PMS-1001" for patient 1).
-async fn pims(app: &TestApp, name: &str) -> String {
-    format!("PMS-{}", 1000 + app.patient_id(name).await)
-}
-
-/// What the ledger holds for a patient's item: Σ of every entry.
-async fn used(app: &TestApp, patient: &str, code: &str) -> i64 {
-    let patient = app.patient_id(patient).await;
-    let item = app.item_id(code).await;
-    sqlx::query_scalar(
-        "SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM usage_ledger WHERE patient_id = $1 AND item_id = $2",
-    )
-    .bind(patient)
-    .bind(item)
-    .fetch_one(app.store.reader())
-    .await
-    .unwrap()
-}
-
-/// The date on the practice system's invoice lines: today, which every demo
-/// plan that is active covers (the demo is seeded relative to today).
-fn visit_day() -> String {
-    carecount::server::store::demo::demo_today(chrono::Utc::now()).to_string()
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(app.store.reader()).await.unwrap()
-}
+use support::sync::{HEADER, actor, count, import, import_bytes, pims, used, visit_day};
 
 /// Every table an import writes to, counted: nothing of a refused file may
 /// show up in any of them.

@@ -441,7 +441,7 @@ fn a_server_function_never_reads_a_page_still_streaming_on_its_thread() {
         );
         let store = config.open_store().await.expect("open store");
         let options = carecount::server::startup::leptos_options(&config);
-        let app = carecount::server::app::router(store, options, "http://127.0.0.1".into(), Vec::new());
+        let app = carecount::server::app::router(store, options, "http://127.0.0.1".into(), Vec::new(), None);
         let page = app.clone().oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
         let page_policy = page.headers()["content-security-policy"].to_str().unwrap().to_string();
         assert!(page_policy.contains("'nonce-"), "the sign-in page has its nonce: {page_policy}");

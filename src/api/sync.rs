@@ -149,7 +149,7 @@ pub async fn save_sync_folder(folder: String) -> Result<(), AppError> {
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ManageSettings).await?;
-            let folder = check_folder(&folder)?;
+            let folder = check_folder(&folder, state.sync_root.as_deref().map(|r| r.as_path()))?;
             state.store.set_sync_folder(clinic.organisation_id, clinic.id, &folder).await
         }
         .await,

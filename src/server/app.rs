@@ -21,7 +21,13 @@ use super::store::Store;
 use crate::ui::{App, shell};
 
 /// Builds the router for a store, Leptos' settings and the public address.
-pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String, trusted_proxies: Vec<IpAddr>) -> Router {
+pub fn router(
+    store: Store,
+    leptos_options: LeptosOptions,
+    public_url: String,
+    trusted_proxies: Vec<IpAddr>,
+    sync_root: Option<std::path::PathBuf>,
+) -> Router {
     let sessions = SessionManagerLayer::new(store.session_store())
         .with_name(COOKIE_NAME)
         .with_http_only(true)
@@ -39,6 +45,7 @@ pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String, t
         throttle: Default::default(),
         hashing: Default::default(),
         trusted_proxies: Arc::new(trusted_proxies),
+        sync_root: sync_root.map(Arc::new),
     };
     let routes = route_list();
     let options = state.leptos_options.clone();
@@ -50,7 +57,10 @@ pub fn router(store: Store, leptos_options: LeptosOptions, public_url: String, t
     Router::new()
         .route("/health", get(health))
         .route("/exports/{name}", get(super::export::export_csv))
-        .route(super::body_limit::UPLOAD_PATH, axum::routing::post(super::import::upload::upload))
+        .route(
+            super::body_limit::UPLOAD_PATH,
+            axum::routing::post(super::import::upload::upload).layer(super::body_limit::upload_extractor_limit()),
+        )
         .merge(super::integration::router())
         .leptos_routes_with_context(&state, routes, set_page_policy, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

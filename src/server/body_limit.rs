@@ -16,14 +16,20 @@ pub const MAX_BODY: usize = 1024 * 1024;
 /// The upload of a practice-system export: its own, larger limit.
 pub const UPLOAD_PATH: &str = "/sync/upload";
 
-/// The most a request to `path` may carry: a practice-system export may be
+/// The most an export's upload may carry: a practice-system export may be
 /// as large as the import takes, plus the form around it.
+const UPLOAD_BODY: usize = crate::server::import::MAX_FILE_BYTES + 64 * 1024;
+
+/// The most a request to `path` may carry.
 fn limit_for(path: &str) -> usize {
-    if path == UPLOAD_PATH || path == crate::server::integration::IMPORTS_PATH {
-        crate::server::import::MAX_FILE_BYTES + 64 * 1024
-    } else {
-        MAX_BODY
-    }
+    if path == UPLOAD_PATH || path == crate::server::integration::IMPORTS_PATH { UPLOAD_BODY } else { MAX_BODY }
+}
+
+/// For the routes that take an export: axum's extractors keep a limit of
+/// their own (2 MiB) under the one above, which refused a real month's
+/// export as a broken upload; this lifts theirs to the export's.
+pub fn upload_extractor_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(UPLOAD_BODY)
 }
 
 /// Middleware: refuses a body over its limit with 413 and words, before
@@ -31,24 +37,28 @@ fn limit_for(path: &str) -> usize {
 pub async fn limit_body(request: Request, next: Next) -> Response {
     let declared =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    let api = request.uri().path().starts_with("/api/");
-    let limit = limit_for(request.uri().path());
+    let path = request.uri().path().to_string();
+    let limit = limit_for(&path);
     if declared.is_some_and(|len| len > limit as u64) {
-        return too_large(api, limit);
+        return too_large(&path, limit);
     }
     let (parts, body) = request.into_parts();
     match to_bytes(body, limit).await {
         Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        Err(_) => too_large(api, limit),
+        Err(_) => too_large(&path, limit),
     }
 }
 
-fn too_large(api: bool, limit: usize) -> Response {
+/// 413 in the words of whoever asked: a problem document for an
+/// integration, the error a server function reads, or plain words.
+fn too_large(path: &str, limit: usize) -> Response {
     let message = format!(
         "This request is larger than CareCount accepts ({} MiB) and nothing of it was saved. Send less at once.",
         limit / (1024 * 1024)
     );
-    if api {
+    if path.starts_with("/api/v1") {
+        crate::server::integration::problem::Problem::new(StatusCode::PAYLOAD_TOO_LARGE, message).into_response()
+    } else if path.starts_with("/api/") {
         // Server functions read their errors as JSON; the page shows the words.
         let body = serde_json::to_string(&AppError::Invalid(message)).unwrap_or_default();
         (

@@ -37,6 +37,10 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client's address
     /// (for per-address sign-in limits); empty, the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The folder every clinic's sync folder must lie in (a server that
+    /// hosts several organisations); unset, a manager may name any folder
+    /// the server can read (a clinic's own server).
+    pub sync_root: Option<PathBuf>,
     /// Run the plan jobs (expiry, past due, renewals) in the background.
     /// Tests switch them off and run them at a chosen date instead.
     pub plan_jobs: bool,
@@ -48,7 +52,7 @@ impl Config {
     /// `CARECOUNT_DEMO_DATA`, `LEPTOS_SITE_ROOT`, `CARECOUNT_PUBLIC_URL`,
     /// `CARECOUNT_SMTP_URL` (with `CARECOUNT_SMTP_USERNAME`,
     /// `CARECOUNT_SMTP_PASSWORD`, `CARECOUNT_SMTP_CA_FILE`), `CARECOUNT_MAIL_FROM`, `CARECOUNT_OUTBOX_DIR`,
-    /// `CARECOUNT_TRUSTED_PROXIES` and
+    /// `CARECOUNT_TRUSTED_PROXIES`, `CARECOUNT_SYNC_ROOT` and
     /// `CARECOUNT_PLAN_JOBS` (0 switches the plan jobs off),
     /// with defaults that suit `make run`. A malformed value is an error
     /// naming the variable.
@@ -87,6 +91,12 @@ impl Config {
             &var("CARECOUNT_TRUSTED_PROXIES").unwrap_or_default(),
         )
         .map_err(|e| format!("CARECOUNT_TRUSTED_PROXIES: {e}; list the proxies' addresses, separated by commas"))?;
+        let sync_root = match var("CARECOUNT_SYNC_ROOT").map(PathBuf::from) {
+            Some(root) => Some(root.canonicalize().ok().filter(|r| r.is_dir()).ok_or_else(|| {
+                format!("CARECOUNT_SYNC_ROOT \u{201c}{}\u{201d} is not a folder this server can read", root.display())
+            })?),
+            None => None,
+        };
         Ok(Config {
             database_path,
             database_url,
@@ -101,6 +111,7 @@ impl Config {
             mail_from: var("CARECOUNT_MAIL_FROM").unwrap_or_else(|| "CareCount <carecount@localhost>".into()),
             outbox_dir,
             trusted_proxies,
+            sync_root,
             plan_jobs: var("CARECOUNT_PLAN_JOBS").as_deref() != Some("0"),
         })
     }
@@ -122,6 +133,7 @@ impl Config {
             mail_from: "CareCount <carecount@localhost>".into(),
             outbox_dir,
             trusted_proxies: Vec::new(),
+            sync_root: None,
             plan_jobs: true,
         }
     }

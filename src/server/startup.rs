@@ -78,7 +78,8 @@ pub async fn serve(
         super::mail::Mailer::new(config)?,
         config.plan_jobs,
     )));
-    let app = router(store, leptos_options(config), public_url, config.trusted_proxies.clone());
+    let app =
+        router(store, leptos_options(config), public_url, config.trusted_proxies.clone(), config.sync_root.clone());
     // The peer's address feeds the per-address sign-in limit.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await

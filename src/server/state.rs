@@ -32,6 +32,8 @@ pub struct AppState {
     pub hashing: Arc<HashGate>,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<Vec<IpAddr>>,
+    /// The folder sync folders must lie in, when the server names one.
+    pub sync_root: Option<Arc<std::path::PathBuf>>,
 }
 
 impl AppState {

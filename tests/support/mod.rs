@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 pub mod postgres;
 pub mod server_process;
 pub mod smtp;
+pub mod sync;
 
 use carecount::server::config::Config;
 use carecount::server::startup::serve;

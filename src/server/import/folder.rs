@@ -17,8 +17,10 @@ pub const IMPORTED: &str = "imported";
 pub const REFUSED: &str = "refused";
 
 /// A folder a manager names: an absolute path to a directory this server
-/// can read. Empty switches the pull off.
-pub fn check_folder(text: &str) -> Result<String, AppError> {
+/// can read, inside `root` when the server names one; kept as its real path
+/// (no `..`, no links), so that no two clinics can name one folder twice
+/// over. Empty switches the pull off.
+pub fn check_folder(text: &str, root: Option<&Path>) -> Result<String, AppError> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(String::new());
@@ -38,7 +40,20 @@ pub fn check_folder(text: &str) -> Result<String, AppError> {
     std::fs::read_dir(path).map_err(|e| {
         AppError::Invalid(format!("CareCount may not read {text} ({e}); check the folder's permissions."))
     })?;
-    Ok(text.to_string())
+    let real = path.canonicalize().map_err(|e| AppError::Invalid(format!("CareCount may not read {text} ({e}).")))?;
+    if let Some(root) = root
+        && !real.starts_with(root)
+    {
+        return Err(AppError::Invalid(format!(
+            "This server takes practice-system exports only from folders inside {}; name one there.",
+            root.display()
+        )));
+    }
+    real.to_str().map(str::to_string).ok_or_else(|| {
+        AppError::Invalid(format!(
+            "The folder {text} has a name CareCount cannot keep; rename it in letters and digits."
+        ))
+    })
 }
 
 /// Pulls every clinic's folder; problems go to the log, and the next round

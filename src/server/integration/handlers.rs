@@ -115,6 +115,7 @@ fn batch<'a>(
         description = "Columns invoice_id, line_id, invoice_date, patient_id, code, quantity; optional status, description. At most 20 MiB."),
     responses((status = 200, description = "The run", body = SyncRun),
               (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json"),
+              (status = 413, description = "Over 20 MiB; nothing of it was applied", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "The file was refused; nothing of it was applied", body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn upload_csv(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Json<SyncRun>, Problem> {

@@ -85,11 +85,6 @@ pub(crate) async fn reconcile(
             kind,
             detail,
         };
-        if quantity < 0 {
-            let detail = format!("returns {} more than this invoice used; remove the use on the plan page", -quantity);
-            problems.insert(problem("over_return", detail));
-            continue;
-        }
         let item = state.mapped_item(&code);
         let patient = state.mapped_patient(&patient_ref);
         // One exception per line: the code first, since mapping it may be
@@ -116,6 +111,20 @@ pub(crate) async fn reconcile(
         let entry = asked.entry((patient, item)).or_insert(Asked { smallest: 0, patient_ref, code });
         entry.smallest += quantity * per;
     }
+    // Returns net against uses of the same pet and item, whatever code (or
+    // spelling of it) each line carries; only what is left below zero needs
+    // a person, and the invoice then asks nothing of that item.
+    for ((_, item), asked) in asked.iter_mut().filter(|(_, a)| a.smallest < 0) {
+        let per = items.get(item).map_or(1, |i| i64::from(i.units.per_unit()));
+        let returned = -std::mem::take(&mut asked.smallest) / per;
+        problems.insert(Problem {
+            patient_ref: asked.patient_ref.clone(),
+            code: asked.code.clone(),
+            quantity: -returned,
+            kind: "over_return",
+            detail: format!("returns {returned} more than this invoice used; remove the use on the plan page"),
+        });
+    }
     let applied = state.applied_of(invoice_ref);
     let keys: BTreeSet<(i64, i64)> = asked.keys().copied().chain(applied.keys().copied()).collect();
     let moves = |key: &(i64, i64)| {
@@ -132,7 +141,13 @@ pub(crate) async fn reconcile(
     if offline && !keys.iter().all(counts_offline) {
         return Ok(Reconciled::NeedsDb);
     }
-    for key in keys {
+    // Every give-back before any draw: a line moved to the household's other
+    // pet, or recoded to another item of one benefit, must free its units
+    // before the new use asks for them, or that use would be over-usage
+    // beside a plan with room (keys sort by pet and item, not by move).
+    let (give_backs, others): (Vec<_>, Vec<_>) =
+        keys.into_iter().partition(|key| matches!(moves(key).2, Difference::GiveBack(_)));
+    for key in give_backs.into_iter().chain(others) {
         let (before, draws, difference) = moves(&key);
         match difference {
             Difference::Same => {}

@@ -135,28 +135,39 @@ impl Store {
     ) -> Result<(), AppError> {
         let note = required_note(note, "why the use stands or goes").map_err(AppError::Invalid)?.to_string();
         let mut tx = self.begin_write().await?;
-        let found: Option<(String, i64, i64, String)> = sqlx::query_as(
-            "SELECT invoice_ref, patient_id, item_id, status FROM over_usage WHERE id = $1 AND organisation_id = $2",
+        let found: Option<(String, i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT invoice_ref, patient_id, item_id, status, quantity FROM over_usage WHERE id = $1 AND organisation_id = $2",
         )
         .bind(id)
         .bind(organisation_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (invoice_ref, patient_id, item_id, status) =
+        let (invoice_ref, patient_id, item_id, status, beyond) =
             found.ok_or_else(|| AppError::NotFound("That over-usage is not on the report any more.".into()))?;
         if status != "open" {
             return Err(AppError::Conflict(format!("Someone already marked this over-usage {status}.")));
         }
+        // A later sync took the units beyond the plan back (the practice
+        // system corrected its invoice): what is left on the plan is a use
+        // the invoice still asks for, not over-usage to remove.
+        if beyond <= 0 {
+            return Err(AppError::Conflict(format!(
+                "Invoice {invoice_ref} no longer goes beyond the plan (the practice system corrected it), \
+                 so there is nothing left to decide. Reload the report."
+            )));
+        }
         if decision == Decision::Remove {
             let prefix = posting_key_prefix(organisation_id, &invoice_ref, patient_id, item_id);
             for held in import_postings(&mut tx, &prefix).await?.into_iter().filter(|p| p.held > 0) {
+                // A correction of a use, as removing it on the plan page is:
+                // the owner reads why, and a pack counts it as a use given back.
                 let how = Adjustment {
-                    source_kind: "manual_adjustment",
+                    source_kind: "reversal",
                     source_key: &format!("over-usage-removed:{id}"),
                     invoice_line_id: None,
                     note: format!("Removed from over-usage review: {note}"),
                     savings: held.savings_held,
-                    owner_reason: Some("a correction by the clinic"),
+                    owner_reason: Some("taken off the plan after the clinic's review"),
                 };
                 give_back(&mut tx, &held, held.held, how, actor).await?;
             }
@@ -234,8 +245,22 @@ impl Store {
     }
 
     /// Sets the folder a clinic pulls from (already checked; empty for none).
+    /// A folder another clinic pulls from, or one inside or around it, is
+    /// refused: its pull would take that clinic's files into this one.
     pub async fn set_sync_folder(&self, organisation_id: i64, clinic_id: i64, folder: &str) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
+        let others: Vec<String> =
+            sqlx::query_scalar("SELECT sync_folder FROM clinics WHERE id <> $1 AND sync_folder <> ''")
+                .bind(clinic_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        if !folder.is_empty() && others.iter().any(|other| overlap(folder, other)) {
+            return Err(AppError::Invalid(
+                "Another clinic already takes its exports from this folder, or from one inside or around it; \
+                 give this clinic a folder of its own."
+                    .into(),
+            ));
+        }
         sqlx::query("UPDATE clinics SET sync_folder = $1 WHERE id = $2 AND organisation_id = $3")
             .bind(folder)
             .bind(clinic_id)
@@ -279,4 +304,11 @@ impl Store {
         let plans = super::subscriptions::client_plans_on(&mut conn, client, today).await?;
         Ok((patient, name, plans))
     }
+}
+
+/// Whether two folders are one, or one holds the other: a pull of either
+/// would take (and move away) the other's files.
+fn overlap(a: &str, b: &str) -> bool {
+    let (a, b) = (std::path::Path::new(a), std::path::Path::new(b));
+    a.starts_with(b) || b.starts_with(a)
 }

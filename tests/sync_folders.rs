@@ -1,0 +1,69 @@
+//! The folder a clinic's exports are pulled from is that clinic's alone: no
+//! two clinics on a server can name one folder (or one inside the other),
+//! and a server that hosts several organisations keeps every folder inside
+//! the one it names.
+
+mod support;
+
+use support::TestApp;
+
+fn form(folder: &std::path::Path) -> String {
+    format!("folder={}", folder.display())
+}
+
+#[test]
+fn a_folder_another_clinic_pulls_from_or_one_inside_or_around_it_is_refused() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let exports = app.dir.path().join("maple-exports");
+        std::fs::create_dir_all(exports.join("archive")).unwrap();
+        std::fs::create_dir_all(app.dir.path().join("north-exports")).unwrap();
+        let (status, body) = app.call("sync/folder", &form(&exports)).await;
+        assert_eq!(status, 200, "{body}");
+
+        let (status, body) = app
+            .call("settings/clinic", "id=0&name=North+Branch&currency=EUR&time_zone=Europe%2FAmsterdam&member_tag_label=Member&import_code_prefix=WP&over_usage_emails=")
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let north = app.scalar("SELECT id FROM clinics WHERE name = 'North Branch' AND $1 > 0", 1).await;
+        let (status, body) = app.call("clinic/switch", &format!("clinic_id={north}")).await;
+        assert!(status == 200 || status == 303, "{body}");
+
+        // The same folder, written another way, one inside it, one around it.
+        let same = app.dir.path().join("north-exports").join("..").join("maple-exports");
+        for folder in [same, exports.join("archive"), app.dir.path().to_path_buf()] {
+            let (status, body) = app.call("sync/folder", &form(&folder)).await;
+            assert_eq!(status, 422, "{}: {body}", folder.display());
+            assert!(body.contains("a folder of its own"), "{body}");
+        }
+        let (status, body) = app.call("sync/folder", &form(&app.dir.path().join("north-exports"))).await;
+        assert_eq!(status, 200, "a folder of its own is taken: {body}");
+        let kept: String = sqlx::query_scalar("SELECT sync_folder FROM clinics WHERE id = 1")
+            .fetch_one(app.store.reader())
+            .await
+            .unwrap();
+        assert_eq!(std::path::Path::new(&kept), exports.canonicalize().unwrap(), "the first clinic keeps its folder");
+    })
+}
+
+#[test]
+fn a_server_that_names_a_root_takes_folders_only_inside_it() {
+    support::run(async {
+        let root = tempfile::tempdir().unwrap();
+        let inside = root.path().join("maple");
+        std::fs::create_dir_all(&inside).unwrap();
+        let real_root = root.path().canonicalize().unwrap();
+        let app = TestApp::start_with(|config| config.sync_root = Some(real_root.clone())).await;
+        app.sign_in(&app.client, support::MANAGER).await;
+
+        let outside = app.dir.path().to_path_buf();
+        let escaping = inside.join("..").join("..");
+        for folder in [outside, escaping] {
+            let (status, body) = app.call("sync/folder", &form(&folder)).await;
+            assert_eq!(status, 422, "{}: {body}", folder.display());
+            assert!(body.contains(&format!("only from folders inside {}", real_root.display())), "{body}");
+        }
+        let (status, body) = app.call("sync/folder", &form(&inside)).await;
+        assert_eq!(status, 200, "{body}");
+    })
+}
