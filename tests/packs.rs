@@ -395,6 +395,43 @@ fn a_pack_made_for_one_pet_needs_the_pet_and_covers_only_that_pet() {
 }
 
 #[test]
+fn a_vet_neither_sells_a_pack_on_an_invoice_nor_voids_its_sale() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let vet = app.client_for(support::VET).await;
+        let (dog, client) = app.dog_without_pack().await;
+        let daycare = template_id(&app, "Daycare 10-day pack").await;
+        let pack_item = app.item_id(&format!("PACK-{daycare}")).await;
+        let line = json!({ "patient_id": dog, "item_id": pack_item, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        let invoice = app.new_invoice(client).await;
+        let finalize = json!({ "id": invoice, "lines": [line.clone()], "preview": [], "key": "vet-sells" });
+        let (status, body) = app.call_as_json(&vet, "invoice/finalize", finalize).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("selling one takes staff who sell plans"), "{body}");
+        let sold =
+            "SELECT count(*) FROM subscriptions WHERE client_id = $1 AND kind <> 'wellness' AND status = 'active'";
+        assert_eq!(app.scalar(sold, client).await, 0, "nothing was sold");
+
+        // Reception sells it; the vet may not cancel it by voiding the invoice.
+        assert_eq!(app.finalize(invoice, json!([line]), "desk-sells").await.0, 200);
+        let (status, body) = app.call_as(&vet, "invoice/void", &format!("id={invoice}&reason=by+mistake")).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("cancels the pack it sold"), "{body}");
+        assert_eq!(app.scalar(sold, client).await, 1, "the pack stands");
+
+        // A vet still finalizes and voids the desk's everyday invoices.
+        let day = app.item_id("DAYCARE").await;
+        let everyday = app.new_invoice(client).await;
+        let line =
+            json!({ "patient_id": dog, "item_id": day, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        let finalize = json!({ "id": everyday, "lines": [line], "preview": [], "key": "vet-day" });
+        assert_eq!(app.call_as_json(&vet, "invoice/finalize", finalize).await.0, 200);
+        let (status, body) = app.call_as(&vet, "invoice/void", &format!("id={everyday}&reason=not+given")).await;
+        assert_eq!(status, 200, "{body}");
+    });
+}
+
+#[test]
 fn a_pack_whose_balance_a_manager_changed_is_not_taken_back_by_voiding_its_sale() {
     support::run(async {
         let app = TestApp::start().await;

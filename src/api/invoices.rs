@@ -104,6 +104,15 @@ pub async fn invoice_finalize(
             // Only a manager goes beyond what a referrer or insurer authorised.
             let needed = if note.is_some() { Permission::AdjustPacks } else { Permission::ClinicDesk };
             let (clinic, actor) = state.staff(needed).await?;
+            let items: Vec<i64> = lines.iter().map(|l| l.item_id).collect();
+            if let Some(pack) = state.store.first_item_selling_a_pack(clinic.organisation_id, &items).await?
+                && state.staff(Permission::SellPlans).await.is_err()
+            {
+                return Err(AppError::Invalid(format!(
+                    "{pack} sells a pack, and selling one takes staff who sell plans: ask reception to finalize \
+                     this invoice, or take that line off."
+                )));
+            }
             state.store.finalize_invoice_with(&clinic, id, &lines, &preview, &key, note, &actor).await
         }
         .await,
@@ -119,6 +128,15 @@ pub async fn invoice_void(id: i64, reason: String) -> Result<(), AppError> {
         async {
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
+            if state.store.invoice_sold_packs(clinic.organisation_id, id).await?
+                && state.staff(Permission::SellPlans).await.is_err()
+            {
+                return Err(AppError::Invalid(
+                    "Voiding this invoice cancels the pack it sold, and that takes staff who sell plans: ask \
+                     reception to void it."
+                        .into(),
+                ));
+            }
             state.store.void_invoice(clinic.organisation_id, id, &reason, &actor).await
         }
         .await,

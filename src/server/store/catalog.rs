@@ -8,6 +8,7 @@ use super::Store;
 use super::clinic::decimal;
 use crate::domain::{ItemRef, Money, Subunit, UnitSpec};
 use crate::server::store::Conn;
+use crate::wire::error::AppError;
 
 #[derive(FromRow)]
 struct SqlItem {
@@ -107,4 +108,32 @@ pub(crate) async fn stored_items_by_id(
         }
     }
     Ok(found)
+}
+
+impl Store {
+    /// The name of the first of these items that sells a package or session
+    /// pack, if one does: selling one is selling a plan, whoever finalizes.
+    pub async fn first_item_selling_a_pack(
+        &self,
+        organisation_id: i64,
+        ids: &[i64],
+    ) -> Result<Option<String>, AppError> {
+        let mut conn = self.reader().acquire().await?;
+        let stored = stored_items_by_id(&mut conn, organisation_id, ids).await?;
+        Ok(ids
+            .iter()
+            .find_map(|id| stored.get(id).filter(|s| s.sells_template_id.is_some()).map(|s| s.item.name.clone())))
+    }
+
+    /// Whether voiding this invoice would cancel a pack it sold.
+    pub async fn invoice_sold_packs(&self, organisation_id: i64, invoice_id: i64) -> Result<bool, AppError> {
+        let sold: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM subscriptions WHERE sold_on_invoice_id = $1 AND organisation_id = $2 AND status <> 'cancelled'",
+        )
+        .bind(invoice_id)
+        .bind(organisation_id)
+        .fetch_one(self.reader())
+        .await?;
+        Ok(sold > 0)
+    }
 }
