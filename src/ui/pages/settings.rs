@@ -81,7 +81,7 @@ fn ClinicFields(clinic: ClinicSettings, added: RwSignal<u32>, label: &'static st
             <label class="field"><span>"Currency"</span><input name="currency" required maxlength="3" value=clinic.currency/></label>
             <label class="field"><span>"Time zone"</span><input name="time_zone" required maxlength="64" value=clinic.time_zone data-test="time-zone"/></label>
             <label class="field"><span>"Member tag"</span><input name="member_tag_label" required maxlength="24" value=clinic.member_tag_label data-test="member-tag"/></label>
-            <label class="field"><span>"Code prefix of imported plan items"</span><input name="import_code_prefix" required maxlength="8" value=clinic.import_code_prefix/></label>
+            <label class="field"><span>"Plan code prefix"</span><input name="import_code_prefix" required maxlength="8" value=clinic.import_code_prefix title="Practice-system lines count only when their code starts with this, such as WP"/></label>
             <label class="field wide-field"><span>"Over-usage emails go to"</span>
                 <input name="over_usage_emails" maxlength="500" placeholder="manager@clinic.example, desk@clinic.example" value=clinic.over_usage_emails/></label>
             <div class="actions"><button class="button" type="submit">{label}</button></div>
