@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::csv_lines::{LineCounter, LineProblem, Refused, csv_problem};
+use super::csv_lines::{LineCounter, LineProblem, Refused, csv_problem, utf16_problem};
 use crate::server::actor::Actor;
 use crate::server::store::Store;
 use crate::server::store::carry_over::CarryOver;
@@ -83,6 +83,9 @@ pub async fn carry_over_file(
 pub fn read(bytes: &[u8]) -> Result<Vec<CarryLine>, Refused> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let refuse = |problem: LineProblem| Refused { problems: vec![problem], total: 1 };
+    if let Some(problem) = utf16_problem(bytes) {
+        return Err(refuse(problem));
+    }
     let text = std::str::from_utf8(bytes).map_err(|_| {
         refuse(LineProblem { line: 1, field: None, message: "the file is not UTF-8 text; save it as CSV UTF-8".into() })
     })?;
@@ -206,5 +209,7 @@ mod tests {
         assert!(read(b"").is_err());
         assert!(read(b"client,pack,left,reason\n").unwrap_err().to_string().contains("no packs"));
         assert!(read(b"client,pack,left,reason\n\xff\xfe,x,1,y\n").unwrap_err().to_string().contains("UTF-8"));
+        let utf16: Vec<u8> = "client,pack,left,reason\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(read(&utf16).unwrap_err().to_string().contains("UTF-16"), "named as UTF-16, not as missing columns");
     }
 }

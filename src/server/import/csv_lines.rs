@@ -78,9 +78,12 @@ impl std::fmt::Display for Refused {
 /// commas are all fine.
 pub fn read(bytes: &[u8]) -> Result<Vec<SourceLine>, Refused> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let refuse = |problem: LineProblem| Refused { problems: vec![problem], total: 1 };
+    if let Some(problem) = utf16_problem(bytes) {
+        return Err(refuse(problem));
+    }
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut records = reader.byte_records();
-    let refuse = |problem: LineProblem| Refused { problems: vec![problem], total: 1 };
     let header = match records.next() {
         Some(Ok(header)) => header,
         Some(Err(e)) => return Err(refuse(csv_problem(&e, 1))),
@@ -105,6 +108,21 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SourceLine>, Refused> {
         }
     }
     refused.or(lines)
+}
+
+/// A spreadsheet's "Unicode text" is UTF-16: two bytes a letter, so every
+/// column name would seem missing (or the file not text). Says what the
+/// file is and how to save it instead.
+pub(crate) fn utf16_problem(bytes: &[u8]) -> Option<LineProblem> {
+    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || first_line.contains(&0);
+    utf16.then(|| LineProblem {
+        line: 1,
+        field: None,
+        message: "this file is UTF-16 text, not UTF-8; save it again as CSV UTF-8 (in a spreadsheet, \
+                  \"CSV UTF-8\" rather than \"Unicode text\")"
+            .into(),
+    })
 }
 
 fn empty_file() -> String {
@@ -294,5 +312,19 @@ mod tests {
         let refused = read(&latin1).unwrap_err();
         assert_eq!(refused.problems.len(), 1, "the description is not read, the patient id is");
         assert_eq!((refused.problems[0].line, refused.problems[0].field.as_deref()), (3, Some("patient_id")));
+    }
+
+    #[test]
+    fn a_utf16_file_is_named_as_such_not_as_missing_columns() {
+        let utf16 = |big_endian: bool, bom: bool| -> Vec<u8> {
+            let text = format!("{HEADER}INV-1,1,2026-11-02,P-7,WP-EXAM,1,x\r\n");
+            let units = (bom.then_some(0xFEFF)).into_iter().chain(text.encode_utf16());
+            units.flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() }).collect()
+        };
+        for (big_endian, bom) in [(false, true), (true, true), (false, false)] {
+            let refused = read(&utf16(big_endian, bom)).unwrap_err();
+            assert_eq!((refused.problems[0].line, refused.problems[0].field.as_deref()), (1, None));
+            assert!(refused.problems[0].message.contains("UTF-16"), "{}", refused.problems[0].message);
+        }
     }
 }
