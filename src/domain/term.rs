@@ -62,6 +62,23 @@ pub fn plan_year_start(start: NaiveDate, on: NaiveDate) -> NaiveDate {
     }
 }
 
+/// The plan year that contains `on`: its first day and the first day of the
+/// next (the next anniversary of the start, counted from the start like
+/// [`plan_year_start`]). A use counts in the year with `from <= used_on <
+/// until`: every reader of a yearly benefit takes both bounds from here, so
+/// a use dated in a later year never counts in an earlier one.
+pub fn plan_year(start: NaiveDate, on: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let from = plan_year_start(start, on);
+    let mut years = (from.year() - start.year()).max(0) as u32 + 1;
+    loop {
+        match start.checked_add_months(Months::new(12 * years)) {
+            Some(next) if next > from => return (from, next),
+            Some(_) => years += 1,
+            None => return (from, NaiveDate::MAX),
+        }
+    }
+}
+
 /// Why a hold was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum HoldError {
@@ -111,6 +128,31 @@ mod tests {
         assert_eq!(plan_year_start(d(2024, 2, 29), d(2028, 3, 1)), d(2028, 2, 29));
         assert_eq!(plan_year_start(d(2026, 9, 22), d(2026, 9, 21)), d(2026, 9, 22));
         assert_eq!(plan_year_start(d(2026, 9, 22), d(2029, 1, 5)), d(2028, 9, 22));
+    }
+
+    #[test]
+    fn a_plan_year_ends_where_the_next_begins_even_across_a_leap_day() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(plan_year(d(2025, 1, 1), d(2025, 12, 20)), (d(2025, 1, 1), d(2026, 1, 1)));
+        assert_eq!(plan_year(d(2025, 1, 1), d(2024, 6, 1)), (d(2025, 1, 1), d(2026, 1, 1)), "before the start");
+        // From 29 February: the year from 28 February 2027 runs to 29 February 2028.
+        assert_eq!(plan_year(d(2024, 2, 29), d(2027, 6, 1)), (d(2027, 2, 28), d(2028, 2, 29)));
+        assert_eq!(plan_year(d(2024, 2, 29), d(2028, 2, 28)), (d(2027, 2, 28), d(2028, 2, 29)));
+        assert_eq!(plan_year(d(2024, 2, 29), d(2028, 2, 29)), (d(2028, 2, 29), d(2029, 2, 28)));
+    }
+
+    proptest::proptest! {
+        /// Plan years tile the calendar: each day after the start lies in
+        /// exactly one, and the next year begins where this one ends.
+        #[test]
+        fn plan_years_tile_the_days_after_the_start(start in 0u32..4000, after in 0u32..3000) {
+            let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + Days::new(u64::from(start));
+            let on = start + Days::new(u64::from(after));
+            let (from, until) = plan_year(start, on);
+            proptest::prop_assert!(from <= on && on < until, "{on} outside [{from}, {until})");
+            proptest::prop_assert_eq!(plan_year(start, until).0, until);
+            proptest::prop_assert_eq!(plan_year(start, until - Days::new(1)), (from, until));
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use sqlx::FromRow;
 
 use super::clinic::decimal;
-use crate::domain::{Money, Reset, plan_year_start};
+use crate::domain::{Money, Reset, plan_year};
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::error::AppError;
@@ -239,8 +239,8 @@ async fn period(
     .fetch_one(&mut *conn)
     .await?;
     Ok(if Reset::from_code(&resets) == Reset::Year {
-        let from = plan_year_start(starts_on, on);
-        (limit, from, from.checked_add_months(chrono::Months::new(12)).unwrap_or(LATEST))
+        let (from, until) = plan_year(starts_on, on);
+        (limit, from, until.min(LATEST))
     } else {
         (limit, EARLIEST, LATEST)
     })

@@ -12,7 +12,7 @@ use super::clinic::decimal;
 use super::visit_holds::{ClientHold, Hold, holds_as_json};
 use crate::domain::{
     Authorisation, Authoriser, BenefitBalance, CoverageSubscription, Covers, ItemRef, Limit, Money, Percent, PlanKind,
-    Quantity, Reset, SubscriptionStatus, Subunit, UnitSpec, plan_year_start,
+    Quantity, Reset, SubscriptionStatus, Subunit, UnitSpec, plan_year,
 };
 use crate::server::store::dialect::{json_arrays, numbered, on_postgres};
 use crate::server::store::{Conn, Db};
@@ -280,21 +280,23 @@ impl ClientPlanRows {
         if today < self.from {
             return Err(sqlx::Error::Protocol(format!("plans read from {} asked for {today}", self.from)));
         }
-        // (benefit, counted from, used): a plan has a handful of benefits,
+        // (benefit, its plan year, used): a plan has a handful of benefits,
         // and this runs for every day a batch counts on.
-        let mut used: Vec<(i64, Option<NaiveDate>, i64)> = self
+        let mut used: Vec<(i64, Option<(NaiveDate, NaiveDate)>, i64)> = self
             .benefits
             .iter()
             .map(|b| match Reset::from_code(&b.resets) {
-                // Use before the floor is in no plan year asked for.
-                Reset::Year => (b.id, Some(plan_year_start(b.starts_on, today)), 0),
+                // Use before the floor is in no plan year asked for; use
+                // after this plan year (a draft finalized after New Year)
+                // is the next year's.
+                Reset::Year => (b.id, Some(plan_year(b.starts_on, today)), 0),
                 // A benefit that never resets counts it all the same.
                 _ => (b.id, None, b.used_before),
             })
             .collect();
         for u in &self.usage {
             match used.iter_mut().find(|(id, _, _)| *id == u.subscription_benefit_id) {
-                Some((_, Some(from), _)) if u.used_on < *from => {}
+                Some((_, Some((from, until)), _)) if u.used_on < *from || u.used_on >= *until => {}
                 Some((_, _, sum)) => *sum += u.used,
                 None => used.push((u.subscription_benefit_id, None, u.used)),
             }
