@@ -432,6 +432,34 @@ fn a_vet_neither_sells_a_pack_on_an_invoice_nor_voids_its_sale() {
 }
 
 #[test]
+fn voiding_the_sale_of_a_pack_on_hold_cancels_it_and_leaves_no_hold_behind() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let daycare = template_id(&app, "Daycare 10-day pack").await;
+        let pack_item = app.item_id(&format!("PACK-{daycare}")).await;
+        let line = json!({ "patient_id": dog, "item_id": pack_item, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        let invoice = app.new_invoice(client).await;
+        assert_eq!(app.finalize(invoice, json!([line]), "sell-then-hold").await.0, 200);
+        let pack = app.scalar("SELECT id FROM subscriptions WHERE sold_on_invoice_id = $1", invoice).await;
+        let (status, body) = app.call("plan/hold", &format!("id={pack}&note=Owner+abroad")).await;
+        assert_eq!(status, 200, "{body}");
+
+        let (status, body) = app.call("invoice/void", &format!("id={invoice}&reason=sold+by+mistake")).await;
+        assert_eq!(status, 200, "{body}");
+        let state: (String, Option<String>) =
+            sqlx::query_as("SELECT status, hold_prior_status FROM subscriptions WHERE id = $1")
+                .bind(pack)
+                .fetch_one(app.store.reader())
+                .await
+                .unwrap();
+        assert_eq!(state, ("cancelled".to_string(), None));
+        let (status, body) = app.call("plan", &format!("id={pack}")).await;
+        assert_eq!(status, 200, "the pack's page still opens: {body}");
+    });
+}
+
+#[test]
 fn a_pack_whose_balance_a_manager_changed_is_not_taken_back_by_voiding_its_sale() {
     support::run(async {
         let app = TestApp::start().await;

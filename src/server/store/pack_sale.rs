@@ -7,8 +7,9 @@
 use super::audit::Audit;
 use super::invoice_row::SqlInvoice;
 use super::pack_row::NewPack;
+use super::plan_state::take_step;
 use super::template_row::template_on_sale;
-use crate::domain::{Billing, Coverage, DeskLine, plural, split_rounded, term_end};
+use crate::domain::{Billing, Coverage, DeskLine, Step, plural, split_rounded, term_end};
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
@@ -158,12 +159,20 @@ pub(crate) async fn cancel_sold_packs(
         )));
     }
     for (id, name, ..) in sold {
-        sqlx::query("UPDATE subscriptions SET status = 'cancelled', cancelled_on = $1 WHERE id = $2")
-            .bind(Day(clinic.today))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        let detail = format!("{name} cancelled: the invoice that sold it was voided");
+        // Through the plan's lifecycle, as every cancellation: a pack on hold
+        // leaves its hold behind, and one that already expired stays as it
+        // ended (nobody can use it either way).
+        let detail = match take_step(&mut *tx, id, Step::Cancel, clinic.today).await? {
+            Ok(_) => {
+                sqlx::query("UPDATE subscriptions SET cancelled_on = $1 WHERE id = $2")
+                    .bind(Day(clinic.today))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                format!("{name} cancelled: the invoice that sold it was voided")
+            }
+            Err(_) => format!("{name} kept as it ended: the invoice that sold it was voided afterwards"),
+        };
         Audit { action: "cancel", entity: "subscription", entity_id: id, detail: &detail, note: Some(reason) }
             .write(&mut *tx, clinic.organisation_id, actor)
             .await?;
