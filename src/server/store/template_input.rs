@@ -161,6 +161,15 @@ pub fn validate(draft: &TemplateDraft, currency: &Currency) -> Result<ValidTempl
             "year" => Reset::Year,
             _ => return invalid(format!("Benefit {row} ({label}): choose whether it resets each term or each year.")),
         };
+        // A pack is counted over its term everywhere (the desk, the packs
+        // tab, its renewal when used up): a yearly allowance is a wellness
+        // plan's.
+        if resets == Reset::Year && kind != PlanKind::WellnessPlan {
+            return invalid(format!(
+                "Benefit {row} ({label}): a package or session pack counts its sessions over its whole term, so \
+                 it cannot reset each year; choose \"each term\", or make the template a wellness plan."
+            ));
+        }
         benefits.push(ValidBenefit { label, target, limit, discount, resets });
     }
     Ok(ValidTemplate {
@@ -237,5 +246,10 @@ mod tests {
         let mut d = draft();
         d.multi_pet_discount = "120".into();
         assert!(validate(&d, &eur).unwrap_err().to_string().contains("multi-pet"));
+        let mut d = draft();
+        d.benefits[0].resets = "year".into();
+        assert!(validate(&d, &eur).is_ok(), "a wellness plan's benefit may reset yearly");
+        d.kind = "session_pack".into();
+        assert!(validate(&d, &eur).unwrap_err().to_string().contains("cannot reset each year"));
     }
 }

@@ -232,7 +232,7 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
         </section>
         <section class="panel form-panel">
             <h3 class="panel-title">"Benefits"</h3>
-            <p class="muted small">"Limits count in the item's smallest unit (tablets, not boxes). Empty limit: unlimited. Per plan year: the limit starts again on each anniversary of the start (for open-ended and multi-year plans). Discount 100% means free."</p>
+            <p class="muted small">"Limits count in the item's smallest unit (tablets, not boxes). Empty limit: unlimited. Per plan year: the limit starts again on each anniversary of the start (wellness plans that are open-ended or run for years; a pack counts over its term). Discount 100% means free."</p>
             <table class="table benefit-editor" data-test="benefit-editor">
                 <thead><tr><th>"Name"</th><th>"Covers"</th><th>"Limit"</th><th>"Counts"</th><th>"% off"</th><th></th></tr></thead>
                 <tbody>
@@ -253,7 +253,7 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
                                 <td><input class="qty" data-test="b-limit" inputmode="numeric" placeholder="Unlimited" prop:value=get(|b| b.limit.clone()) on:input=set(|b, v| b.limit = v)/></td>
                                 <td><select data-test="b-resets" on:change=set(|b, v| b.resets = v)>
                                     <option value="term" selected=move || benefits.with(|b| b.get(i).is_none_or(|r| r.resets != "year"))>"Per term"</option>
-                                    <option value="year" selected=move || benefits.with(|b| b.get(i).is_some_and(|r| r.resets == "year"))>"Per plan year"</option>
+                                    <option value="year" disabled=move || kind.get() != "wellness" selected=move || benefits.with(|b| b.get(i).is_some_and(|r| r.resets == "year"))>"Per plan year"</option>
                                 </select></td>
                                 <td><input class="qty" data-test="b-discount" inputmode="decimal" prop:value=get(|b| b.discount.clone()) on:input=set(|b, v| b.discount = v)/></td>
                                 <td><button class="link-button" type="button" on:click=move |_| benefits.update(|b| { if i < b.len() { b.remove(i); } })>"Remove"</button></td>
