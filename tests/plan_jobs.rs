@@ -85,6 +85,48 @@ fn a_late_payment_makes_a_plan_past_due_only_after_the_grace_period() {
 }
 
 #[test]
+fn paying_one_late_instalment_keeps_the_plan_past_due_while_another_is_still_late() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let bobbie = app.patient_id("Bobbie").await;
+        let adult = template_id(&app, "Adult Dog Plan").await;
+        let today = carecount::server::store::demo::demo_today(Utc::now());
+        let (_, body) = app
+            .call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly"))
+            .await;
+        let plan: i64 = body.parse().unwrap();
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM payments WHERE subscription_id = $1 ORDER BY number")
+            .bind(plan)
+            .fetch_all(app.store.reader())
+            .await
+            .unwrap();
+        let (first, second, third) = (ids[0], ids[1], ids[2]);
+        app.call("payment/record", &format!("payment_id={first}&method=cash&reference=")).await;
+        // Two instalments went unpaid, a month and three weeks ago.
+        let mut tx = app.store.begin_write().await.unwrap();
+        for (id, days_ago) in [(second, 30), (third, 21)] {
+            sqlx::query("UPDATE payments SET due_on = $1 WHERE id = $2")
+                .bind(carecount::wire::stored::Day(today - Days::new(days_ago)))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let report = app.store.run_plan_jobs(Utc::now()).await.unwrap();
+        assert!(report.past_due.contains(&plan), "{report:?}");
+
+        let (status, body) = app.call("payment/record", &format!("payment_id={second}&method=cash&reference=")).await;
+        assert_eq!(status, 200, "{body}");
+        let status_now = || text(&app, "SELECT status FROM subscriptions WHERE id = $1", plan);
+        assert_eq!(status_now().await.unwrap(), "past_due", "the other instalment is still three weeks late");
+        let (status, body) = app.call("payment/record", &format!("payment_id={third}&method=cash&reference=")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(status_now().await.unwrap(), "active", "nothing is late any more");
+    });
+}
+
+#[test]
 fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
     support::run(async {
         let app = TestApp::start().await;

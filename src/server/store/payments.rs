@@ -56,13 +56,21 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         // What a payment does to the plan is the lifecycle's to say: the
-        // first starts it, the last failed one brings a past-due plan back.
-        let failed: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM payments WHERE subscription_id = $1 AND status = 'failed'")
-                .bind(subscription_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        require_step(&mut tx, subscription_id, Step::Paid { overdue_left: failed > 0 }, clinic.today).await?;
+        // first starts it, the last overdue one brings a past-due plan back.
+        // Overdue as the past-due job reads it (a failed payment, or one
+        // still due past the grace days), so the job does not take the plan
+        // straight back.
+        let grace = super::settings::plan_rules(&mut tx, clinic.organisation_id).await?.past_due_grace_days;
+        let cutoff = clinic.today - chrono::Days::new(grace.max(0) as u64);
+        let overdue: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM payments WHERE subscription_id = $1
+               AND (status = 'failed' OR (status = 'due' AND due_on < $2))",
+        )
+        .bind(subscription_id)
+        .bind(Day(cutoff))
+        .fetch_one(&mut *tx)
+        .await?;
+        require_step(&mut tx, subscription_id, Step::Paid { overdue_left: overdue > 0 }, clinic.today).await?;
         let detail = format!("Payment {payment_id} received by {method}");
         Audit { action: "payment", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }
             .write(&mut tx, clinic.organisation_id, actor)
