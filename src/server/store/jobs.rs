@@ -5,6 +5,7 @@
 use chrono::{Days, NaiveDate};
 
 use super::audit::Audit;
+use super::payments::OVERDUE_BEFORE_2;
 use super::plan_state::{running, take_step};
 use super::settings::plan_rules;
 use super::{Store, dialect};
@@ -121,8 +122,7 @@ impl Store {
             "SELECT id FROM subscriptions
              WHERE organisation_id = $1 AND status IN {} AND billing <> 'third_party'
                AND EXISTS (SELECT 1 FROM payments p {by_plan}
-                           WHERE p.subscription_id = subscriptions.id
-                           AND p.status IN ('due', 'failed') AND p.due_on < $2)
+                           WHERE p.subscription_id = subscriptions.id AND {OVERDUE_BEFORE_2})
              ORDER BY id",
             running()
         ))

@@ -1,6 +1,10 @@
 //! Payments received and payments that failed.
 
 use super::Store;
+
+/// A payment `p` overdue past the grace days (`$2`, the last day that is
+/// still in time): what makes a plan past due, and keeps it so.
+pub(crate) const OVERDUE_BEFORE_2: &str = "p.status IN ('due', 'failed') AND p.due_on < $2";
 use super::audit::Audit;
 use super::plan_state::require_step;
 use crate::domain::Step;
@@ -62,10 +66,9 @@ impl Store {
         // straight back.
         let grace = super::settings::plan_rules(&mut tx, clinic.organisation_id).await?.past_due_grace_days;
         let cutoff = clinic.today - chrono::Days::new(grace.max(0) as u64);
-        let overdue: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM payments WHERE subscription_id = $1
-               AND (status = 'failed' OR (status = 'due' AND due_on < $2))",
-        )
+        let overdue: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM payments p WHERE p.subscription_id = $1 AND {OVERDUE_BEFORE_2}"
+        ))
         .bind(subscription_id)
         .bind(Day(cutoff))
         .fetch_one(&mut *tx)
