@@ -95,6 +95,29 @@ fn sign_in_gives_a_new_session_id_and_sign_out_ends_it() {
 }
 
 #[test]
+fn a_request_answered_after_sign_out_does_not_bring_the_session_back() {
+    support::run(async {
+        use tower_sessions::SessionStore;
+        let app = TestApp::start_signed_out().await;
+        let client = app.client_for(RECEPTIONIST).await;
+        assert_eq!(app.call_as(&client, "patients", "").await.0, 200);
+        // A request of another tab loaded the session before the sign-out…
+        let table = if app.database_url.is_some() { "tower_sessions.session" } else { "tower_sessions" };
+        let id: String =
+            sqlx::query_scalar(&format!("SELECT id FROM {table}")).fetch_one(app.store.reader()).await.unwrap();
+        let sessions = app.store.session_store();
+        let mut loaded = sessions.load(&id.parse().unwrap()).await.unwrap().expect("the signed-in session");
+        let (status, _) = app.call_as(&client, "sign-out", "").await;
+        assert!(status < 400);
+        // …and is answered after it, saving what it loaded.
+        loaded.expiry_date += tower_sessions::cookie::time::Duration::minutes(5);
+        sessions.save(&loaded).await.unwrap();
+        assert_eq!(support::sessions(&app).await.1, 0, "the ended session stays ended");
+        assert_eq!(app.call_as(&client, "patients", "").await.0, 401);
+    });
+}
+
+#[test]
 fn a_reset_link_works_once_and_ends_other_sessions() {
     support::run(async {
         let app = TestApp::start_signed_out().await;

@@ -15,7 +15,6 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Executor};
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use super::sessions::Sessions;
 use super::{Backend, Pool, Store};
@@ -75,7 +74,7 @@ impl Store {
         sqlx::query("SELECT count(*) FROM sqlite_master").execute(&native).await.map_err(not_sqlite)?;
         sqlx::migrate!("./migrations/sqlite").run(&native).await.map_err(|e| migrate(&e))?;
         optimize_sqlite(&native, true).await.map_err(not_sqlite)?;
-        let sessions = Sessions::sqlite(SqliteStore::new(native.clone()));
+        let sessions = Sessions::sqlite(native.clone());
         sessions.migrate().await.map_err(|e| migrate(&e))?;
         // The `Any` driver takes a URL: the file's absolute path (a relative
         // one would read as the URL's host) and whether it may write.
@@ -107,7 +106,7 @@ impl Store {
             .map_err(unreachable)?;
         let migrate = |e: &dyn std::fmt::Display| OpenError::Migrate { path: shown.clone(), reason: e.to_string() };
         sqlx::migrate!("./migrations/postgres").run(&native).await.map_err(|e| migrate(&e))?;
-        let sessions = Sessions::postgres(PostgresStore::new(native));
+        let sessions = Sessions::postgres(native);
         sessions.migrate().await.map_err(|e| migrate(&e))?;
         // Reads are planned for their own parameters each time: a prepared
         // statement run five times may otherwise be planned for any

@@ -23,8 +23,9 @@ pub struct Sessions {
 
 #[derive(Clone, Debug)]
 enum SessionBackend {
-    Sqlite(SqliteStore),
-    Postgres(PostgresStore),
+    /// The store, and its pool for the update-only save.
+    Sqlite(SqliteStore, sqlx::SqlitePool),
+    Postgres(PostgresStore, sqlx::PgPool),
 }
 
 /// A session whose data is unchanged is written again only when its idle
@@ -40,28 +41,60 @@ const KNOWN_BEFORE_PRUNING: usize = 10_000;
 
 impl Sessions {
     /// Sessions in the SQLite file.
-    pub(super) fn sqlite(store: SqliteStore) -> Sessions {
-        Sessions { backend: SessionBackend::Sqlite(store), known: Arc::default() }
+    pub(super) fn sqlite(pool: sqlx::SqlitePool) -> Sessions {
+        Sessions { backend: SessionBackend::Sqlite(SqliteStore::new(pool.clone()), pool), known: Arc::default() }
     }
 
     /// Sessions in PostgreSQL.
-    pub(super) fn postgres(store: PostgresStore) -> Sessions {
-        Sessions { backend: SessionBackend::Postgres(store), known: Arc::default() }
+    pub(super) fn postgres(pool: sqlx::PgPool) -> Sessions {
+        Sessions { backend: SessionBackend::Postgres(PostgresStore::new(pool.clone()), pool), known: Arc::default() }
     }
 
     /// Creates the sessions table when it is missing.
     pub(super) async fn migrate(&self) -> std::result::Result<(), sqlx::Error> {
         match &self.backend {
-            SessionBackend::Sqlite(store) => store.migrate().await,
-            SessionBackend::Postgres(store) => store.migrate().await,
+            SessionBackend::Sqlite(store, _) => store.migrate().await,
+            SessionBackend::Postgres(store, _) => store.migrate().await,
         }
     }
 
     fn store(&self) -> &dyn SessionStore {
         match &self.backend {
-            SessionBackend::Sqlite(store) => store,
-            SessionBackend::Postgres(store) => store,
+            SessionBackend::Sqlite(store, _) => store,
+            SessionBackend::Postgres(store, _) => store,
         }
+    }
+
+    /// Writes a session that is still in the database; one that ended
+    /// (signed out, or swept after its limit) stays ended. The store's own
+    /// save inserts when the row is gone, so a request that loaded the
+    /// session before its sign-out and answered after it wrote the signed-in
+    /// session back. Sessions are made by `create` alone. Same table and
+    /// encoding as `tower-sessions-sqlx-store`.
+    async fn update(&self, record: &Record) -> std::result::Result<bool, sqlx::Error> {
+        let data = rmp_serde::to_vec(record).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let id = record.id.to_string();
+        let updated = match &self.backend {
+            SessionBackend::Sqlite(_, pool) => {
+                sqlx::query("UPDATE tower_sessions SET data = ?, expiry_date = ? WHERE id = ?")
+                    .bind(data)
+                    .bind(record.expiry_date)
+                    .bind(id)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            }
+            SessionBackend::Postgres(_, pool) => {
+                sqlx::query(r#"UPDATE "tower_sessions"."session" SET data = $1, expiry_date = $2 WHERE id = $3"#)
+                    .bind(data)
+                    .bind(record.expiry_date)
+                    .bind(id)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            }
+        };
+        Ok(updated > 0)
     }
 
     fn known(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Record>> {
@@ -105,8 +138,12 @@ impl SessionStore for Sessions {
         if self.held_already(record) {
             return Ok(());
         }
-        self.store().save(record).await?;
-        self.remember(record);
+        match self.update(record).await.map_err(|e| tower_sessions::session_store::Error::Backend(e.to_string()))? {
+            true => self.remember(record),
+            false => {
+                self.known().remove(&record.id);
+            }
+        }
         Ok(())
     }
 
@@ -131,8 +168,8 @@ impl SessionStore for Sessions {
 impl ExpiredDeletion for Sessions {
     async fn delete_expired(&self) -> Result<()> {
         match &self.backend {
-            SessionBackend::Sqlite(store) => store.delete_expired().await,
-            SessionBackend::Postgres(store) => store.delete_expired().await,
+            SessionBackend::Sqlite(store, _) => store.delete_expired().await,
+            SessionBackend::Postgres(store, _) => store.delete_expired().await,
         }
     }
 }
