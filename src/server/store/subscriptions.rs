@@ -282,7 +282,8 @@ impl ClientPlanRows {
         }
         // (benefit, its plan year, used): a plan has a handful of benefits,
         // and this runs for every day a batch counts on.
-        let mut used: Vec<(i64, Option<(NaiveDate, NaiveDate)>, i64)> = self
+        type Counted = (i64, Option<(NaiveDate, NaiveDate)>, i64);
+        let mut used: Vec<Counted> = self
             .benefits
             .iter()
             .map(|b| match Reset::from_code(&b.resets) {
