@@ -18,6 +18,10 @@ pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// The most keys remembered at once; past it the stalest are forgotten, so
 /// a flood of made-up emails cannot grow the server's memory without end.
+/// A key that has reached [`MAX_FAILURES`] in the window is never forgotten
+/// early: otherwise a flood of made-up emails would lift a pause on the
+/// account it is guessing at. Such keys cost five attempts each, and go
+/// when their window passes.
 pub const MAX_KEYS: usize = 50_000;
 
 /// One thing attempts are counted against, with its own limit.
@@ -35,9 +39,17 @@ impl Limit {
         Limit { key: format!("{purpose}:email:{email}"), max: MAX_FAILURES }
     }
 
-    /// The per-address limit for a client address.
+    /// The per-address limit for a client address. An IPv6 client holds a
+    /// whole /64 network (one home, one phone), so it counts as one address.
     pub fn address(purpose: &str, address: std::net::IpAddr) -> Limit {
-        Limit { key: format!("{purpose}:addr:{address}"), max: MAX_FAILURES_PER_ADDRESS }
+        let key = match address.to_canonical() {
+            std::net::IpAddr::V6(v6) => {
+                let [a, b, c, d, ..] = v6.segments();
+                format!("{purpose}:addr:{a:x}:{b:x}:{c:x}:{d:x}::/64")
+            }
+            v4 => format!("{purpose}:addr:{v4}"),
+        };
+        Limit { key, max: MAX_FAILURES_PER_ADDRESS }
     }
 }
 
@@ -106,15 +118,22 @@ impl LoginThrottle {
 
 /// Drops keys whose attempts are all outside the window; if that is not
 /// enough room for `needed` more, drops the tenth of the keys attempted
-/// longest ago (a batch, so a full map is not sorted on every request).
+/// longest ago (a batch, so a full map is not sorted on every request),
+/// never one that has reached [`MAX_FAILURES`] in the window.
 fn forget_stale(map: &mut HashMap<String, Vec<Instant>>, now: Instant, needed: usize) {
-    map.retain(|_, times| times.iter().any(|t| now.duration_since(*t) < WINDOW));
+    map.retain(|_, times| {
+        times.retain(|t| now.duration_since(*t) < WINDOW);
+        !times.is_empty()
+    });
     let excess = (map.len() + needed).saturating_sub(MAX_KEYS);
     if excess == 0 {
         return;
     }
-    let mut by_age: Vec<(Instant, String)> =
-        map.iter().map(|(k, times)| (times.iter().max().copied().unwrap_or(now), k.clone())).collect();
+    let mut by_age: Vec<(Instant, String)> = map
+        .iter()
+        .filter(|(_, times)| times.len() < MAX_FAILURES)
+        .map(|(k, times)| (times.iter().max().copied().unwrap_or(now), k.clone()))
+        .collect();
     by_age.sort();
     for (_, key) in by_age.into_iter().take(excess.max(MAX_KEYS / 10)) {
         map.remove(&key);
@@ -197,5 +216,33 @@ mod tests {
         }
         assert!(throttle.keys() <= MAX_KEYS, "{}", throttle.keys());
         assert!(!throttle.attempts.lock().unwrap().contains_key(&email("old@b.c").key));
+    }
+
+    #[test]
+    fn a_flood_of_made_up_emails_does_not_lift_a_pause() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        for _ in 0..MAX_FAILURES {
+            throttle.begin(&[email("victim@b.c")], now).unwrap();
+        }
+        // Reset requests for made-up emails, a moment later, fill the map
+        // past its size: the paused key is the stalest of all.
+        let later = now + Duration::from_secs(60);
+        for n in 0..MAX_KEYS + 10 {
+            throttle.begin(&[Limit::email("reset", &format!("u{n}@b.c"))], later).unwrap();
+        }
+        assert!(throttle.keys() <= MAX_KEYS + 1, "{}", throttle.keys());
+        assert_eq!(throttle.begin(&[email("victim@b.c")], later), Err(14), "still paused");
+    }
+
+    #[test]
+    fn an_ipv6_network_counts_as_one_address() {
+        let one = Limit::address("sign-in", "2001:db8:1:2::7".parse().unwrap());
+        let same_network = Limit::address("sign-in", "2001:db8:1:2:ffff:1:2:3".parse().unwrap());
+        let other_network = Limit::address("sign-in", "2001:db8:1:3::7".parse().unwrap());
+        assert_eq!(one, same_network);
+        assert_ne!(one, other_network);
+        let mapped = Limit::address("sign-in", "::ffff:192.0.2.7".parse().unwrap());
+        assert_eq!(mapped, Limit::address("sign-in", "192.0.2.7".parse().unwrap()), "an IPv4 client seen over IPv6");
     }
 }
