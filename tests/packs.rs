@@ -460,6 +460,41 @@ fn voiding_the_sale_of_a_pack_on_hold_cancels_it_and_leaves_no_hold_behind() {
 }
 
 #[test]
+fn a_correction_of_an_invoice_that_sold_a_pack_starts_without_the_pack_line() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let daycare = template_id(&app, "Daycare 10-day pack").await;
+        let pack_item = app.item_id(&format!("PACK-{daycare}")).await;
+        let exam = app.item_id("EXAM").await;
+        let line = |item: i64, quantity: &str| json!({ "patient_id": dog, "item_id": item, "quantity_text": quantity, "unit": "Unit", "discount_text": "" });
+        let invoice = app.new_invoice(client).await;
+        let (status, body) =
+            app.finalize(invoice, json!([line(pack_item, "1"), line(exam, "1")]), "pack-and-exam").await;
+        assert_eq!(status, 200, "{body}");
+
+        let (status, body) = app.call("invoice/correct", &format!("id={invoice}")).await;
+        assert_eq!(status, 200, "{body}");
+        let correction: i64 = body.parse().unwrap();
+        let prefilled: Vec<(i64, String)> =
+            sqlx::query_as("SELECT item_id, quantity_text FROM invoice_lines WHERE invoice_id = $1 ORDER BY id")
+                .bind(correction)
+                .fetch_all(app.store.reader())
+                .await
+                .unwrap();
+        assert_eq!(prefilled, [(exam, "-1".to_string())], "the pack is taken back by a void, not a return line");
+        let (status, body) = app.finalize(correction, json!([line(exam, "-1")]), "correct-exam").await;
+        assert_eq!(status, 200, "the prefilled correction finalizes as it stands: {body}");
+
+        // A correction of the correction points to the original by its number.
+        let (status, body) = app.call("invoice/correct", &format!("id={correction}")).await;
+        assert_eq!(status, 409, "{body}");
+        let number = text(&app, "SELECT invoice_number FROM invoices WHERE id = $1", invoice).await.unwrap();
+        assert!(body.contains(&format!("Correct the original (Invoice {number})")), "{body}");
+    });
+}
+
+#[test]
 fn a_pack_whose_balance_a_manager_changed_is_not_taken_back_by_voiding_its_sale() {
     support::run(async {
         let app = TestApp::start().await;

@@ -97,18 +97,25 @@ impl Store {
             )));
         }
         if let Some(first) = original.corrects_invoice_id {
+            let first = invoice_row(&mut tx, clinic.organisation_id, first).await?;
             return Err(AppError::Conflict(format!(
-                "{} is itself a correction. Correct the original invoice (number {first}) again instead, or void \
-                 this correction.",
-                original.name()
+                "{} is itself a correction. Correct the original ({}) again instead, or void this correction.",
+                original.name(),
+                first.name()
             )));
         }
         // The correction belongs to the corrected invoice's clinic, dated
         // today as the desk sees it.
         let clinic = &ClinicInfo { today: clinic.today, ..super::finalize::invoice_clinic(&mut tx, &original).await? };
-        let lines: Vec<LineInput> = invoice_lines_on(&mut tx, original.id)
-            .await?
+        // A pack sold on the invoice is taken back by voiding it, never by a
+        // return line (which finalizing refuses): its line is left out.
+        let lines = invoice_lines_on(&mut tx, original.id).await?;
+        let ids: Vec<i64> = lines.iter().map(|l| l.item_id).collect();
+        let items = super::catalog::stored_items_by_id(&mut tx, clinic.organisation_id, &ids).await?;
+        let sells_a_pack = |l: &LineInput| items.get(&l.item_id).is_some_and(|i| i.sells_template_id.is_some());
+        let lines: Vec<LineInput> = lines
             .into_iter()
+            .filter(|l| !sells_a_pack(l))
             .map(|l| LineInput { quantity_text: negate(&l.quantity_text), ..l })
             .collect();
         let id = insert_invoice(&mut tx, clinic, original.client_id, Some(original.id), actor).await?;
