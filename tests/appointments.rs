@@ -334,3 +334,40 @@ fn a_daycare_pet_is_checked_in_once_a_day() {
         assert!(checked_in_at.ends_with('Z'), "a time, not a date: {checked_in_at}");
     });
 }
+
+#[test]
+fn a_daycare_day_cannot_move_onto_a_day_the_pet_already_has() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let carry = CarryOver {
+            template_id: template_id(&app, "Daycare 10-day pack").await,
+            left: 5,
+            ends_on: None,
+            use_note: "",
+            reason: "Brought over for the daycare test",
+            patient_id: None,
+        };
+        let clinic = clinic(&app).await;
+        let desk = Actor::clinic_desk();
+        let pack = app.store.carry_over(&clinic, client, &carry, &desk).await.unwrap();
+        let booked = |day: NaiveDate| NewVisit {
+            kind: VisitKind::Daycare,
+            item_id: 0,
+            ..visit(dog, 0, Span { minutes: 480, ..at(day, 8) }, Some(pack))
+        };
+        let item = app.item_id("DAYCARE").await;
+        let (monday, tuesday) = (clinic.today + Days::new(7), clinic.today + Days::new(8));
+        let first =
+            app.store.book_visit(&clinic, &NewVisit { item_id: item, ..booked(monday) }, false, &desk).await.unwrap();
+        app.store.book_visit(&clinic, &NewVisit { item_id: item, ..booked(tuesday) }, false, &desk).await.unwrap();
+        assert_eq!(available(&app, pack).await, 3, "two days held");
+
+        let onto = app.store.move_visit(&clinic, first, tuesday.and_hms_opt(8, 0, 0).unwrap(), None).await.unwrap_err();
+        assert!(onto.to_string().contains("already has a daycare day"), "{onto}");
+        // Moving it to the same day at another hour, or to a free day, is fine.
+        app.store.move_visit(&clinic, first, monday.and_hms_opt(9, 0, 0).unwrap(), None).await.unwrap();
+        app.store.move_visit(&clinic, first, tuesday.and_hms_opt(8, 0, 0).unwrap() + Days::new(1), None).await.unwrap();
+        assert_eq!(available(&app, pack).await, 3, "still two days held");
+    });
+}

@@ -192,22 +192,29 @@ async fn refuse_clash(
     Ok(())
 }
 
-/// Refuses a second daycare day for a pet that already has one that day.
-async fn refuse_second_day(conn: &mut Conn, clinic_id: i64, visit: &NewVisit<'_>) -> Result<(), AppError> {
+/// Refuses a second daycare day for a pet that already has one on `day`
+/// (besides `moving`, the day being moved there).
+async fn refuse_second_day(
+    conn: &mut Conn,
+    clinic_id: i64,
+    patient_id: i64,
+    day: NaiveDate,
+    moving: Option<i64>,
+) -> Result<(), AppError> {
     let taken: Option<String> = sqlx::query_scalar(
         "SELECT p.name FROM appointments a JOIN patients p ON p.id = a.patient_id
          WHERE a.clinic_id = $1 AND a.kind = 'daycare' AND a.patient_id = $2 AND substr(a.starts_at, 1, 10) = $3
-           AND a.status IN ('booked', 'checked_in', 'checked_out') LIMIT 1",
+           AND a.status IN ('booked', 'checked_in', 'checked_out') AND a.id <> $4 LIMIT 1",
     )
     .bind(clinic_id)
-    .bind(visit.patient_id)
-    .bind(Day(visit.span.start.date()))
+    .bind(patient_id)
+    .bind(Day(day))
+    .bind(moving.unwrap_or(0))
     .fetch_optional(&mut *conn)
     .await?;
     match taken {
         Some(pet) => Err(AppError::Conflict(format!(
-            "{pet} already has a daycare day on {}; check that one in or out instead.",
-            visit.span.start.date()
+            "{pet} already has a daycare day on {day}; check that one in or out instead."
         ))),
         None => Ok(()),
     }
@@ -257,7 +264,7 @@ impl Store {
         if visit.kind == VisitKind::Appointment {
             refuse_clash(&mut tx, clinic.id, &visit.span, visit.staff_id, visit.patient_id, 0).await?;
         } else {
-            refuse_second_day(&mut tx, clinic.id, visit).await?;
+            refuse_second_day(&mut tx, clinic.id, visit.patient_id, visit.span.start.date(), None).await?;
         }
         let pack = match visit.pack {
             PackPick::NoPack => None,
@@ -329,6 +336,8 @@ impl Store {
                 return Err(AppError::Invalid(format!("{} is outside the clinic's hours.", span.hours_text())));
             }
             refuse_clash(&mut tx, visit.clinic_id, &span, staff_id, visit.patient_id, visit.id).await?;
+        } else {
+            refuse_second_day(&mut tx, visit.clinic_id, visit.patient_id, starts_at.date(), Some(visit.id)).await?;
         }
         // A booking a manager overrode keeps its override when it moves.
         if let Some(pack_id) = visit.subscription_id.filter(|_| visit.override_note.is_empty()) {
