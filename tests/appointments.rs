@@ -203,6 +203,18 @@ fn a_no_show_draws_or_releases_by_the_pack_rule() {
         assert!(notice.contains("uses the session"), "{notice}");
         assert_eq!(available(&app, pack).await, 3, "the no-show used one session");
         assert!(app.store.close_visit(&clinic, drawn, VisitAction::NoShow, &desk).await.is_err(), "once");
+        // The session it used is worth what a use at the desk saves, so a
+        // cancellation's settlement counts it; the owner reads why it went.
+        let (savings, reason, price): (String, Option<String>, String) = sqlx::query_as(
+            "SELECT l.savings, l.owner_reason, i.regular_price FROM usage_ledger l JOIN catalog_items i ON i.id = l.item_id
+             WHERE l.source_key = $1",
+        )
+        .bind(format!("no-show:{drawn}"))
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        assert_eq!(savings.parse::<f64>().unwrap(), price.parse::<f64>().unwrap(), "a free session of the pack");
+        assert_eq!(reason.as_deref(), Some("a missed appointment uses its session, by the pack's rule"));
         let next_week = visit(dog, physio, at(clinic.today + Days::new(7), 16), Some(pack));
         let ahead = app.store.book_visit(&clinic, &next_week, false, &desk).await.unwrap();
         let early = app.store.close_visit(&clinic, ahead, VisitAction::NoShow, &desk).await.unwrap_err();

@@ -71,7 +71,10 @@ fn words(u: SqlUse) -> Option<UsageWords> {
         },
         ("transfer", _) => "the plan moved after a pet died".into(),
         ("opening_balance", _) => "carried over from the clinic's earlier system".into(),
-        ("manual_adjustment", _) => "balance set by the clinic".into(),
+        ("manual_adjustment", _) => match u.owner_reason {
+            Some(reason) => reason,
+            None => "balance set by the clinic".into(),
+        },
         _ => "recorded by the clinic".into(),
     };
     Some(UsageWords { on, text, source })

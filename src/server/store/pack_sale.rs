@@ -125,22 +125,23 @@ pub(crate) async fn cancel_sold_packs(
     reason: &str,
     actor: &Actor,
 ) -> Result<(), AppError> {
-    // Uses count what the desk or an import took; a manager's change of the
-    // balance is not a use, but it too stops the void.
+    // Uses count what the desk, an import or a no-show took; a manager's
+    // change of the balance is not a use, but it too stops the void.
     let sold: Vec<(i64, String, i64, String, i64)> = sqlx::query_as(
         "SELECT s.id, s.plan_name,
                 COALESCE((SELECT CAST(SUM(l.quantity) AS BIGINT) FROM usage_ledger l JOIN subscription_benefits b
                           ON b.id = l.subscription_benefit_id WHERE b.subscription_id = s.id
-                          AND l.source_kind <> 'manual_adjustment'), 0),
+                          AND (l.source_kind <> 'manual_adjustment' OR l.source_key LIKE $2)), 0),
                 COALESCE((SELECT COALESCE(i.subunit_name, i.unit_name) FROM subscription_benefits b
                           JOIN catalog_items i ON i.id = b.item_id
                           WHERE b.subscription_id = s.id AND b.limit_quantity IS NOT NULL), 'session'),
                 (SELECT count(*) FROM usage_ledger l JOIN subscription_benefits b
                  ON b.id = l.subscription_benefit_id WHERE b.subscription_id = s.id
-                 AND l.source_kind = 'manual_adjustment')
+                 AND l.source_kind = 'manual_adjustment' AND l.source_key NOT LIKE $2)
          FROM subscriptions s WHERE s.sold_on_invoice_id = $1 AND s.status <> 'cancelled' ORDER BY s.id",
     )
     .bind(invoice.id)
+    .bind(format!("{}%", super::visit_close::NO_SHOW_KEY))
     .fetch_all(&mut *tx)
     .await?;
     if let Some((_, name, used, unit, _)) = sold.iter().find(|(_, _, used, _, _)| *used != 0) {

@@ -3,12 +3,20 @@
 //! template's rule, once (the ledger entry is keyed by the visit).
 
 use super::Store;
+use super::clinic::decimal;
 use super::ledger::{NewEntry, append};
 use super::visits::visit_on;
 use crate::domain::{Money, NoShowRule, VisitAction, VisitStatus};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
+
+/// The start of the key of a no-show's use: a use of the pack, though no
+/// invoice made it.
+pub(crate) const NO_SHOW_KEY: &str = "no-show:";
+
+/// Why the session counts, in the owner's words.
+pub(crate) const NO_SHOW_WORDS: &str = "a missed appointment uses its session, by the pack's rule";
 
 impl Store {
     /// Cancels a visit, or marks it a no-show: the held unit goes back to
@@ -45,26 +53,35 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             if NoShowRule::from_code(&rule) == Some(NoShowRule::Draw) {
-                let benefit_id: i64 = sqlx::query_scalar(
-                    "SELECT id FROM subscription_benefits WHERE subscription_id = $1 AND limit_quantity IS NOT NULL
-                     ORDER BY position LIMIT 1",
+                let (benefit_id, discount, price, per_unit): (i64, String, String, Option<i64>) = sqlx::query_as(
+                    "SELECT b.id, b.discount_percent, i.regular_price, i.subunit_per_unit
+                     FROM subscription_benefits b, catalog_items i
+                     WHERE b.subscription_id = $1 AND b.limit_quantity IS NOT NULL AND i.id = $2
+                     ORDER BY b.position LIMIT 1",
                 )
                 .bind(pack)
+                .bind(visit.item_id)
                 .fetch_one(&mut *tx)
                 .await?;
+                // What the session was worth, as a desk's use of it would
+                // have saved: a cancellation's settlement values it so.
+                let (discount, price) = (decimal(&discount)?, decimal(&price)?);
+                let per_unit = rust_decimal::Decimal::from(per_unit.unwrap_or(1).max(1));
+                let savings = Money(price / per_unit * discount / rust_decimal::Decimal::from(100))
+                    .round(clinic.currency.minor_digits);
                 let entry = NewEntry {
                     benefit_id,
                     patient_id: Some(visit.patient_id),
                     item_id: Some(visit.item_id),
                     quantity: 1,
                     source_kind: "manual_adjustment",
-                    source_key: format!("no-show:{}", visit.id),
+                    source_key: format!("{NO_SHOW_KEY}{}", visit.id),
                     reversal_of: None,
                     invoice_line_id: None,
                     note: format!("No-show on {}", visit.starts_at.format("%Y-%m-%d %H:%M")),
                     used_on: visit.starts_at.date(),
-                    savings: Money::default(),
-                    owner_reason: None,
+                    savings,
+                    owner_reason: Some(NO_SHOW_WORDS),
                 };
                 append(&mut tx, entry, actor).await?;
                 notice = "No-show \u{2014} the pack's rule uses the session.".to_string();
