@@ -127,6 +127,47 @@ fn paying_one_late_instalment_keeps_the_plan_past_due_while_another_is_still_lat
 }
 
 #[test]
+fn a_term_ends_on_its_own_clinics_calendar() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (status, body) = app
+            .call("settings/clinic", "id=0&name=Brooklyn&currency=USD&time_zone=America%2FNew_York&member_tag_label=Member&import_code_prefix=WP&over_usage_emails=")
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let brooklyn = app.scalar("SELECT id FROM clinics WHERE name = 'Brooklyn' AND $1 > 0", 1).await;
+        let plans: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM subscriptions WHERE status = 'active' AND kind = 'wellness' ORDER BY id LIMIT 2",
+        )
+        .fetch_all(app.store.reader())
+        .await
+        .unwrap();
+        let (amsterdam_plan, brooklyn_plan) = (plans[0], plans[1]);
+        // Both terms end on the same day, one in each clinic.
+        let last_day = carecount::server::store::demo::demo_today(Utc::now()) + Days::new(30);
+        let mut tx = app.store.begin_write().await.unwrap();
+        for (plan, clinic) in [(amsterdam_plan, 1), (brooklyn_plan, brooklyn)] {
+            sqlx::query("UPDATE subscriptions SET ends_on = $1, clinic_id = $2 WHERE id = $3")
+                .bind(carecount::wire::stored::Day(last_day))
+                .bind(clinic)
+                .bind(plan)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+
+        // 01:00 UTC the next day: past midnight in Amsterdam, 20:00 the day
+        // before in New York.
+        let at = (last_day + Days::new(1)).and_hms_opt(1, 0, 0).unwrap().and_utc();
+        let report = app.store.run_plan_jobs(at).await.unwrap();
+        assert!(report.expired.contains(&amsterdam_plan), "{report:?}");
+        assert!(!report.expired.contains(&brooklyn_plan), "still its last day in New York: {report:?}");
+        let report = app.store.run_plan_jobs(at + chrono::Duration::hours(6)).await.unwrap();
+        assert!(report.expired.contains(&brooklyn_plan), "past midnight in New York too: {report:?}");
+    });
+}
+
+#[test]
 fn when_a_patient_dies_the_plan_holds_and_what_is_left_moves_to_another_pet() {
     support::run(async {
         let app = TestApp::start().await;

@@ -36,6 +36,12 @@ impl JobReport {
     }
 }
 
+/// `AND clinic_id IN (…)` for these clinics (ids read from the database).
+fn in_clinics(ids: &[i64]) -> String {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("AND clinic_id IN ({})", ids.join(", "))
+}
+
 /// Who the history names for automatic changes.
 pub fn automatic() -> Actor {
     Actor { user_id: None, name: "CareCount (automatic)".into() }
@@ -64,24 +70,45 @@ impl Store {
         now: chrono::DateTime<chrono::Utc>,
         report: &mut JobReport,
     ) -> Result<(), AppError> {
+        // A term ends, and a payment is late, on the plan's own clinic's
+        // calendar: at midnight in Amsterdam it is still yesterday in New York.
+        // Clinics are grouped by the day it is there, so a group on one
+        // calendar is looked through once, as a whole.
+        let clinics: Vec<i64> = sqlx::query_scalar("SELECT id FROM clinics WHERE organisation_id = $1 ORDER BY id")
+            .bind(organisation_id)
+            .fetch_all(self.reader())
+            .await?;
+        let mut by_day: std::collections::BTreeMap<NaiveDate, Vec<i64>> = Default::default();
+        for clinic_id in clinics {
+            let today = self.clinic_of(organisation_id, Some(clinic_id), now).await?.today;
+            by_day.entry(today).or_default().push(clinic_id);
+        }
+        let one_calendar = by_day.len() == 1;
+        for (today, clinic_ids) in by_day {
+            let only = if one_calendar { String::new() } else { in_clinics(&clinic_ids) };
+            self.expire_ended(organisation_id, &only, today, report).await?;
+            self.mark_past_due(organisation_id, &only, today, report).await?;
+        }
         let clinic = self.clinic_of(organisation_id, None, now).await?;
-        self.expire_ended(organisation_id, clinic.today, report).await?;
-        self.mark_past_due(organisation_id, clinic.today, report).await?;
         self.renew_due(&clinic, now, report).await?;
         let followed = self.follow_packs(&clinic, None, &automatic()).await?;
         report.renewed.extend(followed);
         Ok(())
     }
 
+    /// Expires the plans whose term ended before `today`, of the clinics
+    /// `only` names (see [`in_clinics`]; empty: all of them).
     async fn expire_ended(
         &self,
         organisation_id: i64,
+        only: &str,
         today: NaiveDate,
         report: &mut JobReport,
     ) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
         let ended: Vec<i64> = sqlx::query_scalar(&format!(
-            "SELECT id FROM subscriptions WHERE organisation_id = $1 AND status IN {} AND ends_on < $2 ORDER BY id",
+            "SELECT id FROM subscriptions WHERE organisation_id = $1 AND status IN {} AND ends_on < $2 {only}
+             ORDER BY id",
             running()
         ))
         .bind(organisation_id)
@@ -105,9 +132,12 @@ impl Store {
         Ok(())
     }
 
+    /// Marks past due the plans with a payment late beyond the grace days,
+    /// of the clinics `only` names (empty: all of them).
     async fn mark_past_due(
         &self,
         organisation_id: i64,
+        only: &str,
         today: NaiveDate,
         report: &mut JobReport,
     ) -> Result<(), AppError> {
@@ -120,7 +150,7 @@ impl Store {
         let by_plan = if dialect::on_postgres(&tx) { "" } else { "INDEXED BY payments_subscription" };
         let overdue: Vec<i64> = sqlx::query_scalar(&format!(
             "SELECT id FROM subscriptions
-             WHERE organisation_id = $1 AND status IN {} AND billing <> 'third_party'
+             WHERE organisation_id = $1 AND status IN {} AND billing <> 'third_party' {only}
                AND EXISTS (SELECT 1 FROM payments p {by_plan}
                            WHERE p.subscription_id = subscriptions.id AND {OVERDUE_BEFORE_2})
              ORDER BY id",
