@@ -46,6 +46,11 @@ async fn new_pet(app: &TestApp, client: i64, name: &str, species: &str, months: 
     id
 }
 
+/// A day one query reads.
+async fn day(app: &TestApp, sql: &str, id: i64) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(&text(app, sql, id).await.unwrap(), "%Y-%m-%d").unwrap()
+}
+
 async fn sql(app: &TestApp, statement: &str) {
     let mut tx = app.store.begin_write().await.unwrap();
     sqlx::query(statement).execute(&mut *tx).await.unwrap();
@@ -66,6 +71,50 @@ fn resume_after_past_due_hold_returns_to_past_due() {
         let memory =
             app.scalar("SELECT count(*) FROM subscriptions WHERE id = $1 AND hold_prior_status IS NULL", plan).await;
         assert_eq!(memory, 1, "nothing of the hold is left behind");
+    })
+}
+
+#[test]
+fn resuming_a_plan_whose_next_term_is_sold_moves_that_term_with_it() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let plan: i64 = sqlx::query_scalar(
+            "SELECT s.id FROM subscriptions s JOIN plan_templates t ON t.id = s.template_id
+             WHERE t.name = 'Adult Dog Plan' AND s.status = 'active' AND s.ends_on IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM subscriptions n WHERE n.renews_subscription_id = s.id)
+             ORDER BY s.id LIMIT 1",
+        )
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        let (status, body) = app.call("plan/renew", &format!("id={plan}")).await;
+        assert_eq!(status, 200, "{body}");
+        let next = app.scalar("SELECT id FROM subscriptions WHERE renews_subscription_id = $1", plan).await;
+        let (status, body) = app.call("plan/hold", &format!("id={plan}&note=Owner+abroad")).await;
+        assert_eq!(status, 200, "{body}");
+        // Held for ten days before today.
+        let today = carecount::server::store::demo::demo_today(Utc::now());
+        sql(&app, &format!("UPDATE subscriptions SET hold_from = '{}' WHERE id = {plan}", today - Days::new(9))).await;
+        let (end, next_start) = (
+            day(&app, "SELECT ends_on FROM subscriptions WHERE id = $1", plan).await,
+            day(&app, "SELECT starts_on FROM subscriptions WHERE id = $1", next).await,
+        );
+        let first_due = day(&app, "SELECT min(due_on) FROM payments WHERE subscription_id = $1", next).await;
+        assert_eq!(next_start, end + Days::new(1));
+
+        let (status, body) = app.call("plan/resume", &format!("id={plan}")).await;
+        assert_eq!(status, 200, "{body}");
+        let end_now = day(&app, "SELECT ends_on FROM subscriptions WHERE id = $1", plan).await;
+        assert_eq!(end_now, end + Days::new(10), "the term grew by the days held");
+        assert_eq!(
+            day(&app, "SELECT starts_on FROM subscriptions WHERE id = $1", next).await,
+            end_now + Days::new(1),
+            "the next term begins the day after, not ten days inside it"
+        );
+        assert_eq!(
+            day(&app, "SELECT min(due_on) FROM payments WHERE subscription_id = $1", next).await,
+            first_due + Days::new(10)
+        );
     })
 }
 

@@ -7,6 +7,7 @@ use sqlx::FromRow;
 use super::Store;
 use super::audit::Audit;
 use super::plan_state::{load_state, require_step};
+use super::renewal_shift::{Extension, move_renewal};
 use super::sale_rules::refusal;
 use super::selling::{offer, template_on_sale, write_sale};
 use super::settings::plan_rules;
@@ -72,7 +73,20 @@ impl Store {
         let resumed = require_step(&mut tx, id, Step::Resume, clinic.today).await?;
         let max = plan_rules(&mut tx, clinic.organisation_id).await?.max_hold_days;
         let held = plan.hold_from.map_or(0, |from| (clinic.today - from).num_days().max(0) + 1);
-        let counted = held.min((max - plan.held_days).max(0));
+        let mut counted = held.min((max - plan.held_days).max(0));
+        let mut next_term = String::new();
+        if plan.ends_on.is_some() {
+            match move_renewal(&mut tx, id, counted as u64, clinic.today).await? {
+                Extension::Extend { moved_renewal: Some(next) } => {
+                    next_term = format!("; its next term (plan {next}) starts {counted} days later too");
+                }
+                Extension::Extend { moved_renewal: None } => {}
+                Extension::Kept { renewal, started } => {
+                    counted = 0;
+                    next_term = format!("; not extended, since its next term (plan {renewal}) began on {started}");
+                }
+            }
+        }
         let new_end = plan.ends_on.map(|end| end + chrono::Days::new(counted as u64));
         sqlx::query("UPDATE subscriptions SET held_days = $1, ends_on = $2 WHERE id = $3")
             .bind(plan.held_days + counted)
@@ -81,7 +95,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let detail = format!(
-            "Resumed as {} after {held} days on hold; term extended by {counted} days",
+            "Resumed as {} after {held} days on hold; term extended by {counted} days{next_term}",
             resumed.state.status().label().to_lowercase()
         );
         Audit { action: "resume", entity: "subscription", entity_id: id, detail: &detail, note: None }

@@ -81,6 +81,7 @@ pub mod visits;
 pub mod void;
 
 mod open;
+pub(crate) mod renewal_shift;
 pub mod sessions;
 
 pub use open::{OpenError, shown_url};
