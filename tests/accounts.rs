@@ -118,6 +118,30 @@ fn a_request_answered_after_sign_out_does_not_bring_the_session_back() {
 }
 
 #[test]
+fn an_invitation_does_not_tell_whether_an_address_has_an_account_elsewhere() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let mut tx = app.store.begin_write().await.unwrap();
+        let other: i64 = sqlx::query_scalar("INSERT INTO organisations (name) VALUES ('Other group') RETURNING id")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO users (organisation_id, email, display_name, role, password_hash)
+             VALUES ($1, 'vet@other.example', 'Other vet', 'vet', 'x')",
+        )
+        .bind(other)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let (status, body) = app.call("staff/invite", "email=vet%40other.example&name=Sam&role=vet").await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.contains("cannot be invited here") && !body.contains("already has an account"), "{body}");
+    });
+}
+
+#[test]
 fn a_reset_link_works_once_and_ends_other_sessions() {
     support::run(async {
         let app = TestApp::start_signed_out().await;

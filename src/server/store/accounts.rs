@@ -233,10 +233,22 @@ pub(crate) async fn insert_user(
     client_id: Option<i64>,
     password_hash: &str,
 ) -> Result<i64, AppError> {
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(&mut *conn).await?;
-    if taken.is_some() {
-        return Err(AppError::Conflict(format!("{email} already has an account.")));
+    let taken: Option<i64> = sqlx::query_scalar("SELECT organisation_id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match taken {
+        Some(theirs) if theirs == organisation_id => {
+            return Err(AppError::Conflict(format!("{email} already has an account.")));
+        }
+        // Whether someone has an account with another organisation on this
+        // server is not this one's to learn.
+        Some(_) => {
+            return Err(AppError::Conflict(format!(
+                "{email} cannot be invited here; ask them for another email address."
+            )));
+        }
+        None => {}
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO users (organisation_id, email, display_name, role, password_hash, client_id)
