@@ -56,6 +56,7 @@ fn staff_calls() -> Vec<Call> {
         form("patient/deceased", "patient_id=1&died_on=2026-11-01"),
         form("plan/transfer", "subscription_id=1&to_patient_id=2"),
         form("owner/invite", "client_id=2"),
+        form("owner/access", "client_id=1&active=false"),
         form("templates", ""),
         form("templates/editor", "id=1"),
         json_call(

@@ -142,6 +142,48 @@ fn an_invitation_does_not_tell_whether_an_address_has_an_account_elsewhere() {
 }
 
 #[test]
+fn the_desk_switches_an_owners_portal_off_and_on_again() {
+    support::run(async {
+        let app = TestApp::start_signed_out().await;
+        let desk = app.client_for(RECEPTIONIST).await;
+        let owner = app.client_for(OWNER).await;
+        assert_eq!(app.call_as(&owner, "healthcard", "").await.0, 200);
+        let rex = app.patient_id("Rex").await;
+        let client = app.client_of(rex).await;
+        let portal =
+            |body: &str| serde_json::from_str::<serde_json::Value>(body).unwrap()["patient"]["portal_active"].clone();
+        let (_, page) = app.call_as(&desk, "patient", &format!("id={rex}")).await;
+        assert_eq!(portal(&page), serde_json::json!(true), "{page}");
+
+        // The invitation went to an address the household no longer uses.
+        let (status, body) = app.call_as(&desk, "owner/access", &format!("client_id={client}&active=false")).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains(OWNER), "{body}");
+        assert_eq!(app.call_as(&owner, "healthcard", "").await.0, 401, "the open session ends");
+        let (status, _) = app.sign_in_with(&new_client(), OWNER, DEMO_PASSWORD).await;
+        assert!(status >= 400, "and signing in again is refused: {status}");
+        let (_, page) = app.call_as(&desk, "patient", &format!("id={rex}")).await;
+        assert_eq!(portal(&page), serde_json::json!(false));
+
+        let (status, body) = app.call_as(&desk, "owner/access", &format!("client_id={client}&active=true")).await;
+        assert_eq!(status, 200, "{body}");
+        let again = app.client_for(OWNER).await;
+        assert_eq!(app.call_as(&again, "healthcard", "").await.0, 200);
+
+        // A household without an account is invited, not switched.
+        let without: i64 = sqlx::query_scalar(
+            "SELECT id FROM clients c WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.client_id = c.id) ORDER BY id LIMIT 1",
+        )
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        let (status, body) = app.call_as(&desk, "owner/access", &format!("client_id={without}&active=false")).await;
+        assert_eq!(status, 404, "{body}");
+        assert!(body.contains("invite them first"), "{body}");
+    });
+}
+
+#[test]
 fn a_reset_link_works_once_and_ends_other_sessions() {
     support::run(async {
         let app = TestApp::start_signed_out().await;

@@ -63,6 +63,19 @@ test("a patient page shows each plan's benefits with coloured badges", async ({ 
   expect(colour).toBe("rgb(220, 252, 231)");
   await hydrated(page);
   await snapshot(page, "patient");
+
+  // Emma's portal account: the desk can switch it off (an invitation that
+  // went to an old address) and on again; the page says which it is.
+  const portal = page.locator('[data-test="portal-access"]');
+  await expect(portal).toContainText("Healthcard portal on");
+  await portal.locator('[data-test="portal-off"]').click();
+  await expect(portal).toContainText("Healthcard portal off");
+  await snapshot(page, "patient-portal-off");
+  await page.reload();
+  await expect(portal).toContainText("Healthcard portal off");
+  await hydrated(page);
+  await portal.locator('[data-test="portal-on"]').click();
+  await expect(portal).toContainText("Healthcard portal on");
 });
 
 test("a used-up benefit shows red", async ({ page }) => {

@@ -86,3 +86,20 @@ pub async fn invite_owner(client_id: i64) -> Result<String, AppError> {
         .await,
     )
 }
+
+/// Switches a client's healthcard portal account off (an invitation that
+/// went to a wrong address, a household that left) or on again; returns
+/// the account's email.
+#[server(prefix = "/api", endpoint = "owner/access", output = crate::api::codec::JsonText)]
+pub async fn owner_portal_access(client_id: i64, active: bool) -> Result<String, AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::ClinicDesk).await?;
+            state.store.set_portal_access(clinic.organisation_id, client_id, active, &actor).await
+        }
+        .await,
+    )
+}

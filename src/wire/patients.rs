@@ -96,6 +96,9 @@ pub struct PatientInfo {
     pub client_email: Option<String>,
     /// Owner's phone.
     pub client_phone: Option<String>,
+    /// The owner's healthcard portal account: none yet, or whether it is
+    /// switched on.
+    pub portal_active: Option<bool>,
 }
 
 /// How to show one benefit: what it covers and in which unit it counts.

@@ -22,6 +22,7 @@ struct SqlPatient {
     client_name: String,
     client_email: Option<String>,
     client_phone: Option<String>,
+    portal_active: Option<i64>,
 }
 
 impl Store {
@@ -38,7 +39,8 @@ impl Store {
         let row: Option<SqlPatient> = sqlx::query_as(
             "SELECT p.id, p.name, p.species, p.breed, p.sex, p.birth_date, p.deceased_on,
                     c.id AS client_id, c.first_name || ' ' || c.last_name AS client_name,
-                    c.email AS client_email, c.phone AS client_phone
+                    c.email AS client_email, c.phone AS client_phone,
+                    (SELECT MAX(u.active) FROM users u WHERE u.client_id = c.id AND u.role = 'owner') AS portal_active
              FROM patients p JOIN clients c ON c.id = p.client_id
              WHERE p.id = $1 AND c.organisation_id = $2",
         )
@@ -58,6 +60,49 @@ impl Store {
             client_name: p.client_name,
             client_email: p.client_email,
             client_phone: p.client_phone,
+            portal_active: p.portal_active.map(|active| active != 0),
         }))
+    }
+}
+
+impl Store {
+    /// Switches a client's healthcard portal account off (their sessions end
+    /// at their next request) or on again. Returns the account's email.
+    pub async fn set_portal_access(
+        &self,
+        organisation_id: i64,
+        client_id: i64,
+        active: bool,
+        actor: &crate::server::actor::Actor,
+    ) -> Result<String, AppError> {
+        let mut tx = self.begin_write().await?;
+        let account: Option<(i64, String)> = sqlx::query_as(
+            "SELECT u.id, u.email FROM users u JOIN clients c ON c.id = u.client_id
+             WHERE u.client_id = $1 AND u.role = 'owner' AND c.organisation_id = $2",
+        )
+        .bind(client_id)
+        .bind(organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (user_id, email) = account.ok_or_else(|| {
+            AppError::NotFound("This owner has no healthcard portal account; invite them first.".into())
+        })?;
+        sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(crate::wire::stored::Flag(active))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!("Healthcard portal for {email} switched {}", if active { "on" } else { "off" });
+        super::audit::Audit {
+            action: "portal_access",
+            entity: "user",
+            entity_id: user_id,
+            detail: &detail,
+            note: None,
+        }
+        .write(&mut tx, organisation_id, actor)
+        .await?;
+        tx.commit().await?;
+        Ok(email)
     }
 }

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use crate::api::error::AppError;
 use crate::api::patients::{BenefitDisplay, PatientDetail as Page, PlanCard, patient_page};
 use crate::api::portal::{Healthcard, household_plans};
-use crate::api::staff::invite_owner;
+use crate::api::staff::{invite_owner, owner_portal_access};
 use crate::domain::{BenefitBalance, Percent, badge_for_balance, left_text};
 use crate::ui::badges::{BenefitBadge, MemberTag, PetAvatar, StatusPill};
 use crate::ui::format::{age, date, period};
@@ -81,7 +81,7 @@ fn PatientView(page: Page, desk: DeskResource, household: HouseholdResource) -> 
                     "Owner: " <strong>{patient.client_name.clone()}</strong>
                     {patient.client_phone.clone().map(|p| view! { <span class="muted">" · " {p}</span> })}
                     {patient.client_email.clone().map(|e| view! { <span class="muted">" · " {e}</span> })}
-                    <InviteOwner client_id=patient.client_id/>
+                    <PortalAccess client_id=patient.client_id portal=patient.portal_active/>
                 </p>
                 <p class="small no-print">
                     <a href=format!("/clients/{}/packs", patient.client_id) data-test="client-packs-link">"Packages and session packs of the household"</a>
@@ -118,22 +118,50 @@ fn PatientView(page: Page, desk: DeskResource, household: HouseholdResource) -> 
     }
 }
 
-/// Sends the owner an invitation to the healthcard portal.
+/// The owner's way into the healthcard portal: an invitation when they have
+/// no account, else whether it is on, with the switch.
 #[component]
-fn InviteOwner(client_id: i64) -> impl IntoView {
+fn PortalAccess(client_id: i64, portal: Option<bool>) -> impl IntoView {
+    let portal = RwSignal::new(portal);
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let invite = move |_| {
         leptos::task::spawn_local(async move {
-            outcome.set(Some(invite_owner(client_id).await.map_err(|e| e.to_string())));
+            outcome.set(Some(
+                invite_owner(client_id)
+                    .await
+                    .map(|email| format!("Invitation sent to {email}"))
+                    .map_err(|e| e.to_string()),
+            ));
+        })
+    };
+    let switch = move |active: bool| {
+        leptos::task::spawn_local(async move {
+            match owner_portal_access(client_id, active).await {
+                Ok(_) => {
+                    portal.set(Some(active));
+                    outcome.set(None);
+                }
+                Err(e) => outcome.set(Some(Err(e.to_string()))),
+            }
         })
     };
     view! {
-        <span class="invite-owner no-print">
-            {move || match outcome.get() {
+        <span class="invite-owner no-print" data-test="portal-access">
+            {move || match portal.get() {
                 None => view! { <button class="link-button plain" data-test="invite-owner" on:click=invite>"Invite to the healthcard portal"</button> }.into_any(),
-                Some(Ok(email)) => view! { <span class="small pill pill-good" role="status">{format!("Invitation sent to {email}")}</span> }.into_any(),
-                Some(Err(e)) => view! { <span class="small error-text" role="alert">{e}</span> }.into_any(),
+                Some(true) => view! {
+                    <span class="small pill pill-good">"Healthcard portal on"</span>
+                    <button class="link-button plain" data-test="portal-off" on:click=move |_| switch(false)>"Switch off"</button>
+                }.into_any(),
+                Some(false) => view! {
+                    <span class="small pill pill-warn">"Healthcard portal off"</span>
+                    <button class="link-button plain" data-test="portal-on" on:click=move |_| switch(true)>"Switch on"</button>
+                }.into_any(),
             }}
+            {move || outcome.get().map(|result| match result {
+                Ok(words) => view! { <span class="small pill pill-good" role="status">{words}</span> }.into_any(),
+                Err(e) => view! { <span class="small error-text" role="alert">{e}</span> }.into_any(),
+            })}
         </span>
     }
 }
