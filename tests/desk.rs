@@ -48,6 +48,30 @@ fn finalize_posts_covered_units_once_even_when_retried() {
 }
 
 #[test]
+fn a_retried_finalize_gets_the_first_answer_with_what_changed_since_the_preview() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rex = app.patient_id("Rex").await;
+        let exam = app.item_id("EXAM").await;
+        let (_, limit, used) = app.benefit(rex, "Wellness exams").await;
+        let left = limit - used;
+        let invoice = app.new_invoice(app.client_of(rex).await).await;
+        // The desk's preview covered one exam more than is left by now
+        // (another desk used it meanwhile).
+        let body = json!({ "id": invoice, "lines": [line(rex, exam, &(left + 1).to_string())],
+                           "preview": [left + 1], "key": "lost-answer" });
+        let (status, first) = app.call_json("invoice/finalize", body.clone()).await;
+        assert_eq!(status, 200, "{first}");
+        let changes = serde_json::from_str::<Value>(&first).unwrap()["changes"].clone();
+        assert_eq!(changes.as_array().map(Vec::len), Some(1), "{first}");
+        // The answer was lost; the desk sends the same request again.
+        let (status, retried) = app.call_json("invoice/finalize", body).await;
+        assert_eq!(status, 200, "{retried}");
+        assert_eq!(retried, first, "the same answer, what changed included");
+    })
+}
+
+#[test]
 fn voiding_restores_every_benefit_and_cannot_happen_twice() {
     support::run(async {
         let app = TestApp::start().await;

@@ -82,7 +82,13 @@ impl Store {
         match invoice.status() {
             InvoiceStatus::Draft => {}
             InvoiceStatus::Finalized if invoice.finalize_key.as_deref() == Some(key) => {
-                return Ok(FinalizeOutcome { number: invoice.number.clone().unwrap_or_default(), changes: vec![] });
+                // A retry (the first answer was lost) gets the first answer,
+                // what changed since the desk's preview included.
+                let changes = match invoice.coverage_json.as_deref() {
+                    Some(json) => replayed_changes(&mut tx, &invoice, json, preview).await?,
+                    None => vec![],
+                };
+                return Ok(FinalizeOutcome { number: invoice.number.clone().unwrap_or_default(), changes });
             }
             InvoiceStatus::Finalized => {
                 return Err(AppError::Conflict(format!(
@@ -314,6 +320,25 @@ async fn next_number(conn: &mut Conn, organisation_id: i64, invoice: &SqlInvoice
 }
 
 /// Says, per line, where the saved coverage differs from the preview.
+/// The changes a finalized invoice's first answer named, from what it
+/// saved: its lines and the coverage it posted.
+async fn replayed_changes(
+    conn: &mut Conn,
+    invoice: &SqlInvoice,
+    coverage_json: &str,
+    preview: &[i64],
+) -> Result<Vec<String>, AppError> {
+    let lines = super::invoices::invoice_lines_on(conn, invoice.id).await?;
+    let ids: Vec<i64> = lines.iter().map(|l| l.item_id).collect();
+    let items = super::catalog::items_by_id(conn, invoice.organisation_id, &ids).await?;
+    let lines = lines
+        .into_iter()
+        .map(|input| Ok(DeskLine { item: items.get(&input.item_id).cloned().ok_or(AppError::Internal)?, input }))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let coverage = coverage_record::decode(invoice.id, coverage_json)?;
+    Ok(describe_changes(&lines, &coverage, preview))
+}
+
 fn describe_changes(lines: &[DeskLine], coverage: &Coverage, preview: &[i64]) -> Vec<String> {
     lines
         .iter()
