@@ -21,6 +21,7 @@ pub async fn list_patients(
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
+            crate::domain::text::within("The search", search.trim(), 100).map_err(AppError::Invalid)?;
             let ask = ListAsk {
                 search: &search,
                 page,

@@ -144,6 +144,8 @@ impl Store {
     /// Living pets whose name, or whose client's name, contains `query`.
     pub async fn find_pets(&self, organisation_id: i64, query: &str) -> Result<Vec<PetMatch>, AppError> {
         let query = query.trim();
+        // SQLite refuses a pattern past 50,000 bytes; no name is that long.
+        crate::domain::text::within("The search", query, 100).map_err(AppError::Invalid)?;
         if query.chars().count() < 2 {
             return Ok(Vec::new());
         }
