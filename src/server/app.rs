@@ -59,7 +59,7 @@ pub fn router(
         .route("/exports/{name}", get(super::export::export_csv))
         .route(
             super::body_limit::UPLOAD_PATH,
-            axum::routing::post(super::import::upload::upload).layer(super::body_limit::upload_extractor_limit()),
+            axum::routing::post(super::import::upload::upload).layer(super::import::upload_extractor_limit()),
         )
         .merge(super::integration::router())
         .leptos_routes_with_context(&state, routes, set_page_policy, move || shell(options.clone()))

@@ -16,20 +16,11 @@ pub const MAX_BODY: usize = 1024 * 1024;
 /// The upload of a practice-system export: its own, larger limit.
 pub const UPLOAD_PATH: &str = "/sync/upload";
 
-/// The most an export's upload may carry: a practice-system export may be
-/// as large as the import takes, plus the form around it.
-const UPLOAD_BODY: usize = crate::server::import::MAX_FILE_BYTES + 64 * 1024;
-
-/// The most a request to `path` may carry.
+/// The most a request to `path` may carry: an export's upload may be as
+/// large as the import takes.
 fn limit_for(path: &str) -> usize {
-    if path == UPLOAD_PATH || path == crate::server::integration::IMPORTS_PATH { UPLOAD_BODY } else { MAX_BODY }
-}
-
-/// For the routes that take an export: axum's extractors keep a limit of
-/// their own (2 MiB) under the one above, which refused a real month's
-/// export as a broken upload; this lifts theirs to the export's.
-pub fn upload_extractor_limit() -> axum::extract::DefaultBodyLimit {
-    axum::extract::DefaultBodyLimit::max(UPLOAD_BODY)
+    use crate::server::import::MAX_UPLOAD_BODY;
+    if path == UPLOAD_PATH || path == crate::server::integration::IMPORTS_PATH { MAX_UPLOAD_BODY } else { MAX_BODY }
 }
 
 /// Middleware: refuses a body over its limit with 413 and words, before

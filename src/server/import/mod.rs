@@ -15,6 +15,17 @@ use crate::wire::sync::SyncRun;
 /// The largest file an upload or the folder pull takes.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 
+/// The most a request carrying an export may hold: the file, plus the
+/// form around it.
+pub const MAX_UPLOAD_BODY: usize = MAX_FILE_BYTES + 64 * 1024;
+
+/// For the routes that take an export: axum's extractors keep a limit of
+/// their own (2 MiB) under the server's, which refused a real month's export
+/// as a broken upload; this lifts theirs to the export's.
+pub fn upload_extractor_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BODY)
+}
+
 /// Reads a CSV export and applies it. A malformed or oversized file applies
 /// nothing: its run is recorded with what to fix, line by line, in
 /// `problem` (see [`refused`]).

@@ -45,7 +45,7 @@ impl utoipa::Modify for BearerToken {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/invoice-lines", post(handlers::push_lines))
-        .route(IMPORTS_PATH, post(handlers::upload_csv).layer(crate::server::body_limit::upload_extractor_limit()))
+        .route(IMPORTS_PATH, post(handlers::upload_csv).layer(crate::server::import::upload_extractor_limit()))
         .route("/api/v1/patients/{patient_id}/plans", get(handlers::patient_plans))
         .route("/api/v1/over-usage", get(handlers::over_usage))
         .route("/api/v1/exceptions", get(handlers::exceptions))
