@@ -30,6 +30,19 @@ async fn physio_pack(app: &TestApp, client: i64, left: i64, ends: Option<NaiveDa
     app.store.carry_over(&clinic(app).await, client, &carry, &Actor::clinic_desk()).await.expect("pack made")
 }
 
+/// A daycare pack of the household with five days left.
+async fn daycare_pack(app: &TestApp, client: i64) -> i64 {
+    let carry = CarryOver {
+        template_id: template_id(app, "Daycare 10-day pack").await,
+        left: 5,
+        ends_on: None,
+        use_note: "",
+        reason: "Brought over for the daycare test",
+        patient_id: None,
+    };
+    app.store.carry_over(&clinic(app).await, client, &carry, &Actor::clinic_desk()).await.expect("pack made")
+}
+
 async fn write(app: &TestApp, sql: &str, id: i64) {
     let mut tx = app.store.begin_write().await.unwrap();
     sqlx::query(sql).bind(id).execute(&mut *tx).await.unwrap();
@@ -319,17 +332,8 @@ fn a_daycare_pet_is_checked_in_once_a_day() {
     support::run(async {
         let app = TestApp::start().await;
         let (dog, client) = app.dog_without_pack().await;
-        let carry = CarryOver {
-            template_id: template_id(&app, "Daycare 10-day pack").await,
-            left: 5,
-            ends_on: None,
-            use_note: "",
-            reason: "Brought over for the daycare test",
-            patient_id: None,
-        };
-        let clinic = clinic(&app).await;
-        let desk = Actor::clinic_desk();
-        let pack = app.store.carry_over(&clinic, client, &carry, &desk).await.unwrap();
+        let (clinic, desk) = (clinic(&app).await, Actor::clinic_desk());
+        let pack = daycare_pack(&app, client).await;
         let day = NewVisit {
             kind: VisitKind::Daycare,
             item_id: app.item_id("DAYCARE").await,
@@ -352,17 +356,8 @@ fn a_daycare_day_cannot_move_onto_a_day_the_pet_already_has() {
     support::run(async {
         let app = TestApp::start().await;
         let (dog, client) = app.dog_without_pack().await;
-        let carry = CarryOver {
-            template_id: template_id(&app, "Daycare 10-day pack").await,
-            left: 5,
-            ends_on: None,
-            use_note: "",
-            reason: "Brought over for the daycare test",
-            patient_id: None,
-        };
-        let clinic = clinic(&app).await;
-        let desk = Actor::clinic_desk();
-        let pack = app.store.carry_over(&clinic, client, &carry, &desk).await.unwrap();
+        let (clinic, desk) = (clinic(&app).await, Actor::clinic_desk());
+        let pack = daycare_pack(&app, client).await;
         let booked = |day: NaiveDate| NewVisit {
             kind: VisitKind::Daycare,
             item_id: 0,

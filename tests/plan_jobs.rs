@@ -50,17 +50,21 @@ fn the_daily_jobs_expire_mark_past_due_and_renew_automatically() {
     });
 }
 
+/// An Adult Dog Plan sold to Bobbie today, paid monthly; and today.
+async fn monthly_plan_for_bobbie(app: &TestApp) -> (i64, chrono::NaiveDate) {
+    let bobbie = app.patient_id("Bobbie").await;
+    let adult = template_id(app, "Adult Dog Plan").await;
+    let today = carecount::server::store::demo::demo_today(Utc::now());
+    let (_, body) =
+        app.call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly")).await;
+    (body.parse().unwrap(), today)
+}
+
 #[test]
 fn a_late_payment_makes_a_plan_past_due_only_after_the_grace_period() {
     support::run(async {
         let app = TestApp::start().await;
-        let bobbie = app.patient_id("Bobbie").await;
-        let adult = template_id(&app, "Adult Dog Plan").await;
-        let today = carecount::server::store::demo::demo_today(Utc::now());
-        let (_, body) = app
-            .call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly"))
-            .await;
-        let plan: i64 = body.parse().unwrap();
+        let (plan, _) = monthly_plan_for_bobbie(&app).await;
         let first = app.scalar("SELECT id FROM payments WHERE subscription_id = $1 AND number = 1", plan).await;
         app.call("payment/record", &format!("payment_id={first}&method=cash&reference=")).await;
         let second: String =
@@ -88,13 +92,7 @@ fn a_late_payment_makes_a_plan_past_due_only_after_the_grace_period() {
 fn paying_one_late_instalment_keeps_the_plan_past_due_while_another_is_still_late() {
     support::run(async {
         let app = TestApp::start().await;
-        let bobbie = app.patient_id("Bobbie").await;
-        let adult = template_id(&app, "Adult Dog Plan").await;
-        let today = carecount::server::store::demo::demo_today(Utc::now());
-        let (_, body) = app
-            .call("sell", &format!("patient_id={bobbie}&template_id={adult}&starts_on={today}&billing=Monthly"))
-            .await;
-        let plan: i64 = body.parse().unwrap();
+        let (plan, today) = monthly_plan_for_bobbie(&app).await;
         let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM payments WHERE subscription_id = $1 ORDER BY number")
             .bind(plan)
             .fetch_all(app.store.reader())

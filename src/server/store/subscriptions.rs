@@ -287,9 +287,7 @@ impl ClientPlanRows {
             .benefits
             .iter()
             .map(|b| match Reset::from_code(&b.resets) {
-                // Use before the floor is in no plan year asked for; use
-                // after this plan year (a draft finalized after New Year)
-                // is the next year's.
+                // Use outside this plan year counts in another one.
                 Reset::Year => (b.id, Some(plan_year(b.starts_on, today)), 0),
                 // A benefit that never resets counts it all the same.
                 _ => (b.id, None, b.used_before),
