@@ -6,7 +6,7 @@ use super::Store;
 use super::clinic::decimal;
 use super::ledger::{NewEntry, append};
 use super::visits::visit_on;
-use crate::domain::{Money, NoShowRule, VisitAction, VisitStatus};
+use crate::domain::{Money, NoShowRule, Quantity, VisitAction, VisitStatus};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -53,22 +53,20 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             if NoShowRule::from_code(&rule) == Some(NoShowRule::Draw) {
-                let (benefit_id, discount, price, per_unit): (i64, String, String, Option<i64>) = sqlx::query_as(
-                    "SELECT b.id, b.discount_percent, i.regular_price, i.subunit_per_unit
-                     FROM subscription_benefits b, catalog_items i
-                     WHERE b.subscription_id = $1 AND b.limit_quantity IS NOT NULL AND i.id = $2
-                     ORDER BY b.position LIMIT 1",
+                let (benefit_id, discount): (i64, String) = sqlx::query_as(
+                    "SELECT id, discount_percent FROM subscription_benefits
+                     WHERE subscription_id = $1 AND limit_quantity IS NOT NULL ORDER BY position LIMIT 1",
                 )
                 .bind(pack)
-                .bind(visit.item_id)
                 .fetch_one(&mut *tx)
                 .await?;
                 // What the session was worth, as a desk's use of it would
                 // have saved: a cancellation's settlement values it so.
-                let (discount, price) = (decimal(&discount)?, decimal(&price)?);
-                let per_unit = rust_decimal::Decimal::from(per_unit.unwrap_or(1).max(1));
-                let savings = Money(price / per_unit * discount / rust_decimal::Decimal::from(100))
-                    .round(clinic.currency.minor_digits);
+                let items = super::catalog::items_by_id(&mut tx, clinic.organisation_id, &[visit.item_id]).await?;
+                let item = items.get(&visit.item_id).ok_or(AppError::Internal)?;
+                let savings =
+                    Money(item.price_of(Quantity(1)) * decimal(&discount)? / rust_decimal::Decimal::from(100))
+                        .round(clinic.currency.minor_digits);
                 let entry = NewEntry {
                     benefit_id,
                     patient_id: Some(visit.patient_id),
