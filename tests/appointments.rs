@@ -4,80 +4,12 @@ mod support;
 
 use carecount::domain::{Span, VisitAction, VisitKind, VisitStatus};
 use carecount::server::actor::Actor;
-use carecount::server::store::carry_over::CarryOver;
 use carecount::server::store::visits::NewVisit;
-use carecount::wire::clinic::ClinicInfo;
 use carecount::wire::error::AppError;
-use carecount::wire::schedule::PackPick;
-use chrono::{Days, NaiveDate, NaiveTime, Utc};
+use chrono::{Days, NaiveDate};
 use serde_json::json;
+use support::visits::*;
 use support::*;
-
-async fn clinic(app: &TestApp) -> ClinicInfo {
-    app.store.clinic_of(1, None, Utc::now()).await.unwrap()
-}
-
-/// A physio pack of the household with `left` sessions, ending on `ends`.
-async fn physio_pack(app: &TestApp, client: i64, left: i64, ends: Option<NaiveDate>) -> i64 {
-    let carry = CarryOver {
-        template_id: template_id(app, "Physio 6-session pack").await,
-        left,
-        ends_on: ends,
-        use_note: "",
-        reason: "Brought over for the schedule tests",
-        patient_id: None,
-    };
-    app.store.carry_over(&clinic(app).await, client, &carry, &Actor::clinic_desk()).await.expect("pack made")
-}
-
-/// A daycare pack of the household with five days left.
-async fn daycare_pack(app: &TestApp, client: i64) -> i64 {
-    let carry = CarryOver {
-        template_id: template_id(app, "Daycare 10-day pack").await,
-        left: 5,
-        ends_on: None,
-        use_note: "",
-        reason: "Brought over for the daycare test",
-        patient_id: None,
-    };
-    app.store.carry_over(&clinic(app).await, client, &carry, &Actor::clinic_desk()).await.expect("pack made")
-}
-
-async fn write(app: &TestApp, sql: &str, id: i64) {
-    let mut tx = app.store.begin_write().await.unwrap();
-    sqlx::query(sql).bind(id).execute(&mut *tx).await.unwrap();
-    tx.commit().await.unwrap();
-}
-
-fn at(day: NaiveDate, hour: u32) -> Span {
-    Span { start: day.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap()), minutes: 30 }
-}
-
-fn visit(dog: i64, service: i64, span: Span, pack: Option<i64>) -> NewVisit<'static> {
-    NewVisit {
-        kind: VisitKind::Appointment,
-        patient_id: dog,
-        item_id: service,
-        span,
-        staff_id: None,
-        pack: pack.map_or(PackPick::NoPack, PackPick::Pack),
-        override_note: "",
-        status: VisitStatus::Booked,
-    }
-}
-
-/// Sessions neither used nor held.
-async fn available(app: &TestApp, pack: i64) -> i64 {
-    let cards = app
-        .store
-        .client_plans(
-            app.scalar("SELECT client_id FROM subscriptions WHERE id = $1", pack).await,
-            clinic(app).await.today,
-        )
-        .await
-        .unwrap();
-    cards.iter().find(|c| c.subscription.id == pack).and_then(|c| c.pack()).expect("a pack").available().0
-}
 
 #[test]
 fn two_desks_booking_the_last_session_at_once_give_it_to_exactly_one() {
@@ -206,7 +138,16 @@ fn a_no_show_draws_or_releases_by_the_pack_rule() {
         app.store.close_visit(&clinic, released, VisitAction::NoShow, &desk).await.unwrap();
         assert_eq!(available(&app, pack).await, 4, "the default rule gives the session back");
 
+        // The template's rule changes: the pack sold before keeps its own.
         write(&app, "UPDATE plan_templates SET no_show = 'draw' WHERE id = $1", template).await;
+        let kept = app
+            .store
+            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 13), Some(pack)), false, &desk)
+            .await
+            .unwrap();
+        let notice = app.store.close_visit(&clinic, kept, VisitAction::NoShow, &desk).await.unwrap();
+        assert!(notice.contains("went back to its pack"), "sold under the old rule: {notice}");
+        let pack = physio_pack(&app, client, 4, None).await;
         let drawn = app
             .store
             .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 17), Some(pack)), false, &desk)
@@ -233,6 +174,32 @@ fn a_no_show_draws_or_releases_by_the_pack_rule() {
         let early = app.store.close_visit(&clinic, ahead, VisitAction::NoShow, &desk).await.unwrap_err();
         assert!(early.to_string().contains("a no-show is recorded on or after its day"), "{early}");
         assert_eq!(available(&app, pack).await, 2, "the no-show used one, next week's visit holds one");
+    });
+}
+
+#[test]
+fn a_no_show_on_a_pack_cancelled_since_the_booking_uses_nothing() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let template = template_id(&app, "Physio 6-session pack").await;
+        write(&app, "UPDATE plan_templates SET no_show = 'draw' WHERE id = $1", template).await;
+        let pack = physio_pack(&app, client, 2, None).await;
+        let physio = app.item_id("PHYSIO").await;
+        let clinic = clinic(&app).await;
+        let desk = Actor::clinic_desk();
+        let booked = app
+            .store
+            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 15), Some(pack)), false, &desk)
+            .await
+            .unwrap();
+        let (status, body) =
+            app.call("plan/cancel", &format!("subscription_id={pack}&option=Waive&note=Household+moved")).await;
+        assert_eq!(status, 200, "{body}");
+        let notice = app.store.close_visit(&clinic, booked, VisitAction::NoShow, &desk).await.unwrap();
+        assert!(notice.contains("no session left to use"), "{notice}");
+        let used = app.scalar("SELECT count(*) FROM usage_ledger WHERE source_key = 'no-show:' || $1", booked).await;
+        assert_eq!(used, 0, "a cancelled pack gains no use");
     });
 }
 

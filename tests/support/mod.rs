@@ -9,6 +9,7 @@ pub mod postgres;
 pub mod server_process;
 pub mod smtp;
 pub mod sync;
+pub mod visits;
 
 use carecount::server::config::Config;
 use carecount::server::startup::serve;

@@ -49,8 +49,9 @@ impl NewPack<'_> {
             "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                         status, starts_on, ends_on, price, member_discount_percent, billing,
                                         enrollment_fee, origin, use_note, authorised_by, authoriser_name,
-                                        authorisation_ref, sold_on_invoice_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10, $11, $12, '0', $13, $14, $15, $16, $17, $18) RETURNING id",
+                                        authorisation_ref, sold_on_invoice_id, no_show)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10, $11, $12, '0', $13, $14, $15, $16, $17, $18,
+                     (SELECT no_show FROM plan_templates WHERE id = $3)) RETURNING id",
         )
         .bind(self.organisation_id)
         .bind(self.clinic_id)

@@ -237,8 +237,9 @@ pub(crate) async fn write_sale(
     let subscription_id: i64 = sqlx::query_scalar(
         "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                     status, starts_on, ends_on, price, member_discount_percent, billing, enrollment_fee,
-                                    renews_subscription_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                                    renews_subscription_id, no_show)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                 (SELECT no_show FROM plan_templates WHERE id = $3)) RETURNING id",
     )
     .bind(clinic.organisation_id)
     .bind(clinic.id)

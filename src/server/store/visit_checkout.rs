@@ -4,31 +4,62 @@
 //! draft's own coverage counts that hold as its own. A visit is checked out
 //! once: a second check-out is refused, so a session is billed once.
 
+use chrono::NaiveDate;
+
 use super::Store;
 use super::invoice_row::invoice_row_to_change;
 use super::invoices::{insert_invoice, invoice_lines_on, replace_lines};
 use super::visits::visit_on;
-use crate::domain::{LineInput, UnitChoice, VisitAction};
+use crate::domain::{LineInput, SubscriptionStatus, UnitChoice, VisitAction};
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::schedule::VisitOutcome;
+use crate::wire::stored::Day;
 
-/// The client's open draft invoice at this clinic (not a correction), made
-/// when there is none.
-async fn draft_of_client(conn: &mut Conn, clinic: &ClinicInfo, client_id: i64, actor: &Actor) -> Result<i64, AppError> {
+/// The client's open draft invoice at this clinic (not a correction) dated
+/// on the visit's day, made when there is none. A draft's date is what its
+/// lines are counted on: a session checked out the next morning, or onto a
+/// draft opened before its pack was bought, would otherwise be priced on a
+/// day its pack did not cover.
+async fn draft_of_client(
+    conn: &mut Conn,
+    clinic: &ClinicInfo,
+    client_id: i64,
+    on: NaiveDate,
+    actor: &Actor,
+) -> Result<i64, AppError> {
     let open: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM invoices WHERE client_id = $1 AND clinic_id = $2 AND status = 'draft'
-           AND corrects_invoice_id IS NULL ORDER BY id DESC LIMIT 1",
+           AND corrects_invoice_id IS NULL AND invoice_date = $3 ORDER BY id DESC LIMIT 1",
     )
     .bind(client_id)
     .bind(clinic.id)
+    .bind(Day(on))
     .fetch_optional(&mut *conn)
     .await?;
     match open {
         Some(id) => Ok(id),
-        None => insert_invoice(conn, clinic, client_id, None, actor).await,
+        None => insert_invoice(conn, &ClinicInfo { today: on, ..clinic.clone() }, client_id, None, actor).await,
+    }
+}
+
+/// A pack waiting for its first payment may hold a booked session but
+/// covers nothing yet: checked out now, the session would be charged in full
+/// and its hold let go. The desk records the payment first.
+async fn refuse_unpaid_pack(conn: &mut Conn, pack: Option<i64>) -> Result<(), AppError> {
+    let Some(pack) = pack else { return Ok(()) };
+    let row: Option<(String, String)> = sqlx::query_as("SELECT plan_name, status FROM subscriptions WHERE id = $1")
+        .bind(pack)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some((name, status)) if status == SubscriptionStatus::Pending.code() => Err(AppError::Conflict(format!(
+            "The {name} is waiting for its first payment, so it cannot cover this session yet. Record the payment \
+             on the pack's page, then check the visit out."
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -89,8 +120,11 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let visit = visit_on(&mut tx, clinic.organisation_id, visit_id).await?;
         let next = visit.next(VisitAction::CheckOut)?;
+        refuse_unpaid_pack(&mut tx, visit.subscription_id).await?;
         let clinic = &ClinicInfo { id: visit.clinic_id, ..clinic.clone() };
-        let invoice_id = draft_of_client(&mut tx, clinic, visit.client_id, actor).await?;
+        // On the visit's day; one checked out ahead of its day, today.
+        let on = visit.starts_at.date().min(clinic.today);
+        let invoice_id = draft_of_client(&mut tx, clinic, visit.client_id, on, actor).await?;
         let invoice = invoice_row_to_change(&mut tx, clinic.organisation_id, invoice_id).await?;
         let mut lines = invoice_lines_on(&mut tx, invoice_id).await?;
         lines.push(LineInput {

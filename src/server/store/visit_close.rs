@@ -1,12 +1,12 @@
 //! Closing a visit without billing it: a cancellation gives its session
-//! back to the pack; a no-show gives it back or uses it, by the pack
-//! template's rule, once (the ledger entry is keyed by the visit).
+//! back to the pack; a no-show gives it back or uses it, by the rule the
+//! pack was sold with, once (the ledger entry is keyed by the visit).
 
 use super::Store;
 use super::clinic::decimal;
 use super::ledger::{NewEntry, append};
 use super::visits::visit_on;
-use crate::domain::{Money, NoShowRule, Quantity, VisitAction, VisitStatus};
+use crate::domain::{Money, NoShowRule, Quantity, SubscriptionStatus, VisitAction, VisitStatus};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -46,43 +46,59 @@ impl Store {
             notice = next.label().to_string();
         }
         if let (VisitStatus::NoShow, Some(pack)) = (next, visit.subscription_id) {
-            let rule: String = sqlx::query_scalar(
-                "SELECT t.no_show FROM subscriptions s JOIN plan_templates t ON t.id = s.template_id WHERE s.id = $1",
+            let row: Option<(String, String, i64, String, i64)> = sqlx::query_as(
+                // The rule the pack was sold with: a later change of its
+                // template's rule is for packs sold after it.
+                "SELECT s.no_show, s.status, b.id, b.discount_percent,
+                        b.limit_quantity - COALESCE((SELECT CAST(SUM(l.quantity) AS BIGINT) FROM usage_ledger l
+                                                     WHERE l.subscription_benefit_id = b.id), 0)
+                 FROM subscriptions s
+                 JOIN subscription_benefits b ON b.subscription_id = s.id AND b.limit_quantity IS NOT NULL
+                 WHERE s.id = $1 ORDER BY b.position LIMIT 1",
             )
             .bind(pack)
-            .fetch_one(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-            if NoShowRule::from_code(&rule) == Some(NoShowRule::Draw) {
-                let (benefit_id, discount): (i64, String) = sqlx::query_as(
-                    "SELECT id, discount_percent FROM subscription_benefits
-                     WHERE subscription_id = $1 AND limit_quantity IS NOT NULL ORDER BY position LIMIT 1",
+            let draws = row.filter(|(rule, ..)| NoShowRule::from_code(rule) == Some(NoShowRule::Draw));
+            // The rule uses a session the pack still has, while the pack runs:
+            // a pack cancelled or ended since the booking, or one whose last
+            // session a manager booked beyond, has none to give.
+            let running = |status: &str| {
+                matches!(
+                    SubscriptionStatus::from_code(status),
+                    Some(SubscriptionStatus::Active | SubscriptionStatus::PastDue)
                 )
-                .bind(pack)
-                .fetch_one(&mut *tx)
-                .await?;
-                // What the session was worth, as a desk's use of it would
-                // have saved: a cancellation's settlement values it so.
-                let items = super::catalog::items_by_id(&mut tx, clinic.organisation_id, &[visit.item_id]).await?;
-                let item = items.get(&visit.item_id).ok_or(AppError::Internal)?;
-                let savings =
-                    Money(item.price_of(Quantity(1)) * decimal(&discount)? / rust_decimal::Decimal::from(100))
-                        .round(clinic.currency.minor_digits);
-                let entry = NewEntry {
-                    benefit_id,
-                    patient_id: Some(visit.patient_id),
-                    item_id: Some(visit.item_id),
-                    quantity: 1,
-                    source_kind: "manual_adjustment",
-                    source_key: format!("{NO_SHOW_KEY}{}", visit.id),
-                    reversal_of: None,
-                    invoice_line_id: None,
-                    note: format!("No-show on {}", visit.starts_at.format("%Y-%m-%d %H:%M")),
-                    used_on: visit.starts_at.date(),
-                    savings,
-                    owner_reason: Some(NO_SHOW_WORDS),
-                };
-                append(&mut tx, entry, actor).await?;
-                notice = "No-show \u{2014} the pack's rule uses the session.".to_string();
+            };
+            match draws {
+                Some((_, status, _, _, left)) if !(running(&status) && left > 0) => {
+                    notice = "No-show \u{2014} the pack has no session left to use, so nothing was taken.".to_string();
+                }
+                Some((_, _, benefit_id, discount, _)) => {
+                    // What the session was worth, as a desk's use of it would
+                    // have saved: a cancellation's settlement values it so.
+                    let items = super::catalog::items_by_id(&mut tx, clinic.organisation_id, &[visit.item_id]).await?;
+                    let item = items.get(&visit.item_id).ok_or(AppError::Internal)?;
+                    let savings =
+                        Money(item.price_of(Quantity(1)) * decimal(&discount)? / rust_decimal::Decimal::from(100))
+                            .round(clinic.currency.minor_digits);
+                    let entry = NewEntry {
+                        benefit_id,
+                        patient_id: Some(visit.patient_id),
+                        item_id: Some(visit.item_id),
+                        quantity: 1,
+                        source_kind: "manual_adjustment",
+                        source_key: format!("{NO_SHOW_KEY}{}", visit.id),
+                        reversal_of: None,
+                        invoice_line_id: None,
+                        note: format!("No-show on {}", visit.starts_at.format("%Y-%m-%d %H:%M")),
+                        used_on: visit.starts_at.date(),
+                        savings,
+                        owner_reason: Some(NO_SHOW_WORDS),
+                    };
+                    append(&mut tx, entry, actor).await?;
+                    notice = "No-show \u{2014} the pack's rule uses the session.".to_string();
+                }
+                None => {}
             }
         }
         sqlx::query(

@@ -1,0 +1,71 @@
+//! Checking a visit out onto an invoice: priced on the visit's own day, and
+//! only from a pack that can cover it.
+
+mod support;
+
+use carecount::server::actor::Actor;
+use carecount::wire::clinic::ClinicInfo;
+use chrono::Days;
+use support::visits::*;
+use support::*;
+
+#[test]
+fn a_session_checked_out_the_next_morning_is_priced_on_its_own_day() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let clinic = clinic(&app).await;
+        // The pack's last day is today; its last session is this evening.
+        let pack = physio_pack(&app, client, 3, Some(clinic.today)).await;
+        let physio = app.item_id("PHYSIO").await;
+        let desk = Actor::clinic_desk();
+        let booked = app
+            .store
+            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 17), Some(pack)), false, &desk)
+            .await
+            .unwrap();
+        let tomorrow = ClinicInfo { today: clinic.today + Days::new(1), ..clinic.clone() };
+        let out = app.store.check_out_visit(&tomorrow, booked, &desk).await.expect("checked out");
+        let invoice = out.invoice_id.expect("a draft");
+        let dated = text(&app, "SELECT invoice_date FROM invoices WHERE id = $1", invoice).await;
+        assert_eq!(dated, Some(clinic.today.to_string()), "the invoice is dated on the day of the session");
+        let view = app.store.invoice_view(1, invoice).await.unwrap();
+        let coverage = view.coverage().expect("finalizable");
+        assert_eq!(coverage.lines[0].covered.0, 1, "the pack covered its last day's session");
+
+        // A second visit today joins that draft; one tomorrow gets its own.
+        let later = app
+            .store
+            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 18), Some(pack)), false, &desk)
+            .await
+            .unwrap();
+        let same = app.store.check_out_visit(&tomorrow, later, &desk).await.unwrap();
+        assert_eq!(same.invoice_id, Some(invoice));
+    });
+}
+
+#[test]
+fn a_pack_waiting_for_its_first_payment_is_not_checked_out_from() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let clinic = clinic(&app).await;
+        let pack = physio_pack(&app, client, 3, None).await;
+        let physio = app.item_id("PHYSIO").await;
+        let desk = Actor::clinic_desk();
+        write(&app, "UPDATE subscriptions SET status = 'pending' WHERE id = $1", pack).await;
+        let booked = app
+            .store
+            .book_visit(&clinic, &visit(dog, physio, at(clinic.today, 10), Some(pack)), false, &desk)
+            .await
+            .expect("a pack awaiting payment may hold a booking");
+        let refused = app.store.check_out_visit(&clinic, booked, &desk).await.unwrap_err();
+        assert!(refused.to_string().contains("is waiting for its first payment"), "{refused}");
+        assert_eq!(available(&app, pack).await, 2, "the session is still held");
+
+        write(&app, "UPDATE subscriptions SET status = 'active' WHERE id = $1", pack).await;
+        let out = app.store.check_out_visit(&clinic, booked, &desk).await.expect("paid: checked out");
+        let view = app.store.invoice_view(1, out.invoice_id.unwrap()).await.unwrap();
+        assert_eq!(view.coverage().expect("finalizable").lines[0].covered.0, 1);
+    });
+}
