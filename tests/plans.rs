@@ -69,6 +69,40 @@ fn a_plan_for_another_life_stage_or_species_is_refused_with_the_reason() {
     })
 }
 
+/// The settlement's working lines for cancelling `plan` now.
+async fn settlement_working(app: &TestApp, plan: i64) -> Vec<String> {
+    let (status, body) = app.call("plan/settlement", &format!("subscription_id={plan}&option=PayDifference")).await;
+    assert_eq!(status, 200, "{body}");
+    let preview: Value = serde_json::from_str(&body).unwrap();
+    serde_json::from_value(preview["working"].clone()).unwrap()
+}
+
+#[test]
+fn a_plan_that_moved_after_a_death_settles_with_what_was_paid_before_the_move() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let loki = app.patient_id("Loki").await;
+        let saar = app.patient_id("Saar").await;
+        let plan = app.scalar("SELECT id FROM subscriptions WHERE patient_id = $1 AND status = 'active'", loki).await;
+        let before = settlement_working(&app, plan).await;
+        let paid = before.iter().find(|w| w.starts_with("Payments made: €")).expect("payments").clone();
+        assert_ne!(paid, "Payments made: € 0.00", "the demo's plan for Loki has been paid for");
+        let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
+        let (status, body) = app.call("patient/deceased", &format!("patient_id={loki}&died_on={today}")).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app.call("plan/transfer", &format!("subscription_id={plan}&to_patient_id={saar}")).await;
+        assert_eq!(status, 200, "{body}");
+        let moved: i64 = body.parse().unwrap();
+        let after = settlement_working(&app, moved).await;
+        assert!(after.contains(&paid), "what the household paid for the plan still counts: {after:?}");
+        assert!(
+            after.iter().any(|w| w == "Cancellation fee: € 25.00"),
+            "the cooling-off period ended long ago and does not begin again with the move: {after:?}"
+        );
+        assert_eq!(after, before, "the move changes who holds the plan, not what cancelling it settles");
+    })
+}
+
 #[test]
 fn cancelling_settles_used_value_against_payments_and_refuses_ended_plans() {
     support::run(async {

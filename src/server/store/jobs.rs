@@ -179,6 +179,8 @@ impl Store {
 
     /// Renews auto-renewing plans ahead of their end, each at its own
     /// clinic: the renewal is that clinic's sale, on that clinic's offer.
+    /// Once: a renewal the clinic cancelled (the owner declined it) is not
+    /// made again; staff can still renew by hand.
     async fn renew_due(
         &self,
         clinic: &ClinicInfo,
@@ -196,8 +198,7 @@ impl Store {
              JOIN plan_templates t ON t.id = s.template_id
              WHERE s.organisation_id = $1 AND s.status = $2 AND t.auto_renew = 1 AND s.ends_on <= $3
                AND s.kind = 'wellness'
-               AND NOT EXISTS (SELECT 1 FROM subscriptions n WHERE n.renews_subscription_id = s.id
-                               AND n.status <> 'cancelled')
+               AND NOT EXISTS (SELECT 1 FROM subscriptions n WHERE n.renews_subscription_id = s.id)
                AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'subscription' AND a.entity_id = s.id
                                AND a.action = 'renew_refused')",
         )

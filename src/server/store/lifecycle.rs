@@ -106,7 +106,8 @@ impl Store {
     }
 
     /// Sells the next term, of the same template or another, starting the
-    /// day after this term ends and linked to it.
+    /// day after this term ends (or today, for a plan that has ended) and
+    /// linked to it.
     pub async fn renew_plan(
         &self,
         clinic: &ClinicInfo,
@@ -126,9 +127,12 @@ impl Store {
         if renewed.is_some() {
             return Err(AppError::Conflict("This plan is already renewed; open the renewal instead.".into()));
         }
+        // A plan that already ended is renewed from today: a term that began
+        // in the past would be billed for days no one could use.
         let starts_on = plan
             .ends_on
             .and_then(renewal_start)
+            .map(|start| start.max(clinic.today))
             .ok_or_else(|| AppError::Conflict("An open-ended plan has no term to renew.".into()))?;
         let template =
             template_on_sale(&mut tx, clinic.organisation_id, template_id.unwrap_or(plan.template_id)).await?;

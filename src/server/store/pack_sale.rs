@@ -125,6 +125,22 @@ pub(crate) async fn cancel_sold_packs(
     reason: &str,
     actor: &Actor,
 ) -> Result<(), AppError> {
+    // A pack cancelled on its plan page was settled there, against what this
+    // invoice charged for it: voiding would give that money back again.
+    let settled: Option<(String, Day)> = sqlx::query_as(
+        "SELECT plan_name, cancelled_on FROM subscriptions
+         WHERE sold_on_invoice_id = $1 AND status = 'cancelled' AND settlement_json IS NOT NULL ORDER BY id LIMIT 1",
+    )
+    .bind(invoice.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((name, Day(on))) = settled {
+        return Err(AppError::Conflict(format!(
+            "The {name} sold on {} was cancelled on {on} and settled with the client then, so voiding would pay it \
+             back twice. Make a correction invoice for anything else that was wrong.",
+            invoice.number.as_deref().unwrap_or("this invoice"),
+        )));
+    }
     // Uses count what the desk, an import or a no-show took; a manager's
     // change of the balance is not a use, but it too stops the void.
     let sold: Vec<(i64, String, i64, String, i64)> = sqlx::query_as(

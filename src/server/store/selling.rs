@@ -234,6 +234,9 @@ pub(crate) async fn write_sale(
     // A wellness plan, and a pack made for one pet, belong to that pet.
     let for_the_pet = template.kind == "wellness" || template.one_pet;
     let (price, _) = sale_price(&mut *tx, clinic, template, patient, renews).await?;
+    // Joining is charged once: a renewal, made by hand or automatically,
+    // carries no enrollment fee.
+    let fee = if renews.is_some() { Money::ZERO } else { Money(decimal(&template.enrollment_fee)?) };
     let subscription_id: i64 = sqlx::query_scalar(
         "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                     status, starts_on, ends_on, price, member_discount_percent, billing, enrollment_fee,
@@ -254,12 +257,11 @@ pub(crate) async fn write_sale(
     .bind(price.0.to_string())
     .bind(&template.member_discount_percent)
     .bind(billing.code())
-    .bind(&template.enrollment_fee)
+    .bind(fee.0.to_string())
     .bind(renews)
     .fetch_one(&mut *tx)
     .await?;
     copy_benefits(&mut *tx, subscription_id, template.id).await?;
-    let fee = Money(decimal(&template.enrollment_fee)?);
     for due in schedule(billing, price, fee, starts_on, months.unwrap_or(1), clinic.currency.minor_digits) {
         sqlx::query("INSERT INTO payments (subscription_id, number, due_on, amount) VALUES ($1, $2, $3, $4)")
             .bind(subscription_id)

@@ -31,25 +31,43 @@ pub async fn settlement_on(
     subscription_id: i64,
     option: SettlementOption,
 ) -> Result<Settlement, AppError> {
-    let plan: Option<(String, Day)> =
-        sqlx::query_as("SELECT status, starts_on FROM subscriptions WHERE id = $1 AND organisation_id = $2")
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM subscriptions WHERE id = $1 AND organisation_id = $2")
             .bind(subscription_id)
             .bind(clinic.organisation_id)
             .fetch_optional(&mut *conn)
             .await?;
-    let (status, Day(starts_on)) =
-        plan.ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
+    let status = status
+        .ok_or_else(|| AppError::NotFound(format!("There is no plan number {subscription_id} in this clinic.")))?;
     let status = crate::domain::SubscriptionStatus::from_code(&status).ok_or(AppError::Internal)?;
     crate::domain::next_status(status, crate::domain::Step::Cancel).map_err(AppError::Conflict)?;
-    let used: Vec<SqlUsedItem> = sqlx::query_as(
+    // Cancelling one term would leave the next, already sold, to run and be
+    // billed: the clinic cancels (and settles) that one first.
+    let renewal: Option<(i64, Day)> = sqlx::query_as(
+        "SELECT id, starts_on FROM subscriptions WHERE renews_subscription_id = $1 AND status <> 'cancelled'",
+    )
+    .bind(subscription_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((next, Day(from))) = renewal {
+        return Err(AppError::Conflict(format!(
+            "This plan's next term is already sold (plan {next}, from {from}). Cancel that one first on its own \
+             page, then this one: each is settled on its own."
+        )));
+    }
+    let used: Vec<SqlUsedItem> = sqlx::query_as(&format!(
         // Valued at what the plan saved the client when each use was posted:
         // a 50 %-off benefit half paid for is valued at the half it saved.
-        "SELECT b.label, CAST(SUM(l.quantity) AS BIGINT) AS used, string_agg(l.savings, ' ') AS savings, i.unit_name,
-                i.subunit_name, i.subunit_per_unit
+        // A plan that took over after a death counts its predecessors' uses
+        // where they were posted, not the copies the move wrote.
+        "{CHAIN} SELECT b.label, CAST(SUM(l.quantity) AS BIGINT) AS used, string_agg(l.savings, ' ') AS savings,
+                i.unit_name, i.subunit_name, i.subunit_per_unit
          FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id
          LEFT JOIN catalog_items i ON i.id = l.item_id
-         WHERE b.subscription_id = $1 GROUP BY b.id, l.item_id, i.id HAVING CAST(SUM(l.quantity) AS BIGINT) <> 0 ORDER BY b.position",
-    )
+         WHERE b.subscription_id IN (SELECT id FROM chain) AND l.source_kind <> 'transfer'
+         GROUP BY b.position, b.label, l.item_id, i.id HAVING CAST(SUM(l.quantity) AS BIGINT) <> 0
+         ORDER BY b.position"
+    ))
     .bind(subscription_id)
     .fetch_all(&mut *conn)
     .await?;
@@ -66,7 +84,16 @@ pub async fn settlement_on(
             .round(clinic.currency.minor_digits);
         values.push(UsedValue { label: u.label, units: units.describe(Quantity(u.used)), value });
     }
-    let paid = payments_sum(conn, subscription_id, "'paid'").await?;
+    // A plan that took over after a death carries on its predecessors'
+    // contract: what was paid for them counts, and the cooling-off period
+    // ran from the first plan's start, not from the move.
+    let paid = payments_sum(conn, subscription_id, "'paid'").await? + paid_on_invoice(conn, subscription_id).await?;
+    let Day(first_start) = sqlx::query_scalar(&format!(
+        "{CHAIN} SELECT MIN(starts_on) FROM subscriptions WHERE id IN (SELECT id FROM chain)"
+    ))
+    .bind(subscription_id)
+    .fetch_one(&mut *conn)
+    .await?;
     let remaining = payments_sum(conn, subscription_id, "'due', 'failed'").await?;
     let rules = plan_rules(conn, clinic.organisation_id).await?;
     let (fee, cooling_days) = (rules.cancellation_fee, u64::from(rules.cooling_off_days));
@@ -75,15 +102,36 @@ pub async fn settlement_on(
         paid,
         remaining_instalments: remaining,
         fee,
-        in_cooling_off: clinic.today < starts_on + Days::new(cooling_days),
+        in_cooling_off: clinic.today < first_start + Days::new(cooling_days),
     };
     Ok(settle(&input, option, &clinic.currency))
 }
 
-/// The sum of a plan's payments in the given statuses (an SQL list).
+/// The plan `$1` and the plans it took over from after a death, as the
+/// table `chain(id)`. `UNION` keeps a damaged row from looping.
+const CHAIN: &str = "WITH RECURSIVE chain(id) AS (
+     SELECT CAST($1 AS BIGINT)
+     UNION SELECT s.id FROM subscriptions s JOIN chain c ON s.transferred_to_subscription_id = c.id)";
+
+/// What a pack sold on an invoice was charged there: its share of the
+/// line, paid with the invoice rather than in instalments. Nothing once
+/// that invoice is voided.
+async fn paid_on_invoice(conn: &mut Conn, subscription_id: i64) -> Result<Money, AppError> {
+    let price: Option<String> = sqlx::query_scalar(
+        "SELECT s.price FROM subscriptions s JOIN invoices i ON i.id = s.sold_on_invoice_id
+         WHERE s.id = $1 AND i.status = 'finalized'",
+    )
+    .bind(subscription_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(Money(price.as_deref().map(decimal).transpose()?.unwrap_or_default()))
+}
+
+/// The sum of the payments in the given statuses (an SQL list) of a plan
+/// and the plans it took over from (whose instalments still due moved to it).
 async fn payments_sum(conn: &mut Conn, subscription_id: i64, statuses: &str) -> Result<Money, AppError> {
     let amounts: Vec<String> = sqlx::query_scalar(&format!(
-        "SELECT amount FROM payments WHERE subscription_id = $1 AND status IN ({statuses})"
+        "{CHAIN} SELECT amount FROM payments WHERE subscription_id IN (SELECT id FROM chain) AND status IN ({statuses})"
     ))
     .bind(subscription_id)
     .fetch_all(&mut *conn)
