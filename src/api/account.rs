@@ -80,7 +80,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// Emails a reset link if the address has an account. The answer is the
-/// same either way.
+/// same either way, and comes as soon for an address with no account.
 #[server(prefix = "/api", endpoint = "forgot", output = crate::api::codec::JsonText)]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     use crate::server::auth::throttle::Limit;
@@ -99,7 +99,16 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
             if state.throttle.begin(&limits, std::time::Instant::now()).is_err() {
                 return Ok(());
             }
-            state.store.request_reset(&key, &state.public_url).await
+            // The link is made and queued after the answer: waiting for it
+            // would answer a known address a write later than an unknown one,
+            // and the time taken would tell who has an account.
+            let (store, public_url) = (state.store.clone(), state.public_url.clone());
+            tokio::spawn(async move {
+                if let Err(error) = store.request_reset(&key, &public_url).await {
+                    tracing::error!(%error, "queueing a password reset");
+                }
+            });
+            Ok(())
         }
         .await,
     )

@@ -14,7 +14,7 @@ pub async fn my_healthcard() -> Result<Healthcard, AppError> {
         async {
             let state = app_state()?;
             let (clinic, client_id) = state.owner().await?;
-            state.store.healthcard(clinic, client_id).await
+            Ok(state.store.healthcard(clinic, client_id).await?.for_owner())
         }
         .await,
     )

@@ -77,7 +77,9 @@ impl AppState {
         let viewer = self.viewer().await?;
         let client_id = viewer.client_id.filter(|_| allows(viewer.role, Permission::OwnHealthcard));
         let client_id = client_id.ok_or(AppError::Forbidden)?;
-        let clinic = self.store.clinic_of(viewer.organisation_id, None, chrono::Utc::now()).await?;
+        // The household's own clinic: its currency, its calendar, its name.
+        let home = self.store.home_clinic(viewer.organisation_id, client_id).await?;
+        let clinic = self.store.clinic_of(viewer.organisation_id, home, chrono::Utc::now()).await?;
         Ok((clinic, client_id))
     }
 }
@@ -90,8 +92,9 @@ pub async fn client_address(state: &AppState) -> IpAddr {
         .await
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| addr.ip());
     let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.unwrap_or_default();
-    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    super::auth::client_address::client_address(peer, forwarded, &state.trusted_proxies)
+    use super::auth::client_address::{client_address as from, forwarded_for};
+    let forwarded = forwarded_for(headers.get_all("x-forwarded-for").iter().map(|v| v.as_bytes()));
+    from(peer, forwarded.as_deref(), &state.trusted_proxies)
 }
 
 /// The session of the current server function's request.

@@ -65,3 +65,16 @@ pub struct Healthcard {
     /// Saved across every plan.
     pub total_saved: Money,
 }
+
+impl Healthcard {
+    /// The card as its owner may read it: without what is written for staff
+    /// (a pack's note to the desk) or names the clinic's own records (the
+    /// draft invoices holding booked sessions).
+    pub fn for_owner(mut self) -> Self {
+        for facts in self.plans.iter_mut().filter_map(|p| p.card.pack_facts.as_mut()) {
+            facts.use_note.clear();
+            facts.held_on_drafts.clear();
+        }
+        self
+    }
+}

@@ -26,6 +26,15 @@ pub fn client_address(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAd
     client
 }
 
+/// Every `X-Forwarded-For` line of a request as one list, in order. A proxy
+/// may add its own line rather than extend the client's: reading the first
+/// line alone would believe whatever the client wrote there. A line that is
+/// not text becomes an entry no address reads as, which stops the walk.
+pub fn forwarded_for<'a>(lines: impl Iterator<Item = &'a [u8]>) -> Option<String> {
+    let lines: Vec<&str> = lines.map(|line| std::str::from_utf8(line).unwrap_or("?")).collect();
+    (!lines.is_empty()).then(|| lines.join(","))
+}
+
 /// Reads a comma-separated list of proxy addresses (`CARECOUNT_TRUSTED_PROXIES`).
 pub fn parse_trusted(list: &str) -> Result<Vec<IpAddr>, String> {
     list.split(',')
@@ -59,6 +68,18 @@ mod tests {
         assert_eq!(client_address(ip("10.0.0.2"), None, &trusted), ip("10.0.0.2"));
         assert_eq!(client_address(ip("10.0.0.2"), Some("garbage, 10.0.0.3"), &trusted), ip("10.0.0.3"));
         assert_eq!(client_address(ip("10.0.0.2"), Some(" 2001:db8::7 "), &trusted), ip("2001:db8::7"));
+    }
+
+    #[test]
+    fn a_proxy_that_adds_its_own_line_is_read_after_the_clients_line() {
+        let trusted = [ip("10.0.0.2")];
+        let lines: [&[u8]; 2] = [b"198.51.100.77", b"203.0.113.5"];
+        let header = forwarded_for(lines.into_iter()).unwrap();
+        assert_eq!(client_address(ip("10.0.0.2"), Some(&header), &trusted), ip("203.0.113.5"));
+        let broken: [&[u8]; 2] = [b"203.0.113.5", b"\xff"];
+        let header = forwarded_for(broken.into_iter()).unwrap();
+        assert_eq!(client_address(ip("10.0.0.2"), Some(&header), &trusted), ip("10.0.0.2"));
+        assert_eq!(forwarded_for(std::iter::empty()), None);
     }
 
     #[test]

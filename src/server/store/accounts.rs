@@ -214,6 +214,9 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        if !active {
+            close_links(&mut tx, user_id).await?;
+        }
         let detail = format!("{name}: {}, {}", role.label(), if active { "active" } else { "switched off" });
         Audit { action: "staff", entity: "user", entity_id: user_id, detail: &detail, note: None }
             .write(&mut tx, organisation_id, actor)
@@ -262,6 +265,20 @@ pub(crate) async fn insert_user(
     .bind(client_id)
     .fetch_one(&mut *conn)
     .await?)
+}
+
+/// Spends every open link of an account: after its password is set, or when
+/// it is switched off (a link sent before must not work once it is switched
+/// on again).
+pub(crate) async fn close_links(conn: &mut Conn, user_id: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE account_links SET used_at = (SELECT now FROM carecount_clock)
+         WHERE user_id = $1 AND used_at IS NULL",
+    )
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -81,6 +81,15 @@ fn words(u: SqlUse) -> Option<UsageWords> {
 }
 
 impl Store {
+    /// The clinic a client belongs to.
+    pub async fn home_clinic(&self, organisation_id: i64, client_id: i64) -> Result<Option<i64>, AppError> {
+        Ok(sqlx::query_scalar("SELECT clinic_id FROM clients WHERE id = $1 AND organisation_id = $2")
+            .bind(client_id)
+            .bind(organisation_id)
+            .fetch_optional(self.reader())
+            .await?)
+    }
+
     /// A household's healthcard: its pets and every plan, current first.
     pub async fn healthcard(&self, clinic: ClinicInfo, client_id: i64) -> Result<Healthcard, AppError> {
         let (owner_name, _) = self.client_contact(clinic.organisation_id, client_id).await?;

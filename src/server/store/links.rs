@@ -7,7 +7,7 @@ use crate::wire::stored::Stamp;
 use sqlx::FromRow;
 
 use super::Store;
-use super::accounts::{SqlUser, clean_email, clean_name, insert_user};
+use super::accounts::{SqlUser, clean_email, clean_name, close_links, insert_user};
 use super::audit::Audit;
 use super::outbox::queue;
 use crate::domain::Role;
@@ -143,13 +143,7 @@ impl Store {
             .bind(l.user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "UPDATE account_links SET used_at = (SELECT now FROM carecount_clock)
-             WHERE user_id = $1 AND used_at IS NULL",
-        )
-        .bind(l.user_id)
-        .execute(&mut *tx)
-        .await?;
+        close_links(&mut tx, l.user_id).await?;
         let user: SqlUser = sqlx::query_as(
             "SELECT id, organisation_id, email, display_name, role, password_hash, client_id, active FROM users WHERE id = $1",
         )

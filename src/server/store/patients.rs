@@ -92,6 +92,7 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        super::accounts::close_links(&mut tx, user_id).await?;
         let detail = format!("Healthcard portal for {email} switched {}", if active { "on" } else { "off" });
         super::audit::Audit {
             action: "portal_access",
