@@ -64,7 +64,9 @@ fn parse_day(day: Option<&str>, today: chrono::NaiveDate) -> Result<chrono::Naiv
         None => Ok(today),
         Some(text) => text
             .parse()
-            .map_err(|_| AppError::Invalid(format!("\u{201c}{text}\u{201d} is not a date like 2026-12-02."))),
+            .ok()
+            .filter(|d| crate::domain::on_calendar(*d))
+            .ok_or_else(|| AppError::Invalid(format!("\u{201c}{text}\u{201d} is not a date like 2026-12-02."))),
     }
 }
 

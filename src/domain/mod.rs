@@ -75,6 +75,8 @@ pub use schedule::{Billing, Instalment, schedule};
 pub use settlement::{Outcome, Settlement, SettlementInput, SettlementOption, UsedValue, settle};
 pub use slots::{Hours, SLOT_MINUTES, Span, parse_length, week_of};
 pub use subscription::{CoverageSubscription, PatientId, PlanKind, SubscriptionId, SubscriptionStatus, in_force};
-pub use term::{Reset, extend_for_hold, plan_year, plan_year_start, renewal_start, term_end};
+pub use term::{
+    CALENDAR_YEARS, Reset, extend_for_hold, on_calendar, plan_year, plan_year_start, renewal_start, term_end,
+};
 pub use tracker::{Tracker, TrackerRow};
 pub use visits::{NoShowRule, VisitAction, VisitKind, VisitStatus, may_hold, next_visit_status};

@@ -20,6 +20,16 @@ pub fn renewal_due(end: NaiveDate, days_before: u32) -> Option<NaiveDate> {
     end.checked_sub_days(Days::new(u64::from(days_before)))
 }
 
+/// The years a typed or imported day may fall in. Far outside them no
+/// clinic means the day, and date arithmetic near the calendar's own ends
+/// (a week's Monday, an appointment's end) would overflow.
+pub const CALENDAR_YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+/// Whether `day` lies in [`CALENDAR_YEARS`].
+pub fn on_calendar(day: NaiveDate) -> bool {
+    CALENDAR_YEARS.contains(&day.year())
+}
+
 /// How often a benefit's limit starts again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Reset {

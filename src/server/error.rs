@@ -4,10 +4,24 @@ use crate::wire::error::AppError;
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> AppError {
+        // PostgreSQL stores no NUL character in text (SQLite does): typed or
+        // sent text holding one is the caller's to fix, not a server fault.
+        if let sqlx::Error::Database(db) = &err
+            && matches!(db.code().as_deref(), Some(NUL_IN_TEXT | UNTRANSLATABLE))
+        {
+            return AppError::Invalid(
+                "The text holds a NUL character (\\0), which cannot be stored. Remove it and try again.".into(),
+            );
+        }
         tracing::error!(error = %err, "database error");
         AppError::Internal
     }
 }
+
+/// PostgreSQL's `character_not_in_repertoire`: a NUL byte in text.
+const NUL_IN_TEXT: &str = "22021";
+/// PostgreSQL's `untranslatable_character`.
+const UNTRANSLATABLE: &str = "22P05";
 
 /// Sets the HTTP status of a failed server function to match its error,
 /// except when a plain HTML form was posted (before the WASM, or without

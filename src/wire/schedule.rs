@@ -203,7 +203,9 @@ pub fn parse_starts_at(text: &str) -> Result<NaiveDateTime, String> {
     let text = text.trim().replace(' ', "T");
     NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| format!("Start: \u{201c}{text}\u{201d} is not a date and time like 2026-12-02T09:30."))
+        .ok()
+        .filter(|at| crate::domain::on_calendar(at.date()))
+        .ok_or_else(|| format!("Start: \u{201c}{text}\u{201d} is not a date and time like 2026-12-02T09:30."))
 }
 
 /// The words of a visit action's button.

@@ -236,7 +236,7 @@ impl Columns {
 }
 
 fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().filter(|d| crate::domain::on_calendar(*d))
 }
 
 /// A whole number of units, possibly negative, possibly written "1.00".
