@@ -203,3 +203,25 @@ fn the_openapi_document_describes_every_endpoint_and_the_reference_page_reads_it
         assert!(page.contains("POST /api/v1/invoice-lines") && page.contains("openapi.json"), "{page}");
     })
 }
+
+#[test]
+fn a_token_reads_the_sync_runs_of_its_own_clinic_only() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let token = token(&app).await;
+        let mut tx = app.store.begin_write().await.unwrap();
+        for statement in [
+            "INSERT INTO clinics (id, organisation_id, name) VALUES (3, 1, 'Maple North')",
+            "INSERT INTO sync_runs (organisation_id, clinic_id, source, file_name, actor_name, digest)
+             VALUES (1, 3, 'folder', 'north.csv', 'Maple North', 'Bello (PMS-77) over the limit on N-12')",
+        ] {
+            sqlx::query(statement).execute(&mut *tx).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let (status, _, runs) = get(&app, "/api/v1/sync-runs", Some(&token)).await;
+        assert_eq!(status, 200);
+        assert!(!runs.to_string().contains("north.csv"), "another clinic's run and its digest stay there: {runs}");
+        let every = app.store.sync_runs(1, 50).await.unwrap();
+        assert!(every.iter().any(|r| r.file_name == "north.csv"), "the manager's sync page lists every clinic's runs");
+    })
+}

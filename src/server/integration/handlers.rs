@@ -283,11 +283,11 @@ pub async fn exceptions(
     Ok(Json(rows))
 }
 
-/// Sync runs, newest first (the last 100).
+/// The token's clinic's sync runs, newest first (the last 100).
 #[utoipa::path(get, path = "/api/v1/sync-runs", tag = "sync",
     responses((status = 200, description = "Runs", body = Vec<SyncRun>),
               (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn sync_runs(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<SyncRun>>, Problem> {
-    Ok(Json(state.store.sync_runs(caller.0.organisation_id, 100).await?))
+    Ok(Json(state.store.clinic_sync_runs(caller.0.organisation_id, caller.0.clinic_id, 100).await?))
 }

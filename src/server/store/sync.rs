@@ -122,6 +122,24 @@ impl Store {
         .await?)
     }
 
+    /// One clinic's sync runs, newest first: what an integration made for
+    /// that clinic may read (their digests name its patients and invoices).
+    pub async fn clinic_sync_runs(
+        &self,
+        organisation_id: i64,
+        clinic_id: i64,
+        limit: i64,
+    ) -> Result<Vec<SyncRun>, AppError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {RUN_COLUMNS} FROM sync_runs WHERE organisation_id = $1 AND clinic_id = $2 ORDER BY id DESC LIMIT $3"
+        ))
+        .bind(organisation_id)
+        .bind(clinic_id)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
     /// Maps a practice-system code to a catalog item of the organisation.
     pub async fn map_code(&self, organisation_id: i64, code: &str, item_id: i64) -> Result<(), AppError> {
         let code = code.trim().to_uppercase();
