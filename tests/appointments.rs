@@ -5,6 +5,7 @@ mod support;
 use carecount::domain::{Span, VisitAction, VisitKind, VisitStatus};
 use carecount::server::actor::Actor;
 use carecount::server::store::visits::NewVisit;
+use carecount::wire::clinic::ClinicInfo;
 use carecount::wire::error::AppError;
 use chrono::{Days, NaiveDate};
 use serde_json::json;
@@ -116,6 +117,29 @@ fn checking_out_twice_bills_and_counts_the_session_once() {
             .await;
         assert_eq!(used, 1, "drawn once");
         assert_eq!(available(&app, pack).await, 2, "drawn, no longer held: 3 − 1");
+    });
+}
+
+#[test]
+fn a_vet_or_a_pet_booked_at_one_clinic_is_not_booked_at_the_same_hour_at_another() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, _) = app.dog_without_pack().await;
+        let other_dog = app.patient_id("Rex").await;
+        let physio = app.item_id("PHYSIO").await;
+        let clinic = clinic(&app).await;
+        let desk = Actor::clinic_desk();
+        write(&app, "INSERT INTO clinics (id, organisation_id, name) VALUES ($1, 1, 'Maple North')", 3).await;
+        let north = ClinicInfo { id: 3, name: "Maple North".into(), ..clinic.clone() };
+        let pieter = app.scalar("SELECT id FROM users WHERE email = 'pieter@maple.example' AND $1 = 1", 1).await;
+        let at_two = at(clinic.today + Days::new(1), 14);
+        let with_pieter = |pet| NewVisit { staff_id: Some(pieter), ..visit(pet, physio, at_two, None) };
+        app.store.book_visit(&clinic, &with_pieter(dog), false, &desk).await.expect("booked at the first clinic");
+        let refused = app.store.book_visit(&north, &with_pieter(other_dog), false, &desk).await.unwrap_err();
+        assert!(refused.to_string().contains("already sees"), "{refused}");
+        let refused = app.store.book_visit(&north, &visit(dog, physio, at_two, None), false, &desk).await.unwrap_err();
+        assert!(refused.to_string().contains("is already booked at 14:00–14:30 at "), "{refused}");
+        app.store.book_visit(&north, &visit(other_dog, physio, at_two, None), false, &desk).await.expect("another pet");
     });
 }
 

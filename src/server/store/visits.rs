@@ -138,6 +138,11 @@ async fn require_staff(conn: &mut Conn, organisation_id: i64, staff: Option<i64>
     found.map(|_| ()).ok_or_else(|| AppError::Invalid("Pick the member of staff again.".into()))
 }
 
+/// The clinics of clinic `$1`'s organisation on the same clock as it,
+/// itself among them.
+const SAME_CLOCK: &str = "SELECT o.id FROM clinics here JOIN clinics o ON o.organisation_id = here.organisation_id
+                          AND o.time_zone = here.time_zone WHERE here.id = $1";
+
 /// Refuses a visit that clashes with another of the same member of staff
 /// or the same pet, in words.
 async fn refuse_clash(
@@ -158,34 +163,42 @@ async fn refuse_clash(
         patient_id: i64,
         pet: String,
         staff_name: Option<String>,
+        clinic_id: i64,
+        clinic_name: String,
     }
-    let others: Vec<Other> = sqlx::query_as(
-        "SELECT a.starts_at, a.minutes, a.staff_user_id, a.patient_id, p.name AS pet, u.display_name AS staff_name
+    // Staff and pets belong to the organisation, not to one clinic: a vet
+    // booked at one clinic is not free at the same hour at another. Clinics
+    // on the same clock are compared (a visit's time is its clinic's local
+    // time; the clinics of a group share one zone).
+    let others: Vec<Other> = sqlx::query_as(&format!(
+        "SELECT a.starts_at, a.minutes, a.staff_user_id, a.patient_id, p.name AS pet, u.display_name AS staff_name,
+                a.clinic_id, c.name AS clinic_name
          FROM appointments a JOIN patients p ON p.id = a.patient_id LEFT JOIN users u ON u.id = a.staff_user_id
-         WHERE a.clinic_id = $1 AND a.kind = 'appointment' AND a.status IN ('booked', 'checked_in')
+         JOIN clinics c ON c.id = a.clinic_id
+         WHERE a.clinic_id IN ({SAME_CLOCK}) AND a.kind = 'appointment' AND a.status IN ('booked', 'checked_in')
            AND a.id <> $2 AND substr(a.starts_at, 1, 10) = $3",
-    )
+    ))
     .bind(clinic_id)
     .bind(except)
     .bind(Day(day))
     .fetch_all(&mut *conn)
     .await?;
-    for Other { starts_at, minutes, staff_user_id: staff, patient_id: patient, pet, staff_name } in others {
-        let other = Span { start: starts_at, minutes: u32::try_from(minutes).unwrap_or(0) };
+    for o in others {
+        let other = Span { start: o.starts_at, minutes: u32::try_from(o.minutes).unwrap_or(0) };
         if !other.overlaps(span) {
             continue;
         }
-        if staff.is_some() && staff == staff_id {
+        let (pet, hours) = (o.pet, other.hours_text());
+        let there = if o.clinic_id == clinic_id { String::new() } else { format!(" at {}", o.clinic_name) };
+        if o.staff_user_id.is_some() && o.staff_user_id == staff_id {
             return Err(AppError::Conflict(format!(
-                "{} already sees {pet} at {}; pick another time or member of staff.",
-                staff_name.unwrap_or_default(),
-                other.hours_text()
+                "{} already sees {pet} at {hours}{there}; pick another time or member of staff.",
+                o.staff_name.unwrap_or_default(),
             )));
         }
-        if patient == patient_id {
+        if o.patient_id == patient_id {
             return Err(AppError::Conflict(format!(
-                "{pet} is already booked at {}; move that appointment instead.",
-                other.hours_text()
+                "{pet} is already booked at {hours}{there}; move that appointment instead."
             )));
         }
     }
@@ -201,11 +214,12 @@ async fn refuse_second_day(
     day: NaiveDate,
     moving: Option<i64>,
 ) -> Result<(), AppError> {
-    let taken: Option<String> = sqlx::query_scalar(
+    let taken: Option<String> = sqlx::query_scalar(&format!(
         "SELECT p.name FROM appointments a JOIN patients p ON p.id = a.patient_id
-         WHERE a.clinic_id = $1 AND a.kind = 'daycare' AND a.patient_id = $2 AND substr(a.starts_at, 1, 10) = $3
-           AND a.status IN ('booked', 'checked_in', 'checked_out') AND a.id <> $4 LIMIT 1",
-    )
+         WHERE a.clinic_id IN ({SAME_CLOCK}) AND a.kind = 'daycare' AND a.patient_id = $2
+           AND substr(a.starts_at, 1, 10) = $3 AND a.status IN ('booked', 'checked_in', 'checked_out') AND a.id <> $4
+         LIMIT 1",
+    ))
     .bind(clinic_id)
     .bind(patient_id)
     .bind(Day(day))
