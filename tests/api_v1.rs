@@ -176,6 +176,24 @@ fn an_export_larger_than_axums_own_limit_is_taken_and_one_over_the_stated_limit_
         let answer = String::from_utf8_lossy(&answer);
         assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
         assert!(answer.contains("application/problem+json") && answer.contains("(20 MiB)"), "{answer}");
+
+        // Under the limit but with no credential: refused before a byte of
+        // it is read, so nobody fills the server's memory unsigned.
+        for (path, kind) in [("/api/v1/imports", "application/problem+json"), ("/sync/upload", "text/plain")] {
+            let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+            let head = format!(
+                "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: text/csv\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n",
+                app.addr,
+                10 * 1024 * 1024
+            );
+            stream.write_all(head.as_bytes()).await.unwrap();
+            let mut answer = Vec::new();
+            let read = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+            assert!(read.is_ok(), "{path}: the server waited for the body");
+            let answer = String::from_utf8_lossy(&answer);
+            assert!(answer.starts_with("HTTP/1.1 401") && answer.contains(kind), "{path}: {answer}");
+        }
     })
 }
 
@@ -223,5 +241,34 @@ fn a_token_reads_the_sync_runs_of_its_own_clinic_only() {
         assert!(!runs.to_string().contains("north.csv"), "another clinic's run and its digest stay there: {runs}");
         let every = app.store.sync_runs(1, 50).await.unwrap();
         assert!(every.iter().any(|r| r.file_name == "north.csv"), "the manager's sync page lists every clinic's runs");
+    })
+}
+
+#[test]
+fn a_read_answers_while_an_import_holds_the_database() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let token = token(&app).await;
+        // A long import (or a finalize) holds the one writer: reading what
+        // is left does not queue behind it to stamp the token's last use.
+        let busy = app.store.begin_write().await.unwrap();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            get(&app, "/api/v1/patients/PMS-1001/plans", Some(&token)),
+        )
+        .await
+        .expect("the read does not wait for the writer");
+        assert_eq!(read.0, 200, "{}", read.2);
+        drop(busy);
+        let mut used: Option<String> = None;
+        for _ in 0..50 {
+            used =
+                sqlx::query_scalar("SELECT last_used_at FROM api_tokens").fetch_one(app.store.reader()).await.unwrap();
+            if used.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(used.is_some(), "the use is stamped once the writer is free");
     })
 }

@@ -116,7 +116,8 @@ fn batch<'a>(
     responses((status = 200, description = "The run", body = SyncRun),
               (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json"),
               (status = 413, description = "Over 20 MiB; nothing of it was applied", body = Problem, content_type = "application/problem+json"),
-              (status = 422, description = "The file was refused; nothing of it was applied", body = Problem, content_type = "application/problem+json")),
+              (status = 422, description = "The file was refused; nothing of it was applied", body = Problem, content_type = "application/problem+json"),
+              (status = 503, description = "Other exports are being uploaded; try again after Retry-After seconds", body = Problem, content_type = "application/problem+json")),
     security(("token" = [])))]
 pub async fn upload_csv(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Json<SyncRun>, Problem> {
     let actor = caller.actor();

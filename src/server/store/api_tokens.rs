@@ -93,19 +93,38 @@ impl Store {
         if !token.starts_with("cc_") || token.len() > 100 {
             return Ok(None);
         }
-        let found: Option<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT id, organisation_id, clinic_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        // Whether the last use shown is from an earlier minute (stamps are
+        // ISO text, so their first 16 characters are the minute).
+        let found: Option<(i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT id, organisation_id, clinic_id,
+                    CAST(CASE WHEN substr(COALESCE(last_used_at, ''), 1, 16)
+                                   = substr((SELECT now FROM carecount_clock), 1, 16) THEN 0 ELSE 1 END AS BIGINT)
+             FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(hash(token))
         .fetch_optional(self.reader())
         .await?;
-        let Some((token_id, organisation_id, clinic_id)) = found else { return Ok(None) };
+        let Some((token_id, organisation_id, clinic_id, stale)) = found else { return Ok(None) };
+        // The stamp is a write: at most once a minute, and not waited for,
+        // so a read-only call never queues behind an import or a finalize.
+        if stale != 0 {
+            let store = self.clone();
+            tokio::spawn(async move {
+                if let Err(error) = store.stamp_token_use(token_id).await {
+                    tracing::error!(%error, "stamping an API token's last use");
+                }
+            });
+        }
+        Ok(Some(TokenOwner { token_id, organisation_id, clinic_id }))
+    }
+
+    async fn stamp_token_use(&self, token_id: i64) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE api_tokens SET last_used_at = (SELECT now FROM carecount_clock) WHERE id = $1")
             .bind(token_id)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(Some(TokenOwner { token_id, organisation_id, clinic_id }))
+        Ok(())
     }
 }
