@@ -1,6 +1,7 @@
 import { test, expect } from "./fixtures";
 import type { Page } from "@playwright/test";
 import { hydrated, signIn, snapshot, MANAGER, RECEPTIONIST } from "./helpers";
+import { patients, spareHouseholds } from "./households";
 
 test.beforeEach(async ({ page }) => {
   await signIn(page, MANAGER);
@@ -59,6 +60,39 @@ test("a manager cancels a plan and sees the settlement with its working", async 
   await expect(page.locator('[data-test="plan-card"] .pill').first()).toHaveText("Cancelled");
   await expect(page.locator('[data-test="settlement"]')).toContainText("Benefits used, at what they saved:");
   await expect(page.locator('[data-test="cancel-panel"]')).toHaveCount(0);
+});
+
+test("a plan whose next term is sold links to it, and is cancelled only after it", async ({ page }) => {
+  const all = await patients(page);
+  const spare = spareHouseholds(all);
+  const pet = all.find((p) => spare.has(p.client_id) && p.plans.some((plan) => plan.plan_name === "Adult Dog Plan"));
+  expect(pet, "a spare household's dog with an Adult Dog Plan").toBeTruthy();
+  await page.goto(`/patients/${pet!.id}`);
+  await hydrated(page);
+  await page.locator('[data-test="plan-card"][data-plan="Adult Dog Plan"] [data-test="plan-history-link"]').first().click();
+  await hydrated(page);
+  const first = page.url();
+  await page.locator('[data-test="renew"]').click();
+  await expect(page).not.toHaveURL(first);
+  await hydrated(page);
+  await expect(page.locator('[data-test="renews"]')).toContainText("next term of an earlier one");
+  await page.locator('[data-test="renews"] a').click();
+  await expect(page).toHaveURL(first);
+  await hydrated(page);
+  await expect(page.locator('[data-test="next-term"]')).toContainText("The next term is sold and starts on");
+  await page.locator('[data-test="settlement-preview"]').click();
+  await expect(page.locator('[data-test="cancel-panel"] [role="alert"]')).toContainText("next term is already sold");
+  await expect(page.locator('[data-test="settlement"]')).toHaveCount(0);
+  await snapshot(page, "next-term-sold");
+  await page.locator('[data-test="next-term"] a').click();
+  await hydrated(page);
+  await page.locator('[data-test="settlement-preview"]').click();
+  await page.locator('[data-test="cancel-note"]').fill("Owner declined the next year");
+  await page.locator('[data-test="cancel-confirm"]').click();
+  await expect(page.locator('[data-test="plan-card"] .pill').first()).toHaveText("Cancelled");
+  await page.goto(first);
+  await hydrated(page);
+  await expect(page.locator('[data-test="next-term"]')).toHaveCount(0);
 });
 
 test("the lists filter plans by status and offer the filtered CSV", async ({ page }) => {

@@ -56,6 +56,12 @@ pub struct PlanDetail {
     pub settlement: Option<crate::domain::Settlement>,
     /// The plan that took over what was left, after a transfer.
     pub transferred_to: Option<i64>,
+    /// The plan this one renews (its previous term).
+    #[serde(default)]
+    pub renews: Option<i64>,
+    /// The next term, already sold (not cancelled): its plan and first day.
+    #[serde(default)]
+    pub next_term: Option<(i64, chrono::NaiveDate)>,
 }
 
 /// What the plan page shows.

@@ -50,9 +50,10 @@ pub async fn settlement_on(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some((next, Day(from))) = renewal {
+        let from = from.format("%-d %b %Y");
         return Err(AppError::Conflict(format!(
-            "This plan's next term is already sold (plan {next}, from {from}). Cancel that one first on its own \
-             page, then this one: each is settled on its own."
+            "This plan's next term is already sold (plan {next}, from {from}). Cancel that one first (\u{201c}Open the \
+             next term\u{201d} at the top of this page), then this one: each is settled on its own."
         )));
     }
     let used: Vec<SqlUsedItem> = sqlx::query_as(&format!(

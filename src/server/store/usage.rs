@@ -9,6 +9,7 @@ use super::sync_postings::invoice_ref_of_key;
 use crate::server::actor::Actor;
 use crate::wire::error::AppError;
 use crate::wire::plans::{LedgerRow, PlanDetail, RemovalReason};
+use crate::wire::stored::Day;
 
 #[derive(FromRow)]
 struct SqlEntry {
@@ -100,13 +101,33 @@ impl Store {
         .bind(subscription_id)
         .fetch_all(self.reader())
         .await?;
-        let (settlement, transferred_to): (Option<String>, Option<i64>) =
-            sqlx::query_as("SELECT settlement_json, transferred_to_subscription_id FROM subscriptions WHERE id = $1")
-                .bind(subscription_id)
-                .fetch_one(self.reader())
-                .await?;
+        let (settlement, transferred_to, renews): (Option<String>, Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT settlement_json, transferred_to_subscription_id, renews_subscription_id FROM subscriptions
+             WHERE id = $1",
+        )
+        .bind(subscription_id)
+        .fetch_one(self.reader())
+        .await?;
+        let next_term: Option<(i64, Day)> = sqlx::query_as(
+            "SELECT id, starts_on FROM subscriptions WHERE renews_subscription_id = $1 AND status <> 'cancelled'
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(subscription_id)
+        .fetch_optional(self.reader())
+        .await?;
         let settlement = settlement.as_deref().and_then(|j| serde_json::from_str(j).ok());
-        Ok(PlanDetail { client_id, client_name, card, history, payments, settlement, transferred_to })
+        let next_term = next_term.map(|(id, Day(from))| (id, from));
+        Ok(PlanDetail {
+            client_id,
+            client_name,
+            card,
+            history,
+            payments,
+            settlement,
+            transferred_to,
+            renews,
+            next_term,
+        })
     }
 
     /// Removes a use from the history by appending its reversal, with the

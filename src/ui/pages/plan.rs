@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::api::plans::{LedgerRow, RemovalReason, plan_page, usage_remove};
-use crate::ui::format::stamp;
+use crate::ui::format::{long_date, stamp};
 use crate::ui::pages::patient::PlanCardView;
 use crate::ui::pages::plan_lifecycle::LifecyclePanel;
 use crate::ui::pages::plan_money::{CancelPanel, Payments, SettlementView};
@@ -31,6 +31,14 @@ pub fn PlanPage() -> impl IntoView {
                             {detail.transferred_to.map(|to| view! {
                                 <p class="banner info" data-test="transferred">"What was left of this plan moved to another pet after a death. "
                                     <a href=format!("/plans/{to}")>"Open the plan that took it over"</a></p>
+                            })}
+                            {detail.next_term.map(|(next, from)| view! {
+                                <p class="banner info" data-test="next-term">{format!("The next term is sold and starts on {}. ", long_date(from))}
+                                    <a href=format!("/plans/{next}")>"Open the next term"</a></p>
+                            })}
+                            {detail.renews.map(|before| view! {
+                                <p class="muted small" data-test="renews">"This plan is the next term of an earlier one. "
+                                    <a href=format!("/plans/{before}")>"Open the earlier term"</a></p>
                             })}
                             <PlanCardView card=detail.card.clone() link=false/>
                             {detail.settlement.clone().map(|s| view! {
