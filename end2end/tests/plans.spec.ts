@@ -80,6 +80,7 @@ test("a plan whose next term is sold links to it, and is cancelled only after it
   await expect(page).toHaveURL(first);
   await hydrated(page);
   await expect(page.locator('[data-test="next-term"]')).toContainText("The next term is sold and starts on");
+  await expect(page.locator('[data-test="renew"]'), "a plan renews once").toHaveCount(0);
   await page.locator('[data-test="settlement-preview"]').click();
   await expect(page.locator('[data-test="cancel-panel"] [role="alert"]')).toContainText("next term is already sold");
   await expect(page.locator('[data-test="settlement"]')).toHaveCount(0);
@@ -93,6 +94,7 @@ test("a plan whose next term is sold links to it, and is cancelled only after it
   await page.goto(first);
   await hydrated(page);
   await expect(page.locator('[data-test="next-term"]')).toHaveCount(0);
+  await expect(page.locator('[data-test="renew"]'), "renewable again by hand").toHaveCount(1);
 });
 
 test("the lists filter plans by status and offer the filtered CSV", async ({ page }) => {

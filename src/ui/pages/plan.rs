@@ -45,7 +45,7 @@ pub fn PlanPage() -> impl IntoView {
                                 <section class="panel"><h3 class="panel-title">"Cancellation settlement"</h3><SettlementView settlement=s/></section>
                             })}
                             <Payments payments=detail.payments.clone() currency=page.clinic.currency.clone() version may_record=page.may_sell/>
-                            {page.may_sell.then(|| view! { <LifecyclePanel subscription_id=detail.card.subscription.id state=page.lifecycle version/> })}
+                            {page.may_sell.then(|| view! { <LifecyclePanel subscription_id=detail.card.subscription.id state=page.lifecycle renewed=detail.next_term.is_some() version/> })}
                             {(running && page.may_sell).then(|| view! { <CancelPanel subscription_id=detail.card.subscription.id version may_waive=page.may_waive/> })}
                             <section class="panel history" data-test="history">
                                 <h3 class="panel-title">"Usage history"</h3>

@@ -7,9 +7,10 @@ use leptos_router::hooks::use_navigate;
 use crate::api::lifecycle::{hold_plan, renew_plan, resume_plan};
 use crate::domain::{PlanState, Step, transition};
 
-/// The steps this plan may take now, as the lifecycle says.
+/// The steps this plan may take now, as the lifecycle says; a plan whose
+/// next term is sold already (`renewed`) is not offered another.
 #[component]
-pub fn LifecyclePanel(subscription_id: i64, state: PlanState, version: RwSignal<u32>) -> impl IntoView {
+pub fn LifecyclePanel(subscription_id: i64, state: PlanState, renewed: bool, version: RwSignal<u32>) -> impl IntoView {
     let note = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let navigate = use_navigate();
@@ -43,7 +44,7 @@ pub fn LifecyclePanel(subscription_id: i64, state: PlanState, version: RwSignal<
                     <button class="button secondary" data-test="hold" on:click=hold>"Put on hold"</button>
                 })}
                 {may(Step::Resume).then(|| view! { <button class="button" data-test="resume" on:click=resume>"Resume"</button> })}
-                {may(Step::Renew).then(|| view! { <button class="button secondary" data-test="renew" on:click=renew>"Renew for another term"</button> })}
+                {(may(Step::Renew) && !renewed).then(|| view! { <button class="button secondary" data-test="renew" on:click=renew>"Renew for another term"</button> })}
             </div>
             {move || problem.get().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
         </section>
