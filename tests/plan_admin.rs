@@ -141,6 +141,22 @@ fn settings_are_checked_saved_and_used() {
             .await;
         assert_eq!(status, 422);
         assert!(body.contains("Europe/Amsterdam"), "{body}");
+        // The demo clinic has sold in euros: its amounts are euros.
+        let (status, body) = app
+            .call("settings/clinic", "id=1&name=Maple&currency=GBP&time_zone=Europe%2FAmsterdam&member_tag_label=Member&import_code_prefix=WP&over_usage_emails=")
+            .await;
+        assert_eq!(status, 422);
+        assert!(
+            body.contains("has sold plans or invoiced in EUR") && body.contains("the currency stays EUR"),
+            "{body}"
+        );
+        // A new clinic in yen counts no cents.
+        let (status, body) = app
+            .call("settings/clinic", "id=0&name=Maple+Tokyo&currency=JPY&time_zone=Asia%2FTokyo&member_tag_label=Member&import_code_prefix=WP&over_usage_emails=")
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let tokyo: i64 = body.trim_matches('"').parse().unwrap();
+        assert_eq!(app.scalar("SELECT minor_digits FROM clinics WHERE id = $1", tokyo).await, 0);
         let (status, body) = app
             .call("settings/clinic", "id=1&name=Maple+Street&currency=EUR&time_zone=America%2FNew_York&member_tag_label=Wellness+club&import_code_prefix=wp&over_usage_emails=boss%40maple.example%2C+desk%40maple.example")
             .await;

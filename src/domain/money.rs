@@ -127,6 +127,18 @@ impl Currency {
         Currency { code: code.to_string(), minor_digits }
     }
 
+    /// The decimal places ISO 4217 gives a currency's minor unit: none for
+    /// the yen or the króna, three for the dinars of the Gulf, two for most.
+    pub fn minor_digits_of(code: &str) -> u32 {
+        match code {
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "VND" | "VUV"
+            | "XAF" | "XOF" | "XPF" => 0,
+            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+            "CLF" | "UYW" => 4,
+            _ => 2,
+        }
+    }
+
     /// The sign people recognise, or the code when there is none in common use.
     pub fn symbol(&self) -> &str {
         match self.code.as_str() {

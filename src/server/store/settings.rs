@@ -34,6 +34,34 @@ async fn put(conn: &mut Conn, organisation_id: i64, key: &str, value: &str) -> R
     Ok(())
 }
 
+/// Refuses a new currency for a clinic that has sold or invoiced anything:
+/// amounts are kept as numbers in the clinic's currency, so every one of
+/// them would be read in the new one (€ 240 would become £ 240).
+async fn refuse_currency_change(conn: &mut Conn, organisation_id: i64, c: &ClinicSettings) -> Result<(), AppError> {
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT currency FROM clinics WHERE id = $1 AND organisation_id = $2")
+            .bind(c.id)
+            .bind(organisation_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(stored) = stored.filter(|s| *s != c.currency) else { return Ok(()) };
+    let sold: i64 = sqlx::query_scalar(
+        "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM subscriptions WHERE clinic_id = $1)
+                            OR EXISTS (SELECT 1 FROM invoices WHERE clinic_id = $1) THEN 1 ELSE 0 END AS BIGINT)",
+    )
+    .bind(c.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if sold != 0 {
+        return Err(AppError::Invalid(format!(
+            "{} has sold plans or invoiced in {stored}, and those amounts are kept in {stored}: the currency stays \
+             {stored}. A clinic that works in {} is added as a clinic of its own.",
+            c.name, c.currency
+        )));
+    }
+    Ok(())
+}
+
 /// A clinic's input cleaned, or the first thing to fix.
 fn clean_clinic(mut c: ClinicSettings) -> Result<ClinicSettings, AppError> {
     let invalid = |m: &str| Err(AppError::Invalid(m.to_string()));
@@ -109,15 +137,19 @@ impl Store {
     ) -> Result<i64, AppError> {
         let c = clean_clinic(input)?;
         let mut tx = self.begin_write().await?;
+        if c.id != 0 {
+            refuse_currency_change(&mut tx, organisation_id, &c).await?;
+        }
         // New clinics and edits bind the same values in the same order.
         let sql = if c.id == 0 {
             "INSERT INTO clinics (name, currency, time_zone, member_tag_label, import_code_prefix, over_usage_emails,
-                                  organisation_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+                                  organisation_id, minor_digits)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
         } else {
             "UPDATE clinics SET name = $1, currency = $2, time_zone = $3, member_tag_label = $4,
-                                import_code_prefix = $5, over_usage_emails = $6
-             WHERE organisation_id = $7 AND id = $8 RETURNING id"
+                                import_code_prefix = $5, over_usage_emails = $6,
+                                minor_digits = CASE WHEN currency = $2 THEN minor_digits ELSE $8 END
+             WHERE organisation_id = $7 AND id = $9 RETURNING id"
         };
         let mut query = sqlx::query_scalar(sql)
             .bind(&c.name)
@@ -126,7 +158,8 @@ impl Store {
             .bind(&c.member_tag_label)
             .bind(&c.import_code_prefix)
             .bind(&c.over_usage_emails)
-            .bind(organisation_id);
+            .bind(organisation_id)
+            .bind(i64::from(crate::domain::Currency::minor_digits_of(&c.currency)));
         if c.id != 0 {
             query = query.bind(c.id);
         }
