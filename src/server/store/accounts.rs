@@ -188,14 +188,24 @@ impl Store {
             return Err(AppError::Conflict("You cannot change your own account here; ask another manager.".into()));
         }
         let mut tx = self.begin_write().await?;
-        let current: Option<(String, String)> = sqlx::query_as(
-            "SELECT role, display_name FROM users WHERE id = $1 AND organisation_id = $2 AND role <> 'owner'",
+        let current: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT role, display_name, active FROM users WHERE id = $1 AND organisation_id = $2 AND role <> 'owner'",
         )
         .bind(user_id)
         .bind(organisation_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (old_role, name) = current.ok_or_else(|| AppError::NotFound("There is no such staff member.".into()))?;
+        let (old_role, name, was_active) =
+            current.ok_or_else(|| AppError::NotFound("There is no such staff member.".into()))?;
+        // The staff page changes one thing at a time and sends the other as
+        // it showed it. Both differing means another manager changed the
+        // account since: a role change from an old page would switch back on
+        // an account switched off meanwhile.
+        if old_role != role.code() && (was_active != 0) != active {
+            return Err(AppError::Conflict(format!(
+                "Someone changed {name}'s account since this page was opened. Reload the staff page and try again."
+            )));
+        }
         if old_role == "manager" && (role != Role::Manager || !active) {
             let managers: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM users WHERE organisation_id = $1 AND role = 'manager' AND active = 1 AND id <> $2",
