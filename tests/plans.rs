@@ -242,7 +242,9 @@ fn lists_filter_plans_and_download_as_csv() {
         let response = app.client.get(app.url("/exports/plans.csv?status=past_due")).send().await.unwrap();
         assert_eq!(response.status().as_u16(), 200);
         assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
-        let body = response.text().await.unwrap();
+        let bytes = response.bytes().await.unwrap();
+        let body = std::str::from_utf8(&bytes).unwrap();
+        let body = body.strip_prefix('\u{feff}').expect("a byte-order mark, so Excel reads the names as UTF-8");
         let mut lines = body.lines();
         assert_eq!(lines.next(), Some("plan_id,plan,client,pet,status,starts_on,ends_on,billing"));
         let rows: Vec<&str> = lines.collect();

@@ -46,7 +46,9 @@ fn text_cell(text: &str) -> String {
 async fn build(state: &AppState, session: &Session, name: &str, filter: &PlanFilter) -> Result<Vec<u8>, AppError> {
     let (clinic, _) = state.staff_in(session, Permission::ClinicDesk).await?;
     let lists = state.store.lists(clinic, filter, Portion::All).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
+    // A byte-order mark first: Excel opens a CSV without one as the
+    // system's old code page, and "Zoë Müller" reads "ZoÃ« MÃ¼ller".
+    let mut out = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     let fail = |e: csv::Error| {
         tracing::error!(error = %e, "csv export");
         AppError::Internal
