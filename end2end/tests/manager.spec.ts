@@ -42,6 +42,9 @@ test("a manager edits a template; plans already sold keep what they were sold wi
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.locator('[data-test="save-template"]').click();
   await expect(page.locator('[data-test="template-saved"]')).toContainText("Plans already sold are unchanged");
+  // The renewal-price choice went with that save: it is not offered again
+  // for a price that is now the stored one.
+  await expect(page.locator('[data-test="apply-price"]')).toHaveCount(0);
   // An edit after saving is not saved yet, and the page no longer says it is.
   await page.locator('[data-test="t-fee"]').fill("5.00");
   await expect(page.locator('[data-test="template-saved"]')).toHaveCount(0);

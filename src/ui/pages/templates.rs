@@ -83,7 +83,9 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
     let life_stage = RwSignal::new(d.life_stage);
     let description = RwSignal::new(d.description);
     let price = RwSignal::new(d.price);
-    let original_price = price.get_untracked();
+    // The price as stored: the renewal-price choice is offered while the
+    // price typed differs from it, and is made once, with the save.
+    let original_price = RwSignal::new(price.get_untracked());
     let fee = RwSignal::new(d.enrollment_fee);
     let term = RwSignal::new(d.term_months);
     let auto_renew = RwSignal::new(d.auto_renew);
@@ -142,12 +144,16 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
         spawn_local(async move {
             match save_template(draft, apply_price.get_untracked()).await {
                 Ok(new_id) if new_id != id => navigate(&format!("/templates/{new_id}"), Default::default()),
-                Ok(_) => saved.set(true),
+                Ok(_) => {
+                    original_price.set(price.get_untracked());
+                    apply_price.set(false);
+                    saved.set(true);
+                }
                 Err(e) => problem.set(Some(e.to_string())),
             }
         });
     };
-    let price_changed = move || running > 0 && price.get().trim() != original_price.trim();
+    let price_changed = move || running > 0 && price.get().trim() != original_price.get().trim();
     let targets = StoredValue::new(editor.targets);
     let choice = |value: &'static str, label: &'static str, signal: RwSignal<String>| {
         view! { <option value=value selected=move || signal.get() == value>{label}</option> }
