@@ -224,3 +224,35 @@ fn a_second_clinic_sells_what_is_offered_there_and_lists_filter_by_clinic() {
         assert_eq!(ids, vec![plan]);
     });
 }
+
+#[test]
+fn the_template_editor_shows_a_withdrawn_template_or_item_it_still_names() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let puppy = template_id(&app, "Puppy Plan").await;
+        let adult = template_id(&app, "Adult Dog Plan").await;
+        let mut tx = app.store.begin_write().await.unwrap();
+        for statement in [
+            format!("UPDATE plan_templates SET renews_into_template_id = {adult} WHERE id = {puppy}"),
+            format!("UPDATE plan_templates SET active = 0 WHERE id = {adult}"),
+            format!(
+                "UPDATE catalog_items SET active = 0
+                 WHERE id = (SELECT MIN(item_id) FROM template_benefits WHERE template_id = {puppy})"
+            ),
+        ] {
+            sqlx::query(&statement).execute(&mut *tx).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let page = editor(&app, puppy).await;
+        assert_eq!(page["draft"]["renews_into"], json!(adult));
+        let listed = |list: &str| -> Vec<String> {
+            page[list].as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap().to_string()).collect()
+        };
+        assert!(listed("templates").contains(&"Adult Dog Plan (withdrawn)".to_string()), "{:?}", listed("templates"));
+        assert!(listed("targets").iter().any(|t| t.ends_with(", no longer on sale)")), "{:?}", listed("targets"));
+        let other = editor(&app, template_id(&app, "Kitten Plan").await).await;
+        let others: Vec<&str> =
+            other["templates"].as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap()).collect();
+        assert!(!others.iter().any(|t| t.contains("withdrawn")), "only where it is named: {others:?}");
+    });
+}

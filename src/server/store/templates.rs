@@ -189,10 +189,17 @@ impl Store {
         );
         targets.extend(choices(
             sqlx::query_as(
-                "SELECT code, name || ' (' || code || ')' FROM catalog_items
-                 WHERE organisation_id = $1 AND active = 1 ORDER BY name",
+                // An item no longer on sale stays listed, marked, while a
+                // benefit of this template covers it: the editor shows what
+                // the template says rather than "Choose…".
+                "SELECT code, name || ' (' || code || CASE WHEN active = 1 THEN ')' ELSE ', no longer on sale)' END
+                 FROM catalog_items
+                 WHERE organisation_id = $1
+                   AND (active = 1 OR id IN (SELECT item_id FROM template_benefits WHERE template_id = $2))
+                 ORDER BY name",
             )
             .bind(org)
+            .bind(id)
             .fetch_all(&mut *conn)
             .await?,
         ));
@@ -204,7 +211,13 @@ impl Store {
         );
         let templates = choices(
             sqlx::query_as(
-                "SELECT CAST(id AS TEXT), name FROM plan_templates WHERE organisation_id = $1 AND id <> $2 AND active = 1
+                // The template this one renews into stays listed, marked,
+                // once it is withdrawn: the editor must not show "The same
+                // template" while the stored link leads to one not on sale.
+                "SELECT CAST(id AS TEXT), name || CASE WHEN active = 1 THEN '' ELSE ' (withdrawn)' END
+                 FROM plan_templates
+                 WHERE organisation_id = $1 AND id <> $2
+                   AND (active = 1 OR id = (SELECT renews_into_template_id FROM plan_templates WHERE id = $2))
                  ORDER BY name",
             )
             .bind(org)
