@@ -7,7 +7,7 @@ use carecount::server::actor::Actor;
 use carecount::server::store::visits::NewVisit;
 use carecount::wire::clinic::ClinicInfo;
 use carecount::wire::error::AppError;
-use chrono::{Days, NaiveDate};
+use chrono::{Days, NaiveDate, Utc};
 use serde_json::json;
 use support::visits::*;
 use support::*;
@@ -258,6 +258,35 @@ fn an_authorisation_refuses_a_booking_after_its_end_unless_a_manager_overrides()
         let id = app.store.book_visit(&clinic, &overridden, true, &desk).await.expect("overridden");
         let note = text(&app, "SELECT override_note FROM appointments WHERE id = $1", id).await.unwrap_or_default();
         assert!(note.contains("Referrer extended by phone"), "{note}");
+
+        // Once its end has passed and the plan job has marked it expired, a
+        // manager's note still books past it, as the day before the job ran.
+        let ended = clinic.today - Days::new(1);
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE subscriptions SET ends_on = $1 WHERE id = $2")
+            .bind(carecount::wire::stored::Day(ended))
+            .bind(pack)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        app.store.run_plan_jobs(Utc::now()).await.unwrap();
+        let status = text(&app, "SELECT status FROM subscriptions WHERE id = $1", pack).await;
+        assert_eq!(status.as_deref(), Some("expired"));
+        let next_week = visit(dog, physio, at(clinic.today + Days::new(7), 11), Some(pack));
+        let words = app.store.book_visit(&clinic, &next_week, false, &desk).await.unwrap_err().to_string();
+        assert!(words.contains(&format!("ended on {ended}; a manager may override with a note")), "{words}");
+        let overridden = NewVisit { override_note: "Insurer extended the claim", ..next_week };
+        app.store.book_visit(&clinic, &overridden, true, &desk).await.expect("a manager books past an expired pack");
+
+        // A cancelled pack was stopped on purpose: no note books on it.
+        write(&app, "UPDATE subscriptions SET status = 'cancelled' WHERE id = $1", pack).await;
+        let after = NewVisit {
+            override_note: "Insurer extended the claim",
+            ..visit(dog, physio, at(clinic.today + Days::new(8), 11), Some(pack))
+        };
+        let words = app.store.book_visit(&clinic, &after, true, &desk).await.unwrap_err().to_string();
+        assert!(words.contains("is cancelled; pick another pack"), "{words}");
     });
 }
 

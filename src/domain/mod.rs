@@ -79,4 +79,7 @@ pub use term::{
     CALENDAR_YEARS, Reset, extend_for_hold, on_calendar, plan_year, plan_year_start, renewal_start, term_end,
 };
 pub use tracker::{Tracker, TrackerRow};
-pub use visits::{NoShowRule, VisitAction, VisitKind, VisitStatus, may_hold, next_visit_status};
+pub use visits::{
+    HoldRefusal, NoShowOutcome, NoShowRule, VisitAction, VisitKind, VisitStatus, check_hold, may_hold,
+    may_hold_with_override, next_visit_status, no_show_outcome,
+};

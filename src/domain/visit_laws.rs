@@ -10,7 +10,10 @@ use super::fixtures::{benefit, item, line, plan, rules};
 use super::pack_view::{pack_of, reserve_held};
 use super::packs::PackBalance;
 use super::quantity::{Quantity, UnitSpec};
-use super::visits::{NoShowRule, VisitAction, VisitKind, VisitStatus, next_visit_status};
+use super::subscription::SubscriptionStatus;
+use super::visits::{
+    NoShowOutcome, NoShowRule, VisitAction, VisitKind, VisitStatus, next_visit_status, no_show_outcome,
+};
 use super::{CoverageSubscription, cover};
 
 const SESSION: i64 = 7;
@@ -94,7 +97,11 @@ proptest! {
                     model.visits[i] = next;
                     match (next, rule) {
                         (VisitStatus::CheckedOut, _) => model.on_draft += 1,
-                        (VisitStatus::NoShow, NoShowRule::Draw) => model.used += 1,
+                        (VisitStatus::NoShow, NoShowRule::Draw) => {
+                            let left = size - model.used;
+                            prop_assert_eq!(no_show_outcome(rule, SubscriptionStatus::Active, left), NoShowOutcome::Used);
+                            model.used += 1;
+                        }
                         (VisitStatus::Cancelled | VisitStatus::NoShow, _) => {
                             let after = model.pack();
                             prop_assert_eq!(after.available().0, before.available().0 + 1, "a release gives one back");
@@ -120,6 +127,35 @@ proptest! {
             prop_assert!(pack.available().0 >= 0 && pack.held.0 >= 0);
             prop_assert!(model.used + model.held() <= size, "drawn or held beyond the size: {pack:?}");
             prop_assert_eq!(pack.held.0 + pack.used.0 + pack.available().0, pack.size.0);
+        }
+    }
+
+    /// A no-show uses a session only under the draw rule, only from a
+    /// running pack, and only one it still has: what is left never goes
+    /// below zero through a no-show, and a pack that stopped since the
+    /// booking gives nothing.
+    #[test]
+    fn a_no_show_uses_only_a_session_a_running_pack_has(
+        rule in prop_oneof![Just(NoShowRule::Draw), Just(NoShowRule::Release)],
+        status in prop_oneof![
+            Just(SubscriptionStatus::Pending),
+            Just(SubscriptionStatus::Active),
+            Just(SubscriptionStatus::OnHold),
+            Just(SubscriptionStatus::PastDue),
+            Just(SubscriptionStatus::Expired),
+            Just(SubscriptionStatus::Cancelled),
+        ],
+        left in -3i64..5,
+    ) {
+        let outcome = no_show_outcome(rule, status, left);
+        let taken = i64::from(outcome == NoShowOutcome::Used);
+        prop_assert!(left - taken >= 0 || taken == 0, "a no-show took the pack below zero: {left} left");
+        if rule == NoShowRule::Release {
+            prop_assert_eq!(outcome, NoShowOutcome::Released);
+        }
+        let running = matches!(status, SubscriptionStatus::Active | SubscriptionStatus::PastDue);
+        if rule == NoShowRule::Draw {
+            prop_assert_eq!(outcome == NoShowOutcome::Used, running && left > 0);
         }
     }
 

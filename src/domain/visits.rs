@@ -6,8 +6,11 @@
 //! client's draft invoice, which draws it when finalized; cancelling
 //! releases it; a no-show draws or releases it by the pack's rule.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::packs::{PackBalance, UseRefusal};
+use super::quantity::Quantity;
 use super::subscription::SubscriptionStatus;
 
 /// A booked appointment or a daycare day.
@@ -166,6 +169,32 @@ pub fn next_visit_status(kind: VisitKind, status: VisitStatus, action: VisitActi
     Ok(next)
 }
 
+/// What a no-show does with the session its visit held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoShowOutcome {
+    /// The session goes back to the pack.
+    Released,
+    /// The session is used, as if the pet had come.
+    Used,
+    /// The rule would use the session, but the pack has none to give: it was
+    /// cancelled, ended or put on hold since the booking, or a manager booked
+    /// beyond its last session. Nothing is taken.
+    NothingLeft,
+}
+
+/// What a no-show does under the rule the pack was sold with, given the
+/// pack's state now and the sessions it has left. Only a running pack
+/// (active, or past due: the session was booked while it could be used)
+/// with a session left gives one up.
+pub fn no_show_outcome(rule: NoShowRule, status: SubscriptionStatus, left: i64) -> NoShowOutcome {
+    let running = matches!(status, SubscriptionStatus::Active | SubscriptionStatus::PastDue);
+    match rule {
+        NoShowRule::Release => NoShowOutcome::Released,
+        NoShowRule::Draw if running && left > 0 => NoShowOutcome::Used,
+        NoShowRule::Draw => NoShowOutcome::NothingLeft,
+    }
+}
+
 /// Whether a pack in this state may hold a booked session: a running pack,
 /// one awaiting its first payment (it is paid at the desk), or one past due
 /// where the clinic lets past-due plans be used. On hold, cancelled and
@@ -175,5 +204,48 @@ pub fn may_hold(status: SubscriptionStatus, past_due_usable: bool) -> bool {
         SubscriptionStatus::Active | SubscriptionStatus::Pending => true,
         SubscriptionStatus::PastDue => past_due_usable,
         _ => false,
+    }
+}
+
+/// Whether a manager's override may book on a pack in this state: any that
+/// [`may_hold`] a session, and one whose term ended (booking past a pack's
+/// end is what an override is for). A cancelled pack, one on hold, or one
+/// past due where the clinic does not let such plans be used, no.
+pub fn may_hold_with_override(status: SubscriptionStatus, past_due_usable: bool) -> bool {
+    may_hold(status, past_due_usable) || status == SubscriptionStatus::Expired
+}
+
+/// Why a pack may not hold a booked session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HoldRefusal {
+    /// Cancelled, on hold, or past due where the clinic does not let such
+    /// plans be used: stopped on purpose, so no override books on it.
+    Stopped(SubscriptionStatus),
+    /// Beyond what the pack allows (not started, ended, nothing available):
+    /// a manager's override with a note may book on it anyway.
+    Beyond(UseRefusal),
+}
+
+/// Whether a pack may hold one more session on `on` (`releasing`: the
+/// session a moved visit already holds). A pack whose term ended and that
+/// the plan job has since marked expired is beyond its end, as it was the
+/// day before the job ran: an override may still book on it.
+pub fn check_hold(
+    status: SubscriptionStatus,
+    past_due_usable: bool,
+    balance: &PackBalance,
+    on: NaiveDate,
+    releasing: Quantity,
+) -> Result<(), HoldRefusal> {
+    let ended = status == SubscriptionStatus::Expired;
+    if !may_hold_with_override(status, past_due_usable) {
+        return Err(HoldRefusal::Stopped(status));
+    }
+    balance.check_use(on, Quantity(1), releasing).map_err(HoldRefusal::Beyond)?;
+    match balance.ends_on {
+        // Booked on a day of its term, though the term is over.
+        Some(end) if ended => Err(HoldRefusal::Beyond(UseRefusal::PastEnd(end))),
+        None if ended => Err(HoldRefusal::Beyond(UseRefusal::PastEnd(on))),
+        _ => Ok(()),
     }
 }

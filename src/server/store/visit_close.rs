@@ -6,7 +6,9 @@ use super::Store;
 use super::clinic::decimal;
 use super::ledger::{NewEntry, append};
 use super::visits::visit_on;
-use crate::domain::{Money, NoShowRule, Quantity, SubscriptionStatus, VisitAction, VisitStatus};
+use crate::domain::{
+    Money, NoShowOutcome, NoShowRule, Quantity, SubscriptionStatus, VisitAction, VisitStatus, no_show_outcome,
+};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -59,21 +61,17 @@ impl Store {
             .bind(pack)
             .fetch_optional(&mut *tx)
             .await?;
-            let draws = row.filter(|(rule, ..)| NoShowRule::from_code(rule) == Some(NoShowRule::Draw));
-            // The rule uses a session the pack still has, while the pack runs:
-            // a pack cancelled or ended since the booking, or one whose last
-            // session a manager booked beyond, has none to give.
-            let running = |status: &str| {
-                matches!(
-                    SubscriptionStatus::from_code(status),
-                    Some(SubscriptionStatus::Active | SubscriptionStatus::PastDue)
-                )
-            };
-            match draws {
-                Some((_, status, _, _, left)) if !(running(&status) && left > 0) => {
+            let outcome = row.map(|(rule, status, benefit_id, discount, left)| {
+                let rule = NoShowRule::from_code(&rule).unwrap_or(NoShowRule::Release);
+                // A status this build does not know is not a running pack.
+                let status = SubscriptionStatus::from_code(&status).unwrap_or(SubscriptionStatus::Cancelled);
+                (no_show_outcome(rule, status, left), benefit_id, discount)
+            });
+            match outcome {
+                Some((NoShowOutcome::NothingLeft, ..)) => {
                     notice = "No-show \u{2014} the pack has no session left to use, so nothing was taken.".to_string();
                 }
-                Some((_, _, benefit_id, discount, _)) => {
+                Some((NoShowOutcome::Used, benefit_id, discount)) => {
                     // What the session was worth, as a desk's use of it would
                     // have saved: a cancellation's settlement values it so.
                     let items = super::catalog::items_by_id(&mut tx, clinic.organisation_id, &[visit.item_id]).await?;
@@ -98,7 +96,7 @@ impl Store {
                     append(&mut tx, entry, actor).await?;
                     notice = "No-show \u{2014} the pack's rule uses the session.".to_string();
                 }
-                None => {}
+                Some((NoShowOutcome::Released, ..)) | None => {}
             }
         }
         sqlx::query(

@@ -10,7 +10,8 @@ use super::selling::sell_on;
 use super::subscriptions::client_plans_on;
 use crate::domain::text::required_note;
 use crate::domain::{
-    Hours, PackBalance, Quantity, Span, VisitAction, VisitKind, VisitStatus, may_hold, next_visit_status, pack_covers,
+    HoldRefusal, Hours, PackBalance, Quantity, Span, VisitAction, VisitKind, VisitStatus, check_hold,
+    next_visit_status, pack_covers,
 };
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
@@ -91,9 +92,9 @@ pub struct NewVisit<'a> {
     pub status: VisitStatus,
 }
 
-/// The pack a visit may hold a unit of, counted with every hold, and why
-/// not: another client's pack, one that does not cover the service or the
-/// pet, or one that was cancelled or has ended.
+/// The pack a visit would hold a unit of, counted with every hold, and why
+/// not: another client's pack, or one that does not cover the service or
+/// the pet. Whether it may hold one more is [`check_hold`]'s to say.
 pub(crate) async fn pack_for_visit(
     conn: &mut Conn,
     client_id: i64,
@@ -101,7 +102,6 @@ pub(crate) async fn pack_for_visit(
     item: (i64, Option<i64>),
     pack_id: i64,
     on: NaiveDate,
-    past_due_usable: bool,
 ) -> Result<(PlanCard, PackBalance), AppError> {
     let plans = client_plans_on(conn, client_id, on).await?;
     let card = plans
@@ -110,12 +110,6 @@ pub(crate) async fn pack_for_visit(
         .ok_or_else(|| AppError::Invalid("That pack is not one of this client's; pick the pack again.".into()))?;
     let name = card.subscription.plan_name.clone();
     let balance = card.pack().ok_or_else(|| AppError::Invalid(format!("{name} is not a package or session pack.")))?;
-    if !may_hold(card.subscription.status, past_due_usable) {
-        return Err(AppError::Conflict(format!(
-            "{name} is {}; pick another pack.",
-            card.subscription.status.label().to_lowercase()
-        )));
-    }
     if !pack_covers(&card.subscription, item.0, item.1) {
         return Err(AppError::Invalid(format!("{name} does not cover this service; pick another pack or none.")));
     }
@@ -123,6 +117,22 @@ pub(crate) async fn pack_for_visit(
         return Err(AppError::Invalid(format!("{name} is for another pet of the household.")));
     }
     Ok((card, balance))
+}
+
+/// A pack's refusal to hold a session, in words: a stopped pack is refused
+/// outright; one asked beyond what it allows names what a manager may
+/// override.
+fn hold_refusal_words(card: &PlanCard, balance: &PackBalance, refusal: HoldRefusal) -> Result<String, AppError> {
+    let name = &card.subscription.plan_name;
+    match refusal {
+        HoldRefusal::Stopped(status) => {
+            Err(AppError::Conflict(format!("{name} is {}; pick another pack.", status.label().to_lowercase())))
+        }
+        HoldRefusal::Beyond(refusal) => {
+            let unit = card.pack_unit().unwrap_or("session");
+            Ok(refusal.words(name, unit, balance.authorisation.as_ref()))
+        }
+    }
 }
 
 /// Refuses a member of staff who is not an active colleague here.
@@ -292,11 +302,10 @@ impl Store {
         let mut override_note = String::new();
         if let Some(pack_id) = pack {
             let on = visit.span.start.date();
-            let (card, balance) =
-                pack_for_visit(&mut tx, client_id, visit.patient_id, item, pack_id, on, clinic.past_due_usable).await?;
-            if let Err(refusal) = balance.check_use(on, Quantity(1), Quantity(0)) {
-                let unit = card.pack_unit().unwrap_or("session").to_string();
-                let words = refusal.words(&card.subscription.plan_name, &unit, balance.authorisation.as_ref());
+            let (card, balance) = pack_for_visit(&mut tx, client_id, visit.patient_id, item, pack_id, on).await?;
+            let hold = check_hold(card.subscription.status, clinic.past_due_usable, &balance, on, Quantity(0));
+            if let Err(refusal) = hold {
+                let words = hold_refusal_words(&card, &balance, refusal)?;
                 match (may_override, required_note(visit.override_note, "why")) {
                     (true, Ok(note)) => override_note = format!("{words} Overridden: {note}"),
                     _ => return Err(AppError::Conflict(words)),
@@ -360,12 +369,10 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             let on = starts_at.date();
-            let (card, balance) =
-                pack_for_visit(&mut tx, visit.client_id, visit.patient_id, item, pack_id, on, clinic.past_due_usable)
-                    .await?;
-            if let Err(refusal) = balance.check_use(on, Quantity(1), Quantity(1)) {
-                let unit = card.pack_unit().unwrap_or("session").to_string();
-                let words = refusal.words(&card.subscription.plan_name, &unit, balance.authorisation.as_ref());
+            let (card, balance) = pack_for_visit(&mut tx, visit.client_id, visit.patient_id, item, pack_id, on).await?;
+            let hold = check_hold(card.subscription.status, clinic.past_due_usable, &balance, on, Quantity(1));
+            if let Err(refusal) = hold {
+                let words = hold_refusal_words(&card, &balance, refusal)?;
                 let words = words.replace("; a manager may override with a note.", ".");
                 let words = words.replace(" A manager may override with a note.", "");
                 return Err(AppError::Conflict(format!("It cannot move to {}: {words}", span.hours_text())));

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use crate::api::schedule::{
     BookingChoices, BookingForm, PackPick, PetMatch, ServiceChoice, StaffColumn, book_visit, booking_options,
 };
-use crate::domain::{VisitKind, may_hold, pack_covers};
+use crate::domain::{VisitKind, may_hold, may_hold_with_override, pack_covers};
 use crate::ui::format::field_stamp;
 use crate::ui::pages::pet_finder::PetFinder;
 use crate::ui::pages::schedule::{Board, Slot};
@@ -30,10 +30,14 @@ pub fn pack_options(
     packs
         .iter()
         .filter(|c| c.subscription.applies_to(pet) && pack_covers(&c.subscription, service.id, service.group_id))
-        .filter(|c| may_hold(c.subscription.status, true))
+        .filter(|c| match with_override {
+            true => may_hold_with_override(c.subscription.status, true),
+            false => may_hold(c.subscription.status, true),
+        })
         .filter_map(|c| {
-            let pack = c.pack().filter(|p| with_override || p.is_open(on))?;
-            let closed = if pack.is_open(on) { "" } else { OVERRIDE_ONLY };
+            let open = |p: &crate::domain::PackBalance| p.is_open(on) && may_hold(c.subscription.status, true);
+            let pack = c.pack().filter(|p| with_override || open(p))?;
+            let closed = if open(&pack) { "" } else { OVERRIDE_ONLY };
             let unit = c.pack_unit().unwrap_or("session");
             let booked = if pack.held.0 > 0 { format!(", {} booked", pack.held.0) } else { String::new() };
             let label = format!(
