@@ -158,3 +158,40 @@ fn the_plans_list_pages_through_every_plan_once_and_the_download_holds_them_all(
         assert_eq!(csv.lines().count() as i64, grown.plans + 1, "a header and every plan");
     })
 }
+
+#[test]
+fn the_clinic_filter_covers_payments_due_renewals_and_their_downloads_in_that_clinics_currency() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let today = carecount::server::store::demo::demo_today(chrono::Utc::now());
+        app.store.grow_demo_to_group(today, SMALL_GROUP).await.expect("grow");
+        let clinic = app.scalar("SELECT max(id) FROM clinics WHERE organisation_id = $1", 1).await;
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE clinics SET currency = 'GBP' WHERE id = $1").bind(clinic).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let all = plans_page(&app, "").await;
+        let here = plans_page(&app, &format!("clinic_id={clinic}")).await;
+        let sold_at = |plan: i64| app.scalar("SELECT clinic_id FROM subscriptions WHERE id = $1", plan);
+        assert!(!here.payments_due.is_empty(), "the clinic has instalments due");
+        for payment in &here.payments_due {
+            assert_eq!(sold_at(payment.subscription_id).await, clinic, "only this clinic's plans' instalments");
+            assert_eq!(payment.currency, "GBP", "in the currency of the clinic that sold the plan");
+        }
+        for renewal in &here.renewals {
+            assert_eq!(sold_at(renewal.id).await, clinic, "only this clinic's renewals");
+        }
+        let elsewhere = |p: &&carecount::wire::lists::PaymentDueRow| p.currency != "GBP";
+        assert!(all.payments_due.iter().any(|p| elsewhere(&p)), "the whole group still lists the others");
+        assert!(here.payments_due_total < all.payments_due_total);
+        assert!(here.renewals_total <= all.renewals_total);
+
+        // The downloads follow the page's filter.
+        let (status, csv) = app.get(&format!("/exports/payments-due.csv?clinic_id={clinic}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(csv.lines().count() as u64, here.payments_due_total + 1, "a header and every instalment here");
+        assert!(csv.lines().skip(1).all(|l| l.contains(",GBP,")), "{csv}");
+        let (_, csv) = app.get(&format!("/exports/renewals.csv?clinic_id={clinic}")).await;
+        assert_eq!(csv.lines().count() as u64, here.renewals_total + 1);
+    })
+}

@@ -12,7 +12,7 @@ use crate::server::store::lists::Portion;
 use crate::wire::error::AppError;
 use crate::wire::lists::PlanFilter;
 
-/// `/exports/{plans|payments-due|renewals}.csv`, plans filtered like the page.
+/// `/exports/{plans|payments-due|renewals}.csv`, filtered like the page.
 pub async fn export_csv(
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -74,7 +74,7 @@ async fn build(state: &AppState, session: &Session, name: &str, filter: &PlanFil
             }
         }
         "payments-due.csv" => {
-            out.write_record(["plan_id", "plan", "client", "instalment", "due_on", "amount", "status"])
+            out.write_record(["plan_id", "plan", "client", "instalment", "due_on", "amount", "currency", "status"])
                 .map_err(fail)?;
             for r in &lists.payments_due {
                 out.write_record([
@@ -84,6 +84,7 @@ async fn build(state: &AppState, session: &Session, name: &str, filter: &PlanFil
                     r.number.to_string(),
                     r.due_on.to_string(),
                     r.amount.clone(),
+                    r.currency.clone(),
                     text_cell(&r.status),
                 ])
                 .map_err(fail)?;

@@ -50,6 +50,11 @@ pub struct PaymentDueRow {
     pub amount: String,
     /// due or failed.
     pub status: String,
+    /// The currency of the clinic that sold the plan (ISO code): a group's
+    /// clinics may bill in different currencies.
+    pub currency: String,
+    /// That currency's decimal places, as the clinic keeps them.
+    pub minor_digits: i64,
 }
 
 /// What to list.

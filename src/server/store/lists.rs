@@ -32,11 +32,15 @@ const PLAN_FILTER: &str = "WHERE s.organisation_id = $1 AND ($2 IS NULL OR $2 = 
      AND ($3 IS NULL OR s.template_id = $3) AND ($4 IS NULL OR s.clinic_id = $4)";
 
 /// Instalments of organisation `$1` failed (`{failed}` true), or due by
-/// `$2` (30 days ahead): each kind a range of the (organisation, status,
-/// due, plan) index, walked in order without visiting a plan.
-fn payments_due(failed: bool) -> String {
+/// `$2` (30 days ahead), of plans sold at clinic `${clinic}` (a missing one:
+/// every clinic): each kind a range of the (organisation, status, due, plan)
+/// index, walked in order without visiting a plan unless a clinic is asked.
+fn payments_due(failed: bool, clinic: u8) -> String {
     let which = if failed { "y.status = 'failed'" } else { "y.status = 'due' AND y.due_on <= $2" };
-    format!("FROM payments y WHERE y.organisation_id = $1 AND {which}")
+    format!(
+        "FROM payments y WHERE y.organisation_id = $1 AND {which}
+         AND (${clinic} IS NULL OR y.subscription_id IN (SELECT id FROM subscriptions WHERE clinic_id = ${clinic}))"
+    )
 }
 
 impl Store {
@@ -79,20 +83,25 @@ impl Store {
         // Failed and due are counted and listed apart, each along its own
         // part of the index, then merged: one condition joining the two
         // would read and sort every instalment due in the month.
-        let (failed, due) = (payments_due(true), payments_due(false));
-        let payments_due_total: i64 =
-            sqlx::query_scalar(&format!("SELECT (SELECT count(*) {failed}) + (SELECT count(*) {due})"))
-                .bind(org)
-                .bind(Day(clinic.today + Days::new(30)))
-                .fetch_one(self.reader())
-                .await?;
+        let payments_due_total: i64 = sqlx::query_scalar(&format!(
+            "SELECT (SELECT count(*) {}) + (SELECT count(*) {})",
+            payments_due(true, 3),
+            payments_due(false, 3)
+        ))
+        .bind(org)
+        .bind(Day(clinic.today + Days::new(30)))
+        .bind(filter.clinic_id)
+        .fetch_one(self.reader())
+        .await?;
+        let (failed, due) = (payments_due(true, 4), payments_due(false, 4));
         let first = |from: &str| {
             format!("SELECT id FROM (SELECT y.id {from} ORDER BY y.due_on, y.subscription_id LIMIT $3) AS earliest")
         };
         let payments_due = sqlx::query_as::<_, PaymentDueRow>(&format!(
             "SELECT s.id AS subscription_id, s.plan_name, c.first_name || ' ' || c.last_name AS client_name, y.number,
-                    y.due_on, y.amount, y.status
+                    y.due_on, y.amount, y.status, k.currency, k.minor_digits
              FROM payments y JOIN subscriptions s ON s.id = y.subscription_id JOIN clients c ON c.id = s.client_id
+                  JOIN clinics k ON k.id = s.clinic_id
              WHERE y.id IN ({} UNION ALL {})
              ORDER BY y.due_on, s.id, y.number LIMIT $3",
             first(&failed),
@@ -101,6 +110,7 @@ impl Store {
         .bind(org)
         .bind(Day(clinic.today + Days::new(30)))
         .bind(limit)
+        .bind(filter.clinic_id)
         .fetch_all(self.reader())
         .await?;
         // Running plans up for renewal; a pending one has not begun its term.
@@ -108,17 +118,19 @@ impl Store {
             status_list(SubscriptionStatus::RUNNING.into_iter().filter(|s| *s != SubscriptionStatus::Pending));
         let renewal_filter = format!(
             "WHERE s.organisation_id = $1 AND s.status IN {renewable}
-             AND s.ends_on IS NOT NULL AND s.ends_on <= $2
+             AND s.ends_on IS NOT NULL AND s.ends_on <= $2 AND ($3 IS NULL OR s.clinic_id = $3)
              AND NOT EXISTS (SELECT 1 FROM subscriptions r WHERE r.renews_subscription_id = s.id AND r.status <> 'cancelled')"
         );
         let renewals_total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM subscriptions s {renewal_filter}"))
             .bind(org)
             .bind(Day(clinic.today + Days::new(60)))
+            .bind(filter.clinic_id)
             .fetch_one(self.reader())
             .await?;
-        let renewals = sqlx::query_as(&format!("{PLAN_ROW} {renewal_filter} ORDER BY s.ends_on, s.id LIMIT $3"))
+        let renewals = sqlx::query_as(&format!("{PLAN_ROW} {renewal_filter} ORDER BY s.ends_on, s.id LIMIT $4"))
             .bind(org)
             .bind(Day(clinic.today + Days::new(60)))
+            .bind(filter.clinic_id)
             .bind(limit)
             .fetch_all(self.reader())
             .await?;

@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::lists::{PlanFilter, PlanListRow, clinic_lists};
-use crate::domain::SubscriptionStatus;
+use crate::api::lists::{PaymentDueRow, PlanFilter, PlanListRow, clinic_lists};
+use crate::domain::{Currency, Money, SubscriptionStatus};
 use crate::ui::format::{count, date, period};
 use crate::ui::pager::{pager, with_query};
 use crate::ui::route::loaded;
@@ -90,7 +90,6 @@ pub fn ListsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 loaded(lists.await, move |l| {
-                    let currency = l.clinic.currency.clone();
                     let shown_filter = filter.get_untracked();
                     let plans_pager = pager(l.plans_paging, l.plans.len(), false, move |page| lists_href("/lists", &shown_filter, page));
                     view! {
@@ -99,7 +98,7 @@ pub fn ListsPage() -> impl IntoView {
                             {plans_pager}</section>
                         <section class="panel"><h3 class="panel-title">"Payments due in 30 days or failed"
                             {first_of(l.payments_due.len(), l.payments_due_total)}
-                            <a class="small export" href="/exports/payments-due.csv">" CSV"</a></h3>
+                            <a class="small export" data-test="export-payments-due" href=move || format!("/exports/payments-due.csv{}", query())>" CSV"</a></h3>
                             <table class="table" data-test="payments-due">
                                 {(!l.payments_due.is_empty()).then(|| view! {
                                     <thead><tr><th>"Plan"</th><th>"Owner"</th><th>"Instalment"</th><th>"Due"</th>
@@ -113,14 +112,14 @@ pub fn ListsPage() -> impl IntoView {
                                     <tr>
                                         <td><a href=format!("/plans/{}", p.subscription_id)>{p.plan_name.clone()}</a></td>
                                         <td>{p.client_name.clone()}</td><td>{format!("#{}", p.number)}</td><td>{date(p.due_on)}</td>
-                                        <td class="right">{p.amount.parse().map_or_else(|_| p.amount.clone(), |a| crate::domain::Money(a).format(&currency))}</td>
+                                        <td class="right">{amount(p)}</td>
                                         <td><span class=format!("pill pill-{}", if p.status == "failed" { "bad" } else { "warn" })>{p.status.clone()}</span></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody></table></section>
                         <section class="panel"><h3 class="panel-title">"Renewals in the next 60 days"
                             {first_of(l.renewals.len(), l.renewals_total)}
-                            <a class="small export" href="/exports/renewals.csv">" CSV"</a></h3>
+                            <a class="small export" data-test="export-renewals" href=move || format!("/exports/renewals.csv{}", query())>" CSV"</a></h3>
                             <PlanTable rows=l.renewals.clone() test="renewals" empty="No plan renews in the next 60 days."/></section>
                     }
                 })
@@ -142,6 +141,12 @@ fn lists_href(path: &str, filter: &PlanFilter, page: u32) -> String {
             ("page", page),
         ],
     )
+}
+
+/// An instalment's amount in the currency of the clinic that sold its plan.
+fn amount(p: &PaymentDueRow) -> String {
+    let currency = Currency::new(&p.currency, u32::try_from(p.minor_digits.clamp(0, 4)).unwrap_or(2));
+    p.amount.parse().map_or_else(|_| p.amount.clone(), |a| Money(a).format(&currency))
 }
 
 /// "the first 50 of 1,234" beside a list cut short (the download holds all).
