@@ -360,6 +360,16 @@ fn a_daycare_pet_is_checked_in_once_a_day() {
             status: VisitStatus::CheckedIn,
             ..visit(dog, 0, Span { minutes: 480, ..at(clinic.today, 8) }, Some(pack))
         };
+        // A daycare page left open since yesterday checks in on its own day.
+        let stale = NewVisit {
+            kind: VisitKind::Daycare,
+            item_id: day.item_id,
+            status: VisitStatus::CheckedIn,
+            ..visit(dog, 0, Span { minutes: 480, ..at(clinic.today - Days::new(1), 8) }, Some(pack))
+        };
+        let refused = app.store.book_visit(&clinic, &stale, false, &desk).await.unwrap_err();
+        assert!(refused.to_string().contains("Reload the page for today's list"), "{refused}");
+        assert_eq!(available(&app, pack).await, 5, "no day gone by holds a day of the pack");
         let first = app.store.book_visit(&clinic, &day, false, &desk).await.expect("checked in");
         let twice = app.store.book_visit(&clinic, &day, false, &desk).await.unwrap_err();
         assert!(twice.to_string().contains("already has a daycare day"), "{twice}");

@@ -3,9 +3,12 @@
 
 mod support;
 
+use carecount::domain::{VisitKind, VisitStatus};
 use carecount::server::actor::Actor;
+use carecount::server::store::visits::NewVisit;
 use carecount::wire::clinic::ClinicInfo;
 use chrono::Days;
+use serde_json::json;
 use support::visits::*;
 use support::*;
 
@@ -67,5 +70,43 @@ fn a_pack_waiting_for_its_first_payment_is_not_checked_out_from() {
         let out = app.store.check_out_visit(&clinic, booked, &desk).await.expect("paid: checked out");
         let view = app.store.invoice_view(1, out.invoice_id.unwrap()).await.unwrap();
         assert_eq!(view.coverage().expect("finalizable").lines[0].covered.0, 1);
+    });
+}
+
+#[test]
+fn checking_out_a_day_the_desk_already_put_on_the_draft_bills_and_draws_it_once() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let clinic = clinic(&app).await;
+        let pack = daycare_pack(&app, client).await;
+        let day = app.item_id("DAYCARE").await;
+        let desk = Actor::clinic_desk();
+        let here = NewVisit {
+            kind: VisitKind::Daycare,
+            status: VisitStatus::CheckedIn,
+            ..visit(dog, day, at(clinic.today, 8), Some(pack))
+        };
+        let visit_id = app.store.book_visit(&clinic, &here, false, &desk).await.expect("checked in");
+
+        // The receptionist clicks "Use 1 day" on today's invoice first.
+        let invoice = app.new_invoice(client).await;
+        let line =
+            json!({ "patient_id": dog, "item_id": day, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        let (status, body) = app.call_json("invoice/save", json!({ "id": invoice, "lines": [line.clone()] })).await;
+        assert_eq!(status, 200, "{body}");
+        // Then checks the dog out, so it no longer shows as here.
+        let out = app.store.check_out_visit(&clinic, visit_id, &desk).await.expect("checked out");
+        assert_eq!(out.invoice_id, Some(invoice), "today's draft");
+        assert!(out.notice.contains("already on"), "{}", out.notice);
+        let lines = app.scalar("SELECT count(*) FROM invoice_lines WHERE invoice_id = $1", invoice).await;
+        assert_eq!(lines, 1, "one day, one line");
+
+        // The desk's page, opened before the check-out, saves the same line.
+        let (status, body) = app.call_json("invoice/save", json!({ "id": invoice, "lines": [line.clone()] })).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app.finalize(invoice, json!([line]), "one-day").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(available(&app, pack).await, 4, "one day of five drawn, nothing still held");
     });
 }

@@ -12,6 +12,17 @@ async function counts(page: Page, clientId: number, pack: string) {
   return { card, used: await read("used"), booked: await read("booked"), available: await read("available") };
 }
 
+/** Opens today's daycare page and picks the dog in its check-in form. */
+async function findForCheckIn(page: Page, dog: { name: string; client_name: string }) {
+  await page.goto("/daycare");
+  await hydrated(page);
+  const form = page.locator('[data-test="daycare-check-in-form"]');
+  await form.locator('[data-test="daycare-search"]').fill(dog.name);
+  await form.locator('[data-test="daycare-search"]').press("Enter");
+  await form.locator('[data-test="daycare-pet"]', { hasText: dog.client_name }).first().click();
+  return form;
+}
+
 /** Finalizes the invoice a check-out opened. */
 async function finalizeCheckOut(page: Page, service: string) {
   await expect(page).toHaveURL(/\/invoices\/\d+$/);
@@ -113,12 +124,7 @@ test("a daycare dog is checked in on its package, with the carry-over note, and 
   await carryOver(page, dog.client_id, "Daycare 10-day pack (10 days)", "5", "Prepaid in the old system");
 
   await signIn(page, RECEPTIONIST);
-  await page.goto("/daycare");
-  await hydrated(page);
-  const form = page.locator('[data-test="daycare-check-in-form"]');
-  await form.locator('[data-test="daycare-search"]').fill(dog.name);
-  await form.locator('[data-test="daycare-search"]').press("Enter");
-  await form.locator('[data-test="daycare-pet"]', { hasText: dog.client_name }).first().click();
+  const form = await findForCheckIn(page, dog);
   await expect(form.locator('[data-test="daycare-package"] option:checked')).toContainText("Daycare 10-day pack — 5 of 10 days available");
   await expect(form.locator('[data-test="daycare-note"]')).toContainText("Prepaid in the old system");
   await form.locator('[data-test="daycare-check-in-now"]').click();
@@ -136,4 +142,32 @@ test("a daycare dog is checked in on its package, with the carry-over note, and 
   await expect(page.locator('[data-test="daycare-row"]', { hasText: dog.name })).toContainText("Checked out");
   const now = await counts(page, dog.client_id, "Daycare 10-day pack");
   expect([now.used, now.booked, now.available]).toEqual([6, 0, 4]);
+});
+
+test("a daycare dog checked in by mistake is cancelled on the daycare page and its day goes back", async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await signIn(page, MANAGER);
+  const dog = await dogWithoutPack(page);
+  await carryOver(page, dog.client_id, "Daycare 10-day pack (10 days)", "5", "Brought over for the mistake");
+
+  await signIn(page, RECEPTIONIST);
+  const form = await findForCheckIn(page, dog);
+  await form.locator('[data-test="daycare-check-in-now"]').click();
+  const row = page.locator('[data-test="daycare-row"]', { hasText: dog.name });
+  await expect(row).toContainText("Here now");
+  await expect(row.locator('[data-test="daycare-no-show"]')).toHaveCount(0);
+  await snapshot(page, "daycare-cancel-1024");
+  await row.locator('[data-test="daycare-cancel"]').click();
+  await expect(page.locator('[data-test="daycare-notice"]')).toContainText("Cancelled");
+  await expect(row).toContainText("Cancelled");
+  await expect(row.locator('[data-test="daycare-cancel"]')).toHaveCount(0);
+
+  // The day before is a link away, and back to today.
+  await page.locator('[data-test="daycare-day-before"]').click();
+  await expect(page).toHaveURL(/\/daycare\?day=\d{4}-\d{2}-\d{2}$/);
+  await expect(page.locator('[data-test="daycare-today"]')).toBeVisible();
+  await expect(page.locator('[data-test="daycare-check-in-form"]')).toHaveCount(0);
+
+  const now = await counts(page, dog.client_id, "Daycare 10-day pack");
+  expect([now.used, now.booked, now.available]).toEqual([5, 0, 5]);
 });

@@ -127,14 +127,30 @@ impl Store {
         let invoice_id = draft_of_client(&mut tx, clinic, visit.client_id, on, actor).await?;
         let invoice = invoice_row_to_change(&mut tx, clinic.organisation_id, invoice_id).await?;
         let mut lines = invoice_lines_on(&mut tx, invoice_id).await?;
-        lines.push(LineInput {
-            patient_id: visit.patient_id,
-            item_id: visit.item_id,
-            quantity_text: "1".into(),
-            unit: UnitChoice::Unit,
-            discount_text: String::new(),
-        });
-        replace_lines(&mut tx, clinic.organisation_id, &invoice, &lines).await?;
+        // A line the desk already put on this draft for the same pet and
+        // service ("Use 1 day") and no visit has claimed is this visit's:
+        // adding another would bill and draw the day twice.
+        let claimed: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM appointments
+             WHERE invoice_id = $1 AND status = 'checked_out' AND patient_id = $2 AND item_id = $3",
+        )
+        .bind(invoice_id)
+        .bind(visit.patient_id)
+        .bind(visit.item_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let on_draft = lines.iter().filter(|l| l.patient_id == visit.patient_id && l.item_id == visit.item_id).count();
+        let already_there = i64::try_from(on_draft).unwrap_or(i64::MAX) > claimed;
+        if !already_there {
+            lines.push(LineInput {
+                patient_id: visit.patient_id,
+                item_id: visit.item_id,
+                quantity_text: "1".into(),
+                unit: UnitChoice::Unit,
+                discount_text: String::new(),
+            });
+            replace_lines(&mut tx, clinic.organisation_id, &invoice, &lines).await?;
+        }
         sqlx::query(
             "UPDATE appointments SET status = $1, invoice_id = $2, closed_at = (SELECT now FROM carecount_clock),
                     closed_by_name = $3
@@ -147,12 +163,11 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(VisitOutcome {
-            notice: format!(
-                "Checked out: the service is on {}.",
-                invoice.name().to_lowercase().replacen("this ", "the client's ", 1)
-            ),
-            invoice_id: Some(invoice_id),
-        })
+        let invoice_name = invoice.name().to_lowercase().replacen("this ", "the client's ", 1);
+        let notice = match already_there {
+            true => format!("Checked out: the service was already on {invoice_name}, so it was not added twice."),
+            false => format!("Checked out: the service is on {invoice_name}."),
+        };
+        Ok(VisitOutcome { notice, invoice_id: Some(invoice_id) })
     }
 }

@@ -265,6 +265,14 @@ impl Store {
                 visit.span.hours_text()
             )));
         }
+        // A page left open overnight still shows yesterday: its check-in
+        // would book a day gone by, holding a day of the pack for good.
+        if visit.kind == VisitKind::Daycare && visit.span.start.date() < clinic.today {
+            return Err(AppError::Invalid(format!(
+                "{} has passed, so a daycare day cannot be booked on it. Reload the page for today's list.",
+                visit.span.start.date()
+            )));
+        }
         let mut tx = self.begin_write().await?;
         let client_id: Option<i64> = sqlx::query_scalar(
             "SELECT p.client_id FROM patients p JOIN clients c ON c.id = p.client_id

@@ -40,6 +40,11 @@ fn DaycareView(page: DaycareDay, version: RwSignal<u32>, notice: RwSignal<Option
         version.update(|v| *v += 1);
     });
     let here = page.visits.iter().filter(|v| v.status == VisitStatus::CheckedIn).count();
+    // Cancelled days and no-shows are listed, but are not the day's pets.
+    let coming =
+        page.visits.iter().filter(|v| !matches!(v.status, VisitStatus::Cancelled | VisitStatus::NoShow)).count();
+    let day_link = |d: chrono::NaiveDate| format!("/daycare?day={d}");
+    let (before, after) = (page.day.pred_opt().map(day_link), page.day.succ_opt().map(day_link));
     // The day's service: the one named for daycare, else staff pick it.
     let daycare_item = page
         .services
@@ -55,9 +60,14 @@ fn DaycareView(page: DaycareDay, version: RwSignal<u32>, notice: RwSignal<Option
             <div>
                 <p class="eyebrow">{format!("Daycare · {}", page.clinic.name)}</p>
                 <h1>{date(page.day)}</h1>
-                <p class="lede" data-test="daycare-count">{format!("{here} here now · {} today", page.visits.len())}</p>
+                <p class="lede" data-test="daycare-count">{format!("{here} here now · {coming} booked for the day")}</p>
             </div>
-            <a class="button secondary" href="/schedule">"Schedule"</a>
+            <nav class="actions" aria-label="Other days">
+                {before.map(|href| view! { <a class="button secondary small" data-test="daycare-day-before" href=href>"← Day before"</a> })}
+                {(page.day != page.clinic.today).then(|| view! { <a class="button secondary small" data-test="daycare-today" href="/daycare">"Today"</a> })}
+                {after.map(|href| view! { <a class="button secondary small" data-test="daycare-day-after" href=href>"Day after →"</a> })}
+                <a class="button secondary small" href="/schedule">"Schedule"</a>
+            </nav>
         </section>
         {move || notice.get().map(|n| view! { <p class="banner success" role="status" data-test="daycare-notice">{n}</p> })}
         {(page.day == page.clinic.today).then(|| daycare_item.map(|item| view! {
@@ -67,7 +77,7 @@ fn DaycareView(page: DaycareDay, version: RwSignal<u32>, notice: RwSignal<Option
             <table class="table daycare" data-test="daycare-list">
                 <thead><tr><th>"Pet"</th><th>"Client"</th><th>"Package"</th><th>"Status"</th><th></th></tr></thead>
                 <tbody>
-                    {page.visits.into_iter().map(|v| view! { <DaycareRow visit=v done/> }).collect_view()}
+                    {page.visits.into_iter().map(|v| view! { <DaycareRow visit=v today=page.clinic.today done/> }).collect_view()}
                 </tbody>
             </table>
         </section>
@@ -75,14 +85,16 @@ fn DaycareView(page: DaycareDay, version: RwSignal<u32>, notice: RwSignal<Option
 }
 
 #[component]
-fn DaycareRow(visit: VisitRow, done: Callback<String>) -> impl IntoView {
+fn DaycareRow(visit: VisitRow, today: chrono::NaiveDate, done: Callback<String>) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let open_invoice = move |invoice: i64| navigate(&format!("/invoices/{invoice}"), Default::default());
     let id = visit.id;
-    let next = [VisitAction::CheckIn, VisitAction::CheckOut]
-        .into_iter()
-        .find(|a| crate::domain::next_visit_status(visit.kind, visit.status, *a).is_ok());
+    let allowed = |a: VisitAction| crate::domain::next_visit_status(visit.kind, visit.status, a).is_ok();
+    let next = [VisitAction::CheckIn, VisitAction::CheckOut].into_iter().find(|a| allowed(*a));
+    let cancellable = allowed(VisitAction::Cancel);
+    // A no-show is recorded on or after the day.
+    let no_show = allowed(VisitAction::NoShow) && visit.span.start.date() <= today;
     view! {
         <tr data-test="daycare-row">
             <td><strong>{visit.patient_name.clone()}</strong></td>
@@ -95,12 +107,32 @@ fn DaycareRow(visit: VisitRow, done: Callback<String>) -> impl IntoView {
             </td>
             <td><span class=format!("pill {}", if visit.status.holds() { "active" } else { "ended" })>{visit.status.label()}</span></td>
             <td>
-                {next.map(|a| view! {
+                <div class="actions">
+                {next.map(|a| {
+                    let open_invoice = open_invoice.clone();
+                    view! {
                     <button class="button" type="button" data-test=if a == VisitAction::CheckIn { "daycare-check-in" } else { "daycare-check-out" }
                         on:click=move |_| act(id, a, open_invoice.clone(), move |n| done.run(n), problem)>
                         {if a == VisitAction::CheckIn { "Check in" } else { "Check out" }}
                     </button>
+                }})}
+                // A pet checked in by mistake, or a booked day the client
+                // called off: the day goes back to the package.
+                {cancellable.then(|| {
+                    let open_invoice = open_invoice.clone();
+                    view! {
+                    <button class="button secondary small" type="button" data-test="daycare-cancel"
+                        on:click=move |_| act(id, VisitAction::Cancel, open_invoice.clone(), move |n| done.run(n), problem)>
+                        "Cancel day"
+                    </button>
+                }})}
+                {no_show.then(|| view! {
+                    <button class="button secondary small" type="button" data-test="daycare-no-show"
+                        on:click=move |_| act(id, VisitAction::NoShow, open_invoice.clone(), move |n| done.run(n), problem)>
+                        "No-show"
+                    </button>
                 })}
+                </div>
                 {move || problem.get().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
             </td>
         </tr>
