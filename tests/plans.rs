@@ -2,8 +2,8 @@
 
 mod support;
 
-use serde_json::Value;
-use support::TestApp;
+use serde_json::{Value, json};
+use support::{TestApp, template_id};
 
 async fn sell(app: &TestApp, patient: i64, template: &str, billing: &str) -> (u16, String) {
     let template: i64 = sqlx::query_scalar("SELECT id FROM plan_templates WHERE name = $1")
@@ -267,5 +267,46 @@ fn lists_filter_plans_and_download_as_csv() {
         assert!(!plans.is_empty() && plans.iter().all(|p| p["status"] == "active"));
         let (_, page) = app.get("/lists").await;
         assert!(page.contains("Payments due in 30 days or failed"));
+    })
+}
+
+#[test]
+fn a_plan_is_cancelled_on_the_terms_it_was_sold_under_and_a_new_sale_takes_the_new_ones() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rules = |fee: &str, days: u32| {
+            format!(
+                "cancellation_fee={fee}&cooling_off_days={days}&max_hold_days=90&past_due_grace_days=7&renewal_lead_days=30"
+            )
+        };
+        let (status, body) = app.call("settings/rules", &rules("40.00", 0)).await;
+        assert_eq!(status, 200, "{body}");
+        let bobbie = app.patient_id("Bobbie").await;
+        let (status, body) = sell(&app, bobbie, "Adult Dog Plan", "Manual").await;
+        assert_eq!(status, 200, "{body}");
+        let plan: i64 = body.parse().unwrap();
+
+        // The manager raises the fee and lengthens the cooling-off period.
+        let (status, body) = app.call("settings/rules", &rules("90.00", 30)).await;
+        assert_eq!(status, 200, "{body}");
+        let working = settlement_working(&app, plan).await;
+        assert!(
+            working.iter().any(|w| w == "Cancellation fee: € 40.00"),
+            "sold with a € 40 fee and no cooling-off, it is settled so: {working:?}"
+        );
+
+        // A pack sold after the change is sold on the new terms.
+        let (_, client) = app.dog_without_pack().await;
+        let daycare = template_id(&app, "Daycare 10-day pack").await;
+        let carry = json!({ "client_id": client, "form": { "template_id": daycare.to_string(), "left": "4",
+                            "ends_on": "", "use_note": "", "reason": "Sold on paper last week", "pet": "" } });
+        let (status, body) = app.call_json("client/carry-over", carry).await;
+        assert_eq!(status, 200, "{body}");
+        let pack: i64 = body.trim().parse().unwrap();
+        let working = settlement_working(&app, pack).await;
+        assert!(
+            working.iter().any(|w| w == "No cancellation fee: within the cooling-off period"),
+            "within the new 30 days: {working:?}"
+        );
     })
 }

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 
 use super::selling::copy_benefits;
+use super::settings::plan_rules;
 use super::template_row::SqlTemplate;
 use crate::domain::{Authorisation, Billing, Money};
 use crate::server::store::Conn;
@@ -45,13 +46,16 @@ impl NewPack<'_> {
     /// copied; returns its id.
     pub(crate) async fn insert(&self, conn: &mut Conn) -> Result<i64, AppError> {
         let t = self.template;
+        // The pack keeps the cancellation terms it was sold under.
+        let terms = plan_rules(&mut *conn, self.organisation_id).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                         status, starts_on, ends_on, price, member_discount_percent, billing,
                                         enrollment_fee, origin, use_note, authorised_by, authoriser_name,
-                                        authorisation_ref, sold_on_invoice_id, no_show)
+                                        authorisation_ref, sold_on_invoice_id, no_show, cancellation_fee,
+                                        cooling_off_days)
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10, $11, $12, '0', $13, $14, $15, $16, $17, $18,
-                     (SELECT no_show FROM plan_templates WHERE id = $3)) RETURNING id",
+                     (SELECT no_show FROM plan_templates WHERE id = $3), $19, $20) RETURNING id",
         )
         .bind(self.organisation_id)
         .bind(self.clinic_id)
@@ -71,6 +75,8 @@ impl NewPack<'_> {
         .bind(self.authorisation.map(|a| a.name.as_str()))
         .bind(self.authorisation.map(|a| a.reference.as_str()))
         .bind(self.sold_on_invoice_id)
+        .bind(terms.cancellation_fee.0.to_string())
+        .bind(i64::from(terms.cooling_off_days))
         .fetch_one(&mut *conn)
         .await?;
         copy_benefits(conn, id, t.id).await?;

@@ -7,6 +7,7 @@ use super::Store;
 use super::audit::Audit;
 use super::clinic::decimal;
 use super::plan_state::require_step;
+use super::settings::plan_rules;
 use crate::domain::{
     Billing, LifeStage, Money, Offer, PlanKind, Settlement, SettlementOption, Step, SubscriptionStatus, eligible,
     plural, schedule, term_end,
@@ -237,12 +238,14 @@ pub(crate) async fn write_sale(
     // Joining is charged once: a renewal, made by hand or automatically,
     // carries no enrollment fee.
     let fee = if renews.is_some() { Money::ZERO } else { Money(decimal(&template.enrollment_fee)?) };
+    // The plan keeps the cancellation terms it was sold under.
+    let terms = plan_rules(&mut *tx, clinic.organisation_id).await?;
     let subscription_id: i64 = sqlx::query_scalar(
         "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                     status, starts_on, ends_on, price, member_discount_percent, billing, enrollment_fee,
-                                    renews_subscription_id, no_show)
+                                    renews_subscription_id, no_show, cancellation_fee, cooling_off_days)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                 (SELECT no_show FROM plan_templates WHERE id = $3)) RETURNING id",
+                 (SELECT no_show FROM plan_templates WHERE id = $3), $16, $17) RETURNING id",
     )
     .bind(clinic.organisation_id)
     .bind(clinic.id)
@@ -259,6 +262,8 @@ pub(crate) async fn write_sale(
     .bind(billing.code())
     .bind(fee.0.to_string())
     .bind(renews)
+    .bind(terms.cancellation_fee.0.to_string())
+    .bind(i64::from(terms.cooling_off_days))
     .fetch_one(&mut *tx)
     .await?;
     copy_benefits(&mut *tx, subscription_id, template.id).await?;

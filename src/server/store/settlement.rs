@@ -96,8 +96,7 @@ pub async fn settlement_on(
     .fetch_one(&mut *conn)
     .await?;
     let remaining = payments_sum(conn, subscription_id, "'due', 'failed'").await?;
-    let rules = plan_rules(conn, clinic.organisation_id).await?;
-    let (fee, cooling_days) = (rules.cancellation_fee, u64::from(rules.cooling_off_days));
+    let (fee, cooling_days) = cancellation_terms(conn, clinic.organisation_id, subscription_id).await?;
     let input = SettlementInput {
         used: values,
         paid,
@@ -106,6 +105,28 @@ pub async fn settlement_on(
         in_cooling_off: clinic.today < first_start + Days::new(cooling_days),
     };
     Ok(settle(&input, option, &clinic.currency))
+}
+
+/// The cancellation fee and cooling-off days the plan was sold under (a plan
+/// that took over after a death carries its predecessor's); one kept
+/// without them is settled by the organisation's rules of today.
+async fn cancellation_terms(
+    conn: &mut Conn,
+    organisation_id: i64,
+    subscription_id: i64,
+) -> Result<(Money, u64), AppError> {
+    let (fee, days): (Option<String>, Option<i64>) =
+        sqlx::query_as("SELECT cancellation_fee, cooling_off_days FROM subscriptions WHERE id = $1")
+            .bind(subscription_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let rules = plan_rules(conn, organisation_id).await?;
+    let fee = match fee {
+        Some(fee) => Money(decimal(&fee)?),
+        None => rules.cancellation_fee,
+    };
+    let days = days.and_then(|d| u64::try_from(d).ok()).unwrap_or(u64::from(rules.cooling_off_days));
+    Ok((fee, days))
 }
 
 /// The plan `$1` and the plans it took over from after a death, as the
