@@ -4,6 +4,8 @@
 
 mod support;
 
+use carecount::server::actor::Actor;
+use carecount::server::store::pack_changes::PackChange;
 use chrono::{Days, Utc};
 use serde_json::json;
 use support::*;
@@ -98,5 +100,45 @@ fn an_authorisation_refuses_sessions_beyond_n_and_after_its_end_unless_a_manager
         app.store.run_plan_jobs(Utc::now()).await.unwrap();
         let followed = app.scalar("SELECT count(*) FROM subscriptions WHERE renews_subscription_id = $1", pack).await;
         assert_eq!(followed, 0);
+    });
+}
+
+#[test]
+fn extending_an_overused_authorisation_keeps_the_sessions_used_beyond_it() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let clinic = app.store.clinic_of(1, None, Utc::now()).await.unwrap();
+        let physio = template_id(&app, "Physio 6-session pack").await;
+        let form = json!({ "client_id": client, "form": {
+            "template_id": physio.to_string(), "sessions": "1", "starts_on": clinic.today.to_string(),
+            "ends_on": (clinic.today + Days::new(10)).to_string(), "by": "insurer", "name": "PetSure",
+            "reference": "PS-88", "pet": dog.to_string() } });
+        let (status, body) = app.call_json("client/authorise", form).await;
+        assert_eq!(status, 200, "{body}");
+        let pack: i64 = body.trim().parse().unwrap();
+        let session = app.item_id("PHYSIO").await;
+        let two = json!([{ "patient_id": dog, "item_id": session, "quantity_text": "2", "unit": "Unit", "discount_text": "" }]);
+        let invoice = app.new_invoice(client).await;
+        // The screen showed one of the two covered, the other charged.
+        let body = json!({ "id": invoice, "lines": two, "preview": [1], "key": "two", "override_note": "Insurer agreed by phone" });
+        let (status, body) = app.call_json("invoice/finalize", body).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("a manager's override") && !body.contains("another desk used"), "{body}");
+        let used = || {
+            app.scalar("SELECT COALESCE(CAST(SUM(l.quantity) AS BIGINT), 0) FROM usage_ledger l JOIN subscription_benefits b ON b.id = l.subscription_benefit_id WHERE b.subscription_id = $1", pack)
+        };
+        assert_eq!(used().await, 2, "one authorised, one beyond it");
+
+        // The insurer extends the claim: the Packs tab sends the end date and
+        // the number it shows left, 0.
+        let later = clinic.today + Days::new(40);
+        let change = PackChange { left: Some(0), ends_on: Some(Some(later)), note: "PetSure extended PS-88" };
+        app.store.change_pack(&clinic, pack, &change, &Actor::clinic_desk()).await.expect("extended");
+        assert_eq!(used().await, 2, "the session used beyond the authorisation still counts");
+        let detail = text(&app, "SELECT detail FROM audit_log WHERE action = 'change_pack' AND entity_id = $1", pack)
+            .await
+            .unwrap_or_default();
+        assert!(detail.contains(&format!("\u{2192} {later}")) && !detail.contains("left"), "{detail}");
     });
 }

@@ -147,6 +147,21 @@ proptest! {
         prop_assert_eq!(pack.entry_to_leave(Quantity(left)), Quantity(0));
     }
 
+    /// A manager's "number left" changes nothing when it is the number
+    /// shown, an overused pack's 0 included; any other number is reached
+    /// exactly by one entry.
+    #[test]
+    fn the_number_shown_sent_back_changes_nothing(mut pack in arb_pack(), over in 0i64..4, left in 0i64..20) {
+        pack.used.0 += over;
+        let shown = pack.left();
+        prop_assert_eq!(pack.entry_for_left(shown), Quantity(0));
+        let entry = pack.entry_for_left(Quantity(left));
+        pack.used.0 += entry.0;
+        if Quantity(left) != shown {
+            prop_assert_eq!(pack.left(), Quantity(left));
+        }
+    }
+
     /// A renewing pack is followed exactly when it is used up or expired.
     #[test]
     fn a_successor_follows_use_up_or_expiry(pack in arb_pack(), d in 0u64..90) {

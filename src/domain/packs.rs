@@ -182,6 +182,14 @@ impl PackBalance {
         Quantity(self.size.0 - left.0 - self.used.0)
     }
 
+    /// The ledger entry a manager's "number left" asks for: none when it is
+    /// the number shown. A pack used past its size (an authorisation a
+    /// manager overrode) shows 0 left; the form sends that 0 back when only
+    /// the end date changes, and the use beyond must stay counted.
+    pub fn entry_for_left(&self, left: Quantity) -> Quantity {
+        if left == self.left() { Quantity(0) } else { self.entry_to_leave(left) }
+    }
+
     /// Whether a pack set to renew itself should now be followed by a new
     /// one: it is used up or has expired.
     pub fn needs_successor(&self, on: NaiveDate) -> bool {

@@ -349,9 +349,16 @@ fn describe_changes(lines: &[DeskLine], coverage: &Coverage, preview: &[i64]) ->
             let seen = *seen?;
             (seen != result.covered.0).then(|| {
                 let unit = line.item.units.smallest_name();
+                // Fewer: another desk used part of the plan. More: a
+                // manager's override, or a use given back elsewhere.
+                let why = if result.covered.0 < seen {
+                    "another desk used part of the plan in the meantime"
+                } else {
+                    "a manager's override, or a use given back at another desk, left room for more"
+                };
                 format!(
-                    "Line {} ({}): the screen showed {seen} covered, but {} {} covered when it was saved; another \
-                     desk used part of the plan in the meantime, so the line is charged as shown below.",
+                    "Line {} ({}): the screen showed {seen} covered, but {} {} covered when it was saved; {why}, so \
+                     the line is charged as shown below.",
                     n + 1,
                     line.item.name,
                     result.covered.0,

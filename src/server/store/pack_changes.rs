@@ -82,7 +82,7 @@ impl Store {
                 authorisation: None,
             };
             let now_left = balance.left().0;
-            let moves = balance.entry_to_leave(Quantity(left));
+            let moves = balance.entry_for_left(Quantity(left));
             if moves.0 != 0 {
                 let earlier: i64 = sqlx::query_scalar(
                     "SELECT count(*) FROM usage_ledger WHERE source_kind = 'manual_adjustment'
