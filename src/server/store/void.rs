@@ -4,6 +4,7 @@
 use super::audit::Audit;
 use super::invoices::{SqlInvoice, invoice_row_to_change};
 use super::ledger::{Adjustment, NewEntry, append, give_back, posting, postings_of_invoice, used_in_period};
+use super::visit_holds::HOLDING;
 use super::{Conn, Store};
 use crate::domain::{Money, plural};
 use crate::server::actor::Actor;
@@ -107,6 +108,22 @@ struct SqlReturned {
     transferred: bool,
 }
 
+/// Units of a benefit that visits on the schedule hold: a pack's holds are
+/// on its first counted benefit, as the pack's balance reads them.
+async fn held_on_benefit(conn: &mut Conn, benefit_id: i64) -> Result<i64, AppError> {
+    let held: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM appointments a
+         WHERE {HOLDING} AND a.subscription_id = (SELECT subscription_id FROM subscription_benefits WHERE id = $1)
+           AND $1 = (SELECT b.id FROM subscription_benefits b
+                     WHERE b.subscription_id = a.subscription_id AND b.limit_quantity IS NOT NULL
+                     ORDER BY b.position LIMIT 1)"
+    ))
+    .bind(benefit_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(held)
+}
+
 /// Voiding a correction: what it gave back to plans counts again, provided
 /// each plan still has room for it in the period the use belongs to.
 async fn undo_returns(conn: &mut Conn, invoice: &SqlInvoice, note: &str, actor: &Actor) -> Result<(), AppError> {
@@ -133,11 +150,14 @@ async fn undo_returns(conn: &mut Conn, invoice: &SqlInvoice, note: &str, actor: 
         }
         let posting = posting(conn, r.reversal_of).await?.ok_or(AppError::Internal)?;
         let (limit, used) = used_in_period(conn, posting.benefit_id, posting.used_on).await?;
+        // Sessions booked on the schedule hold their units as a use would.
+        let held = held_on_benefit(conn, posting.benefit_id).await?;
         let again = -r.quantity;
-        if limit.is_some_and(|limit| used + again > limit) {
+        if limit.is_some_and(|limit| used + held + again > limit) {
             return Err(AppError::Conflict(format!(
                 "Voiding this correction would count {again} {} of {} again for {who}, but the plan has used \
-                 them since. Correct the later invoice first, or leave this correction as it is.",
+                 or booked them since. Correct the later invoice or cancel a booking first, or leave this \
+                 correction as it is.",
                 plural("use", again),
                 r.benefit_label
             )));
