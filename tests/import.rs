@@ -405,6 +405,12 @@ fn a_manager_uploads_an_export_and_decides_about_its_over_usage_with_a_note() {
     })
 }
 
+/// Dates a file's last change a minute back, as an export finished then.
+fn settle(file: &std::path::Path) {
+    let file = std::fs::File::options().write(true).open(file).expect("the file");
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60)).expect("dated back");
+}
+
 #[test]
 fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
     support::run(async {
@@ -428,6 +434,10 @@ fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
         std::fs::write(folder.join("b-broken.csv"), format!("{HEADER}INV-7701,1,yesterday,{rex},WP-VAC-RAB,1,,\n"))
             .unwrap();
         std::fs::write(folder.join("notes.txt"), "not an export").unwrap();
+        // Still being written: a line cut after its quantity.
+        std::fs::write(folder.join("c-writing.csv"), format!("{HEADER}INV-7702,1,{day},{rex},WP-VAC-RAB,1")).unwrap();
+        settle(&folder.join("a-monday.csv"));
+        settle(&folder.join("b-broken.csv"));
         let (status, body) = app.call("sync/now", "").await;
         assert_eq!(status, 200, "{body}");
         let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
@@ -438,10 +448,19 @@ fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
         assert!(folder.join("imported").read_dir().unwrap().count() == 1);
         assert!(folder.join("refused").read_dir().unwrap().count() == 1);
         assert!(folder.join("notes.txt").exists(), "only CSV files are read");
+        assert!(folder.join("c-writing.csv").exists(), "a file changed in the last 30 seconds waits");
+        std::fs::write(folder.join("c-writing.csv"), format!("{HEADER}INV-7702,1,{day},{rex},WP-VAC-RAB,1,void,\n"))
+            .unwrap();
+        settle(&folder.join("c-writing.csv"));
+        let (_, body) = app.call("sync/now", "").await;
+        let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+        assert_eq!(runs.len(), 1, "read once it has settled: {body}");
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 1, "a void line, whole, counts no use");
 
         // A file dropped again (a crash before it was moved) counts nothing twice.
         std::fs::write(folder.join("a-monday.csv"), format!("{HEADER}INV-7700,1,{day},{rex},WP-VAC-RAB,1,,\n"))
             .unwrap();
+        settle(&folder.join("a-monday.csv"));
         let (_, body) = app.call("sync/now", "").await;
         let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
         assert_eq!((runs[0]["applied"].as_i64(), runs[0]["unchanged"].as_i64()), (Some(0), Some(1)), "{body}");

@@ -4,6 +4,7 @@
 //! counts nothing twice: its lines are keyed by the practice system's ids.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use super::{MAX_FILE_BYTES, import_csv, refused};
 use crate::server::actor::Actor;
@@ -11,6 +12,12 @@ use crate::server::store::Store;
 use crate::server::store::sync::Batch;
 use crate::wire::error::AppError;
 use crate::wire::sync::{SyncRun, SyncSource};
+
+/// How long a file must stand unchanged before it is read: the practice
+/// system may still be writing it, and a half-written export reads as a
+/// shorter file, or a line cut after its quantity (a cut `12` reads `1`, a
+/// void line without its status as a use).
+pub const SETTLE: Duration = Duration::from_secs(30);
 
 /// Where imported and refused files go, inside the folder.
 pub const IMPORTED: &str = "imported";
@@ -70,7 +77,8 @@ pub async fn pull_all(store: &Store) {
     }
 }
 
-/// Imports the folder's CSV files, oldest name first; returns their runs.
+/// Imports the folder's CSV files that have settled, oldest name first;
+/// returns their runs.
 pub async fn pull(
     store: &Store,
     organisation_id: i64,
@@ -99,9 +107,17 @@ fn csv_files(folder: &Path) -> Result<Vec<PathBuf>, AppError> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+        .filter(|p| settled(p, SystemTime::now()))
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// Whether the file has stood unchanged for [`SETTLE`]; one changed "in the
+/// future" (a clock set wrong) waits until that time has passed.
+fn settled(file: &Path, now: SystemTime) -> bool {
+    let changed = std::fs::metadata(file).and_then(|m| m.modified());
+    changed.is_ok_and(|changed| now.duration_since(changed).is_ok_and(|age| age >= SETTLE))
 }
 
 /// Reads a file, at most one byte past the limit (the import then says the

@@ -40,7 +40,9 @@ pub fn FolderPanel(
             let result = sync_now().await;
             busy.set(false);
             message.set(Some(match result {
-                Ok(runs) if runs.is_empty() => Ok("The folder holds no new CSV files.".into()),
+                Ok(runs) if runs.is_empty() => Ok(
+                    "The folder holds no new CSV files. A file changed in the last 30 seconds waits for the next pull, in case it is still being written.".into(),
+                ),
                 Ok(runs) => {
                     changed.update(|n| *n += 1);
                     let refused = runs.iter().filter(|r| !r.problem.is_empty()).count();
@@ -58,7 +60,7 @@ pub fn FolderPanel(
     view! {
         <section class="panel form-panel" data-test="sync-folder">
             <h3 class="panel-title">"Pull from a folder"</h3>
-            <p class="muted small">"Point your practice system's scheduled export at a folder on this server. Every few minutes CareCount imports each new CSV file there and moves it to imported/ (or refused/, with the reason in the history)."</p>
+            <p class="muted small">"Point your practice system's scheduled export at a folder on this server. Every few minutes CareCount imports each new CSV file there that has not changed for 30 seconds, and moves it to imported/ (or refused/, with the reason in the history)."</p>
             <form class="form-grid" on:submit=save>
                 <label class="field"><span>"Folder on the server"</span>
                     <input name="folder" placeholder="/srv/pims/exports" maxlength="500" data-test="folder"
