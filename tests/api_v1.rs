@@ -138,6 +138,15 @@ fn pushed_lines_and_uploaded_files_count_and_the_plans_say_what_is_left() {
         assert_eq!(get(&app, "/api/v1/over-usage?all=true", Some(&token)).await.0, 200);
         assert_eq!(get(&app, "/api/v1/over-usage?from=yesterday", Some(&token)).await.0, 422);
         assert_eq!(get(&app, "/api/v1/exceptions", Some(&token)).await.0, 200);
+        let unknown = json!([{ "invoice_id": "API-5", "line_id": "1", "invoice_date": "2026-11-02",
+                               "patient_id": "PMS-NOBODY", "code": "WP-EXAM", "quantity": 1 }]);
+        assert_eq!(push(&app, &token, unknown).await.0, 200);
+        let (_, _, first) = get(&app, "/api/v1/exceptions", Some(&token)).await;
+        assert!(!first.as_array().unwrap().is_empty(), "{first}");
+        for past in ["/api/v1/exceptions?page=2", "/api/v1/over-usage?all=true&page=2"] {
+            let (status, _, rows) = get(&app, past, Some(&token)).await;
+            assert_eq!((status, rows), (200, json!([])), "{past}: past the end is empty, so a reader stops");
+        }
         let used: Option<String> =
             sqlx::query_scalar("SELECT last_used_at FROM api_tokens").fetch_one(app.store.reader()).await.unwrap();
         assert!(used.is_some(), "the token's last use is shown to managers");

@@ -227,15 +227,22 @@ pub struct OverUsageQuery {
     /// Addressed ones too.
     #[serde(default)]
     pub all: bool,
-    /// The page, from 1; a page past the end gives the last.
+    /// The page, from 1; a page past the end is empty.
     pub page: Option<u32>,
 }
 
 /// Which page of a list.
 #[derive(Clone, Debug, Deserialize, IntoParams)]
 pub struct PageQuery {
-    /// The page, from 1; a page past the end gives the last.
+    /// The page, from 1; a page past the end is empty.
     pub page: Option<u32>,
+}
+
+/// The rows of the page asked for: none past the last page. The staff pages
+/// show the last page instead; a program reading page after page until one
+/// is empty would read that one for ever.
+fn page_asked<T>(asked: u32, (rows, paging): (Vec<T>, crate::wire::paging::Paging)) -> Vec<T> {
+    if asked > paging.page { Vec::new() } else { rows }
 }
 
 /// Rows per page of the integration API's lists.
@@ -261,8 +268,8 @@ pub async fn over_usage(
         all: query.all,
         page: query.page.unwrap_or(1),
     };
-    let (rows, _) = state.store.over_usage(caller.0.organisation_id, caller.0.clinic_id, &filter, API_PER_PAGE).await?;
-    Ok(Json(rows))
+    let found = state.store.over_usage(caller.0.organisation_id, caller.0.clinic_id, &filter, API_PER_PAGE).await?;
+    Ok(Json(page_asked(filter.page, found)))
 }
 
 /// Lines that need a person (unknown code or patient, not in any plan),
@@ -279,9 +286,8 @@ pub async fn exceptions(
 ) -> Result<Json<Vec<ExceptionRow>>, Problem> {
     let Query(query) = query.map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()))?;
     let page = query.page.unwrap_or(1);
-    let (rows, _) =
-        state.store.sync_exceptions(caller.0.organisation_id, caller.0.clinic_id, page, API_PER_PAGE).await?;
-    Ok(Json(rows))
+    let found = state.store.sync_exceptions(caller.0.organisation_id, caller.0.clinic_id, page, API_PER_PAGE).await?;
+    Ok(Json(page_asked(page, found)))
 }
 
 /// The token's clinic's sync runs, newest first (the last 100).
