@@ -37,7 +37,7 @@ async fn main() {
         let invoice = store.create_invoice(&clinic, 1, &[], &actor).await.expect("draft");
         let started = Instant::now();
         let outcome = store
-            .finalize_invoice_with(&clinic, invoice, &lines, &[], &format!("bench-{run}"), None, &actor)
+            .finalize_invoice_with(&clinic, invoice, &lines, &[], &format!("bench-{run}"), None, None, &actor)
             .await
             .expect("finalize");
         let took = started.elapsed();

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::desk::SaveReceipt;
+use super::desk::{DraftEdit, SaveReceipt};
 use super::error::AppError;
 use super::invoice_view::{FinalizeOutcome, InvoiceView};
 use crate::domain::LineInput;
@@ -66,15 +66,20 @@ pub async fn invoice_load(id: i64) -> Result<InvoiceView, AppError> {
 
 /// Saves a draft invoice as it is on screen. Touches no count.
 #[server(prefix = "/api", endpoint = "invoice/save", input = Json, output = crate::api::codec::JsonText)]
-pub async fn invoice_save(id: i64, lines: Vec<LineInput>) -> Result<SaveReceipt, AppError> {
+pub async fn invoice_save(
+    id: i64,
+    lines: Vec<LineInput>,
+    #[server(default)] edit: Option<DraftEdit>,
+) -> Result<SaveReceipt, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
-            state.store.save_invoice_draft(clinic.organisation_id, id, &lines).await?;
-            Ok(SaveReceipt { saved_at: chrono::Utc::now().format("%H:%M:%S").to_string() })
+            state.store.save_invoice_draft(clinic.organisation_id, id, &lines, edit.as_ref()).await?;
+            let saved_at = crate::server::store::clinic::clinic_time_of_day(&clinic, chrono::Utc::now());
+            Ok(SaveReceipt { saved_at })
         }
         .await,
     )
@@ -83,7 +88,7 @@ pub async fn invoice_save(id: i64, lines: Vec<LineInput>) -> Result<SaveReceipt,
 /// Finalizes: the server counts again inside one transaction and posts the
 /// covered units. `preview` is the covered quantity per line the desk saw.
 /// `override_note` is a manager's reason to finalize sessions beyond an
-/// authorisation.
+/// authorisation. `edit` is the revision the page opened.
 #[server(prefix = "/api", endpoint = "invoice/finalize", input = Json, output = crate::api::codec::JsonText)]
 pub async fn invoice_finalize(
     id: i64,
@@ -91,6 +96,7 @@ pub async fn invoice_finalize(
     preview: Vec<i64>,
     key: String,
     #[server(default)] override_note: Option<String>,
+    #[server(default)] edit: Option<DraftEdit>,
 ) -> Result<FinalizeOutcome, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -113,7 +119,7 @@ pub async fn invoice_finalize(
                      this invoice, or take that line off."
                 )));
             }
-            state.store.finalize_invoice_with(&clinic, id, &lines, &preview, &key, note, &actor).await
+            state.store.finalize_invoice_with(&clinic, id, &lines, &preview, &key, note, edit.as_ref(), &actor).await
         }
         .await,
     )

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::desk::SaveReceipt;
+use super::desk::{DraftEdit, SaveReceipt};
 use super::error::AppError;
 use crate::domain::LineInput;
 pub use crate::wire::soap::*;
@@ -58,6 +58,7 @@ pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
                 invoice_id: soap.invoice_id,
                 lines: soap.lines,
                 promotions,
+                edit: state.store.open_soap_for_edit(soap.id).await?,
             })
         }
         .await,
@@ -66,15 +67,21 @@ pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
 
 /// Saves a SOAP draft as it is on screen. Touches no count.
 #[server(prefix = "/api", endpoint = "soap/save", input = Json, output = crate::api::codec::JsonText)]
-pub async fn soap_save(id: i64, plan_notes: String, lines: Vec<LineInput>) -> Result<SaveReceipt, AppError> {
+pub async fn soap_save(
+    id: i64,
+    plan_notes: String,
+    lines: Vec<LineInput>,
+    #[server(default)] edit: Option<DraftEdit>,
+) -> Result<SaveReceipt, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
     reply(
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
-            state.store.save_soap(clinic.organisation_id, id, &plan_notes, &lines).await?;
-            Ok(SaveReceipt { saved_at: chrono::Utc::now().format("%H:%M:%S").to_string() })
+            state.store.save_soap(clinic.organisation_id, id, &plan_notes, &lines, edit.as_ref()).await?;
+            let saved_at = crate::server::store::clinic::clinic_time_of_day(&clinic, chrono::Utc::now());
+            Ok(SaveReceipt { saved_at })
         }
         .await,
     )

@@ -47,6 +47,16 @@ pub struct InvoiceSummary {
     pub correction: bool,
 }
 
+/// Which version of a draft a page edits: a save from a page opened before
+/// another desk changed the draft is refused rather than overwrite it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftEdit {
+    /// The draft's revision when the page opened it.
+    pub seen: i64,
+    /// The page's own mark: its later saves are not another desk's change.
+    pub editor: String,
+}
+
 /// Proof that a draft was saved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveReceipt {

@@ -107,6 +107,8 @@ pub struct InvoiceView {
     /// The viewer may finalize sessions beyond an authorisation with a note.
     #[serde(default)]
     pub may_override: bool,
+    /// The revision this page edits, and its mark.
+    pub edit: crate::wire::desk::DraftEdit,
 }
 
 impl InvoiceView {

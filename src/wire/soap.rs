@@ -31,6 +31,8 @@ pub struct SoapView {
     pub lines: Vec<DeskLine>,
     /// Promotions running on the visit date.
     pub promotions: Vec<Promotion>,
+    /// The revision this page edits, and its mark.
+    pub edit: crate::wire::desk::DraftEdit,
 }
 
 impl SoapView {

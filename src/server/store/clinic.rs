@@ -105,3 +105,10 @@ pub(crate) fn decimal(text: &str) -> Result<Decimal, sqlx::Error> {
     text.parse::<Decimal>()
         .map_err(|e| sqlx::Error::Decode(format!("stored amount \u{201c}{text}\u{201d}: {e}").into()))
 }
+
+/// The time of day `now` on the clinic's clock ("14:32:05"): what its staff
+/// read on their wall, not the server's UTC.
+pub fn clinic_time_of_day(clinic: &ClinicInfo, now: chrono::DateTime<chrono::Utc>) -> String {
+    let zone = clinic.time_zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
+    now.with_timezone(&zone).format("%H:%M:%S").to_string()
+}

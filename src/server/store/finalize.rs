@@ -12,6 +12,7 @@ use super::Backend;
 use super::Store;
 use super::audit::Audit;
 use super::coverage_record;
+use super::draft_edits::{Draft, refuse_stale};
 use super::finalize_locks::lock_household;
 use super::invoices::{SqlInvoice, invoice_row, invoice_row_to_change, replace_lines};
 use super::ledger::{Adjustment, NewEntry, append, give_back, posting_of_line};
@@ -22,6 +23,7 @@ use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::desk::DeskLine;
+use crate::wire::desk::DraftEdit;
 use crate::wire::error::AppError;
 use crate::wire::invoice_view::{FinalizeOutcome, InvoiceStatus};
 use crate::wire::patients::{PlanCard, authorisation_refusals};
@@ -42,14 +44,16 @@ impl Store {
         actor: &Actor,
     ) -> Result<FinalizeOutcome, AppError> {
         let desk = self.clinic_of(organisation_id, None, chrono::Utc::now()).await?;
-        self.finalize_invoice_with(&desk, invoice_id, lines, preview, key, None, actor).await
+        self.finalize_invoice_with(&desk, invoice_id, lines, preview, key, None, None, actor).await
     }
 
     /// [`Store::finalize_invoice`] from a desk of clinic `desk` (as the
     /// request has just read it), with a manager's note that overrides the
     /// authorisations a line goes beyond (past their end, or beyond the
     /// sessions they stand for). Without it such an invoice is refused in
-    /// words; the caller checks that the note is a manager's.
+    /// words; the caller checks that the note is a manager's. `edit`: the
+    /// revision the desk's page opened (a page opened before another desk
+    /// changed the draft is refused).
     #[allow(clippy::too_many_arguments)]
     pub async fn finalize_invoice_with(
         &self,
@@ -59,6 +63,7 @@ impl Store {
         preview: &[i64],
         key: &str,
         override_note: Option<&str>,
+        edit: Option<&DraftEdit>,
         actor: &Actor,
     ) -> Result<FinalizeOutcome, AppError> {
         let organisation_id = desk.organisation_id;
@@ -115,6 +120,7 @@ impl Store {
                 )));
             }
         }
+        refuse_stale(&mut tx, Draft::Invoice, invoice.id, edit).await?;
         let saved = replace_lines(&mut tx, organisation_id, &invoice, lines).await?;
         let promotions = invoice_promotions(&mut tx, &invoice).await?;
         let desk_lines = saved.lines;

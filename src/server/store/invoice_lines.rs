@@ -95,10 +95,14 @@ async fn rewrite(conn: &mut Conn, invoice: &SqlInvoice, lines: &[LineInput]) -> 
         .await?;
         ids.push(id);
     }
-    sqlx::query("UPDATE invoices SET updated_at = (SELECT now FROM carecount_clock) WHERE id = $1")
-        .bind(invoice.id)
-        .execute(&mut *conn)
-        .await?;
+    // A new revision, no page's yet: the saving page claims it after.
+    sqlx::query(
+        "UPDATE invoices SET updated_at = (SELECT now FROM carecount_clock), revision = revision + 1,
+                             last_editor = NULL WHERE id = $1",
+    )
+    .bind(invoice.id)
+    .execute(&mut *conn)
+    .await?;
     Ok(ids)
 }
 

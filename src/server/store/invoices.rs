@@ -1,5 +1,7 @@
 //! Invoices: drafts, loading, and correction invoices.
 
+use super::draft_edits::{Draft, claim, open_for_edit, refuse_stale};
+use crate::wire::desk::DraftEdit;
 use sqlx::FromRow;
 
 use super::Store;
@@ -131,6 +133,7 @@ impl Store {
         organisation_id: i64,
         invoice_id: i64,
         lines: &[LineInput],
+        edit: Option<&DraftEdit>,
     ) -> Result<(), AppError> {
         let mut tx = self.begin_draft_write().await?;
         let invoice = invoice_row_to_change(&mut tx, organisation_id, invoice_id).await?;
@@ -141,7 +144,9 @@ impl Store {
                 invoice.status().label().to_lowercase()
             )));
         }
+        let from = refuse_stale(&mut tx, Draft::Invoice, invoice.id, edit).await?;
         replace_lines(&mut tx, organisation_id, &invoice, lines).await?;
+        claim(&mut tx, Draft::Invoice, invoice.id, from, edit).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -213,6 +218,7 @@ impl Store {
             frozen,
             promotions: pricing.promotions,
             may_override: false,
+            edit: open_for_edit(&mut conn, Draft::Invoice, invoice.id).await?,
         })
     }
 

@@ -22,6 +22,7 @@ pub mod coverage_record;
 pub mod deceased;
 pub mod demo;
 pub mod dialect;
+pub(crate) mod draft_edits;
 pub mod finalize;
 pub(crate) mod finalize_locks;
 pub mod healthcard;

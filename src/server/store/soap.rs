@@ -1,5 +1,7 @@
 //! SOAP plans: drafts that never touch the ledger.
 
+use super::draft_edits::{Draft, changed, open_for_edit, refuse_stale};
+use crate::wire::desk::DraftEdit;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -98,6 +100,7 @@ impl Store {
         soap_id: i64,
         plan_notes: &str,
         lines: &[LineInput],
+        edit: Option<&DraftEdit>,
     ) -> Result<(), AppError> {
         use crate::domain::text::{PLAN_NOTES_MAX, within};
         within("The plan notes", plan_notes, PLAN_NOTES_MAX).map_err(AppError::Invalid)?;
@@ -116,6 +119,8 @@ impl Store {
                 .ok_or_else(|| AppError::Invalid("Every line of a SOAP plan is for its own patient.".into()))
         })
         .await?;
+        refuse_stale(&mut tx, Draft::Soap, soap_id, edit).await?;
+        changed(&mut tx, Draft::Soap, soap_id, edit.map(|e| e.editor.as_str())).await?;
         sqlx::query(
             "UPDATE soap_notes SET plan_notes = $1, updated_at = (SELECT now FROM carecount_clock) WHERE id = $2",
         )
@@ -138,6 +143,12 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The revision a page opening SOAP plan `soap_id` edits, and its mark.
+    pub async fn open_soap_for_edit(&self, soap_id: i64) -> Result<DraftEdit, AppError> {
+        let mut conn = self.reader().acquire().await?;
+        open_for_edit(&mut conn, Draft::Soap, soap_id).await
     }
 
     /// SOAP plans of a client's pets not yet on an invoice.

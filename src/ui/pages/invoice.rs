@@ -104,7 +104,10 @@ fn DraftInvoice(
     let id = view.id;
     let state = DeskState::new(view.pricing(), view.lines.clone());
     let snapshot = Memo::new(move |_| state.inputs());
-    let save = autosave(snapshot, move |lines| InvoiceSave { id, lines });
+    // Every save and the finalize name the revision this page opened: one
+    // opened before another desk's change is refused instead of overwriting it.
+    let (edit, finalize_edit) = (view.edit.clone(), view.edit.clone());
+    let save = autosave(snapshot, move |lines| InvoiceSave { id, lines, edit: Some(edit.clone()) });
     // New lines are for the pet whose page the invoice was started from,
     // else the pet of the last line, else the household's first pet.
     let query = use_query_map();
@@ -122,11 +125,12 @@ fn DraftInvoice(
         let lines = state.inputs();
         let preview = state.preview();
         let key = request_key(id, &lines);
+        let edit = finalize_edit.clone();
         busy.set(true);
         problem.set(None);
         spawn_local(async move {
             let note = Some(override_note.get_untracked()).filter(|n| !n.trim().is_empty());
-            match invoice_finalize(id, lines, preview, key, note).await {
+            match invoice_finalize(id, lines, preview, key, note, Some(edit)).await {
                 Ok(result) => {
                     // Finalizing sent these lines; the draft has nothing left to save.
                     save.discard();

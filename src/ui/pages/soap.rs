@@ -43,7 +43,11 @@ fn SoapEditor(view: SoapView) -> impl IntoView {
     let state = DeskState::new(view.pricing(), view.lines.clone());
     let notes = RwSignal::new(view.plan_notes.clone());
     let snapshot = Memo::new(move |_| (notes.get(), state.inputs()));
-    let save = autosave(snapshot, move |(plan_notes, lines)| SoapSave { id, plan_notes, lines });
+    // Every save names the revision this page opened: one opened before
+    // someone else's change is refused instead of overwriting it.
+    let edit = view.edit.clone();
+    let save =
+        autosave(snapshot, move |(plan_notes, lines)| SoapSave { id, plan_notes, lines, edit: Some(edit.clone()) });
     let problem = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let client_id = patient.client_id;
