@@ -289,3 +289,27 @@ test("a correction returns no more than its invoice holds, and the invoice waits
   await expect(page.locator('[data-test="void"]')).toHaveCount(0);
   await snapshot(page, "invoice-corrected");
 });
+
+test("two desks on one draft: the page opened before the other's save is asked to reload and keeps what was typed", async ({ browser }) => {
+  const desks = [await browser.newContext(), await browser.newContext()];
+  const [first, second] = await Promise.all(desks.map((d) => d.newPage()));
+  for (const page of [first, second]) await signIn(page, RECEPTIONIST);
+  await newInvoice(first, "Nala");
+  await second.goto(first.url());
+  await hydrated(second);
+
+  await addItem(first, "exam", "Wellness exam");
+  await expect(first.locator('[data-test="save-status"]')).toContainText("All changes saved at");
+  await addItem(second, "nail", "Nail");
+  const status = second.locator('[data-test="save-status"]');
+  await expect(status).toContainText("Another desk changed this invoice after this page opened it");
+  await expect(second.locator('[data-test="line"]')).toHaveCount(1);
+  await snapshot(second, "invoice-opened-twice");
+
+  // Reloaded, the page shows the other desk's line, which nothing overwrote.
+  await second.reload();
+  await hydrated(second);
+  await expect(second.locator('[data-test="line"][data-code="EXAM"]')).toHaveCount(1);
+  await expect(second.locator('[data-test="line"]')).toHaveCount(1);
+  for (const desk of desks) await desk.close();
+});
