@@ -41,7 +41,8 @@ pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
                 state.store.patient(clinic.organisation_id, soap.patient_id).await?.ok_or(AppError::Internal)?;
             let plans = state
                 .store
-                .client_plans(soap.client_id, clinic.today)
+                // As of the visit, as its promotions and coverage rules are.
+                .client_plans(soap.client_id, soap.visit_date)
                 .await?
                 .into_iter()
                 .filter(|p| p.subscription.applies_to(soap.patient_id))

@@ -58,6 +58,10 @@ impl Store {
         let mut tx = if soap_ids.is_empty() { self.begin_draft_write().await? } else { self.begin_write().await? };
         require_client(&mut tx, clinic.organisation_id, client_id).await?;
         let mut lines = Vec::new();
+        // Dated on the day of the visits, as the SOAP plans were priced:
+        // made the next morning, it would price them on a day a plan or a
+        // promotion may no longer cover.
+        let mut on = None::<chrono::NaiveDate>;
         for soap_id in &soap_ids {
             let soap = load_soap_on(&mut tx, clinic.organisation_id, *soap_id)
                 .await?
@@ -66,9 +70,12 @@ impl Store {
             if soap.status != "open" {
                 return Err(AppError::Conflict(format!("SOAP plan {soap_id} is already on an invoice.")));
             }
+            on = on.max(Some(soap.visit_date));
             lines.extend(soap.lines.into_iter().map(|l| l.input));
         }
-        let invoice_id = insert_invoice(&mut tx, clinic, client_id, None, actor).await?;
+        let on = on.map_or(clinic.today, |visit| visit.min(clinic.today));
+        let invoice_id =
+            insert_invoice(&mut tx, &ClinicInfo { today: on, ..clinic.clone() }, client_id, None, actor).await?;
         let invoice = invoice_row(&mut tx, clinic.organisation_id, invoice_id).await?;
         replace_lines(&mut tx, clinic.organisation_id, &invoice, &lines).await?;
         for soap_id in &soap_ids {
