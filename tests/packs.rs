@@ -316,8 +316,9 @@ fn a_carry_over_file_with_one_bad_line_applies_nothing_and_a_preview_changes_not
             emails[0], emails[1]
         );
         let bad = format!(
-            "{good}{},Grooming deluxe,3,,,Moving over\nnobody@example.com,Daycare 10-day pack,4,,,Moving over\n",
-            emails[2]
+            "{good}{},Grooming deluxe,3,,,Moving over\nnobody@example.com,Daycare 10-day pack,4,,,Moving over\n\
+             {},Daycare 10-day pack,0,,,Moving over\n{},Daycare 10-day pack,3,2000-01-31,,Moving over\n",
+            emails[2], emails[2], emails[2]
         );
         let (status, body) = app.call_json("carry-over/file", json!({ "csv": bad, "apply": true })).await;
         assert_eq!(status, 422, "{body}");
@@ -327,6 +328,8 @@ fn a_carry_over_file_with_one_bad_line_applies_nothing_and_a_preview_changes_not
             "{body}"
         );
         assert!(body.contains("line 5, client: no client has the email or number"), "{body}");
+        assert!(body.contains("line 6, left: Number left must be between 1"), "{body}");
+        assert!(body.contains("line 7, ends_on: The end date 2000-01-31 has passed"), "{body}");
         assert_eq!((packs().await, ledger().await), (packs_before, ledger_before), "nothing was applied");
 
         let (status, body) = app.call_json("carry-over/file", json!({ "csv": good, "apply": false })).await;

@@ -57,6 +57,33 @@ impl Store {
     }
 }
 
+/// The first thing to fix in a carry-over that needs no lookup, with the
+/// field (a file's column) it is in: the form says it, a file names the
+/// line and the column.
+pub(crate) fn carry_problem(carry: &CarryOver<'_>, today: chrono::NaiveDate) -> Option<(&'static str, String)> {
+    if let Err(why) = required_note(carry.reason, "why this balance is carried over") {
+        return Some(("reason", why));
+    }
+    if let Err(why) = within("The note shown at each use", carry.use_note.trim(), USE_NOTE_MAX) {
+        return Some(("note", why));
+    }
+    if !(1..=MAX_LEFT).contains(&carry.left) {
+        return Some((
+            "left",
+            format!("Number left must be between 1 and {MAX_LEFT}; a used-up pack need not be carried over."),
+        ));
+    }
+    if let Some(end) = carry.ends_on.filter(|end| *end < today) {
+        return Some((
+            "ends_on",
+            format!(
+                "The end date {end} has passed; give a date from today on, or leave it empty if it does not expire."
+            ),
+        ));
+    }
+    None
+}
+
 /// [`Store::carry_over`] inside a caller's write transaction: a file of
 /// carry-overs applies whole or not at all.
 pub(crate) async fn carry_over_on(
@@ -66,19 +93,11 @@ pub(crate) async fn carry_over_on(
     carry: &CarryOver<'_>,
     actor: &Actor,
 ) -> Result<i64, AppError> {
-    let reason = required_note(carry.reason, "why this balance is carried over").map_err(AppError::Invalid)?;
+    if let Some((_, why)) = carry_problem(carry, clinic.today) {
+        return Err(AppError::Invalid(why));
+    }
+    let reason = carry.reason.trim();
     let use_note = carry.use_note.trim();
-    within("The note shown at each use", use_note, USE_NOTE_MAX).map_err(AppError::Invalid)?;
-    if !(1..=MAX_LEFT).contains(&carry.left) {
-        return Err(AppError::Invalid(format!(
-            "Number left must be between 1 and {MAX_LEFT}; a used-up pack need not be carried over."
-        )));
-    }
-    if let Some(end) = carry.ends_on.filter(|end| *end < clinic.today) {
-        return Err(AppError::Invalid(format!(
-            "The end date {end} has passed; give a date from today on, or leave it empty if it does not expire."
-        )));
-    }
     require_client(&mut *tx, clinic.organisation_id, client_id).await?;
     let template = template_on_sale(&mut *tx, clinic.organisation_id, carry.template_id).await?;
     let kind = PlanKind::from_code(&template.kind).ok_or(AppError::Internal)?;

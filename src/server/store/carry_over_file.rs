@@ -4,7 +4,7 @@
 //! one bad line, nothing does.
 
 use super::Store;
-use super::carry_over::{CarryOver, carry_over_on};
+use super::carry_over::{CarryOver, carry_over_on, carry_problem};
 use crate::server::actor::Actor;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
@@ -72,15 +72,15 @@ impl Store {
                     continue;
                 }
             };
-            let template: Option<(i64, String)> = sqlx::query_as(
-                "SELECT id, name FROM plan_templates
+            let template: Option<(i64, String, i64)> = sqlx::query_as(
+                "SELECT id, name, CAST(one_pet AS BIGINT) FROM plan_templates
                  WHERE organisation_id = $1 AND active = 1 AND kind <> 'wellness' AND lower(name) = lower($2)",
             )
             .bind(clinic.organisation_id)
             .bind(l.pack)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((template_id, pack_name)) = template else {
+            let Some((template_id, pack_name, one_pet)) = template else {
                 refusals.push((
                     l.line,
                     Some("pack"),
@@ -89,6 +89,14 @@ impl Store {
                 continue;
             };
             let pet: Option<i64> = if l.pet.is_empty() {
+                if one_pet != 0 {
+                    refusals.push((
+                        l.line,
+                        Some("pet"),
+                        format!("{pack_name} is for one pet; name the pet in the pet column"),
+                    ));
+                    continue;
+                }
                 None
             } else {
                 let found: Option<i64> = sqlx::query_scalar(
@@ -109,6 +117,10 @@ impl Store {
                 found
             };
             let carry = CarryOver { template_id, patient_id: pet, ..l.carry.clone() };
+            if let Some((field, why)) = carry_problem(&carry, clinic.today) {
+                refusals.push((l.line, Some(field), why));
+                continue;
+            }
             let already: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM subscriptions WHERE client_id = $1 AND template_id = $2 AND origin = 'carried_over'
                    AND status <> 'cancelled'",
