@@ -27,7 +27,7 @@ fn an_invoice_made_the_morning_after_a_visit_is_priced_as_its_soap_plan_was() {
         let yesterday = carecount::wire::stored::Day(today - Days::new(1));
         let mut tx = app.store.begin_write().await.unwrap();
         sqlx::query("UPDATE soap_notes SET visit_date = $1 WHERE id = $2")
-            .bind(yesterday.clone())
+            .bind(yesterday)
             .bind(soap)
             .execute(&mut *tx)
             .await
