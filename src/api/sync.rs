@@ -118,6 +118,21 @@ pub async fn retry_sync() -> Result<SyncRun, AppError> {
     )
 }
 
+/// Closes a line that needs a person but no mapping, with a note.
+#[server(prefix = "/api", endpoint = "sync/exception/dismiss", output = crate::api::codec::JsonText)]
+pub async fn dismiss_sync_exception(id: i64, note: String) -> Result<(), AppError> {
+    use crate::domain::Permission;
+    use crate::server::{error::reply, state::app_state};
+    reply(
+        async {
+            let state = app_state()?;
+            let (clinic, actor) = state.staff(Permission::ManageSettings).await?;
+            state.store.dismiss_exception(clinic.organisation_id, id, &note, &actor).await
+        }
+        .await,
+    )
+}
+
 /// Marks over-usage addressed: `approve` keeps the use, `remove` gives it
 /// back; both with a note.
 #[server(prefix = "/api", endpoint = "sync/over-usage", output = crate::api::codec::JsonText)]

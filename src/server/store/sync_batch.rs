@@ -51,6 +51,7 @@ pub(crate) struct BatchState {
     invoices: HashMap<String, KeptInvoice>,
     /// Invoices whose lines changed and that are not reconciled yet.
     changed: BTreeSet<String>,
+    /// Invoices with exceptions open, or dismissed by a person.
     open_exceptions: HashSet<String>,
     pending: Pending,
 }
@@ -99,8 +100,12 @@ impl BatchState {
         .await?;
         let item_ids: Vec<i64> = codes.iter().map(|(_, item)| *item).collect();
         let items = items_by_id(conn, organisation_id, &item_ids).await?;
+        // With the invoices whose exceptions a person dismissed: those are
+        // reconciled against the database too, where a dismissed line seen
+        // again stays closed.
         let open_exceptions: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT invoice_ref FROM sync_exceptions WHERE organisation_id = $1 AND resolved_run_id IS NULL",
+            "SELECT DISTINCT invoice_ref FROM sync_exceptions
+             WHERE organisation_id = $1 AND (resolved_run_id IS NULL OR dismissed_note IS NOT NULL)",
         )
         .bind(organisation_id)
         .fetch_all(&mut *conn)

@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use sqlx::QueryBuilder;
 
+use super::Store;
 use super::sync_apply::{InvoiceWork, Tally};
+use crate::domain::text::required_note;
+use crate::server::actor::Actor;
 use crate::server::store::dialect::{numbered, on_postgres};
 use crate::server::store::{Conn, Db};
 use crate::wire::error::AppError;
@@ -57,7 +60,7 @@ pub(crate) async fn record_problems(
     for problem in problems {
         let known =
             open.iter().any(|(_, p, c, k)| p == &problem.patient_ref && c == &problem.code && k == problem.kind);
-        if known {
+        if known || dismissed(conn, work.organisation_id, invoice_ref, problem).await? {
             continue;
         }
         // One open exception per (invoice, patient, code): the newest kind wins.
@@ -77,6 +80,63 @@ pub(crate) async fn record_problems(
         tell(tally, &opened);
     }
     Ok(())
+}
+
+/// Whether a manager closed this very problem of the invoice (the same
+/// patient, code, kind and quantity): seen again, it stays closed. A changed
+/// quantity is a new question.
+async fn dismissed(
+    conn: &mut Conn,
+    organisation_id: i64,
+    invoice_ref: &str,
+    problem: &Problem,
+) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM sync_exceptions WHERE organisation_id = $1 AND invoice_ref = $2 AND patient_ref = $3
+           AND code = $4 AND kind = $5 AND quantity = $6 AND dismissed_note IS NOT NULL LIMIT 1",
+    )
+    .bind(organisation_id)
+    .bind(invoice_ref)
+    .bind(&problem.patient_ref)
+    .bind(&problem.code)
+    .bind(problem.kind)
+    .bind(problem.quantity)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+impl Store {
+    /// Closes an open exception that no mapping will clear, with a note
+    /// saying why: kept closed in the run that opened it.
+    pub async fn dismiss_exception(
+        &self,
+        organisation_id: i64,
+        id: i64,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        let note = required_note(note, "why this line needs no mapping").map_err(AppError::Invalid)?;
+        let mut tx = self.begin_write().await?;
+        let closed = sqlx::query(
+            "UPDATE sync_exceptions SET resolved_run_id = run_id, dismissed_note = $1, dismissed_by_name = $2
+             WHERE id = $3 AND organisation_id = $4 AND resolved_run_id IS NULL",
+        )
+        .bind(note)
+        .bind(&actor.name)
+        .bind(id)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await?;
+        if closed.rows_affected() == 0 {
+            return Err(AppError::Conflict(
+                "That line no longer needs a person: it was mapped, applied or dismissed meanwhile. Reload the page."
+                    .into(),
+            ));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// An exception waiting to be opened.

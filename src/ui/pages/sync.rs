@@ -11,8 +11,8 @@ use super::sync_folder::FolderPanel;
 use super::sync_mappings::{ChoosePet, MappingsPanel, MappingsQuery};
 use super::sync_tokens::TokensPanel;
 use crate::api::sync::{
-    Choice, ExceptionRow, OverUsageFilter, OverUsageRow, SyncPage, SyncRun, decide_over_usage, load_sync_page,
-    map_sync_code, map_sync_patient, retry_sync,
+    Choice, ExceptionRow, OverUsageFilter, OverUsageRow, SyncPage, SyncRun, decide_over_usage, dismiss_sync_exception,
+    load_sync_page, map_sync_code, map_sync_patient, retry_sync,
 };
 use crate::ui::format::{date, stamp};
 use crate::ui::pager::{pager, with_query};
@@ -213,7 +213,7 @@ fn ExceptionsPanel(
         <section class="panel" data-test="exceptions">
             <div class="panel-head"><h3 class="panel-title">"Needs a person"</h3>
                 {(!empty).then(|| view! { <button class="button" data-test="apply-again" on:click=retry>"Apply again"</button> })}</div>
-            <p class="muted small panel-note">"Lines with an unknown code or patient, or an item that is in none of the pet's plans. Map the code or the patient, then apply again."</p>
+            <p class="muted small panel-note">"Lines with an unknown code or patient, or an item that is in none of the pet's plans. Map the code or the patient, then apply again; a line no mapping will clear is dismissed with a note."</p>
             {move || outcome.get().map(|o| match o {
                 Ok(run) => view! { <p class="banner success" role="status">{format!("Applied again: {} still need a person.", run.exceptions)}</p> }.into_any(),
                 Err(e) => view! { <p class="banner error" role="alert">{e}</p> }.into_any(),
@@ -223,7 +223,7 @@ fn ExceptionsPanel(
             } else {
                 view! {
                     <table class="table">
-                        <thead><tr><th>"Invoice"</th><th>"Patient id"</th><th>"Code"</th><th>"Qty"</th><th>"Problem"</th><th>"Map"</th></tr></thead>
+                        <thead><tr><th>"Invoice"</th><th>"Patient id"</th><th>"Code"</th><th>"Qty"</th><th>"Problem"</th><th>"Map or dismiss"</th></tr></thead>
                         <tbody>{rows.into_iter().map(|row| {
                             view! { <ExceptionLine row choices=items.clone()/> }
                         }).collect_view()}</tbody>
@@ -253,6 +253,16 @@ fn ExceptionLine(row: ExceptionRow, choices: Vec<Choice>) -> impl IntoView {
         })
     };
     let mappable = row.kind != "over_return";
+    // A line no mapping will clear: closed by a person, with a note.
+    let note = RwSignal::new(String::new());
+    let dismissed = RwSignal::new(None::<Result<(), String>>);
+    let id = row.id;
+    let dismiss = move |_| {
+        spawn_local(async move {
+            let result = dismiss_sync_exception(id, note.get_untracked()).await;
+            dismissed.set(Some(result.map_err(|e| e.to_string())));
+        })
+    };
     view! {
         <tr data-test="exception-row">
             <td class="nowrap">{row.invoice_ref.clone()}<div class="muted small">{date(row.invoice_date)}</div></td>
@@ -278,7 +288,17 @@ fn ExceptionLine(row: ExceptionRow, choices: Vec<Choice>) -> impl IntoView {
                     Ok(()) => view! { <p class="small success-text" role="status">"Mapped. Apply again to count it."</p> }.into_any(),
                     Err(e) => view! { <p class="small error-text" role="alert">{e}</p> }.into_any(),
                 })}
-            })}</td>
+            })}
+                <div class="decide">
+                    <input type="text" class="note" data-test="dismiss-note" placeholder="Why it needs no mapping"
+                        prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
+                    <button class="button secondary small" data-test="dismiss" on:click=dismiss>"Dismiss"</button>
+                </div>
+                {move || dismissed.get().map(|s| match s {
+                    Ok(()) => view! { <p class="small success-text" role="status">"Dismissed: it is closed, and stays closed if the same line comes again."</p> }.into_any(),
+                    Err(e) => view! { <p class="small error-text" role="alert">{e}</p> }.into_any(),
+                })}
+            </td>
         </tr>
     }
 }
