@@ -146,3 +146,26 @@ test("a manager makes an API token, sees it once, and revokes it", async ({ page
   const refused = await request.get("/api/v1/sync-runs", { headers: { Authorization: `Bearer ${token}` } });
   expect(refused.status()).toBe(401);
 });
+
+test("a line no mapping will clear is dismissed with a note, and leaves the list", async ({ page }) => {
+  await signIn(page, MANAGER);
+  await page.goto("/sync");
+  await hydrated(page);
+  const day = new Date().toISOString().slice(0, 10);
+  const file = ["invoice_id,line_id,invoice_date,patient_id,code,quantity,status,description", `PMS-9100,1,${day},PMS-1001,WP-XRAY,1,,Radiograph`].join("\r\n");
+  await page.locator('[data-test="sync-file"]').setInputFiles({ name: "xray.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
+  await page.locator('[data-test="sync-import"]').click();
+  await expect(page.locator('[data-test="sync-result"]')).toContainText("1 exceptions need a look");
+  await hydrated(page);
+  const row = page.locator('[data-test="exception-row"]', { hasText: "PMS-9100" });
+  await expect(row).toContainText("Not in plan");
+  await row.locator('[data-test="dismiss"]').click();
+  await expect(row.locator('[role="alert"]')).toContainText("why this line needs no mapping");
+  await row.locator('[data-test="dismiss-note"]').fill("Radiograph paid at the desk; no plan covers it");
+  await snapshot(page, "sync-dismiss");
+  await row.locator('[data-test="dismiss"]').click();
+  await expect(row).toContainText("Dismissed");
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('[data-test="exception-row"]', { hasText: "PMS-9100" })).toHaveCount(0);
+});
