@@ -15,9 +15,7 @@ fn an_invoice_made_the_morning_after_a_visit_is_priced_as_its_soap_plan_was() {
         let app = TestApp::start().await;
         let rex = app.patient_id("Rex").await;
         let exam = app.item_id("EXAM").await;
-        let (status, body) = app.call("soap/start", &format!("patient_id={rex}")).await;
-        assert_eq!(status, 200, "{body}");
-        let soap: i64 = body.parse().unwrap();
+        let soap = app.new_soap(rex).await;
         let (status, body) =
             app.call_json("soap/save", json!({ "id": soap, "plan_notes": "", "lines": [line(rex, exam, "1")] })).await;
         assert_eq!(status, 200, "{body}");

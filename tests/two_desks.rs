@@ -71,9 +71,7 @@ fn a_soap_plan_opened_twice_keeps_the_first_save_and_refuses_the_stale_page() {
         let app = TestApp::start().await;
         let rex = app.patient_id("Rex").await;
         let exam = app.item_id("EXAM").await;
-        let (status, body) = app.call("soap/start", &format!("patient_id={rex}")).await;
-        assert_eq!(status, 200, "{body}");
-        let soap: i64 = body.parse().unwrap();
+        let soap = app.new_soap(rex).await;
         let (vet, nurse) = (open(&app, "soap/load", soap).await, open(&app, "soap/load", soap).await);
         let save = |edit: &Value, notes: &str| {
             let body = json!({ "id": soap, "plan_notes": notes, "lines": [line(rex, exam, "1")], "edit": edit });

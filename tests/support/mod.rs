@@ -268,6 +268,13 @@ impl TestApp {
         self.scalar("SELECT client_id FROM patients WHERE id = $1", patient_id).await
     }
 
+    /// A new SOAP plan for a patient, dated today; returns its id.
+    pub async fn new_soap(&self, patient_id: i64) -> i64 {
+        let (status, body) = self.call("soap/start", &format!("patient_id={patient_id}")).await;
+        assert_eq!(status, 200, "{body}");
+        body.parse().expect("SOAP plan id")
+    }
+
     /// A new draft invoice for a client; returns its id.
     pub async fn new_invoice(&self, client_id: i64) -> i64 {
         let (status, body) =
