@@ -32,6 +32,10 @@ pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
         async {
             let state = app_state()?;
             let clinic = state.staff_clinic(Permission::ClinicDesk).await?;
+            // The revision before the lines: a save landing between the two
+            // reads then only asks this page to reload, never lets it
+            // overwrite. A plan not found is said below, in words.
+            let edit = state.store.open_soap_for_edit(id).await;
             let soap = state
                 .store
                 .load_soap(clinic.organisation_id, id)
@@ -59,7 +63,7 @@ pub async fn soap_load(id: i64) -> Result<SoapView, AppError> {
                 invoice_id: soap.invoice_id,
                 lines: soap.lines,
                 promotions,
-                edit: state.store.open_soap_for_edit(soap.id).await?,
+                edit: edit?,
             })
         }
         .await,

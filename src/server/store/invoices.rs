@@ -162,6 +162,9 @@ impl Store {
     pub async fn invoice_view(&self, organisation_id: i64, invoice_id: i64) -> Result<InvoiceView, AppError> {
         let mut conn = self.reader().acquire().await?;
         let invoice = invoice_row(&mut conn, organisation_id, invoice_id).await?;
+        // The revision before the lines: a save landing between the two
+        // reads then only asks this page to reload, never lets it overwrite.
+        let edit = open_for_edit(&mut conn, Draft::Invoice, invoice.id).await?;
         let clinic = super::finalize::invoice_clinic(&mut conn, &invoice).await?;
         let client: (String, Option<String>, Option<String>) =
             sqlx::query_as("SELECT first_name || ' ' || last_name, email, phone FROM clients WHERE id = $1")
@@ -225,7 +228,7 @@ impl Store {
             frozen,
             promotions: pricing.promotions,
             may_override: false,
-            edit: open_for_edit(&mut conn, Draft::Invoice, invoice.id).await?,
+            edit,
         })
     }
 
