@@ -46,7 +46,12 @@ fn an_invoice_made_the_morning_after_a_visit_is_priced_as_its_soap_plan_was() {
         let shown = price_draft(&view.pricing(), &view.lines).finalizable(&view.lines).unwrap();
         assert_eq!(shown.lines[0].covered.0, 1, "the vet saw the exam covered on the day of the visit");
 
+        // A SOAP plan of today goes on an invoice of its own.
         let client = app.client_of(rex).await;
+        let today_soap = app.new_soap(rex).await;
+        let both = json!({ "client_id": client, "soap_ids": [soap, today_soap] });
+        let (status, body) = app.call_json("invoice/start", both).await;
+        assert!(status == 422 && body.contains("from different days"), "{status} {body}");
         let (status, body) = app.call_json("invoice/start", json!({ "client_id": client, "soap_ids": [soap] })).await;
         assert_eq!(status, 200, "{body}");
         let invoice: i64 = body.parse().unwrap();

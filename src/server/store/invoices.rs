@@ -60,7 +60,8 @@ impl Store {
         let mut lines = Vec::new();
         // Dated on the day of the visits, as the SOAP plans were priced:
         // made the next morning, it would price them on a day a plan or a
-        // promotion may no longer cover.
+        // promotion may no longer cover. Visits of different days go on an
+        // invoice each, every one priced on its own day.
         let mut on = None::<chrono::NaiveDate>;
         for soap_id in &soap_ids {
             let soap = load_soap_on(&mut tx, clinic.organisation_id, *soap_id)
@@ -70,7 +71,14 @@ impl Store {
             if soap.status != "open" {
                 return Err(AppError::Conflict(format!("SOAP plan {soap_id} is already on an invoice.")));
             }
-            on = on.max(Some(soap.visit_date));
+            if let Some(other) = on.filter(|day| *day != soap.visit_date) {
+                return Err(AppError::Invalid(format!(
+                    "These SOAP plans are from different days ({other} and {}); make an invoice for each day, so \
+                     each visit is priced on its own day.",
+                    soap.visit_date
+                )));
+            }
+            on = Some(soap.visit_date);
             lines.extend(soap.lines.into_iter().map(|l| l.input));
         }
         let on = on.map_or(clinic.today, |visit| visit.min(clinic.today));
