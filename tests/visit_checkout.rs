@@ -110,3 +110,26 @@ fn checking_out_a_day_the_desk_already_put_on_the_draft_bills_and_draws_it_once(
         assert_eq!(available(&app, pack).await, 4, "one day of five drawn, nothing still held");
     });
 }
+
+#[test]
+fn an_appointment_checked_out_adds_its_own_line_beside_one_the_desk_added() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let (dog, client) = app.dog_without_pack().await;
+        let clinic = clinic(&app).await;
+        let pack = physio_pack(&app, client, 4, None).await;
+        let physio = app.item_id("PHYSIO").await;
+        let desk = Actor::clinic_desk();
+        let booked = visit(dog, physio, at(clinic.today, 10), Some(pack));
+        let visit_id = app.store.book_visit(&clinic, &booked, false, &desk).await.expect("booked");
+        // A walk-in session this morning, on the draft already.
+        let invoice = app.new_invoice(client).await;
+        let line =
+            json!({ "patient_id": dog, "item_id": physio, "quantity_text": "1", "unit": "Unit", "discount_text": "" });
+        let (status, body) = app.call_json("invoice/save", json!({ "id": invoice, "lines": [line] })).await;
+        assert_eq!(status, 200, "{body}");
+        app.store.check_out_visit(&clinic, visit_id, &desk).await.expect("checked out");
+        let lines = app.scalar("SELECT count(*) FROM invoice_lines WHERE invoice_id = $1", invoice).await;
+        assert_eq!(lines, 2, "two sessions in a day are two lines");
+    });
+}

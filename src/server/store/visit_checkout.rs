@@ -10,7 +10,7 @@ use super::Store;
 use super::invoice_row::invoice_row_to_change;
 use super::invoices::{insert_invoice, invoice_lines_on, replace_lines};
 use super::visits::visit_on;
-use crate::domain::{LineInput, SubscriptionStatus, UnitChoice, VisitAction};
+use crate::domain::{LineInput, SubscriptionStatus, UnitChoice, VisitAction, VisitKind};
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
@@ -127,9 +127,11 @@ impl Store {
         let invoice_id = draft_of_client(&mut tx, clinic, visit.client_id, on, actor).await?;
         let invoice = invoice_row_to_change(&mut tx, clinic.organisation_id, invoice_id).await?;
         let mut lines = invoice_lines_on(&mut tx, invoice_id).await?;
-        // A line the desk already put on this draft for the same pet and
-        // service ("Use 1 day") and no visit has claimed is this visit's:
-        // adding another would bill and draw the day twice.
+        // A daycare day the desk already put on this draft ("Use 1 day", a
+        // line of one unit for the same pet and service) that no visit has
+        // claimed is this visit's: a pet has one daycare day a date, and
+        // adding another would bill and draw it twice. An appointment's
+        // service may well be used twice a day, so its line is always added.
         let claimed: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM appointments
              WHERE invoice_id = $1 AND status = 'checked_out' AND patient_id = $2 AND item_id = $3",
@@ -139,8 +141,14 @@ impl Store {
         .bind(visit.item_id)
         .fetch_one(&mut *tx)
         .await?;
-        let on_draft = lines.iter().filter(|l| l.patient_id == visit.patient_id && l.item_id == visit.item_id).count();
-        let already_there = i64::try_from(on_draft).unwrap_or(i64::MAX) > claimed;
+        let one_day = |l: &&LineInput| {
+            l.patient_id == visit.patient_id
+                && l.item_id == visit.item_id
+                && l.quantity_text.trim() == "1"
+                && l.unit == UnitChoice::Unit
+        };
+        let on_draft = lines.iter().filter(one_day).count();
+        let already_there = visit.kind() == VisitKind::Daycare && i64::try_from(on_draft).unwrap_or(i64::MAX) > claimed;
         if !already_there {
             lines.push(LineInput {
                 patient_id: visit.patient_id,
