@@ -436,8 +436,11 @@ fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
         std::fs::write(folder.join("notes.txt"), "not an export").unwrap();
         // Still being written: a line cut after its quantity.
         std::fs::write(folder.join("c-writing.csv"), format!("{HEADER}INV-7702,1,{day},{rex},WP-VAC-RAB,1")).unwrap();
-        settle(&folder.join("a-monday.csv"));
-        settle(&folder.join("b-broken.csv"));
+        // A later export waits behind it, read in name order.
+        std::fs::write(folder.join("d-later.csv"), format!("{HEADER}INV-7703,1,{day},{rex},WP-VAC-RAB,1,,\n")).unwrap();
+        for file in ["a-monday.csv", "b-broken.csv", "d-later.csv"] {
+            settle(&folder.join(file));
+        }
         let (status, body) = app.call("sync/now", "").await;
         assert_eq!(status, 200, "{body}");
         let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
@@ -449,13 +452,14 @@ fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
         assert!(folder.join("refused").read_dir().unwrap().count() == 1);
         assert!(folder.join("notes.txt").exists(), "only CSV files are read");
         assert!(folder.join("c-writing.csv").exists(), "a file changed in the last 30 seconds waits");
+        assert!(folder.join("d-later.csv").exists(), "and so does the next export, behind it");
         std::fs::write(folder.join("c-writing.csv"), format!("{HEADER}INV-7702,1,{day},{rex},WP-VAC-RAB,1,void,\n"))
             .unwrap();
         settle(&folder.join("c-writing.csv"));
         let (_, body) = app.call("sync/now", "").await;
         let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
-        assert_eq!(runs.len(), 1, "read once it has settled: {body}");
-        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 1, "a void line, whole, counts no use");
+        assert_eq!(runs.len(), 2, "read once it has settled, then the next: {body}");
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 2, "a void line, whole, counts no use");
 
         // A file dropped again (a crash before it was moved) counts nothing twice.
         std::fs::write(folder.join("a-monday.csv"), format!("{HEADER}INV-7700,1,{day},{rex},WP-VAC-RAB,1,,\n"))
@@ -464,7 +468,7 @@ fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
         let (_, body) = app.call("sync/now", "").await;
         let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
         assert_eq!((runs[0]["applied"].as_i64(), runs[0]["unchanged"].as_i64()), (Some(0), Some(1)), "{body}");
-        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 1);
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 2);
     })
 }
 

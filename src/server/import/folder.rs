@@ -107,10 +107,12 @@ fn csv_files(folder: &Path) -> Result<Vec<PathBuf>, AppError> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
-        .filter(|p| settled(p, SystemTime::now()))
         .collect();
     files.sort();
-    Ok(files)
+    // In name order up to the first file still being written: a later
+    // export read before an earlier one would be undone by it next time.
+    let now = SystemTime::now();
+    Ok(files.into_iter().take_while(|file| settled(file, now)).collect())
 }
 
 /// Whether the file has stood unchanged for [`SETTLE`]; one changed "in the
