@@ -127,7 +127,7 @@ pub async fn dismiss_sync_exception(id: i64, note: String) -> Result<(), AppErro
         async {
             let state = app_state()?;
             let (clinic, actor) = state.staff(Permission::ManageSettings).await?;
-            state.store.dismiss_exception(clinic.organisation_id, id, &note, &actor).await
+            state.store.dismiss_exception((clinic.organisation_id, clinic.id), id, &note, &actor).await
         }
         .await,
     )

@@ -107,11 +107,11 @@ async fn dismissed(
 }
 
 impl Store {
-    /// Closes an open exception that no mapping will clear, with a note
-    /// saying why: kept closed in the run that opened it.
+    /// Closes an open exception of the clinic's that no mapping will clear,
+    /// with a note saying why: kept closed in the run that opened it.
     pub async fn dismiss_exception(
         &self,
-        organisation_id: i64,
+        (organisation_id, clinic_id): (i64, i64),
         id: i64,
         note: &str,
         actor: &Actor,
@@ -120,12 +120,13 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let closed = sqlx::query(
             "UPDATE sync_exceptions SET resolved_run_id = run_id, dismissed_note = $1, dismissed_by_name = $2
-             WHERE id = $3 AND organisation_id = $4 AND resolved_run_id IS NULL",
+             WHERE id = $3 AND organisation_id = $4 AND clinic_id = $5 AND resolved_run_id IS NULL",
         )
         .bind(note)
         .bind(&actor.name)
         .bind(id)
         .bind(organisation_id)
+        .bind(clinic_id)
         .execute(&mut *tx)
         .await?;
         if closed.rows_affected() == 0 {
