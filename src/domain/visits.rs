@@ -9,9 +9,11 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::benefit::ItemId;
+use super::draft::LineInput;
 use super::packs::{PackBalance, UseRefusal};
-use super::quantity::Quantity;
-use super::subscription::SubscriptionStatus;
+use super::quantity::{Quantity, UnitChoice};
+use super::subscription::{PatientId, SubscriptionStatus};
 
 /// A booked appointment or a daycare day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -247,5 +249,69 @@ pub fn check_hold(
         Some(end) if ended => Err(HoldRefusal::Beyond(UseRefusal::PastEnd(end))),
         None if ended => Err(HoldRefusal::Beyond(UseRefusal::PastEnd(on))),
         _ => Ok(()),
+    }
+}
+
+/// Whether checking out a visit claims a line the desk already put on the
+/// client's draft rather than adding its own: only for a daycare day, and
+/// only while the draft holds more one-unit lines of the pet's day than
+/// daycare days already checked out onto it (`claimed`). A pet has one
+/// daycare day a date, so adding another line would bill and draw it
+/// twice; an appointment's service may be used twice a day (a walk-in
+/// beside the booked session), so its line is always added.
+pub fn checkout_claims_draft_line(
+    kind: VisitKind,
+    patient_id: PatientId,
+    item_id: ItemId,
+    lines: &[LineInput],
+    claimed: u64,
+) -> bool {
+    if kind != VisitKind::Daycare {
+        return false;
+    }
+    let one_day = lines
+        .iter()
+        .filter(|l| {
+            l.patient_id == patient_id
+                && l.item_id == item_id
+                && l.unit == UnitChoice::Unit
+                && l.quantity_text.trim() == "1"
+        })
+        .count();
+    u64::try_from(one_day).unwrap_or(u64::MAX) > claimed
+}
+
+#[cfg(test)]
+mod checkout_tests {
+    use super::{VisitKind, checkout_claims_draft_line};
+    use crate::domain::{LineInput, UnitChoice};
+
+    fn line(patient_id: i64, item_id: i64, quantity_text: &str, whole_units: bool) -> LineInput {
+        let unit = if whole_units { UnitChoice::Unit } else { UnitChoice::Subunit };
+        LineInput { patient_id, item_id, quantity_text: quantity_text.into(), unit, discount_text: String::new() }
+    }
+
+    #[test]
+    fn a_daycare_day_claims_the_desks_one_unit_line_once() {
+        let lines = [line(1, 9, " 1 ", true)];
+        assert!(checkout_claims_draft_line(VisitKind::Daycare, 1, 9, &lines, 0));
+        // A second day checked out onto the same draft adds its own line.
+        assert!(!checkout_claims_draft_line(VisitKind::Daycare, 1, 9, &lines, 1));
+    }
+
+    #[test]
+    fn an_appointment_always_adds_its_line() {
+        let lines = [line(1, 9, "1", true)];
+        assert!(!checkout_claims_draft_line(VisitKind::Appointment, 1, 9, &lines, 0));
+    }
+
+    #[test]
+    fn only_a_line_of_one_whole_unit_for_the_same_pet_and_service_is_claimed() {
+        for other in [line(2, 9, "1", true), line(1, 8, "1", true), line(1, 9, "2", true), line(1, 9, "1", false)] {
+            assert!(
+                !checkout_claims_draft_line(VisitKind::Daycare, 1, 9, std::slice::from_ref(&other), 0),
+                "{other:?}"
+            );
+        }
     }
 }

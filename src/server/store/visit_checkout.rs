@@ -10,7 +10,7 @@ use super::Store;
 use super::invoice_row::invoice_row_to_change;
 use super::invoices::{insert_invoice, invoice_lines_on, replace_lines};
 use super::visits::visit_on;
-use crate::domain::{LineInput, SubscriptionStatus, UnitChoice, VisitAction, VisitKind};
+use crate::domain::{LineInput, SubscriptionStatus, UnitChoice, VisitAction, checkout_claims_draft_line};
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
@@ -127,11 +127,7 @@ impl Store {
         let invoice_id = draft_of_client(&mut tx, clinic, visit.client_id, on, actor).await?;
         let invoice = invoice_row_to_change(&mut tx, clinic.organisation_id, invoice_id).await?;
         let mut lines = invoice_lines_on(&mut tx, invoice_id).await?;
-        // A daycare day the desk already put on this draft ("Use 1 day", a
-        // line of one unit for the same pet and service) that no visit has
-        // claimed is this visit's: a pet has one daycare day a date, and
-        // adding another would bill and draw it twice. An appointment's
-        // service may well be used twice a day, so its line is always added.
+        // Counted so that check-out claims each of the desk's one-day lines once.
         let claimed: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM appointments
              WHERE invoice_id = $1 AND status = 'checked_out' AND patient_id = $2 AND item_id = $3",
@@ -141,14 +137,13 @@ impl Store {
         .bind(visit.item_id)
         .fetch_one(&mut *tx)
         .await?;
-        let one_day = |l: &&LineInput| {
-            l.patient_id == visit.patient_id
-                && l.item_id == visit.item_id
-                && l.quantity_text.trim() == "1"
-                && l.unit == UnitChoice::Unit
-        };
-        let on_draft = lines.iter().filter(one_day).count();
-        let already_there = visit.kind() == VisitKind::Daycare && i64::try_from(on_draft).unwrap_or(i64::MAX) > claimed;
+        let already_there = checkout_claims_draft_line(
+            visit.kind(),
+            visit.patient_id,
+            visit.item_id,
+            &lines,
+            u64::try_from(claimed).unwrap_or(0),
+        );
         if !already_there {
             lines.push(LineInput {
                 patient_id: visit.patient_id,
