@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use carecount::domain::{LineInput, UnitChoice};
+use carecount::domain::{LineInput, Seen, UnitChoice};
 use carecount::server::actor::Actor;
 use carecount::server::store::Store;
 
@@ -37,7 +37,16 @@ async fn main() {
         let invoice = store.create_invoice(&clinic, 1, &[], &actor).await.expect("draft");
         let started = Instant::now();
         let outcome = store
-            .finalize_invoice_with(&clinic, invoice, &lines, &[], &format!("bench-{run}"), None, None, &actor)
+            .finalize_invoice_with(
+                &clinic,
+                invoice,
+                &lines,
+                Seen::default(),
+                &format!("bench-{run}"),
+                None,
+                None,
+                &actor,
+            )
             .await
             .expect("finalize");
         let took = started.elapsed();

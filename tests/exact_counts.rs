@@ -4,6 +4,7 @@
 mod support;
 
 use serde_json::{Value, json};
+use support::catalog::set_price;
 use support::{TestApp, desk_line as line};
 
 /// Finalizes a new invoice for the patient's household; returns its id.
@@ -21,18 +22,6 @@ async fn correct(app: &TestApp, original: i64, lines: Value) -> (u16, String, i6
     let id: i64 = body.parse().unwrap();
     let (status, body) = app.finalize(id, lines, &format!("c-{id}")).await;
     (status, body, id)
-}
-
-/// Changes an item's regular price, as a manager's catalog update would.
-async fn set_price(app: &TestApp, item: i64, price: &str) {
-    let mut tx = app.store.begin_write().await.unwrap();
-    sqlx::query("UPDATE catalog_items SET regular_price = $1 WHERE id = $2")
-        .bind(price)
-        .bind(item)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
 }
 
 /// The use an invoice's first line posted.

@@ -6,7 +6,7 @@ use leptos::server_fn::codec::Json;
 use super::desk::{DraftEdit, SaveReceipt};
 use super::error::AppError;
 use super::invoice_view::{FinalizeOutcome, InvoiceView};
-use crate::domain::LineInput;
+use crate::domain::{LineInput, Money};
 pub use crate::wire::invoices::*;
 
 /// Open SOAP plans and invoices of the client who owns `patient_id`.
@@ -88,7 +88,9 @@ pub async fn invoice_save(
 /// Finalizes: the server counts again inside one transaction and posts the
 /// covered units. `preview` is the covered quantity per line the desk saw.
 /// `override_note` is a manager's reason to finalize sessions beyond an
-/// authorisation. `edit` is the revision the page opened.
+/// authorisation. `edit` is the revision the page opened. `gross_seen` is
+/// each line's price before discounts as the page showed it: a price changed
+/// since is charged and said.
 #[server(prefix = "/api", endpoint = "invoice/finalize", input = Json, output = crate::api::codec::JsonText)]
 pub async fn invoice_finalize(
     id: i64,
@@ -97,6 +99,7 @@ pub async fn invoice_finalize(
     key: String,
     #[server(default)] override_note: Option<String>,
     #[server(default)] edit: Option<DraftEdit>,
+    #[server(default)] gross_seen: Vec<Money>,
 ) -> Result<FinalizeOutcome, AppError> {
     use crate::domain::Permission;
     use crate::server::{error::reply, state::app_state};
@@ -119,7 +122,8 @@ pub async fn invoice_finalize(
                      this invoice, or take that line off."
                 )));
             }
-            state.store.finalize_invoice_with(&clinic, id, &lines, &preview, &key, note, edit.as_ref(), &actor).await
+            let seen = crate::domain::Seen { covered: &preview, gross: &gross_seen };
+            state.store.finalize_invoice_with(&clinic, id, &lines, seen, &key, note, edit.as_ref(), &actor).await
         }
         .await,
     )

@@ -14,6 +14,7 @@ pub mod discount;
 pub mod draft;
 pub mod eligibility;
 pub mod explain;
+pub mod finalize_changes;
 pub mod lifecycle;
 pub mod line_parts;
 pub mod money;
@@ -61,6 +62,7 @@ pub use coverage::{
 };
 pub use draft::{LineInput, parse_line};
 pub use eligibility::{LifeStage, Offer, eligible, life_stage};
+pub use finalize_changes::{Seen, finalize_changes};
 pub use lifecycle::{Change, Hold, PlanState, Step, next_status, transition};
 pub use line_parts::parts_of;
 pub use money::{Currency, Money, MoneyError, Percent, PercentError, split_rounded};

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::LazyLock;
 
+pub mod catalog;
 pub mod postgres;
 pub mod server_process;
 pub mod smtp;

@@ -18,7 +18,9 @@ use super::invoices::{SqlInvoice, invoice_row, invoice_row_to_change, replace_li
 use super::ledger::{Adjustment, NewEntry, append, give_back, posting_of_line};
 use super::over_usage::OverUsage;
 use super::pricing::{invoice_pricing, invoice_promotions};
-use crate::domain::{Coverage, LineInput, PlanKind, plural, price_draft, stretch_for_override};
+use crate::domain::{
+    Coverage, Currency, LineInput, PlanKind, Seen, finalize_changes, price_draft, stretch_for_override,
+};
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
@@ -44,7 +46,8 @@ impl Store {
         actor: &Actor,
     ) -> Result<FinalizeOutcome, AppError> {
         let desk = self.clinic_of(organisation_id, None, chrono::Utc::now()).await?;
-        self.finalize_invoice_with(&desk, invoice_id, lines, preview, key, None, None, actor).await
+        let seen = Seen { covered: preview, gross: &[] };
+        self.finalize_invoice_with(&desk, invoice_id, lines, seen, key, None, None, actor).await
     }
 
     /// [`Store::finalize_invoice`] from a desk of clinic `desk` (as the
@@ -53,14 +56,15 @@ impl Store {
     /// sessions they stand for). Without it such an invoice is refused in
     /// words; the caller checks that the note is a manager's. `edit`: the
     /// revision the desk's page opened (a page opened before another desk
-    /// changed the draft is refused).
+    /// changed the draft is refused). `seen`: what the page showed per line,
+    /// coverage and price; differences are reported in words.
     #[allow(clippy::too_many_arguments)]
     pub async fn finalize_invoice_with(
         &self,
         desk: &ClinicInfo,
         invoice_id: i64,
         lines: &[LineInput],
-        preview: &[i64],
+        seen: Seen<'_>,
         key: &str,
         override_note: Option<&str>,
         edit: Option<&DraftEdit>,
@@ -90,7 +94,7 @@ impl Store {
                 // A retry (the first answer was lost) gets the first answer,
                 // what changed since the desk's preview included.
                 let changes = match invoice.coverage_json.as_deref() {
-                    Some(json) => replayed_changes(&mut tx, &invoice, json, preview).await?,
+                    Some(json) => replayed_changes(&mut tx, &invoice, json, seen, &clinic.currency).await?,
                     None => vec![],
                 };
                 return Ok(FinalizeOutcome { number: invoice.number.clone().unwrap_or_default(), changes });
@@ -191,7 +195,7 @@ impl Store {
         if used_a_pack(&plans, &coverage) {
             self.follow_after_use(&clinic, Some(invoice.client_id)).await;
         }
-        let changes = describe_changes(&desk_lines, &coverage, preview);
+        let changes = finalize_changes(&desk_lines, &coverage, seen, &clinic.currency);
         Ok(FinalizeOutcome { number, changes })
     }
 }
@@ -325,14 +329,14 @@ async fn next_number(conn: &mut Conn, organisation_id: i64, invoice: &SqlInvoice
     Ok(InvoiceNumber { text: format!("INV-{year}-{seq:05}"), year, seq })
 }
 
-/// Says, per line, where the saved coverage differs from the preview.
 /// The changes a finalized invoice's first answer named, from what it
 /// saved: its lines and the coverage it posted.
 async fn replayed_changes(
     conn: &mut Conn,
     invoice: &SqlInvoice,
     coverage_json: &str,
-    preview: &[i64],
+    seen: Seen<'_>,
+    currency: &Currency,
 ) -> Result<Vec<String>, AppError> {
     let lines = super::invoices::invoice_lines_on(conn, invoice.id).await?;
     let ids: Vec<i64> = lines.iter().map(|l| l.item_id).collect();
@@ -342,35 +346,5 @@ async fn replayed_changes(
         .map(|input| Ok(DeskLine { item: items.get(&input.item_id).cloned().ok_or(AppError::Internal)?, input }))
         .collect::<Result<Vec<_>, AppError>>()?;
     let coverage = coverage_record::decode(invoice.id, coverage_json)?;
-    Ok(describe_changes(&lines, &coverage, preview))
-}
-
-fn describe_changes(lines: &[DeskLine], coverage: &Coverage, preview: &[i64]) -> Vec<String> {
-    lines
-        .iter()
-        .zip(&coverage.lines)
-        .zip(preview.iter().map(Some).chain(std::iter::repeat(None)))
-        .enumerate()
-        .filter_map(|(n, ((line, result), seen))| {
-            let seen = *seen?;
-            (seen != result.covered.0).then(|| {
-                let unit = line.item.units.smallest_name();
-                // Fewer: another desk used part of the plan. More: a
-                // manager's override, or a use given back elsewhere.
-                let why = if result.covered.0 < seen {
-                    "another desk used part of the plan in the meantime"
-                } else {
-                    "a manager's override, or a use given back at another desk, left room for more"
-                };
-                format!(
-                    "Line {} ({}): the screen showed {seen} covered, but {} {} covered when it was saved; {why}, so \
-                     the line is charged as shown below.",
-                    n + 1,
-                    line.item.name,
-                    result.covered.0,
-                    if result.covered.0 == 1 { format!("{unit} was") } else { format!("{} were", plural(unit, 2)) },
-                )
-            })
-        })
-        .collect()
+    Ok(finalize_changes(&lines, &coverage, seen, currency))
 }

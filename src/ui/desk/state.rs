@@ -5,7 +5,9 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{DeskLine, ItemRef, LineCoverage, LineInput, PricingContext, Tracker, UnitChoice, price_draft};
+use crate::domain::{
+    DeskLine, ItemRef, LineCoverage, LineInput, Money, PricingContext, Tracker, UnitChoice, price_draft,
+};
 
 /// One line being edited.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,6 +110,12 @@ impl DeskState {
     /// line that does not parse): the server reports where it differs.
     pub fn preview(&self) -> Vec<i64> {
         self.computed.get().lines.iter().map(|l| l.as_ref().map_or(0, |c| c.covered.0)).collect()
+    }
+
+    /// Each line's price before discounts as shown, for finalize to say
+    /// whether the price list changed since the page was opened.
+    pub fn gross_seen(&self) -> Vec<Money> {
+        self.computed.get().lines.iter().map(|l| l.as_ref().map_or(Money::ZERO, |c| c.gross)).collect()
     }
 }
 

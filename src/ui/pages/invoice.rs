@@ -124,13 +124,14 @@ fn DraftInvoice(
     let finalize = move |_| {
         let lines = state.inputs();
         let preview = state.preview();
+        let gross_seen = state.gross_seen();
         let key = request_key(id, &lines);
         let edit = finalize_edit.clone();
         busy.set(true);
         problem.set(None);
         spawn_local(async move {
             let note = Some(override_note.get_untracked()).filter(|n| !n.trim().is_empty());
-            match invoice_finalize(id, lines, preview, key, note, Some(edit)).await {
+            match invoice_finalize(id, lines, preview, key, note, Some(edit), gross_seen).await {
                 Ok(result) => {
                     // Finalizing sent these lines; the draft has nothing left to save.
                     save.discard();
