@@ -44,5 +44,19 @@ fn a_line_no_mapping_clears_is_dismissed_with_a_note_and_stays_closed() {
         assert_eq!((again.exceptions, open().await), (0, 0), "{again:?}");
         let changed = import(&app, &file(2)).await.unwrap();
         assert_eq!((changed.exceptions, open().await), (1, 1), "{changed:?}");
+        let shown = || {
+            app.scalar(
+                "SELECT max(quantity) FROM sync_exceptions WHERE resolved_run_id IS NULL AND organisation_id = $1",
+                1,
+            )
+        };
+        assert_eq!(shown().await, 2);
+
+        // Sent at 3 while it is open: the list shows 3, not the 2 first sent.
+        import(&app, &file(3)).await.unwrap();
+        assert_eq!((open().await, shown().await), (1, 3));
+        // Back to what the manager dismissed: closed again, nothing left open.
+        let back = import(&app, &file(1)).await.unwrap();
+        assert_eq!((back.exceptions, open().await), (0, 0), "{back:?}");
     })
 }

@@ -29,8 +29,10 @@ pub(crate) struct Problem {
     pub detail: String,
 }
 
-/// Opens an exception for each new problem, and closes the invoice's open
-/// ones that are no longer a problem (a code or patient was mapped).
+/// Opens an exception for each new problem, keeps an open one in step with
+/// the line as the practice system sends it now (its quantity and words),
+/// and closes the invoice's open ones that are no longer a problem (a code
+/// or patient was mapped) or that a manager already dismissed as they are.
 pub(crate) async fn record_problems(
     conn: &mut Conn,
     work: &InvoiceWork<'_>,
@@ -39,17 +41,40 @@ pub(crate) async fn record_problems(
     problems: &BTreeSet<Problem>,
     tally: &mut Tally,
 ) -> Result<(), AppError> {
-    let open: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, patient_ref, code, kind FROM sync_exceptions
+    let open: Vec<(i64, String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT id, patient_ref, code, kind, quantity, detail FROM sync_exceptions
          WHERE organisation_id = $1 AND invoice_ref = $2 AND resolved_run_id IS NULL",
     )
     .bind(work.organisation_id)
     .bind(invoice_ref)
     .fetch_all(&mut *conn)
     .await?;
-    for (id, patient_ref, code, kind) in &open {
-        let still = problems.iter().any(|p| &p.patient_ref == patient_ref && &p.code == code && p.kind == kind);
-        if !still {
+    // A line sent back to the very state a manager dismissed stays closed,
+    // even when it was reopened at another quantity in between.
+    let mut waiting = Vec::new();
+    for problem in problems {
+        if !dismissed(conn, work.organisation_id, invoice_ref, problem).await? {
+            waiting.push(problem);
+        }
+    }
+    let same = |p: &Problem, (patient_ref, code, kind): (&String, &String, &String)| {
+        &p.patient_ref == patient_ref && &p.code == code && p.kind == kind
+    };
+    for (id, patient_ref, code, kind, quantity, detail) in &open {
+        let resolve = match waiting.iter().find(|p| same(p, (patient_ref, code, kind))) {
+            None => true,
+            Some(p) if (p.quantity, &p.detail) != (*quantity, detail) => {
+                sqlx::query("UPDATE sync_exceptions SET quantity = $1, detail = $2 WHERE id = $3")
+                    .bind(p.quantity)
+                    .bind(&p.detail)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                false
+            }
+            Some(_) => false,
+        };
+        if resolve {
             sqlx::query("UPDATE sync_exceptions SET resolved_run_id = $1 WHERE id = $2")
                 .bind(work.run)
                 .bind(id)
@@ -57,10 +82,8 @@ pub(crate) async fn record_problems(
                 .await?;
         }
     }
-    for problem in problems {
-        let known =
-            open.iter().any(|(_, p, c, k)| p == &problem.patient_ref && c == &problem.code && k == problem.kind);
-        if known || dismissed(conn, work.organisation_id, invoice_ref, problem).await? {
+    for problem in waiting {
+        if open.iter().any(|(_, p, c, k, _, _)| same(problem, (p, c, k))) {
             continue;
         }
         // One open exception per (invoice, patient, code): the newest kind wins.
