@@ -7,7 +7,7 @@ use carecount::server::store::sync::Batch;
 use carecount::wire::sync::SyncSource;
 use support::TestApp;
 use support::smtp::{Mode, SmtpServer};
-use support::sync::{HEADER, actor, count, import, import_bytes, pims, used, visit_day};
+use support::sync::{HEADER, actor, count, import, import_bytes, pims, settle, used, visit_day};
 
 /// Every table an import writes to, counted: nothing of a refused file may
 /// show up in any of them.
@@ -403,12 +403,6 @@ fn a_manager_uploads_an_export_and_decides_about_its_over_usage_with_a_note() {
             app.call("sync/over-usage", &format!("id={}&decision=remove&note=Again+by+mistake", rows[1].0)).await;
         assert_eq!(status, 409, "decided once");
     })
-}
-
-/// Dates a file's last change a minute back, as an export finished then.
-fn settle(file: &std::path::Path) {
-    let file = std::fs::File::options().write(true).open(file).expect("the file");
-    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60)).expect("dated back");
 }
 
 #[test]

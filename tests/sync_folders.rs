@@ -6,6 +6,7 @@
 mod support;
 
 use support::TestApp;
+use support::sync::{HEADER, import, pims, settle};
 
 fn form(folder: &std::path::Path) -> String {
     format!("folder={}", folder.display())
@@ -65,5 +66,45 @@ fn a_server_that_names_a_root_takes_folders_only_inside_it() {
         }
         let (status, body) = app.call("sync/folder", &form(&inside)).await;
         assert_eq!(status, 200, "{body}");
+    })
+}
+
+#[test]
+fn a_file_the_folder_pull_refuses_is_emailed_to_the_clinic() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let folder = app.dir.path().join("exports");
+        std::fs::create_dir_all(&folder).unwrap();
+        let (status, body) = app.call("sync/folder", &form(&folder)).await;
+        assert_eq!(status, 200, "{body}");
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE clinics SET over_usage_emails = 'lead@maple.example, office@maple.example' WHERE id = 1")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mails = || app.scalar("SELECT count(*) + $1 FROM outbox WHERE subject LIKE '%was refused%'", 0);
+        // A refused upload is seen by the manager who made it: no email.
+        let rex = pims(&app, "Rex").await;
+        let broken = format!("{HEADER}INV-7801,1,yesterday,{rex},WP-VAC-RAB,1,,\n");
+        assert!(import(&app, &broken).await.unwrap_err().contains("invoice_date"));
+        assert_eq!(mails().await, 0);
+
+        std::fs::write(folder.join("tuesday.csv"), &broken).unwrap();
+        settle(&folder.join("tuesday.csv"));
+        let (status, body) = app.call("sync/now", "").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(mails().await, 2, "one to each address in the clinic's settings");
+        let (to, subject, text): (String, String, String) = sqlx::query_as(
+            "SELECT to_address, subject, body FROM outbox WHERE subject LIKE '%was refused%' ORDER BY id",
+        )
+        .fetch_one(app.store.reader())
+        .await
+        .unwrap();
+        assert_eq!(to, "lead@maple.example");
+        assert!(subject.contains("tuesday.csv"), "{subject}");
+        assert!(text.contains("line 2, invoice_date") && text.contains("refused/"), "{text}");
+        let runs = app.store.sync_runs(1, 1).await.unwrap();
+        assert_eq!(runs[0].digest, text, "the history keeps what was sent");
     })
 }

@@ -62,3 +62,9 @@ pub fn visit_day() -> String {
 pub async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(app.store.reader()).await.unwrap()
 }
+
+/// Dates a file's last change a minute back, as an export finished then.
+pub fn settle(file: &std::path::Path) {
+    let file = std::fs::File::options().write(true).open(file).expect("the file");
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60)).expect("dated back");
+}

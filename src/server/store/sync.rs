@@ -82,7 +82,8 @@ impl Store {
     }
 
     /// Records a file that was refused: nothing of it was applied, and the
-    /// history shows what to fix.
+    /// history shows what to fix. One the folder pull read, with nobody at
+    /// the screen, is also emailed to the clinic.
     pub async fn record_refused_import(
         &self,
         batch: &Batch<'_>,
@@ -97,6 +98,10 @@ impl Store {
             .bind(run)
             .execute(&mut *tx)
             .await?;
+        if batch.source == SyncSource::Folder {
+            let whose = (batch.organisation_id, batch.clinic_id, run);
+            super::sync_digest::tell_refused(&mut tx, whose, batch.file_name, problem).await?;
+        }
         tx.commit().await?;
         self.sync_run(batch.organisation_id, run).await
     }

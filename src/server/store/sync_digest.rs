@@ -82,6 +82,35 @@ pub(crate) async fn finish_run(conn: &mut Conn, work: &InvoiceWork<'_>, tally: &
     Ok(())
 }
 
+/// Tells the clinic's over-usage recipients that a file the folder pull
+/// read was refused: nobody is at the screen when it runs, and the next
+/// export may well depend on this one. Kept as the run's digest.
+pub(crate) async fn tell_refused(
+    conn: &mut Conn,
+    (organisation_id, clinic_id, run): (i64, i64, i64),
+    file_name: &str,
+    problem: &str,
+) -> Result<(), AppError> {
+    let (clinic, recipients): (String, String) =
+        sqlx::query_as("SELECT name, over_usage_emails FROM clinics WHERE id = $1 AND organisation_id = $2")
+            .bind(clinic_id)
+            .bind(organisation_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let body = format!(
+        "Sync run {run} at {clinic} refused {file_name} from the practice-system folder: nothing of it was \
+         applied.\n\n{problem}\n\nThe file was moved to refused/ in the folder. Export that period again from the \
+         practice system and put the new file in the folder (the old file, put back after later exports, would \
+         undo what they changed): its lines count once, however often they arrive.\n"
+    );
+    sqlx::query("UPDATE sync_runs SET digest = $1 WHERE id = $2").bind(&body).bind(run).execute(&mut *conn).await?;
+    let subject = format!("Practice system sync {run}: {file_name} was refused");
+    for to in recipients.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        queue(conn, organisation_id, to, &subject, &body).await?;
+    }
+    Ok(())
+}
+
 fn digest(work: &InvoiceWork<'_>, tally: &Tally) -> String {
     if tally.told.is_empty() {
         return String::new();
