@@ -5,8 +5,11 @@
 
 mod support;
 
+use std::time::Duration;
 use support::TestApp;
-use support::sync::{HEADER, import, pims, settle};
+
+use carecount::server::store::leases::Holder;
+use support::sync::{HEADER, import, pims, settle, visit_day};
 
 fn form(folder: &std::path::Path) -> String {
     format!("folder={}", folder.display())
@@ -106,5 +109,33 @@ fn a_file_the_folder_pull_refuses_is_emailed_to_the_clinic() {
         assert!(text.contains("line 2, invoice_date") && text.contains("refused/"), "{text}");
         let runs = app.store.sync_runs(1, 1).await.unwrap();
         assert_eq!(runs[0].digest, text, "the history keeps what was sent");
+    })
+}
+
+#[test]
+fn sync_now_waits_for_a_pull_already_reading_the_folder() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let folder = app.dir.path().join("exports");
+        std::fs::create_dir_all(&folder).unwrap();
+        assert_eq!(app.call("sync/folder", &form(&folder)).await.0, 200);
+        let rex = pims(&app, "Rex").await;
+        std::fs::write(folder.join("monday.csv"), format!("{HEADER}INV-7810,1,{},{rex},WP-EXAM,1,,\n", visit_day()))
+            .unwrap();
+        settle(&folder.join("monday.csv"));
+        // Another server's timed pull is reading this clinic's folder.
+        let other = Holder::new();
+        let now = chrono::Utc::now();
+        assert!(app.store.hold_lease("folder-1", &other, now, Duration::from_secs(600)).await.unwrap());
+        let (status, body) = app.call("sync/now", "").await;
+        assert!(status == 409 && body.contains("being read right now"), "{status} {body}");
+        assert!(folder.join("monday.csv").exists(), "left for the pull that holds the folder");
+        // Done: the folder is free at once, and each pull lets go of it.
+        app.store.release_lease("folder-1", &other).await.unwrap();
+        for _ in 0..2 {
+            let (status, body) = app.call("sync/now", "").await;
+            assert_eq!(status, 200, "{body}");
+        }
+        assert!(!folder.join("monday.csv").exists(), "read and moved aside");
     })
 }

@@ -6,9 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use chrono::Utc;
+
 use super::{MAX_FILE_BYTES, import_csv, refused};
 use crate::server::actor::Actor;
 use crate::server::store::Store;
+use crate::server::store::leases::{Holder, KeptLease};
 use crate::server::store::sync::Batch;
 use crate::wire::error::AppError;
 use crate::wire::sync::{SyncRun, SyncSource};
@@ -63,6 +66,12 @@ pub fn check_folder(text: &str, root: Option<&Path>) -> Result<String, AppError>
     })
 }
 
+/// How long a pull holds its clinic's folder without renewing the hold, and
+/// how often it renews it between files: a server that stops mid-pull frees
+/// the folder for the next pull after this long.
+const HOLD: Duration = Duration::from_secs(600);
+const RENEW_EVERY: Duration = Duration::from_secs(60);
+
 /// Pulls every clinic's folder; problems go to the log, and the next round
 /// tries again.
 pub async fn pull_all(store: &Store) {
@@ -71,23 +80,55 @@ pub async fn pull_all(store: &Store) {
         Err(e) => return tracing::error!(error = %e, "reading sync folders failed"),
     };
     for (organisation_id, clinic_id, folder) in clinics {
-        if let Err(e) = pull(store, organisation_id, clinic_id, Path::new(&folder)).await {
-            tracing::error!(error = %e, folder, "folder pull failed");
+        match pull(store, organisation_id, clinic_id, Path::new(&folder)).await {
+            Ok(_) => {}
+            Err(AppError::Conflict(busy)) => tracing::info!(folder, busy, "folder pull skipped"),
+            Err(e) => tracing::error!(error = %e, folder, "folder pull failed"),
         }
     }
 }
 
 /// Imports the folder's CSV files that have settled, oldest name first;
-/// returns their runs.
+/// returns their runs. One pull at a time per clinic, across servers: two
+/// at once could each read a file, and the one that applied an older
+/// export after a newer one would undo the newer one's changes.
 pub async fn pull(
     store: &Store,
     organisation_id: i64,
     clinic_id: i64,
     folder: &Path,
 ) -> Result<Vec<SyncRun>, AppError> {
+    let job = format!("folder-{clinic_id}");
+    let holder = Holder::new();
+    if !store.hold_lease(&job, &holder, Utc::now(), HOLD).await? {
+        return Err(AppError::Conflict(
+            "The folder is being read right now, by the timed pull or another manager's Sync now; its runs show in \
+             the history in a moment."
+                .into(),
+        ));
+    }
+    let mut lease = KeptLease::new(store, &job, &holder, HOLD, RENEW_EVERY);
+    let pulled = pull_held(store, (organisation_id, clinic_id), folder, &mut lease).await;
+    if let Err(e) = store.release_lease(&job, &holder).await {
+        tracing::warn!(error = %e, job, "letting go of a folder's hold failed; it ends by itself");
+    }
+    pulled
+}
+
+async fn pull_held(
+    store: &Store,
+    (organisation_id, clinic_id): (i64, i64),
+    folder: &Path,
+    lease: &mut KeptLease<'_>,
+) -> Result<Vec<SyncRun>, AppError> {
     let actor = Actor { user_id: None, name: "Folder pull".into() };
     let mut runs = Vec::new();
     for file in csv_files(folder)? {
+        // A hold lost (the database did not answer in time) leaves the
+        // rest of the files to the next pull.
+        if !lease.still_ours().await {
+            break;
+        }
         let Ok(bytes) = read_whole(&file) else { continue };
         let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let batch =

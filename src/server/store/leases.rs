@@ -75,6 +75,17 @@ impl Store {
         self.take_lease(job, holder, now, period, Renew::Never).await
     }
 
+    /// Lets go of a lease on work done before its time is up, so the next
+    /// asker need not wait for it; a lease someone else holds stays theirs.
+    pub async fn release_lease(&self, job: &str, holder: &Holder) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM job_leases WHERE job = $1 AND holder = $2")
+            .bind(job)
+            .bind(&holder.0)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
     async fn take_lease(
         &self,
         job: &str,
@@ -107,7 +118,7 @@ impl Store {
 /// A lease on continuous work, kept while a long round of it runs.
 pub struct KeptLease<'a> {
     store: &'a Store,
-    job: &'static str,
+    job: &'a str,
     holder: &'a Holder,
     hold: Duration,
     renew_every: Duration,
@@ -119,7 +130,7 @@ impl<'a> KeptLease<'a> {
     /// every `renew_every` while the work goes on.
     pub fn new(
         store: &'a Store,
-        job: &'static str,
+        job: &'a str,
         holder: &'a Holder,
         hold: Duration,
         renew_every: Duration,
