@@ -12,9 +12,15 @@ use support::*;
 /// A household with no pack, a dog of it, and a carried-over renewing
 /// physio pack with `left` sessions ending on `ends_on`.
 async fn renewing_physio(app: &TestApp, left: i64, ends_on: Option<chrono::NaiveDate>) -> (i64, i64, i64) {
+    physio_pack(app, left, ends_on, true).await
+}
+
+/// A physio pack carried over for a dog without one, sold when the template
+/// did or did not make the next pack by itself.
+async fn physio_pack(app: &TestApp, left: i64, ends_on: Option<chrono::NaiveDate>, renews: bool) -> (i64, i64, i64) {
     let (dog, client) = app.dog_without_pack().await;
     let physio = template_id(app, "Physio 6-session pack").await;
-    write(app, "UPDATE plan_templates SET auto_renew = 1 WHERE id = $1", physio, None).await;
+    write(app, "UPDATE plan_templates SET auto_renew = $1 WHERE id = $2", i64::from(renews), Some(physio)).await;
     let clinic = app.store.clinic_of(1, None, Utc::now()).await.unwrap();
     let carry = CarryOver {
         template_id: physio,
@@ -124,12 +130,13 @@ fn an_expired_renewing_pack_is_followed_once_by_the_daily_jobs() {
 }
 
 #[test]
-fn a_pack_that_does_not_renew_is_left_alone_when_used_up() {
+fn a_pack_sold_without_renewal_is_left_alone_when_used_up() {
     support::run(async {
         let app = TestApp::start().await;
-        let (dog, client, pack) = renewing_physio(&app, 1, None).await;
+        let (dog, client, pack) = physio_pack(&app, 1, None, false).await;
+        // Switched on after the sale: the pack keeps what it was sold with.
         let physio = template_id(&app, "Physio 6-session pack").await;
-        write(&app, "UPDATE plan_templates SET auto_renew = 0 WHERE id = $1", physio, None).await;
+        write(&app, "UPDATE plan_templates SET auto_renew = 1 WHERE id = $1", physio, None).await;
         let session = app.item_id("PHYSIO").await;
         let line = json!([{ "patient_id": dog, "item_id": session, "quantity_text": "1", "unit": "Unit", "discount_text": "" }]);
         let invoice = app.new_invoice(client).await;

@@ -131,3 +131,70 @@ fn a_renewal_charges_no_second_enrollment_fee() {
         assert_eq!(fee.parse::<f64>().unwrap(), 0.0);
     });
 }
+
+/// Runs the plan jobs five days before `plan` ends, paid up; says whether
+/// they renewed it.
+async fn renewed_ahead_of_its_end(app: &TestApp, plan: i64) -> bool {
+    sql(app, &format!("UPDATE payments SET status = 'paid' WHERE subscription_id = {plan}")).await;
+    let ends = text(app, "SELECT ends_on FROM subscriptions WHERE id = $1", plan).await.unwrap();
+    let ends = NaiveDate::parse_from_str(&ends, "%Y-%m-%d").unwrap();
+    let soon = (ends - Days::new(5)).and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let report = app.store.run_plan_jobs(soon).await.unwrap();
+    report.renewed.iter().any(|(old, _)| *old == plan)
+}
+
+#[test]
+fn automatic_renewal_switched_on_later_does_not_renew_a_plan_sold_without_it() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let adult = template_id(&app, "Adult Dog Plan").await;
+        sql(&app, &format!("UPDATE plan_templates SET auto_renew = 0 WHERE id = {adult}")).await;
+        let plan = plan_for_bobbie(&app).await;
+        // The clinic switches automatic renewal on for new sales.
+        sql(&app, &format!("UPDATE plan_templates SET auto_renew = 1 WHERE id = {adult}")).await;
+        assert!(!renewed_ahead_of_its_end(&app, plan).await, "its owner never agreed to a renewal");
+        assert_eq!(app.scalar("SELECT count(*) FROM subscriptions WHERE renews_subscription_id = $1", plan).await, 0);
+    });
+}
+
+#[test]
+fn automatic_renewal_switched_off_later_still_renews_a_plan_sold_with_it() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let adult = template_id(&app, "Adult Dog Plan").await;
+        sql(&app, &format!("UPDATE plan_templates SET auto_renew = 1 WHERE id = {adult}")).await;
+        let plan = plan_for_bobbie(&app).await;
+        sql(&app, &format!("UPDATE plan_templates SET auto_renew = 0 WHERE id = {adult}")).await;
+        assert!(renewed_ahead_of_its_end(&app, plan).await, "sold as renewing by itself");
+        // The term it renewed into is a sale of today: it does not renew again.
+        let next = app.scalar("SELECT id FROM subscriptions WHERE renews_subscription_id = $1", plan).await;
+        assert!(!renewed_ahead_of_its_end(&app, next).await);
+    });
+}
+
+#[test]
+fn a_hold_counts_no_more_days_than_the_plan_was_sold_with() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let rules = |days: u32| {
+            format!(
+                "cancellation_fee=0&cooling_off_days=14&max_hold_days={days}&past_due_grace_days=7&renewal_lead_days=30"
+            )
+        };
+        assert_eq!(app.call("settings/rules", &rules(3)).await.0, 200);
+        let plan = plan_for_bobbie(&app).await;
+        assert_eq!(app.call("settings/rules", &rules(90)).await.0, 200);
+        let (status, body) = app.call("plan/hold", &format!("id={plan}&note=Owner+abroad")).await;
+        assert_eq!(status, 200, "{body}");
+        let end = text(&app, "SELECT ends_on FROM subscriptions WHERE id = $1", plan).await.unwrap();
+        sql(&app, &format!("UPDATE subscriptions SET hold_from = '{}' WHERE id = {plan}", today() - Days::new(9)))
+            .await;
+        let (status, body) = app.call("plan/resume", &format!("id={plan}")).await;
+        assert_eq!(status, 200, "{body}");
+        let end_now = text(&app, "SELECT ends_on FROM subscriptions WHERE id = $1", plan).await.unwrap();
+        let end = NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap();
+        assert_eq!(end_now, (end + Days::new(3)).to_string(), "ten days held, three counted as sold");
+        let (status, body) = app.call("plan/hold", &format!("id={plan}&note=Away+again")).await;
+        assert!(status == 409 && body.contains("all 3 days of hold"), "{status} {body}");
+    });
+}

@@ -117,9 +117,11 @@ impl Store {
         let new_id: i64 = sqlx::query_scalar(
             "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                         status, starts_on, ends_on, price, member_discount_percent, billing,
-                                        enrollment_fee, no_show, cancellation_fee, cooling_off_days)
+                                        enrollment_fee, no_show, cancellation_fee, cooling_off_days, auto_renew,
+                                        max_hold_days)
              SELECT organisation_id, clinic_id, template_id, client_id, $1, plan_name, kind, $2, $3, ends_on, price,
-                    member_discount_percent, billing, '0', no_show, cancellation_fee, cooling_off_days
+                    member_discount_percent, billing, '0', no_show, cancellation_fee, cooling_off_days, auto_renew,
+                    max_hold_days
              FROM subscriptions WHERE id = $4 RETURNING id",
         )
         .bind(to.id)

@@ -196,7 +196,8 @@ impl Store {
         let due: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
             "SELECT s.id, s.clinic_id, t.renews_into_template_id FROM subscriptions s
              JOIN plan_templates t ON t.id = s.template_id
-             WHERE s.organisation_id = $1 AND s.status = $2 AND t.auto_renew = 1 AND s.ends_on <= $3
+             WHERE s.organisation_id = $1 AND s.status = $2 AND COALESCE(s.auto_renew, t.auto_renew) = 1
+               AND s.ends_on <= $3
                AND s.kind = 'wellness'
                AND NOT EXISTS (SELECT 1 FROM subscriptions n WHERE n.renews_subscription_id = s.id)
                AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'subscription' AND a.entity_id = s.id

@@ -45,6 +45,19 @@ async fn plan_state(conn: &mut Conn, organisation_id: i64, id: i64) -> Result<(S
     Ok((plan, state))
 }
 
+/// The longest hold per term the plan was sold with; one kept without it
+/// follows the organisation's rules of today.
+async fn max_hold_days(conn: &mut Conn, organisation_id: i64, id: i64) -> Result<i64, AppError> {
+    let sold: Option<i64> = sqlx::query_scalar("SELECT max_hold_days FROM subscriptions WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    match sold {
+        Some(days) => Ok(days),
+        None => Ok(plan_rules(conn, organisation_id).await?.max_hold_days),
+    }
+}
+
 impl Store {
     /// Puts a plan on hold from today; benefits are not usable meanwhile.
     pub async fn hold_plan(&self, clinic: &ClinicInfo, id: i64, note: &str, actor: &Actor) -> Result<(), AppError> {
@@ -53,7 +66,7 @@ impl Store {
         let (plan, state) = plan_state(&mut tx, clinic.organisation_id, id).await?;
         // Asked first so that a plan that cannot be held says why, not how many days it held.
         transition(state, Step::Hold).map_err(AppError::Conflict)?;
-        let max = plan_rules(&mut tx, clinic.organisation_id).await?.max_hold_days;
+        let max = max_hold_days(&mut tx, clinic.organisation_id, id).await?;
         if plan.held_days >= max {
             return Err(AppError::Conflict(format!("This plan has used all {max} days of hold this term.")));
         }
@@ -71,7 +84,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let (plan, _) = plan_state(&mut tx, clinic.organisation_id, id).await?;
         let resumed = require_step(&mut tx, id, Step::Resume, clinic.today).await?;
-        let max = plan_rules(&mut tx, clinic.organisation_id).await?.max_hold_days;
+        let max = max_hold_days(&mut tx, clinic.organisation_id, id).await?;
         let held = plan.hold_from.map_or(0, |from| (clinic.today - from).num_days().max(0) + 1);
         let mut counted = held.min((max - plan.held_days).max(0));
         let mut next_term = String::new();

@@ -52,7 +52,8 @@ const CANDIDATES: &str = "
     FROM subscriptions s
     JOIN plan_templates t ON t.id = s.template_id
     JOIN subscription_benefits b ON b.subscription_id = s.id AND b.limit_quantity IS NOT NULL
-    WHERE s.organisation_id = $1 AND s.kind <> 'wellness' AND t.auto_renew = 1 AND s.authorised_by IS NULL
+    WHERE s.organisation_id = $1 AND s.kind <> 'wellness' AND COALESCE(s.auto_renew, t.auto_renew) = 1
+      AND s.authorised_by IS NULL
       AND s.status IN ('active', 'past_due', 'expired')
       AND (SELECT count(*) FROM subscription_benefits c
            WHERE c.subscription_id = s.id AND c.limit_quantity IS NOT NULL) = 1

@@ -46,16 +46,18 @@ impl NewPack<'_> {
     /// copied; returns its id.
     pub(crate) async fn insert(&self, conn: &mut Conn) -> Result<i64, AppError> {
         let t = self.template;
-        // The pack keeps the cancellation terms it was sold under.
+        // The pack keeps the terms it was sold under: cancellation,
+        // automatic renewal and the longest hold.
         let terms = plan_rules(&mut *conn, self.organisation_id).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                         status, starts_on, ends_on, price, member_discount_percent, billing,
                                         enrollment_fee, origin, use_note, authorised_by, authoriser_name,
                                         authorisation_ref, sold_on_invoice_id, no_show, cancellation_fee,
-                                        cooling_off_days)
+                                        cooling_off_days, auto_renew, max_hold_days)
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10, $11, $12, '0', $13, $14, $15, $16, $17, $18,
-                     (SELECT no_show FROM plan_templates WHERE id = $3), $19, $20) RETURNING id",
+                     (SELECT no_show FROM plan_templates WHERE id = $3), $19, $20,
+                     (SELECT auto_renew FROM plan_templates WHERE id = $3), $21) RETURNING id",
         )
         .bind(self.organisation_id)
         .bind(self.clinic_id)
@@ -77,6 +79,7 @@ impl NewPack<'_> {
         .bind(self.sold_on_invoice_id)
         .bind(terms.cancellation_fee.0.to_string())
         .bind(i64::from(terms.cooling_off_days))
+        .bind(terms.max_hold_days)
         .fetch_one(&mut *conn)
         .await?;
         copy_benefits(conn, id, t.id).await?;

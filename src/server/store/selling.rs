@@ -238,14 +238,17 @@ pub(crate) async fn write_sale(
     // Joining is charged once: a renewal, made by hand or automatically,
     // carries no enrollment fee.
     let fee = if renews.is_some() { Money::ZERO } else { Money(decimal(&template.enrollment_fee)?) };
-    // The plan keeps the cancellation terms it was sold under.
+    // The plan keeps the terms it was sold under: cancellation, automatic
+    // renewal and the longest hold.
     let terms = plan_rules(&mut *tx, clinic.organisation_id).await?;
     let subscription_id: i64 = sqlx::query_scalar(
         "INSERT INTO subscriptions (organisation_id, clinic_id, template_id, client_id, patient_id, plan_name, kind,
                                     status, starts_on, ends_on, price, member_discount_percent, billing, enrollment_fee,
-                                    renews_subscription_id, no_show, cancellation_fee, cooling_off_days)
+                                    renews_subscription_id, no_show, cancellation_fee, cooling_off_days,
+                                    auto_renew, max_hold_days)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                 (SELECT no_show FROM plan_templates WHERE id = $3), $16, $17) RETURNING id",
+                 (SELECT no_show FROM plan_templates WHERE id = $3), $16, $17,
+                 (SELECT auto_renew FROM plan_templates WHERE id = $3), $18) RETURNING id",
     )
     .bind(clinic.organisation_id)
     .bind(clinic.id)
@@ -264,6 +267,7 @@ pub(crate) async fn write_sale(
     .bind(renews)
     .bind(terms.cancellation_fee.0.to_string())
     .bind(i64::from(terms.cooling_off_days))
+    .bind(terms.max_hold_days)
     .fetch_one(&mut *tx)
     .await?;
     copy_benefits(&mut *tx, subscription_id, template.id).await?;

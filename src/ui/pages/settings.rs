@@ -98,8 +98,8 @@ fn RulesForm(rules: PlanRules) -> impl IntoView {
             <PostForm action read=read_rules class="form-grid">
                 <label class="field"><span>"Cancellation fee"</span><input name="cancellation_fee" inputmode="decimal" value=rules.cancellation_fee data-test="fee"/></label>
                 <label class="field"><span>"Cooling-off period (days, no fee)"</span><input name="cooling_off_days" inputmode="numeric" value=rules.cooling_off_days/></label>
-                <p class="muted small wide-field" data-test="terms-as-sold">"A plan or pack keeps the cancellation fee and cooling-off period it was sold with; a change here applies to sales from now on."</p>
                 <label class="field"><span>"Longest hold per term (days)"</span><input name="max_hold_days" inputmode="numeric" value=rules.max_hold_days/></label>
+                <p class="muted small wide-field" data-test="terms-as-sold">"A plan or pack keeps the cancellation fee, cooling-off period and longest hold it was sold with; a change here applies to sales from now on."</p>
                 <label class="field"><span>"Grace before past due (days)"</span><input name="past_due_grace_days" inputmode="numeric" value=rules.past_due_grace_days data-test="grace"/></label>
                 <label class="field"><span>"Auto-renew ahead of the end (days)"</span><input name="renewal_lead_days" inputmode="numeric" value=rules.renewal_lead_days/></label>
                 <label class="check wide-field"><input type="checkbox" name="past_due_usable" value="on" checked=rules.past_due_usable/>

@@ -224,6 +224,7 @@ fn EditorForm(editor: TemplateEditor) -> impl IntoView {
                     } else {
                         "Next pack made automatically when one is used up or expires"
                     }}</span></label>
+                <p class="muted small wide-field" data-test="renews-as-sold">"Plans and packs already sold keep the setting they were sold with; a change applies to sales from now on."</p>
                 <Show when=move || kind.get() != "wellness">
                     <label class="check"><input type="checkbox" data-test="t-one-pet" prop:checked=move || one_pet.get()
                         on:change=move |ev| one_pet.set(event_target_checked(&ev))/>
