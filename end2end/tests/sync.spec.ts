@@ -80,9 +80,12 @@ test("a manager imports an export, approves the over-usage, maps the unknown cod
   // Approving needs a note that says why.
   await over.locator('[data-test="approve"]').click();
   await expect(over.locator('[role="alert"]')).toContainText("Write a short note");
+  // A note half-typed in another row outlives the reload a decision makes.
+  await exception.locator('[data-test="dismiss-note"]').fill("Typed before another row was decided");
   await over.locator('[data-test="over-usage-note"]').fill("Owner paid for the extra exams at the desk");
   await over.locator('[data-test="approve"]').click();
   await expect(page.locator('[data-test="over-usage-row"]', { hasText: "PMS-9001" })).toHaveCount(0);
+  await expect(exception.locator('[data-test="dismiss-note"]')).toHaveValue("Typed before another row was decided");
 
   // The unknown code is mapped to the exam and applied again: it counts now,
   // beyond the plan as well, so it shows as over-usage of its own invoice.
@@ -109,6 +112,9 @@ test("a manager imports an export, approves the over-usage, maps the unknown cod
   await expect(mappings.locator('[data-test="patient-mapping"]')).toContainText("Rex");
   await page.locator('[data-test="apply-again"]').click();
   await expect(page.locator('[data-test="exception-row"]')).toHaveCount(0);
+  await expect(page.locator('[data-test="applied-again"]')).toHaveText(
+    "Applied again: 1 line cleared; nothing still needs a person.",
+  );
   const mapped = page.locator('[data-test="over-usage-row"]', { hasText: "PMS-9002" });
   await expect(mapped).toContainText("1 exam");
   await mapped.locator('[data-test="over-usage-note"]').fill("Booked twice by mistake in the practice system");

@@ -97,7 +97,7 @@ pub async fn map_sync_patient(pims_id: String, patient_id: i64) -> Result<(), Ap
 
 /// Applies again every line that waited for a mapping.
 #[server(prefix = "/api", endpoint = "sync/retry", output = crate::api::codec::JsonText)]
-pub async fn retry_sync() -> Result<SyncRun, AppError> {
+pub async fn retry_sync() -> Result<RetryOutcome, AppError> {
     use crate::domain::Permission;
     use crate::server::store::sync::Batch;
     use crate::server::{error::reply, state::app_state};

@@ -12,6 +12,7 @@ pub mod pages;
 pub mod post_form;
 pub mod route;
 pub mod routes;
+pub mod typed_notes;
 pub mod unbroken;
 
 use leptos::prelude::*;

@@ -33,6 +33,18 @@ impl SyncSource {
     }
 }
 
+/// What "Apply again" did: its run, how many of the lines that needed a
+/// person it cleared, and how many still do (the run's own `exceptions`
+/// counts only lines it newly found).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetryOutcome {
+    pub run: SyncRun,
+    /// Lines that needed a person before and count now (or were closed as dismissed).
+    pub cleared: i64,
+    /// Lines of the clinic's that still need a person.
+    pub still_open: i64,
+}
+
 /// One sync run: what it read and what became of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]

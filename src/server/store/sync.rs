@@ -17,7 +17,7 @@ use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::error::AppError;
 use crate::wire::stored::Day;
-use crate::wire::sync::{SyncRun, SyncSource};
+use crate::wire::sync::{RetryOutcome, SyncRun, SyncSource};
 
 const RUN_COLUMNS: &str = "id, source, file_name, actor_name, started_at, lines_read, applied, unchanged, reversed,
      skipped, over_usage, exceptions, errors, problem, digest";
@@ -206,7 +206,7 @@ impl Store {
 
     /// Applies again every invoice with a line that needs a person, after a
     /// code or a patient was mapped.
-    pub async fn retry_exceptions(&self, batch: &Batch<'_>) -> Result<SyncRun, AppError> {
+    pub async fn retry_exceptions(&self, batch: &Batch<'_>) -> Result<RetryOutcome, AppError> {
         let clinic = self.clinic_of(batch.organisation_id, Some(batch.clinic_id), chrono::Utc::now()).await?;
         let mut tx = self.begin_write().await?;
         let run = start_run(&mut tx, batch).await?;
@@ -233,9 +233,20 @@ impl Store {
         reconcile_all(&mut tx, &work, &mut state, &open, &mut tally, &mut PlanPrefetch::none(from)).await?;
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
+        let (cleared, still_open): (i64, i64) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN resolved_run_id = $1 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN resolved_run_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM sync_exceptions WHERE organisation_id = $2 AND clinic_id = $3",
+        )
+        .bind(run)
+        .bind(batch.organisation_id)
+        .bind(clinic.id)
+        .fetch_one(&mut *tx)
+        .await?;
         tx.commit().await?;
         self.follow_after_use(&clinic, None).await;
-        self.sync_run(batch.organisation_id, run).await
+        let run = self.sync_run(batch.organisation_id, run).await?;
+        Ok(RetryOutcome { run, cleared, still_open })
     }
 }
 

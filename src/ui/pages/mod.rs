@@ -25,6 +25,7 @@ pub mod settings;
 pub mod soap;
 pub mod staff;
 pub mod sync;
+pub mod sync_exceptions;
 pub mod sync_folder;
 pub mod sync_mappings;
 pub mod sync_tokens;

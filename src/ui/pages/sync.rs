@@ -7,17 +7,17 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use super::sync_exceptions::ExceptionsPanel;
 use super::sync_folder::FolderPanel;
-use super::sync_mappings::{ChoosePet, MappingsPanel, MappingsQuery};
+use super::sync_mappings::{MappingsPanel, MappingsQuery};
 use super::sync_tokens::TokensPanel;
 use crate::api::sync::{
-    Choice, ExceptionRow, OverUsageFilter, OverUsageRow, SyncPage, SyncRun, decide_over_usage, dismiss_sync_exception,
-    load_sync_page, map_sync_code, map_sync_patient, retry_sync,
+    Choice, OverUsageFilter, OverUsageRow, RetryOutcome, SyncPage, SyncRun, decide_over_usage, load_sync_page,
 };
 use crate::ui::format::{date, stamp};
 use crate::ui::pager::{pager, with_query};
 use crate::ui::route::loaded;
-use crate::ui::unbroken::unbroken_ids;
+use crate::ui::typed_notes::TypedNotes;
 use crate::wire::paging::Paging;
 
 /// Route `/sync`.
@@ -44,9 +44,11 @@ pub fn SyncPage() -> impl IntoView {
     // What a panel reports after reloading the page's data lives out here:
     // the panels are made anew by the reload.
     let folder_notice = RwSignal::new(None::<Result<String, String>>);
-    let retry_notice = RwSignal::new(None::<Result<SyncRun, String>>);
+    let retry_notice = RwSignal::new(None::<Result<RetryOutcome, String>>);
     let token_notice = RwSignal::new(None::<Result<String, String>>);
     let mappings = MappingsQuery::new();
+    // Notes typed in rows outlive the reloads another row's decision makes.
+    let notes = TypedNotes::new();
     view! {
         <Title text="Practice system sync"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading sync…"</p> }>
@@ -69,8 +71,8 @@ pub fn SyncPage() -> impl IntoView {
                         {data.shown_run.clone().map(|run| view! { <RunBanner run/> })}
                     </section>
                     <FolderPanel folder=data.folder.clone() changed message=folder_notice/>
-                    <OverUsagePanel rows=data.over_usage.clone() paging=data.over_usage_paging plans=data.plans.clone() changed/>
-                    <ExceptionsPanel rows=data.exceptions.clone() paging=data.exceptions_paging items=data.items.clone() changed outcome=retry_notice/>
+                    <OverUsagePanel rows=data.over_usage.clone() paging=data.over_usage_paging plans=data.plans.clone() changed notes/>
+                    <ExceptionsPanel rows=data.exceptions.clone() paging=data.exceptions_paging items=data.items.clone() changed outcome=retry_notice notes/>
                     <MappingsPanel items=data.items.clone() query=mappings/>
                     <HistoryPanel runs=data.runs.clone()/>
                     <TokensPanel tokens=data.tokens.clone() changed made=token_notice/>
@@ -104,6 +106,7 @@ fn OverUsagePanel(
     paging: Paging,
     plans: Vec<Choice>,
     changed: RwSignal<u32>,
+    notes: TypedNotes,
 ) -> impl IntoView {
     let query = use_query_map();
     let chosen = move |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
@@ -130,7 +133,7 @@ fn OverUsagePanel(
                 view! {
                     <table class="table">
                         <thead><tr><th>"Date"</th><th>"Patient"</th><th>"Item"</th><th>"Beyond the plan"</th><th>"Invoice"</th><th>"Decision"</th></tr></thead>
-                        <tbody>{rows.into_iter().map(|row| view! { <OverUsageLine row changed/> }).collect_view()}</tbody>
+                        <tbody>{rows.into_iter().map(|row| view! { <OverUsageLine row changed notes/> }).collect_view()}</tbody>
                     </table>
                 }.into_any()
             }}
@@ -140,7 +143,7 @@ fn OverUsagePanel(
 }
 
 /// The sync page's address with its filters and pages as now, one page changed.
-fn sync_address(chosen: &impl Fn(&str) -> String, (key, page): (&str, u32)) -> String {
+pub(super) fn sync_address(chosen: &impl Fn(&str) -> String, (key, page): (&str, u32)) -> String {
     let params: Vec<(&str, String)> = ["from", "until", "plan", "all", "page", "exceptions_page"]
         .into_iter()
         .map(|name| (name, if name == key { page.to_string() } else { chosen(name) }))
@@ -149,14 +152,17 @@ fn sync_address(chosen: &impl Fn(&str) -> String, (key, page): (&str, u32)) -> S
 }
 
 #[component]
-fn OverUsageLine(row: OverUsageRow, changed: RwSignal<u32>) -> impl IntoView {
-    let note = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
+fn OverUsageLine(row: OverUsageRow, changed: RwSignal<u32>, notes: TypedNotes) -> impl IntoView {
     let id = row.id;
+    let note = notes.note(("over-usage", id));
+    let problem = RwSignal::new(None::<String>);
     let decide = move |decision: &'static str| {
         spawn_local(async move {
             match decide_over_usage(id, decision.to_string(), note.get_untracked()).await {
-                Ok(()) => changed.update(|n| *n += 1),
+                Ok(()) => {
+                    notes.forget(("over-usage", id));
+                    changed.update(|n| *n += 1)
+                }
                 Err(e) => problem.set(Some(e.to_string())),
             }
         })
@@ -185,130 +191,6 @@ fn OverUsageLine(row: OverUsageRow, changed: RwSignal<u32>) -> impl IntoView {
                 }.into_any()
             }}</td>
         </tr>
-    }
-}
-
-#[component]
-fn ExceptionsPanel(
-    rows: Vec<ExceptionRow>,
-    paging: Paging,
-    items: Vec<Choice>,
-    changed: RwSignal<u32>,
-    outcome: RwSignal<Option<Result<SyncRun, String>>>,
-) -> impl IntoView {
-    let retry = move |_| {
-        spawn_local(async move {
-            let result = retry_sync().await.map_err(|e| e.to_string());
-            if result.is_ok() {
-                changed.update(|n| *n += 1);
-            }
-            outcome.set(Some(result));
-        })
-    };
-    let empty = rows.is_empty();
-    let query = use_query_map();
-    let chosen = move |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
-    let pages = pager(paging, rows.len(), false, move |page| sync_address(&chosen, ("exceptions_page", page)));
-    view! {
-        <section class="panel" data-test="exceptions">
-            <div class="panel-head"><h3 class="panel-title">"Needs a person"</h3>
-                {(!empty).then(|| view! { <button class="button" data-test="apply-again" on:click=retry>"Apply again"</button> })}</div>
-            <p class="muted small panel-note">"Lines with an unknown code or patient, or an item that is in none of the pet's plans. Map the code or the patient, then apply again; a line no mapping will clear is dismissed with a note."</p>
-            {move || outcome.get().map(|o| match o {
-                Ok(run) => view! { <p class="banner success" role="status">{format!("Applied again: {} still need a person.", run.exceptions)}</p> }.into_any(),
-                Err(e) => view! { <p class="banner error" role="alert">{e}</p> }.into_any(),
-            })}
-            {if empty {
-                view! { <p class="empty">"Every line found its patient and plan."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead><tr><th>"Invoice"</th><th>"Patient id"</th><th>"Code"</th><th>"Qty"</th><th>"Problem"</th><th>"Map or dismiss"</th></tr></thead>
-                        <tbody>{rows.into_iter().map(|row| {
-                            view! { <ExceptionLine row choices=items.clone()/> }
-                        }).collect_view()}</tbody>
-                    </table>
-                }.into_any()
-            }}
-            {pages}
-        </section>
-    }
-}
-
-#[component]
-fn ExceptionLine(row: ExceptionRow, choices: Vec<Choice>) -> impl IntoView {
-    let chosen = RwSignal::new(None::<i64>);
-    let state = RwSignal::new(None::<Result<(), String>>);
-    let patient = row.kind == "unknown_patient";
-    let (code, pims) = (row.code.clone(), row.patient_ref.clone());
-    let map = move |_| {
-        let (code, pims) = (code.clone(), pims.clone());
-        let Some(id) = chosen.get_untracked() else {
-            state.set(Some(Err(if patient { "Choose the patient first." } else { "Choose the item first." }.into())));
-            return;
-        };
-        spawn_local(async move {
-            let result = if patient { map_sync_patient(pims, id).await } else { map_sync_code(code, id).await };
-            state.set(Some(result.map_err(|e| e.to_string())));
-        })
-    };
-    let mappable = row.kind != "over_return";
-    // A line no mapping will clear: closed by a person, with a note.
-    let note = RwSignal::new(String::new());
-    let dismissed = RwSignal::new(None::<Result<(), String>>);
-    let id = row.id;
-    let dismiss = move |_| {
-        spawn_local(async move {
-            let result = dismiss_sync_exception(id, note.get_untracked()).await;
-            dismissed.set(Some(result.map_err(|e| e.to_string())));
-        })
-    };
-    view! {
-        <tr data-test="exception-row">
-            <td class="nowrap">{row.invoice_ref.clone()}<div class="muted small">{date(row.invoice_date)}</div></td>
-            <td class="nowrap">{row.patient_ref.clone()}</td>
-            <td class="nowrap"><code>{row.code.clone()}</code></td>
-            <td>{row.quantity}</td>
-            <td><span class="pill pill-warn">{kind_label(&row.kind)}</span><div class="muted small">{unbroken_ids(&row.detail)}</div></td>
-            <td>{mappable.then(|| view! {
-                <div class="decide">
-                    {if patient {
-                        view! { <ChoosePet chosen test="map-pet"/> }.into_any()
-                    } else {
-                        view! {
-                            <select data-test="map-choice" on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
-                                <option value="">"Choose the item…"</option>
-                                {choices.clone().into_iter().map(|c| view! { <option value=c.id>{c.label}</option> }).collect_view()}
-                            </select>
-                        }.into_any()
-                    }}
-                    <button class="button secondary small" data-test="map" on:click=map.clone()>"Map"</button>
-                </div>
-                {move || state.get().map(|s| match s {
-                    Ok(()) => view! { <p class="small success-text" role="status">"Mapped. Apply again to count it."</p> }.into_any(),
-                    Err(e) => view! { <p class="small error-text" role="alert">{e}</p> }.into_any(),
-                })}
-            })}
-                <div class="decide">
-                    <input type="text" class="note" data-test="dismiss-note" placeholder="Why it needs no mapping"
-                        prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
-                    <button class="button secondary small" data-test="dismiss" on:click=dismiss>"Dismiss"</button>
-                </div>
-                {move || dismissed.get().map(|s| match s {
-                    Ok(()) => view! { <p class="small success-text" role="status">"Dismissed: it is closed, and stays closed if the same line comes again."</p> }.into_any(),
-                    Err(e) => view! { <p class="small error-text" role="alert">{e}</p> }.into_any(),
-                })}
-            </td>
-        </tr>
-    }
-}
-
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "unknown_code" => "Unknown code",
-        "unknown_patient" => "Unknown patient",
-        "not_in_plan" => "Not in plan",
-        _ => "Returns too much",
     }
 }
 
