@@ -100,7 +100,7 @@ fn DaycareRow(visit: VisitRow, today: chrono::NaiveDate, done: Callback<String>)
             <td><strong>{visit.patient_name.clone()}</strong></td>
             <td><a href=format!("/clients/{}/packs", visit.client_id)>{visit.client_name.clone()}</a></td>
             <td>
-                {visit.pack.clone().map_or_else(|| view! { <span class="muted">"No package: billed per day"</span> }.into_any(), |p| view! {
+                {visit.pack.clone().map_or_else(|| view! { <span class="muted" title="The invoice still uses a package that covers the day, as at the desk">"No package held for this day"</span> }.into_any(), |p| view! {
                     <div data-test="daycare-pack">{p.name}" · "{p.counts}</div>
                     {(!p.use_note.is_empty()).then(|| view! { <div class="use-note" data-test="daycare-note">{p.use_note}</div> })}
                 }.into_any())}
