@@ -9,7 +9,7 @@ use std::time::Duration;
 use support::TestApp;
 
 use carecount::server::store::leases::Holder;
-use support::sync::{HEADER, import, pims, settle, visit_day};
+use support::sync::{HEADER, import, pims, settle, used, visit_day};
 
 fn form(folder: &std::path::Path) -> String {
     format!("folder={}", folder.display())
@@ -137,5 +137,66 @@ fn sync_now_waits_for_a_pull_already_reading_the_folder() {
             assert_eq!(status, 200, "{body}");
         }
         assert!(!folder.join("monday.csv").exists(), "read and moved aside");
+    })
+}
+
+#[test]
+fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
+    support::run(async {
+        let day = visit_day();
+        let app = TestApp::start().await;
+        let folder = app.dir.path().join("pims-exports");
+        let (status, body) = app.call("sync/now", "").await;
+        assert_eq!(status, 422, "no folder named yet: {body}");
+        let (status, body) = app.call("sync/folder", "folder=relative/path").await;
+        assert!(status == 422 && body.contains("not a full path"), "{status} {body}");
+        let (status, body) = app.call("sync/folder", &format!("folder={}", folder.display())).await;
+        assert!(status == 422 && body.contains("There is no folder"), "{status} {body}");
+        std::fs::create_dir_all(&folder).unwrap();
+        let (status, body) = app.call("sync/folder", &format!("folder={}", folder.display())).await;
+        assert_eq!(status, 200, "{body}");
+
+        let rex = pims(&app, "Rex").await;
+        let before = used(&app, "Rex", "VAC-RAB").await;
+        std::fs::write(folder.join("a-monday.csv"), format!("{HEADER}INV-7700,1,{day},{rex},WP-VAC-RAB,1,,\n"))
+            .unwrap();
+        std::fs::write(folder.join("b-broken.csv"), format!("{HEADER}INV-7701,1,yesterday,{rex},WP-VAC-RAB,1,,\n"))
+            .unwrap();
+        std::fs::write(folder.join("notes.txt"), "not an export").unwrap();
+        // Still being written: a line cut after its quantity.
+        std::fs::write(folder.join("c-writing.csv"), format!("{HEADER}INV-7702,1,{day},{rex},WP-VAC-RAB,1")).unwrap();
+        // A later export waits behind it, read in name order.
+        std::fs::write(folder.join("d-later.csv"), format!("{HEADER}INV-7703,1,{day},{rex},WP-VAC-RAB,1,,\n")).unwrap();
+        for file in ["a-monday.csv", "b-broken.csv", "d-later.csv"] {
+            settle(&folder.join(file));
+        }
+        let (status, body) = app.call("sync/now", "").await;
+        assert_eq!(status, 200, "{body}");
+        let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+        assert_eq!(runs.len(), 2, "{body}");
+        assert_eq!(runs[0]["applied"], 1);
+        assert!(runs[1]["problem"].as_str().unwrap().contains("line 2, invoice_date"), "{body}");
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 1);
+        assert!(folder.join("imported").read_dir().unwrap().count() == 1);
+        assert!(folder.join("refused").read_dir().unwrap().count() == 1);
+        assert!(folder.join("notes.txt").exists(), "only CSV files are read");
+        assert!(folder.join("c-writing.csv").exists(), "a file changed in the last 30 seconds waits");
+        assert!(folder.join("d-later.csv").exists(), "and so does the next export, behind it");
+        std::fs::write(folder.join("c-writing.csv"), format!("{HEADER}INV-7702,1,{day},{rex},WP-VAC-RAB,1,void,\n"))
+            .unwrap();
+        settle(&folder.join("c-writing.csv"));
+        let (_, body) = app.call("sync/now", "").await;
+        let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+        assert_eq!(runs.len(), 2, "read once it has settled, then the next: {body}");
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 2, "a void line, whole, counts no use");
+
+        // A file dropped again (a crash before it was moved) counts nothing twice.
+        std::fs::write(folder.join("a-monday.csv"), format!("{HEADER}INV-7700,1,{day},{rex},WP-VAC-RAB,1,,\n"))
+            .unwrap();
+        settle(&folder.join("a-monday.csv"));
+        let (_, body) = app.call("sync/now", "").await;
+        let runs: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+        assert_eq!((runs[0]["applied"].as_i64(), runs[0]["unchanged"].as_i64()), (Some(0), Some(1)), "{body}");
+        assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 2);
     })
 }
