@@ -200,3 +200,33 @@ fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
         assert_eq!(used(&app, "Rex", "VAC-RAB").await, before + 2);
     })
 }
+
+#[test]
+fn a_refused_file_that_cannot_be_moved_is_not_emailed_until_it_is() {
+    support::run(async {
+        let app = TestApp::start().await;
+        let folder = app.dir.path().join("exports");
+        std::fs::create_dir_all(&folder).unwrap();
+        assert_eq!(app.call("sync/folder", &form(&folder)).await.0, 200);
+        let mut tx = app.store.begin_write().await.unwrap();
+        sqlx::query("UPDATE clinics SET over_usage_emails = 'lead@maple.example' WHERE id = 1")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mails = || app.scalar("SELECT count(*) + $1 FROM outbox WHERE subject LIKE '%was refused%'", 0);
+        let rex = pims(&app, "Rex").await;
+        std::fs::write(folder.join("friday.csv"), format!("{HEADER}INV-7820,1,someday,{rex},WP-EXAM,1,,\n")).unwrap();
+        settle(&folder.join("friday.csv"));
+        // Something in the way of refused/: the file stays where it is.
+        std::fs::write(folder.join("refused"), "in the way").unwrap();
+        for _ in 0..2 {
+            let (status, body) = app.call("sync/now", "").await;
+            assert!(status == 422 && body.contains("could not be moved"), "{status} {body}");
+        }
+        assert_eq!(mails().await, 0, "the email would say it was moved, and come at every pull");
+        std::fs::remove_file(folder.join("refused")).unwrap();
+        assert_eq!(app.call("sync/now", "").await.0, 200);
+        assert_eq!(mails().await, 1, "told once, when it is in refused/");
+    })
+}

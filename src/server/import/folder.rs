@@ -107,12 +107,21 @@ pub async fn pull(
                 .into(),
         ));
     }
-    let mut lease = KeptLease::new(store, &job, &holder, HOLD, RENEW_EVERY);
-    let pulled = pull_held(store, (organisation_id, clinic_id), folder, &mut lease).await;
-    if let Err(e) = store.release_lease(&job, &holder).await {
-        tracing::warn!(error = %e, job, "letting go of a folder's hold failed; it ends by itself");
-    }
-    pulled
+    // Run apart from the request: a manager who closes the page (the
+    // request is dropped) leaves the pull to finish and let go of the folder.
+    let (store, folder) = (store.clone(), folder.to_path_buf());
+    let pulling = tokio::spawn(async move {
+        let mut lease = KeptLease::new(&store, &job, &holder, HOLD, RENEW_EVERY);
+        let pulled = pull_held(&store, (organisation_id, clinic_id), &folder, &mut lease).await;
+        if let Err(e) = store.release_lease(&job, &holder).await {
+            tracing::warn!(error = %e, job, "letting go of a folder's hold failed; it ends by itself");
+        }
+        pulled
+    });
+    pulling.await.map_err(|e| {
+        tracing::error!(error = %e, "a folder pull stopped unexpectedly");
+        AppError::Internal
+    })?
 }
 
 async fn pull_held(
@@ -136,6 +145,11 @@ async fn pull_held(
         let run = import_csv(store, &batch, &bytes).await?;
         let to = if refused(&run).is_some() { REFUSED } else { IMPORTED };
         move_into(folder, &file, to, run.id)?;
+        // Told once it is in refused/, as the email says: one that could not
+        // be moved is read again next time, and would be told again.
+        if to == REFUSED {
+            store.tell_refused_file((organisation_id, clinic_id), &run).await?;
+        }
         runs.push(run);
     }
     Ok(runs)

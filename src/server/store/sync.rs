@@ -82,8 +82,7 @@ impl Store {
     }
 
     /// Records a file that was refused: nothing of it was applied, and the
-    /// history shows what to fix. One the folder pull read, with nobody at
-    /// the screen, is also emailed to the clinic.
+    /// history shows what to fix.
     pub async fn record_refused_import(
         &self,
         batch: &Batch<'_>,
@@ -98,12 +97,22 @@ impl Store {
             .bind(run)
             .execute(&mut *tx)
             .await?;
-        if batch.source == SyncSource::Folder {
-            let whose = (batch.organisation_id, batch.clinic_id, run);
-            super::sync_digest::tell_refused(&mut tx, whose, batch.file_name, problem).await?;
-        }
         tx.commit().await?;
         self.sync_run(batch.organisation_id, run).await
+    }
+
+    /// Tells the clinic that the folder pull refused a file, once it was
+    /// moved to `refused/` (see [`super::sync_digest::tell_refused`]).
+    pub async fn tell_refused_file(
+        &self,
+        (organisation_id, clinic_id): (i64, i64),
+        run: &SyncRun,
+    ) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        let whose = (organisation_id, clinic_id, run.id);
+        super::sync_digest::tell_refused(&mut tx, whose, &run.file_name, &run.problem).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// One run of the organisation.
