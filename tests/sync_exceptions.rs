@@ -60,3 +60,22 @@ fn a_line_no_mapping_clears_is_dismissed_with_a_note_and_stays_closed() {
         assert_eq!((back.exceptions, open().await), (0, 0), "{back:?}");
     })
 }
+
+#[test]
+fn a_line_whose_problem_only_changed_is_not_counted_as_cleared() {
+    support::run(async {
+        let day = visit_day();
+        let app = TestApp::start().await;
+        let rex = pims(&app, "Rex").await;
+        let run = import(&app, &format!("{HEADER}INV-7950,1,{day},{rex},WP-RADIO,1,,\n")).await.unwrap();
+        assert_eq!(run.exceptions, 1, "an unknown code: {run:?}");
+        // Mapped to the radiograph, which none of Rex's plans covers.
+        let (status, body) =
+            app.call("sync/map-code", &format!("code=WP-RADIO&item_id={}", app.item_id("XRAY").await)).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app.call("sync/retry", "").await;
+        assert_eq!(status, 200, "{body}");
+        let done: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!((done["cleared"].as_i64(), done["still_open"].as_i64()), (Some(0), Some(1)), "{body}");
+    })
+}

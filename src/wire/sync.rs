@@ -39,7 +39,8 @@ impl SyncSource {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RetryOutcome {
     pub run: SyncRun,
-    /// Lines that needed a person before and count now (or were closed as dismissed).
+    /// Lines that needed a person before and count now (or were closed as
+    /// dismissed); one that only turned into another problem still waits.
     pub cleared: i64,
     /// Lines of the clinic's that still need a person.
     pub still_open: i64,

@@ -243,10 +243,14 @@ impl Store {
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
         let (cleared, still_open): (i64, i64) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(CASE WHEN resolved_run_id = $1 THEN 1 ELSE 0 END), 0) AS BIGINT),
-                    CAST(COALESCE(SUM(CASE WHEN resolved_run_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
-             FROM sync_exceptions WHERE organisation_id = $2 AND clinic_id = $3",
+            "SELECT CAST(COALESCE(SUM(CASE WHEN e.resolved_run_id = $1 AND NOT EXISTS (
+                        SELECT 1 FROM sync_exceptions n WHERE n.run_id = $2 AND n.resolved_run_id IS NULL
+                          AND n.organisation_id = e.organisation_id AND n.invoice_ref = e.invoice_ref
+                          AND n.patient_ref = e.patient_ref AND n.code = e.code) THEN 1 ELSE 0 END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN e.resolved_run_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM sync_exceptions e WHERE e.organisation_id = $3 AND e.clinic_id = $4",
         )
+        .bind(run)
         .bind(run)
         .bind(batch.organisation_id)
         .bind(clinic.id)
