@@ -46,7 +46,10 @@ pub fn finalize_changes(lines: &[DeskLine], coverage: &Coverage, seen: Seen<'_>,
                  is charged as shown below."
             ));
         }
+        // A correction's return is valued by what was charged, not by the
+        // price list: only a line that sells can meet a new price.
         if let Some(&shown) = seen.gross.get(n)
+            && result.quantity.0 > 0
             && shown.round(currency.minor_digits) != result.gross.round(currency.minor_digits)
         {
             said.push(format!(
