@@ -83,5 +83,5 @@ pub use term::{
 pub use tracker::{Tracker, TrackerRow};
 pub use visits::{
     HoldRefusal, NoShowOutcome, NoShowRule, VisitAction, VisitKind, VisitStatus, check_hold,
-    checkout_claims_draft_line, may_hold, may_hold_with_override, next_visit_status, no_show_outcome,
+    checkout_claims_draft_line, may_hold, may_hold_with_override, next_visit_status, no_show_outcome, standing,
 };

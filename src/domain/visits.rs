@@ -217,6 +217,17 @@ pub fn may_hold_with_override(status: SubscriptionStatus, past_due_usable: bool)
     may_hold(status, past_due_usable) || status == SubscriptionStatus::Expired
 }
 
+/// How a pack stands for holding a booking. The plan job keeps only that a
+/// pack's term ended; one that ended owing a payment past the grace days
+/// (`owes_overdue`) was past due as well, and where past-due plans cannot be
+/// used it stays stopped: no manager's note books on it until it is paid.
+pub fn standing(status: SubscriptionStatus, past_due_usable: bool, owes_overdue: bool) -> SubscriptionStatus {
+    match status {
+        SubscriptionStatus::Expired if owes_overdue && !past_due_usable => SubscriptionStatus::PastDue,
+        other => other,
+    }
+}
+
 /// Why a pack may not hold a booked session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HoldRefusal {
@@ -279,6 +290,19 @@ pub fn checkout_claims_draft_line(
         })
         .count();
     u64::try_from(one_day).unwrap_or(u64::MAX) > claimed
+}
+
+#[cfg(test)]
+mod standing_tests {
+    use super::{SubscriptionStatus::*, standing};
+
+    #[test]
+    fn only_an_ended_pack_that_owes_is_stopped_and_only_where_past_due_plans_stop() {
+        assert_eq!(standing(Expired, false, true), PastDue);
+        assert_eq!(standing(Expired, true, true), Expired, "past-due plans usable: only past its end");
+        assert_eq!(standing(Expired, false, false), Expired, "paid up: only past its end");
+        assert_eq!(standing(Active, false, true), Active, "a running pack's status is the past-due job's");
+    }
 }
 
 #[cfg(test)]

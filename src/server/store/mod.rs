@@ -78,6 +78,7 @@ pub mod usage;
 pub mod visit_checkout;
 pub mod visit_close;
 pub(crate) mod visit_holds;
+mod visit_pack;
 pub mod visits;
 pub mod void;
 

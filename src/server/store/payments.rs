@@ -9,9 +9,28 @@ use super::audit::Audit;
 use super::plan_state::require_step;
 use crate::domain::Step;
 use crate::server::actor::Actor;
+use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::stored::Day;
+
+/// The plan's payments overdue as the past-due job reads them on the
+/// clinic's today: failed, or still due past the grace days.
+pub(crate) async fn overdue_payments(
+    conn: &mut Conn,
+    clinic: &ClinicInfo,
+    subscription_id: i64,
+) -> Result<i64, AppError> {
+    let grace = super::settings::plan_rules(&mut *conn, clinic.organisation_id).await?.past_due_grace_days;
+    let cutoff = clinic.today - chrono::Days::new(grace.max(0) as u64);
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM payments p WHERE p.subscription_id = $1 AND {OVERDUE_BEFORE_2}"
+    ))
+    .bind(subscription_id)
+    .bind(Day(cutoff))
+    .fetch_one(&mut *conn)
+    .await?)
+}
 
 impl Store {
     /// Records a payment; the first one makes a pending plan active.
@@ -64,15 +83,7 @@ impl Store {
         // Overdue as the past-due job reads it (a failed payment, or one
         // still due past the grace days), so the job does not take the plan
         // straight back.
-        let grace = super::settings::plan_rules(&mut tx, clinic.organisation_id).await?.past_due_grace_days;
-        let cutoff = clinic.today - chrono::Days::new(grace.max(0) as u64);
-        let overdue: i64 = sqlx::query_scalar(&format!(
-            "SELECT count(*) FROM payments p WHERE p.subscription_id = $1 AND {OVERDUE_BEFORE_2}"
-        ))
-        .bind(subscription_id)
-        .bind(Day(cutoff))
-        .fetch_one(&mut *tx)
-        .await?;
+        let overdue = overdue_payments(&mut tx, clinic, subscription_id).await?;
         require_step(&mut tx, subscription_id, Step::Paid { overdue_left: overdue > 0 }, clinic.today).await?;
         let detail = format!("Payment {payment_id} received by {method}");
         Audit { action: "payment", entity: "subscription", entity_id: subscription_id, detail: &detail, note: None }

@@ -7,17 +7,13 @@ use sqlx::FromRow;
 
 use super::Store;
 use super::selling::sell_on;
-use super::subscriptions::client_plans_on;
+use super::visit_pack::{hold_refusal_words, pack_for_visit, standing};
 use crate::domain::text::required_note;
-use crate::domain::{
-    HoldRefusal, Hours, PackBalance, Quantity, Span, VisitAction, VisitKind, VisitStatus, check_hold,
-    next_visit_status, pack_covers,
-};
+use crate::domain::{Hours, Quantity, Span, VisitAction, VisitKind, VisitStatus, check_hold, next_visit_status};
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
-use crate::wire::patients::PlanCard;
 use crate::wire::schedule::PackPick;
 use crate::wire::stored::{Day, DayTime, Flag};
 
@@ -90,49 +86,6 @@ pub struct NewVisit<'a> {
     pub override_note: &'a str,
     /// Booked (appointments, daycare days ahead) or checked in now.
     pub status: VisitStatus,
-}
-
-/// The pack a visit would hold a unit of, counted with every hold, and why
-/// not: another client's pack, or one that does not cover the service or
-/// the pet. Whether it may hold one more is [`check_hold`]'s to say.
-pub(crate) async fn pack_for_visit(
-    conn: &mut Conn,
-    client_id: i64,
-    patient_id: i64,
-    item: (i64, Option<i64>),
-    pack_id: i64,
-    on: NaiveDate,
-) -> Result<(PlanCard, PackBalance), AppError> {
-    let plans = client_plans_on(conn, client_id, on).await?;
-    let card = plans
-        .into_iter()
-        .find(|p| p.subscription.id == pack_id)
-        .ok_or_else(|| AppError::Invalid("That pack is not one of this client's; pick the pack again.".into()))?;
-    let name = card.subscription.plan_name.clone();
-    let balance = card.pack().ok_or_else(|| AppError::Invalid(format!("{name} is not a package or session pack.")))?;
-    if !pack_covers(&card.subscription, item.0, item.1) {
-        return Err(AppError::Invalid(format!("{name} does not cover this service; pick another pack or none.")));
-    }
-    if !card.subscription.applies_to(patient_id) {
-        return Err(AppError::Invalid(format!("{name} is for another pet of the household.")));
-    }
-    Ok((card, balance))
-}
-
-/// A pack's refusal to hold a session, in words: a stopped pack is refused
-/// outright; one asked beyond what it allows names what a manager may
-/// override.
-fn hold_refusal_words(card: &PlanCard, balance: &PackBalance, refusal: HoldRefusal) -> Result<String, AppError> {
-    let name = &card.subscription.plan_name;
-    match refusal {
-        HoldRefusal::Stopped(status) => {
-            Err(AppError::Conflict(format!("{name} is {}; pick another pack.", status.label().to_lowercase())))
-        }
-        HoldRefusal::Beyond(refusal) => {
-            let unit = card.pack_unit().unwrap_or("session");
-            Ok(refusal.words(name, unit, balance.authorisation.as_ref()))
-        }
-    }
 }
 
 /// Refuses a member of staff who is not an active colleague here.
@@ -311,7 +264,8 @@ impl Store {
         if let Some(pack_id) = pack {
             let on = visit.span.start.date();
             let (card, balance) = pack_for_visit(&mut tx, client_id, visit.patient_id, item, pack_id, on).await?;
-            let hold = check_hold(card.subscription.status, clinic.past_due_usable, &balance, on, Quantity(0));
+            let status = standing(&mut tx, clinic, &card).await?;
+            let hold = check_hold(status, clinic.past_due_usable, &balance, on, Quantity(0));
             if let Err(refusal) = hold {
                 let words = hold_refusal_words(&card, &balance, refusal)?;
                 match (may_override, required_note(visit.override_note, "why")) {
@@ -378,7 +332,8 @@ impl Store {
                 .await?;
             let on = starts_at.date();
             let (card, balance) = pack_for_visit(&mut tx, visit.client_id, visit.patient_id, item, pack_id, on).await?;
-            let hold = check_hold(card.subscription.status, clinic.past_due_usable, &balance, on, Quantity(1));
+            let status = standing(&mut tx, clinic, &card).await?;
+            let hold = check_hold(status, clinic.past_due_usable, &balance, on, Quantity(1));
             if let Err(refusal) = hold {
                 let words = hold_refusal_words(&card, &balance, refusal)?;
                 let words = words.replace("; a manager may override with a note.", ".");
