@@ -15,6 +15,28 @@ fn form(folder: &std::path::Path) -> String {
     format!("folder={}", folder.display())
 }
 
+/// A folder named for the demo clinic's pull, with `recipients` told of
+/// what the pull refuses.
+async fn watched_folder(app: &TestApp, recipients: &str) -> std::path::PathBuf {
+    let folder = app.dir.path().join("exports");
+    std::fs::create_dir_all(&folder).unwrap();
+    let (status, body) = app.call("sync/folder", &form(&folder)).await;
+    assert_eq!(status, 200, "{body}");
+    let mut tx = app.store.begin_write().await.unwrap();
+    sqlx::query("UPDATE clinics SET over_usage_emails = $1 WHERE id = 1")
+        .bind(recipients)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    folder
+}
+
+/// Emails queued to say the pull refused a file.
+async fn refusal_mails(app: &TestApp) -> i64 {
+    app.scalar("SELECT count(*) + $1 FROM outbox WHERE subject LIKE '%was refused%'", 0).await
+}
+
 #[test]
 fn a_folder_another_clinic_pulls_from_or_one_inside_or_around_it_is_refused() {
     support::run(async {
@@ -76,17 +98,8 @@ fn a_server_that_names_a_root_takes_folders_only_inside_it() {
 fn a_file_the_folder_pull_refuses_is_emailed_to_the_clinic() {
     support::run(async {
         let app = TestApp::start().await;
-        let folder = app.dir.path().join("exports");
-        std::fs::create_dir_all(&folder).unwrap();
-        let (status, body) = app.call("sync/folder", &form(&folder)).await;
-        assert_eq!(status, 200, "{body}");
-        let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE clinics SET over_usage_emails = 'lead@maple.example, office@maple.example' WHERE id = 1")
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        let mails = || app.scalar("SELECT count(*) + $1 FROM outbox WHERE subject LIKE '%was refused%'", 0);
+        let folder = watched_folder(&app, "lead@maple.example, office@maple.example").await;
+        let mails = || refusal_mails(&app);
         // A refused upload is seen by the manager who made it: no email.
         let rex = pims(&app, "Rex").await;
         let broken = format!("{HEADER}INV-7801,1,yesterday,{rex},WP-VAC-RAB,1,,\n");
@@ -205,16 +218,8 @@ fn the_folder_pull_imports_each_file_once_and_moves_it_aside() {
 fn a_refused_file_that_cannot_be_moved_is_not_emailed_until_it_is() {
     support::run(async {
         let app = TestApp::start().await;
-        let folder = app.dir.path().join("exports");
-        std::fs::create_dir_all(&folder).unwrap();
-        assert_eq!(app.call("sync/folder", &form(&folder)).await.0, 200);
-        let mut tx = app.store.begin_write().await.unwrap();
-        sqlx::query("UPDATE clinics SET over_usage_emails = 'lead@maple.example' WHERE id = 1")
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        let mails = || app.scalar("SELECT count(*) + $1 FROM outbox WHERE subject LIKE '%was refused%'", 0);
+        let folder = watched_folder(&app, "lead@maple.example").await;
+        let mails = || refusal_mails(&app);
         let rex = pims(&app, "Rex").await;
         std::fs::write(folder.join("friday.csv"), format!("{HEADER}INV-7820,1,someday,{rex},WP-EXAM,1,,\n")).unwrap();
         settle(&folder.join("friday.csv"));
