@@ -3,7 +3,8 @@
 # `cargo leptos build`), then the bundle of each other area of the product
 # (src/ui/areas.rs), each in a site root of its own (a front-end build empties
 # its root), copied into target/site/pkg, with its content hashes in its own
-# file beside the server. `--release` builds the optimised, precompressed site.
+# file beside the server. `--release` builds the optimised, precompressed site,
+# with each bundle also as its difference from each other one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # wasm-opt from npm (tools/): cargo-leptos would try to download its own.
@@ -24,3 +25,8 @@ for area in portal manager soap invoices records; do
   find "$root/pkg" -name "carecount-$area.*.css*" -delete
   cp -r "$root/pkg/." target/site/pkg/
 done
+# Each bundle as its difference from each other one, for a browser that
+# keeps one already (src/server/bundle_deltas.rs).
+if [ "${1:-}" = "--release" ]; then
+  target/release/carecount deltas target/site/pkg > target/site/deltas.txt || failed "writing the bundles' differences"
+fi

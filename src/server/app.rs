@@ -51,7 +51,7 @@ pub fn router(
     let options = state.leptos_options.clone();
     let https = state.public_url.starts_with("https://");
     // Layers run outside-in from the last added: security headers,
-    // compression, cache headers, body limit, origin check, session, page
+    // compression, cache headers, bundles as differences, body limit, origin check, session, page
     // guard, the status rewrite, then each request's own reactive scope
     // closest to the handlers.
     Router::new()
@@ -70,6 +70,7 @@ pub fn router(
         .layer(sessions)
         .layer(axum::middleware::from_fn(guard::same_origin))
         .layer(axum::middleware::from_fn(limit_body))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), super::delivery::bundle_deltas))
         .layer(axum::middleware::from_fn(super::delivery::cache_control))
         .layer(super::delivery::compression())
         .layer(axum::middleware::from_fn(move |request, next| security_headers(https, request, next)))

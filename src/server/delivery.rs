@@ -8,12 +8,18 @@
 //! content hash never changes, so browsers may keep it for a year; anything
 //! else, HTML above all, is checked again on every visit.
 
-use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, HeaderValue, VARY};
+use axum::extract::{Request, State};
+use axum::http::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, HeaderName, HeaderValue, VARY,
+};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::{CompressionLayer, DefaultPredicate};
+
+use super::bundle_deltas as deltas;
+use super::state::AppState;
 
 /// For files whose name changes with their content.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -50,6 +56,55 @@ pub async fn cache_control(request: Request, next: Next) -> Response {
     response
 }
 
+const AVAILABLE_DICTIONARY: HeaderName = HeaderName::from_static("available-dictionary");
+const USE_AS_DICTIONARY: HeaderName = HeaderName::from_static("use-as-dictionary");
+/// A bundle's bytes depend on both what the browser accepts and the
+/// dictionary it keeps.
+const VARY_BUNDLE: &str = "accept-encoding, available-dictionary";
+
+/// Middleware: a content-hashed bundle offers itself as a dictionary for
+/// the other bundles, and is sent as its difference from the dictionary the
+/// browser keeps when that difference was written at build time
+/// ([`super::bundle_deltas`]).
+pub async fn bundle_deltas(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let Some(name) = hashed_bundle_name(path).filter(|_| request.method() == Method::GET) else {
+        return next.run(request).await;
+    };
+    let headers = request.headers();
+    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    if let Some(dictionary) = deltas::requested_dictionary(text(AVAILABLE_DICTIONARY), text(ACCEPT_ENCODING)) {
+        let file = std::path::Path::new(&*state.leptos_options.site_root)
+            .join(&*state.leptos_options.site_pkg_dir)
+            .join(deltas::delta_name(name, &dictionary));
+        if let Ok(Ok(bytes)) = tokio::task::spawn_blocking(move || std::fs::read(file)).await {
+            let mut response = (StatusCode::OK, bytes).into_response();
+            let headers = response.headers_mut();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/wasm"));
+            headers.insert(CONTENT_ENCODING, HeaderValue::from_static(deltas::ENCODING));
+            offer_as_dictionary(headers);
+            return response;
+        }
+    }
+    let mut response = next.run(request).await;
+    if response.status().is_success() {
+        offer_as_dictionary(response.headers_mut());
+    }
+    response
+}
+
+fn offer_as_dictionary(headers: &mut axum::http::HeaderMap) {
+    headers.insert(USE_AS_DICTIONARY, HeaderValue::from_static(deltas::USE_AS_DICTIONARY));
+    headers.insert(VARY, HeaderValue::from_static(VARY_BUNDLE));
+}
+
+/// The file name of a content-hashed `.wasm` bundle directly under `/pkg/`.
+fn hashed_bundle_name(path: &str) -> Option<&str> {
+    let name = path.strip_prefix("/pkg/")?;
+    let plain = !name.contains('/') && !name.starts_with('.') && name.ends_with(".wasm");
+    (plain && is_hashed_asset(path)).then_some(name)
+}
+
 /// A file under `/pkg/` whose name carries a content hash, such as
 /// `/pkg/carecount.3q2-7wEjbTjm0E6aPxkDLg.wasm`.
 fn is_hashed_asset(path: &str) -> bool {
@@ -64,7 +119,19 @@ fn is_hashed_asset(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{hashed_bundle_name, is_hashed_asset};
+
+    #[test]
+    fn only_hashed_bundles_directly_under_pkg_travel_as_deltas() {
+        assert_eq!(
+            hashed_bundle_name("/pkg/carecount-soap.3q2-7wEjbTjm0E6aPxkDLg.wasm"),
+            Some("carecount-soap.3q2-7wEjbTjm0E6aPxkDLg.wasm")
+        );
+        assert_eq!(hashed_bundle_name("/pkg/carecount.3q2-7wEjbTjm0E6aPxkDLg.js"), None);
+        assert_eq!(hashed_bundle_name("/pkg/carecount.wasm"), None);
+        assert_eq!(hashed_bundle_name("/pkg/../carecount.3q2-7wEjbTjm0E6aPxkDLg.wasm"), None);
+        assert_eq!(hashed_bundle_name("/pkg/a/carecount.3q2-7wEjbTjm0E6aPxkDLg.wasm"), None);
+    }
 
     #[test]
     fn only_content_hashed_bundle_files_are_immutable() {

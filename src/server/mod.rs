@@ -11,6 +11,7 @@ pub mod api_status;
 pub mod app;
 pub mod auth;
 pub mod body_limit;
+pub mod bundle_deltas;
 pub mod clinic_clock;
 pub mod config;
 pub mod delivery;
