@@ -74,7 +74,12 @@ fn a_bundle_travels_as_its_difference_from_the_one_the_browser_keeps() {
         assert_eq!(delta.status(), 200);
         assert_eq!(delta.headers()["content-encoding"], "dcb");
         assert_eq!(delta.headers()["content-type"], "application/wasm");
-        assert_eq!(delta.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert_eq!(
+            delta.headers()["cache-control"],
+            "private, max-age=31536000, immutable",
+            "no shared cache keeps it"
+        );
+        assert_eq!(delta.headers()["vary"], "accept-encoding, available-dictionary");
         assert_eq!(delta.headers()["use-as-dictionary"], "match=\"/pkg/*.wasm\"");
         let body = delta.bytes().await.unwrap();
         assert_eq!(body[..4], [0xff, 0x44, 0x43, 0x42], "the dcb header's magic number");
@@ -85,6 +90,19 @@ fn a_bundle_travels_as_its_difference_from_the_one_the_browser_keeps() {
             .read_to_end(&mut decoded)
             .unwrap();
         assert_eq!(decoded, soap, "the browser rebuilds the SOAP note's bundle exactly");
+
+        // Asked for its headers alone, the same answer without the body.
+        let head = app
+            .client
+            .head(&soap_url)
+            .header("accept-encoding", "br, dcb")
+            .header("available-dictionary", available(&portal))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.status(), 200);
+        assert_eq!(head.headers()["content-encoding"], "dcb");
+        assert_eq!(head.headers()["content-length"].to_str().unwrap(), body.len().to_string());
 
         // A dictionary of an earlier release, or no dcb: the whole file.
         for (dictionary, accept) in [(available(b"an earlier release"), "br, dcb"), (available(&portal), "gzip, br")] {

@@ -27,6 +27,13 @@ const MAGIC: [u8; 4] = [0xff, 0x44, 0x43, 0x42];
 /// Brotli's largest standard window, 16 MiB, which `dcb` allows: the
 /// dictionary must lie within the window for the stream to reach it.
 const WINDOW_BITS: i32 = 24;
+/// Workers writing differences at once: each holds a match finder sized to
+/// the window, about 128 MiB.
+const MAX_WORKERS: usize = 4;
+/// Only a difference that travels may be kept by a shared cache: one that
+/// keys on the address and `Accept-Encoding` alone would hand it to a
+/// browser without the dictionary.
+pub const CACHE_CONTROL: &str = "private, max-age=31536000, immutable";
 /// Written once per release, so the slowest and smallest setting.
 const QUALITY: i32 = 11;
 
@@ -40,12 +47,26 @@ pub fn delta_name(bundle: &str, dictionary_sha: &[u8]) -> String {
 /// `Available-Dictionary` (a structured-field byte sequence,
 /// `:base64:`), when it also accepts `dcb`. None for anything else.
 pub fn requested_dictionary(available: Option<&str>, accept_encoding: Option<&str>) -> Option<[u8; 32]> {
-    let accepts = accept_encoding?.split(',').any(|coding| coding.split(';').next().unwrap_or("").trim() == ENCODING);
-    if !accepts {
+    if !accepts_dcb(accept_encoding?) {
         return None;
     }
     let inner = available?.trim().strip_prefix(':')?.strip_suffix(':')?;
     STANDARD.decode(inner).ok()?.try_into().ok()
+}
+
+/// Whether `Accept-Encoding` names `dcb` (in any case) with a weight above
+/// zero.
+fn accepts_dcb(accept_encoding: &str) -> bool {
+    accept_encoding.split(',').any(|coding| {
+        let mut parts = coding.split(';');
+        let named = parts.next().is_some_and(|name| name.trim().eq_ignore_ascii_case(ENCODING));
+        let weight = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+            .map(|q| q.trim().parse::<f32>().unwrap_or(0.0))
+            .next()
+            .unwrap_or(1.0);
+        named && weight > 0.0
+    })
 }
 
 /// A bundle's `dcb` stream against `dictionary`.
@@ -95,7 +116,7 @@ pub fn write_all(pkg: &Path) -> std::io::Result<Vec<Written>> {
     bundles.sort();
     let pairs: Vec<(usize, usize)> =
         (0..bundles.len()).flat_map(|d| (0..bundles.len()).filter(move |&b| b != d).map(move |b| (d, b))).collect();
-    let workers = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
+    let workers = std::thread::available_parallelism().map(usize::from).unwrap_or(1).min(MAX_WORKERS);
     let bundles = &bundles;
     let results: Vec<std::io::Result<Written>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
@@ -158,6 +179,9 @@ mod tests {
         assert_eq!(requested_dictionary(None, Some("dcb")), None);
         assert_eq!(requested_dictionary(Some("not-a-byte-sequence"), Some("dcb")), None);
         assert_eq!(requested_dictionary(Some(":AAAA:"), Some("dcb")), None, "a hash is 32 bytes");
+        assert_eq!(requested_dictionary(Some(&header), Some("br, DCB")), Some(hash), "codings are case-blind");
+        assert_eq!(requested_dictionary(Some(&header), Some("br, dcb;q=0.5")), Some(hash));
+        assert_eq!(requested_dictionary(Some(&header), Some("br, dcb;q=0")), None, "q=0 refuses it");
     }
 
     #[test]

@@ -68,7 +68,8 @@ const VARY_BUNDLE: &str = "accept-encoding, available-dictionary";
 /// ([`super::bundle_deltas`]).
 pub async fn bundle_deltas(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let Some(name) = hashed_bundle_name(path).filter(|_| request.method() == Method::GET) else {
+    let method = request.method();
+    let Some(name) = hashed_bundle_name(path).filter(|_| method == Method::GET || method == Method::HEAD) else {
         return next.run(request).await;
     };
     let headers = request.headers();
@@ -82,12 +83,14 @@ pub async fn bundle_deltas(State(state): State<AppState>, request: Request, next
             let headers = response.headers_mut();
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/wasm"));
             headers.insert(CONTENT_ENCODING, HeaderValue::from_static(deltas::ENCODING));
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static(deltas::CACHE_CONTROL));
             offer_as_dictionary(headers);
             return response;
         }
     }
     let mut response = next.run(request).await;
-    if response.status().is_success() {
+    // A 304 carries the headers its 200 would, `Vary` above all.
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         offer_as_dictionary(response.headers_mut());
     }
     response
