@@ -51,9 +51,9 @@ pub fn router(
     let options = state.leptos_options.clone();
     let https = state.public_url.starts_with("https://");
     // Layers run outside-in from the last added: security headers,
-    // compression, cache headers, bundles as differences, body limit, origin check, session, page
-    // guard, the status rewrite, then each request's own reactive scope
-    // closest to the handlers.
+    // compression, cache headers, bundles as differences, body limit,
+    // origin check, session, page guard, the status rewrite, then each
+    // request's own reactive scope closest to the handlers.
     Router::new()
         .route("/health", get(health))
         .route("/exports/{name}", get(super::export::export_csv))

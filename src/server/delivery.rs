@@ -3,7 +3,9 @@
 //! The compiled bundle (`/pkg/…`) is compressed once at build time
 //! (`cargo leptos build --release --precompress` writes `.br` and `.gz`
 //! beside every file) and served by Leptos' file handler, which picks the
-//! variant the browser's `Accept-Encoding` allows. Pages and server-function
+//! variant the browser's `Accept-Encoding` allows; a browser that keeps
+//! another bundle gets this one as the difference between them
+//! ([`super::bundle_deltas`]). Pages and server-function
 //! answers are compressed here, per request. A file whose name carries its
 //! content hash never changes, so browsers may keep it for a year; anything
 //! else, HTML above all, is checked again on every visit.
