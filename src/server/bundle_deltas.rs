@@ -3,10 +3,10 @@
 //!
 //! The six bundles (`src/ui/areas.rs`) share most of their code: the
 //! runtime, the router, the header and the readers are about 171 KB of the
-//! 238 to 336 KB each one weighs in brotli. Every member of staff holds one
+//! 240 to 339 KB each one weighs in brotli. Every member of staff holds one
 //! of them before any desk page: the sign-in page's. So each bundle is
 //! served as a dictionary for the others (`Use-As-Dictionary`); the browser
-//! names the one it keeps in `Available-Dictionary`, and the server answers
+//! names the last one it read in `Available-Dictionary`, and the server answers
 //! with the difference written at build time, in the `dcb` encoding: a
 //! fixed header naming the dictionary by its SHA-256, then brotli with the
 //! dictionary as the start of its window. A browser that keeps no bundle,
@@ -30,7 +30,7 @@ const WINDOW_BITS: i32 = 24;
 /// Workers writing differences at once: each holds a match finder sized to
 /// the window, about 128 MiB.
 const MAX_WORKERS: usize = 4;
-/// Only a difference that travels may be kept by a shared cache: one that
+/// A difference is for the browser that asked alone: a shared cache that
 /// keys on the address and `Accept-Encoding` alone would hand it to a
 /// browser without the dictionary.
 pub const CACHE_CONTROL: &str = "private, max-age=31536000, immutable";
