@@ -16,6 +16,7 @@ pub mod clinic_clock;
 pub mod config;
 pub mod delivery;
 pub mod demo_command;
+pub mod drop_later;
 pub mod error;
 pub mod export;
 pub mod headers;

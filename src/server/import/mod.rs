@@ -39,7 +39,11 @@ pub async fn import_csv(store: &Store, batch: &Batch<'_>, bytes: &[u8]) -> Resul
         return store.record_refused_import(batch, 1, &problem).await;
     }
     match csv_lines::read(bytes) {
-        Ok(lines) => store.import_lines(batch, &lines).await,
+        Ok(lines) => {
+            let run = store.import_lines(batch, &lines).await;
+            crate::server::drop_later::drop_later(lines);
+            run
+        }
         Err(refused) => store.record_refused_import(batch, refused.total, &refused.to_string()).await,
     }
 }

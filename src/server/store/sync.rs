@@ -77,6 +77,7 @@ impl Store {
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
         tx.commit().await?;
+        crate::server::drop_later::drop_later(state);
         self.follow_after_use(&clinic, None).await;
         self.sync_run(batch.organisation_id, run).await
     }
