@@ -43,7 +43,22 @@ const DAY_TIME: &str = "%Y-%m-%d %H:%M:%S%.f";
 impl Day {
     /// The day as the schema keeps it.
     pub fn text(self) -> String {
-        self.0.format(DAY).to_string()
+        use chrono::Datelike;
+        let (year, month, day) = (self.0.year(), self.0.month(), self.0.day());
+        if !(0..=9999).contains(&year) {
+            return self.0.format(DAY).to_string();
+        }
+        // Written digit by digit: an import writes a day for every line, and
+        // chrono's general formatter took a few per cent of its counting.
+        let digits = [year / 1000, year / 100 % 10, year / 10 % 10, year % 10];
+        let mut text = String::with_capacity(10);
+        text.extend(digits.iter().map(|&d| char::from(b'0' + d as u8)));
+        for part in [month, day] {
+            text.push('-');
+            text.push(char::from(b'0' + (part / 10) as u8));
+            text.push(char::from(b'0' + (part % 10) as u8));
+        }
+        text
     }
 }
 
@@ -206,5 +221,15 @@ mod tests {
         let stamp = at.map(|at| at.and_utc());
         assert_eq!(parse_stamp("2026-12-03T09:30:00+00:00").ok(), stamp);
         assert_eq!(parse_stamp("2026-12-03T10:30:00+01:00").ok(), stamp);
+    }
+
+    #[test]
+    fn a_day_is_written_as_chrono_writes_it() {
+        let days = [(2026, 12, 3), (1999, 1, 31), (5, 7, 9), (0, 1, 1), (9999, 12, 31), (10_000, 1, 1), (-3, 2, 28)];
+        for (year, month, day) in days {
+            let day = NaiveDate::from_ymd_opt(year, month, day).expect("a day");
+            assert_eq!(Day(day).text(), day.format(DAY).to_string());
+            assert_eq!(Day(day).text(), day.to_string());
+        }
     }
 }

@@ -28,6 +28,19 @@ pub(crate) fn numbered<'a>(
     Ok((sql, args))
 }
 
+/// A statement written with `?` placeholders, as the backend takes it.
+pub(crate) fn placeholders_for(sql: String, postgres: bool) -> String {
+    if postgres { number_placeholders(&sql) } else { sql }
+}
+
+/// Adds a value to a statement's arguments.
+pub(crate) fn add<'q, T>(args: &mut Args<'q>, value: T) -> Result<(), sqlx::Error>
+where
+    T: 'q + sqlx::Encode<'q, Db> + sqlx::Type<Db>,
+{
+    sqlx::Arguments::add(args, value).map_err(sqlx::Error::Encode)
+}
+
 /// `?` outside quoted text becomes `$1`, `$2`, …
 fn number_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + sql.len() / 8);

@@ -2,14 +2,18 @@
 //! over-usage, exceptions): taken out whole, then a few hundred rows per
 //! statement.
 
+use std::fmt::Write as _;
+use std::future::Future as _;
+use std::task::Poll;
+
 use chrono::NaiveDate;
 use sqlx::QueryBuilder;
 
 use super::sync_exceptions::{NewException, insert_exceptions};
-use super::sync_invoices::{InvoiceRow, write_invoices};
+use super::sync_invoices::{InvoiceRow, ROWS_PER_STATEMENT as INVOICES_PER_STATEMENT, invoices_statement};
 use crate::domain::Money;
 use crate::server::actor::Actor;
-use crate::server::store::dialect::{numbered, on_postgres};
+use crate::server::store::dialect::{Args, add, numbered, on_postgres, placeholders_for};
 use crate::server::store::{Conn, Db};
 use crate::wire::error::AppError;
 use crate::wire::stored::Day;
@@ -31,11 +35,21 @@ pub(crate) struct Writes {
 pub(crate) type RunKey = (i64, i64, i64);
 
 impl Writes {
+    /// Adds what was counted after this, to be written after it.
+    pub(crate) fn append(&mut self, later: Writes) {
+        self.ledger.extend(later.ledger);
+        self.invoices.extend(later.invoices);
+        self.over_usage.extend(later.over_usage);
+        self.exceptions.extend(later.exceptions);
+    }
+
     /// Writes it all, in the order it was counted.
     pub(crate) async fn write(self, conn: &mut Conn, run: RunKey, actor: &Actor) -> Result<(), AppError> {
         let (organisation_id, clinic_id, run_id) = run;
-        write_postings(conn, &self.ledger, actor).await?;
-        write_invoices(conn, organisation_id, clinic_id, run_id, &self.invoices).await?;
+        let postgres = on_postgres(conn);
+        let postings = self.ledger.chunks(ROWS_PER_STATEMENT).map(|rows| postings_statement(rows, actor, postgres));
+        let invoices = self.invoices.chunks(INVOICES_PER_STATEMENT).map(|rows| invoices_statement(run, rows, postgres));
+        run_building_ahead(conn, postings.chain(invoices)).await?;
         write_over_usage(conn, organisation_id, clinic_id, run_id, self.over_usage).await?;
         insert_exceptions(conn, run, &self.exceptions).await
     }
@@ -53,38 +67,64 @@ pub(crate) struct ImportPosting {
     pub savings: Money,
 }
 
-/// Appends an import's postings, in order (their ids rise in the same
-/// order). What every posting of a batch shares (its kind, who imported) is
-/// bound once per statement rather than once per row: a batch writes tens
-/// of thousands of them.
-async fn write_postings(conn: &mut Conn, postings: &[ImportPosting], actor: &Actor) -> Result<(), AppError> {
-    for chunk in postings.chunks(ROWS_PER_STATEMENT) {
-        let mut insert: QueryBuilder<Db> = QueryBuilder::new(
-            "INSERT INTO usage_ledger (actor_user_id, actor_name, source_kind, subscription_benefit_id, patient_id,
-                                       item_id, quantity, source_key, note, used_on, savings)
-             SELECT ",
-        );
-        insert.push_bind(actor.user_id).push(", ").push_bind(&actor.name);
-        insert.push(", 'import_line', column2, column3, column4, column5, column6, column7, column8, column9 FROM (");
-        // Each row leads with its place, and the rows are inserted in that
-        // order: a SELECT promises no order without ORDER BY.
-        insert.push_values(chunk.iter().enumerate(), |mut row, (place, posting)| {
-            row.push(place.to_string())
-                .push_bind(posting.benefit_id)
-                .push_bind(posting.patient_id)
-                .push_bind(posting.item_id)
-                .push_bind(posting.quantity)
-                .push_bind(&posting.source_key)
-                .push_bind(&posting.note)
-                // A date's own Display, not the driver's strftime pattern.
-                .push_bind(posting.used_on.to_string())
-                .push_bind(posting.savings.0.to_string());
-        });
-        insert.push(") AS v ORDER BY column1");
-        let (sql, args) = numbered(&mut insert, on_postgres(conn))?;
-        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+/// Runs `statements` in order, building each while the connection runs the
+/// one before: the connection runs on its own thread, and building a few
+/// hundred rows' arguments takes about as long as SQLite takes to insert
+/// them, so neither waits for the other.
+async fn run_building_ahead<'a>(
+    conn: &mut Conn,
+    mut statements: impl Iterator<Item = Result<(String, Args<'a>), AppError>>,
+) -> Result<(), AppError> {
+    let mut next = statements.next().transpose()?;
+    while let Some((sql, args)) = next {
+        let running = sqlx::query_with(&sql, args).execute(&mut *conn);
+        tokio::pin!(running);
+        // The first look hands the statement to the connection's thread.
+        let early = std::future::poll_fn(|cx| Poll::Ready(running.as_mut().poll(cx))).await;
+        next = statements.next().transpose()?;
+        match early {
+            Poll::Ready(done) => done?,
+            Poll::Pending => running.await?,
+        };
     }
     Ok(())
+}
+
+/// The statement appending an import's postings, in order (their ids rise
+/// in the same order). What every posting of a batch shares (its kind, who
+/// imported) is bound once per statement rather than once per row: a batch
+/// writes tens of thousands of them.
+fn postings_statement<'a>(
+    postings: &'a [ImportPosting],
+    actor: &'a Actor,
+    postgres: bool,
+) -> Result<(String, Args<'a>), AppError> {
+    let mut sql = String::with_capacity(64 * postings.len() + 512);
+    sql.push_str(
+        "INSERT INTO usage_ledger (actor_user_id, actor_name, source_kind, subscription_benefit_id, patient_id,
+                                   item_id, quantity, source_key, note, used_on, savings)
+         SELECT ?, ?, 'import_line', column2, column3, column4, column5, column6, column7, column8, column9
+         FROM (VALUES ",
+    );
+    let mut args = Args::default();
+    add(&mut args, actor.user_id)?;
+    add(&mut args, actor.name.as_str())?;
+    // Each row leads with its place, and the rows are inserted in that
+    // order: a SELECT promises no order without ORDER BY.
+    for (place, posting) in postings.iter().enumerate() {
+        let comma = if place == 0 { "" } else { ", " };
+        write!(sql, "{comma}({place}, ?, ?, ?, ?, ?, ?, ?, ?)").map_err(|_| AppError::Internal)?;
+        add(&mut args, posting.benefit_id)?;
+        add(&mut args, posting.patient_id)?;
+        add(&mut args, posting.item_id)?;
+        add(&mut args, posting.quantity)?;
+        add(&mut args, posting.source_key.as_str())?;
+        add(&mut args, posting.note.as_str())?;
+        add(&mut args, Day(posting.used_on).text())?;
+        add(&mut args, posting.savings.0.to_string())?;
+    }
+    sql.push_str(") AS v ORDER BY column1");
+    Ok((placeholders_for(sql, postgres), args))
 }
 
 /// Over-usage waiting to be written for an (invoice, patient, item).

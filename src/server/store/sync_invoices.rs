@@ -13,13 +13,13 @@ use sqlx::QueryBuilder;
 
 use super::sync_batch::Applied;
 use crate::domain::sync::{InvoiceLines, LineStatus, SourceLine};
-use crate::server::store::dialect::{numbered, on_postgres};
+use crate::server::store::dialect::{Args, add, numbered, on_postgres, placeholders_for};
 use crate::server::store::{Conn, Db};
 use crate::wire::error::AppError;
-use crate::wire::stored::Flag;
+use crate::wire::stored::{Day, Flag};
 
 /// Invoices per statement: well below SQLite's limit on bound parameters.
-const ROWS_PER_STATEMENT: usize = 500;
+pub(crate) const ROWS_PER_STATEMENT: usize = 500;
 
 /// An invoice as last seen, and what it applied.
 #[derive(Clone, Debug, Default)]
@@ -28,15 +28,17 @@ pub(crate) struct KeptInvoice {
     pub applied: Applied,
 }
 
-/// A line as kept in the invoice's `lines` column.
+/// A line as kept in the invoice's `lines` column: read as owned texts,
+/// written from borrowed ones (an import writes one for every line).
 #[derive(Serialize, Deserialize)]
-struct KeptLine {
-    line: String,
+struct KeptLine<Text = String> {
+    line: Text,
+    #[serde(serialize_with = "day_text")]
     date: NaiveDate,
-    patient: String,
-    code: String,
+    patient: Text,
+    code: Text,
     quantity: i64,
-    status: String,
+    status: Text,
 }
 
 /// An applied amount as kept in the invoice's `applied` column.
@@ -126,8 +128,7 @@ pub(crate) fn invoice_rows(invoices: &[(&str, &KeptInvoice)]) -> Result<Vec<Invo
             let (lines, applied) = as_json(kept)?;
             Ok(InvoiceRow {
                 invoice_ref: invoice_ref.to_string(),
-                // A date's own Display, not the driver's strftime pattern.
-                counts_on: counts_on(&kept.lines).map(|day| day.to_string()),
+                counts_on: counts_on(&kept.lines).map(|day| Day(day).text()),
                 voided: kept.lines.voided(),
                 lines,
                 applied,
@@ -136,41 +137,40 @@ pub(crate) fn invoice_rows(invoices: &[(&str, &KeptInvoice)]) -> Result<Vec<Invo
         .collect()
 }
 
-/// Keeps these invoices as they are now, replacing what was kept.
-pub(crate) async fn write_invoices(
-    conn: &mut Conn,
-    organisation_id: i64,
-    clinic_id: i64,
-    run: i64,
-    rows: &[InvoiceRow],
-) -> Result<(), AppError> {
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        // The run's organisation, clinic and id are bound once per statement.
-        let mut insert: QueryBuilder<Db> = QueryBuilder::new(
-            "INSERT INTO pims_invoices (organisation_id, clinic_id, run_id, invoice_ref, counts_on, voided, lines,
-                                        applied)
-             SELECT ",
-        );
-        insert.push_bind(organisation_id).push(", ").push_bind(clinic_id).push(", ").push_bind(run);
-        insert.push(", column1, column2, column3, column4, column5 FROM (");
-        insert.push_values(chunk, |mut row, invoice| {
-            row.push_bind(&invoice.invoice_ref)
-                .push_bind(&invoice.counts_on)
-                .push_bind(Flag(invoice.voided))
-                .push_bind(&invoice.lines)
-                .push_bind(&invoice.applied);
-        });
-        // SQLite reads `ON` after a FROM subquery as a join constraint.
-        insert.push(") AS v WHERE true");
-        insert.push(
-            " ON CONFLICT (organisation_id, invoice_ref) DO UPDATE SET
-                 clinic_id = excluded.clinic_id, run_id = excluded.run_id, counts_on = excluded.counts_on,
-                 voided = excluded.voided, lines = excluded.lines, applied = excluded.applied",
-        );
-        let (sql, args) = numbered(&mut insert, on_postgres(conn))?;
-        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+/// The statement keeping `rows` as they are now, replacing what was kept
+/// (`rows` at most [`ROWS_PER_STATEMENT`]).
+pub(crate) fn invoices_statement<'a>(
+    (organisation_id, clinic_id, run): (i64, i64, i64),
+    rows: &'a [InvoiceRow],
+    postgres: bool,
+) -> Result<(String, Args<'a>), AppError> {
+    let mut sql = String::with_capacity(24 * rows.len() + 512);
+    // The run's organisation, clinic and id are bound once per statement.
+    sql.push_str(
+        "INSERT INTO pims_invoices (organisation_id, clinic_id, run_id, invoice_ref, counts_on, voided, lines,
+                                    applied)
+         SELECT ?, ?, ?, column1, column2, column3, column4, column5 FROM (VALUES ",
+    );
+    let mut args = Args::default();
+    add(&mut args, organisation_id)?;
+    add(&mut args, clinic_id)?;
+    add(&mut args, run)?;
+    for (place, invoice) in rows.iter().enumerate() {
+        sql.push_str(if place == 0 { "(?, ?, ?, ?, ?)" } else { ", (?, ?, ?, ?, ?)" });
+        add(&mut args, invoice.invoice_ref.as_str())?;
+        add(&mut args, invoice.counts_on.as_deref())?;
+        add(&mut args, Flag(invoice.voided))?;
+        add(&mut args, invoice.lines.as_str())?;
+        add(&mut args, invoice.applied.as_str())?;
     }
-    Ok(())
+    // SQLite reads `ON` after a FROM subquery as a join constraint.
+    sql.push_str(
+        ") AS v WHERE true
+         ON CONFLICT (organisation_id, invoice_ref) DO UPDATE SET
+             clinic_id = excluded.clinic_id, run_id = excluded.run_id, counts_on = excluded.counts_on,
+             voided = excluded.voided, lines = excluded.lines, applied = excluded.applied",
+    );
+    Ok((placeholders_for(sql, postgres), args))
 }
 
 /// The day an invoice's uses are counted on: its latest line's date.
@@ -178,17 +178,22 @@ pub(crate) fn counts_on(lines: &InvoiceLines) -> Option<NaiveDate> {
     lines.lines().map(|l| l.invoice_date).max()
 }
 
+/// A kept line's day, as every day is written (see [`Day::text`]).
+fn day_text<S: serde::Serializer>(day: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&Day(*day).text())
+}
+
 fn as_json(kept: &KeptInvoice) -> Result<(String, String), AppError> {
-    let lines: Vec<KeptLine> = kept
+    let lines: Vec<KeptLine<&str>> = kept
         .lines
         .lines()
         .map(|l| KeptLine {
-            line: l.line_id.clone(),
+            line: l.line_id.as_str(),
             date: l.invoice_date,
-            patient: l.patient_ref.clone(),
-            code: l.code.clone(),
+            patient: l.patient_ref.as_str(),
+            code: l.code.as_str(),
             quantity: l.quantity,
-            status: l.status.code().to_string(),
+            status: l.status.code(),
         })
         .collect();
     let applied: Vec<KeptApplied> = kept

@@ -9,7 +9,13 @@ use crate::wire::error::AppError;
 /// a patient's item. The invoice id is escaped, so an id holding a `:` can
 /// never make one invoice's keys start like another's.
 pub(crate) fn posting_key_prefix(organisation_id: i64, invoice_ref: &str, patient_id: i64, item_id: i64) -> String {
-    let invoice = invoice_ref.replace('%', "%25").replace(':', "%3A");
+    let escaped;
+    let invoice = if invoice_ref.contains(['%', ':']) {
+        escaped = invoice_ref.replace('%', "%25").replace(':', "%3A");
+        escaped.as_str()
+    } else {
+        invoice_ref
+    };
     format!("pims:{organisation_id}:{invoice}:{patient_id}:{item_id}:")
 }
 
