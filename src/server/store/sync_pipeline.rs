@@ -81,8 +81,9 @@ pub(crate) async fn receive_all(
     touched
 }
 
-/// Reconciles `invoices` in order. What the last of them counted is left
-/// waiting in `state` (see [`BatchState::flush`]).
+/// Reconciles `invoices` in order and writes what they counted; what
+/// `state` received but did not reconcile is left waiting in it (see
+/// [`BatchState::flush`]).
 pub(crate) async fn reconcile_all(
     conn: &mut Conn,
     work: &InvoiceWork<'_>,
