@@ -25,29 +25,72 @@ pub fn cover(
     returnable: &[ReturnablePart],
     lines: &[DraftLine],
 ) -> Coverage {
-    let mut used = Working::new(subs);
-    let mut parts = returnable.to_vec();
-    let mut moving = Moving::default();
-    let mut tracker = TrackerBuilder::new(subs);
-    let covered_lines = lines
-        .iter()
-        .map(|line| {
-            let candidates = candidates(rules, subs, line);
-            let asked = candidates.iter().map(|&(si, bi)| (subs[si].id, subs[si].benefits[bi].id)).collect();
-            let mut result = if line.quantity.is_negative() {
-                match take_returns(&mut parts, line.patient_id, line.item.id, line.quantity.abs(), rules.minor_digits) {
-                    Ok(returns) => price_returns(subs, (&mut used, &mut moving), line, returns, &mut tracker),
-                    Err(available) => refused(line, over_return(&line.item.units, available)),
+    let mut run = Run::new(rules, subs, returnable);
+    let covered_lines = lines.iter().map(|line| run.line(line, Words::Explained)).collect();
+    Coverage { lines: covered_lines, tracker: run.tracker.finish() }
+}
+
+/// Covers one line as [`cover`] covers a draft of that line alone, but
+/// without the sentence a person reads beside it: for lines counted where
+/// no one reads them, such as a practice system's import. Everything else
+/// (allocations, savings, excess, what was asked) is the same.
+pub fn count_line(rules: &CoverageRules, subs: &[CoverageSubscription], line: &DraftLine) -> LineCoverage {
+    Run::new(rules, subs, &[]).line(line, Words::Left)
+}
+
+/// Whether a covered line gets its sentence.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Words {
+    Explained,
+    Left,
+}
+
+/// A draft being covered: the usage as it stands after the lines so far.
+struct Run<'a> {
+    rules: &'a CoverageRules,
+    subs: &'a [CoverageSubscription],
+    used: Working,
+    parts: Vec<ReturnablePart>,
+    moving: Moving,
+    tracker: TrackerBuilder<'a>,
+}
+
+impl<'a> Run<'a> {
+    fn new(rules: &'a CoverageRules, subs: &'a [CoverageSubscription], returnable: &[ReturnablePart]) -> Run<'a> {
+        Run {
+            rules,
+            subs,
+            used: Working::new(subs),
+            parts: returnable.to_vec(),
+            moving: Moving::default(),
+            tracker: TrackerBuilder::new(subs),
+        }
+    }
+
+    fn line(&mut self, line: &DraftLine, words: Words) -> LineCoverage {
+        let (rules, subs) = (self.rules, self.subs);
+        let candidates = candidates(rules, subs, line);
+        let asked = candidates.iter().map(|&(si, bi)| (subs[si].id, subs[si].benefits[bi].id)).collect();
+        let mut result = if line.quantity.is_negative() {
+            let taken =
+                take_returns(&mut self.parts, line.patient_id, line.item.id, line.quantity.abs(), rules.minor_digits);
+            match taken {
+                Ok(returns) => {
+                    price_returns(subs, (&mut self.used, &mut self.moving), line, returns, &mut self.tracker)
                 }
-            } else {
-                let draws = draw(subs, &mut used, &candidates, line, &mut tracker);
-                price_line(rules, subs, line, draws, !candidates.is_empty(), &mut tracker)
-            };
-            result.asked = asked;
-            result
-        })
-        .collect();
-    Coverage { lines: covered_lines, tracker: tracker.finish() }
+                Err(available) => refused(line, over_return(&line.item.units, available)),
+            }
+        } else {
+            let draws = draw(subs, &mut self.used, &candidates, line, &mut self.tracker);
+            price_line(rules, subs, line, draws, !candidates.is_empty(), &mut self.tracker)
+        };
+        result.asked = asked;
+        // A refused line's sentence is already what to fix.
+        if words == Words::Explained && result.problem.is_none() {
+            result.explanation = explain_line(&line.item.units, &result.facts());
+        }
+        result
+    }
 }
 
 /// Benefits that may cover this line, best first: higher discount, then the
@@ -178,7 +221,7 @@ fn price_returns(
     let covered: Quantity = allocations.iter().map(|a| a.quantity).sum();
     let gross: Money = returns.iter().map(|r| r.gross).sum();
     let credit: Money = returns.iter().map(|r| r.credit).sum();
-    let mut result = LineCoverage {
+    LineCoverage {
         quantity: line.quantity,
         allocations,
         covered,
@@ -192,9 +235,7 @@ fn price_returns(
         explanation: String::new(),
         returns,
         problem: None,
-    };
-    result.explanation = explain_line(&line.item.units, &result.facts());
-    result
+    }
 }
 
 /// A line that counts nothing until what it asks is fixed.
@@ -258,7 +299,7 @@ fn price_line(
             }
         })
         .collect();
-    let mut result = LineCoverage {
+    let result = LineCoverage {
         quantity: line.quantity,
         allocations,
         covered,
@@ -274,7 +315,6 @@ fn price_line(
         problem: None,
     };
     tracker.other_discount(excess_savings);
-    result.explanation = explain_line(&line.item.units, &result.facts());
     result
 }
 

@@ -248,6 +248,22 @@ proptest! {
         prop_assert_eq!(c.tracker.total_discount, c.tracker.plan_savings + c.tracker.other_discounts);
     }
 
+    /// Counting lines one at a time, each against the plans as the lines
+    /// before it left them (as an import counts), covers them exactly as
+    /// the desk covers them in one draft, sentences aside.
+    #[test]
+    fn counting_line_by_line_covers_as_the_draft_does((subs, lines) in arb_case()) {
+        let lines: Vec<DraftLine> = lines.into_iter().filter(|l| !l.quantity.is_negative()).collect();
+        let draft = cover(&rules(), &subs, &[], &lines);
+        let mut posted = subs.clone();
+        for (line, desk) in lines.iter().zip(draft.lines) {
+            let counted = count_line(&rules(), &posted, line);
+            prop_assert!(counted.explanation.is_empty());
+            prop_assert_eq!(&counted, &LineCoverage { explanation: String::new(), ..desk });
+            posted = posted_subs(&posted, &Coverage { lines: vec![counted], tracker: Default::default() });
+        }
+    }
+
     /// The order plans are listed in does not change who pays for what.
     #[test]
     fn plan_order_does_not_matter((subs, lines) in arb_case()) {

@@ -58,7 +58,8 @@ pub use authorised_use::{AskedLine, AuthorisedPack, beyond_authorisation, stretc
 pub use badge::{BadgeState, badge_for_balance, badge_for_draft, left_text, out_of_text};
 pub use benefit::{BenefitBalance, BenefitId, Covers, GroupId, ItemId, Limit, Remaining, remaining};
 pub use coverage::{
-    Allocation, Coverage, CoverageRules, DiscountSource, DraftLine, ItemRef, LineCoverage, OtherDiscount, cover,
+    Allocation, Coverage, CoverageRules, DiscountSource, DraftLine, ItemRef, LineCoverage, OtherDiscount, count_line,
+    cover,
 };
 pub use draft::{LineInput, parse_line};
 pub use eligibility::{LifeStage, Offer, eligible, life_stage};

@@ -14,7 +14,7 @@ use super::sync_db::Db;
 use super::sync_exceptions::{Problem, record_problems};
 use super::sync_postings::{import_postings, posting_key_prefix};
 use crate::domain::sync::{Difference, difference, plan_give_back};
-use crate::domain::{CoverageRules, DeskLine, ItemRef, LineInput, UnitChoice};
+use crate::domain::{CoverageRules, DraftLine, ItemRef, Quantity};
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
 use crate::wire::clinic::ClinicInfo;
@@ -224,16 +224,12 @@ async fn draw(
         minor_digits: work.clinic.currency.minor_digits,
         past_due_usable: work.clinic.past_due_usable,
     };
-    let subunits = target.item.units.per_unit() > 1;
-    let line = DeskLine {
-        input: LineInput {
-            patient_id: target.patient_id,
-            item_id: target.item.id,
-            quantity_text: units.to_string(),
-            unit: if subunits { UnitChoice::Subunit } else { UnitChoice::Unit },
-            discount_text: String::new(),
-        },
+    let line = DraftLine {
+        patient_id: target.patient_id,
         item: target.item.clone(),
+        quantity: Quantity(units),
+        promotion: None,
+        manual_discount: None,
     };
     let coverage = state.cover(db, rules, &line).await?;
     if coverage.asked.is_empty() {
@@ -261,7 +257,7 @@ async fn draw(
         tally.told.push(format!(
             "Over-usage: invoice {}, {} beyond the plan",
             target.invoice_ref,
-            target.item.units.describe_of(crate::domain::Quantity(beyond), &target.item.name),
+            target.item.units.describe_of(Quantity(beyond), &target.item.name),
         ));
     }
     Ok(true)

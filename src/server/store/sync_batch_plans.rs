@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{BatchState, Card};
 use crate::domain::sync::SourceLine;
-use crate::domain::{CoverageRules, DeskLine, LineCoverage, PricingContext, Quantity, price_draft};
+use crate::domain::{CoverageRules, DraftLine, LineCoverage, Quantity, count_line};
 use crate::server::store::Conn;
 use crate::server::store::subscriptions::{ClientPlanRows, client_plan_rows};
 use crate::server::store::sync_db::Db;
@@ -84,15 +84,16 @@ impl BatchState {
     }
 
     /// Covers one line with the plans of the patient's owner on `date`, as
-    /// the desk would, with every use of this batch counted.
+    /// the desk would, with every use of this batch counted; without the
+    /// sentence the desk shows beside a line, which no one reads here.
     pub(crate) async fn cover(
         &mut self,
         db: &mut Db<'_>,
         rules: CoverageRules,
-        line: &DeskLine,
+        line: &DraftLine,
     ) -> Result<LineCoverage, AppError> {
         let date = rules.date;
-        let client = self.client(db, line.input.patient_id).await?;
+        let client = self.client(db, line.patient_id).await?;
         if date < self.from {
             // The batch was loaded to count from a later day: a bug, and
             // counting on would read plan years wrongly.
@@ -119,17 +120,8 @@ impl BatchState {
                 self.cards.insert(client, Card { on: Some(date), subscriptions });
             }
         }
-        // The plans are lent to the pricing and put back: a line costs no copy.
-        let card = self.cards.get_mut(&client).ok_or(AppError::Internal)?;
-        let context = PricingContext {
-            rules,
-            subscriptions: std::mem::take(&mut card.subscriptions),
-            promotions: Vec::new(),
-            returnable: None,
-        };
-        let priced = price_draft(&context, std::slice::from_ref(line));
-        card.subscriptions = context.subscriptions;
-        priced.lines.into_iter().next().ok_or(AppError::Internal)?.map_err(AppError::Invalid)
+        let card = self.cards.get(&client).ok_or(AppError::Internal)?;
+        Ok(count_line(&rules, &card.subscriptions, line))
     }
 
     async fn client(&mut self, db: &mut Db<'_>, patient_id: i64) -> Result<i64, AppError> {
