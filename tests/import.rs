@@ -334,9 +334,9 @@ fn an_import_killed_in_the_middle_leaves_nothing_and_a_rerun_counts_each_line_on
             &app,
             if app.database_url.is_some() {
                 "SELECT count(*) FROM pims_invoices i, json_array_elements(CAST(i.applied AS JSON)) a
-                 WHERE a.value ->> 'applied' = '1'"
+                 WHERE a.value ->> 2 = '1'"
             } else {
-                "SELECT count(*) FROM pims_invoices i, json_each(i.applied) a WHERE a.value ->> 'applied' = 1"
+                "SELECT count(*) FROM pims_invoices i, json_each(i.applied) a WHERE a.value ->> 2 = 1"
             },
         )
         .await;
@@ -428,10 +428,10 @@ fn invoice_ids_with_colons_keep_their_uses_apart() {
         .unwrap();
         assert_eq!(given_back + over_a, 1, "voiding A gives back A's exam only, not A:{id}'s");
         let still: i64 = sqlx::query_scalar(if app.database_url.is_some() {
-            "SELECT CAST(a.value ->> 'applied' AS BIGINT) FROM pims_invoices i, json_array_elements(CAST(i.applied AS JSON)) a
+            "SELECT CAST(a.value ->> 2 AS BIGINT) FROM pims_invoices i, json_array_elements(CAST(i.applied AS JSON)) a
              WHERE i.invoice_ref = $1"
         } else {
-            "SELECT a.value ->> 'applied' FROM pims_invoices i, json_each(i.applied) a WHERE i.invoice_ref = $1"
+            "SELECT a.value ->> 2 FROM pims_invoices i, json_each(i.applied) a WHERE i.invoice_ref = $1"
         })
         .bind(format!("A:{id}"))
         .fetch_one(app.store.reader())

@@ -55,21 +55,19 @@ fn an_upgrade_keeps_each_practice_system_invoice_with_its_lines_and_what_it_appl
     support::run(async {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("clinic.db");
-        database_before(
-            &path,
-            BEFORE_KEPT_INVOICES,
-            &[
-                "INSERT INTO organisations (id, name) VALUES (1, 'Maple')",
-                "INSERT INTO clinics (id, organisation_id, name) VALUES (1, 1, 'Maple Street')",
-                "INSERT INTO sync_runs (id, organisation_id, clinic_id, source, file_name, actor_name)
+        // Rex (patient 3) had one exam (item 4) applied by INV-1.
+        let mut rows: Vec<&str> = CLINIC_WITH_REX.to_vec();
+        rows.extend([
+            "INSERT INTO sync_runs (id, organisation_id, clinic_id, source, file_name, actor_name)
              VALUES (5, 1, 1, 'command', 'export.csv', 'Clinic desk')",
-                "INSERT INTO pims_lines VALUES (1, 1, 'INV-1', '1', '2026-11-01', 'PMS-1', 'WP-EXAM', 1, 'final', 5)",
-                "INSERT INTO pims_lines VALUES (1, 1, 'INV-1', '2', '2026-11-02', 'PMS-1', 'WP-VAC', 2, 'deleted', 5)",
-                "INSERT INTO pims_lines VALUES (1, 1, 'INV-2', '1', '2026-11-01', 'PMS-2', 'WP-EXAM', 1, 'void', 5)",
-                "INSERT INTO pims_applied VALUES (1, 'INV-1', 10, 20, 1, 1)",
-            ],
-        )
-        .await;
+            "INSERT INTO pims_codes VALUES (1, 'WP-EXAM', 4)",
+            "INSERT INTO pims_patients VALUES (1, 'PMS-1', 3)",
+            "INSERT INTO pims_lines VALUES (1, 1, 'INV-1', '1', '2026-11-01', 'PMS-1', 'WP-EXAM', 1, 'final', 5)",
+            "INSERT INTO pims_lines VALUES (1, 1, 'INV-1', '2', '2026-11-02', 'PMS-1', 'WP-VAC', 2, 'deleted', 5)",
+            "INSERT INTO pims_lines VALUES (1, 1, 'INV-2', '1', '2026-11-01', 'PMS-2', 'WP-EXAM', 1, 'void', 5)",
+            "INSERT INTO pims_applied VALUES (1, 'INV-1', 3, 4, 1, 1)",
+        ]);
+        database_before(&path, BEFORE_KEPT_INVOICES, &rows).await;
 
         let store = Store::open(&path).await.unwrap();
         let kept: Vec<(String, Option<String>, i64, String, String)> = sqlx::query_as(
@@ -82,17 +80,40 @@ fn an_upgrade_keeps_each_practice_system_invoice_with_its_lines_and_what_it_appl
         assert_eq!(kept.len(), 2, "one row per invoice: {kept:?}");
         let (invoice, counts_on, voided, lines, applied) = &kept[0];
         assert_eq!((invoice.as_str(), counts_on.as_deref(), *voided), ("INV-1", Some("2026-11-02"), 0));
+        // As migration 28 keeps them: [line, date, patient, code, quantity,
+        // status] and [patient, item, applied, draws].
         assert_eq!(
             json(lines),
             serde_json::json!([
-                { "line": "1", "date": "2026-11-01", "patient": "PMS-1", "code": "WP-EXAM", "quantity": 1, "status": "final" },
-                { "line": "2", "date": "2026-11-02", "patient": "PMS-1", "code": "WP-VAC", "quantity": 2, "status": "deleted" },
+                ["1", "2026-11-01", "PMS-1", "WP-EXAM", 1, "final"],
+                ["2", "2026-11-02", "PMS-1", "WP-VAC", 2, "deleted"],
             ])
         );
-        assert_eq!(json(applied), serde_json::json!([{ "patient": 10, "item": 20, "applied": 1, "draws": 1 }]));
+        assert_eq!(json(applied), serde_json::json!([[3, 4, 1, 1]]));
         let (invoice, _, voided, lines, applied) = &kept[1];
         assert_eq!((invoice.as_str(), *voided), ("INV-2", 1), "a voided invoice stays void");
         assert_eq!((json(lines), json(applied)), (serde_json::json!([]), serde_json::json!([])));
+
+        // The next import reads them as kept: the same line again changes
+        // nothing, and what INV-1 applied stays applied.
+        let actor = Actor::clinic_desk();
+        let batch = carecount::server::store::sync::Batch {
+            organisation_id: 1,
+            clinic_id: 1,
+            source: carecount::wire::sync::SyncSource::Command,
+            file_name: "again.csv",
+            actor: &actor,
+        };
+        let again = "invoice_id,line_id,invoice_date,patient_id,code,quantity,status\n\
+                     INV-1,1,2026-11-01,PMS-1,WP-EXAM,1,final\n";
+        let lines = carecount::server::import::csv_lines::read(again.as_bytes()).unwrap();
+        let run = store.import_lines(&batch, &lines).await.unwrap();
+        assert_eq!((run.lines_read, run.unchanged, run.applied), (1, 1, 0), "{run:?}");
+        let still: (String,) = sqlx::query_as("SELECT applied FROM pims_invoices WHERE invoice_ref = 'INV-1'")
+            .fetch_one(store.reader())
+            .await
+            .unwrap();
+        assert_eq!(json(&still.0), serde_json::json!([[3, 4, 1, 1]]));
     })
 }
 

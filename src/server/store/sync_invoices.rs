@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use sqlx::QueryBuilder;
 
 use super::sync_batch::Applied;
@@ -28,27 +27,15 @@ pub(crate) struct KeptInvoice {
     pub applied: Applied,
 }
 
-/// A line as kept in the invoice's `lines` column: read as owned texts,
-/// written from borrowed ones (an import writes one for every line).
-#[derive(Serialize, Deserialize)]
-struct KeptLine<Text = String> {
-    line: Text,
-    #[serde(serialize_with = "day_text")]
-    date: NaiveDate,
-    patient: Text,
-    code: Text,
-    quantity: i64,
-    status: Text,
-}
+/// A line as kept in the invoice's `lines` column: `[line, date, patient,
+/// code, quantity, status]`. An array rather than an object with named
+/// fields, as migration 28 made it: an import writes one for every line
+/// it takes in, and the names were half of what it wrote.
+type KeptLine = (String, NaiveDate, String, String, i64, String);
 
-/// An applied amount as kept in the invoice's `applied` column.
-#[derive(Serialize, Deserialize)]
-struct KeptApplied {
-    patient: i64,
-    item: i64,
-    applied: i64,
-    draws: i64,
-}
+/// An applied amount as kept in the invoice's `applied` column: `[patient,
+/// item, applied, draws]`, the patient and item ids of CareCount.
+type KeptApplied = (i64, i64, i64, i64);
 
 #[derive(sqlx::FromRow)]
 struct SqlInvoice {
@@ -65,22 +52,23 @@ impl SqlInvoice {
         let applied: Vec<KeptApplied> = serde_json::from_str(&self.applied).map_err(|_| AppError::Internal)?;
         let mut lines = lines
             .into_iter()
-            .map(|kept| {
+            .map(|(line_id, invoice_date, patient_ref, code, quantity, status)| {
                 Ok(SourceLine {
                     invoice_id: self.invoice_ref.clone(),
-                    line_id: kept.line,
-                    invoice_date: kept.date,
-                    patient_ref: kept.patient,
-                    code: kept.code,
-                    quantity: kept.quantity,
-                    status: LineStatus::parse(&kept.status).ok_or(AppError::Internal)?,
+                    line_id,
+                    invoice_date,
+                    patient_ref,
+                    code,
+                    quantity,
+                    status: LineStatus::parse(&status).ok_or(AppError::Internal)?,
                 })
             })
             .collect::<Result<InvoiceLines, AppError>>()?;
         if self.voided {
             lines.void();
         }
-        let applied = applied.into_iter().map(|a| ((a.patient, a.item), (a.applied, a.draws))).collect();
+        let applied =
+            applied.into_iter().map(|(patient, item, applied, draws)| ((patient, item), (applied, draws))).collect();
         Ok((self.invoice_ref, KeptInvoice { lines, applied }))
     }
 }
@@ -178,29 +166,19 @@ pub(crate) fn counts_on(lines: &InvoiceLines) -> Option<NaiveDate> {
     lines.lines().map(|l| l.invoice_date).max()
 }
 
-/// A kept line's day, as every day is written (see [`Day::text`]).
-fn day_text<S: serde::Serializer>(day: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&Day(*day).text())
-}
-
 fn as_json(kept: &KeptInvoice) -> Result<(String, String), AppError> {
-    let lines: Vec<KeptLine<&str>> = kept
+    // As `KeptLine` reads it, from borrowed texts; the day as every day is
+    // written (see [`Day::text`]).
+    let lines: Vec<(&str, String, &str, &str, i64, &str)> = kept
         .lines
         .lines()
-        .map(|l| KeptLine {
-            line: l.line_id.as_str(),
-            date: l.invoice_date,
-            patient: l.patient_ref.as_str(),
-            code: l.code.as_str(),
-            quantity: l.quantity,
-            status: l.status.code(),
+        .map(|l| {
+            let day = Day(l.invoice_date).text();
+            (l.line_id.as_str(), day, l.patient_ref.as_str(), l.code.as_str(), l.quantity, l.status.code())
         })
         .collect();
-    let applied: Vec<KeptApplied> = kept
-        .applied
-        .iter()
-        .map(|(&(patient, item), &(applied, draws))| KeptApplied { patient, item, applied, draws })
-        .collect();
+    let applied: Vec<KeptApplied> =
+        kept.applied.iter().map(|(&(patient, item), &(applied, draws))| (patient, item, applied, draws)).collect();
     let lines = serde_json::to_string(&lines).map_err(|_| AppError::Internal)?;
     let applied = serde_json::to_string(&applied).map_err(|_| AppError::Internal)?;
     Ok((lines, applied))
