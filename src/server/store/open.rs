@@ -86,14 +86,7 @@ impl Store {
         // The one writer keeps 64 MiB of pages: a large import touches the
         // ledger's indexes all over, and with SQLite's default 2 MiB it
         // spends most of its time re-reading and spilling the same pages.
-        // Its temporary files stay in memory: a statement that inserts many
-        // rows keeps the pages it changes in a statement journal (to undo
-        // just that statement on a broken constraint), and beyond 64 KiB
-        // SQLite would otherwise write that journal to a file on disk, a
-        // tenth of a large import's writing.
-        let write = sqlite_pool(&url(false), 1, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
-            .await
-            .map_err(not_sqlite)?;
+        let write = sqlite_pool(&url(false), 1, "PRAGMA cache_size = -65536").await.map_err(not_sqlite)?;
         // Readers map the file rather than copy pages into each connection's
         // own cache: a group's lists read the same indexes on every page.
         let read = sqlite_pool(&url(true), 8, "PRAGMA mmap_size = 268435456").await.map_err(not_sqlite)?;
