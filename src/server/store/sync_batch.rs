@@ -45,7 +45,7 @@ pub(crate) struct BatchState {
     /// Every client whose plans were ever kept in this batch (see
     /// [`BatchState::keep_read_ahead`]).
     kept_ever: HashSet<i64>,
-    /// Each client's plans as pricing reads them.
+    /// Each client's plans as coverage reads them.
     cards: HashMap<i64, Card>,
     /// The batch's invoices as now seen (this batch's lines included).
     invoices: HashMap<String, KeptInvoice>,
@@ -56,7 +56,7 @@ pub(crate) struct BatchState {
     pending: Pending,
 }
 
-/// A client's plans as pricing reads them, counted as of one day.
+/// A client's plans as coverage reads them, counted as of one day.
 struct Card {
     /// The day `used` is counted for; none once a use on another day may
     /// have changed it.

@@ -1,6 +1,6 @@
 //! Which owners a sync batch counts for, and the plans it keeps of them:
 //! read once (on the batch's connection, or read ahead beside it, see
-//! `sync_prefetch`), then lent to pricing for each line.
+//! `sync_prefetch`), then each line is covered with them.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};

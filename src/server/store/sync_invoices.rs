@@ -108,7 +108,7 @@ pub(crate) struct InvoiceRow {
     applied: String,
 }
 
-/// These invoices as they will be kept (written by [`write_invoices`]).
+/// These invoices as they will be kept (written by [`invoices_statement`]).
 pub(crate) fn invoice_rows(invoices: &[(&str, &KeptInvoice)]) -> Result<Vec<InvoiceRow>, AppError> {
     invoices
         .iter()
