@@ -109,6 +109,7 @@ test("a SOAP plan becomes an invoice, each page with only its own code", async (
 test("switching box and tablet changes what is deducted", async ({ page }) => {
   await openPatient(page, "Rex");
   await page.locator('[data-test="new-soap"]').click();
+  await expect(page).toHaveURL(/\/soap\/\d+$/);
   await hydrated(page);
   await addItem(page, "nexg", "NexGard");
   const nexgard = line(page, "PAR-NXG");
@@ -135,7 +136,10 @@ test("finalizing uses the plan and voiding gives it back", async ({ page }) => {
   await openPatient(page, "Kiki");
   const before = benefitBadge(page, "Senior Cat Plan", "Wellness exams");
   await expect(before).toHaveText(/2 of 2 left/);
+  // The patient's page is hydrated too: wait for the invoice's own page,
+  // or the search is typed before its handlers are there.
   await page.locator('[data-test="new-invoice"]').click();
+  await expect(page).toHaveURL(/\/invoices\/\d+\?pet=\d+$/);
   await hydrated(page);
   await addItem(page, "exam", "Wellness exam");
   await expect(line(page, "EXAM").locator('[data-test="line-badge"] .badge')).toHaveText(/1 of 2 left/);
