@@ -77,7 +77,10 @@ pub fn counts_toward_plans(prefix: &str, code: &str) -> bool {
 /// the earlier one, and a void on any line voids its whole invoice.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InvoiceLines {
-    lines: BTreeMap<String, SourceLine>,
+    /// Ordered by line id, one per id. An invoice has a handful of lines,
+    /// and an import keeps tens of thousands of invoices: a short sorted
+    /// list holds them in one allocation where a map took a node each.
+    lines: Vec<SourceLine>,
     voided: bool,
 }
 
@@ -89,9 +92,23 @@ impl InvoiceLines {
             self.voided = true;
             return changed;
         }
-        let changed = self.lines.get(&line.line_id) != Some(&line);
-        self.lines.insert(line.line_id.clone(), line);
-        changed
+        match self.lines.binary_search_by(|kept| kept.line_id.cmp(&line.line_id)) {
+            Ok(at) if self.lines[at] == line => false,
+            Ok(at) => {
+                self.lines[at] = line;
+                true
+            }
+            Err(at) => {
+                self.lines.insert(at, line);
+                true
+            }
+        }
+    }
+
+    /// The line with this id, as last sent.
+    fn line(&self, line_id: &str) -> Option<&SourceLine> {
+        let at = self.lines.binary_search_by(|kept| kept.line_id.as_str().cmp(line_id)).ok()?;
+        self.lines.get(at)
     }
 
     /// Voids the invoice: it asks nothing of the plans from now on.
@@ -107,12 +124,12 @@ impl InvoiceLines {
     /// Whether a line, as last sent, is live on an invoice that stands: it
     /// counts toward the plans until it is deleted, recoded or voided.
     pub fn is_live(&self, line_id: &str) -> bool {
-        !self.voided && self.lines.get(line_id).is_some_and(|l| l.status == LineStatus::Final)
+        !self.voided && self.line(line_id).is_some_and(|l| l.status == LineStatus::Final)
     }
 
-    /// The lines as last sent, deleted ones included.
+    /// The lines as last sent, deleted ones included, in order of line id.
     pub fn lines(&self) -> impl Iterator<Item = &SourceLine> {
-        self.lines.values()
+        self.lines.iter()
     }
 
     /// What the invoice asks per (patient, code): the sum of its live lines,
@@ -123,7 +140,7 @@ impl InvoiceLines {
         if self.voided {
             return asked;
         }
-        for line in self.lines.values().filter(|l| l.status == LineStatus::Final) {
+        for line in self.lines.iter().filter(|l| l.status == LineStatus::Final) {
             *asked.entry((line.patient_ref.clone(), line.code.clone())).or_insert(0) += line.quantity;
         }
         asked
@@ -235,6 +252,20 @@ mod tests {
         assert!(invoice.receive(line("1", 2, LineStatus::Void)));
         assert!(invoice.requests().is_empty());
         assert_eq!(difference(2, 0), Difference::GiveBack(2));
+    }
+
+    #[test]
+    fn a_line_sent_again_replaces_itself_and_lines_read_in_order_of_id() {
+        let mut invoice = InvoiceLines::default();
+        for (id, quantity) in [("3", 1), ("10", 1), ("1", 1), ("3", 2)] {
+            invoice.receive(line(id, quantity, LineStatus::Final));
+        }
+        let read: Vec<(&str, i64)> = invoice.lines().map(|l| (l.line_id.as_str(), l.quantity)).collect();
+        assert_eq!(read, [("1", 1), ("10", 1), ("3", 2)]);
+        assert!(invoice.is_live("10") && !invoice.is_live("2"));
+        assert!(invoice.receive(line("10", 1, LineStatus::Deleted)));
+        assert!(!invoice.is_live("10"));
+        assert_eq!(invoice.requests()[&("P-7".to_string(), "WP-EXAM".to_string())], 3);
     }
 
     #[test]
