@@ -107,7 +107,7 @@ fn an_upgrade_keeps_each_practice_system_invoice_with_its_lines_and_what_it_appl
         let again = "invoice_id,line_id,invoice_date,patient_id,code,quantity,status\n\
                      INV-1,1,2026-11-01,PMS-1,WP-EXAM,1,final\n";
         let lines = carecount::server::import::csv_lines::read(again.as_bytes()).unwrap();
-        let run = store.import_lines(&batch, &lines).await.unwrap();
+        let run = store.import_lines(&batch, lines).await.unwrap();
         assert_eq!((run.lines_read, run.unchanged, run.applied), (1, 1, 0), "{run:?}");
         let still: (String,) = sqlx::query_as("SELECT applied FROM pims_invoices WHERE invoice_ref = 'INV-1'")
             .fetch_one(store.reader())

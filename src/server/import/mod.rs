@@ -38,13 +38,19 @@ pub async fn import_csv(store: &Store, batch: &Batch<'_>, bytes: &[u8]) -> Resul
         );
         return store.record_refused_import(batch, 1, &problem).await;
     }
-    match csv_lines::read(bytes) {
-        Ok(lines) => {
-            let run = store.import_lines(batch, &lines).await;
-            crate::server::drop_later::drop_later(lines);
-            run
+    // The file is read on a thread of its own while the batch begins and
+    // reads the organisation's mappings; a refused file drops the batch
+    // begun, which leaves nothing behind.
+    let owned = bytes.to_vec();
+    let reading = tokio::task::spawn_blocking(move || csv_lines::read(&owned));
+    let begun = store.begin_batch(batch).await;
+    let read = reading.await.map_err(|_| AppError::Internal)?;
+    match read {
+        Ok(lines) => begun?.apply(lines).await,
+        Err(refused) => {
+            drop(begun);
+            store.record_refused_import(batch, refused.total, &refused.to_string()).await
         }
-        Err(refused) => store.record_refused_import(batch, refused.total, &refused.to_string()).await,
     }
 }
 

@@ -74,7 +74,7 @@ pub async fn push_lines(
     let lines = push.lines.iter().enumerate().map(|(n, l)| source_line(n, l)).collect::<Result<Vec<_>, _>>()?;
     let actor = caller.actor();
     let batch = batch(&caller, SyncSource::Api, "", &actor);
-    Ok(Json(state.store.import_lines(&batch, &lines).await?))
+    Ok(Json(state.store.import_lines(&batch, lines).await?))
 }
 
 fn source_line(n: usize, line: &LineIn) -> Result<SourceLine, Problem> {

@@ -8,13 +8,14 @@ use chrono::NaiveDate;
 
 use super::subscriptions::client_plan_rows_many;
 use super::sync_apply::{InvoiceWork, Tally};
-use super::sync_batch::BatchState;
+use super::sync_batch::{BatchState, Mappings};
 use super::sync_pipeline::{receive_all, reconcile_all};
 use super::sync_prefetch::PlanPrefetch;
-use super::{Backend, Store};
+use super::{Backend, Store, Tx};
 use crate::domain::sync::SourceLine;
 use crate::server::actor::Actor;
 use crate::server::store::Conn;
+use crate::wire::clinic::ClinicInfo;
 use crate::wire::error::AppError;
 use crate::wire::stored::Day;
 use crate::wire::sync::{RetryOutcome, SyncRun, SyncSource};
@@ -33,7 +34,15 @@ pub struct Batch<'a> {
 
 impl Store {
     /// Applies a batch of lines in one transaction and records the run.
-    pub async fn import_lines(&self, batch: &Batch<'_>, lines: &[SourceLine]) -> Result<SyncRun, AppError> {
+    pub async fn import_lines(&self, batch: &Batch<'_>, lines: Vec<SourceLine>) -> Result<SyncRun, AppError> {
+        self.begin_batch(batch).await?.apply(lines).await
+    }
+
+    /// Begins a batch before its lines are known: its transaction, its run
+    /// and the organisation's mappings, so that they are read while a file
+    /// is still being read (see [`crate::server::import::import_csv`]).
+    /// Dropped without [`BegunBatch::apply`], it leaves nothing behind.
+    pub async fn begin_batch<'a>(&'a self, batch: &'a Batch<'a>) -> Result<BegunBatch<'a>, AppError> {
         let clinic = self.clinic_of(batch.organisation_id, Some(batch.clinic_id), chrono::Utc::now()).await?;
         if clinic.id != batch.clinic_id {
             return Err(AppError::NotFound(format!("There is no clinic {} in this organisation.", batch.clinic_id)));
@@ -44,42 +53,8 @@ impl Store {
             .bind(clinic.id)
             .fetch_one(&mut *tx)
             .await?;
-        let mut tally = Tally { lines_read: lines.len() as i64, ..Tally::default() };
-        let mut seen: HashSet<&str> = HashSet::new();
-        let named: Vec<String> =
-            lines.iter().filter(|l| seen.insert(l.invoice_id.as_str())).map(|l| l.invoice_id.clone()).collect();
-        // Each invoice counts on its latest line's date, never before this.
-        let from = lines.iter().map(|l| l.invoice_date).min().unwrap_or(clinic.today).min(clinic.today);
-        let mut state = BatchState::load(&mut tx, batch.organisation_id, &named, from).await?;
-        // The plans of every owner the file may count for are read while
-        // its lines are taken in and counted: on SQLite, where the batch
-        // holds the only write lock, on a reader beside the writer (see
-        // `sync_prefetch`) when one is free; otherwise on the batch's own
-        // connection, before counting.
-        let clients = state.clients_to_read(&mut tx, state.patients_named(lines)).await?;
-        let reader = if self.backend() == Backend::Sqlite { self.reader().try_acquire() } else { None };
-        let (mut prefetch, touched) = match reader {
-            Some(reader) => {
-                let prefetch = PlanPrefetch::start(reader, clients, from);
-                (prefetch, receive_all(&mut state, &prefix, lines, &mut tally).await)
-            }
-            None => {
-                let (plans, touched) = tokio::join!(
-                    client_plan_rows_many(&mut tx, &clients, from),
-                    receive_all(&mut state, &prefix, lines, &mut tally)
-                );
-                state.keep_plans(plans?);
-                (PlanPrefetch::none(from), touched)
-            }
-        };
-        let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
-        reconcile_all(&mut tx, &work, &mut state, &touched, &mut tally, &mut prefetch).await?;
-        state.flush(&mut tx, clinic.id, run, batch.actor).await?;
-        super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
-        tx.commit().await?;
-        crate::server::drop_later::drop_later(state);
-        self.follow_after_use(&clinic, None).await;
-        self.sync_run(batch.organisation_id, run).await
+        let mappings = Mappings::read(&mut tx, batch.organisation_id).await?;
+        Ok(BegunBatch { store: self, batch, clinic, tx, run, prefix, mappings })
     }
 
     /// Records a file that was refused: nothing of it was applied, and the
@@ -240,7 +215,7 @@ impl Store {
         .await?;
         let from = earliest.map_or(clinic.today, NaiveDate::from).min(clinic.today);
         let mut state = BatchState::load(&mut tx, batch.organisation_id, &open, from).await?;
-        reconcile_all(&mut tx, &work, &mut state, &open, &mut tally, &mut PlanPrefetch::none(from)).await?;
+        let mut tx = reconcile_all(tx, &work, &mut state, &open, &mut tally, &mut PlanPrefetch::none(from)).await?;
         state.flush(&mut tx, clinic.id, run, batch.actor).await?;
         super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
         let (cleared, still_open): (i64, i64) = sqlx::query_as(
@@ -261,6 +236,62 @@ impl Store {
         self.follow_after_use(&clinic, None).await;
         let run = self.sync_run(batch.organisation_id, run).await?;
         Ok(RetryOutcome { run, cleared, still_open })
+    }
+}
+
+/// A batch whose transaction and run are begun and whose organisation's
+/// mappings are read (see [`Store::begin_batch`]).
+pub struct BegunBatch<'a> {
+    store: &'a Store,
+    batch: &'a Batch<'a>,
+    clinic: ClinicInfo,
+    tx: Tx,
+    run: i64,
+    prefix: String,
+    mappings: Mappings,
+}
+
+impl BegunBatch<'_> {
+    /// Applies the batch's lines and records the run, in the one
+    /// transaction.
+    pub async fn apply(self, lines: Vec<SourceLine>) -> Result<SyncRun, AppError> {
+        let BegunBatch { store, batch, clinic, mut tx, run, prefix, mappings } = self;
+        let mut tally = Tally { lines_read: lines.len() as i64, ..Tally::default() };
+        let mut seen: HashSet<&str> = HashSet::new();
+        let named: Vec<String> =
+            lines.iter().filter(|l| seen.insert(l.invoice_id.as_str())).map(|l| l.invoice_id.clone()).collect();
+        // Each invoice counts on its latest line's date, never before this.
+        let from = lines.iter().map(|l| l.invoice_date).min().unwrap_or(clinic.today).min(clinic.today);
+        let mut state = BatchState::with(&mut tx, mappings, &named, from).await?;
+        // The plans of every owner the file may count for are read while
+        // its lines are taken in and counted: on SQLite, where the batch
+        // holds the only write lock, on a reader beside the writer (see
+        // `sync_prefetch`) when one is free; otherwise on the batch's own
+        // connection, before counting.
+        let clients = state.clients_to_read(&mut tx, state.patients_named(&lines)).await?;
+        let reader = if store.backend() == Backend::Sqlite { store.reader().try_acquire() } else { None };
+        let (mut prefetch, touched) = match reader {
+            Some(reader) => {
+                let prefetch = PlanPrefetch::start(reader, clients, from);
+                (prefetch, receive_all(&mut state, &prefix, lines, &mut tally).await)
+            }
+            None => {
+                let (plans, touched) = tokio::join!(
+                    client_plan_rows_many(&mut tx, &clients, from),
+                    receive_all(&mut state, &prefix, lines, &mut tally)
+                );
+                state.keep_plans(plans?);
+                (PlanPrefetch::none(from), touched)
+            }
+        };
+        let work = InvoiceWork { organisation_id: batch.organisation_id, clinic: &clinic, run, actor: batch.actor };
+        let mut tx = reconcile_all(tx, &work, &mut state, &touched, &mut tally, &mut prefetch).await?;
+        state.flush(&mut tx, clinic.id, run, batch.actor).await?;
+        super::sync_digest::finish_run(&mut tx, &work, &tally).await?;
+        tx.commit().await?;
+        crate::server::drop_later::drop_later(state);
+        store.follow_after_use(&clinic, None).await;
+        store.sync_run(batch.organisation_id, run).await
     }
 }
 

@@ -82,50 +82,34 @@ impl BatchState {
         invoices: &[String],
         from: NaiveDate,
     ) -> Result<BatchState, AppError> {
-        let codes: Vec<(String, i64)> =
-            sqlx::query_as("SELECT code, item_id FROM pims_codes WHERE organisation_id = $1")
-                .bind(organisation_id)
-                .fetch_all(&mut *conn)
-                .await?;
-        let patients: Vec<(String, i64)> =
-            sqlx::query_as("SELECT pims_patient_id, patient_id FROM pims_patients WHERE organisation_id = $1")
-                .bind(organisation_id)
-                .fetch_all(&mut *conn)
-                .await?;
-        let client_of: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT p.id, p.client_id FROM patients p JOIN clients c ON c.id = p.client_id WHERE c.organisation_id = $1",
-        )
-        .bind(organisation_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let item_ids: Vec<i64> = codes.iter().map(|(_, item)| *item).collect();
-        let items = items_by_id(conn, organisation_id, &item_ids).await?;
-        // With the invoices whose exceptions a person dismissed: those are
-        // reconciled against the database too, where a dismissed line seen
-        // again stays closed.
-        let open_exceptions: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT invoice_ref FROM sync_exceptions
-             WHERE organisation_id = $1 AND (resolved_run_id IS NULL OR dismissed_note IS NOT NULL)",
-        )
-        .bind(organisation_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let state = BatchState {
+        let mappings = Mappings::read(conn, organisation_id).await?;
+        BatchState::with(conn, mappings, invoices, from).await
+    }
+
+    /// The batch touching `invoices`, with the organisation's mappings as
+    /// read before its lines were known.
+    pub(crate) async fn with(
+        conn: &mut Conn,
+        mappings: Mappings,
+        invoices: &[String],
+        from: NaiveDate,
+    ) -> Result<BatchState, AppError> {
+        let Mappings { organisation_id, codes, patients, client_of, items, open_exceptions } = mappings;
+        Ok(BatchState {
             organisation_id,
             from,
-            codes: codes.into_iter().collect(),
-            patients: patients.into_iter().collect(),
-            client_of: client_of.into_iter().collect(),
+            codes,
+            patients,
+            client_of,
             items,
             plans: HashMap::new(),
             kept_ever: HashSet::new(),
             cards: HashMap::new(),
             invoices: read_invoices(conn, organisation_id, invoices).await?,
             changed: BTreeSet::new(),
-            open_exceptions: open_exceptions.into_iter().collect(),
+            open_exceptions,
             pending: Pending::default(),
-        };
-        Ok(state)
+        })
     }
 
     /// The day an invoice counts on and what it asks per (patient, code),
@@ -144,9 +128,19 @@ impl BatchState {
 
     /// Takes in a sending of a line; returns whether its invoice changed.
     pub(crate) fn receive(&mut self, line: SourceLine) -> bool {
-        let invoice_ref = line.invoice_id.clone();
-        let changed = self.invoices.entry(invoice_ref.clone()).or_default().lines.receive(line);
-        if changed {
+        // The invoice's id is copied once per invoice, not per line.
+        let unmarked = (!self.changed.contains(&line.invoice_id)).then(|| line.invoice_id.clone());
+        let changed = match self.invoices.get_mut(&line.invoice_id) {
+            Some(kept) => kept.lines.receive(line),
+            None => {
+                let mut kept = KeptInvoice::default();
+                let invoice_ref = line.invoice_id.clone();
+                let changed = kept.lines.receive(line);
+                self.invoices.insert(invoice_ref, kept);
+                changed
+            }
+        };
+        if changed && let Some(invoice_ref) = unmarked {
             self.changed.insert(invoice_ref);
         }
         changed
@@ -298,6 +292,61 @@ impl BatchState {
         actor: &Actor,
     ) -> Result<(), AppError> {
         self.take_writes(Portion::All)?.write(conn, (self.organisation_id, clinic_id, run), actor).await
+    }
+}
+
+/// What a batch reads of its organisation whatever its lines: the
+/// practice system's codes and patients as mapped, each patient's owner,
+/// the mapped items, and the invoices a person still has to look at. It
+/// can be read while the file is still being read.
+pub(crate) struct Mappings {
+    organisation_id: i64,
+    codes: HashMap<String, i64>,
+    patients: HashMap<String, i64>,
+    client_of: HashMap<i64, i64>,
+    items: HashMap<i64, ItemRef>,
+    open_exceptions: HashSet<String>,
+}
+
+impl Mappings {
+    /// Reads the organisation's mappings.
+    pub(crate) async fn read(conn: &mut Conn, organisation_id: i64) -> Result<Mappings, AppError> {
+        let codes: Vec<(String, i64)> =
+            sqlx::query_as("SELECT code, item_id FROM pims_codes WHERE organisation_id = $1")
+                .bind(organisation_id)
+                .fetch_all(&mut *conn)
+                .await?;
+        let patients: Vec<(String, i64)> =
+            sqlx::query_as("SELECT pims_patient_id, patient_id FROM pims_patients WHERE organisation_id = $1")
+                .bind(organisation_id)
+                .fetch_all(&mut *conn)
+                .await?;
+        let client_of: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT p.id, p.client_id FROM patients p JOIN clients c ON c.id = p.client_id WHERE c.organisation_id = $1",
+        )
+        .bind(organisation_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let item_ids: Vec<i64> = codes.iter().map(|(_, item)| *item).collect();
+        let items = items_by_id(conn, organisation_id, &item_ids).await?;
+        // With the invoices whose exceptions a person dismissed: those are
+        // reconciled against the database too, where a dismissed line seen
+        // again stays closed.
+        let open_exceptions: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT invoice_ref FROM sync_exceptions
+             WHERE organisation_id = $1 AND (resolved_run_id IS NULL OR dismissed_note IS NOT NULL)",
+        )
+        .bind(organisation_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(Mappings {
+            organisation_id,
+            codes: codes.into_iter().collect(),
+            patients: patients.into_iter().collect(),
+            client_of: client_of.into_iter().collect(),
+            items,
+            open_exceptions: open_exceptions.into_iter().collect(),
+        })
     }
 }
 

@@ -23,7 +23,7 @@ use super::sync_db::Db;
 use super::sync_prefetch::PlanPrefetch;
 use crate::domain::sync::{LineStatus, SourceLine, counts_toward_plans};
 use crate::server::actor::Actor;
-use crate::server::store::Conn;
+use crate::server::store::Tx;
 use crate::wire::error::AppError;
 
 /// Invoices in a stretch handed to the writing, at most. The first stretch
@@ -39,18 +39,18 @@ const LOOK_EVERY: usize = 25;
 /// Lines taken in between two looks at the connection's reads.
 const LINES_BETWEEN_LOOKS: usize = 2_000;
 
-/// Takes in a file's lines; returns the invoices of its lines that count
-/// (plan codes, voids, and lines that no longer count but did), in the
-/// order first seen.
+/// Takes in a file's lines (kept as the invoices now stand, not copied);
+/// returns the invoices of its lines that count (plan codes, voids, and
+/// lines that no longer count but did), in the order first seen.
 pub(crate) async fn receive_all(
     state: &mut BatchState,
     prefix: &str,
-    lines: &[SourceLine],
+    lines: Vec<SourceLine>,
     tally: &mut Tally,
 ) -> Vec<String> {
     let mut touched: Vec<String> = Vec::new();
-    let mut first_seen: HashSet<&str> = HashSet::new();
-    for (n, sent) in lines.iter().enumerate() {
+    let mut first_seen: HashSet<String> = HashSet::new();
+    for (n, sent) in lines.into_iter().enumerate() {
         if n % LINES_BETWEEN_LOOKS == LINES_BETWEEN_LOOKS - 1 {
             tokio::task::yield_now().await;
         }
@@ -58,15 +58,16 @@ pub(crate) async fn receive_all(
         // invoice, and takes back what it counted while it was one (as
         // last seen: earlier in this file, or in an earlier run).
         let line = if counts_toward_plans(prefix, &sent.code) || sent.status == LineStatus::Void {
-            sent.clone()
+            sent
         } else if state.is_live(&sent.invoice_id, &sent.line_id) {
-            SourceLine { status: LineStatus::Deleted, ..sent.clone() }
+            SourceLine { status: LineStatus::Deleted, ..sent }
         } else {
             tally.skipped += 1;
             continue;
         };
-        if first_seen.insert(sent.invoice_id.as_str()) {
-            touched.push(sent.invoice_id.clone());
+        if !first_seen.contains(line.invoice_id.as_str()) {
+            first_seen.insert(line.invoice_id.clone());
+            touched.push(line.invoice_id.clone());
         }
         let status = line.status;
         if !state.receive(line) {
@@ -81,39 +82,45 @@ pub(crate) async fn receive_all(
     touched
 }
 
-/// Reconciles `invoices` in order and writes what they counted; what
-/// `state` received but did not reconcile is left waiting in it (see
-/// [`BatchState::flush`]).
+/// Reconciles `invoices` in order and writes what they counted, in the
+/// batch's transaction `tx`, which it hands back; what `state` received but
+/// did not reconcile is left waiting in it (see [`BatchState::flush`]).
 pub(crate) async fn reconcile_all(
-    conn: &mut Conn,
+    mut tx: Tx,
     work: &InvoiceWork<'_>,
     state: &mut BatchState,
     invoices: &[String],
     tally: &mut Tally,
     prefetch: &mut PlanPrefetch,
-) -> Result<(), AppError> {
+) -> Result<Tx, AppError> {
     let run = (work.organisation_id, work.clinic.id, work.run);
     let mut next = 0;
     while next < invoices.len() {
         // Counting hands each stretch's writes over as it ends; the writing
         // takes whatever waits and never waits for the next stretch to end.
+        // It is a task of its own, holding the transaction until counting
+        // stops: polled as soon as the connection has run a statement, it
+        // hands over the next at once instead of when counting next looks
+        // up, and it builds statements on another thread than counting's.
         let (hand_over, handed) = mpsc::unbounded_channel();
-        let counting = count_ahead(work, &mut *state, &invoices[next..], &mut *tally, &mut *prefetch, hand_over);
-        let (counted, written) = tokio::join!(counting, write_as_handed(&mut *conn, handed, run, work.actor));
+        let writing = tokio::spawn(write_as_handed(tx, handed, run, work.actor.clone()));
+        let counted = count_ahead(work, &mut *state, &invoices[next..], &mut *tally, &mut *prefetch, hand_over).await;
+        let (returned, written) = writing.await.map_err(|_| AppError::Internal)?;
+        tx = returned;
         written?;
         next += counted?;
         if next < invoices.len() {
             // This invoice needs the database. What was counted before it
             // is written; from here on the batch may write for any owner.
-            prefetch.stop(&mut *conn, state, &invoices[next..]).await?;
-            let done = reconcile(&mut Db::Online(&mut *conn), work, state, &invoices[next], tally).await?;
+            prefetch.stop(&mut tx, state, &invoices[next..]).await?;
+            let done = reconcile(&mut Db::Online(&mut tx), work, state, &invoices[next], tally).await?;
             if done != Reconciled::Done {
                 return Err(AppError::Internal);
             }
             next += 1;
         }
     }
-    Ok(())
+    Ok(tx)
 }
 
 /// Counts `invoices` in stretches without the database, handing each
@@ -143,19 +150,23 @@ async fn count_ahead(
 
 /// Writes what counting hands over, in order, until counting stops: all
 /// that waits at once, so the connection is never idle while rows wait.
+/// Hands the transaction back with how the writing went; on a failure it
+/// stops taking writes, and counting stops at its next hand-over.
 async fn write_as_handed(
-    conn: &mut Conn,
+    mut tx: Tx,
     mut handed: mpsc::UnboundedReceiver<Writes>,
     run: RunKey,
-    actor: &Actor,
-) -> Result<(), AppError> {
+    actor: Actor,
+) -> (Tx, Result<(), AppError>) {
     while let Some(mut writes) = handed.recv().await {
         while let Ok(more) = handed.try_recv() {
             writes.append(more);
         }
-        writes.write(&mut *conn, run, actor).await?;
+        if let Err(failed) = writes.write(&mut tx, run, &actor).await {
+            return (tx, Err(failed));
+        }
     }
-    Ok(())
+    (tx, Ok(()))
 }
 
 /// Reconciles invoices without the database until one needs it; returns
