@@ -63,6 +63,7 @@ pub(crate) mod sync_batch_write;
 pub(crate) mod sync_db;
 pub(crate) mod sync_digest;
 pub(crate) mod sync_exceptions;
+pub(crate) mod sync_hash;
 pub(crate) mod sync_invoices;
 pub mod sync_mappings;
 pub(crate) mod sync_pipeline;

@@ -9,7 +9,7 @@
 //! ledger or the over-usage table directly (giving a use back) first writes
 //! what waits ([`BatchState::flush`]) and then forgets the plans.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -19,6 +19,7 @@ use super::sync_apply::Tally;
 use super::sync_batch_write::{ImportPosting, OverUsage, Writes};
 use super::sync_db::Db;
 use super::sync_exceptions::{NewException, Problem, tell};
+use super::sync_hash::{SyncMap, SyncSet};
 use super::sync_invoices::{KeptInvoice, counts_on, invoice_rows, read_invoices};
 use crate::domain::sync::SourceLine;
 use crate::domain::{CoverageSubscription, ItemRef, Quantity};
@@ -37,22 +38,22 @@ pub(crate) struct BatchState {
     organisation_id: i64,
     /// The earliest day a use of this batch is counted on.
     from: NaiveDate,
-    codes: HashMap<String, i64>,
-    patients: HashMap<String, i64>,
-    client_of: HashMap<i64, i64>,
-    items: HashMap<i64, ItemRef>,
-    plans: HashMap<i64, ClientPlanRows>,
+    codes: SyncMap<String, i64>,
+    patients: SyncMap<String, i64>,
+    client_of: SyncMap<i64, i64>,
+    items: SyncMap<i64, ItemRef>,
+    plans: SyncMap<i64, ClientPlanRows>,
     /// Every client whose plans were ever kept in this batch (see
     /// [`BatchState::keep_read_ahead`]).
-    kept_ever: HashSet<i64>,
+    kept_ever: SyncSet<i64>,
     /// Each client's plans as coverage reads them.
-    cards: HashMap<i64, Card>,
+    cards: SyncMap<i64, Card>,
     /// The batch's invoices as now seen (this batch's lines included).
-    invoices: HashMap<String, KeptInvoice>,
+    invoices: SyncMap<String, KeptInvoice>,
     /// Invoices whose lines changed and that are not reconciled yet.
     changed: BTreeSet<String>,
     /// Invoices with exceptions open, or dismissed by a person.
-    open_exceptions: HashSet<String>,
+    open_exceptions: SyncSet<String>,
     pending: Pending,
 }
 
@@ -102,9 +103,9 @@ impl BatchState {
             patients,
             client_of,
             items,
-            plans: HashMap::new(),
-            kept_ever: HashSet::new(),
-            cards: HashMap::new(),
+            plans: SyncMap::default(),
+            kept_ever: SyncSet::default(),
+            cards: SyncMap::default(),
             invoices: read_invoices(conn, organisation_id, invoices).await?,
             changed: BTreeSet::new(),
             open_exceptions,
@@ -155,7 +156,13 @@ impl BatchState {
 
     /// The catalog item a practice-system code is mapped to.
     pub(crate) fn mapped_item(&self, code: &str) -> Option<i64> {
-        self.codes.get(&code.trim().to_uppercase()).copied()
+        // Codes are kept in capitals; most files send them so, and those
+        // are looked up without a copy.
+        let code = code.trim();
+        if code.is_ascii() && !code.bytes().any(|b| b.is_ascii_lowercase()) {
+            return self.codes.get(code).copied();
+        }
+        self.codes.get(&code.to_uppercase()).copied()
     }
 
     /// The patient a practice-system patient id is mapped to.
@@ -301,11 +308,11 @@ impl BatchState {
 /// can be read while the file is still being read.
 pub(crate) struct Mappings {
     organisation_id: i64,
-    codes: HashMap<String, i64>,
-    patients: HashMap<String, i64>,
-    client_of: HashMap<i64, i64>,
-    items: HashMap<i64, ItemRef>,
-    open_exceptions: HashSet<String>,
+    codes: SyncMap<String, i64>,
+    patients: SyncMap<String, i64>,
+    client_of: SyncMap<i64, i64>,
+    items: SyncMap<i64, ItemRef>,
+    open_exceptions: SyncSet<String>,
 }
 
 impl Mappings {
@@ -344,7 +351,7 @@ impl Mappings {
             codes: codes.into_iter().collect(),
             patients: patients.into_iter().collect(),
             client_of: client_of.into_iter().collect(),
-            items,
+            items: items.into_iter().collect(),
             open_exceptions: open_exceptions.into_iter().collect(),
         })
     }

@@ -2,8 +2,8 @@
 //! read once (on the batch's connection, or read ahead beside it, see
 //! `sync_prefetch`), then each line is covered with them.
 
+use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 
 use super::{BatchState, Card};
 use crate::domain::sync::SourceLine;
@@ -11,6 +11,7 @@ use crate::domain::{CoverageRules, DraftLine, LineCoverage, Quantity, count_line
 use crate::server::store::Conn;
 use crate::server::store::subscriptions::{ClientPlanRows, client_plan_rows};
 use crate::server::store::sync_db::Db;
+use crate::server::store::sync_hash::SyncSet;
 use crate::wire::error::AppError;
 
 impl BatchState {
@@ -19,7 +20,7 @@ impl BatchState {
     /// batch will count for them (an invoice's kept lines where the file
     /// first names it).
     pub(crate) fn patients_named(&self, lines: &[SourceLine]) -> Vec<i64> {
-        let mut invoices: HashSet<&str> = HashSet::new();
+        let mut invoices: SyncSet<&str> = SyncSet::default();
         let mut refs: Vec<&str> = Vec::new();
         for line in lines {
             if invoices.insert(line.invoice_id.as_str())
@@ -29,7 +30,7 @@ impl BatchState {
             }
             refs.push(line.patient_ref.as_str());
         }
-        let mut seen: HashSet<i64> = HashSet::new();
+        let mut seen: SyncSet<i64> = SyncSet::default();
         refs.into_iter()
             .filter_map(|patient_ref| self.mapped_patient(patient_ref))
             .filter(|p| seen.insert(*p))
@@ -37,11 +38,20 @@ impl BatchState {
     }
 
     /// The owners of the patients these invoices name, as now seen.
-    pub(crate) fn clients_of(&self, invoices: &[String]) -> HashSet<i64> {
+    pub(crate) fn clients_of(&self, invoices: &[String]) -> SyncSet<i64> {
         let kept = invoices.iter().filter_map(|invoice_ref| self.invoices.get(invoice_ref));
         let refs = kept.flat_map(|kept| kept.lines.lines()).map(|line| line.patient_ref.as_str());
         let patients = refs.filter_map(|patient_ref| self.mapped_patient(patient_ref));
         patients.filter_map(|patient| self.client_of.get(&patient).copied()).collect()
+    }
+
+    /// Whether the plans of every owner of the patients an invoice names,
+    /// as now seen, are kept.
+    pub(crate) fn keeps_owners_of(&self, invoice_ref: &str) -> bool {
+        let Some(kept) = self.invoices.get(invoice_ref) else { return true };
+        let patients = kept.lines.lines().filter_map(|line| self.mapped_patient(&line.patient_ref));
+        let mut clients = patients.filter_map(|patient| self.client_of.get(&patient));
+        clients.all(|client| self.keeps_client(*client))
     }
 
     /// Whether a client's plans are kept.
@@ -56,7 +66,7 @@ impl BatchState {
         patients: impl IntoIterator<Item = i64>,
     ) -> Result<Vec<i64>, AppError> {
         let mut clients: Vec<i64> = Vec::new();
-        let mut seen: HashSet<i64> = HashSet::new();
+        let mut seen: SyncSet<i64> = SyncSet::default();
         for patient in patients {
             let client = self.client(&mut Db::Online(&mut *conn), patient).await?;
             if !self.plans.contains_key(&client) && seen.insert(client) {

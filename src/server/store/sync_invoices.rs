@@ -5,12 +5,11 @@
 //! another per applied amount (with three lines per invoice, a third of a
 //! row per line instead of about two).
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use sqlx::QueryBuilder;
 
 use super::sync_batch::Applied;
+use super::sync_hash::SyncMap;
 use crate::domain::sync::{InvoiceLines, LineStatus, SourceLine};
 use crate::server::store::dialect::{Args, add, numbered, on_postgres, placeholders_for};
 use crate::server::store::{Conn, Db};
@@ -78,8 +77,8 @@ pub(crate) async fn read_invoices(
     conn: &mut Conn,
     organisation_id: i64,
     invoices: &[String],
-) -> Result<HashMap<String, KeptInvoice>, AppError> {
-    let mut found = HashMap::new();
+) -> Result<SyncMap<String, KeptInvoice>, AppError> {
+    let mut found = SyncMap::default();
     for chunk in invoices.chunks(ROWS_PER_STATEMENT) {
         let mut query: QueryBuilder<Db> =
             QueryBuilder::new("SELECT invoice_ref, voided, lines, applied FROM pims_invoices WHERE organisation_id = ");

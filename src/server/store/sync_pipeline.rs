@@ -12,14 +12,13 @@
 //! counting; what waits is written, and that invoice is reconciled on the
 //! connection before counting goes on.
 
-use std::collections::HashSet;
-
 use tokio::sync::mpsc;
 
 use super::sync_apply::{InvoiceWork, Reconciled, Tally, reconcile};
 use super::sync_batch::{BatchState, Portion};
 use super::sync_batch_write::{RunKey, Writes};
 use super::sync_db::Db;
+use super::sync_hash::SyncSet;
 use super::sync_prefetch::PlanPrefetch;
 use crate::domain::sync::{LineStatus, SourceLine, counts_toward_plans};
 use crate::server::actor::Actor;
@@ -49,7 +48,7 @@ pub(crate) async fn receive_all(
     tally: &mut Tally,
 ) -> Vec<String> {
     let mut touched: Vec<String> = Vec::new();
-    let mut first_seen: HashSet<String> = HashSet::new();
+    let mut first_seen: SyncSet<String> = SyncSet::default();
     for (n, sent) in lines.into_iter().enumerate() {
         if n % LINES_BETWEEN_LOOKS == LINES_BETWEEN_LOOKS - 1 {
             tokio::task::yield_now().await;

@@ -69,11 +69,14 @@ impl PlanPrefetch {
     /// more will come.
     pub(crate) async fn wait_for(&mut self, state: &mut BatchState, invoices: &[String]) -> Result<(), AppError> {
         let Some(arriving) = self.arriving.as_mut() else { return Ok(()) };
-        let wanted = state.clients_of(invoices);
-        while wanted.iter().any(|client| !state.keeps_client(*client)) {
-            match arriving.recv().await {
-                Some(read) => state.keep_read_ahead(read?),
-                None => break,
+        // Invoice by invoice, so that each owner is looked up once however
+        // many reads arrive meanwhile.
+        for invoice_ref in invoices {
+            while !state.keeps_owners_of(invoice_ref) {
+                match arriving.recv().await {
+                    Some(read) => state.keep_read_ahead(read?),
+                    None => return Ok(()),
+                }
             }
         }
         Ok(())
