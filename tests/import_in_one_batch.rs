@@ -8,6 +8,7 @@ mod support;
 
 use carecount::server::actor::Actor;
 use carecount::server::import::{import_csv, refused};
+use carecount::server::store::Backend;
 use carecount::server::store::sync::Batch;
 use carecount::wire::sync::{SyncRun, SyncSource};
 use support::TestApp;
@@ -139,5 +140,32 @@ fn a_long_export_in_one_batch_counts_what_its_invoices_count_one_run_each() {
         let told_whole = items(&run.digest);
         assert_eq!(told_whole.len(), told.len().min(100));
         assert_eq!(told_whole, told[..told_whole.len()], "the digest tells the same, in the order of the invoices");
+    })
+}
+
+#[test]
+fn a_batch_writes_only_references_that_exist_and_the_writer_checks_them_again_after_it() {
+    support::run(async {
+        let app = TestApp::start().await;
+        // PostgreSQL checks every reference of a batch as it writes it.
+        if app.store.backend() != Backend::Sqlite {
+            return;
+        }
+        let (patients, codes) = names(&app).await;
+        let (first, second) = exports(&patients, &codes, 120);
+        import(&app, &first).await;
+        let run = import(&app, &second).await;
+        assert!(run.reversed > 0 && run.over_usage > 0 && run.exceptions > 0, "{run:?}");
+        let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(app.store.reader()).await.expect("check");
+        assert_eq!(broken.len(), 0, "every row the batches wrote references a row that exists");
+
+        let mut tx = app.store.begin_write().await.expect("begin");
+        let dangling = sqlx::query(
+            "INSERT INTO usage_ledger (subscription_benefit_id, quantity, source_kind, source_key, actor_name, used_on)
+             VALUES (987654321, 1, 'manual_adjustment', 'test:dangling', 'Test', '2026-01-01')",
+        )
+        .execute(&mut *tx)
+        .await;
+        assert!(dangling.is_err(), "after a batch, a use of a benefit that does not exist is refused");
     })
 }

@@ -11,6 +11,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::AnyConnection;
 use sqlx::any::AnyPoolOptions;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -91,12 +92,12 @@ impl Store {
         // by default SQLite writes every such page to a temporary file, and
         // an import's inserts, which touch the ledger's indexes all over,
         // wrote some 200 MB there in 50,000 calls to the kernel.
-        let write = sqlite_pool(&url(false), 1, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+        let write = sqlite_pool(&url(false), 1, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY", true)
             .await
             .map_err(not_sqlite)?;
         // Readers map the file rather than copy pages into each connection's
         // own cache: a group's lists read the same indexes on every page.
-        let read = sqlite_pool(&url(true), 8, "PRAGMA mmap_size = 268435456").await.map_err(not_sqlite)?;
+        let read = sqlite_pool(&url(true), 8, "PRAGMA mmap_size = 268435456", false).await.map_err(not_sqlite)?;
         Ok(Store { write, read, sessions, sqlite: Some(native), backend: Backend::Sqlite })
     }
 
@@ -143,9 +144,10 @@ impl Store {
 }
 
 /// A pool of SQLite connections through the `Any` driver, each set up as
-/// the native options would (the `Any` driver takes only a URL).
-async fn sqlite_pool(url: &str, connections: u32, own: &'static str) -> Result<Pool, sqlx::Error> {
-    AnyPoolOptions::new()
+/// the native options would (the `Any` driver takes only a URL). The
+/// writer's connections check references again whenever they are released.
+async fn sqlite_pool(url: &str, connections: u32, own: &'static str, writer: bool) -> Result<Pool, sqlx::Error> {
+    let options = AnyPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(Duration::from_secs(30))
         .after_connect(move |conn, _| {
@@ -158,9 +160,20 @@ async fn sqlite_pool(url: &str, connections: u32, own: &'static str) -> Result<P
                 conn.execute(own).await?;
                 Ok(())
             })
-        })
-        .connect(url)
-        .await
+        });
+    let options =
+        if writer { options.after_release(|conn, _| Box::pin(checks_references_again(conn))) } else { options };
+    options.connect(url).await
+}
+
+/// Turns reference checks back on after an import batch, which writes
+/// without them (see [`Store::begin_import_write`]), before anything else
+/// uses the connection. One still inside a transaction could not turn them
+/// on: it is closed rather than handed out.
+async fn checks_references_again(conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
+    conn.execute("PRAGMA foreign_keys = ON").await?;
+    let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await?;
+    Ok(on == 1)
 }
 
 /// The query planner chooses among indexes by their statistics; with none,

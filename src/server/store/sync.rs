@@ -47,7 +47,7 @@ impl Store {
         if clinic.id != batch.clinic_id {
             return Err(AppError::NotFound(format!("There is no clinic {} in this organisation.", batch.clinic_id)));
         }
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_import_write().await?;
         let run = start_run(&mut tx, batch).await?;
         let prefix: String = sqlx::query_scalar("SELECT import_code_prefix FROM clinics WHERE id = $1")
             .bind(clinic.id)
