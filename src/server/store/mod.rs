@@ -166,8 +166,9 @@ impl Store {
     /// item, an entry it reverses, its run) was read in this transaction,
     /// under the write lock, from rows whose own references were checked
     /// when they were written, and checking each again took a tenth of a
-    /// large import's time. The connection checks references again as soon
-    /// as it is released (`open::checks_references_again`).
+    /// large import's time. The connection turns the checks back on when it
+    /// is released, before anything else uses it
+    /// (`open::checks_references_again`).
     pub async fn begin_import_write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.write.begin_with("PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE").await,
